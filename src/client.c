@@ -1,0 +1,127 @@
+/*
+ * client.c - what a client does: send a slice, receive by pattern, read
+ * into caller memory, shut down, and tell the names of both ends.
+ */
+#include "sockit_int.h"
+
+#include <string.h>
+
+/* LuaSocket's string.sub rules, on 1-based positions. */
+static void slice(size_t len, ptrdiff_t i, ptrdiff_t j, ptrdiff_t *from,
+                  ptrdiff_t *to)
+{
+    ptrdiff_t n = (ptrdiff_t)len;
+    if (i < 0)
+        i = (-i > n) ? 1 : n + i + 1;
+    else if (i == 0)
+        i = 1;
+    if (j < 0)
+        j = (-j > n) ? 0 : n + j + 1;
+    else if (j > n)
+        j = n;
+    *from = i;
+    *to = j;
+}
+
+SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
+                   ptrdiff_t j, ptrdiff_t *last)
+{
+    ptrdiff_t from, to;
+    size_t sent = 0;
+    sk__tm tm;
+    int r;
+    if (last != NULL)
+        *last = (i > 0 ? i : 1) - 1;
+    r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r == 0 && data == NULL && len > 0)
+        r = SK_EINVAL;
+    if (r == 0 && len > (size_t)PTRDIFF_MAX)
+        r = SK_EINVAL;
+    if (r != 0)
+        return r;
+    slice(len, i, j, &from, &to);
+    if (last != NULL)
+        *last = from - 1;
+    if (from > to)
+        return 0;
+    sk__tm_start(&tm, s);
+    r = sk__send_all(s, (const char *)data + (from - 1),
+                     (size_t)(to - from + 1), &sent, &tm);
+    if (last != NULL)
+        *last = from - 1 + (ptrdiff_t)sent;
+    return r;
+}
+
+SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
+{
+    sk__tm tm;
+    int r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r != 0)
+        return r;
+    if (buf == NULL || buf->len > buf->cap || (buf->data == NULL && buf->cap))
+        return SK_EINVAL;
+    if (pattern < SK_ALL || pattern > SK_SOME)
+        return SK_EINVAL;
+    if (pattern == SK_BYTES && n == 0)
+        return 0;
+    sk__tm_start(&tm, s);
+    return sk__receive(s, buf, pattern, n, &tm);
+}
+
+SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
+{
+    sk__tm tm;
+    int r;
+    if (got != NULL)
+        *got = 0;
+    r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r != 0)
+        return r;
+    if (dst == NULL || cap == 0 || got == NULL)
+        return SK_EINVAL;
+    if (s->rfirst < s->rlast) {
+        *got = sk__take(s, (char *)dst, cap);
+        return 0;
+    }
+    sk__tm_start(&tm, s);
+    return sk__recv_some(s, (char *)dst, cap, got, &tm);
+}
+
+SK_API int sk_shutdown(sk_sock *s, int how)
+{
+    int r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r != 0)
+        return r;
+    if (how < SK_SHUT_RECEIVE || how > SK_SHUT_BOTH)
+        return SK_EINVAL;
+    return sk__plat_shutdown(s->fd, how, &s->sys);
+}
+
+/* Shared by both name calls: the socket's address of one end. */
+static int name_of(const sk_sock *s, sk_name *out, int peer)
+{
+    sk__addr a;
+    int sys = 0, r;
+    if (out == NULL)
+        return SK_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (s->fd == SK_FD_INVALID)
+        return SK_ENOTCONN;
+    r = peer ? sk__plat_peername(s->fd, &a, &sys)
+             : sk__plat_sockname(s->fd, &a, &sys);
+    if (r == 0)
+        r = sk__plat_addrname(&a, out);
+    return r;
+}
+
+SK_API int sk_getsockname(const sk_sock *s, sk_name *out)
+{
+    int r = sk__check(s);
+    return r != 0 ? r : name_of(s, out, 0);
+}
+
+SK_API int sk_getpeername(const sk_sock *s, sk_name *out)
+{
+    int r = sk__check_role(s, SK_ROLE_CLIENT);
+    return r != 0 ? r : name_of(s, out, 1);
+}

@@ -1,0 +1,98 @@
+/*
+ * object.c - per-object settings and accounting that every role has:
+ * timeouts, the line limit, dirty, the native handle and the statistics.
+ */
+#include "sockit_int.h"
+
+SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (seconds != seconds) /* NaN */
+        return SK_EINVAL;
+    switch (mode) {
+    case 'b':
+        s->block_ms = sk__seconds_to_ms(seconds);
+        return 0;
+    case 't':
+        s->total_ms = sk__seconds_to_ms(seconds);
+        return 0;
+    default:
+        return SK_EINVAL;
+    }
+}
+
+SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    if (block != NULL)
+        *block = s->block_ms < 0 ? -1.0 : (double)s->block_ms / 1000.0;
+    if (total != NULL)
+        *total = s->total_ms < 0 ? -1.0 : (double)s->total_ms / 1000.0;
+    return 0;
+}
+
+SK_API int sk_setlinelimit(sk_sock *s, size_t max)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (max == 0)
+        return SK_EINVAL;
+    s->linemax = max;
+    return 0;
+}
+
+SK_API int sk_getlinelimit(const sk_sock *s, size_t *max)
+{
+    if (s == NULL || max == NULL)
+        return SK_EINVAL;
+    *max = s->linemax;
+    return 0;
+}
+
+SK_API int sk_dirty(const sk_sock *s)
+{
+    return s != NULL && s->rfirst < s->rlast;
+}
+
+SK_API sk_fd_t sk_getfd(const sk_sock *s)
+{
+    return s == NULL ? SK_FD_INVALID : s->fd;
+}
+
+SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    s->fd = fd;
+    return 0;
+}
+
+SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
+                       double *age)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    if (received != NULL)
+        *received = s->nrecv;
+    if (sent != NULL)
+        *sent = s->nsent;
+    if (age != NULL)
+        *age = (double)(sk__plat_now_us() - s->birth_us) / 1e6;
+    return 0;
+}
+
+SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
+                       double age)
+{
+    if (s == NULL || !(age >= 0) || age > 1e12)
+        return SK_EINVAL;
+    s->nrecv = received;
+    s->nsent = sent;
+    s->birth_us = sk__plat_now_us() - (int64_t)(age * 1e6);
+    return 0;
+}

@@ -1,0 +1,146 @@
+/*
+ * options.c - the option table (enum <-> LuaSocket name <-> kind of value),
+ * sk_setoption / sk_getoption and their by-name forms, and the replay of
+ * remembered options onto a socket when a master makes a new one.  The
+ * backend only maps an enum to its OS call (sk__plat_setopt/getopt).
+ */
+#include "sockit_int.h"
+
+#include <string.h>
+
+enum { SK__BOOL, SK__COUNT, SK__LINGER };
+
+static const struct {
+    const char *name;
+    int kind;
+} opt_table[SK_OPT_COUNT] = {
+    {"keepalive", SK__BOOL},           {"linger", SK__LINGER},
+    {"reuseaddr", SK__BOOL},           {"reuseport", SK__BOOL},
+    {"tcp-nodelay", SK__BOOL},         {"tcp-keepidle", SK__COUNT},
+    {"tcp-keepcnt", SK__COUNT},        {"tcp-keepintvl", SK__COUNT},
+    {"tcp-defer-accept", SK__COUNT},   {"tcp-fastopen", SK__COUNT},
+    {"tcp-fastopen-connect", SK__BOOL}, {"ipv6-v6only", SK__BOOL},
+    {"sndbuf", SK__COUNT},             {"rcvbuf", SK__COUNT},
+};
+
+SK_API int sk_optionid(const char *name)
+{
+    int i;
+    if (name == NULL)
+        return SK_EINVAL;
+    for (i = 0; i < SK_OPT_COUNT; i++)
+        if (strcmp(opt_table[i].name, name) == 0)
+            return i;
+    return SK_EINVAL;
+}
+
+SK_API const char *sk_optionname(int option)
+{
+    if (option < 0 || option >= SK_OPT_COUNT)
+        return NULL;
+    return opt_table[option].name;
+}
+
+/* Validate option and value: booleans 0/1, counts >= 0, linger >= -1. */
+int sk__opt_check(int option, int value)
+{
+    if (option < 0 || option >= SK_OPT_COUNT)
+        return SK_EINVAL;
+    switch (opt_table[option].kind) {
+    case SK__BOOL:
+        return (value == 0 || value == 1) ? 0 : SK_EINVAL;
+    case SK__LINGER:
+        return value >= -1 ? 0 : SK_EINVAL;
+    default:
+        return value >= 0 ? 0 : SK_EINVAL;
+    }
+}
+
+/* Options that only mean something on an IPv6 socket. */
+static int only_ipv6(int option)
+{
+    return option == SK_OPT_IPV6_V6ONLY;
+}
+
+/* Replay every remembered option onto a new socket of family. */
+int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family)
+{
+    int i;
+    for (i = 0; i < SK_OPT_COUNT; i++) {
+        int r;
+        if (!(s->optset & (1u << i)))
+            continue;
+        if (only_ipv6(i) && family != SK__AF_INET6)
+            continue;
+        r = sk__plat_setopt(fd, i, s->optval[i], &s->sys);
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+/* A dual-stack master has no socket yet: check that the OS takes the
+ * option on a throw-away socket, so that an unsupported option fails now
+ * and not at bind or connect. */
+static int probe(sk_sock *s, int option, int value)
+{
+    sk_fd_t fd;
+    int family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
+    int r = sk__plat_socket(family, &fd, &s->sys);
+    if (r != 0)
+        return r;
+    r = sk__plat_setopt(fd, option, value, &s->sys);
+    sk__plat_close(fd);
+    return r;
+}
+
+SK_API int sk_setoption(sk_sock *s, int option, int value)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    r = sk__opt_check(option, value);
+    if (r != 0)
+        return r;
+    if (s->fd == SK_FD_INVALID)
+        r = probe(s, option, value);
+    else
+        r = sk__plat_setopt(s->fd, option, value, &s->sys);
+    if (r != 0)
+        return r;
+    s->optset |= 1u << option;
+    s->optval[option] = value;
+    return 0;
+}
+
+SK_API int sk_getoption(sk_sock *s, int option, int *value)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (value == NULL || option < 0 || option >= SK_OPT_COUNT)
+        return SK_EINVAL;
+    if (s->fd != SK_FD_INVALID) {
+        r = sk__plat_getopt(s->fd, option, value, &s->sys);
+        if (r != SK__EREMEMBERED)
+            return r;
+        *value = (s->optset & (1u << option)) ? s->optval[option] : 0;
+        return 0;
+    }
+    if (!(s->optset & (1u << option)))
+        return SK_EWRONGROLE;
+    *value = s->optval[option];
+    return 0;
+}
+
+SK_API int sk_setoptname(sk_sock *s, const char *name, int value)
+{
+    int id = sk_optionid(name);
+    return id < 0 ? id : sk_setoption(s, id, value);
+}
+
+SK_API int sk_getoptname(sk_sock *s, const char *name, int *value)
+{
+    int id = sk_optionid(name);
+    return id < 0 ? id : sk_getoption(s, id, value);
+}

@@ -1,0 +1,171 @@
+/*
+ * plat.h - the contract between sockit's shared code and its backends.
+ *
+ * src/posix/ and src/win32/ each implement every function below; the
+ * shared code in src/ includes this header and never a system socket
+ * header.  Conventions: functions return 0 or a negative SK_E* code and, on
+ * failure, store the raw OS code (errno, WSAGetLastError, EAI_*) in *sys
+ * when sys is not NULL.  Every socket the backend makes or accepts is
+ * non-blocking, close-on-exec (not inherited), and never raises SIGPIPE.
+ */
+#ifndef SK_PLAT_H
+#define SK_PLAT_H
+
+#include "sockit.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which backend this build compiles (the other's files compile empty). */
+#if defined(_WIN32)
+#  define SK_OS_WIN32 1
+#  define SK_OS_POSIX 0
+#else
+#  define SK_OS_WIN32 0
+#  define SK_OS_POSIX 1
+#endif
+
+/* Address families as the shared code names them. */
+#define SK__AF_UNSPEC 0
+#define SK__AF_INET 4
+#define SK__AF_INET6 6
+
+/* An address: room for any sockaddr the backends use (sockaddr_storage is
+ * 128 bytes everywhere sockit runs). */
+typedef struct sk__addr {
+    int family;       /* SK__AF_INET or SK__AF_INET6 */
+    unsigned len;     /* bytes of sa used */
+    union {
+        unsigned char bytes[128];
+        uint64_t align_;
+        void *alignp_;
+    } sa;             /* the native struct sockaddr_* */
+} sk__addr;
+
+/* Readiness interests and results. */
+#define SK__WAIT_READ 1
+#define SK__WAIT_WRITE 2
+#define SK__WAIT_ERROR 4   /* result only: error/hang-up seen */
+
+/* One entry of sk__plat_poll. */
+typedef struct sk__pollent {
+    sk_fd_t fd;
+    int events;  /* SK__WAIT_READ | SK__WAIT_WRITE */
+    int revents; /* set by sk__plat_poll */
+} sk__pollent;
+
+/* ---- lifetime ---------------------------------------------------------- */
+
+/* sk__plat_startup: make the socket layer usable (WSAStartup on Windows,
+ * reference-counted by the system; nothing on POSIX).  Each successful call
+ * is paired with one sk__plat_cleanup. */
+int sk__plat_startup(int *sys);
+void sk__plat_cleanup(void);
+
+/* sk__plat_socket: a new TCP socket of family (SK__AF_INET/INET6).  Returns
+ * 0, SK_EFAMILY (family not available on this host), SK_ENORESOURCES. */
+int sk__plat_socket(int family, sk_fd_t *fd, int *sys);
+
+/* sk__plat_close: close fd, ignoring errors (EINTR is not retried). */
+void sk__plat_close(sk_fd_t fd);
+
+/* ---- connection set-up ------------------------------------------------- */
+
+int sk__plat_bind(sk_fd_t fd, const sk__addr *a, int *sys);
+int sk__plat_listen(sk_fd_t fd, int backlog, int *sys);
+
+/* sk__plat_connect_start: start a non-blocking connect.  Returns 0 when
+ * already connected, SK_EINPROGRESS when the caller must wait with
+ * sk__plat_wait_connect, or an error. */
+int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys);
+
+/* sk__plat_wait_connect: wait up to ms milliseconds (-1 forever) for a
+ * connect in progress.  Returns 0 when connected, SK_ETIMEOUT, SK_EWOULDBLOCK
+ * (interrupted: call again with the time that is left), or the connect's
+ * error (refused, unreachable...).  Windows sees failures in the except set
+ * of select; POSIX reads SO_ERROR after poll. */
+int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys);
+
+/* sk__plat_accept: accept one pending connection without waiting.  The new
+ * socket in *out has the properties listed above; peer may be NULL.
+ * Returns 0, SK_EWOULDBLOCK (nothing pending, or the pending client vanished
+ * or the call was interrupted), SK_ENORESOURCES, or another error. */
+int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys);
+
+/* ---- data -------------------------------------------------------------- */
+
+/* sk__plat_send: one non-blocking send of up to len bytes; *sent receives
+ * the count (0 on error).  Returns 0, SK_EWOULDBLOCK, SK_ECLOSED (peer gone,
+ * EPIPE / sending shut down), SK_ECONNRESET, or another error.  EINTR is
+ * retried inside. */
+int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
+                  int *sys);
+
+/* sk__plat_recv: one non-blocking receive of up to len bytes (len > 0);
+ * *got receives the count.  Returns 0 with *got > 0, SK_ECLOSED at end of
+ * stream, SK_EWOULDBLOCK, SK_ECONNRESET, or another error.  EINTR is
+ * retried inside. */
+int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys);
+
+/* sk__plat_wait: wait up to ms milliseconds (-1 forever, 0 poll) for fd to
+ * become readable (SK__WAIT_READ) or writable (SK__WAIT_WRITE).  Returns 0
+ * when ready (an error or hang-up counts as ready: the next call reports
+ * it), SK_ETIMEOUT, SK_EWOULDBLOCK when interrupted by a signal (the caller
+ * recomputes its time and waits again), or another error. */
+int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys);
+
+/* sk__plat_poll: wait up to ms milliseconds for any of n entries; fills
+ * revents.  *ready receives how many entries have revents != 0.  Entries
+ * with events 0 are ignored.  No limit on n.  Returns 0 (also when nothing
+ * became ready: *ready is 0), SK_EWOULDBLOCK when interrupted,
+ * SK_ENORESOURCES, or another error. */
+int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
+                  int *sys);
+
+/* sk__plat_shutdown: how is enum sk_shutdown_how.  Returns 0, SK_ENOTCONN,
+ * or another error. */
+int sk__plat_shutdown(sk_fd_t fd, int how, int *sys);
+
+/* ---- names and options ------------------------------------------------- */
+
+int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys);
+/* Returns SK_ENOTCONN when the socket has no peer. */
+int sk__plat_peername(sk_fd_t fd, sk__addr *a, int *sys);
+
+/* sk__plat_family: the family of an open socket (SK__AF_INET/INET6) in
+ * *family. */
+int sk__plat_family(sk_fd_t fd, int *family, int *sys);
+
+/* sk__plat_setopt / sk__plat_getopt: enum sk_option with sockit's value
+ * conventions (see sockit.h).  Return SK_EUNSUPPORTED when this OS or the
+ * socket's family lacks the option, SK__EREMEMBERED from getopt when the
+ * backend keeps no OS state for it (the shared code then answers from what
+ * it remembers). */
+#define SK__EREMEMBERED (-1000)
+int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys);
+int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys);
+
+/* ---- addresses --------------------------------------------------------- */
+
+/* sk__plat_resolve: the addresses of host (NULL = any address, for passive
+ * use) and port, of family (SK__AF_UNSPEC for both), for TCP, in resolver
+ * order, in a malloc'd array *list of *count entries (free with free()).
+ * Numeric hosts are never sent to a resolver.  Returns 0,
+ * SK_EHOSTNOTFOUND, SK_ENAMETEMP, SK_EFAMILY, SK_ENORESOURCES. */
+int sk__plat_resolve(const char *host, int port, int family, int passive,
+                     sk__addr **list, size_t *count, int *sys);
+
+/* sk__plat_addrname: the numeric text, port and family of an address into
+ * out; IPv4-mapped IPv6 addresses come out as IPv4 ("inet").  Returns 0 or
+ * SK_EINVAL. */
+int sk__plat_addrname(const sk__addr *a, sk_name *out);
+
+/* ---- time -------------------------------------------------------------- */
+
+/* sk__plat_now_us: monotonic microseconds from an arbitrary origin. */
+int64_t sk__plat_now_us(void);
+
+/* sk__plat_has_ipv6: 1 when the host can make IPv6 sockets. */
+int sk__plat_has_ipv6(void);
+
+#endif /* SK_PLAT_H */

@@ -1,0 +1,95 @@
+/*
+ * addr.c (POSIX) - resolution with getaddrinfo and numeric formatting,
+ * IPv4-mapped IPv6 addresses shown as IPv4.
+ */
+#include "posix_int.h"
+
+#if SK_OS_POSIX
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sk__plat_resolve(const char *host, int port, int family, int passive,
+                     sk__addr **list, size_t *count, int *sys)
+{
+    struct addrinfo hints, *res = NULL, *ai;
+    char service[8];
+    size_t n = 0;
+    int r;
+    *list = NULL;
+    *count = 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = family == SK__AF_INET    ? AF_INET
+                    : family == SK__AF_INET6   ? AF_INET6
+                                               : AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    snprintf(service, sizeof service, "%d", port);
+    r = getaddrinfo(host, service, &hints, &res);
+    if (r != 0) {
+        if (sys != NULL)
+            *sys = r;
+        return sk__posix_eai(r);
+    }
+    for (ai = res; ai != NULL; ai = ai->ai_next)
+        n++;
+    *list = (sk__addr *)calloc(n ? n : 1, sizeof **list);
+    if (*list == NULL) {
+        freeaddrinfo(res);
+        return SK_ENORESOURCES;
+    }
+    n = 0;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        sk__addr *a = &(*list)[n];
+        if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+            ai->ai_addrlen > sizeof a->sa.bytes)
+            continue;
+        memcpy(a->sa.bytes, ai->ai_addr, ai->ai_addrlen);
+        a->len = (unsigned)ai->ai_addrlen;
+        a->family = ai->ai_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+        n++;
+    }
+    freeaddrinfo(res);
+    *count = n;
+    if (n == 0) {
+        free(*list);
+        *list = NULL;
+        return SK_EHOSTNOTFOUND;
+    }
+    return 0;
+}
+
+int sk__plat_addrname(const sk__addr *a, sk_name *out)
+{
+    memset(out, 0, sizeof *out);
+    if (a->family == SK__AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, a->sa.bytes, sizeof sin);
+        if (inet_ntop(AF_INET, &sin.sin_addr, out->addr, sizeof out->addr) ==
+            NULL)
+            return SK_EINVAL;
+        out->port = ntohs(sin.sin_port);
+        strcpy(out->family, "inet");
+        return 0;
+    }
+    if (a->family == SK__AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, a->sa.bytes, sizeof sin6);
+        out->port = ntohs(sin6.sin6_port);
+        if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+            if (inet_ntop(AF_INET, &sin6.sin6_addr.s6_addr[12], out->addr,
+                          sizeof out->addr) == NULL)
+                return SK_EINVAL;
+            strcpy(out->family, "inet");
+            return 0;
+        }
+        if (inet_ntop(AF_INET6, &sin6.sin6_addr, out->addr,
+                      sizeof out->addr) == NULL)
+            return SK_EINVAL;
+        strcpy(out->family, "inet6");
+        return 0;
+    }
+    return SK_EINVAL;
+}
+#endif

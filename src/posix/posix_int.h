@@ -1,0 +1,59 @@
+/*
+ * posix_int.h - what the POSIX backend's files share: feature macros (they
+ * must come before any system header), system includes, capability macros
+ * and the errno translation.  Empty on Windows.
+ */
+#ifndef SK_POSIX_INT_H
+#define SK_POSIX_INT_H
+
+#if !defined(_WIN32)
+#  if defined(__linux__) && !defined(_GNU_SOURCE)
+#    define _GNU_SOURCE 1 /* accept4, SOCK_CLOEXEC, TCP_* options */
+#  endif
+#  if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
+#    define _DARWIN_C_SOURCE 1
+#  endif
+#endif
+
+#include "plat.h"
+
+#if SK_OS_POSIX
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Capabilities, not OS names, decide the code paths. */
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+#  define SK_HAVE_SOCK_FLAGS 1
+#endif
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#  define SK_HAVE_ACCEPT4 1
+#endif
+#if defined(MSG_NOSIGNAL)
+#  define SK_SEND_FLAGS MSG_NOSIGNAL
+#else
+#  define SK_SEND_FLAGS 0
+#endif
+
+/* Translate errno (or an EAI_* code, with sk__posix_eai) to SK_E*. */
+int sk__posix_err(int e);
+int sk__posix_eai(int e);
+
+/* Store errno in *sys and return its SK_E* code. */
+int sk__posix_fail(int *sys);
+
+/* Make fd close-on-exec, non-blocking and SIGPIPE-free (where the OS needs
+ * a per-socket flag for that). */
+int sk__posix_prepare(int fd, int *sys);
+#endif
+
+#endif /* SK_POSIX_INT_H */

@@ -1,0 +1,215 @@
+/*
+ * socket.c (POSIX) - socket life and connection set-up: create with
+ * close-on-exec, non-blocking and no-SIGPIPE set; bind, listen, connect,
+ * accept, shutdown, close, and the names of both ends.
+ */
+#include "posix_int.h"
+
+#if SK_OS_POSIX
+#include <string.h>
+
+int sk__plat_startup(int *sys)
+{
+    (void)sys; /* nothing to start on POSIX */
+    return 0;
+}
+
+void sk__plat_cleanup(void)
+{
+}
+
+static int native_family(int family)
+{
+    return family == SK__AF_INET6 ? AF_INET6 : AF_INET;
+}
+
+int sk__posix_prepare(int fd, int *sys)
+{
+    int fl;
+#if defined(SO_NOSIGPIPE)
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one) != 0)
+        return sk__posix_fail(sys);
+#endif
+    fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) != 0)
+        return sk__posix_fail(sys);
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+        return sk__posix_fail(sys);
+    return 0;
+}
+
+int sk__plat_socket(int family, sk_fd_t *fd, int *sys)
+{
+    int s, r;
+    *fd = SK_FD_INVALID;
+    if (family != SK__AF_INET && family != SK__AF_INET6)
+        return SK_EFAMILY;
+#if defined(SK_HAVE_SOCK_FLAGS)
+    s = socket(native_family(family), SOCK_STREAM | SOCK_CLOEXEC |
+               SOCK_NONBLOCK, IPPROTO_TCP);
+    if (s < 0)
+        return sk__posix_fail(sys);
+#  if defined(SO_NOSIGPIPE)
+    r = sk__posix_prepare(s, sys);
+#  else
+    r = 0;
+#  endif
+#else
+    s = socket(native_family(family), SOCK_STREAM, IPPROTO_TCP);
+    if (s < 0)
+        return sk__posix_fail(sys);
+    r = sk__posix_prepare(s, sys);
+#endif
+    if (r != 0) {
+        close(s);
+        return r;
+    }
+    *fd = s;
+    return 0;
+}
+
+void sk__plat_close(sk_fd_t fd)
+{
+    if (fd >= 0)
+        (void)close(fd); /* not retried on EINTR: the fd is gone anyway */
+}
+
+int sk__plat_bind(sk_fd_t fd, const sk__addr *a, int *sys)
+{
+    if (bind(fd, (const struct sockaddr *)a->sa.bytes,
+             (socklen_t)a->len) != 0)
+        return sk__posix_fail(sys);
+    return 0;
+}
+
+int sk__plat_listen(sk_fd_t fd, int backlog, int *sys)
+{
+    if (listen(fd, backlog) != 0)
+        return sk__posix_fail(sys);
+    return 0;
+}
+
+int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys)
+{
+    int r = connect(fd, (const struct sockaddr *)a->sa.bytes,
+                    (socklen_t)a->len);
+    if (r == 0)
+        return 0;
+    if (errno == EINPROGRESS || errno == EINTR)
+        return SK_EINPROGRESS; /* an interrupted connect goes on */
+    return sk__posix_fail(sys);
+}
+
+int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys)
+{
+    int err = 0, r;
+    socklen_t len = sizeof err;
+    r = sk__plat_wait(fd, SK__WAIT_WRITE, ms, sys);
+    if (r != 0)
+        return r;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        return sk__posix_fail(sys);
+    if (err != 0) {
+        if (sys != NULL)
+            *sys = err;
+        return sk__posix_err(err);
+    }
+    return 0;
+}
+
+int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int c, r;
+    *out = SK_FD_INVALID;
+#if defined(SK_HAVE_ACCEPT4) && defined(SK_HAVE_SOCK_FLAGS)
+    c = accept4(fd, (struct sockaddr *)&ss, &len,
+                SOCK_CLOEXEC | SOCK_NONBLOCK);
+#else
+    c = accept(fd, (struct sockaddr *)&ss, &len);
+#endif
+    if (c < 0) {
+        int e = errno;
+        /* Nothing pending, a signal, or a client that left before we
+         * took it: all mean "wait again". */
+        if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR ||
+            e == ECONNABORTED || e == EPROTO)
+            return SK_EWOULDBLOCK;
+        return sk__posix_fail(sys);
+    }
+#if defined(SK_HAVE_ACCEPT4) && defined(SK_HAVE_SOCK_FLAGS) && \
+    !defined(SO_NOSIGPIPE)
+    r = 0;
+#else
+    r = sk__posix_prepare(c, sys);
+#endif
+    if (r != 0) {
+        close(c);
+        return r;
+    }
+    if (peer != NULL) {
+        memset(peer, 0, sizeof *peer);
+        memcpy(peer->sa.bytes, &ss, len <= sizeof ss ? len : sizeof ss);
+        peer->len = (unsigned)len;
+        peer->family = ss.ss_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+    }
+    *out = c;
+    return 0;
+}
+
+int sk__plat_shutdown(sk_fd_t fd, int how, int *sys)
+{
+    int h = how == SK_SHUT_RECEIVE ? SHUT_RD
+          : how == SK_SHUT_SEND    ? SHUT_WR
+                                   : SHUT_RDWR;
+    if (shutdown(fd, h) != 0)
+        return sk__posix_fail(sys);
+    return 0;
+}
+
+static int name_of(int fd, sk__addr *a, int peer, int *sys)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int r = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+                 : getsockname(fd, (struct sockaddr *)&ss, &len);
+    if (r != 0)
+        return sk__posix_fail(sys);
+    memset(a, 0, sizeof *a);
+    memcpy(a->sa.bytes, &ss, len <= sizeof ss ? len : sizeof ss);
+    a->len = (unsigned)len;
+    a->family = ss.ss_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+    return 0;
+}
+
+int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys)
+{
+    return name_of(fd, a, 0, sys);
+}
+
+int sk__plat_peername(sk_fd_t fd, sk__addr *a, int *sys)
+{
+    return name_of(fd, a, 1, sys);
+}
+
+int sk__plat_family(sk_fd_t fd, int *family, int *sys)
+{
+    sk__addr a;
+    int r = name_of(fd, &a, 0, sys);
+    if (r == 0)
+        *family = a.family;
+    return r;
+}
+
+int sk__plat_has_ipv6(void)
+{
+    int s = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    if (s < 0)
+        return 0;
+    close(s);
+    return 1;
+}
+#endif

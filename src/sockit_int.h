@@ -1,0 +1,79 @@
+/*
+ * sockit_int.h - the private object layout and the helpers shared by
+ * sockit's files in src/.  Nothing here is public; nothing here includes a
+ * system socket header (that is the backends' business, see plat.h).
+ */
+#ifndef SK_INT_H
+#define SK_INT_H
+
+#include "plat.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SK__RBUF_SIZE 16384             /* receive buffer, made on first use */
+#define SK__LINE_LIMIT ((size_t)1 << 20) /* default line limit: 1 MiB */
+#define SK__HOST_MAX 255                /* longest host name accepted */
+
+/* Per-call deadline state: block bounds each wait, total the whole call. */
+typedef struct sk__tm {
+    int64_t block_ms; /* -1: none */
+    int64_t total_ms; /* -1: none */
+    int64_t start_us; /* when the call began */
+} sk__tm;
+
+struct sk_sock {
+    sk_fd_t fd;
+    int role;          /* enum sk_role */
+    int family;        /* SK__AF_* of fd, or the constructor's (0: dual) */
+    int dual;          /* made by sk_tcp(): socket created lazily */
+    int bound;         /* sk_bind succeeded */
+    int connecting;    /* a client whose connect may still be pending */
+    int started;       /* sk__plat_startup succeeded (pair with cleanup) */
+    int sys;           /* raw OS code of the last failure */
+    int64_t block_ms;  /* settimeout 'b', -1 none */
+    int64_t total_ms;  /* settimeout 't', -1 none */
+    size_t linemax;    /* SK_LINE limit */
+    uint64_t nrecv;    /* bytes received from the OS */
+    uint64_t nsent;    /* bytes sent to the OS */
+    int64_t birth_us;  /* for the age in getstats */
+    uint32_t optset;   /* bit per enum sk_option: remembered value valid */
+    int optval[SK_OPT_COUNT];
+    char *rbuf;        /* SK__RBUF_SIZE bytes once used */
+    size_t rfirst;     /* first unread byte in rbuf */
+    size_t rlast;      /* one past the last unread byte */
+};
+
+/* timeout.c */
+void sk__tm_start(sk__tm *tm, const sk_sock *s);
+/* Milliseconds the next wait may take: -1 forever, 0 when time is up. */
+int64_t sk__tm_left(const sk__tm *tm);
+/* 1 when the total timeout has run out. */
+int sk__tm_expired(const sk__tm *tm);
+int64_t sk__seconds_to_ms(double seconds);
+
+/* io.c: transfers with timeouts, counted in the stats */
+int sk__wait(sk_sock *s, int events, const sk__tm *tm);
+int sk__ensure_connected(sk_sock *s, const sk__tm *tm);
+int sk__send_all(sk_sock *s, const char *data, size_t len, size_t *sent,
+                 const sk__tm *tm);
+int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
+                  const sk__tm *tm);
+int sk__fill(sk_sock *s, const sk__tm *tm);
+
+/* buffer.c: the receive engine */
+int sk__buf_reserve(sk_buf *b, size_t extra);
+int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n,
+                const sk__tm *tm);
+size_t sk__take(sk_sock *s, char *dst, size_t cap);
+
+/* options.c */
+int sk__opt_check(int option, int value);
+int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family);
+
+/* tcp.c */
+int sk__check(const sk_sock *s);
+int sk__check_role(const sk_sock *s, int role);
+int sk__new(sk_sock **out, int family, int dual);
+
+#endif /* SK_INT_H */

@@ -1,0 +1,346 @@
+/*
+ * tcp.c - the TCP objects' life: constructors, close and free, and the
+ * role changes bind, listen, connect and accept.  Each public call checks
+ * its arguments and role, then drives the backend through plat.h.
+ */
+#include "sockit_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int sk__check(const sk_sock *s)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    if (s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED;
+    return 0;
+}
+
+int sk__check_role(const sk_sock *s, int role)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    return s->role == role ? 0 : SK_EWRONGROLE;
+}
+
+/* Host names: non-NULL, non-empty, at most SK__HOST_MAX bytes. */
+static int check_host(const char *host)
+{
+    size_t i;
+    if (host == NULL || host[0] == '\0')
+        return SK_EINVAL;
+    for (i = 0; host[i] != '\0'; i++)
+        if (i >= SK__HOST_MAX)
+            return SK_EINVAL;
+    return 0;
+}
+
+/* Make a socket of family for s, with sockit's defaults and the options
+ * the user set so far.  Leaves it in *fd (s->fd untouched). */
+static int make_socket(sk_sock *s, int family, sk_fd_t *fd)
+{
+    int r = sk__plat_socket(family, fd, &s->sys);
+    if (r != 0)
+        return r;
+    if (family == SK__AF_INET6) {
+        /* The OS defaults differ (on for Windows, a sysctl on Linux): say
+         * it every time.  sk_tcp6 is IPv6-only; dual-stack is not. */
+        r = sk__plat_setopt(*fd, SK_OPT_IPV6_V6ONLY, s->dual ? 0 : 1,
+                            &s->sys);
+    }
+    if (r == 0)
+        r = sk__opt_apply_all(s, *fd, family);
+    if (r != 0) {
+        sk__plat_close(*fd);
+        *fd = SK_FD_INVALID;
+    }
+    return r;
+}
+
+/* Replace s's socket by a fresh one of the constructor's family (or none,
+ * for a dual-stack master): a master is reusable after a failed connect. */
+static int reset_socket(sk_sock *s)
+{
+    sk_fd_t fd = SK_FD_INVALID;
+    int r = 0;
+    if (s->fd != SK_FD_INVALID)
+        sk__plat_close(s->fd);
+    s->fd = SK_FD_INVALID;
+    if (!s->dual) {
+        r = make_socket(s, s->family, &fd);
+        s->fd = fd;
+    }
+    return r;
+}
+
+/* Allocate an object (and start the socket layer for it); with_socket
+ * also makes its socket. */
+static int object_new(sk_sock **out, int family, int dual, int with_socket)
+{
+    sk_sock *s;
+    int r;
+    if (out == NULL)
+        return SK_EINVAL;
+    *out = NULL;
+    s = (sk_sock *)calloc(1, sizeof *s);
+    if (s == NULL)
+        return SK_ENORESOURCES;
+    s->fd = SK_FD_INVALID;
+    s->role = SK_ROLE_MASTER;
+    s->family = family;
+    s->dual = dual;
+    s->block_ms = s->total_ms = -1;
+    s->linemax = SK__LINE_LIMIT;
+    s->birth_us = sk__plat_now_us();
+    r = sk__plat_startup(&s->sys);
+    if (r != 0) {
+        free(s);
+        return r;
+    }
+    s->started = 1;
+    if (with_socket) {
+        r = make_socket(s, family, &s->fd);
+        if (r != 0) {
+            sk_free(s);
+            return r;
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+int sk__new(sk_sock **out, int family, int dual)
+{
+    return object_new(out, family, dual, !dual);
+}
+
+SK_API int sk_tcp4(sk_sock **out)
+{
+    return sk__new(out, SK__AF_INET, 0);
+}
+
+SK_API int sk_tcp6(sk_sock **out)
+{
+    return sk__new(out, SK__AF_INET6, 0);
+}
+
+SK_API int sk_tcp(sk_sock **out)
+{
+    return sk__new(out, SK__AF_UNSPEC, 1);
+}
+
+SK_API int sk_close(sk_sock *s)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    if (s->fd != SK_FD_INVALID)
+        sk__plat_close(s->fd);
+    s->fd = SK_FD_INVALID;
+    s->role = SK_ROLE_CLOSED;
+    s->connecting = 0;
+    free(s->rbuf);
+    s->rbuf = NULL;
+    s->rfirst = s->rlast = 0;
+    return 0;
+}
+
+SK_API void sk_free(sk_sock *s)
+{
+    if (s == NULL)
+        return;
+    sk_close(s);
+    if (s->started)
+        sk__plat_cleanup();
+    free(s);
+}
+
+SK_API int sk_role(const sk_sock *s)
+{
+    return s == NULL ? SK_EINVAL : s->role;
+}
+
+SK_API int sk_syserror(const sk_sock *s)
+{
+    return s == NULL ? 0 : s->sys;
+}
+
+/* The family filter a master's constructor implies for resolution. */
+static int want_family(const sk_sock *s)
+{
+    return s->dual ? SK__AF_UNSPEC : s->family;
+}
+
+SK_API int sk_bind(sk_sock *s, const char *host, int port)
+{
+    sk__addr *list = NULL;
+    size_t count = 0, i;
+    int any, family, r = sk__check_role(s, SK_ROLE_MASTER);
+    if (r != 0)
+        return r;
+    if ((r = check_host(host)) != 0 || port < 0 || port > 65535)
+        return r ? r : SK_EINVAL;
+    if (s->bound)
+        return SK_EWRONGROLE;
+    any = strcmp(host, "*") == 0;
+    family = want_family(s);
+    if (any && family == SK__AF_UNSPEC)
+        family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
+    r = sk__plat_resolve(any ? NULL : host, port, family, 1, &list, &count,
+                         &s->sys);
+    if (r != 0)
+        return r;
+    r = SK_EHOSTNOTFOUND;
+    for (i = 0; i < count; i++) {
+        sk_fd_t fd = s->fd;
+        if (s->dual) {
+            r = make_socket(s, list[i].family, &fd);
+            if (r != 0)
+                continue;
+        }
+        r = sk__plat_bind(fd, &list[i], &s->sys);
+        if (r == 0) {
+            s->fd = fd;
+            s->family = list[i].family;
+            s->bound = 1;
+            break;
+        }
+        if (s->dual)
+            sk__plat_close(fd);
+    }
+    free(list);
+    return r;
+}
+
+SK_API int sk_listen(sk_sock *s, int backlog)
+{
+    int r = sk__check_role(s, SK_ROLE_MASTER);
+    if (r != 0)
+        return r;
+    if (!s->bound) {
+        r = sk_bind(s, "*", 0);
+        if (r != 0)
+            return r;
+    }
+    r = sk__plat_listen(s->fd, backlog < 0 ? 0 : backlog, &s->sys);
+    if (r == 0)
+        s->role = SK_ROLE_SERVER;
+    return r;
+}
+
+/* One connect attempt on fd within the call's deadline. */
+static int try_connect(sk_sock *s, sk_fd_t fd, const sk__addr *a,
+                       const sk__tm *tm)
+{
+    int r = sk__plat_connect_start(fd, a, &s->sys);
+    while (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK)
+        r = sk__plat_wait_connect(fd, sk__tm_left(tm), &s->sys);
+    return r;
+}
+
+SK_API int sk_connect(sk_sock *s, const char *host, int port)
+{
+    sk__addr *list = NULL;
+    size_t count = 0, i;
+    sk__tm tm;
+    int r = sk__check_role(s, SK_ROLE_MASTER);
+    if (r != 0)
+        return r;
+    if ((r = check_host(host)) != 0 || port < 1 || port > 65535)
+        return r ? r : SK_EINVAL;
+    /* One deadline for every address: the sooner of block and total. */
+    sk__tm_start(&tm, s);
+    if (tm.block_ms >= 0 && (tm.total_ms < 0 || tm.block_ms < tm.total_ms)) {
+        tm.total_ms = tm.block_ms;
+        tm.start_us = sk__plat_now_us();
+    }
+    tm.block_ms = -1;
+    r = sk__plat_resolve(host, port, s->bound ? s->family : want_family(s),
+                         0, &list, &count, &s->sys);
+    if (r != 0)
+        return r;
+    r = SK_EHOSTNOTFOUND;
+    for (i = 0; i < count; i++) {
+        sk_fd_t fd = s->fd;
+        if (fd == SK_FD_INVALID || s->family != list[i].family) {
+            if (s->bound)
+                continue; /* a bound socket keeps its family */
+            r = make_socket(s, list[i].family, &fd);
+            if (r != 0)
+                continue;
+            if (s->fd != SK_FD_INVALID)
+                sk__plat_close(s->fd);
+            s->fd = fd;
+            s->family = list[i].family;
+        }
+        r = try_connect(s, fd, &list[i], &tm);
+        if (r == 0 || r == SK_ETIMEOUT) {
+            /* On timeout the connection may still complete (LuaSocket
+             * makes the object a client here too). */
+            s->role = SK_ROLE_CLIENT;
+            s->connecting = (r == SK_ETIMEOUT);
+            break;
+        }
+        /* A failed socket is not reused: its state is unspecified. */
+        sk__plat_close(fd);
+        s->fd = SK_FD_INVALID;
+        if (s->bound)
+            break; /* its local address went with it */
+        if (i + 1 < count && sk__tm_expired(&tm)) {
+            r = SK_ETIMEOUT; /* addresses left, but no time */
+            break;
+        }
+    }
+    free(list);
+    if (r != 0 && s->role == SK_ROLE_MASTER && s->fd == SK_FD_INVALID) {
+        /* Leave a usable master: unbound, with a fresh socket unless it
+         * is dual-stack.  Keep the raw code of the real failure. */
+        int keep = s->sys;
+        s->bound = 0;
+        (void)reset_socket(s);
+        s->sys = keep;
+    }
+    return r;
+}
+
+SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
+{
+    sk__tm tm;
+    sk__addr a;
+    sk_fd_t fd;
+    sk_sock *c;
+    int r = (client == NULL) ? SK_EINVAL : 0;
+    if (client != NULL)
+        *client = NULL;
+    if (r == 0)
+        r = sk__check_role(s, SK_ROLE_SERVER);
+    if (r != 0)
+        return r;
+    sk__tm_start(&tm, s);
+    for (;;) {
+        r = sk__plat_accept(s->fd, &fd, &a, &s->sys);
+        if (r == 0)
+            break;
+        if (r != SK_EWOULDBLOCK)
+            return r;
+        r = sk__wait(s, SK__WAIT_READ, &tm);
+        if (r != 0)
+            return r;
+    }
+    r = object_new(&c, a.family, 0, 0);
+    if (r != 0) {
+        sk__plat_close(fd);
+        return r;
+    }
+    c->fd = fd;
+    c->role = SK_ROLE_CLIENT;
+    c->bound = 1;
+    c->block_ms = s->block_ms;
+    c->total_ms = s->total_ms;
+    c->linemax = s->linemax;
+    if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
+        memset(peer, 0, sizeof *peer);
+    *client = c;
+    return 0;
+}

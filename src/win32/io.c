@@ -1,0 +1,157 @@
+/*
+ * io.c - one-shot socket calls on Windows: bind, listen, starting a
+ * non-blocking connect, accept, send, recv and shutdown.  Waiting lives in
+ * wait.c.  Winsock reports through WSAGetLastError, never errno.
+ */
+#include "plat.h"
+
+#if SK_OS_WIN32
+
+#include "win32_int.h"
+
+#include <limits.h>
+#include <string.h>
+
+int sk__plat_bind(sk_fd_t fd, const sk__addr *a, int *sys) {
+    if (bind(SK__SOCK(fd), (const struct sockaddr *)a->sa.bytes,
+             (int)a->len) == SOCKET_ERROR)
+        return sk__win_fail(WSAGetLastError(), sys);
+    return 0;
+}
+
+int sk__plat_listen(sk_fd_t fd, int backlog, int *sys) {
+    if (backlog < 0)
+        backlog = 0;
+    if (listen(SK__SOCK(fd), backlog) == SOCKET_ERROR)
+        return sk__win_fail(WSAGetLastError(), sys);
+    return 0;
+}
+
+int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys) {
+    int err;
+    if (connect(SK__SOCK(fd), (const struct sockaddr *)a->sa.bytes,
+                (int)a->len) == 0)
+        return 0;
+    err = WSAGetLastError();
+    /* A non-blocking connect says WSAEWOULDBLOCK where POSIX says
+     * EINPROGRESS; WSAEALREADY means an earlier attempt is still going. */
+    if (err == WSAEWOULDBLOCK || err == WSAEINPROGRESS ||
+        err == WSAEALREADY) {
+        if (sys != NULL)
+            *sys = err;
+        return SK_EINPROGRESS;
+    }
+    return sk__win_fail(err, sys);
+}
+
+int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys) {
+    struct sockaddr_storage ss;
+    int len = (int)sizeof ss, err;
+    u_long on = 1;
+    SOCKET s;
+
+    *out = SK_FD_INVALID;
+    s = accept(SK__SOCK(fd), (struct sockaddr *)&ss, &len);
+    if (s == INVALID_SOCKET) {
+        err = WSAGetLastError();
+        /* Nothing pending, or the pending client reset before we took it
+         * (Windows reports that to accept; the caller just waits again). */
+        if (err == WSAEWOULDBLOCK || err == WSAECONNRESET || err == WSAEINTR) {
+            if (sys != NULL)
+                *sys = err;
+            return SK_EWOULDBLOCK;
+        }
+        return sk__win_fail(err, sys);
+    }
+    /* An accepted socket takes most properties from the listener, but the
+     * contract is explicit, so both are set here rather than assumed.  The
+     * inherit flag is best effort (see socket.c). */
+    SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0);
+    if (ioctlsocket(s, FIONBIO, &on) == SOCKET_ERROR) {
+        err = WSAGetLastError();
+        closesocket(s);
+        return sk__win_fail(err, sys);
+    }
+    if (peer != NULL) {
+        memset(peer, 0, sizeof *peer);
+        if (len > 0 && (size_t)len <= sizeof peer->sa.bytes)
+            memcpy(peer->sa.bytes, &ss, (size_t)len);
+        peer->len = (unsigned)len;
+        peer->family = ss.ss_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+    }
+    *out = SK__FD(s);
+    return 0;
+}
+
+/* The SK_E* code for a send/recv failure.  A reset on an established
+ * connection is SK_ECONNRESET, as on POSIX; sending after our own
+ * shutdown(SD_SEND) is WSAESHUTDOWN, which is SK_ECLOSED in the table. */
+static int sk__win_xfer_fail(int err, int *sys) {
+    return sk__win_fail(err, sys);
+}
+
+int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
+                  int *sys) {
+    int n, err;
+    /* send takes an int; a shorter send is a partial send, which the
+     * caller handles anyway.  Windows has no SIGPIPE to suppress. */
+    int want = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+
+    *sent = 0;
+    for (;;) {
+        n = send(SK__SOCK(fd), (const char *)buf, want, 0);
+        if (n != SOCKET_ERROR) {
+            *sent = (size_t)n;
+            return 0;
+        }
+        err = WSAGetLastError();
+        if (err != WSAEINTR)
+            break;
+    }
+    if (err == WSAEWOULDBLOCK) {
+        if (sys != NULL)
+            *sys = err;
+        return SK_EWOULDBLOCK;
+    }
+    return sk__win_xfer_fail(err, sys);
+}
+
+int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys) {
+    int n, err;
+    int want = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+
+    *got = 0;
+    for (;;) {
+        n = recv(SK__SOCK(fd), (char *)buf, want, 0);
+        if (n > 0) {
+            *got = (size_t)n;
+            return 0;
+        }
+        if (n == 0)
+            return SK_ECLOSED; /* orderly end of stream */
+        err = WSAGetLastError();
+        if (err != WSAEINTR)
+            break;
+    }
+    if (err == WSAEWOULDBLOCK) {
+        if (sys != NULL)
+            *sys = err;
+        return SK_EWOULDBLOCK;
+    }
+    return sk__win_xfer_fail(err, sys);
+}
+
+int sk__plat_shutdown(sk_fd_t fd, int how, int *sys) {
+    int sd;
+    switch (how) {
+    case SK_SHUT_RECEIVE: sd = SD_RECEIVE; break;
+    case SK_SHUT_SEND: sd = SD_SEND; break;
+    case SK_SHUT_BOTH: sd = SD_BOTH; break;
+    default: return sk__win_fail(WSAEINVAL, sys);
+    }
+    if (shutdown(SK__SOCK(fd), sd) == SOCKET_ERROR)
+        return sk__win_fail(WSAGetLastError(), sys);
+    return 0;
+}
+
+#endif /* SK_OS_WIN32 */

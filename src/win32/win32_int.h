@@ -1,0 +1,44 @@
+/*
+ * win32_int.h - private to src/win32/: the Winsock headers, included the
+ * same way by every backend file, and the helpers those files share (the
+ * error table in errors.c, the SOCKET <-> sk_fd_t conversion).  Include it
+ * only after plat.h and only inside #if SK_OS_WIN32.
+ */
+#ifndef SK_WIN32_INT_H
+#define SK_WIN32_INT_H
+
+#include "plat.h"
+
+#if SK_OS_WIN32
+
+/* inet_ntop, getaddrinfo's full set of flags and IPV6_V6ONLY need Vista's
+ * declarations; a plain compiler line (no CMake flags) must still work, so
+ * raise the target here when the toolchain's default is older. */
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0600
+#  undef _WIN32_WINNT
+#  define _WIN32_WINNT 0x0600
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#  define WIN32_LEAN_AND_MEAN
+#endif
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+/* sk_fd_t is uintptr_t, SOCKET is UINT_PTR: the same width, so the value
+ * round-trips; SK_FD_INVALID and INVALID_SOCKET are both all ones. */
+#define SK__SOCK(fd) ((SOCKET)(fd))
+#define SK__FD(sock) ((sk_fd_t)(sock))
+
+/* sk__win_code: the SK_E* code for a WSA*, ERROR_* or EAI_* value (0 gives
+ * 0; anything not in the table gives SK_ESYSTEM). */
+int sk__win_code(int oscode);
+
+/* sk__win_fail: store oscode in *sys (when sys is not NULL) and return its
+ * SK_E* code: the one way a backend function reports an OS failure. */
+int sk__win_fail(int oscode, int *sys);
+
+#endif /* SK_OS_WIN32 */
+
+#endif /* SK_WIN32_INT_H */
