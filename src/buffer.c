@@ -21,10 +21,12 @@ SK_API void sk_buf_free(sk_buf *b)
 }
 
 /* Make room for extra more bytes, growing geometrically; checks overflow. */
-int sk__buf_reserve(sk_buf *b, size_t extra)
+SK_API int sk_buf_reserve(sk_buf *b, size_t extra)
 {
     size_t need, cap;
     char *p;
+    if (b == NULL || b->len > b->cap)
+        return SK_EINVAL;
     if (extra > SIZE_MAX - b->len)
         return SK_ENORESOURCES;
     need = b->len + extra;
@@ -63,7 +65,7 @@ static int take_into(sk_sock *s, sk_buf *b, size_t max)
         n = max;
     if (n == 0)
         return 0;
-    r = sk__buf_reserve(b, n);
+    r = sk_buf_reserve(b, n);
     if (r != 0)
         return r;
     b->len += sk__take(s, b->data + b->len, n);
@@ -77,7 +79,7 @@ static int read_direct(sk_sock *s, sk_buf *b, size_t max, const sk__tm *tm)
     size_t got = 0;
     int r;
     if (b->cap - b->len < want) {
-        r = sk__buf_reserve(b, want);
+        r = sk_buf_reserve(b, want);
         if (r != 0)
             return r;
     }
@@ -124,7 +126,7 @@ static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
             const char *lf = (const char *)memchr(p, '\n', avail);
             size_t span = lf ? (size_t)(lf - p) : avail;
             size_t i;
-            int r = sk__buf_reserve(b, span);
+            int r = sk_buf_reserve(b, span);
             if (r != 0)
                 return r;
             for (i = 0; i < span; i++) {

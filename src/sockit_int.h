@@ -62,7 +62,6 @@ int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
 int sk__fill(sk_sock *s, const sk__tm *tm);
 
 /* buffer.c: the receive engine */
-int sk__buf_reserve(sk_buf *b, size_t extra);
 int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n,
                 const sk__tm *tm);
 size_t sk__take(sk_sock *s, char *dst, size_t cap);

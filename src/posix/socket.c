@@ -198,7 +198,9 @@ int sk__plat_peername(sk_fd_t fd, sk__addr *a, int *sys)
 int sk__plat_family(sk_fd_t fd, int *family, int *sys)
 {
     sk__addr a;
-    int r = name_of(fd, &a, 0, sys);
+    int r;
+    a.family = SK__AF_UNSPEC;
+    r = name_of(fd, &a, 0, sys);
     if (r == 0)
         *family = a.family;
     return r;

@@ -137,14 +137,6 @@ int sk__plat_addrname(const sk__addr *a, sk_name *out) {
         if (inet_ntop(AF_INET6, (void *)&in6->sin6_addr, out->addr,
                       sizeof out->addr) == NULL)
             return SK_EINVAL;
-        /* A link-local address means nothing without its interface. */
-        if (in6->sin6_scope_id != 0) {
-            size_t used = strlen(out->addr);
-            char scope[16];
-            sprintf(scope, "%%%lu", (unsigned long)in6->sin6_scope_id);
-            if (used + strlen(scope) < sizeof out->addr)
-                strcpy(out->addr + used, scope);
-        }
         strcpy(out->family, "inet6");
         return 0;
     }

@@ -83,10 +83,21 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys) {
     return 0;
 }
 
-/* The SK_E* code for a send/recv failure.  A reset on an established
- * connection is SK_ECONNRESET, as on POSIX; sending after our own
- * shutdown(SD_SEND) is WSAESHUTDOWN, which is SK_ECLOSED in the table. */
-static int sk__win_xfer_fail(int err, int *sys) {
+/* A send that meets a reset.  On POSIX, writing to a peer that has closed
+ * fails with EPIPE (SK_ECLOSED): the kernel turns the peer's answering RST
+ * into EPIPE once our side has seen its FIN, and only the first send after
+ * an abortive close says ECONNRESET.  Winsock says WSAECONNRESET or
+ * WSAECONNABORTED in all those cases and cannot tell them apart, so send
+ * reports "peer gone" (SK_ECLOSED) like POSIX does in the common case; the
+ * raw code stays in *sys.  recv keeps SK_ECONNRESET, as POSIX recv does
+ * for a reset. */
+static int sk__win_send_fail(int err, int *sys) {
+    if (err == WSAECONNRESET || err == WSAECONNABORTED ||
+        err == WSAENETRESET) {
+        if (sys != NULL)
+            *sys = err;
+        return SK_ECLOSED;
+    }
     return sk__win_fail(err, sys);
 }
 
@@ -113,7 +124,7 @@ int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
             *sys = err;
         return SK_EWOULDBLOCK;
     }
-    return sk__win_xfer_fail(err, sys);
+    return sk__win_send_fail(err, sys);
 }
 
 int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys) {
@@ -138,7 +149,7 @@ int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys) {
             *sys = err;
         return SK_EWOULDBLOCK;
     }
-    return sk__win_xfer_fail(err, sys);
+    return sk__win_fail(err, sys);
 }
 
 int sk__plat_shutdown(sk_fd_t fd, int how, int *sys) {

@@ -100,9 +100,8 @@ int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys) {
     case SK_OPT_TCP_DEFER_ACCEPT:
     case SK_OPT_TCP_FASTOPEN_CONNECT:
         /* No Windows equivalent (TCP_FASTOPEN on the client side works only
-         * through ConnectEx, which sockit does not use). */
-        if (sys != NULL)
-            *sys = WSAENOPROTOOPT;
+         * through ConnectEx, which sockit does not use).  No OS call was
+         * made, so *sys is left alone. */
         return SK_EUNSUPPORTED;
     default:
         break;
@@ -141,8 +140,6 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys) {
     case SK_OPT_REUSEPORT:
     case SK_OPT_TCP_DEFER_ACCEPT:
     case SK_OPT_TCP_FASTOPEN_CONNECT:
-        if (sys != NULL)
-            *sys = WSAENOPROTOOPT;
         return SK_EUNSUPPORTED;
     default:
         break;

@@ -1,0 +1,37 @@
+# Install rules: the library, its header, a CMake config package
+# (find_package(sockit CONFIG) gives sockit::sockit) and a pkg-config file.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS sockit EXPORT sockitTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/include/sockit.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT sockitTargets NAMESPACE sockit::
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
+
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/sockitConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/sockitConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/sockitConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/sockitConfig.cmake
+              ${PROJECT_BINARY_DIR}/sockitConfigVersion.cmake
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
+
+if(WIN32)
+  set(SOCKIT_PC_LIBS_PRIVATE "-lws2_32")
+else()
+  set(SOCKIT_PC_LIBS_PRIVATE "")
+endif()
+if(sockit_type STREQUAL "SHARED_LIBRARY")
+  set(SOCKIT_PC_CFLAGS "-DSOCKIT_SHARED")
+else()
+  set(SOCKIT_PC_CFLAGS "")
+endif()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/sockit.pc.in
+  ${PROJECT_BINARY_DIR}/sockit.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/sockit.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

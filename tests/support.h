@@ -1,0 +1,122 @@
+/*
+ * support.h - shared plumbing for sockit's CMocka tests.
+ *
+ * Everything here goes through the public API (sockit.h) except the small
+ * amount of OS plumbing in support.c: threads (pthreads / Win32 threads) and
+ * raising the descriptor limit (POSIX).  Helpers whose names end in an
+ * assertion-like verb (sup_pair, sup_send_str, ...) use CMocka assertions and
+ * must only be called from the test's own thread; peer threads record their
+ * results and the test asserts after sup_thread_join.
+ */
+#ifndef SOCKIT_TEST_SUPPORT_H
+#define SOCKIT_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sockit.h"
+
+/* A block timeout put on every object the helpers make, so that a library
+ * bug makes a test fail with SK_ETIMEOUT instead of hanging until ctest's
+ * TIMEOUT.  It is never used as a synchronisation device. */
+#define SUP_SAFETY_TIMEOUT 30.0
+
+/* sup_assert_rc: assert that expr returned the sockit code want, printing
+ * both symbolic names on failure. */
+#define sup_assert_rc(expr, want)                                           \
+    sup_check_rc_((expr), (want), #expr, __FILE__, __LINE__)
+void sup_check_rc_(int got, int want, const char *expr, const char *file,
+                   int line);
+
+/* sup_assert_buf: assert that b holds exactly the len bytes at want. */
+#define sup_assert_buf(b, want, len)                                        \
+    sup_check_buf_((b), (want), (len), __FILE__, __LINE__)
+/* sup_assert_bufstr: the same for a C string. */
+#define sup_assert_bufstr(b, str)                                           \
+    sup_check_buf_((b), (str), strlen(str), __FILE__, __LINE__)
+void sup_check_buf_(const sk_buf *b, const void *want, size_t len,
+                    const char *file, int line);
+
+/* sup_listen4: an sk_tcp4 server on 127.0.0.1 with a system-chosen port
+ * (read back with sk_getsockname) and the given backlog. */
+void sup_listen4(sk_tcp **server, int *port, int backlog);
+
+/* sup_connect4: an sk_tcp4 client connected to 127.0.0.1:port. */
+void sup_connect4(sk_tcp **client, int port);
+
+/* sup_pair: two connected clients over 127.0.0.1: *a made by sk_connect,
+ * *b by sk_accept.  Both carry the safety timeout and have no data
+ * pending. */
+void sup_pair(sk_tcp **a, sk_tcp **b);
+
+/* sup_ipv6_loopback: 1 when sk_tcp6 can bind "::1"; 0 when the host has no
+ * ::1 (SK_EFAMILY / SK_EADDRNOTAVAIL).  Any other result fails the test. */
+int sup_ipv6_loopback(void);
+
+/* sup_send_all / sup_send_str: send everything, asserting success. */
+void sup_send_all(sk_tcp *s, const void *data, size_t len);
+void sup_send_str(sk_tcp *s, const char *str);
+
+/* sup_expect: receive exactly len bytes (SK_BYTES) and compare them. */
+void sup_expect(sk_tcp *s, const void *want, size_t len);
+void sup_expect_str(sk_tcp *s, const char *str);
+
+/* sup_expect_nothing: assert that nothing more is readable on s right now
+ * (a receive with timeout 0 times out and appends nothing); restores the
+ * safety timeout. */
+void sup_expect_nothing(sk_tcp *s);
+
+/* sup_wait_readable: wait (sk_select, no time limit beyond the safety
+ * timeout) until s can be read; ordering by data, not by sleeping. */
+void sup_wait_readable(sk_tcp *s);
+
+/* ---- threads ----------------------------------------------------------- */
+typedef struct sup_thread sup_thread;
+typedef void (*sup_thread_fn)(void *arg);
+
+/* sup_thread_start: run fn(arg) in a new thread (asserts it started). */
+sup_thread *sup_thread_start(sup_thread_fn fn, void *arg);
+/* sup_thread_join: wait for the thread to end and release it. */
+void sup_thread_join(sup_thread *t);
+
+/* A peer thread that sends len bytes on s (one sk_send of the whole
+ * buffer) and then, when close_after is set, sk_close's s (the test still
+ * sk_free's it). */
+typedef struct sup_sender {
+    sk_tcp *s;
+    const void *data;
+    size_t len;
+    int close_after;
+    int rc;         /* sk_send's result */
+    ptrdiff_t last; /* sk_send's *last */
+    sup_thread *thread;
+} sup_sender;
+void sup_sender_start(sup_sender *x, sk_tcp *s, const void *data, size_t len,
+                      int close_after);
+/* sup_sender_join: join and assert that everything was sent. */
+void sup_sender_join(sup_sender *x);
+
+/* ---- environment ------------------------------------------------------- */
+
+/* sup_fd_capacity: raise the soft descriptor limit to the hard limit
+ * (POSIX) and return the soft limit now in force; a large number where the
+ * OS has no such limit (Windows). */
+size_t sup_fd_capacity(void);
+
+/* sup_env_size: the unsigned number in environment variable name, or def
+ * when it is unset, empty or not a positive number. */
+size_t sup_env_size(const char *name, size_t def);
+
+/* ---- data -------------------------------------------------------------- */
+#define SUP_HASH_INIT UINT64_C(14695981039346656037)
+/* sup_hash: FNV-1a over n bytes, continuing from h. */
+uint64_t sup_hash(uint64_t h, const void *p, size_t n);
+/* sup_fill: n pseudo-random bytes from the xorshift state *state (any
+ * non-zero seed); the same seed gives the same stream. */
+void sup_fill(uint64_t *state, void *buf, size_t n);
+
+#endif /* SOCKIT_TEST_SUPPORT_H */
