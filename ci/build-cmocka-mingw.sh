@@ -14,8 +14,8 @@
 #
 # The DLL and its import library are removed from the prefix, so nothing can
 # link against them by accident (the test programs then need no cmocka.dll).
-# CMocka 1.1.x headers have no dllimport: a static link needs no define.
-# Include <stdint.h> (with stdarg.h, stddef.h, setjmp.h) before <cmocka.h>.
+# CMocka 1.1.x headers have no dllimport/dllexport (the DLL exports through a
+# .def file), so a static link needs no define such as CMOCKA_STATIC.
 #
 # Usage: ci/build-cmocka-mingw.sh [PREFIX]
 #   PREFIX defaults to build/deps/mingw-cmocka (SOCKIT_MINGW_CMOCKA_PREFIX).
@@ -66,6 +66,10 @@ elif ! src="$(find_src)"; then
     mkdir -p "$src_parent"
     # Unpack into a scratch dir first so a failed download leaves nothing behind.
     tmp="$(mktemp -d "$src_parent/.fetch.XXXXXX")"
+    # Let apt's sandbox user write there (else apt warns and downloads as root).
+    if [[ "$(id -u)" == 0 ]] && id _apt >/dev/null 2>&1; then
+        chown _apt "$tmp" 2>/dev/null || true
+    fi
     if ! (cd "$tmp" && apt_noninteractive apt-get source -q cmocka); then
         rm -rf "$tmp"
         die "apt-get source cmocka failed (needs deb-src entries; run as root to add them)"

@@ -214,7 +214,8 @@ SK_API int sk_buf_reserve(sk_buf *b, size_t extra);
 SK_API void sk_buf_free(sk_buf *b);
 
 enum sk_pattern {
-    SK_ALL = 0,   /* until the peer closes; returns 0 then */
+    SK_ALL = 0,   /* until the peer closes; returns 0 then, or SK_ECLOSED
+                     when the peer closed without sending a byte */
     SK_LINE = 1,  /* up to LF; the LF and every CR are dropped */
     SK_BYTES = 2, /* exactly n bytes */
     SK_SOME = 3   /* whatever is available, at least one byte and at most n
@@ -243,7 +244,8 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
  * minimum 1).  Returns 0, SK_EINVAL, SK_ECLOSED. */
 SK_API int sk_setlinelimit(sk_sock *s, size_t max);
 
-/* sk_getlinelimit: the current line limit in *max.  Returns 0, SK_EINVAL. */
+/* sk_getlinelimit: the current line limit in *max.  Returns 0, SK_EINVAL,
+ * SK_ECLOSED. */
 SK_API int sk_getlinelimit(const sk_sock *s, size_t *max);
 
 /* sk_dirty: 1 when the object holds received bytes not yet handed out, 0
@@ -262,7 +264,7 @@ SK_API int sk_dirty(const sk_sock *s);
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode);
 
 /* sk_gettimeout: the block and total timeouts in seconds (-1 = none); either
- * pointer may be NULL.  Returns 0, SK_EINVAL. */
+ * pointer may be NULL.  Returns 0, SK_EINVAL, SK_ECLOSED. */
 SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total);
 
 /* ---- options ---------------------------------------------------------- */
@@ -314,7 +316,8 @@ SK_API int sk_getoptname(sk_sock *s, const char *name, int *value);
 /* ---- names, shutdown, handles, statistics ----------------------------- */
 
 /* sk_getsockname: the local address of the object.  Returns 0; SK_EINVAL;
- * SK_ECLOSED; SK_ENOTCONN (no socket yet or not bound). */
+ * SK_ECLOSED; SK_ENOTCONN (a master with no socket yet or not bound, on
+ * every OS). */
 SK_API int sk_getsockname(const sk_sock *s, sk_name *out);
 
 /* sk_getpeername: the remote address of a client.  Returns 0; SK_EINVAL;
@@ -345,12 +348,13 @@ SK_API sk_fd_t sk_getfd(const sk_sock *s);
 SK_API int sk_setfd(sk_sock *s, sk_fd_t fd);
 
 /* sk_getstats: bytes received from and sent to the OS by this object, and
- * its age in seconds; any pointer may be NULL.  Returns 0, SK_EINVAL. */
+ * its age in seconds; any pointer may be NULL.  Returns 0, SK_EINVAL,
+ * SK_ECLOSED. */
 SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
                        double *age);
 
 /* sk_setstats: reset the counters and the age (seconds, >= 0).
- * Returns 0, SK_EINVAL (NULL, negative or NaN age). */
+ * Returns 0, SK_EINVAL (NULL, negative or NaN age), SK_ECLOSED. */
 SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
                        double age);
 

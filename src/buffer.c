@@ -110,7 +110,9 @@ static int receive_count(sk_sock *s, sk_buf *b, size_t n, int all,
                 r = take_into(s, b, left);
         }
     }
-    if (all && r == SK_ECLOSED)
+    /* LuaSocket's "*a": the close ends the pattern, unless nothing at all
+     * came before it. */
+    if (all && r == SK_ECLOSED && b->len > start)
         return 0;
     return r;
 }

@@ -105,7 +105,9 @@ static int name_of(const sk_sock *s, sk_name *out, int peer)
     if (out == NULL)
         return SK_EINVAL;
     memset(out, 0, sizeof *out);
-    if (s->fd == SK_FD_INVALID)
+    /* An unbound master has no name on any OS that sockit promises, even
+     * where the system would report the any-address. */
+    if (s->fd == SK_FD_INVALID || (s->role == SK_ROLE_MASTER && !s->bound))
         return SK_ENOTCONN;
     r = peer ? sk__plat_peername(s->fd, &a, &sys)
              : sk__plat_sockname(s->fd, &a, &sys);

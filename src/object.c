@@ -25,8 +25,9 @@ SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
 
 SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total)
 {
-    if (s == NULL)
-        return SK_EINVAL;
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
     if (block != NULL)
         *block = s->block_ms < 0 ? -1.0 : (double)s->block_ms / 1000.0;
     if (total != NULL)
@@ -47,7 +48,10 @@ SK_API int sk_setlinelimit(sk_sock *s, size_t max)
 
 SK_API int sk_getlinelimit(const sk_sock *s, size_t *max)
 {
-    if (s == NULL || max == NULL)
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (max == NULL)
         return SK_EINVAL;
     *max = s->linemax;
     return 0;
@@ -69,14 +73,19 @@ SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
     if (r != 0)
         return r;
     s->fd = fd;
+    /* Learn the family of a socket made elsewhere, so that bind and
+     * connect pick matching addresses. */
+    if (fd != SK_FD_INVALID)
+        (void)sk__plat_family(fd, &s->family, NULL);
     return 0;
 }
 
 SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
                        double *age)
 {
-    if (s == NULL)
-        return SK_EINVAL;
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
     if (received != NULL)
         *received = s->nrecv;
     if (sent != NULL)
@@ -89,7 +98,10 @@ SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
 SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
                        double age)
 {
-    if (s == NULL || !(age >= 0) || age > 1e12)
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (!(age >= 0) || age > 1e12)
         return SK_EINVAL;
     s->nrecv = received;
     s->nsent = sent;

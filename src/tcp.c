@@ -184,7 +184,9 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
     if (s->bound)
         return SK_EWRONGROLE;
     any = strcmp(host, "*") == 0;
-    family = want_family(s);
+    /* A socket that exists fixes the family; a dual-stack master without
+     * one takes IPv6 for "*" (v6only off), else what the name gives. */
+    family = s->fd != SK_FD_INVALID ? s->family : want_family(s);
     if (any && family == SK__AF_UNSPEC)
         family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
     r = sk__plat_resolve(any ? NULL : host, port, family, 1, &list, &count,
@@ -192,9 +194,9 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
     if (r != 0)
         return r;
     r = SK_EHOSTNOTFOUND;
-    for (i = 0; i < count; i++) {
+    for (i = 0; i < count && !s->bound; i++) {
         sk_fd_t fd = s->fd;
-        if (s->dual) {
+        if (fd == SK_FD_INVALID) {
             r = make_socket(s, list[i].family, &fd);
             if (r != 0)
                 continue;
@@ -204,10 +206,9 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
             s->fd = fd;
             s->family = list[i].family;
             s->bound = 1;
-            break;
+        } else if (fd != s->fd) {
+            sk__plat_close(fd); /* made for this address only */
         }
-        if (s->dual)
-            sk__plat_close(fd);
     }
     free(list);
     return r;

@@ -68,10 +68,10 @@ void sup_check_buf_(const sk_buf *b, const void *want, size_t len,
 
 /* ---- connections ------------------------------------------------------- */
 
-void sup_listen4(sk_tcp **server, int *port, int backlog)
+void sup_listen4(sk_sock **server, int *port, int backlog)
 {
     sk_name name;
-    sk_tcp *s = NULL;
+    sk_sock *s = NULL;
     sup_assert_rc(sk_tcp4(&s), 0);
     assert_non_null(s);
     sup_assert_rc(sk_bind(s, "127.0.0.1", 0), 0);
@@ -83,9 +83,9 @@ void sup_listen4(sk_tcp **server, int *port, int backlog)
     *port = name.port;
 }
 
-void sup_connect4(sk_tcp **client, int port)
+void sup_connect4(sk_sock **client, int port)
 {
-    sk_tcp *c = NULL;
+    sk_sock *c = NULL;
     sup_assert_rc(sk_tcp4(&c), 0);
     sup_assert_rc(sk_settimeout(c, SUP_SAFETY_TIMEOUT, 'b'), 0);
     sup_assert_rc(sk_connect(c, "127.0.0.1", port), 0);
@@ -93,9 +93,9 @@ void sup_connect4(sk_tcp **client, int port)
     *client = c;
 }
 
-void sup_pair(sk_tcp **a, sk_tcp **b)
+void sup_pair(sk_sock **a, sk_sock **b)
 {
-    sk_tcp *server = NULL, *c = NULL, *d = NULL;
+    sk_sock *server = NULL, *c = NULL, *d = NULL;
     int port = 0;
     sup_listen4(&server, &port, 4);
     sup_connect4(&c, port);
@@ -110,7 +110,7 @@ void sup_pair(sk_tcp **a, sk_tcp **b)
 
 int sup_ipv6_loopback(void)
 {
-    sk_tcp *s = NULL;
+    sk_sock *s = NULL;
     int rc = sk_tcp6(&s);
     if (rc == SK_EFAMILY)
         return 0;
@@ -123,19 +123,19 @@ int sup_ipv6_loopback(void)
     return 1;
 }
 
-void sup_send_all(sk_tcp *s, const void *data, size_t len)
+void sup_send_all(sk_sock *s, const void *data, size_t len)
 {
     ptrdiff_t last = -12345;
     sup_assert_rc(sk_send(s, data, len, 1, -1, &last), 0);
     assert_int_equal(last, (ptrdiff_t)len);
 }
 
-void sup_send_str(sk_tcp *s, const char *str)
+void sup_send_str(sk_sock *s, const char *str)
 {
     sup_send_all(s, str, strlen(str));
 }
 
-void sup_expect(sk_tcp *s, const void *want, size_t len)
+void sup_expect(sk_sock *s, const void *want, size_t len)
 {
     sk_buf b = {NULL, 0, 0};
     sup_assert_rc(sk_receive(s, &b, SK_BYTES, len), 0);
@@ -143,12 +143,12 @@ void sup_expect(sk_tcp *s, const void *want, size_t len)
     sk_buf_free(&b);
 }
 
-void sup_expect_str(sk_tcp *s, const char *str)
+void sup_expect_str(sk_sock *s, const char *str)
 {
     sup_expect(s, str, strlen(str));
 }
 
-void sup_expect_nothing(sk_tcp *s)
+void sup_expect_nothing(sk_sock *s)
 {
     sk_buf b = {NULL, 0, 0};
     double block = 0, total = 0;
@@ -161,9 +161,9 @@ void sup_expect_nothing(sk_tcp *s)
     sup_assert_rc(sk_settimeout(s, block, 'b'), 0);
 }
 
-void sup_wait_readable(sk_tcp *s)
+void sup_wait_readable(sk_sock *s)
 {
-    sk_tcp *ready[1] = {NULL};
+    sk_sock *ready[1] = {NULL};
     size_t nr = 0, nw = 0;
     sup_assert_rc(sk_select(&s, 1, NULL, 0, SUP_SAFETY_TIMEOUT, ready, &nr,
                             NULL, &nw),
@@ -236,7 +236,7 @@ static void sender_main(void *arg)
         (void)sk_close(x->s);
 }
 
-void sup_sender_start(sup_sender *x, sk_tcp *s, const void *data, size_t len,
+void sup_sender_start(sup_sender *x, sk_sock *s, const void *data, size_t len,
                       int close_after)
 {
     x->s = s;

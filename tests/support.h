@@ -43,36 +43,36 @@ void sup_check_buf_(const sk_buf *b, const void *want, size_t len,
 
 /* sup_listen4: an sk_tcp4 server on 127.0.0.1 with a system-chosen port
  * (read back with sk_getsockname) and the given backlog. */
-void sup_listen4(sk_tcp **server, int *port, int backlog);
+void sup_listen4(sk_sock **server, int *port, int backlog);
 
 /* sup_connect4: an sk_tcp4 client connected to 127.0.0.1:port. */
-void sup_connect4(sk_tcp **client, int port);
+void sup_connect4(sk_sock **client, int port);
 
 /* sup_pair: two connected clients over 127.0.0.1: *a made by sk_connect,
  * *b by sk_accept.  Both carry the safety timeout and have no data
  * pending. */
-void sup_pair(sk_tcp **a, sk_tcp **b);
+void sup_pair(sk_sock **a, sk_sock **b);
 
 /* sup_ipv6_loopback: 1 when sk_tcp6 can bind "::1"; 0 when the host has no
  * ::1 (SK_EFAMILY / SK_EADDRNOTAVAIL).  Any other result fails the test. */
 int sup_ipv6_loopback(void);
 
 /* sup_send_all / sup_send_str: send everything, asserting success. */
-void sup_send_all(sk_tcp *s, const void *data, size_t len);
-void sup_send_str(sk_tcp *s, const char *str);
+void sup_send_all(sk_sock *s, const void *data, size_t len);
+void sup_send_str(sk_sock *s, const char *str);
 
 /* sup_expect: receive exactly len bytes (SK_BYTES) and compare them. */
-void sup_expect(sk_tcp *s, const void *want, size_t len);
-void sup_expect_str(sk_tcp *s, const char *str);
+void sup_expect(sk_sock *s, const void *want, size_t len);
+void sup_expect_str(sk_sock *s, const char *str);
 
 /* sup_expect_nothing: assert that nothing more is readable on s right now
  * (a receive with timeout 0 times out and appends nothing); restores the
  * safety timeout. */
-void sup_expect_nothing(sk_tcp *s);
+void sup_expect_nothing(sk_sock *s);
 
 /* sup_wait_readable: wait (sk_select, no time limit beyond the safety
  * timeout) until s can be read; ordering by data, not by sleeping. */
-void sup_wait_readable(sk_tcp *s);
+void sup_wait_readable(sk_sock *s);
 
 /* ---- threads ----------------------------------------------------------- */
 typedef struct sup_thread sup_thread;
@@ -87,7 +87,7 @@ void sup_thread_join(sup_thread *t);
  * buffer) and then, when close_after is set, sk_close's s (the test still
  * sk_free's it). */
 typedef struct sup_sender {
-    sk_tcp *s;
+    sk_sock *s;
     const void *data;
     size_t len;
     int close_after;
@@ -95,7 +95,7 @@ typedef struct sup_sender {
     ptrdiff_t last; /* sk_send's *last */
     sup_thread *thread;
 } sup_sender;
-void sup_sender_start(sup_sender *x, sk_tcp *s, const void *data, size_t len,
+void sup_sender_start(sup_sender *x, sk_sock *s, const void *data, size_t len,
                       int close_after);
 /* sup_sender_join: join and assert that everything was sent. */
 void sup_sender_join(sup_sender *x);

@@ -36,11 +36,8 @@ int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys) {
     /* A non-blocking connect says WSAEWOULDBLOCK where POSIX says
      * EINPROGRESS; WSAEALREADY means an earlier attempt is still going. */
     if (err == WSAEWOULDBLOCK || err == WSAEINPROGRESS ||
-        err == WSAEALREADY) {
-        if (sys != NULL)
-            *sys = err;
-        return SK_EINPROGRESS;
-    }
+        err == WSAEALREADY)
+        return SK_EINPROGRESS; /* not a failure: *sys is left alone */
     return sk__win_fail(err, sys);
 }
 
@@ -56,11 +53,8 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys) {
         err = WSAGetLastError();
         /* Nothing pending, or the pending client reset before we took it
          * (Windows reports that to accept; the caller just waits again). */
-        if (err == WSAEWOULDBLOCK || err == WSAECONNRESET || err == WSAEINTR) {
-            if (sys != NULL)
-                *sys = err;
-            return SK_EWOULDBLOCK;
-        }
+        if (err == WSAEWOULDBLOCK || err == WSAECONNRESET || err == WSAEINTR)
+            return SK_EWOULDBLOCK; /* not a failure: *sys is left alone */
         return sk__win_fail(err, sys);
     }
     /* An accepted socket takes most properties from the listener, but the

@@ -28,6 +28,16 @@
 
 enum { SK__W_BOOL, SK__W_INT, SK__W_LINGER };
 
+/* IPV6_V6ONLY belongs to IPv6 sockets.  What Winsock says for it on an
+ * IPv4 socket varies (Wine even accepts it and does nothing), so the
+ * family is checked here: 0 when s is IPv6, else the SK_E* code. */
+static int sk__win_need_ipv6(sk_fd_t fd, int *sys) {
+    int family = 0, rc = sk__plat_family(fd, &family, sys);
+    if (rc != 0)
+        return rc;
+    return family == SK__AF_INET6 ? 0 : SK_EUNSUPPORTED;
+}
+
 /* Level, name and value kind of an option, or 0 when Windows has no such
  * option at all. */
 static int sk__win_optmap(int option, int *level, int *name, int *kind) {
@@ -108,6 +118,11 @@ int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys) {
     }
     if (!sk__win_optmap(option, &level, &name, &kind))
         return sk__win_fail(WSAEINVAL, sys);
+    if (option == SK_OPT_IPV6_V6ONLY) {
+        rc = sk__win_need_ipv6(fd, sys);
+        if (rc != 0)
+            return rc;
+    }
 
     if (kind == SK__W_LINGER) {
         struct linger lg;
@@ -131,7 +146,7 @@ int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys) {
 }
 
 int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys) {
-    int level, name, kind, len;
+    int level, name, kind, len, rc;
     SOCKET s = SK__SOCK(fd);
 
     switch (option) {
@@ -146,6 +161,11 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys) {
     }
     if (!sk__win_optmap(option, &level, &name, &kind))
         return sk__win_fail(WSAEINVAL, sys);
+    if (option == SK_OPT_IPV6_V6ONLY) {
+        rc = sk__win_need_ipv6(fd, sys);
+        if (rc != 0)
+            return rc;
+    }
 
     if (kind == SK__W_LINGER) {
         struct linger lg;

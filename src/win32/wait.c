@@ -126,9 +126,10 @@ int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys) {
                 return sk__win_fail(err, sys);
             SwitchToThread();
         }
-        /* Still no reason.  A connected socket has a peer; otherwise the
-         * attempt failed and refusal is the only failure that is reported
-         * this fast. */
+        /* Still no reason (reading SO_ERROR clears it, so another reader
+         * may have taken it).  A socket with a peer is connected after
+         * all; otherwise the attempt failed, and it is reported as the
+         * commonest cause rather than as success. */
         len = (int)sizeof ss;
         if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
             return 0;
@@ -195,6 +196,26 @@ static int sk__win_fdset_has(fd_set *set, SOCKET s) {
                    sk__win_sockcmp) != NULL;
 }
 
+/* Mark the entries whose handle is not a socket as SK__WAIT_ERROR; the
+ * count of such entries goes to *ready and is returned. */
+static size_t sk__win_flag_nonsockets(sk__pollent *ents, size_t n,
+                                      size_t *ready) {
+    size_t i, count = 0;
+    for (i = 0; i < n; i++) {
+        int type = 0, len = (int)sizeof type;
+        if (ents[i].events == 0)
+            continue;
+        if (getsockopt(SK__SOCK(ents[i].fd), SOL_SOCKET, SO_TYPE,
+                       (char *)&type, &len) == SOCKET_ERROR &&
+            WSAGetLastError() == WSAENOTSOCK) {
+            ents[i].revents = SK__WAIT_ERROR;
+            count++;
+        }
+    }
+    *ready = count;
+    return count;
+}
+
 int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys) {
     fd_set *rd = NULL, *wr = NULL, *ex = NULL;
@@ -246,6 +267,15 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
     r = sk__win_select(rd->fd_count ? rd : NULL, wr->fd_count ? wr : NULL,
                        ex->fd_count ? ex : NULL, ms);
     if (r == SOCKET_ERROR) {
+        /* One handle that is not a socket (closed behind sockit's back)
+         * fails the whole select, where POSIX poll flags just that entry
+         * (POLLNVAL) as ready.  Do the same: the next call on it reports
+         * the error. */
+        if (WSAGetLastError() == WSAENOTSOCK &&
+            sk__win_flag_nonsockets(ents, n, ready)) {
+            rc = 0;
+            goto out;
+        }
         rc = sk__win_select_fail(sys);
         goto out;
     }

@@ -1,0 +1,299 @@
+/*
+ * test_timeout.c - block ('b') and total ('t') timeouts: round trips, and
+ * SK_ETIMEOUT from receive, accept and connect.  No durations are measured:
+ * a timeout test asserts the result code and that partial data is kept.
+ */
+#include "support.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int close_to(double x, double want)
+{
+    double d = x - want;
+    return d < 1e-9 && d > -1e-9;
+}
+
+static void expect_timeouts(sk_sock *s, double blk, double tot)
+{
+    double b = -42, t = -42;
+    sup_assert_rc(sk_gettimeout(s, &b, &t), 0);
+    if (!close_to(b, blk) || !close_to(t, tot)) {
+        print_error("gettimeout: block %g total %g, expected %g %g\n", b, t,
+                    blk, tot);
+        fail();
+    }
+}
+
+static void t_gettimeout_roundtrip(void **state)
+{
+    sk_sock *s = NULL, *d = NULL;
+    double b = 0, t = 0;
+    (void)state;
+
+    sup_assert_rc(sk_tcp(&d), 0);
+    expect_timeouts(d, -1, -1);
+    sk_free(d);
+
+    sup_assert_rc(sk_tcp4(&s), 0);
+    expect_timeouts(s, -1, -1); /* the defaults */
+    sup_assert_rc(sk_settimeout(s, 1.5, 'b'), 0);
+    expect_timeouts(s, 1.5, -1);
+    sup_assert_rc(sk_settimeout(s, 2.25, 't'), 0);
+    expect_timeouts(s, 1.5, 2.25); /* independent */
+    sup_assert_rc(sk_settimeout(s, 0.123, 'b'), 0);
+    expect_timeouts(s, 0.123, 2.25);
+    sup_assert_rc(sk_settimeout(s, -5, 'b'), 0);
+    expect_timeouts(s, -1, 2.25); /* negative reads back as -1 */
+    sup_assert_rc(sk_settimeout(s, 0, 't'), 0);
+    expect_timeouts(s, -1, 0);
+    sup_assert_rc(sk_settimeout(s, -0.5, 't'), 0);
+    expect_timeouts(s, -1, -1);
+
+    /* Either pointer may be NULL. */
+    sup_assert_rc(sk_settimeout(s, 3, 'b'), 0);
+    sup_assert_rc(sk_settimeout(s, 4, 't'), 0);
+    sup_assert_rc(sk_gettimeout(s, NULL, NULL), 0);
+    sup_assert_rc(sk_gettimeout(s, &b, NULL), 0);
+    assert_true(close_to(b, 3));
+    sup_assert_rc(sk_gettimeout(s, NULL, &t), 0);
+    assert_true(close_to(t, 4));
+
+    /* Bad mode or NaN: SK_EINVAL, nothing changed. */
+    sup_assert_rc(sk_settimeout(s, 1, 'x'), SK_EINVAL);
+    sup_assert_rc(sk_settimeout(s, 1, '\0'), SK_EINVAL);
+    sup_assert_rc(sk_settimeout(s, NAN, 'b'), SK_EINVAL);
+    sup_assert_rc(sk_settimeout(s, NAN, 't'), SK_EINVAL);
+    expect_timeouts(s, 3, 4);
+    sup_assert_rc(sk_gettimeout(NULL, &b, &t), SK_EINVAL);
+    sup_assert_rc(sk_settimeout(NULL, 1, 'b'), SK_EINVAL);
+    sk_free(s);
+}
+
+/* A receive that times out leaves the connection usable. */
+static void receive_times_out(sk_sock *a, sk_sock *b)
+{
+    sk_buf buf = {NULL, 0, 0};
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), SK_ETIMEOUT);
+    assert_int_equal(buf.len, 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 5), SK_ETIMEOUT);
+    assert_int_equal(buf.len, 0);
+    sup_send_str(a, "after\n");
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0);
+    sup_assert_bufstr(&buf, "after");
+    sk_buf_free(&buf);
+}
+
+static void t_receive_timeout_block(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    (void)state;
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_settimeout(b, 0.05, 'b'), 0);
+    sup_assert_rc(sk_settimeout(b, -1, 't'), 0);
+    receive_times_out(a, b);
+    sk_free(a);
+    sk_free(b);
+}
+
+static void t_receive_timeout_total(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    (void)state;
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_settimeout(b, -1, 'b'), 0);
+    sup_assert_rc(sk_settimeout(b, 0.05, 't'), 0);
+    receive_times_out(a, b);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* With both set, the sooner wins (either way round). */
+static void t_receive_timeout_sooner_wins(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    (void)state;
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_settimeout(b, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_assert_rc(sk_settimeout(b, 0.05, 't'), 0);
+    receive_times_out(a, b);
+    sup_assert_rc(sk_settimeout(b, 0.05, 'b'), 0);
+    sup_assert_rc(sk_settimeout(b, SUP_SAFETY_TIMEOUT, 't'), 0);
+    receive_times_out(a, b);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* Timeout 0: try once. */
+static void t_zero_timeout(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf buf = {NULL, 0, 0};
+    (void)state;
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_settimeout(b, 0, 'b'), 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_SOME, 0), SK_ETIMEOUT);
+    assert_int_equal(buf.len, 0);
+    sup_send_str(a, "now");
+    sup_wait_readable(b);
+    sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 3), 0);
+    sup_assert_bufstr(&buf, "now");
+    sk_buf_free(&buf);
+    sk_free(a);
+    sk_free(b);
+}
+
+static void t_accept_timeout(void **state)
+{
+    sk_sock *srv = NULL, *c = NULL, *d = NULL;
+    int port = 0;
+    const char modes[] = "bt";
+    int k;
+    (void)state;
+
+    sup_listen4(&srv, &port, 4);
+    for (k = 0; k < 2; k++) {
+        sup_assert_rc(sk_settimeout(srv, -1, 'b'), 0);
+        sup_assert_rc(sk_settimeout(srv, -1, 't'), 0);
+        sup_assert_rc(sk_settimeout(srv, 0.05, modes[k]), 0);
+        d = NULL;
+        sup_assert_rc(sk_accept(srv, &d, NULL), SK_ETIMEOUT);
+        assert_null(d);
+        assert_int_equal(sk_role(srv), SK_ROLE_SERVER);
+    }
+    sup_assert_rc(sk_settimeout(srv, 0, 'b'), 0);
+    sup_assert_rc(sk_accept(srv, &d, NULL), SK_ETIMEOUT);
+    /* Still accepts once a client is there. */
+    sup_assert_rc(sk_settimeout(srv, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_assert_rc(sk_settimeout(srv, -1, 't'), 0);
+    sup_connect4(&c, port);
+    sup_assert_rc(sk_accept(srv, &d, NULL), 0);
+    assert_non_null(d);
+    sup_send_str(c, "q");
+    sup_expect_str(d, "q");
+    sk_free(c);
+    sk_free(d);
+    sk_free(srv);
+}
+
+/* A loopback listener whose accept queue is full: listen with backlog 0 and
+ * connect (never accepting) until a connect no longer completes.  The
+ * clients made are kept in fill[] (the last one is the connect that timed
+ * out; the caller frees them all).  Skips the test when this OS refuses
+ * connects beyond the backlog instead of leaving them pending. */
+#define MAX_FILL 64
+static void fill_backlog(int port, sk_sock **fill, int *nfill)
+{
+    int k, rc = 0;
+    *nfill = 0;
+    for (k = 0; k < MAX_FILL; k++) {
+        sk_sock *c = NULL;
+        sup_assert_rc(sk_tcp4(&c), 0);
+        sup_assert_rc(sk_settimeout(c, 0.5, 'b'), 0);
+        rc = sk_connect(c, "127.0.0.1", port);
+        fill[(*nfill)++] = c;
+        if (rc == SK_ETIMEOUT)
+            return;
+        if (rc == SK_ECONNREFUSED) {
+            int i;
+            for (i = 0; i < *nfill; i++)
+                sk_free(fill[i]);
+            *nfill = 0;
+            print_message("this OS refuses connects beyond a full backlog "
+                          "instead of leaving them pending: no loopback "
+                          "connect can time out here\n");
+            skip();
+        }
+        sup_assert_rc(rc, 0);
+    }
+    print_error("the accept queue never filled in %d connects\n", MAX_FILL);
+    fail();
+}
+
+static void t_connect_timeout(void **state)
+{
+    sk_sock *srv = NULL, *fill[MAX_FILL], *c = NULL, *ready[1];
+    sk_name name;
+    size_t nr = 9, nw = 9;
+    int port = 0, nfill = 0, k;
+    const char modes[] = "bt";
+    (void)state;
+
+    sup_listen4(&srv, &port, 0);
+    fill_backlog(port, fill, &nfill);
+    for (k = 0; k < 2; k++) {
+        sup_assert_rc(sk_tcp4(&c), 0);
+        sup_assert_rc(sk_settimeout(c, 0.1, modes[k]), 0);
+        sup_assert_rc(sk_connect(c, "127.0.0.1", port), SK_ETIMEOUT);
+        /* A client whose connection is still pending. */
+        assert_int_equal(sk_role(c), SK_ROLE_CLIENT);
+        sup_assert_rc(sk_getpeername(c, &name), SK_ENOTCONN);
+        sup_assert_rc(sk_connect(c, "127.0.0.1", port), SK_EWRONGROLE);
+        sup_assert_rc(sk_select(NULL, 0, &c, 1, 0, NULL, &nr, ready, &nw),
+                      SK_ETIMEOUT);
+        assert_int_equal(nr, 0);
+        assert_int_equal(nw, 0);
+        sk_free(c);
+        c = NULL;
+    }
+    for (k = 0; k < nfill; k++)
+        sk_free(fill[k]);
+    sk_free(srv);
+}
+
+/* After SK_ETIMEOUT the connection may still complete: once the listener
+ * makes room, the client becomes writable in sk_select and works. */
+static void t_connect_timeout_then_completes(void **state)
+{
+    sk_sock *srv = NULL, *fill[MAX_FILL], *c = NULL, *d = NULL, *ready[1];
+    sk_name name;
+    size_t nr = 9, nw = 9;
+    int port = 0, nfill = 0, k;
+    (void)state;
+
+    sup_listen4(&srv, &port, 0);
+    fill_backlog(port, fill, &nfill);
+    /* Drop the connect that timed out while filling: only c is pending. */
+    sk_free(fill[--nfill]);
+    sup_assert_rc(sk_tcp4(&c), 0);
+    sup_assert_rc(sk_settimeout(c, 0.1, 'b'), 0);
+    sup_assert_rc(sk_connect(c, "127.0.0.1", port), SK_ETIMEOUT);
+    assert_int_equal(sk_role(c), SK_ROLE_CLIENT);
+
+    /* Make room: accept (and drop) every queued connection. */
+    for (k = 0; k < nfill; k++) {
+        sup_assert_rc(sk_accept(srv, &d, NULL), 0);
+        sk_free(d);
+        sk_free(fill[k]);
+    }
+    sup_assert_rc(sk_select(NULL, 0, &c, 1, SUP_SAFETY_TIMEOUT, NULL, &nr,
+                            ready, &nw),
+                  0);
+    assert_int_equal(nw, 1);
+    assert_ptr_equal(ready[0], c);
+    sup_assert_rc(sk_getpeername(c, &name), 0);
+    assert_int_equal(name.port, port);
+    sup_assert_rc(sk_settimeout(c, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_send_str(c, "late\n");
+    sup_assert_rc(sk_accept(srv, &d, NULL), 0);
+    sup_expect_str(d, "late\n");
+    sk_free(d);
+    sk_free(c);
+    sk_free(srv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_gettimeout_roundtrip),
+        cmocka_unit_test(t_receive_timeout_block),
+        cmocka_unit_test(t_receive_timeout_total),
+        cmocka_unit_test(t_receive_timeout_sooner_wins),
+        cmocka_unit_test(t_zero_timeout),
+        cmocka_unit_test(t_accept_timeout),
+        cmocka_unit_test(t_connect_timeout),
+        cmocka_unit_test(t_connect_timeout_then_completes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
