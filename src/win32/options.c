@@ -95,27 +95,34 @@ static int sk__win_optfail(int option, int err, int *sys) {
     return sk__win_fail(err, sys);
 }
 
+/* Options answered without the OS: SK__EREMEMBERED for reuseaddr (Winsock's
+ * SO_REUSEADDR lets another socket steal a live port; what POSIX reuseaddr
+ * gives, rebinding over TIME_WAIT, Windows allows anyway, so nothing is set
+ * and the shared code answers from what it remembers), SK_EUNSUPPORTED for
+ * options with no Windows equivalent (client-side TCP_FASTOPEN works only
+ * through ConnectEx, which sockit does not use), else 0. */
+static int no_os_call(int option) {
+    switch (option) {
+    case SK_OPT_REUSEADDR:
+        return SK__EREMEMBERED;
+    case SK_OPT_REUSEPORT:
+    case SK_OPT_TCP_DEFER_ACCEPT:
+    case SK_OPT_TCP_FASTOPEN_CONNECT:
+        return SK_EUNSUPPORTED;
+    default:
+        return 0;
+    }
+}
+
 int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys) {
     int level, name, kind, rc;
     SOCKET s = SK__SOCK(fd);
 
-    switch (option) {
-    case SK_OPT_REUSEADDR:
-        /* Winsock's SO_REUSEADDR lets another socket steal a live port.
-         * What POSIX reuseaddr gives (rebinding over TIME_WAIT) Windows
-         * allows anyway, so the option is accepted and nothing is set;
-         * getopt answers from what the shared code remembers. */
+    rc = no_os_call(option);
+    if (rc == SK__EREMEMBERED)
         return value == 0 || value == 1 ? 0 : sk__win_fail(WSAEINVAL, sys);
-    case SK_OPT_REUSEPORT:
-    case SK_OPT_TCP_DEFER_ACCEPT:
-    case SK_OPT_TCP_FASTOPEN_CONNECT:
-        /* No Windows equivalent (TCP_FASTOPEN on the client side works only
-         * through ConnectEx, which sockit does not use).  No OS call was
-         * made, so *sys is left alone. */
-        return SK_EUNSUPPORTED;
-    default:
-        break;
-    }
+    if (rc != 0)
+        return rc;
     if (!sk__win_optmap(option, &level, &name, &kind))
         return sk__win_fail(WSAEINVAL, sys);
     if (option == SK_OPT_IPV6_V6ONLY) {
@@ -149,16 +156,9 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys) {
     int level, name, kind, len, rc;
     SOCKET s = SK__SOCK(fd);
 
-    switch (option) {
-    case SK_OPT_REUSEADDR:
-        return SK__EREMEMBERED; /* nothing is ever set in the OS */
-    case SK_OPT_REUSEPORT:
-    case SK_OPT_TCP_DEFER_ACCEPT:
-    case SK_OPT_TCP_FASTOPEN_CONNECT:
-        return SK_EUNSUPPORTED;
-    default:
-        break;
-    }
+    rc = no_os_call(option);
+    if (rc != 0)
+        return rc;
     if (!sk__win_optmap(option, &level, &name, &kind))
         return sk__win_fail(WSAEINVAL, sys);
     if (option == SK_OPT_IPV6_V6ONLY) {
