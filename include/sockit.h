@@ -207,7 +207,7 @@ typedef struct sk_buf {
 
 /* sk_buf_reserve: make room for extra more bytes after b->len (growing
  * geometrically).  Returns 0; SK_EINVAL (NULL); SK_ENORESOURCES (no memory,
- * or the size would overflow), leaving b as it was. */
+ * or the total would pass PTRDIFF_MAX), leaving b as it was. */
 SK_API int sk_buf_reserve(sk_buf *b, size_t extra);
 
 /* sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op. */

@@ -27,14 +27,16 @@ SK_API int sk_buf_reserve(sk_buf *b, size_t extra)
     char *p;
     if (b == NULL || b->len > b->cap)
         return SK_EINVAL;
-    if (extra > SIZE_MAX - b->len)
+    /* No object may exceed PTRDIFF_MAX bytes: larger requests fail here
+     * rather than reaching the allocator. */
+    if (b->len > (size_t)PTRDIFF_MAX || extra > (size_t)PTRDIFF_MAX - b->len)
         return SK_ENORESOURCES;
     need = b->len + extra;
     if (need <= b->cap)
         return 0;
     cap = b->cap < 64 ? 64 : b->cap;
     while (cap < need)
-        cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
+        cap = (cap > (size_t)PTRDIFF_MAX / 2) ? need : cap * 2;
     p = (char *)realloc(b->data, cap);
     if (p == NULL)
         return SK_ENORESOURCES;

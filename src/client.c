@@ -12,11 +12,11 @@ static void slice(size_t len, ptrdiff_t i, ptrdiff_t j, ptrdiff_t *from,
 {
     ptrdiff_t n = (ptrdiff_t)len;
     if (i < 0)
-        i = (-i > n) ? 1 : n + i + 1;
+        i = (i < -n) ? 1 : n + i + 1; /* -n cannot overflow: n >= 0 */
     else if (i == 0)
         i = 1;
     if (j < 0)
-        j = (-j > n) ? 0 : n + j + 1;
+        j = (j < -n) ? 0 : n + j + 1;
     else if (j > n)
         j = n;
     *from = i;

@@ -39,7 +39,8 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
         (nsend && (sendt == NULL || writable == NULL)) ||
         nreadable == NULL || nwritable == NULL || timeout != timeout)
         return SK_EINVAL;
-    if (nrecv > (SIZE_MAX / sizeof *ents) - nsend)
+    if (nsend > SIZE_MAX / sizeof *ents - 1 ||
+        nrecv > SIZE_MAX / sizeof *ents - 1 - nsend)
         return SK_ENORESOURCES;
     ents = (sk__pollent *)malloc((nrecv + nsend + 1) * sizeof *ents);
     if (ents == NULL)

@@ -19,8 +19,12 @@
 #  endif
 #  include <windows.h>
 #else
+#  include <errno.h>
+#  include <fcntl.h>
 #  include <pthread.h>
+#  include <signal.h>
 #  include <sys/resource.h>
+#  include <time.h>
 #endif
 
 /* ---- assertions -------------------------------------------------------- */
@@ -294,6 +298,97 @@ size_t sup_env_size(const char *name, size_t def)
     return (size_t)n;
 }
 
+/* ---- resources: open descriptors and resident memory ------------------ */
+
+#if defined(_WIN32)
+#  ifndef PSAPI_VERSION
+#    define PSAPI_VERSION 2 /* GetProcessMemoryInfo = K32GetProcessMemoryInfo */
+#  endif
+#  include <winsock2.h> /* after windows.h: WIN32_LEAN_AND_MEAN kept winsock.h out */
+#  include <psapi.h>
+
+/* Windows has no descriptor table to list, and Wine's
+ * GetProcessHandleCount answers 0: count the handle values that are
+ * sockets instead (getsockopt SO_TYPE succeeds), probing the multiples of 4
+ * below 2^16.  Needs Winsock started, which sockit does with its first
+ * object. */
+size_t sup_open_fds(void)
+{
+    size_t n = 0;
+    uintptr_t h;
+    for (h = 4; h < ((uintptr_t)1 << 16); h += 4) {
+        int type = 0, len = (int)sizeof type;
+        if (getsockopt((SOCKET)h, SOL_SOCKET, SO_TYPE, (char *)&type,
+                       &len) == 0)
+            n++;
+    }
+    return n;
+}
+
+size_t sup_rss_bytes(void)
+{
+    PROCESS_MEMORY_COUNTERS pmc;
+    memset(&pmc, 0, sizeof pmc);
+    pmc.cb = sizeof pmc;
+    if (!GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+        return 0;
+    return (size_t)pmc.WorkingSetSize;
+}
+
+#else
+#  include <fcntl.h>
+#  include <unistd.h>
+#  if defined(__linux__)
+#    include <dirent.h>
+#  endif
+
+size_t sup_open_fds(void)
+{
+#if defined(__linux__)
+    DIR *d = opendir("/proc/self/fd");
+    if (d != NULL) {
+        size_t n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (e->d_name[0] != '.')
+                n++;
+        closedir(d);
+        return n > 0 ? n - 1 : 0; /* less opendir's own descriptor */
+    }
+#endif
+    {
+        size_t cap = sup_fd_capacity(), n = 0;
+        int fd;
+        if (cap > 65536)
+            cap = 65536;
+        for (fd = 0; (size_t)fd < cap; fd++)
+            if (fcntl(fd, F_GETFD) != -1)
+                n++;
+        return n;
+    }
+}
+
+size_t sup_rss_bytes(void)
+{
+#if defined(__linux__)
+    unsigned long size = 0, resident = 0;
+    long page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/statm", "r");
+    int ok;
+    if (f == NULL)
+        return 0;
+    ok = fscanf(f, "%lu %lu", &size, &resident) == 2;
+    fclose(f);
+    if (!ok || page <= 0)
+        return 0;
+    return (size_t)resident * (size_t)page;
+#else
+    return 0;
+#endif
+}
+
+#endif
+
 /* ---- data -------------------------------------------------------------- */
 
 uint64_t sup_hash(uint64_t h, const void *p, size_t n)
@@ -326,3 +421,206 @@ void sup_fill(uint64_t *state, void *buf, size_t n)
     }
     *state = x;
 }
+
+/* ---- faults: descriptors and signals ----------------------------------- */
+
+int sup_under_valgrind(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+    return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
+#if defined(_WIN32)
+
+size_t sup_fd_limit_lower(size_t headroom)
+{
+    (void)headroom;
+    return 0; /* no descriptor limit to lower */
+}
+
+void sup_fd_limit_restore(void)
+{
+}
+
+int sup_sig_install(void)
+{
+    return 0;
+}
+
+void sup_sig_restore(void)
+{
+}
+
+unsigned long sup_sig_count(void)
+{
+    return 0;
+}
+
+sup_signaller *sup_signaller_start(unsigned long hook_after,
+                                   sup_signaller_hook hook, void *arg)
+{
+    (void)hook_after;
+    (void)hook;
+    (void)arg;
+    fail_msg("no POSIX signals on Windows");
+    return NULL;
+}
+
+unsigned long sup_signaller_stop(sup_signaller *x)
+{
+    (void)x;
+    return 0;
+}
+
+#else
+
+static struct rlimit fd_saved;
+static int fd_saved_valid;
+
+size_t sup_fd_limit_lower(size_t headroom)
+{
+    struct rlimit rl, want;
+    rlim_t probe;
+    int fd, top = -1;
+    size_t used = 0;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    /* The highest descriptor in use and how many are (bounded probe). */
+    probe = (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536)
+                ? (rlim_t)65536 : rl.rlim_cur;
+    for (fd = 0; (rlim_t)fd < probe; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) {
+            top = fd;
+            used++;
+        }
+    }
+    want = rl;
+    want.rlim_cur = (rlim_t)(top + 1) + (rlim_t)headroom;
+    if (rl.rlim_cur != RLIM_INFINITY && want.rlim_cur > rl.rlim_cur)
+        return 0; /* already tighter than asked: nothing to lower */
+    if (setrlimit(RLIMIT_NOFILE, &want) != 0)
+        return 0;
+    if (!fd_saved_valid) {
+        fd_saved = rl;
+        fd_saved_valid = 1;
+    }
+    return (size_t)(top + 1) + headroom - used; /* free slots */
+}
+
+void sup_fd_limit_restore(void)
+{
+    if (fd_saved_valid) {
+        (void)setrlimit(RLIMIT_NOFILE, &fd_saved);
+        fd_saved_valid = 0;
+    }
+}
+
+static volatile sig_atomic_t sig_count;
+static struct sigaction sig_old;
+
+static void on_sigusr1(int sig)
+{
+    (void)sig;
+    sig_count = sig_count + 1;
+}
+
+int sup_sig_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigusr1;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: blocking calls see EINTR */
+    sig_count = 0;
+    assert_int_equal(sigaction(SIGUSR1, &sa, &sig_old), 0);
+    return 1;
+}
+
+void sup_sig_restore(void)
+{
+    struct sigaction ign;
+    /* Ignoring first discards a signal still pending, which the previous
+     * action (often SIG_DFL: terminate) must never see. */
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    (void)sigaction(SIGUSR1, &ign, NULL);
+    (void)sigaction(SIGUSR1, &sig_old, NULL);
+}
+
+unsigned long sup_sig_count(void)
+{
+    return (unsigned long)sig_count;
+}
+
+struct sup_signaller {
+    pthread_t target;
+    pthread_mutex_t lock;
+    int stop;             /* under lock */
+    int kill_error;       /* pthread_kill's first failure */
+    unsigned long sent;
+    unsigned long hook_after;
+    sup_signaller_hook hook;
+    void *arg;
+    sup_thread *thread;
+};
+
+static int signaller_stopped(sup_signaller *x)
+{
+    int stop;
+    pthread_mutex_lock(&x->lock);
+    stop = x->stop;
+    pthread_mutex_unlock(&x->lock);
+    return stop;
+}
+
+static void signaller_main(void *arg)
+{
+    sup_signaller *x = (sup_signaller *)arg;
+    while (x->sent < SUP_SIGNALLER_MAX && !signaller_stopped(x)) {
+        struct timespec pace;
+        int e = pthread_kill(x->target, SIGUSR1);
+        if (e != 0) {
+            x->kill_error = e;
+            break;
+        }
+        x->sent++;
+        if (x->hook != NULL && x->sent == x->hook_after)
+            x->hook(x->arg);
+        pace.tv_sec = 0;
+        pace.tv_nsec = 1000000L; /* pacing between signals, 1 ms */
+        (void)nanosleep(&pace, NULL);
+    }
+}
+
+sup_signaller *sup_signaller_start(unsigned long hook_after,
+                                   sup_signaller_hook hook, void *arg)
+{
+    sup_signaller *x = (sup_signaller *)calloc(1, sizeof *x);
+    assert_non_null(x);
+    x->target = pthread_self();
+    assert_int_equal(pthread_mutex_init(&x->lock, NULL), 0);
+    x->hook_after = hook_after;
+    x->hook = hook;
+    x->arg = arg;
+    x->thread = sup_thread_start(signaller_main, x);
+    return x;
+}
+
+unsigned long sup_signaller_stop(sup_signaller *x)
+{
+    unsigned long sent;
+    int e;
+    pthread_mutex_lock(&x->lock);
+    x->stop = 1;
+    pthread_mutex_unlock(&x->lock);
+    sup_thread_join(x->thread);
+    sent = x->sent;
+    e = x->kill_error;
+    pthread_mutex_destroy(&x->lock);
+    free(x);
+    assert_int_equal(e, 0);
+    return sent;
+}
+
+#endif

@@ -111,6 +111,18 @@ size_t sup_fd_capacity(void);
  * when it is unset, empty or not a positive number. */
 size_t sup_env_size(const char *name, size_t def);
 
+/* sup_open_fds: the number of descriptors (handles on Windows) this process
+ * has open now.  Linux: the entries of /proc/self/fd (less the one used to
+ * read it); other POSIX: fcntl(F_GETFD) probed over 0..capacity; Windows:
+ * the handle values below 2^16 that are sockets (Wine's
+ * GetProcessHandleCount answers 0), so only once Winsock is started. */
+size_t sup_open_fds(void);
+
+/* sup_rss_bytes: the process's resident set size in bytes now, or 0 where
+ * it cannot be read (Linux: /proc/self/statm; Windows: the working set via
+ * K32GetProcessMemoryInfo, in kernel32, so no psapi link; other POSIX: 0). */
+size_t sup_rss_bytes(void);
+
 /* ---- data -------------------------------------------------------------- */
 #define SUP_HASH_INIT UINT64_C(14695981039346656037)
 /* sup_hash: FNV-1a over n bytes, continuing from h. */
@@ -118,5 +130,44 @@ uint64_t sup_hash(uint64_t h, const void *p, size_t n);
 /* sup_fill: n pseudo-random bytes from the xorshift state *state (any
  * non-zero seed); the same seed gives the same stream. */
 void sup_fill(uint64_t *state, void *buf, size_t n);
+
+/* ---- faults: descriptors and signals (test_faults) --------------------- */
+
+/* sup_fd_limit_lower: lower the soft descriptor limit (POSIX) to the
+ * highest descriptor open now + 1 + headroom, so that descriptor creation
+ * soon fails.  Returns how many descriptors may still be opened under the
+ * new limit (at least headroom), or 0 where the OS has no such limit to
+ * lower (Windows) or it could not be lowered: the caller then skips.
+ * Undo with sup_fd_limit_restore (also safe when nothing was lowered). */
+size_t sup_fd_limit_lower(size_t headroom);
+void sup_fd_limit_restore(void);
+
+/* sup_under_valgrind: 1 when the test runs under valgrind (its preload
+ * library is in LD_PRELOAD), whose emulation of some system limits differs
+ * from the kernel's; 0 otherwise. */
+int sup_under_valgrind(void);
+
+/* sup_sig_install: install a no-op SIGUSR1 handler WITHOUT SA_RESTART (so
+ * that blocking system calls fail with EINTR) and reset the handler's
+ * counter.  Returns 1, or 0 where there are no POSIX signals (Windows).
+ * sup_sig_restore puts the previous handler back. */
+int sup_sig_install(void);
+void sup_sig_restore(void);
+/* sup_sig_count: how many times the handler ran since sup_sig_install. */
+unsigned long sup_sig_count(void);
+
+/* A thread that sends SIGUSR1 to the thread that started it, paced by a
+ * short nanosleep (pacing only, never synchronisation), until
+ * sup_signaller_stop or SUP_SIGNALLER_MAX signals.  When hook is not NULL
+ * it is called once on the signaller's thread right after signal number
+ * hook_after was sent (it must not use CMocka assertions). */
+#define SUP_SIGNALLER_MAX 30000UL
+typedef struct sup_signaller sup_signaller;
+typedef void (*sup_signaller_hook)(void *arg);
+sup_signaller *sup_signaller_start(unsigned long hook_after,
+                                   sup_signaller_hook hook, void *arg);
+/* sup_signaller_stop: stop, join and free; returns the signals sent and
+ * asserts that every pthread_kill succeeded. */
+unsigned long sup_signaller_stop(sup_signaller *x);
 
 #endif /* SOCKIT_TEST_SUPPORT_H */

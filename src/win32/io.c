@@ -52,8 +52,11 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys) {
     if (s == INVALID_SOCKET) {
         err = WSAGetLastError();
         /* Nothing pending, or the pending client reset before we took it
-         * (Windows reports that to accept; the caller just waits again). */
-        if (err == WSAEWOULDBLOCK || err == WSAECONNRESET || err == WSAEINTR)
+         * (Windows reports that to accept as a reset, Wine as "not
+         * connected"; the dead entry is gone either way, so the caller just
+         * waits again). */
+        if (err == WSAEWOULDBLOCK || err == WSAECONNRESET ||
+            err == WSAECONNABORTED || err == WSAENOTCONN || err == WSAEINTR)
             return SK_EWOULDBLOCK; /* not a failure: *sys is left alone */
         return sk__win_fail(err, sys);
     }

@@ -1,0 +1,991 @@
+/*
+ * test_hostile.c - hostile input, table-driven, over every public function
+ * of sockit.h: NULL objects, buffers and out-pointers; negative, oversize
+ * and extreme lengths, slices, ports and host names; unknown options and
+ * bad option values; bad timeout modes and NaN; bad shutdown directions;
+ * every role-restricted call in every wrong role; every call after close.
+ * Each row asserts the error its header contract documents, exactly.
+ *
+ * The list of public functions (SK_PUBLIC_FUNCS) was enumerated from
+ * sockit.h: SK_API_COUNT prototypes.  A compile-time check ties the list to
+ * that count, and t_table_covers_api checks at run time that every
+ * function has rows (and, when it takes an object, a NULL-object row and an
+ * after-close row).  Adding a function to the header means adding it here.
+ */
+#include "support.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the public API, as enumerated from sockit.h --------------------- */
+
+#define SK_API_COUNT 37 /* `grep -c '^SK_API' include/sockit.h` */
+
+/* X(name, takes_object) */
+#define SK_PUBLIC_FUNCS(X)                                                  \
+    X(sk_strerror, 0) X(sk_errname, 0) X(sk_tcp4, 0) X(sk_tcp6, 0)          \
+    X(sk_tcp, 0) X(sk_close, 1) X(sk_free, 1) X(sk_role, 1)                 \
+    X(sk_syserror, 1) X(sk_bind, 1) X(sk_listen, 1) X(sk_connect, 1)        \
+    X(sk_accept, 1) X(sk_send, 1) X(sk_buf_reserve, 0) X(sk_buf_free, 0)    \
+    X(sk_receive, 1) X(sk_read, 1) X(sk_setlinelimit, 1)                    \
+    X(sk_getlinelimit, 1) X(sk_dirty, 1) X(sk_settimeout, 1)                \
+    X(sk_gettimeout, 1) X(sk_optionid, 0) X(sk_optionname, 0)               \
+    X(sk_setoption, 1) X(sk_getoption, 1) X(sk_setoptname, 1)               \
+    X(sk_getoptname, 1) X(sk_getsockname, 1) X(sk_getpeername, 1)           \
+    X(sk_shutdown, 1) X(sk_getfd, 1) X(sk_setfd, 1) X(sk_getstats, 1)       \
+    X(sk_setstats, 1) X(sk_select, 1)
+
+enum api_fn {
+#define FN_ENUM(name, obj) F_##name,
+    SK_PUBLIC_FUNCS(FN_ENUM)
+#undef FN_ENUM
+    F_COUNT
+};
+
+/* Compile-time: the list has exactly the count found in the header. */
+typedef char api_list_matches_header[(F_COUNT == SK_API_COUNT) ? 1 : -1];
+
+typedef void (*any_fn)(void);
+static const struct api_info {
+    const char *name;
+    int takes_object;
+    any_fn addr; /* proves the name is a declared function */
+} api[F_COUNT] = {
+#define FN_INFO(name, obj) {#name, obj, (any_fn)name},
+    SK_PUBLIC_FUNCS(FN_INFO)
+#undef FN_INFO
+};
+
+/* ---- the fixture every row runs against ------------------------------- */
+
+typedef struct fx {
+    sk_sock *m4;     /* fresh sk_tcp4 master */
+    sk_sock *md;     /* fresh dual-stack master (no socket yet) */
+    sk_sock *bound;  /* sk_tcp4 master bound to 127.0.0.1:0 */
+    sk_sock *srv;    /* listening server */
+    sk_sock *cli;    /* connected client (sk_connect) */
+    sk_sock *acc;    /* accepted client (sk_accept) */
+    sk_sock *closed; /* the current after-close object */
+    int port;        /* srv's port */
+    sk_buf buf;      /* a valid empty buffer */
+    sk_buf nodata;   /* data NULL with cap > 0 */
+    sk_buf overlen;  /* len > cap */
+    char store[16];
+    char dst[16];
+    char host255[256]; /* 255 bytes: allowed */
+    char host256[257]; /* 256 bytes: too long */
+    char host1000[1001];
+} fx;
+
+static int str_is(const char *got, const char *want)
+{
+    return got != NULL && strcmp(got, want) == 0;
+}
+
+/* Rows for functions that return nothing: run them, report 0. */
+static int free_null(void)
+{
+    sk_free(NULL);
+    return 0;
+}
+static int free_closed(fx *f)
+{
+    sk_free(f->closed);
+    f->closed = NULL;
+    return 0;
+}
+static int buf_free_null(void)
+{
+    sk_buf_free(NULL);
+    return 0;
+}
+
+/* sk_select over only the closed object (skipped). */
+static int select_closed(fx *f, double timeout)
+{
+    sk_sock *ready[2];
+    sk_sock *recvt[1];
+    size_t nr = 9, nw = 9;
+    recvt[0] = f->closed;
+    return sk_select(recvt, 1, recvt, 1, timeout, ready, &nr, ready + 1,
+                     &nw);
+}
+
+static int select_rows(fx *f, int which)
+{
+    sk_sock *ready[2] = {NULL, NULL};
+    sk_sock *recvt[1];
+    size_t nr = 9, nw = 9;
+    recvt[0] = f->acc;
+    switch (which) {
+    case 0: /* NULL recvt with a count */
+        return sk_select(NULL, 1, NULL, 0, 0, ready, &nr, NULL, &nw);
+    case 1: /* NULL readable with a count */
+        return sk_select(recvt, 1, NULL, 0, 0, NULL, &nr, NULL, &nw);
+    case 2: /* NULL sendt with a count */
+        return sk_select(NULL, 0, NULL, 1, 0, NULL, &nr, ready, &nw);
+    case 3: /* NULL nreadable */
+        return sk_select(recvt, 1, NULL, 0, 0, ready, NULL, NULL, &nw);
+    case 4: /* NULL nwritable */
+        return sk_select(recvt, 1, NULL, 0, 0, ready, &nr, NULL, NULL);
+    case 5: /* NaN timeout */
+        return sk_select(recvt, 1, NULL, 0, NAN, ready, &nr, NULL, &nw);
+    case 6: /* nothing to wait for, no timeout */
+        return sk_select(NULL, 0, NULL, 0, -1, NULL, &nr, NULL, &nw);
+    case 7: /* only NULL entries, no timeout */
+        recvt[0] = NULL;
+        return sk_select(recvt, 1, NULL, 0, -1, ready, &nr, NULL, &nw);
+    default: /* counts whose sum overflows: never allocated */
+        return sk_select(recvt, SIZE_MAX, recvt, SIZE_MAX, 0, ready, &nr,
+                         ready, &nw);
+    }
+}
+
+/* Receive into a temporary buffer, then release it. */
+static int recv_tmp(sk_sock *s, int pattern, size_t n)
+{
+    sk_buf b = {NULL, 0, 0};
+    int r = sk_receive(s, &b, pattern, n);
+    sk_buf_free(&b);
+    return r;
+}
+
+/* sk_buf_reserve on a buffer whose len exceeds its cap. */
+static int reserve_overlen(fx *f)
+{
+    return sk_buf_reserve(&f->overlen, 1);
+}
+
+#define OBJ 1    /* an after-close row: run once per closed object kind */
+#define NUL 2    /* a NULL-object row */
+#define ALT 4    /* want2 is also accepted (see the row) */
+
+typedef struct row {
+    enum api_fn fn;
+    const char *what;
+    int flags;
+    int want;
+    int want2;
+    int (*run)(fx *f);
+} row;
+
+/* ROW(id, function, what, flags, want, expression): one table row; the
+ * expression sees the fixture as f. */
+#define HOSTILE_ROWS(R)                                                     \
+    /* -- errors and names: any int is fine -------------------------- */ \
+    R(strerror_min, sk_strerror, "INT_MIN", 0, 1,                         \
+      str_is(sk_strerror(INT_MIN), "unknown error"))                      \
+    R(strerror_max, sk_strerror, "INT_MAX", 0, 1,                         \
+      str_is(sk_strerror(INT_MAX), "unknown error"))                      \
+    R(strerror_below, sk_strerror, "SK_ERROR_MIN - 1", 0, 1,              \
+      str_is(sk_strerror(SK_ERROR_MIN - 1), "unknown error"))             \
+    R(strerror_pos, sk_strerror, "1", 0, 1,                               \
+      str_is(sk_strerror(1), "unknown error"))                            \
+    R(errname_min, sk_errname, "INT_MIN", 0, 1,                           \
+      str_is(sk_errname(INT_MIN), "SK_EUNKNOWN"))                         \
+    R(errname_max, sk_errname, "INT_MAX", 0, 1,                           \
+      str_is(sk_errname(INT_MAX), "SK_EUNKNOWN"))                         \
+    R(errname_below, sk_errname, "SK_ERROR_MIN - 1", 0, 1,                \
+      str_is(sk_errname(SK_ERROR_MIN - 1), "SK_EUNKNOWN"))                \
+    /* -- constructors ------------------------------------------------ */ \
+    R(tcp4_null, sk_tcp4, "NULL out", 0, SK_EINVAL, sk_tcp4(NULL))        \
+    R(tcp6_null, sk_tcp6, "NULL out", 0, SK_EINVAL, sk_tcp6(NULL))        \
+    R(tcp_null, sk_tcp, "NULL out", 0, SK_EINVAL, sk_tcp(NULL))           \
+    /* -- close, free, role, syserror --------------------------------- */ \
+    R(close_null, sk_close, "NULL", NUL, SK_EINVAL, sk_close(NULL))       \
+    R(close_closed, sk_close, "closed (idempotent)", OBJ, 0,              \
+      sk_close(f->closed))                                                \
+    R(free_null, sk_free, "NULL (no-op)", NUL, 0, free_null())            \
+    R(free_closed, sk_free, "closed", OBJ, 0, free_closed(f))             \
+    R(role_null, sk_role, "NULL", NUL, SK_EINVAL, sk_role(NULL))          \
+    R(role_closed, sk_role, "closed", OBJ, SK_ROLE_CLOSED,                \
+      sk_role(f->closed))                                                 \
+    R(syserror_null, sk_syserror, "NULL", NUL, 0, sk_syserror(NULL))      \
+    R(syserror_closed, sk_syserror, "closed: an int, no crash", OBJ, 1,   \
+      sk_syserror(f->closed) == sk_syserror(f->closed))                   \
+    /* -- bind --------------------------------------------------------- */\
+    R(bind_null, sk_bind, "NULL object", NUL, SK_EINVAL,                  \
+      sk_bind(NULL, "127.0.0.1", 0))                                      \
+    R(bind_closed, sk_bind, "closed", OBJ, SK_ECLOSED,                    \
+      sk_bind(f->closed, "127.0.0.1", 0))                                 \
+    R(bind_nullhost, sk_bind, "NULL host", 0, SK_EINVAL,                  \
+      sk_bind(f->m4, NULL, 0))                                            \
+    R(bind_empty, sk_bind, "empty host", 0, SK_EINVAL,                    \
+      sk_bind(f->m4, "", 0))                                              \
+    R(bind_256, sk_bind, "256-byte host", 0, SK_EINVAL,                   \
+      sk_bind(f->m4, f->host256, 0))                                      \
+    R(bind_1000, sk_bind, "1000-byte host", 0, SK_EINVAL,                 \
+      sk_bind(f->m4, f->host1000, 0))                                     \
+    R(bind_256_dual, sk_bind, "256-byte host, dual-stack", 0, SK_EINVAL,  \
+      sk_bind(f->md, f->host256, 0))                                      \
+    R(bind_255, sk_bind, "255-byte host: allowed, not found", ALT,        \
+      SK_EHOSTNOTFOUND, sk_bind(f->m4, f->host255, 0))                    \
+    R(bind_m1, sk_bind, "port -1", 0, SK_EINVAL,                          \
+      sk_bind(f->m4, "127.0.0.1", -1))                                    \
+    R(bind_65536, sk_bind, "port 65536", 0, SK_EINVAL,                    \
+      sk_bind(f->m4, "127.0.0.1", 65536))                                 \
+    R(bind_intmin, sk_bind, "port INT_MIN", 0, SK_EINVAL,                 \
+      sk_bind(f->m4, "127.0.0.1", INT_MIN))                               \
+    R(bind_intmax, sk_bind, "port INT_MAX", 0, SK_EINVAL,                 \
+      sk_bind(f->m4, "127.0.0.1", INT_MAX))                               \
+    R(bind_dual_intmin, sk_bind, "dual-stack, port INT_MIN", 0,           \
+      SK_EINVAL, sk_bind(f->md, "*", INT_MIN))                            \
+    R(bind_dual_intmax, sk_bind, "dual-stack, port INT_MAX", 0,           \
+      SK_EINVAL, sk_bind(f->md, "*", INT_MAX))                            \
+    R(bind_bound, sk_bind, "already bound", 0, SK_EWRONGROLE,             \
+      sk_bind(f->bound, "127.0.0.1", 0))                                  \
+    R(bind_server, sk_bind, "on a server", 0, SK_EWRONGROLE,              \
+      sk_bind(f->srv, "127.0.0.1", 0))                                    \
+    R(bind_client, sk_bind, "on a client", 0, SK_EWRONGROLE,              \
+      sk_bind(f->cli, "127.0.0.1", 0))                                    \
+    R(bind_accepted, sk_bind, "on an accepted client", 0, SK_EWRONGROLE,  \
+      sk_bind(f->acc, "127.0.0.1", 0))                                    \
+    /* -- listen ------------------------------------------------------- */\
+    R(listen_null, sk_listen, "NULL object", NUL, SK_EINVAL,              \
+      sk_listen(NULL, 1))                                                 \
+    R(listen_closed, sk_listen, "closed", OBJ, SK_ECLOSED,                \
+      sk_listen(f->closed, 1))                                            \
+    R(listen_server, sk_listen, "on a server", 0, SK_EWRONGROLE,          \
+      sk_listen(f->srv, 1))                                               \
+    R(listen_client, sk_listen, "on a client", 0, SK_EWRONGROLE,          \
+      sk_listen(f->cli, 1))                                               \
+    R(listen_accepted, sk_listen, "on an accepted client", 0,             \
+      SK_EWRONGROLE, sk_listen(f->acc, 1))                                \
+    R(listen_intmin, sk_listen, "backlog INT_MIN (passed as 0)", 0, 0,    \
+      sk_listen(f->bound, INT_MIN))                                       \
+    R(listen_intmax, sk_listen, "backlog INT_MAX", 0, 0,                  \
+      sk_listen(f->bound, INT_MAX))                                       \
+    /* -- connect ------------------------------------------------------ */\
+    R(connect_null, sk_connect, "NULL object", NUL, SK_EINVAL,            \
+      sk_connect(NULL, "127.0.0.1", f->port))                             \
+    R(connect_closed, sk_connect, "closed", OBJ, SK_ECLOSED,              \
+      sk_connect(f->closed, "127.0.0.1", f->port))                        \
+    R(connect_nullhost, sk_connect, "NULL host", 0, SK_EINVAL,            \
+      sk_connect(f->m4, NULL, f->port))                                   \
+    R(connect_empty, sk_connect, "empty host", 0, SK_EINVAL,              \
+      sk_connect(f->m4, "", f->port))                                     \
+    R(connect_256, sk_connect, "256-byte host", 0, SK_EINVAL,             \
+      sk_connect(f->m4, f->host256, f->port))                             \
+    R(connect_256_dual, sk_connect, "256-byte host, dual-stack", 0,       \
+      SK_EINVAL, sk_connect(f->md, f->host256, f->port))                  \
+    R(connect_1000, sk_connect, "1000-byte host", 0, SK_EINVAL,           \
+      sk_connect(f->m4, f->host1000, f->port))                            \
+    R(connect_255, sk_connect, "255-byte host: allowed, not found", ALT,  \
+      SK_EHOSTNOTFOUND, sk_connect(f->m4, f->host255, f->port))           \
+    R(connect_0, sk_connect, "port 0", 0, SK_EINVAL,                      \
+      sk_connect(f->m4, "127.0.0.1", 0))                                  \
+    R(connect_m1, sk_connect, "port -1", 0, SK_EINVAL,                    \
+      sk_connect(f->m4, "127.0.0.1", -1))                                 \
+    R(connect_65536, sk_connect, "port 65536", 0, SK_EINVAL,              \
+      sk_connect(f->m4, "127.0.0.1", 65536))                              \
+    R(connect_intmin, sk_connect, "port INT_MIN", 0, SK_EINVAL,           \
+      sk_connect(f->m4, "127.0.0.1", INT_MIN))                            \
+    R(connect_intmax, sk_connect, "port INT_MAX", 0, SK_EINVAL,           \
+      sk_connect(f->m4, "127.0.0.1", INT_MAX))                            \
+    R(connect_dual_0, sk_connect, "dual-stack, port 0", 0, SK_EINVAL,     \
+      sk_connect(f->md, "127.0.0.1", 0))                                  \
+    R(connect_dual_intmin, sk_connect, "dual-stack, port INT_MIN", 0,     \
+      SK_EINVAL, sk_connect(f->md, "127.0.0.1", INT_MIN))                 \
+    R(connect_server, sk_connect, "on a server", 0, SK_EWRONGROLE,        \
+      sk_connect(f->srv, "127.0.0.1", f->port))                           \
+    R(connect_client, sk_connect, "on a client", 0, SK_EWRONGROLE,        \
+      sk_connect(f->cli, "127.0.0.1", f->port))                           \
+    R(connect_accepted, sk_connect, "on an accepted client", 0,           \
+      SK_EWRONGROLE, sk_connect(f->acc, "127.0.0.1", f->port))            \
+    /* -- accept ------------------------------------------------------- */\
+    R(accept_null, sk_accept, "NULL object", NUL, SK_EINVAL,              \
+      accept_on(NULL))                                  \
+    R(accept_closed, sk_accept, "closed", OBJ, SK_ECLOSED,                \
+      accept_on(f->closed))                                 \
+    R(accept_nullout, sk_accept, "NULL client out", 0, SK_EINVAL,         \
+      sk_accept(f->srv, NULL, NULL))                                      \
+    R(accept_master, sk_accept, "on a master", 0, SK_EWRONGROLE,          \
+      accept_on(f->m4))                                                   \
+    R(accept_dual, sk_accept, "on a dual-stack master", 0, SK_EWRONGROLE, \
+      accept_on(f->md))                                                   \
+    R(accept_bound, sk_accept, "on a bound master", 0, SK_EWRONGROLE,     \
+      accept_on(f->bound))                                                \
+    R(accept_client, sk_accept, "on a client", 0, SK_EWRONGROLE,          \
+      accept_on(f->cli))                                                  \
+    R(accept_accepted, sk_accept, "on an accepted client", 0,             \
+      SK_EWRONGROLE, accept_on(f->acc))                                   \
+    /* -- send --------------------------------------------------------- */\
+    R(send_null, sk_send, "NULL object", NUL, SK_EINVAL,                  \
+      sk_send(NULL, "abc", 3, 1, -1, NULL))                               \
+    R(send_closed, sk_send, "closed", OBJ, SK_ECLOSED,                    \
+      sk_send(f->closed, "abc", 3, 1, -1, NULL))                          \
+    R(send_nulldata, sk_send, "NULL data, len 3", 0, SK_EINVAL,           \
+      sk_send(f->cli, NULL, 3, 1, -1, NULL))                              \
+    R(send_nulldata0, sk_send, "NULL data, len 0 (empty slice)", 0, 0,    \
+      sk_send(f->cli, NULL, 0, 1, -1, NULL))                              \
+    R(send_huge, sk_send, "len PTRDIFF_MAX + 1", 0, SK_EINVAL,            \
+      sk_send(f->cli, f->store, (size_t)PTRDIFF_MAX + 1, 1, -1, NULL))    \
+    R(send_sizemax, sk_send, "len SIZE_MAX", 0, SK_EINVAL,                \
+      sk_send(f->cli, f->store, SIZE_MAX, 1, -1, NULL))                   \
+    R(send_empty_slice, sk_send, "i PTRDIFF_MAX (empty slice)", 0, 0,     \
+      sk_send(f->cli, "abc", 3, PTRDIFF_MAX, PTRDIFF_MAX, NULL))          \
+    R(send_master, sk_send, "on a master", 0, SK_EWRONGROLE,              \
+      sk_send(f->m4, "abc", 3, 1, -1, NULL))                              \
+    R(send_dual, sk_send, "on a dual-stack master", 0, SK_EWRONGROLE,     \
+      sk_send(f->md, "abc", 3, 1, -1, NULL))                              \
+    R(send_bound, sk_send, "on a bound master", 0, SK_EWRONGROLE,         \
+      sk_send(f->bound, "abc", 3, 1, -1, NULL))                           \
+    R(send_server, sk_send, "on a server", 0, SK_EWRONGROLE,              \
+      sk_send(f->srv, "abc", 3, 1, -1, NULL))                             \
+    /* -- buffers ------------------------------------------------------ */\
+    R(reserve_null, sk_buf_reserve, "NULL", 0, SK_EINVAL,                 \
+      sk_buf_reserve(NULL, 1))                                            \
+    R(reserve_overlen, sk_buf_reserve, "len > cap", 0, SK_EINVAL,         \
+      reserve_overlen(f))                                                 \
+    R(buf_free_null, sk_buf_free, "NULL (no-op)", 0, 0, buf_free_null())  \
+    /* -- receive ------------------------------------------------------ */\
+    R(receive_null, sk_receive, "NULL object", NUL, SK_EINVAL,            \
+      sk_receive(NULL, &f->buf, SK_LINE, 0))                              \
+    R(receive_closed, sk_receive, "closed", OBJ, SK_ECLOSED,              \
+      sk_receive(f->closed, &f->buf, SK_LINE, 0))                         \
+    R(receive_nullbuf, sk_receive, "NULL buffer", 0, SK_EINVAL,           \
+      sk_receive(f->acc, NULL, SK_SOME, 0))                               \
+    R(receive_nodata, sk_receive, "data NULL, cap 8", 0, SK_EINVAL,       \
+      sk_receive(f->acc, &f->nodata, SK_SOME, 0))                         \
+    R(receive_overlen, sk_receive, "len > cap", 0, SK_EINVAL,             \
+      sk_receive(f->acc, &f->overlen, SK_SOME, 0))                        \
+    R(receive_pat_m1, sk_receive, "pattern -1", 0, SK_EINVAL,             \
+      recv_tmp(f->acc, -1, 0))                                            \
+    R(receive_pat_4, sk_receive, "pattern 4", 0, SK_EINVAL,               \
+      recv_tmp(f->acc, SK_SOME + 1, 0))                                   \
+    R(receive_pat_min, sk_receive, "pattern INT_MIN", 0, SK_EINVAL,       \
+      recv_tmp(f->acc, INT_MIN, 0))                                       \
+    R(receive_pat_max, sk_receive, "pattern INT_MAX", 0, SK_EINVAL,       \
+      recv_tmp(f->acc, INT_MAX, 0))                                       \
+    R(receive_bytes0, sk_receive, "SK_BYTES n 0 returns at once", 0, 0,   \
+      recv_tmp(f->acc, SK_BYTES, 0))                                      \
+    R(receive_master, sk_receive, "on a master", 0, SK_EWRONGROLE,        \
+      recv_tmp(f->m4, SK_SOME, 0))                                        \
+    R(receive_dual, sk_receive, "on a dual-stack master", 0,              \
+      SK_EWRONGROLE, recv_tmp(f->md, SK_SOME, 0))                         \
+    R(receive_bound, sk_receive, "on a bound master", 0, SK_EWRONGROLE,   \
+      recv_tmp(f->bound, SK_SOME, 0))                                     \
+    R(receive_server, sk_receive, "on a server", 0, SK_EWRONGROLE,        \
+      recv_tmp(f->srv, SK_SOME, 0))                                       \
+    /* -- read --------------------------------------------------------- */\
+    R(read_null, sk_read, "NULL object", NUL, SK_EINVAL,                  \
+      read_into(f, NULL, 4))                                              \
+    R(read_closed, sk_read, "closed", OBJ, SK_ECLOSED,                    \
+      read_into(f, f->closed, 4))                                         \
+    R(read_nulldst, sk_read, "NULL dst", 0, SK_EINVAL,                    \
+      sk_read(f->acc, NULL, 4, &f->buf.len))                              \
+    R(read_nullgot, sk_read, "NULL got", 0, SK_EINVAL,                    \
+      sk_read(f->acc, f->dst, 4, NULL))                                   \
+    R(read_cap0, sk_read, "cap 0", 0, SK_EINVAL, read_into(f, f->acc, 0)) \
+    R(read_master, sk_read, "on a master", 0, SK_EWRONGROLE,              \
+      read_into(f, f->m4, 4))                                             \
+    R(read_dual, sk_read, "on a dual-stack master", 0, SK_EWRONGROLE,     \
+      read_into(f, f->md, 4))                                             \
+    R(read_bound, sk_read, "on a bound master", 0, SK_EWRONGROLE,         \
+      read_into(f, f->bound, 4))                                          \
+    R(read_server, sk_read, "on a server", 0, SK_EWRONGROLE,              \
+      read_into(f, f->srv, 4))                                            \
+    /* -- line limit --------------------------------------------------- */\
+    R(setll_null, sk_setlinelimit, "NULL", NUL, SK_EINVAL,                \
+      sk_setlinelimit(NULL, 10))                                          \
+    R(setll_closed, sk_setlinelimit, "closed", OBJ, SK_ECLOSED,           \
+      sk_setlinelimit(f->closed, 10))                                     \
+    R(setll_zero, sk_setlinelimit, "0", 0, SK_EINVAL,                     \
+      sk_setlinelimit(f->acc, 0))                                         \
+    R(setll_zero_srv, sk_setlinelimit, "0 on a server", 0, SK_EINVAL,     \
+      sk_setlinelimit(f->srv, 0))                                         \
+    R(getll_null, sk_getlinelimit, "NULL object", NUL, SK_EINVAL,         \
+      sk_getlinelimit(NULL, &f->buf.len))                                 \
+    R(getll_closed, sk_getlinelimit, "closed", OBJ, SK_ECLOSED,           \
+      sk_getlinelimit(f->closed, &f->buf.len))                            \
+    R(getll_nullout, sk_getlinelimit, "NULL out", 0, SK_EINVAL,           \
+      sk_getlinelimit(f->acc, NULL))                                      \
+    R(dirty_null, sk_dirty, "NULL", NUL, 0, sk_dirty(NULL))               \
+    R(dirty_closed, sk_dirty, "closed", OBJ, 0, sk_dirty(f->closed))      \
+    /* -- timeouts ----------------------------------------------------- */\
+    R(settm_null, sk_settimeout, "NULL", NUL, SK_EINVAL,                  \
+      sk_settimeout(NULL, 1, 'b'))                                        \
+    R(settm_closed, sk_settimeout, "closed", OBJ, SK_ECLOSED,             \
+      sk_settimeout(f->closed, 1, 'b'))                                   \
+    R(settm_mode_x, sk_settimeout, "mode 'x'", 0, SK_EINVAL,              \
+      sk_settimeout(f->acc, 1, 'x'))                                      \
+    R(settm_mode_nul, sk_settimeout, "mode '\\0'", 0, SK_EINVAL,          \
+      sk_settimeout(f->acc, 1, '\0'))                                     \
+    R(settm_mode_B, sk_settimeout, "mode 'B'", 0, SK_EINVAL,              \
+      sk_settimeout(f->acc, 1, 'B'))                                      \
+    R(settm_mode_m1, sk_settimeout, "mode (char)-1", 0, SK_EINVAL,        \
+      sk_settimeout(f->acc, 1, (char)-1))                                 \
+    R(settm_nan_b, sk_settimeout, "NaN block", 0, SK_EINVAL,              \
+      sk_settimeout(f->acc, NAN, 'b'))                                    \
+    R(settm_nan_t, sk_settimeout, "NaN total", 0, SK_EINVAL,              \
+      sk_settimeout(f->srv, NAN, 't'))                                    \
+    R(settm_nan_m, sk_settimeout, "NaN on a master", 0, SK_EINVAL,        \
+      sk_settimeout(f->md, -NAN, 'b'))                                    \
+    R(gettm_null, sk_gettimeout, "NULL object", NUL, SK_EINVAL,           \
+      sk_gettimeout(NULL, NULL, NULL))                                    \
+    R(gettm_closed, sk_gettimeout, "closed", OBJ, SK_ECLOSED,             \
+      sk_gettimeout(f->closed, NULL, NULL))                               \
+    R(gettm_nullouts, sk_gettimeout, "both outs NULL (allowed)", 0, 0,    \
+      sk_gettimeout(f->acc, NULL, NULL))                                  \
+    /* -- options ------------------------------------------------------ */\
+    R(optid_null, sk_optionid, "NULL", 0, SK_EINVAL, sk_optionid(NULL))   \
+    R(optid_empty, sk_optionid, "\"\"", 0, SK_EINVAL, sk_optionid(""))    \
+    R(optid_case, sk_optionid, "\"KEEPALIVE\"", 0, SK_EINVAL,             \
+      sk_optionid("KEEPALIVE"))                                           \
+    R(optid_space, sk_optionid, "\"keepalive \"", 0, SK_EINVAL,           \
+      sk_optionid("keepalive "))                                          \
+    R(optid_prefix, sk_optionid, "\"keep\"", 0, SK_EINVAL,                \
+      sk_optionid("keep"))                                                \
+    R(optname_count, sk_optionname, "SK_OPT_COUNT", 0, 1,                 \
+      sk_optionname(SK_OPT_COUNT) == NULL)                                \
+    R(optname_m1, sk_optionname, "-1", 0, 1, sk_optionname(-1) == NULL)   \
+    R(optname_min, sk_optionname, "INT_MIN", 0, 1,                        \
+      sk_optionname(INT_MIN) == NULL)                                     \
+    R(optname_max, sk_optionname, "INT_MAX", 0, 1,                        \
+      sk_optionname(INT_MAX) == NULL)                                     \
+    R(setopt_null, sk_setoption, "NULL", NUL, SK_EINVAL,                  \
+      sk_setoption(NULL, SK_OPT_KEEPALIVE, 1))                            \
+    R(setopt_closed, sk_setoption, "closed", OBJ, SK_ECLOSED,             \
+      sk_setoption(f->closed, SK_OPT_KEEPALIVE, 1))                       \
+    R(setopt_count, sk_setoption, "SK_OPT_COUNT", 0, SK_EINVAL,           \
+      sk_setoption(f->acc, SK_OPT_COUNT, 1))                              \
+    R(setopt_m1, sk_setoption, "option -1", 0, SK_EINVAL,                 \
+      sk_setoption(f->acc, -1, 1))                                        \
+    R(setopt_min, sk_setoption, "option INT_MIN", 0, SK_EINVAL,           \
+      sk_setoption(f->acc, INT_MIN, 1))                                   \
+    R(setopt_max_dual, sk_setoption, "option INT_MAX, dual master", 0,    \
+      SK_EINVAL, sk_setoption(f->md, INT_MAX, 1))                         \
+    R(setopt_bool2, sk_setoption, "keepalive 2", 0, SK_EINVAL,            \
+      sk_setoption(f->acc, SK_OPT_KEEPALIVE, 2))                          \
+    R(setopt_boolm1, sk_setoption, "tcp-nodelay -1", 0, SK_EINVAL,        \
+      sk_setoption(f->acc, SK_OPT_TCP_NODELAY, -1))                       \
+    R(setopt_bool_dual, sk_setoption, "reuseaddr 2, dual master", 0,      \
+      SK_EINVAL, sk_setoption(f->md, SK_OPT_REUSEADDR, 2))                \
+    R(setopt_cnt, sk_setoption, "tcp-keepcnt -1", 0, SK_EINVAL,           \
+      sk_setoption(f->acc, SK_OPT_TCP_KEEPCNT, -1))                       \
+    R(setopt_idle, sk_setoption, "tcp-keepidle INT_MIN", 0, SK_EINVAL,    \
+      sk_setoption(f->acc, SK_OPT_TCP_KEEPIDLE, INT_MIN))                 \
+    R(setopt_sndbuf, sk_setoption, "sndbuf -1", 0, SK_EINVAL,             \
+      sk_setoption(f->acc, SK_OPT_SNDBUF, -1))                            \
+    R(setopt_linger, sk_setoption, "linger -2", 0, SK_EINVAL,             \
+      sk_setoption(f->acc, SK_OPT_LINGER, -2))                            \
+    R(setopt_lingermin, sk_setoption, "linger INT_MIN", 0, SK_EINVAL,     \
+      sk_setoption(f->m4, SK_OPT_LINGER, INT_MIN))                        \
+    R(getopt_null, sk_getoption, "NULL object", NUL, SK_EINVAL,           \
+      sk_getoption(NULL, SK_OPT_KEEPALIVE, &f->port))                     \
+    R(getopt_closed, sk_getoption, "closed", OBJ, SK_ECLOSED,             \
+      sk_getoption(f->closed, SK_OPT_KEEPALIVE, &f->port))                \
+    R(getopt_nullout, sk_getoption, "NULL out", 0, SK_EINVAL,             \
+      sk_getoption(f->acc, SK_OPT_KEEPALIVE, NULL))                       \
+    R(getopt_count, sk_getoption, "SK_OPT_COUNT", 0, SK_EINVAL,           \
+      sk_getoption(f->acc, SK_OPT_COUNT, &f->port))                       \
+    R(getopt_m1, sk_getoption, "option -1", 0, SK_EINVAL,                 \
+      sk_getoption(f->acc, -1, &f->port))                                 \
+    R(getopt_dual_unset, sk_getoption, "dual master, never set", 0,       \
+      SK_EWRONGROLE, sk_getoption(f->md, SK_OPT_KEEPALIVE, &f->port))     \
+    R(setoptn_null, sk_setoptname, "NULL object", NUL, SK_EINVAL,         \
+      sk_setoptname(NULL, "keepalive", 1))                                \
+    R(setoptn_closed, sk_setoptname, "closed", OBJ, SK_ECLOSED,           \
+      sk_setoptname(f->closed, "keepalive", 1))                           \
+    R(setoptn_nullname, sk_setoptname, "NULL name", 0, SK_EINVAL,         \
+      sk_setoptname(f->acc, NULL, 1))                                     \
+    R(setoptn_unknown, sk_setoptname, "unknown name", 0, SK_EINVAL,       \
+      sk_setoptname(f->acc, "no-such-option", 1))                         \
+    R(setoptn_empty, sk_setoptname, "empty name", 0, SK_EINVAL,           \
+      sk_setoptname(f->acc, "", 1))                                       \
+    R(setoptn_bool2, sk_setoptname, "keepalive 2", 0, SK_EINVAL,          \
+      sk_setoptname(f->acc, "keepalive", 2))                              \
+    R(setoptn_linger, sk_setoptname, "linger -2", 0, SK_EINVAL,           \
+      sk_setoptname(f->acc, "linger", -2))                                \
+    R(setoptn_cnt, sk_setoptname, "tcp-keepcnt -1", 0, SK_EINVAL,         \
+      sk_setoptname(f->acc, "tcp-keepcnt", -1))                           \
+    R(getoptn_null, sk_getoptname, "NULL object", NUL, SK_EINVAL,         \
+      sk_getoptname(NULL, "keepalive", &f->port))                         \
+    R(getoptn_closed, sk_getoptname, "closed", OBJ, SK_ECLOSED,           \
+      sk_getoptname(f->closed, "keepalive", &f->port))                    \
+    R(getoptn_nullname, sk_getoptname, "NULL name", 0, SK_EINVAL,         \
+      sk_getoptname(f->acc, NULL, &f->port))                              \
+    R(getoptn_unknown, sk_getoptname, "unknown name", 0, SK_EINVAL,       \
+      sk_getoptname(f->acc, "no-such-option", &f->port))                  \
+    R(getoptn_nullout, sk_getoptname, "NULL out", 0, SK_EINVAL,           \
+      sk_getoptname(f->acc, "keepalive", NULL))                           \
+    /* -- names -------------------------------------------------------- */\
+    R(sockname_null, sk_getsockname, "NULL object", NUL, SK_EINVAL,       \
+      name_of(NULL, 0))                                                   \
+    R(sockname_closed, sk_getsockname, "closed", OBJ, SK_ECLOSED,         \
+      name_of(f->closed, 0))                                              \
+    R(sockname_nullout, sk_getsockname, "NULL out", 0, SK_EINVAL,         \
+      sk_getsockname(f->acc, NULL))                                       \
+    R(sockname_master, sk_getsockname, "unbound master", 0, SK_ENOTCONN,  \
+      name_of(f->m4, 0))                                                  \
+    R(sockname_dual, sk_getsockname, "dual master, no socket", 0,         \
+      SK_ENOTCONN, name_of(f->md, 0))                                     \
+    R(peername_null, sk_getpeername, "NULL object", NUL, SK_EINVAL,       \
+      name_of(NULL, 1))                                                   \
+    R(peername_closed, sk_getpeername, "closed", OBJ, SK_ECLOSED,         \
+      name_of(f->closed, 1))                                              \
+    R(peername_nullout, sk_getpeername, "NULL out", 0, SK_EINVAL,         \
+      sk_getpeername(f->acc, NULL))                                       \
+    R(peername_master, sk_getpeername, "on a master", 0, SK_EWRONGROLE,   \
+      name_of(f->m4, 1))                                                  \
+    R(peername_dual, sk_getpeername, "on a dual master", 0,               \
+      SK_EWRONGROLE, name_of(f->md, 1))                                   \
+    R(peername_bound, sk_getpeername, "on a bound master", 0,             \
+      SK_EWRONGROLE, name_of(f->bound, 1))                                \
+    R(peername_server, sk_getpeername, "on a server", 0, SK_EWRONGROLE,   \
+      name_of(f->srv, 1))                                                 \
+    /* -- shutdown ----------------------------------------------------- */\
+    R(shut_null, sk_shutdown, "NULL", NUL, SK_EINVAL,                     \
+      sk_shutdown(NULL, SK_SHUT_BOTH))                                    \
+    R(shut_closed, sk_shutdown, "closed", OBJ, SK_ECLOSED,                \
+      sk_shutdown(f->closed, SK_SHUT_BOTH))                               \
+    R(shut_3, sk_shutdown, "how 3", 0, SK_EINVAL, sk_shutdown(f->acc, 3)) \
+    R(shut_m1, sk_shutdown, "how -1", 0, SK_EINVAL,                       \
+      sk_shutdown(f->acc, -1))                                            \
+    R(shut_min, sk_shutdown, "how INT_MIN", 0, SK_EINVAL,                 \
+      sk_shutdown(f->cli, INT_MIN))                                       \
+    R(shut_max, sk_shutdown, "how INT_MAX", 0, SK_EINVAL,                 \
+      sk_shutdown(f->cli, INT_MAX))                                       \
+    R(shut_master, sk_shutdown, "on a master", 0, SK_EWRONGROLE,          \
+      sk_shutdown(f->m4, SK_SHUT_BOTH))                                   \
+    R(shut_dual, sk_shutdown, "on a dual master", 0, SK_EWRONGROLE,       \
+      sk_shutdown(f->md, SK_SHUT_BOTH))                                   \
+    R(shut_bound, sk_shutdown, "on a bound master", 0, SK_EWRONGROLE,     \
+      sk_shutdown(f->bound, SK_SHUT_BOTH))                                \
+    R(shut_server, sk_shutdown, "on a server", 0, SK_EWRONGROLE,          \
+      sk_shutdown(f->srv, SK_SHUT_BOTH))                                  \
+    /* -- handles ------------------------------------------------------ */\
+    R(getfd_null, sk_getfd, "NULL", NUL, 1,                               \
+      sk_getfd(NULL) == SK_FD_INVALID)                                    \
+    R(getfd_closed, sk_getfd, "closed", OBJ, 1,                           \
+      sk_getfd(f->closed) == SK_FD_INVALID)                               \
+    R(getfd_dual, sk_getfd, "dual master, no socket", 0, 1,               \
+      sk_getfd(f->md) == SK_FD_INVALID)                                   \
+    R(setfd_null, sk_setfd, "NULL", NUL, SK_EINVAL,                       \
+      sk_setfd(NULL, SK_FD_INVALID))                                      \
+    R(setfd_closed, sk_setfd, "closed", OBJ, SK_ECLOSED,                  \
+      sk_setfd(f->closed, SK_FD_INVALID))                                 \
+    /* -- statistics --------------------------------------------------- */\
+    R(getstats_null, sk_getstats, "NULL object", NUL, SK_EINVAL,          \
+      sk_getstats(NULL, NULL, NULL, NULL))                                \
+    R(getstats_closed, sk_getstats, "closed", OBJ, SK_ECLOSED,            \
+      sk_getstats(f->closed, NULL, NULL, NULL))                           \
+    R(getstats_nullouts, sk_getstats, "all outs NULL (allowed)", 0, 0,    \
+      sk_getstats(f->acc, NULL, NULL, NULL))                              \
+    R(setstats_null, sk_setstats, "NULL", NUL, SK_EINVAL,                 \
+      sk_setstats(NULL, 0, 0, 0))                                         \
+    R(setstats_closed, sk_setstats, "closed", OBJ, SK_ECLOSED,            \
+      sk_setstats(f->closed, 0, 0, 0))                                    \
+    R(setstats_neg, sk_setstats, "age -1", 0, SK_EINVAL,                  \
+      sk_setstats(f->acc, 0, 0, -1))                                      \
+    R(setstats_tiny, sk_setstats, "age -1e-300", 0, SK_EINVAL,            \
+      sk_setstats(f->acc, 0, 0, -1e-300))                                 \
+    R(setstats_ninf, sk_setstats, "age -inf", 0, SK_EINVAL,               \
+      sk_setstats(f->srv, 0, 0, -HUGE_VAL))                               \
+    R(setstats_nan, sk_setstats, "age NaN", 0, SK_EINVAL,                 \
+      sk_setstats(f->acc, 0, 0, NAN))                                     \
+    R(setstats_nan_m, sk_setstats, "age NaN on a master", 0, SK_EINVAL,   \
+      sk_setstats(f->m4, UINT64_MAX, UINT64_MAX, NAN))                    \
+    /* -- select ------------------------------------------------------- */\
+    R(select_closed_nowait, sk_select, "only closed entries, timeout 0",  \
+      OBJ, SK_ETIMEOUT, select_closed(f, 0))                              \
+    R(select_closed_forever, sk_select,                                   \
+      "only closed entries, no timeout", OBJ, SK_EINVAL,                  \
+      select_closed(f, -1))                                               \
+    R(select_nullrecvt, sk_select, "NULL recvt, nrecv 1", NUL, SK_EINVAL, \
+      select_rows(f, 0))                                                  \
+    R(select_nullreadable, sk_select, "NULL readable, nrecv 1", 0,        \
+      SK_EINVAL, select_rows(f, 1))                                       \
+    R(select_nullsendt, sk_select, "NULL sendt, nsend 1", 0, SK_EINVAL,   \
+      select_rows(f, 2))                                                  \
+    R(select_nullnr, sk_select, "NULL nreadable", 0, SK_EINVAL,           \
+      select_rows(f, 3))                                                  \
+    R(select_nullnw, sk_select, "NULL nwritable", 0, SK_EINVAL,           \
+      select_rows(f, 4))                                                  \
+    R(select_nan, sk_select, "NaN timeout", 0, SK_EINVAL,                 \
+      select_rows(f, 5))                                                  \
+    R(select_nothing, sk_select, "nothing, no timeout", 0, SK_EINVAL,     \
+      select_rows(f, 6))                                                  \
+    R(select_nullentries, sk_select, "only NULL entries, no timeout", 0,  \
+      SK_EINVAL, select_rows(f, 7))                                       \
+    R(select_overflow, sk_select, "nrecv + nsend overflow", 0,            \
+      SK_ENORESOURCES, select_rows(f, 8))
+
+/* sk_accept with a valid out-pointer; frees what it might return. */
+static int accept_on(sk_sock *s)
+{
+    sk_sock *c = NULL;
+    int r = sk_accept(s, &c, NULL);
+    sk_free(c);
+    return r;
+}
+
+static int read_into(fx *f, sk_sock *s, size_t cap)
+{
+    size_t got = 77;
+    int r = sk_read(s, f->dst, cap, &got);
+    if (got != 0) /* *got is 0 on error */
+        return 12345;
+    return r;
+}
+
+static int name_of(const sk_sock *s, int peer)
+{
+    sk_name n;
+    return peer ? sk_getpeername(s, &n) : sk_getsockname(s, &n);
+}
+
+#define ROW_FN(id, fn, what, flags, want, expr)                             \
+    static int row_##id(fx *f)                                             \
+    {                                                                      \
+        (void)f;                                                           \
+        return (expr);                                                     \
+    }
+HOSTILE_ROWS(ROW_FN)
+#undef ROW_FN
+
+/* The 255-byte name passes the length check and then fails to resolve:
+ * SK_EHOSTNOTFOUND, or SK_ENAMETEMP where the resolver has no network. */
+#define ROW_ALT_WANT SK_ENAMETEMP
+
+static const row rows[] = {
+#define ROW_ENTRY(id, fn, what, flags, want, expr)                          \
+    {F_##fn, what, flags, want, ((flags) & ALT) ? ROW_ALT_WANT : (want),    \
+     row_##id},
+    HOSTILE_ROWS(ROW_ENTRY)
+#undef ROW_ENTRY
+};
+#define NROWS (sizeof rows / sizeof rows[0])
+
+/* ---- fixture ----------------------------------------------------------- */
+
+enum closed_kind { CL_MASTER, CL_DUAL, CL_SERVER, CL_CLIENT, CL_ACCEPTED,
+                   CL_KINDS };
+static const char *const closed_names[CL_KINDS] = {
+    "closed sk_tcp4 master", "closed dual-stack master", "closed server",
+    "closed client", "closed accepted client"};
+
+static void fill_host(char *h, size_t len)
+{
+    /* Labels of at most 63 bytes, so that only the total length is odd. */
+    size_t i;
+    for (i = 0; i < len; i++)
+        h[i] = (i % 64 == 63) ? '.' : 'a' + (char)(i % 26);
+    h[len - 1] = 'x';
+    h[len] = '\0';
+}
+
+static void fx_setup(fx *f, int closed_kind)
+{
+    sk_sock *tmp = NULL;
+    memset(f, 0, sizeof *f);
+    sup_assert_rc(sk_tcp4(&f->m4), 0);
+    sup_assert_rc(sk_tcp(&f->md), 0);
+    sup_assert_rc(sk_tcp4(&f->bound), 0);
+    sup_assert_rc(sk_bind(f->bound, "127.0.0.1", 0), 0);
+    sup_listen4(&f->srv, &f->port, 4);
+    sup_connect4(&f->cli, f->port);
+    sup_assert_rc(sk_accept(f->srv, &f->acc, NULL), 0);
+    sup_assert_rc(sk_settimeout(f->acc, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    /* Nothing here ever waits: a bug shows as SK_ETIMEOUT, not a hang. */
+    sup_assert_rc(sk_settimeout(f->m4, 5, 'b'), 0);
+    f->nodata.data = NULL;
+    f->nodata.cap = 8;
+    f->overlen.data = f->store;
+    f->overlen.len = 9;
+    f->overlen.cap = 8;
+    fill_host(f->host255, 255);
+    fill_host(f->host256, 256);
+    fill_host(f->host1000, 1000);
+    assert_int_equal(strlen(f->host255), 255);
+    assert_int_equal(strlen(f->host256), 256);
+
+    switch (closed_kind) {
+    case CL_MASTER:
+        sup_assert_rc(sk_tcp4(&tmp), 0);
+        break;
+    case CL_DUAL:
+        sup_assert_rc(sk_tcp(&tmp), 0);
+        break;
+    case CL_SERVER: {
+        int port = 0;
+        sup_listen4(&tmp, &port, 1);
+        break;
+    }
+    case CL_CLIENT:
+        sup_connect4(&tmp, f->port);
+        break;
+    default: {
+        /* an accepted client: connect one more, accept it, drop the
+         * connecting side */
+        sk_sock *c = NULL;
+        sup_connect4(&c, f->port);
+        sup_assert_rc(sk_accept(f->srv, &tmp, NULL), 0);
+        sk_free(c);
+        break;
+    }
+    }
+    sup_assert_rc(sk_close(tmp), 0);
+    assert_int_equal(sk_role(tmp), SK_ROLE_CLOSED);
+    f->closed = tmp;
+}
+
+static void fx_teardown(fx *f)
+{
+    sk_free(f->m4);
+    sk_free(f->md);
+    sk_free(f->bound);
+    sk_free(f->srv);
+    sk_free(f->cli);
+    sk_free(f->acc);
+    sk_free(f->closed);
+    sk_buf_free(&f->buf);
+}
+
+static int run_row(const row *r, int closed_kind)
+{
+    fx f;
+    int got;
+    fx_setup(&f, closed_kind);
+    got = r->run(&f);
+    fx_teardown(&f);
+    if (got == r->want || got == r->want2)
+        return 1;
+    print_error("FAIL %s: %s%s%s: got %d (%s), expected %d (%s)\n",
+                api[r->fn].name, r->what,
+                (r->flags & OBJ) ? " / " : "",
+                (r->flags & OBJ) ? closed_names[closed_kind] : "", got,
+                sk_errname(got), r->want, sk_errname(r->want));
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void t_table_covers_api(void **state)
+{
+    size_t i;
+    int f, missing = 0;
+    (void)state;
+    for (f = 0; f < F_COUNT; f++) {
+        int any = 0, nul = 0, closed = 0;
+        assert_non_null(api[f].addr);
+        for (i = 0; i < NROWS; i++) {
+            if ((int)rows[i].fn != f)
+                continue;
+            any++;
+            nul += (rows[i].flags & NUL) != 0;
+            closed += (rows[i].flags & OBJ) != 0;
+        }
+        if (!any || (api[f].takes_object && (!nul || !closed))) {
+            print_error("%s: %d rows, %d NULL-object, %d after-close\n",
+                        api[f].name, any, nul, closed);
+            missing++;
+        }
+    }
+    assert_int_equal(missing, 0);
+}
+
+static void t_table(void **state)
+{
+    size_t i;
+    int k, failed = 0, ran = 0;
+    (void)state;
+    for (i = 0; i < NROWS; i++) {
+        if (rows[i].flags & OBJ) {
+            for (k = 0; k < CL_KINDS; k++, ran++)
+                failed += !run_row(&rows[i], k);
+        } else {
+            failed += !run_row(&rows[i], CL_CLIENT);
+            ran++;
+        }
+    }
+    print_message("%d table cases over %d functions, %d failed\n", ran,
+                  (int)F_COUNT, failed);
+    assert_int_equal(failed, 0);
+}
+
+/* C strings end at the first NUL: "127.0.0.1\0garbage" is "127.0.0.1" to
+ * every function that takes a host, so it binds. */
+static void t_embedded_nul(void **state)
+{
+    static const char host[] = "127.0.0.1\0garbage";
+    sk_sock *m = NULL;
+    sk_name n;
+    (void)state;
+    sup_assert_rc(sk_tcp4(&m), 0);
+    sup_assert_rc(sk_bind(m, host, 0), 0);
+    sup_assert_rc(sk_getsockname(m, &n), 0);
+    assert_string_equal(n.addr, "127.0.0.1");
+    sk_free(m);
+}
+
+/* Extreme slice positions are clamped by string.sub's rules: (PTRDIFF_MIN,
+ * PTRDIFF_MAX) is the whole buffer, (PTRDIFF_MIN, PTRDIFF_MIN) and
+ * (PTRDIFF_MAX, PTRDIFF_MAX) are empty; no arithmetic overflows. */
+static void t_extreme_slices(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    ptrdiff_t last = 0;
+    (void)state;
+    sup_pair(&a, &b);
+
+    sup_assert_rc(sk_send(a, "abc", 3, PTRDIFF_MIN, PTRDIFF_MAX, &last), 0);
+    assert_int_equal(last, 3);
+    sup_expect_str(b, "abc");
+
+    sup_assert_rc(sk_send(a, "abc", 3, PTRDIFF_MIN, PTRDIFF_MIN, &last), 0);
+    assert_int_equal(last, 0); /* i below 1 means 1: none sent, i-1 = 0 */
+    sup_assert_rc(sk_send(a, "abc", 3, 1, PTRDIFF_MIN, &last), 0);
+    assert_int_equal(last, 0);
+    sup_assert_rc(sk_send(a, "abc", 3, PTRDIFF_MAX, PTRDIFF_MAX, &last), 0);
+    assert_int_equal(last, PTRDIFF_MAX - 1);
+    sup_assert_rc(sk_send(a, "abc", 3, -PTRDIFF_MAX, -1, &last), 0);
+    assert_int_equal(last, 3);
+    sup_expect_str(b, "abc");
+    sup_assert_rc(sk_send(a, "abc", 3, 2, PTRDIFF_MAX, &last), 0);
+    assert_int_equal(last, 3);
+    sup_expect_str(b, "bc");
+    sup_expect_nothing(b);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* SK_BYTES with n = SIZE_MAX: the peer sends 3 bytes and closes; the call
+ * ends with SK_ECLOSED holding those 3 bytes, without sizing anything by
+ * n. */
+static void t_bytes_sizemax(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf buf = {NULL, 0, 0};
+    (void)state;
+    sup_pair(&a, &b);
+    sup_send_str(a, "xyz");
+    sup_assert_rc(sk_close(a), 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_BYTES, SIZE_MAX), SK_ECLOSED);
+    sup_assert_bufstr(&buf, "xyz");
+    assert_true(buf.cap < ((size_t)1 << 24)); /* no allocation sized by n */
+    sk_buf_free(&buf);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* Overflowing reservations fail with SK_ENORESOURCES and leave the buffer
+ * exactly as it was. */
+static void t_reserve_overflow(void **state)
+{
+    sk_buf b = {NULL, 0, 0};
+    char *data;
+    size_t cap;
+    (void)state;
+    sup_assert_rc(sk_buf_reserve(&b, 5), 0);
+    memcpy(b.data, "hello", 5);
+    b.len = 5;
+    data = b.data;
+    cap = b.cap;
+    sup_assert_rc(sk_buf_reserve(&b, SIZE_MAX), SK_ENORESOURCES);
+    assert_ptr_equal(b.data, data);
+    assert_int_equal(b.len, 5);
+    assert_int_equal(b.cap, cap);
+    sup_assert_rc(sk_buf_reserve(&b, SIZE_MAX - 4), SK_ENORESOURCES);
+    assert_ptr_equal(b.data, data);
+    assert_int_equal(b.len, 5);
+    assert_int_equal(b.cap, cap);
+    assert_memory_equal(b.data, "hello", 5);
+    /* A sane request still works. */
+    sup_assert_rc(sk_buf_reserve(&b, 100), 0);
+    assert_true(b.cap >= 105);
+    assert_memory_equal(b.data, "hello", 5);
+    sk_buf_free(&b);
+}
+
+/* No object can be larger than PTRDIFF_MAX bytes: a reservation whose
+ * total is SIZE_MAX (exactly at the edge of the overflow check: len +
+ * extra == SIZE_MAX) fails with SK_ENORESOURCES, the buffer unchanged.
+ * (Passing such a size on to realloc is a "no memory" answer from glibc,
+ * but a fatal allocation-size-too-big report under ASan.)  Last in the
+ * list for that reason. */
+static void t_reserve_impossible(void **state)
+{
+    sk_buf b = {NULL, 0, 0};
+    char *data;
+    size_t cap;
+    (void)state;
+    sup_assert_rc(sk_buf_reserve(&b, SIZE_MAX), SK_ENORESOURCES);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(b.cap, 0);
+    sup_assert_rc(sk_buf_reserve(&b, 5), 0);
+    b.len = 5;
+    data = b.data;
+    cap = b.cap;
+    sup_assert_rc(sk_buf_reserve(&b, SIZE_MAX - 5), SK_ENORESOURCES);
+    sup_assert_rc(sk_buf_reserve(&b, (size_t)PTRDIFF_MAX), SK_ENORESOURCES);
+    assert_ptr_equal(b.data, data);
+    assert_int_equal(b.len, 5);
+    assert_int_equal(b.cap, cap);
+    sk_buf_free(&b);
+}
+
+/* A peer streams a 4 MiB line with no LF, then closes; with a 64 KiB
+ * limit every SK_LINE call stops with SK_ETOOLONG after exactly the limit's
+ * worth, the buffer never grows past a few times the limit, and the stream
+ * drains in exactly 4 MiB / 64 KiB calls: the last one holds the final
+ * 64 KiB (a line no longer than the limit, ended by the close) and returns
+ * SK_ECLOSED. */
+static void t_endless_line(void **state)
+{
+    enum { LIMIT = 64 * 1024, TOTAL = 4 * 1024 * 1024 };
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf buf = {NULL, 0, 0};
+    sup_sender snd;
+    char *data = (char *)malloc(TOTAL);
+    size_t calls, toolong = 0, total = 0;
+    int r = 0;
+    (void)state;
+    assert_non_null(data);
+    memset(data, 'x', TOTAL);
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_setlinelimit(b, LIMIT), 0);
+    sup_sender_start(&snd, a, data, TOTAL, 1);
+    for (calls = 0; calls < TOTAL / LIMIT + 2; calls++) {
+        buf.len = 0;
+        r = sk_receive(b, &buf, SK_LINE, 0);
+        total += buf.len;
+        assert_true(buf.cap < 4 * (size_t)LIMIT);
+        assert_true(buf.len <= LIMIT);
+        if (r != SK_ETOOLONG)
+            break;
+        assert_int_equal(buf.len, LIMIT);
+        toolong++;
+    }
+    sup_sender_join(&snd);
+    sup_assert_rc(r, SK_ECLOSED);
+    assert_int_equal(buf.len, LIMIT);
+    assert_int_equal(toolong, TOTAL / LIMIT - 1);
+    assert_int_equal(total, TOTAL);
+    buf.len = 0;
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), SK_ECLOSED);
+    assert_int_equal(buf.len, 0);
+    sk_buf_free(&buf);
+    free(data);
+    sk_free(a);
+    sk_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_table_covers_api),
+        cmocka_unit_test(t_table),
+        cmocka_unit_test(t_embedded_nul),
+        cmocka_unit_test(t_extreme_slices),
+        cmocka_unit_test(t_bytes_sizemax),
+        cmocka_unit_test(t_reserve_overflow),
+        cmocka_unit_test(t_endless_line),
+        cmocka_unit_test(t_reserve_impossible),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
