@@ -83,16 +83,14 @@ static void t_v4_client_dualstack_server(void **state)
     sk_free(srv);
 }
 
-static void t_v6_client_dualstack_server(void **state)
+/* A client made by ctor connects to srv on "::1", is accepted, and both
+ * ends see "::1" names and exchange data. */
+static void v6_session(sk_sock *srv, int port, int (*ctor)(sk_sock **))
 {
-    sk_sock *srv = NULL, *c = NULL, *d = NULL;
+    sk_sock *c = NULL, *d = NULL;
     sk_name peer, n, local;
-    int port = 0;
-    (void)state;
 
-    require_ipv6();
-    dual_server(&srv, &port);
-    sup_assert_rc(sk_tcp6(&c), 0);
+    sup_assert_rc(ctor(&c), 0);
     sup_assert_rc(sk_settimeout(c, SUP_SAFETY_TIMEOUT, 'b'), 0);
     sup_assert_rc(sk_connect(c, "::1", port), 0);
     sup_assert_rc(sk_accept(srv, &d, &peer), 0);
@@ -106,14 +104,25 @@ static void t_v6_client_dualstack_server(void **state)
     exchange(c, d);
     sk_free(c);
     sk_free(d);
+}
+
+static void t_v6_client_dualstack_server(void **state)
+{
+    sk_sock *srv = NULL;
+    int port = 0;
+    (void)state;
+
+    require_ipv6();
+    dual_server(&srv, &port);
+    v6_session(srv, port, sk_tcp6);
     sk_free(srv);
 }
 
 static void t_v6_client_v6_server(void **state)
 {
-    sk_sock *srv = NULL, *c = NULL, *d = NULL;
-    sk_name peer, n, local;
-    int port = 0, v = -1, k;
+    sk_sock *srv = NULL;
+    sk_name n;
+    int port = 0, v = -1;
     (void)state;
 
     require_ipv6();
@@ -128,20 +137,8 @@ static void t_v6_client_v6_server(void **state)
     assert_int_equal(v, 1);
 
     /* An sk_tcp6 client, then a dual-stack one, to "::1". */
-    for (k = 0; k < 2; k++) {
-        sup_assert_rc(k == 0 ? sk_tcp6(&c) : sk_tcp(&c), 0);
-        sup_assert_rc(sk_settimeout(c, SUP_SAFETY_TIMEOUT, 'b'), 0);
-        sup_assert_rc(sk_connect(c, "::1", port), 0);
-        sup_assert_rc(sk_accept(srv, &d, &peer), 0);
-        sup_assert_rc(sk_getsockname(c, &local), 0);
-        expect_name(&local, "::1", local.port, "inet6");
-        expect_name(&peer, "::1", local.port, "inet6");
-        sup_assert_rc(sk_getpeername(c, &n), 0);
-        expect_name(&n, "::1", port, "inet6");
-        exchange(c, d);
-        sk_free(c);
-        sk_free(d);
-    }
+    v6_session(srv, port, sk_tcp6);
+    v6_session(srv, port, sk_tcp);
     sk_free(srv);
 }
 

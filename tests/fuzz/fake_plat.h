@@ -119,4 +119,19 @@ size_t fake_recv_avail(int *code);
 /* 1 when code is 0 or a value of the SK_ERRORS table. */
 int fake_known_code(int code);
 
+/* A cursor over the fuzzer's input, shared by both targets: reads past the
+ * end give zeros, so every input decodes to some script. */
+typedef struct reader {
+    const uint8_t *p;
+    size_t n;
+} reader;
+
+static inline unsigned rd8(reader *r)
+{
+    if (r->n == 0)
+        return 0;
+    r->n--;
+    return *r->p++;
+}
+
 #endif /* SK_FAKE_PLAT_H */

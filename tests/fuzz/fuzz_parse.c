@@ -30,18 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NOBJ 3
 
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static unsigned rd8(reader *r)
-{
-    if (r->n == 0)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
 
 static uint64_t rd64(reader *r)
 {

@@ -39,18 +39,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_OPS 32
 #define SEND_SRC 70000
 
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static unsigned rd8(reader *r)
-{
-    if (r->n == 0)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
 
 static unsigned char g_stream[MAX_STREAM];
 static fake_ev g_ev[MAX_EVENTS];
