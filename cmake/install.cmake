@@ -31,6 +31,22 @@ if(sockit_type STREQUAL "SHARED_LIBRARY")
 else()
   set(SOCKIT_PC_CFLAGS "")
 endif()
+# sockit.pc locates itself (${pcfiledir}), so `cmake --install --prefix X`
+# after configuring still gives correct paths; absolute dirs are kept.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(SOCKIT_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH sockit_pc_up "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+  string(REGEX REPLACE "/$" "" sockit_pc_up "${sockit_pc_up}")
+  set(SOCKIT_PC_PREFIX "\${pcfiledir}/${sockit_pc_up}")
+endif()
+foreach(sockit_dir LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${sockit_dir}}")
+    set(SOCKIT_PC_${sockit_dir} "${CMAKE_INSTALL_${sockit_dir}}")
+  else()
+    set(SOCKIT_PC_${sockit_dir} "\${prefix}/${CMAKE_INSTALL_${sockit_dir}}")
+  endif()
+endforeach()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/sockit.pc.in
   ${PROJECT_BINARY_DIR}/sockit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sockit.pc

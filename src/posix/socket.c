@@ -170,7 +170,7 @@ int sk__plat_shutdown(sk_fd_t fd, int how, int *sys)
     return 0;
 }
 
-static int name_of(int fd, sk__addr *a, int peer, int *sys)
+static int sk__posix_name_of(int fd, sk__addr *a, int peer, int *sys)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
@@ -187,12 +187,12 @@ static int name_of(int fd, sk__addr *a, int peer, int *sys)
 
 int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys)
 {
-    return name_of(fd, a, 0, sys);
+    return sk__posix_name_of(fd, a, 0, sys);
 }
 
 int sk__plat_peername(sk_fd_t fd, sk__addr *a, int *sys)
 {
-    return name_of(fd, a, 1, sys);
+    return sk__posix_name_of(fd, a, 1, sys);
 }
 
 int sk__plat_family(sk_fd_t fd, int *family, int *sys)
@@ -200,7 +200,7 @@ int sk__plat_family(sk_fd_t fd, int *family, int *sys)
     sk__addr a;
     int r;
     a.family = SK__AF_UNSPEC;
-    r = name_of(fd, &a, 0, sys);
+    r = sk__posix_name_of(fd, &a, 0, sys);
     if (r == 0)
         *family = a.family;
     return r;
