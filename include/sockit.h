@@ -1,4 +1,5 @@
-/*
+/**
+ * @file sockit.h
  * sockit.h - the one public header of sockit, a portable socket library.
  *
  * TCP objects follow LuaSocket's model: a *master* becomes a *server*
@@ -18,7 +19,7 @@ extern "C" {
 #endif
 
 /* ---- export macro ----------------------------------------------------- */
-/* Empty for static builds and source drops.  The CMake shared build defines
+/** Empty for static builds and source drops.  The CMake shared build defines
  * SOCKIT_BUILDING_SHARED while compiling sockit and SOCKIT_SHARED for its
  * users. */
 #if defined(SOCKIT_BUILDING_SHARED)
@@ -33,24 +34,24 @@ extern "C" {
 #  define SK_API
 #endif
 
-#define SOCKIT_VERSION_MAJOR 0
-#define SOCKIT_VERSION_MINOR 1
-#define SOCKIT_VERSION_PATCH 0
-#define SOCKIT_VERSION "0.1.0"
+#define SOCKIT_VERSION_MAJOR 0 /**< incompatible API changes */
+#define SOCKIT_VERSION_MINOR 1 /**< compatible additions */
+#define SOCKIT_VERSION_PATCH 0 /**< fixes */
+#define SOCKIT_VERSION "0.1.0" /**< the three as a string */
 
 /* ---- native handle ---------------------------------------------------- */
-/* int on POSIX; on Windows the value of a SOCKET (UINT_PTR), kept in an
+/** int on POSIX; on Windows the value of a SOCKET (UINT_PTR), kept in an
  * integer this wide so that this header needs no windows.h. */
 #if defined(_WIN32)
 typedef uintptr_t sk_fd_t;
-#  define SK_FD_INVALID (~(sk_fd_t)0)
+#  define SK_FD_INVALID (~(sk_fd_t)0) /**< no handle (INVALID_SOCKET) */
 #else
 typedef int sk_fd_t;
-#  define SK_FD_INVALID (-1)
+#  define SK_FD_INVALID (-1) /**< no handle */
 #endif
 
 /* ---- errors ----------------------------------------------------------- */
-/* One table: code, value, message.  Messages are LuaSocket's words where
+/** One table: code, value, message.  Messages are LuaSocket's words where
  * LuaSocket has them.  The same situation gives the same code on every
  * backend; the raw errno / WSA code stays available via sk_syserror(). */
 #define SK_ERRORS(X)                                                        \
@@ -77,42 +78,44 @@ typedef int sk_fd_t;
     X(SK_ENAMETEMP,     -21, "temporary failure in name resolution")        \
     X(SK_ESYSTEM,       -22, "system error")
 
+/** The error codes: SK_OK and the SK_ERRORS table. */
 enum sk_error {
-    SK_OK = 0,
+    SK_OK = 0, /**< success */
 #define SK__ERRENUM(name, value, text) name = value,
     SK_ERRORS(SK__ERRENUM)
 #undef SK__ERRENUM
-    SK_ERROR_MIN = -22
+    SK_ERROR_MIN = -22 /**< the lowest code in the table */
 };
 
-/* sk_strerror: a static, human-readable message for code (0 gives "ok");
+/** sk_strerror: a static, human-readable message for code (0 gives "ok");
  * "unknown error" for a value outside the table.  Never NULL. */
 SK_API const char *sk_strerror(int code);
 
-/* sk_errname: the code's symbolic name ("SK_ETIMEOUT", "SK_OK"), or
+/** sk_errname: the code's symbolic name ("SK_ETIMEOUT", "SK_OK"), or
  * "SK_EUNKNOWN" for a value outside the table.  Never NULL. */
 SK_API const char *sk_errname(int code);
 
 /* ---- objects ---------------------------------------------------------- */
-typedef struct sk_sock sk_sock; /* opaque TCP object: master, client or server */
+typedef struct sk_sock sk_sock; /**< opaque TCP object: master, client or server */
 
+/** What an object is, LuaSocket's classes (sk_role returns it). */
 enum sk_role {
-    SK_ROLE_MASTER = 0, /* fresh object: may bind, listen, connect */
-    SK_ROLE_CLIENT = 1, /* connected (or connecting) stream */
-    SK_ROLE_SERVER = 2, /* listening socket */
-    SK_ROLE_CLOSED = 3  /* after sk_close: only sk_close/sk_free allowed */
+    SK_ROLE_MASTER = 0, /**< fresh object: may bind, listen, connect */
+    SK_ROLE_CLIENT = 1, /**< connected (or connecting) stream */
+    SK_ROLE_SERVER = 2, /**< listening socket */
+    SK_ROLE_CLOSED = 3 /**< after sk_close: only sk_close/sk_free allowed */
 };
 
-/* sk_tcp4: create an IPv4 TCP master in *out.  Returns 0, SK_EINVAL (out is
+/** sk_tcp4: create an IPv4 TCP master in *out.  Returns 0, SK_EINVAL (out is
  * NULL), SK_ENORESOURCES (no memory or descriptors) or SK_EFAMILY.  The
  * caller owns *out and releases it with sk_free. */
 SK_API int sk_tcp4(sk_sock **out);
 
-/* sk_tcp6: like sk_tcp4 for IPv6, with ipv6-v6only on (IPv4 peers are not
+/** sk_tcp6: like sk_tcp4 for IPv6, with ipv6-v6only on (IPv4 peers are not
  * accepted and IPv4 addresses are not tried). */
 SK_API int sk_tcp6(sk_sock **out);
 
-/* sk_sock: create a dual-stack TCP master.  No socket exists until sk_bind or
+/** sk_tcp: create a dual-stack TCP master.  No socket exists until sk_bind or
  * sk_connect: binding "*" makes one IPv6 socket with v6only off that also
  * takes IPv4 clients (an IPv4 socket where the host has no IPv6); binding a
  * name or connecting tries its IPv6 and IPv4 addresses in resolver order.
@@ -120,24 +123,24 @@ SK_API int sk_tcp6(sk_sock **out);
  * made.  Returns as sk_tcp4. */
 SK_API int sk_tcp(sk_sock **out);
 
-/* sk_close: close the object's socket (idempotent; 0 every time on a valid
+/** sk_close: close the object's socket (idempotent; 0 every time on a valid
  * pointer, SK_EINVAL for NULL).  The object stays allocated in the
  * SK_ROLE_CLOSED role, where every other call returns SK_ECLOSED. */
 SK_API int sk_close(sk_sock *s);
 
-/* sk_free: close (if needed) and release the object.  NULL is a no-op. */
+/** sk_free: close (if needed) and release the object.  NULL is a no-op. */
 SK_API void sk_free(sk_sock *s);
 
-/* sk_role: the object's role (enum sk_role), or SK_EINVAL for NULL. */
+/** sk_role: the object's role (enum sk_role), or SK_EINVAL for NULL. */
 SK_API int sk_role(const sk_sock *s);
 
-/* sk_syserror: the raw OS code (errno, WSA or resolver code) behind the
+/** sk_syserror: the raw OS code (errno, WSA or resolver code) behind the
  * object's last failed call, 0 if none; for debugging only.  0 for NULL. */
 SK_API int sk_syserror(const sk_sock *s);
 
 /* ---- master ----------------------------------------------------------- */
 
-/* sk_bind: bind a master to host and port.  host "*" is any address (see
+/** sk_bind: bind a master to host and port.  host "*" is any address (see
  * sk_sock for dual-stack), otherwise a numeric address or a name whose
  * addresses are tried in order; port 0 lets the system pick (read it back
  * with sk_getsockname).  Returns 0; SK_EINVAL (NULL/empty/over-long host,
@@ -145,13 +148,13 @@ SK_API int sk_syserror(const sk_sock *s);
  * SK_EHOSTNOTFOUND; SK_EADDRINUSE; SK_EADDRNOTAVAIL; SK_EACCESS; ... */
 SK_API int sk_bind(sk_sock *s, const char *host, int port);
 
-/* sk_listen: turn a bound master into a server with the given backlog (0
+/** sk_listen: turn a bound master into a server with the given backlog (0
  * and negative values are passed as 0: the system's minimum).  An unbound
  * master is bound to "*" port 0 first (the system's behaviour made
  * explicit).  Returns 0, SK_EWRONGROLE (not a master), or an OS error. */
 SK_API int sk_listen(sk_sock *s, int backlog);
 
-/* sk_connect: connect a master to host:port (port 1..65535), trying every
+/** sk_connect: connect a master to host:port (port 1..65535), trying every
  * resolved address in order until one succeeds.  The timeout (the sooner of
  * block and total) covers all attempts together.  On success the object is
  * a client.  On SK_ETIMEOUT the object is a client whose connection may
@@ -163,17 +166,18 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port);
 
 /* ---- server ----------------------------------------------------------- */
 
-/* Address of one end of a connection. */
+/** Room for the longest numeric address text, with its NUL. */
 #define SK_ADDRSTRLEN 64
+/** Address of one end of a connection. */
 typedef struct sk_name {
-    char addr[SK_ADDRSTRLEN]; /* numeric address, "127.0.0.1" or "::1";
+    char addr[SK_ADDRSTRLEN]; /**< numeric address, "127.0.0.1" or "::1";
                                  IPv4-mapped IPv6 addresses are shown as
                                  IPv4 with family "inet" */
-    int port;                 /* 0..65535 */
-    char family[8];           /* "inet" or "inet6" */
+    int port; /**< 0..65535 */
+    char family[8]; /**< "inet" or "inet6" */
 } sk_name;
 
-/* sk_accept: wait (within the timeout) for a connection on a server and
+/** sk_accept: wait (within the timeout) for a connection on a server and
  * return it as a new client in *client, owned by the caller (sk_free it).
  * peer, when not NULL, receives the client's address.  A client that
  * vanished before the accept is skipped, never blocking past the timeout.
@@ -183,7 +187,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
 
 /* ---- client: sending --------------------------------------------------- */
 
-/* sk_send: send the slice [i, j] of data (len bytes) with LuaSocket's
+/** sk_send: send the slice [i, j] of data (len bytes) with LuaSocket's
  * string.sub rules: positions count from 1, negative ones from the end (-1
  * is the last byte), i below 1 means 1, j past len means len; (1, -1) is the
  * whole buffer.  *last (may be NULL) receives the position of the last byte
@@ -196,33 +200,34 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len,
 
 /* ---- client: receiving ------------------------------------------------- */
 
-/* A caller-owned growable byte buffer.  Start from {NULL, 0, 0} (or your own
+/** A caller-owned growable byte buffer.  Start from {NULL, 0, 0} (or your own
  * malloc'd block of cap bytes); sk_receive appends to it with realloc.
  * Release with sk_buf_free or free(data). */
 typedef struct sk_buf {
-    char *data;
-    size_t len; /* bytes held */
-    size_t cap; /* bytes allocated */
+    char *data; /**< the bytes (malloc'd), NULL when empty */
+    size_t len; /**< bytes held */
+    size_t cap; /**< bytes allocated */
 } sk_buf;
 
-/* sk_buf_reserve: make room for extra more bytes after b->len (growing
+/** sk_buf_reserve: make room for extra more bytes after b->len (growing
  * geometrically).  Returns 0; SK_EINVAL (NULL); SK_ENORESOURCES (no memory,
  * or the total would pass PTRDIFF_MAX), leaving b as it was. */
 SK_API int sk_buf_reserve(sk_buf *b, size_t extra);
 
-/* sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op. */
+/** sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op. */
 SK_API void sk_buf_free(sk_buf *b);
 
+/** sk_receive's patterns. */
 enum sk_pattern {
-    SK_ALL = 0,   /* until the peer closes; returns 0 then, or SK_ECLOSED
+    SK_ALL = 0,   /**< until the peer closes; returns 0 then, or SK_ECLOSED
                      when the peer closed without sending a byte */
-    SK_LINE = 1,  /* up to LF; the LF and every CR are dropped */
-    SK_BYTES = 2, /* exactly n bytes */
-    SK_SOME = 3   /* whatever is available, at least one byte and at most n
+    SK_LINE = 1, /**< up to LF; the LF and every CR are dropped */
+    SK_BYTES = 2, /**< exactly n bytes */
+    SK_SOME = 3   /**< whatever is available, at least one byte and at most n
                      (n 0 = no limit); waits only when nothing is buffered */
 };
 
-/* sk_receive: read by pattern and append to buf; what buf already holds is
+/** sk_receive: read by pattern and append to buf; what buf already holds is
  * the prefix and is kept.  On SK_ECLOSED or SK_ETIMEOUT (or any other error)
  * the bytes that did arrive stay appended: nothing read is ever lost.  A
  * line longer than the line limit (sk_setlinelimit) stops with SK_ETOOLONG
@@ -233,28 +238,28 @@ enum sk_pattern {
  * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory). */
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 
-/* sk_read: copy up to cap bytes straight into dst, without an intermediate
+/** sk_read: copy up to cap bytes straight into dst, without an intermediate
  * buffer when nothing is buffered: buffered bytes first, else one read from
  * the OS, waiting (within the timeout) only while nothing is available.
  * *got (required) receives the count, 0 on error.  Returns 0; SK_EINVAL
  * (cap 0, NULL); SK_EWRONGROLE; SK_ECLOSED; SK_ETIMEOUT; SK_ECONNRESET. */
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
 
-/* sk_setlinelimit: the longest line SK_LINE assembles (default 1 MiB,
+/** sk_setlinelimit: the longest line SK_LINE assembles (default 1 MiB,
  * minimum 1).  Returns 0, SK_EINVAL, SK_ECLOSED. */
 SK_API int sk_setlinelimit(sk_sock *s, size_t max);
 
-/* sk_getlinelimit: the current line limit in *max.  Returns 0, SK_EINVAL,
+/** sk_getlinelimit: the current line limit in *max.  Returns 0, SK_EINVAL,
  * SK_ECLOSED. */
 SK_API int sk_getlinelimit(const sk_sock *s, size_t *max);
 
-/* sk_dirty: 1 when the object holds received bytes not yet handed out, 0
+/** sk_dirty: 1 when the object holds received bytes not yet handed out, 0
  * when not (also for NULL and closed objects). */
 SK_API int sk_dirty(const sk_sock *s);
 
 /* ---- timeouts --------------------------------------------------------- */
 
-/* sk_settimeout: set the block ('b') or total ('t') timeout in seconds,
+/** sk_settimeout: set the block ('b') or total ('t') timeout in seconds,
  * millisecond precision; negative means no limit (the default for both).
  * Block bounds each single wait on the OS; total bounds a whole call; with
  * both set the sooner wins.  0 makes calls non-blocking: they try once and
@@ -263,104 +268,109 @@ SK_API int sk_dirty(const sk_sock *s);
  * SK_ECLOSED. */
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode);
 
-/* sk_gettimeout: the block and total timeouts in seconds (-1 = none); either
+/** sk_gettimeout: the block and total timeouts in seconds (-1 = none); either
  * pointer may be NULL.  Returns 0, SK_EINVAL, SK_ECLOSED. */
 SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total);
 
 /* ---- options ---------------------------------------------------------- */
-/* Values are ints: booleans 0/1, counts and seconds as numbers.  linger is
+/** Values are ints: booleans 0/1, counts and seconds as numbers.  linger is
  * -1 for off, or the seconds to linger (0 = reset on close).  reuseaddr on
  * Windows keeps the POSIX meaning (rebind over TIME_WAIT, which Windows
  * allows anyway) and never sets Winsock's port-stealing SO_REUSEADDR. */
 enum sk_option {
-    SK_OPT_KEEPALIVE = 0,     /* "keepalive" */
-    SK_OPT_LINGER,            /* "linger" */
-    SK_OPT_REUSEADDR,         /* "reuseaddr" */
-    SK_OPT_REUSEPORT,         /* "reuseport" */
-    SK_OPT_TCP_NODELAY,       /* "tcp-nodelay" */
-    SK_OPT_TCP_KEEPIDLE,      /* "tcp-keepidle" (seconds) */
-    SK_OPT_TCP_KEEPCNT,       /* "tcp-keepcnt" */
-    SK_OPT_TCP_KEEPINTVL,     /* "tcp-keepintvl" (seconds) */
-    SK_OPT_TCP_DEFER_ACCEPT,  /* "tcp-defer-accept" (seconds) */
-    SK_OPT_TCP_FASTOPEN,      /* "tcp-fastopen" (queue length) */
-    SK_OPT_TCP_FASTOPEN_CONNECT, /* "tcp-fastopen-connect" */
-    SK_OPT_IPV6_V6ONLY,       /* "ipv6-v6only" */
-    SK_OPT_SNDBUF,            /* "sndbuf" (bytes; the OS may round) */
-    SK_OPT_RCVBUF,            /* "rcvbuf" (bytes; the OS may round) */
+    SK_OPT_KEEPALIVE = 0, /**< "keepalive" */
+    SK_OPT_LINGER, /**< "linger" */
+    SK_OPT_REUSEADDR, /**< "reuseaddr" */
+    SK_OPT_REUSEPORT, /**< "reuseport" */
+    SK_OPT_TCP_NODELAY, /**< "tcp-nodelay" */
+    SK_OPT_TCP_KEEPIDLE, /**< "tcp-keepidle" (seconds) */
+    SK_OPT_TCP_KEEPCNT, /**< "tcp-keepcnt" */
+    SK_OPT_TCP_KEEPINTVL, /**< "tcp-keepintvl" (seconds) */
+    SK_OPT_TCP_DEFER_ACCEPT, /**< "tcp-defer-accept" (seconds) */
+    SK_OPT_TCP_FASTOPEN, /**< "tcp-fastopen" (queue length) */
+    SK_OPT_TCP_FASTOPEN_CONNECT, /**< "tcp-fastopen-connect" */
+    SK_OPT_IPV6_V6ONLY, /**< "ipv6-v6only" */
+    SK_OPT_SNDBUF, /**< "sndbuf" (bytes; the OS may round) */
+    SK_OPT_RCVBUF, /**< "rcvbuf" (bytes; the OS may round) */
     SK_OPT_COUNT
 };
 
-/* sk_optionid: the enum sk_option for a LuaSocket option name, or SK_EINVAL
+/** sk_optionid: the enum sk_option for a LuaSocket option name, or SK_EINVAL
  * for an unknown name or NULL. */
 SK_API int sk_optionid(const char *name);
 
-/* sk_optionname: the LuaSocket name of an option, or NULL when out of
+/** sk_optionname: the LuaSocket name of an option, or NULL when out of
  * range. */
 SK_API const char *sk_optionname(int option);
 
-/* sk_setoption: set an option.  On a dual-stack master before its socket
+/** sk_setoption: set an option.  On a dual-stack master before its socket
  * exists the value is remembered and applied when the socket is made.
  * Returns 0; SK_EINVAL (unknown option, bad value); SK_EUNSUPPORTED (the OS
  * or the socket's family lacks it: never silently ignored); SK_ECLOSED. */
 SK_API int sk_setoption(sk_sock *s, int option, int value);
 
-/* sk_getoption: read an option into *value.  Before a dual-stack master has
+/** sk_getoption: read an option into *value.  Before a dual-stack master has
  * a socket, returns the remembered value, or SK_EWRONGROLE if it was never
  * set.  Returns 0 or the errors of sk_setoption. */
 SK_API int sk_getoption(sk_sock *s, int option, int *value);
 
-/* sk_setoptname / sk_getoptname: the same by LuaSocket option name. */
+/** sk_setoptname: sk_setoption by LuaSocket option name (SK_EINVAL for an
+ * unknown name). */
 SK_API int sk_setoptname(sk_sock *s, const char *name, int value);
+
+/** sk_getoptname: sk_getoption by LuaSocket option name (SK_EINVAL for an
+ * unknown name). */
 SK_API int sk_getoptname(sk_sock *s, const char *name, int *value);
 
 /* ---- names, shutdown, handles, statistics ----------------------------- */
 
-/* sk_getsockname: the local address of the object.  Returns 0; SK_EINVAL;
+/** sk_getsockname: the local address of the object.  Returns 0; SK_EINVAL;
  * SK_ECLOSED; SK_ENOTCONN (a master with no socket yet or not bound, on
  * every OS). */
 SK_API int sk_getsockname(const sk_sock *s, sk_name *out);
 
-/* sk_getpeername: the remote address of a client.  Returns 0; SK_EINVAL;
+/** sk_getpeername: the remote address of a client.  Returns 0; SK_EINVAL;
  * SK_EWRONGROLE (not a client); SK_ENOTCONN (not connected yet/any more);
  * SK_ECLOSED. */
 SK_API int sk_getpeername(const sk_sock *s, sk_name *out);
 
+/** Which way sk_shutdown shuts. */
 enum sk_shutdown_how {
-    SK_SHUT_RECEIVE = 0,
-    SK_SHUT_SEND = 1,
-    SK_SHUT_BOTH = 2
+    SK_SHUT_RECEIVE = 0, /**< no more receiving */
+    SK_SHUT_SEND = 1,    /**< no more sending: the peer reads end-of-stream */
+    SK_SHUT_BOTH = 2     /**< both */
 };
 
-/* sk_shutdown: shut down one or both directions of a client.  After
+/** sk_shutdown: shut down one or both directions of a client.  After
  * SK_SHUT_SEND the peer reads end-of-stream; buffered received bytes are
  * kept.  Returns 0; SK_EINVAL (bad how); SK_EWRONGROLE; SK_ENOTCONN;
  * SK_ECLOSED. */
 SK_API int sk_shutdown(sk_sock *s, int how);
 
-/* sk_getfd: the native handle, SK_FD_INVALID when there is none (closed,
+/** sk_getfd: the native handle, SK_FD_INVALID when there is none (closed,
  * dual-stack master before bind/connect, or NULL). */
 SK_API sk_fd_t sk_getfd(const sk_sock *s);
 
-/* sk_setfd: replace the native handle without closing the old one and
+/** sk_setfd: replace the native handle without closing the old one and
  * without any other change (LuaSocket's internal method; the object now owns
  * fd and closes it).  Pass SK_FD_INVALID to detach.  Returns 0, SK_EINVAL,
  * SK_ECLOSED. */
 SK_API int sk_setfd(sk_sock *s, sk_fd_t fd);
 
-/* sk_getstats: bytes received from and sent to the OS by this object, and
+/** sk_getstats: bytes received from and sent to the OS by this object, and
  * its age in seconds; any pointer may be NULL.  Returns 0, SK_EINVAL,
  * SK_ECLOSED. */
 SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
                        double *age);
 
-/* sk_setstats: reset the counters and the age (seconds, >= 0).
+/** sk_setstats: reset the counters and the age (seconds, >= 0).
  * Returns 0, SK_EINVAL (NULL, negative or NaN age), SK_ECLOSED. */
 SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
                        double age);
 
 /* ---- select ----------------------------------------------------------- */
 
-/* sk_select: wait until some of recvt can be read (or accepted) or some of
+/** sk_select: wait until some of recvt can be read (or accepted) or some of
  * sendt can be written, for at most timeout seconds (negative = no limit).
  * A client with buffered bytes is readable at once.  NULL and closed entries
  * are skipped; there is no limit on the count.  The ready objects are
