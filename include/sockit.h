@@ -76,7 +76,10 @@ typedef int sk_fd_t;
     X(SK_EISCONN,       -19, "already connected")                           \
     X(SK_ENOTCONN,      -20, "not connected")                               \
     X(SK_ENAMETEMP,     -21, "temporary failure in name resolution")        \
-    X(SK_ESYSTEM,       -22, "system error")
+    X(SK_ESYSTEM,       -22, "system error")                              \
+    X(SK_EMSGSIZE,      -23, "datagram too large")                        \
+    X(SK_ETRUNCATED,    -24, "datagram truncated")                        \
+    X(SK_ENOSERVICE,    -25, "service not found")
 
 /** The error codes: SK_OK and the SK_ERRORS table. */
 enum sk_error {
@@ -84,7 +87,7 @@ enum sk_error {
 #define SK__ERRENUM(name, value, text) name = value,
     SK_ERRORS(SK__ERRENUM)
 #undef SK__ERRENUM
-    SK_ERROR_MIN = -22 /**< the lowest code in the table */
+    SK_ERROR_MIN = -25 /**< the lowest code in the table */
 };
 
 /** sk_strerror: a static, human-readable message for code (0 gives "ok");
@@ -96,14 +99,32 @@ SK_API const char *sk_strerror(int code);
 SK_API const char *sk_errname(int code);
 
 /* ---- objects ---------------------------------------------------------- */
-typedef struct sk_sock sk_sock; /**< opaque TCP object: master, client or server */
+typedef struct sk_sock sk_sock; /**< opaque socket object: a TCP (or UNIX
+                                   stream) master, client or server, or a
+                                   datagram object */
 
 /** What an object is, LuaSocket's classes (sk_role returns it). */
 enum sk_role {
     SK_ROLE_MASTER = 0, /**< fresh object: may bind, listen, connect */
     SK_ROLE_CLIENT = 1, /**< connected (or connecting) stream */
     SK_ROLE_SERVER = 2, /**< listening socket */
-    SK_ROLE_CLOSED = 3 /**< after sk_close: only sk_close/sk_free allowed */
+    SK_ROLE_CLOSED = 3, /**< after sk_close: only sk_close/sk_free allowed */
+    SK_ROLE_UNCONNECTED = 4, /**< datagram object without a fixed peer */
+    SK_ROLE_CONNECTED = 5 /**< datagram object with a fixed peer */
+};
+
+/** Address families, as lookups filter them and sk_getstate reports them. */
+enum sk_family {
+    SK_AF_UNSPEC = 0, /**< any family (a lookup filter) */
+    SK_AF_UNIX = 1,   /**< UNIX-domain: a path or, on Linux, an abstract name */
+    SK_AF_INET = 4,   /**< IPv4 */
+    SK_AF_INET6 = 6   /**< IPv6 */
+};
+
+/** Socket types. */
+enum sk_socktype {
+    SK_STREAM = 1, /**< a byte stream (TCP, UNIX stream) */
+    SK_DGRAM = 2   /**< datagrams (UDP, UNIX datagram) */
 };
 
 /** sk_tcp4: create an IPv4 TCP master in *out.  Returns 0, SK_EINVAL (out is
@@ -166,15 +187,16 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port);
 
 /* ---- server ----------------------------------------------------------- */
 
-/** Room for the longest numeric address text, with its NUL. */
-#define SK_ADDRSTRLEN 64
+/** Room for the longest address text, with its NUL: a numeric IP address
+ * or a UNIX-domain path (abstract names shown with a leading '@'). */
+#define SK_ADDRSTRLEN 128
 /** Address of one end of a connection. */
 typedef struct sk_name {
     char addr[SK_ADDRSTRLEN]; /**< numeric address, "127.0.0.1" or "::1";
                                  IPv4-mapped IPv6 addresses are shown as
                                  IPv4 with family "inet" */
     int port; /**< 0..65535 */
-    char family[8]; /**< "inet" or "inet6" */
+    char family[8]; /**< "inet", "inet6" or "unix" */
 } sk_name;
 
 /** sk_accept: wait (within the timeout) for a connection on a server and
@@ -384,6 +406,21 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
                      sk_sock *const *sendt, size_t nsend, double timeout,
                      sk_sock **readable, size_t *nreadable,
                      sk_sock **writable, size_t *nwritable);
+
+/* ---- datagrams (UDP) ------------------------------------------------ */
+/* (UDP objects: constructors, peers, sendto / recvfrom, multicast.) */
+
+/* ---- UNIX-domain sockets --------------------------------------------- */
+/* (UNIX stream and datagram objects.) */
+
+/* ---- address lookup -------------------------------------------------- */
+/* (Forward and reverse lookups, the local host name.) */
+
+/* ---- sending files and gathered buffers ------------------------------ */
+/* (sk_sendfile, sk_sendv.) */
+
+/* ---- state queries and blocking mode --------------------------------- */
+/* (sk_getstate, sk_setblocking, options by level and name.) */
 
 #ifdef __cplusplus
 }

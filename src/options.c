@@ -86,7 +86,7 @@ static int probe(sk_sock *s, int option, int value)
 {
     sk_fd_t fd;
     int family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
-    int r = sk__plat_socket(family, &fd, &s->sys);
+    int r = sk__plat_socket(family, s->type, &fd, &s->sys);
     if (r != 0)
         return r;
     r = sk__plat_setopt(fd, option, value, &s->sys);

@@ -25,15 +25,21 @@
 #  define SK_OS_POSIX 1
 #endif
 
-/* Address families as the shared code names them. */
-#define SK__AF_UNSPEC 0
-#define SK__AF_INET 4
-#define SK__AF_INET6 6
+/* Address families as the shared code names them (the public enum
+ * sk_family's values). */
+#define SK__AF_UNSPEC SK_AF_UNSPEC
+#define SK__AF_UNIX SK_AF_UNIX
+#define SK__AF_INET SK_AF_INET
+#define SK__AF_INET6 SK_AF_INET6
+
+/* Socket types (the public enum sk_socktype's values). */
+#define SK__STREAM SK_STREAM
+#define SK__DGRAM SK_DGRAM
 
 /* An address: room for any sockaddr the backends use (sockaddr_storage is
  * 128 bytes everywhere sockit runs). */
 typedef struct sk__addr {
-    int family;       /* SK__AF_INET or SK__AF_INET6 */
+    int family;       /* SK__AF_INET, SK__AF_INET6 or SK__AF_UNIX */
     unsigned len;     /* bytes of sa used */
     union {
         unsigned char bytes[128];
@@ -62,9 +68,11 @@ typedef struct sk__pollent {
 int sk__plat_startup(int *sys);
 void sk__plat_cleanup(void);
 
-/* sk__plat_socket: a new TCP socket of family (SK__AF_INET/INET6).  Returns
- * 0, SK_EFAMILY (family not available on this host), SK_ENORESOURCES. */
-int sk__plat_socket(int family, sk_fd_t *fd, int *sys);
+/* sk__plat_socket: a new socket of family (SK__AF_INET/INET6/UNIX) and
+ * type (SK__STREAM: TCP for IP families; SK__DGRAM: UDP for IP families).
+ * Returns 0, SK_EFAMILY (family not available on this host),
+ * SK_EUNSUPPORTED (this family and type not available), SK_ENORESOURCES. */
+int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys);
 
 /* sk__plat_close: close fd, ignoring errors (EINTR is not retried). */
 void sk__plat_close(sk_fd_t fd);
@@ -167,5 +175,20 @@ int64_t sk__plat_now_us(void);
 
 /* sk__plat_has_ipv6: 1 when the host can make IPv6 sockets. */
 int sk__plat_has_ipv6(void);
+
+/* ---- datagrams (UDP) ---------------------------------------------------- */
+/* (sendto / recvfrom, peers, multicast membership.) */
+
+/* ---- UNIX-domain sockets ------------------------------------------------ */
+/* (path addresses.) */
+
+/* ---- address lookup ----------------------------------------------------- */
+/* (forward and reverse lookups, the host name.) */
+
+/* ---- sending files and gathered buffers --------------------------------- */
+/* (sendfile, gathered send.) */
+
+/* ---- state queries ------------------------------------------------------ */
+/* (type and state of a socket.) */
 
 #endif /* SK_PLAT_H */

@@ -26,6 +26,10 @@ struct sk_sock {
     sk_fd_t fd;
     int role;          /* enum sk_role */
     int family;        /* SK__AF_* of fd, or the constructor's (0: dual) */
+    int type;          /* SK__STREAM or SK__DGRAM */
+    int nonblock;      /* sk_setblocking(s, 0): waits return at once */
+    int shut;          /* bit 1: receiving shut down, bit 2: sending */
+    char *upath;       /* UNIX-domain path this object bound, or NULL */
     int dual;          /* made by sk_tcp(): socket created lazily */
     int bound;         /* sk_bind succeeded */
     int connecting;    /* a client whose connect may still be pending */
@@ -70,9 +74,33 @@ size_t sk__take(sk_sock *s, char *dst, size_t cap);
 int sk__opt_check(int option, int value);
 int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family);
 
-/* tcp.c */
+/* tcp.c: objects and their sockets */
 int sk__check(const sk_sock *s);
 int sk__check_role(const sk_sock *s, int role);
-int sk__new(sk_sock **out, int family, int dual);
+/* A new object of family and type (SK__STREAM starts as a master,
+ * SK__DGRAM as unconnected); dual: no socket until one is needed. */
+int sk__new(sk_sock **out, int family, int type, int dual);
+/* A socket of family and s's type with sockit's defaults and s's
+ * remembered options, in *fd (s->fd untouched). */
+int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd);
+/* The family filter s's constructor implies for lookups. */
+int sk__want_family(const sk_sock *s);
+/* Host names: non-NULL, non-empty, at most SK__HOST_MAX bytes. */
+int sk__check_host(const char *host);
+
+/* addr.c: what a host (or path) and port mean for an object: its
+ * addresses in resolver order, in a malloc'd *list (free with free()). */
+int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
+                  int passive, sk__addr **list, size_t *count);
+
+/* ---- datagrams (UDP) ---------------------------------------------------- */
+
+/* ---- UNIX-domain sockets ------------------------------------------------ */
+
+/* ---- address lookup ----------------------------------------------------- */
+
+/* ---- sending files and gathered buffers --------------------------------- */
+
+/* ---- state queries and blocking mode ------------------------------------ */
 
 #endif /* SK_INT_H */

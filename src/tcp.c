@@ -25,8 +25,7 @@ int sk__check_role(const sk_sock *s, int role)
     return s->role == role ? 0 : SK_EWRONGROLE;
 }
 
-/* Host names: non-NULL, non-empty, at most SK__HOST_MAX bytes. */
-static int check_host(const char *host)
+int sk__check_host(const char *host)
 {
     size_t i;
     if (host == NULL || host[0] == '\0')
@@ -37,11 +36,9 @@ static int check_host(const char *host)
     return 0;
 }
 
-/* Make a socket of family for s, with sockit's defaults and the options
- * the user set so far.  Leaves it in *fd (s->fd untouched). */
-static int make_socket(sk_sock *s, int family, sk_fd_t *fd)
+int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd)
 {
-    int r = sk__plat_socket(family, fd, &s->sys);
+    int r = sk__plat_socket(family, s->type, fd, &s->sys);
     if (r != 0)
         return r;
     if (family == SK__AF_INET6) {
@@ -69,7 +66,7 @@ static int reset_socket(sk_sock *s)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     if (!s->dual) {
-        r = make_socket(s, s->family, &fd);
+        r = sk__make_socket(s, s->family, &fd);
         s->fd = fd;
     }
     return r;
@@ -77,7 +74,8 @@ static int reset_socket(sk_sock *s)
 
 /* Allocate an object (and start the socket layer for it); with_socket
  * also makes its socket. */
-static int object_new(sk_sock **out, int family, int dual, int with_socket)
+static int object_new(sk_sock **out, int family, int type, int dual,
+                      int with_socket)
 {
     sk_sock *s;
     int r;
@@ -88,8 +86,9 @@ static int object_new(sk_sock **out, int family, int dual, int with_socket)
     if (s == NULL)
         return SK_ENORESOURCES;
     s->fd = SK_FD_INVALID;
-    s->role = SK_ROLE_MASTER;
+    s->role = type == SK__DGRAM ? SK_ROLE_UNCONNECTED : SK_ROLE_MASTER;
     s->family = family;
+    s->type = type;
     s->dual = dual;
     s->block_ms = s->total_ms = -1;
     s->linemax = SK__LINE_LIMIT;
@@ -101,7 +100,7 @@ static int object_new(sk_sock **out, int family, int dual, int with_socket)
     }
     s->started = 1;
     if (with_socket) {
-        r = make_socket(s, family, &s->fd);
+        r = sk__make_socket(s, family, &s->fd);
         if (r != 0) {
             sk_free(s);
             return r;
@@ -111,24 +110,24 @@ static int object_new(sk_sock **out, int family, int dual, int with_socket)
     return 0;
 }
 
-int sk__new(sk_sock **out, int family, int dual)
+int sk__new(sk_sock **out, int family, int type, int dual)
 {
-    return object_new(out, family, dual, !dual);
+    return object_new(out, family, type, dual, !dual);
 }
 
 SK_API int sk_tcp4(sk_sock **out)
 {
-    return sk__new(out, SK__AF_INET, 0);
+    return sk__new(out, SK__AF_INET, SK__STREAM, 0);
 }
 
 SK_API int sk_tcp6(sk_sock **out)
 {
-    return sk__new(out, SK__AF_INET6, 0);
+    return sk__new(out, SK__AF_INET6, SK__STREAM, 0);
 }
 
 SK_API int sk_tcp(sk_sock **out)
 {
-    return sk__new(out, SK__AF_UNSPEC, 1);
+    return sk__new(out, SK__AF_UNSPEC, SK__STREAM, 1);
 }
 
 SK_API int sk_close(sk_sock *s)
@@ -166,8 +165,7 @@ SK_API int sk_syserror(const sk_sock *s)
     return s == NULL ? 0 : s->sys;
 }
 
-/* The family filter a master's constructor implies for resolution. */
-static int want_family(const sk_sock *s)
+int sk__want_family(const sk_sock *s)
 {
     return s->dual ? SK__AF_UNSPEC : s->family;
 }
@@ -176,28 +174,30 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
 {
     sk__addr *list = NULL;
     size_t count = 0, i;
-    int any, family, r = sk__check_role(s, SK_ROLE_MASTER);
+    int any, family, r = sk__check(s);
     if (r != 0)
         return r;
-    if ((r = check_host(host)) != 0 || port < 0 || port > 65535)
+    /* A stream master, or a datagram object without a fixed peer. */
+    if (s->role != SK_ROLE_MASTER && s->role != SK_ROLE_UNCONNECTED)
+        return SK_EWRONGROLE;
+    if ((r = sk__check_host(host)) != 0 || port < 0 || port > 65535)
         return r ? r : SK_EINVAL;
     if (s->bound)
         return SK_EWRONGROLE;
     any = strcmp(host, "*") == 0;
     /* A socket that exists fixes the family; a dual-stack master without
      * one takes IPv6 for "*" (v6only off), else what the name gives. */
-    family = s->fd != SK_FD_INVALID ? s->family : want_family(s);
+    family = s->fd != SK_FD_INVALID ? s->family : sk__want_family(s);
     if (any && family == SK__AF_UNSPEC)
         family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
-    r = sk__plat_resolve(any ? NULL : host, port, family, 1, &list, &count,
-                         &s->sys);
+    r = sk__addrs_for(s, any ? NULL : host, port, family, 1, &list, &count);
     if (r != 0)
         return r;
     r = SK_EHOSTNOTFOUND;
     for (i = 0; i < count && !s->bound; i++) {
         sk_fd_t fd = s->fd;
         if (fd == SK_FD_INVALID) {
-            r = make_socket(s, list[i].family, &fd);
+            r = sk__make_socket(s, list[i].family, &fd);
             if (r != 0)
                 continue;
         }
@@ -248,7 +248,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
     int r = sk__check_role(s, SK_ROLE_MASTER);
     if (r != 0)
         return r;
-    if ((r = check_host(host)) != 0 || port < 1 || port > 65535)
+    if ((r = sk__check_host(host)) != 0 || port < 1 || port > 65535)
         return r ? r : SK_EINVAL;
     /* One deadline for every address: the sooner of block and total. */
     sk__tm_start(&tm, s);
@@ -257,8 +257,9 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
         tm.start_us = sk__plat_now_us();
     }
     tm.block_ms = -1;
-    r = sk__plat_resolve(host, port, s->bound ? s->family : want_family(s),
-                         0, &list, &count, &s->sys);
+    r = sk__addrs_for(s, host, port,
+                      s->bound ? s->family : sk__want_family(s), 0, &list,
+                      &count);
     if (r != 0)
         return r;
     r = SK_EHOSTNOTFOUND;
@@ -267,7 +268,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
         if (fd == SK_FD_INVALID || s->family != list[i].family) {
             if (s->bound)
                 continue; /* a bound socket keeps its family */
-            r = make_socket(s, list[i].family, &fd);
+            r = sk__make_socket(s, list[i].family, &fd);
             if (r != 0)
                 continue;
             if (s->fd != SK_FD_INVALID)
@@ -329,7 +330,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
         if (r != 0)
             return r;
     }
-    r = object_new(&c, a.family, 0, 0);
+    r = object_new(&c, a.family, s->type, 0, 0);
     if (r != 0) {
         sk__plat_close(fd);
         return r;

@@ -62,6 +62,8 @@ int sk__posix_err(int e)
         return SK_EISCONN;
     case ENOTCONN:
         return SK_ENOTCONN;
+    case EMSGSIZE:
+        return SK_EMSGSIZE;
     default:
         return SK_ESYSTEM;
     }
@@ -85,6 +87,7 @@ int sk__posix_eai(int e)
     case EAI_MEMORY:
         return SK_ENORESOURCES;
     case EAI_SERVICE:
+        return SK_ENOSERVICE;
     case EAI_BADFLAGS:
         return SK_EINVAL;
     case EAI_SYSTEM:

@@ -40,15 +40,24 @@ int sk__posix_prepare(int fd, int *sys)
     return 0;
 }
 
-int sk__plat_socket(int family, sk_fd_t *fd, int *sys)
+int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
 {
-    int s, r;
+    int s, r, st, proto;
     *fd = SK_FD_INVALID;
     if (family != SK__AF_INET && family != SK__AF_INET6)
         return SK_EFAMILY;
+    if (type == SK__STREAM) {
+        st = SOCK_STREAM;
+        proto = IPPROTO_TCP;
+    } else if (type == SK__DGRAM) {
+        st = SOCK_DGRAM;
+        proto = IPPROTO_UDP;
+    } else {
+        return SK_EUNSUPPORTED;
+    }
 #if defined(SK_HAVE_SOCK_FLAGS)
-    s = socket(native_family(family), SOCK_STREAM | SOCK_CLOEXEC |
-               SOCK_NONBLOCK, IPPROTO_TCP);
+    s = socket(native_family(family), st | SOCK_CLOEXEC | SOCK_NONBLOCK,
+               proto);
     if (s < 0)
         return sk__posix_fail(sys);
 #  if defined(SO_NOSIGPIPE)
@@ -57,7 +66,7 @@ int sk__plat_socket(int family, sk_fd_t *fd, int *sys)
     r = 0;
 #  endif
 #else
-    s = socket(native_family(family), SOCK_STREAM, IPPROTO_TCP);
+    s = socket(native_family(family), st, proto);
     if (s < 0)
         return sk__posix_fail(sys);
     r = sk__posix_prepare(s, sys);

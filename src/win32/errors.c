@@ -73,6 +73,9 @@ static const struct sk__win_map sk__win_table[] = {
     {WSANO_DATA, SK_EHOSTNOTFOUND},
     {WSANO_RECOVERY, SK_EHOSTNOTFOUND},
     {WSATRY_AGAIN, SK_ENAMETEMP},
+    {WSATYPE_NOT_FOUND, SK_ENOSERVICE},
+    /* datagrams */
+    {WSAEMSGSIZE, SK_EMSGSIZE},
     /* the same outcomes as ERROR_* codes (overlapped results, handles) */
     {ERROR_CONNECTION_REFUSED, SK_ECONNREFUSED},
     {ERROR_NETNAME_DELETED, SK_ECONNRESET},

@@ -35,8 +35,8 @@ static int sk__win_nonblock(SOCKET s) {
     return 0;
 }
 
-int sk__plat_socket(int family, sk_fd_t *fd, int *sys) {
-    int af, err;
+int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys) {
+    int af, err, st, proto;
     SOCKET s;
 
     *fd = SK_FD_INVALID;
@@ -46,16 +46,24 @@ int sk__plat_socket(int family, sk_fd_t *fd, int *sys) {
         af = AF_INET6;
     else
         return sk__win_fail(WSAEAFNOSUPPORT, sys);
+    if (type == SK__STREAM) {
+        st = SOCK_STREAM;
+        proto = IPPROTO_TCP;
+    } else if (type == SK__DGRAM) {
+        st = SOCK_DGRAM;
+        proto = IPPROTO_UDP;
+    } else {
+        return sk__win_fail(WSAESOCKTNOSUPPORT, sys);
+    }
 
     /* WSA_FLAG_OVERLAPPED is what socket() would give; NO_HANDLE_INHERIT
      * keeps the socket out of child processes without a race.  Windows
      * before 7 SP1 rejects that flag with WSAEINVAL: retry without it and
      * clear the inherit flag on the handle instead. */
-    s = WSASocketW(af, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+    s = WSASocketW(af, st, proto, NULL, 0,
                    WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET && WSAGetLastError() == WSAEINVAL) {
-        s = WSASocketW(af, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
-                       WSA_FLAG_OVERLAPPED);
+        s = WSASocketW(af, st, proto, NULL, 0, WSA_FLAG_OVERLAPPED);
         /* Best effort: with a non-IFS layered provider the handle may not
          * be a kernel handle, and the socket is still usable. */
         if (s != INVALID_SOCKET)

@@ -87,10 +87,11 @@ void sk__plat_cleanup(void)
     fake.started--;
 }
 
-int sk__plat_socket(int family, sk_fd_t *fd, int *sys)
+int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
 {
     int i;
     FAKE_CHECK(fd != NULL);
+    FAKE_CHECK(type == SK__STREAM); /* the fuzzers make TCP objects only */
     FAKE_CHECK(family == SK__AF_INET || family == SK__AF_INET6);
     if (family == SK__AF_INET6 && !fake.has_ipv6) {
         if (sys != NULL)
