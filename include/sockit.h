@@ -488,7 +488,8 @@ SK_API int sk_getstate(const sk_sock *s, sk_state *out);
  * *last, the bytes sk_receive appended, sk_read's *got); what happened
  * before the wait stays done.  sk_connect starts the connect and returns 0
  * (connected at once) or SK_EINPROGRESS: the object is then a client whose
- * connection is pending (as after a connect timeout); sk_select it for
+ * connection is pending (as after a connect timeout), and only the first
+ * address whose connect did not fail at once is tried; sk_select it for
  * sending to learn when it is settled; until then sk_send / sk_receive /
  * sk_read return SK_EWOULDBLOCK, and the first of them after it failed
  * returns the connect's error.  Name resolution still blocks: give numeric

@@ -193,16 +193,25 @@ static void t_cork(void **state)
         sup_assert_rc(sk_getoption(a, SK_OPT_TCP_CORK, &v), 0);
         assert_int_equal(v, 1);
         sup_send_str(a, "corked ");
-        sup_send_str(a, "bytes\n");
         sup_assert_rc(sk_setoptname(a, "tcp-cork", 0), 0);
         sup_assert_rc(sk_getoptname(a, "tcp-cork", &v), 0);
         assert_int_equal(v, 0);
         sup_assert_rc(sk_setoption(a, SK_OPT_TCP_CORK, 2), SK_EINVAL);
+#ifdef __linux__
+        /* Linux sends what was held as soon as the cork comes out (macOS's
+         * TCP_NOPUSH may wait for the next write, which follows). */
+        sup_expect_str(b, "corked ");
+        sup_send_str(a, "bytes\n");
+        sup_expect_str(b, "bytes\n");
+#else
+        sup_send_str(a, "bytes\n");
+        sup_expect_str(b, "corked bytes\n");
+#endif
     }
-    /* Corked or not, everything arrives. */
-    if (r == SK_EUNSUPPORTED)
-        sup_send_str(a, "corked bytes\n");
-    sup_expect_str(b, "corked bytes\n");
+    if (r == SK_EUNSUPPORTED) {
+        sup_send_str(a, "not corked\n");
+        sup_expect_str(b, "not corked\n");
+    }
     sk_free(a);
     sk_free(b);
 }
