@@ -182,7 +182,9 @@ SK_API int sk_listen(sk_sock *s, int backlog);
  * still complete: sk_select it for sending, or close it.  On any other error
  * it stays a master, unchanged, and the error is the last address's.
  * Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
- * SK_ECONNREFUSED; SK_ENETUNREACH; SK_EHOSTUNREACH; ... */
+ * SK_ECONNREFUSED; SK_ENETUNREACH; SK_EHOSTUNREACH; ...  In non-blocking
+ * mode (sk_setblocking) SK_EINPROGRESS: a client whose connect is pending,
+ * as after SK_ETIMEOUT. */
 SK_API int sk_connect(sk_sock *s, const char *host, int port);
 
 /* ---- server ----------------------------------------------------------- */
@@ -203,8 +205,9 @@ typedef struct sk_name {
  * return it as a new client in *client, owned by the caller (sk_free it).
  * peer, when not NULL, receives the client's address.  A client that
  * vanished before the accept is skipped, never blocking past the timeout.
- * The new client inherits the server's timeouts and line limit.
- * Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES. */
+ * The new client inherits the server's timeouts, blocking mode and line
+ * limit.  Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
+ * SK_EWOULDBLOCK (non-blocking mode, nothing pending). */
 SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
 
 /* ---- client: sending --------------------------------------------------- */
@@ -216,7 +219,8 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
  * sent, i-1 when none, also on error: resume at *last + 1.  An empty slice
  * sends nothing and returns 0.  Never raises SIGPIPE.  Returns 0; SK_EINVAL
  * (NULL object, NULL data with len > 0); SK_EWRONGROLE; SK_ECLOSED (peer
- * gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT. */
+ * gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK
+ * (non-blocking mode: no room, or the connection still pending). */
 SK_API int sk_send(sk_sock *s, const void *data, size_t len,
                    ptrdiff_t i, ptrdiff_t j, ptrdiff_t *last);
 
@@ -257,14 +261,17 @@ enum sk_pattern {
  * there for the next call.  SK_ALL is not bounded: use SK_BYTES or SK_SOME
  * where the peer is not trusted.  Returns 0; SK_EINVAL (NULL, bad pattern,
  * SK_BYTES with n 0 returns 0 at once); SK_EWRONGROLE; SK_ECLOSED;
- * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory). */
+ * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory);
+ * SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes that have not
+ * arrived; those that did are appended). */
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 
 /** sk_read: copy up to cap bytes straight into dst, without an intermediate
  * buffer when nothing is buffered: buffered bytes first, else one read from
  * the OS, waiting (within the timeout) only while nothing is available.
  * *got (required) receives the count, 0 on error.  Returns 0; SK_EINVAL
- * (cap 0, NULL); SK_EWRONGROLE; SK_ECLOSED; SK_ETIMEOUT; SK_ECONNRESET. */
+ * (cap 0, NULL); SK_EWRONGROLE; SK_ECLOSED; SK_ETIMEOUT; SK_ECONNRESET;
+ * SK_EWOULDBLOCK (non-blocking mode, nothing available). */
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
 
 /** sk_setlinelimit: the longest line SK_LINE assembles (default 1 MiB,
@@ -286,8 +293,10 @@ SK_API int sk_dirty(const sk_sock *s);
  * Block bounds each single wait on the OS; total bounds a whole call; with
  * both set the sooner wins.  0 makes calls non-blocking: they try once and
  * return SK_ETIMEOUT.  They apply to connect, accept, send and receive, and
- * are measured on a monotonic clock.  Returns 0; SK_EINVAL (bad mode, NaN);
- * SK_ECLOSED. */
+ * are measured on a monotonic clock.  Non-blocking mode (sk_setblocking(s,
+ * 0)) overrides both without changing them: calls then return
+ * SK_EWOULDBLOCK instead of waiting, and these timeouts apply again after
+ * sk_setblocking(s, 1).  Returns 0; SK_EINVAL (bad mode, NaN); SK_ECLOSED. */
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode);
 
 /** sk_gettimeout: the block and total timeouts in seconds (-1 = none); either
@@ -314,6 +323,9 @@ enum sk_option {
     SK_OPT_IPV6_V6ONLY, /**< "ipv6-v6only" */
     SK_OPT_SNDBUF, /**< "sndbuf" (bytes; the OS may round) */
     SK_OPT_RCVBUF, /**< "rcvbuf" (bytes; the OS may round) */
+    SK_OPT_TCP_CORK, /**< "tcp-cork": hold partial segments until uncorked
+                        (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
+                        SK_EUNSUPPORTED on Windows) */
     SK_OPT_COUNT
 };
 
@@ -421,6 +433,97 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
 
 /* ---- state queries and blocking mode --------------------------------- */
 /* (sk_getstate, sk_setblocking, options by level and name.) */
+
+/** Protocol numbers as sk_getstate reports them (the IPPROTO_* values). */
+enum sk_protocol {
+    SK_PROTO_DEFAULT = 0, /**< the family's only protocol (UNIX-domain) */
+    SK_PROTO_TCP = 6,     /**< TCP (IPPROTO_TCP) */
+    SK_PROTO_UDP = 17     /**< UDP (IPPROTO_UDP) */
+};
+
+/** What sk_getstate reports about an object.  The flags are 0 or 1 and
+ * come from the object's own bookkeeping (what sockit did with it), except
+ * "connected" for a stream client, which is asked of the OS without
+ * waiting.  sk_setfd changes none of them but the family. */
+typedef struct sk_state {
+    int bound;        /**< the socket has a local address: a master after
+                         sk_bind, a server, a stream client (connecting
+                         gives it one), a datagram object after sk_bind or
+                         with a fixed peer */
+    int connected;    /**< a stream client whose connection is established
+                         now (0 while a connect that timed out or was
+                         started in non-blocking mode is still pending, and
+                         0 once the OS no longer has a peer: a failed
+                         connect, a reset, both directions closed); a
+                         datagram object with a fixed peer
+                         (SK_ROLE_CONNECTED) */
+    int listening;    /**< a server (after sk_listen) */
+    int closed;       /**< after sk_close */
+    int shut_receive; /**< sk_shutdown shut down receiving (SK_SHUT_RECEIVE
+                         or SK_SHUT_BOTH succeeded) */
+    int shut_send;    /**< sk_shutdown shut down sending (SK_SHUT_SEND or
+                         SK_SHUT_BOTH succeeded) */
+    int blocking;     /**< 1 in blocking mode (the default), 0 after
+                         sk_setblocking(s, 0) */
+    int family;       /**< enum sk_family of the socket; SK_AF_UNSPEC for a
+                         dual-stack master that has no socket yet */
+    int type;         /**< enum sk_socktype */
+    int protocol;     /**< enum sk_protocol: SK_PROTO_TCP for stream and
+                         SK_PROTO_UDP for datagram objects of the IP
+                         families (also a dual-stack master's),
+                         SK_PROTO_DEFAULT for UNIX-domain ones */
+} sk_state;
+
+/** sk_getstate: fill *out with the object's state (see sk_state).  Works on
+ * every object, never waits and changes nothing.  A closed object reports
+ * closed 1; bound, connected, listening, shut_receive and shut_send 0;
+ * family, type and protocol as they were before the close; blocking as
+ * last set.  Returns 0, or SK_EINVAL (s or out NULL). */
+SK_API int sk_getstate(const sk_sock *s, sk_state *out);
+
+/** sk_setblocking: blocking (1, the default) or non-blocking (0) mode.  In
+ * non-blocking mode no call waits: where it would (nothing to receive, no
+ * room to send, nothing to accept, a connection still pending) it returns
+ * SK_EWOULDBLOCK at once, with partial progress reported as usual (sk_send's
+ * *last, the bytes sk_receive appended, sk_read's *got); what happened
+ * before the wait stays done.  sk_connect starts the connect and returns 0
+ * (connected at once) or SK_EINPROGRESS: the object is then a client whose
+ * connection is pending (as after a connect timeout), and only the first
+ * address whose connect did not fail at once is tried; sk_select it for
+ * sending to learn when it is settled; until then sk_send / sk_receive /
+ * sk_read return SK_EWOULDBLOCK, and the first of them after it failed
+ * returns the connect's error.  Name resolution still blocks: give numeric
+ * addresses.  sk_select is not affected (it has its own timeout).  The
+ * timeouts of sk_settimeout are kept and apply again after
+ * sk_setblocking(s, 1).  Clients returned by sk_accept inherit the server's
+ * mode.  Returns 0; SK_EINVAL (NULL, blocking not 0 or 1); SK_ECLOSED. */
+SK_API int sk_setblocking(sk_sock *s, int blocking);
+
+/** sk_setsockopt: sk_setoption by nixio's level and option names; each pair
+ * names an entry of the same option table as the LuaSocket names:
+ * - "socket": "keepalive", "reuseaddr", "reuseport", "sndbuf", "rcvbuf",
+ *   "linger", "broadcast";
+ * - "tcp": "nodelay", "cork", "keepidle", "keepcnt", "keepintvl",
+ *   "defer_accept", "fastopen", "fastopen_connect";
+ * - "ip": "multicast_ttl", "multicast_loop", "multicast_if";
+ * - "ipv6": "v6only", "multicast_hops", "multicast_loop", "multicast_if".
+ *
+ * The "ip" and "ipv6" multicast names are the same sockit options
+ * ("ip-multicast-ttl", "ip-multicast-loop", "ip-multicast-if"), which act
+ * on the socket's own family.  Names are exact and case-sensitive.  Values
+ * follow sk_setoption's conventions.  Returns 0; SK_EINVAL (s, level or name
+ * NULL; unknown level, or a name that level does not have; an option this
+ * build of sockit does not know; bad value); SK_EUNSUPPORTED; SK_ECLOSED;
+ * the errors of sk_setoption. */
+SK_API int sk_setsockopt(sk_sock *s, const char *level, const char *name,
+                         int value);
+
+/** sk_getsockopt: sk_getoption by nixio's level and option names (the pairs
+ * of sk_setsockopt) into *value.  Returns 0; SK_EINVAL (s, level, name or
+ * value NULL; unknown level or name); SK_EUNSUPPORTED; SK_ECLOSED; the
+ * errors of sk_getoption. */
+SK_API int sk_getsockopt(sk_sock *s, const char *level, const char *name,
+                         int *value);
 
 #ifdef __cplusplus
 }

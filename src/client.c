@@ -94,7 +94,10 @@ SK_API int sk_shutdown(sk_sock *s, int how)
         return r;
     if (how < SK_SHUT_RECEIVE || how > SK_SHUT_BOTH)
         return SK_EINVAL;
-    return sk__plat_shutdown(s->fd, how, &s->sys);
+    r = sk__plat_shutdown(s->fd, how, &s->sys);
+    if (r == 0) /* for sk_getstate: bit 1 receiving, bit 2 sending */
+        s->shut |= how == SK_SHUT_RECEIVE ? 1 : how == SK_SHUT_SEND ? 2 : 3;
+    return r;
 }
 
 /* Shared by both name calls: the socket's address of one end. */

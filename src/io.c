@@ -8,9 +8,12 @@
 #include <stdlib.h>
 
 /* Wait for events within tm.  SK_EWOULDBLOCK from the backend (a signal)
- * just means "wait again with the time that is left". */
+ * just means "wait again with the time that is left".  In non-blocking
+ * mode nothing waits: SK_EWOULDBLOCK goes back to the caller at once. */
 int sk__wait(sk_sock *s, int events, const sk__tm *tm)
 {
+    if (s->nonblock)
+        return SK_EWOULDBLOCK;
     for (;;) {
         int64_t ms = sk__tm_left(tm);
         int r = sk__plat_wait(s->fd, events, ms, &s->sys);
@@ -19,18 +22,22 @@ int sk__wait(sk_sock *s, int events, const sk__tm *tm)
     }
 }
 
-/* A client whose connect timed out may still be connecting: finish (or
- * fail) that first, within this call's deadline. */
+/* A client whose connect timed out (or was started in non-blocking mode)
+ * may still be connecting: finish (or fail) that first, within this call's
+ * deadline; in non-blocking mode only look, and say SK_EWOULDBLOCK while it
+ * is pending. */
 int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
 {
     int r;
     if (!s->connecting)
         return 0;
     do {
-        r = sk__plat_wait_connect(s->fd, sk__tm_left(tm), &s->sys);
+        r = sk__plat_wait_connect(s->fd, s->nonblock ? 0 : sk__tm_left(tm),
+                                  &s->sys);
     } while (r == SK_EWOULDBLOCK);
-    if (r != SK_ETIMEOUT)
-        s->connecting = 0; /* settled: connected, or failed for good */
+    if (r == SK_ETIMEOUT)
+        return s->nonblock ? SK_EWOULDBLOCK : r;
+    s->connecting = 0; /* settled: connected, or failed for good */
     return r;
 }
 

@@ -1,6 +1,7 @@
 /*
  * options.c - the option table (enum <-> LuaSocket name <-> kind of value),
- * sk_setoption / sk_getoption and their by-name forms, and the replay of
+ * sk_setoption / sk_getoption and their by-name forms (LuaSocket's names,
+ * and nixio's level + name pairs mapped onto those), and the replay of
  * remembered options onto a socket when a master makes a new one.  The
  * backend only maps an enum to its OS call (sk__plat_setopt/getopt).
  */
@@ -21,6 +22,7 @@ static const struct {
     {"tcp-defer-accept", SK__COUNT},   {"tcp-fastopen", SK__COUNT},
     {"tcp-fastopen-connect", SK__BOOL}, {"ipv6-v6only", SK__BOOL},
     {"sndbuf", SK__COUNT},             {"rcvbuf", SK__COUNT},
+    {"tcp-cork", SK__BOOL},
 };
 
 SK_API int sk_optionid(const char *name)
@@ -142,5 +144,71 @@ SK_API int sk_setoptname(sk_sock *s, const char *name, int value)
 SK_API int sk_getoptname(sk_sock *s, const char *name, int *value)
 {
     int id = sk_optionid(name);
+    return id < 0 ? id : sk_getoption(s, id, value);
+}
+
+/* nixio's (level, name) pairs, each naming a LuaSocket option of opt_table
+ * (looked up by name, so a row whose option this build lacks answers
+ * SK_EINVAL like any unknown name).  "ip" and "ipv6" share the multicast
+ * options: they act on the socket's own family. */
+static const struct {
+    const char *level;
+    const char *name;
+    const char *option;
+} nixio_table[] = {
+    {"socket", "keepalive", "keepalive"},
+    {"socket", "reuseaddr", "reuseaddr"},
+    {"socket", "reuseport", "reuseport"},
+    {"socket", "sndbuf", "sndbuf"},
+    {"socket", "rcvbuf", "rcvbuf"},
+    {"socket", "linger", "linger"},
+    {"socket", "broadcast", "broadcast"},
+    {"tcp", "nodelay", "tcp-nodelay"},
+    {"tcp", "cork", "tcp-cork"},
+    {"tcp", "keepidle", "tcp-keepidle"},
+    {"tcp", "keepcnt", "tcp-keepcnt"},
+    {"tcp", "keepintvl", "tcp-keepintvl"},
+    {"tcp", "defer_accept", "tcp-defer-accept"},
+    {"tcp", "fastopen", "tcp-fastopen"},
+    {"tcp", "fastopen_connect", "tcp-fastopen-connect"},
+    {"ip", "multicast_ttl", "ip-multicast-ttl"},
+    {"ip", "multicast_loop", "ip-multicast-loop"},
+    {"ip", "multicast_if", "ip-multicast-if"},
+    {"ipv6", "v6only", "ipv6-v6only"},
+    {"ipv6", "multicast_hops", "ip-multicast-ttl"},
+    {"ipv6", "multicast_loop", "ip-multicast-loop"},
+    {"ipv6", "multicast_if", "ip-multicast-if"},
+};
+
+/* The enum sk_option for a nixio level and name, or SK_EINVAL. */
+static int nixio_option(const char *level, const char *name)
+{
+    size_t i;
+    if (level == NULL || name == NULL)
+        return SK_EINVAL;
+    for (i = 0; i < sizeof nixio_table / sizeof nixio_table[0]; i++)
+        if (strcmp(nixio_table[i].level, level) == 0 &&
+            strcmp(nixio_table[i].name, name) == 0)
+            return sk_optionid(nixio_table[i].option);
+    return SK_EINVAL;
+}
+
+SK_API int sk_setsockopt(sk_sock *s, const char *level, const char *name,
+                         int value)
+{
+    int id, r = sk__check(s);
+    if (r != 0)
+        return r;
+    id = nixio_option(level, name);
+    return id < 0 ? id : sk_setoption(s, id, value);
+}
+
+SK_API int sk_getsockopt(sk_sock *s, const char *level, const char *name,
+                         int *value)
+{
+    int id, r = sk__check(s);
+    if (r != 0)
+        return r;
+    id = nixio_option(level, name);
     return id < 0 ? id : sk_getoption(s, id, value);
 }

@@ -102,5 +102,10 @@ int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
 /* ---- sending files and gathered buffers --------------------------------- */
 
 /* ---- state queries and blocking mode ------------------------------------ */
+/* Non-blocking mode (s->nonblock, set by sk_setblocking in state.c): sk__wait
+ * returns SK_EWOULDBLOCK at once instead of waiting, so every transfer loop
+ * that waits through it hands back its partial progress; the connect paths
+ * (try_connect in tcp.c, sk__ensure_connected) never wait either.  s->shut is
+ * set by sk_shutdown and read by sk_getstate. */
 
 #endif /* SK_INT_H */

@@ -68,6 +68,8 @@ static int reset_socket(sk_sock *s)
     if (!s->dual) {
         r = sk__make_socket(s, s->family, &fd);
         s->fd = fd;
+    } else {
+        s->family = SK__AF_UNSPEC; /* no socket, no family yet */
     }
     return r;
 }
@@ -230,11 +232,14 @@ SK_API int sk_listen(sk_sock *s, int backlog)
     return r;
 }
 
-/* One connect attempt on fd within the call's deadline. */
+/* One connect attempt on fd within the call's deadline; in non-blocking
+ * mode SK_EINPROGRESS as soon as it is under way. */
 static int try_connect(sk_sock *s, sk_fd_t fd, const sk__addr *a,
                        const sk__tm *tm)
 {
     int r = sk__plat_connect_start(fd, a, &s->sys);
+    if (s->nonblock && (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK))
+        return SK_EINPROGRESS;
     while (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK)
         r = sk__plat_wait_connect(fd, sk__tm_left(tm), &s->sys);
     return r;
@@ -277,11 +282,12 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             s->family = list[i].family;
         }
         r = try_connect(s, fd, &list[i], &tm);
-        if (r == 0 || r == SK_ETIMEOUT) {
+        if (r == 0 || r == SK_ETIMEOUT || r == SK_EINPROGRESS) {
             /* On timeout the connection may still complete (LuaSocket
-             * makes the object a client here too). */
+             * makes the object a client here too); in non-blocking mode
+             * it is left pending on purpose. */
             s->role = SK_ROLE_CLIENT;
-            s->connecting = (r == SK_ETIMEOUT);
+            s->connecting = (r != 0);
             break;
         }
         /* A failed socket is not reused: its state is unspecified. */
@@ -340,6 +346,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     c->bound = 1;
     c->block_ms = s->block_ms;
     c->total_ms = s->total_ms;
+    c->nonblock = s->nonblock;
     c->linemax = s->linemax;
     if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
         memset(peer, 0, sizeof *peer);

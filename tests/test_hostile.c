@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 37 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 41 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -36,7 +36,9 @@
     X(sk_setoption, 1) X(sk_getoption, 1) X(sk_setoptname, 1)               \
     X(sk_getoptname, 1) X(sk_getsockname, 1) X(sk_getpeername, 1)           \
     X(sk_shutdown, 1) X(sk_getfd, 1) X(sk_setfd, 1) X(sk_getstats, 1)       \
-    X(sk_setstats, 1) X(sk_select, 1)
+    X(sk_setstats, 1) X(sk_select, 1)                                       \
+    X(sk_getstate, 1) X(sk_setblocking, 1) X(sk_setsockopt, 1)              \
+    X(sk_getsockopt, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -612,7 +614,64 @@ typedef struct row {
     R(select_nullentries, sk_select, "only NULL entries, no timeout", 0,  \
       SK_EINVAL, select_rows(f, 7))                                       \
     R(select_overflow, sk_select, "nrecv + nsend overflow", 0,            \
-      SK_ENORESOURCES, select_rows(f, 8))
+      SK_ENORESOURCES, select_rows(f, 8))                                 \
+    /* -- state queries and blocking mode ------------------------------ */\
+    R(getstate_null, sk_getstate, "NULL object", NUL, SK_EINVAL,          \
+      state_rows(NULL, 0))                                                \
+    R(getstate_nullout, sk_getstate, "NULL out", 0, SK_EINVAL,            \
+      sk_getstate(f->acc, NULL))                                          \
+    R(getstate_closed, sk_getstate, "closed: 0, closed 1, rest 0", OBJ,   \
+      1, state_rows(f->closed, 1))                                        \
+    R(getstate_dual, sk_getstate, "dual master: family unspec", 0, 1,     \
+      state_rows(f->md, 2))                                               \
+    R(setblk_null, sk_setblocking, "NULL", NUL, SK_EINVAL,                \
+      sk_setblocking(NULL, 0))                                            \
+    R(setblk_closed, sk_setblocking, "closed", OBJ, SK_ECLOSED,           \
+      sk_setblocking(f->closed, 0))                                       \
+    R(setblk_2, sk_setblocking, "2", 0, SK_EINVAL,                        \
+      sk_setblocking(f->acc, 2))                                          \
+    R(setblk_m1, sk_setblocking, "-1", 0, SK_EINVAL,                      \
+      sk_setblocking(f->srv, -1))                                         \
+    R(setblk_min, sk_setblocking, "INT_MIN", 0, SK_EINVAL,                \
+      sk_setblocking(f->m4, INT_MIN))                                     \
+    R(setblk_max, sk_setblocking, "INT_MAX, dual master", 0, SK_EINVAL,   \
+      sk_setblocking(f->md, INT_MAX))                                     \
+    R(setsopt_null, sk_setsockopt, "NULL object", NUL, SK_EINVAL,         \
+      sk_setsockopt(NULL, "socket", "keepalive", 1))                      \
+    R(setsopt_closed, sk_setsockopt, "closed", OBJ, SK_ECLOSED,           \
+      sk_setsockopt(f->closed, "socket", "keepalive", 1))                 \
+    R(setsopt_nulllevel, sk_setsockopt, "NULL level", 0, SK_EINVAL,       \
+      sk_setsockopt(f->acc, NULL, "keepalive", 1))                        \
+    R(setsopt_nullname, sk_setsockopt, "NULL name", 0, SK_EINVAL,         \
+      sk_setsockopt(f->acc, "socket", NULL, 1))                           \
+    R(setsopt_level, sk_setsockopt, "unknown level", 0, SK_EINVAL,        \
+      sk_setsockopt(f->acc, "udp", "keepalive", 1))                       \
+    R(setsopt_name, sk_setsockopt, "unknown name", 0, SK_EINVAL,          \
+      sk_setsockopt(f->acc, "socket", "priority", 1))                     \
+    R(setsopt_wrong, sk_setsockopt, "name of another level", 0,           \
+      SK_EINVAL, sk_setsockopt(f->acc, "tcp", "keepalive", 1))            \
+    R(setsopt_case, sk_setsockopt, "\"SOCKET\"", 0, SK_EINVAL,            \
+      sk_setsockopt(f->acc, "SOCKET", "keepalive", 1))                    \
+    R(setsopt_empty, sk_setsockopt, "empty level and name", 0, SK_EINVAL, \
+      sk_setsockopt(f->md, "", "", 1))                                    \
+    R(setsopt_bool2, sk_setsockopt, "keepalive 2", 0, SK_EINVAL,          \
+      sk_setsockopt(f->acc, "socket", "keepalive", 2))                    \
+    R(setsopt_linger, sk_setsockopt, "linger INT_MIN", 0, SK_EINVAL,      \
+      sk_setsockopt(f->m4, "socket", "linger", INT_MIN))                  \
+    R(getsopt_null, sk_getsockopt, "NULL object", NUL, SK_EINVAL,         \
+      sk_getsockopt(NULL, "socket", "keepalive", &f->port))               \
+    R(getsopt_closed, sk_getsockopt, "closed", OBJ, SK_ECLOSED,           \
+      sk_getsockopt(f->closed, "socket", "keepalive", &f->port))          \
+    R(getsopt_nullout, sk_getsockopt, "NULL out", 0, SK_EINVAL,           \
+      sk_getsockopt(f->acc, "socket", "keepalive", NULL))                 \
+    R(getsopt_nulllevel, sk_getsockopt, "NULL level", 0, SK_EINVAL,       \
+      sk_getsockopt(f->acc, NULL, "keepalive", &f->port))                 \
+    R(getsopt_nullname, sk_getsockopt, "NULL name", 0, SK_EINVAL,         \
+      sk_getsockopt(f->acc, "tcp", NULL, &f->port))                       \
+    R(getsopt_name, sk_getsockopt, "unknown name", 0, SK_EINVAL,          \
+      sk_getsockopt(f->acc, "tcp", "keepalive", &f->port))                \
+    R(getsopt_dual_unset, sk_getsockopt, "dual master, never set", 0,     \
+      SK_EWRONGROLE, sk_getsockopt(f->md, "tcp", "nodelay", &f->port))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -636,6 +695,23 @@ static int name_of(const sk_sock *s, int peer)
 {
     sk_name n;
     return peer ? sk_getpeername(s, &n) : sk_getsockname(s, &n);
+}
+
+/* sk_getstate rows: which 0 passes a valid out; 1 checks a closed object
+ * (1 when it reports closed and nothing else); 2 a dual-stack master
+ * without a socket (1 when its family is SK_AF_UNSPEC). */
+static int state_rows(const sk_sock *s, int which)
+{
+    sk_state st;
+    int r = sk_getstate(s, &st);
+    if (r != 0 || which == 0)
+        return r;
+    if (which == 1)
+        return st.closed == 1 && st.bound == 0 && st.connected == 0 &&
+               st.listening == 0 && st.shut_receive == 0 &&
+               st.shut_send == 0 && st.type == SK_STREAM &&
+               st.protocol == SK_PROTO_TCP;
+    return st.family == SK_AF_UNSPEC && st.closed == 0 && st.bound == 0;
 }
 
 #define ROW_FN(id, fn, what, flags, want, expr)                             \

@@ -13,6 +13,14 @@
 #  define SK_TCP_KEEPIDLE TCP_KEEPALIVE
 #endif
 
+/* Holding back partial segments: Linux's TCP_CORK, the BSDs' (and
+ * macOS's) TCP_NOPUSH. */
+#if defined(TCP_CORK)
+#  define SK_TCP_CORK TCP_CORK
+#elif defined(TCP_NOPUSH)
+#  define SK_TCP_CORK TCP_NOPUSH
+#endif
+
 /* level and name for an option, or 0 when this OS lacks it. */
 static int lookup(int option, int *level, int *name)
 {
@@ -80,6 +88,11 @@ static int lookup(int option, int *level, int *name)
         *name = TCP_FASTOPEN_CONNECT;
         return 1;
 #endif
+#if defined(SK_TCP_CORK)
+    case SK_OPT_TCP_CORK:
+        *name = SK_TCP_CORK;
+        return 1;
+#endif
     default:
         return 0;
     }
@@ -137,6 +150,7 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys)
     case SK_OPT_REUSEPORT:
     case SK_OPT_TCP_NODELAY:
     case SK_OPT_TCP_FASTOPEN_CONNECT:
+    case SK_OPT_TCP_CORK:
     case SK_OPT_IPV6_V6ONLY:
         v = v != 0; /* booleans come back as 0/1 whatever the OS says */
         break;

@@ -100,7 +100,8 @@ static int sk__win_optfail(int option, int err, int *sys) {
  * gives, rebinding over TIME_WAIT, Windows allows anyway, so nothing is set
  * and the shared code answers from what it remembers), SK_EUNSUPPORTED for
  * options with no Windows equivalent (client-side TCP_FASTOPEN works only
- * through ConnectEx, which sockit does not use), else 0. */
+ * through ConnectEx, which sockit does not use; no TCP_CORK / TCP_NOPUSH),
+ * else 0. */
 static int no_os_call(int option) {
     switch (option) {
     case SK_OPT_REUSEADDR:
@@ -108,6 +109,7 @@ static int no_os_call(int option) {
     case SK_OPT_REUSEPORT:
     case SK_OPT_TCP_DEFER_ACCEPT:
     case SK_OPT_TCP_FASTOPEN_CONNECT:
+    case SK_OPT_TCP_CORK:
         return SK_EUNSUPPORTED;
     default:
         return 0;
