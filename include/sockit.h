@@ -413,6 +413,53 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
 /* ---- UNIX-domain sockets --------------------------------------------- */
 /* (UNIX stream and datagram objects.) */
 
+/** sk_unix: create a UNIX-domain stream master in *out (its socket exists at
+ * once).  It follows the TCP model with a path where TCP has a host and
+ * port 0 where TCP has a port: sk_bind(s, path, 0) and sk_listen make a
+ * server, sk_accept makes clients, sk_connect(s, path, 0) makes a client;
+ * every stream call (send, receive, read, shutdown, select, timeouts,
+ * stats, dirty, names, getfd/setfd) works unchanged.
+ *
+ * Paths: any non-empty path that fits the system's sun_path with its NUL
+ * (at most 107 bytes on Linux and Windows, 103 on macOS); a longer one is
+ * SK_EINVAL, never truncated.  A path starting with '@' names Linux's
+ * abstract namespace ("@name": no file, up to 107 bytes after the '@');
+ * elsewhere it is SK_EUNSUPPORTED.  "*" (any address) and a port other
+ * than 0 are SK_EINVAL, so sk_listen on an unbound UNIX master is
+ * SK_EINVAL.  Names (sk_getsockname, sk_getpeername, sk_accept's peer)
+ * have family "unix", port 0 and the path as addr ("@name" for abstract
+ * names; "" for an unnamed socket, such as a client that never bound).
+ *
+ * Socket files: an object removes the filesystem path that its own
+ * sk_bind created when it is closed (sk_close or sk_free; sk_setfd does not
+ * change this; a relative path is remembered as an absolute one).  A path
+ * that exists already - a socket file left by a crashed process, or any
+ * other file - makes sk_bind fail with SK_EADDRINUSE and is left alone:
+ * remove it and bind again.  A forked child that closes its copy of the
+ * object removes the path too.
+ *
+ * Errors specific to paths: SK_EHOSTNOTFOUND when binding in a directory
+ * that does not exist or connecting to a path that names nothing;
+ * SK_ECONNREFUSED when connecting to a path that is not a socket, has
+ * nobody listening (a stale file), or whose server's backlog is full (also
+ * on Linux, which would otherwise queue the caller); SK_EACCESS for
+ * permissions.  TCP's options and ipv6-v6only are SK_EUNSUPPORTED.
+ *
+ * Returns 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED (the system has no
+ * UNIX-domain sockets: Windows before 10 1803, and Wine, whose socket
+ * layer refuses AF_UNIX); SK_ENORESOURCES.  The caller owns *out and
+ * releases it with sk_free. */
+SK_API int sk_unix(sk_sock **out);
+
+/** sk_unixdgram: create a UNIX-domain datagram object in *out, in the
+ * SK_ROLE_UNCONNECTED role.  It takes the datagram calls with a path as
+ * host and port 0 (sk_bind, sk_sendto, sk_recvfrom, sk_setpeername); paths,
+ * names, abstract names and socket files are as for sk_unix.  A sender that
+ * never bound is unnamed: its datagrams come with an empty address and
+ * cannot be answered.  Returns 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED
+ * (no UNIX-domain datagrams: always on Windows); SK_ENORESOURCES. */
+SK_API int sk_unixdgram(sk_sock **out);
+
 /* ---- address lookup -------------------------------------------------- */
 /* (Forward and reverse lookups, the local host name.) */
 

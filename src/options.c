@@ -62,6 +62,16 @@ static int only_ipv6(int option)
     return option == SK_OPT_IPV6_V6ONLY;
 }
 
+/* TCP's and IPv6's options on a UNIX-domain object: unsupported on every
+ * OS, whatever each system would say. */
+static int unix_lacks(const sk_sock *s, int option)
+{
+    return s->family == SK__AF_UNIX &&
+           ((option >= SK_OPT_TCP_NODELAY &&
+             option <= SK_OPT_TCP_FASTOPEN_CONNECT) ||
+            only_ipv6(option));
+}
+
 /* Replay every remembered option onto a new socket of family. */
 int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family)
 {
@@ -102,6 +112,8 @@ SK_API int sk_setoption(sk_sock *s, int option, int value)
     r = sk__opt_check(option, value);
     if (r != 0)
         return r;
+    if (unix_lacks(s, option))
+        return SK_EUNSUPPORTED;
     if (s->fd == SK_FD_INVALID)
         r = probe(s, option, value);
     else
@@ -120,6 +132,8 @@ SK_API int sk_getoption(sk_sock *s, int option, int *value)
         return r;
     if (value == NULL || option < 0 || option >= SK_OPT_COUNT)
         return SK_EINVAL;
+    if (unix_lacks(s, option))
+        return SK_EUNSUPPORTED;
     if (s->fd != SK_FD_INVALID) {
         r = sk__plat_getopt(s->fd, option, value, &s->sys);
         if (r != SK__EREMEMBERED)

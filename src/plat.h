@@ -140,8 +140,8 @@ int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys);
 /* Returns SK_ENOTCONN when the socket has no peer. */
 int sk__plat_peername(sk_fd_t fd, sk__addr *a, int *sys);
 
-/* sk__plat_family: the family of an open socket (SK__AF_INET/INET6) in
- * *family. */
+/* sk__plat_family: the family of an open socket (SK__AF_INET/INET6/UNIX)
+ * in *family. */
 int sk__plat_family(sk_fd_t fd, int *family, int *sys);
 
 /* sk__plat_setopt / sk__plat_getopt: enum sk_option with sockit's value
@@ -164,8 +164,10 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
                      sk__addr **list, size_t *count, int *sys);
 
 /* sk__plat_addrname: the numeric text, port and family of an address into
- * out; IPv4-mapped IPv6 addresses come out as IPv4 ("inet").  Returns 0 or
- * SK_EINVAL. */
+ * out; IPv4-mapped IPv6 addresses come out as IPv4 ("inet").  A UNIX
+ * address gives family "unix", port 0 and the path (its length taken from
+ * a->len, NUL-terminated or not), "@name" for an abstract name, "" for an
+ * unnamed socket.  Returns 0 or SK_EINVAL. */
 int sk__plat_addrname(const sk__addr *a, sk_name *out);
 
 /* ---- time -------------------------------------------------------------- */
@@ -181,6 +183,25 @@ int sk__plat_has_ipv6(void);
 
 /* ---- UNIX-domain sockets ------------------------------------------------ */
 /* (path addresses.) */
+
+/* sk__plat_unix_addr: the sockaddr_un for path into *out (family
+ * SK__AF_UNIX, len the bytes used: the path and its NUL; for an abstract
+ * name only the leading NUL and the name).  path "@name" is Linux's
+ * abstract namespace.  Never truncates.  Returns 0; SK_EINVAL (empty path,
+ * empty abstract name, or too long for sun_path: a path needs room for its
+ * NUL, an abstract name may fill every byte after the leading NUL);
+ * SK_EUNSUPPORTED (an '@' name where the system has no abstract names). */
+int sk__plat_unix_addr(const char *path, sk__addr *out, int *sys);
+
+/* sk__plat_unix_keep: a malloc'd copy of path (free with free()) that
+ * names the same file after a change of working directory (absolute where
+ * the current directory can be read).  Returns 0 or SK_ENORESOURCES. */
+int sk__plat_unix_keep(const char *path, char **out);
+
+/* sk__plat_unix_remove: remove the socket file at path (a path kept by
+ * sk__plat_unix_keep), ignoring errors; POSIX leaves anything that is not
+ * a socket alone. */
+void sk__plat_unix_remove(const char *path);
 
 /* ---- address lookup ----------------------------------------------------- */
 /* (forward and reverse lookups, the host name.) */

@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +51,13 @@ int sk__posix_eai(int e);
 
 /* Store errno in *sys and return its SK_E* code. */
 int sk__posix_fail(int *sys);
+
+/* The SK__AF_* family of a native one (SK__AF_UNSPEC when sockit has no
+ * name for it). */
+int sk__posix_family(int af);
+
+/* unix.c: sk__plat_addrname for a UNIX-domain address. */
+int sk__posix_unix_name(const sk__addr *a, sk_name *out);
 
 /* Make fd close-on-exec, non-blocking and SIGPIPE-free (where the OS needs
  * a per-socket flag for that). */

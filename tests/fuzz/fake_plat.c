@@ -586,6 +586,29 @@ int sk__plat_has_ipv6(void)
     return fake.has_ipv6;
 }
 
+/* ---- UNIX-domain sockets ------------------------------------------------ */
+/* The fuzzers make TCP objects only: no UNIX object ever asks. */
+
+int sk__plat_unix_addr(const char *path, sk__addr *out, int *sys)
+{
+    (void)path;
+    (void)out;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_unix_keep(const char *path, char **out)
+{
+    (void)path;
+    *out = NULL;
+    return SK_EUNSUPPORTED;
+}
+
+void sk__plat_unix_remove(const char *path)
+{
+    (void)path;
+}
+
 size_t fake_recv_avail(int *code)
 {
     size_t i, n = 0;
