@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 37 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 39 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -36,7 +36,9 @@
     X(sk_setoption, 1) X(sk_getoption, 1) X(sk_setoptname, 1)               \
     X(sk_getoptname, 1) X(sk_getsockname, 1) X(sk_getpeername, 1)           \
     X(sk_shutdown, 1) X(sk_getfd, 1) X(sk_setfd, 1) X(sk_getstats, 1)       \
-    X(sk_setstats, 1) X(sk_select, 1)
+    X(sk_setstats, 1) X(sk_select, 1)                                       \
+    /* UNIX-domain sockets */                                               \
+    X(sk_unix, 0) X(sk_unixdgram, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -612,7 +614,11 @@ typedef struct row {
     R(select_nullentries, sk_select, "only NULL entries, no timeout", 0,  \
       SK_EINVAL, select_rows(f, 7))                                       \
     R(select_overflow, sk_select, "nrecv + nsend overflow", 0,            \
-      SK_ENORESOURCES, select_rows(f, 8))
+      SK_ENORESOURCES, select_rows(f, 8))                                 \
+    /* -- UNIX-domain sockets ------------------------------------------ */\
+    R(unix_null, sk_unix, "NULL out", 0, SK_EINVAL, sk_unix(NULL))        \
+    R(unixdgram_null, sk_unixdgram, "NULL out", 0, SK_EINVAL,             \
+      sk_unixdgram(NULL))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
