@@ -666,6 +666,7 @@ static void t_errors(void **state)
 {
     char dir[PATH_CAP], path[PATH_CAP], nodir[PATH_CAP], missing[PATH_CAP];
     sk_sock *m;
+    sk_name n;
     int v = 7;
     (void)state;
     if (!unix_ok())
@@ -700,13 +701,60 @@ static void t_errors(void **state)
     sup_assert_rc(sk_getoption(m, SK_OPT_IPV6_V6ONLY, &v), SK_EUNSUPPORTED);
     assert_int_equal(v, 7);
 
+    /* A bound master whose connect fails starts over unbound; the file
+     * of its first bind is still its own: the next bind removes it. */
+    sup_assert_rc(sk_bind(m, missing, 0), 0);
+    sup_assert_rc(sk_connect(m, nodir, 0), SK_EHOSTNOTFOUND);
+    assert_int_equal(sk_role(m), SK_ROLE_MASTER);
+    sup_assert_rc(sk_getsockname(m, &n), SK_ENOTCONN);
+
     /* After all that the master still binds and serves. */
     sup_assert_rc(sk_bind(m, path, 0), 0);
+    assert_false(sup_exists(missing));
     sup_assert_rc(sk_bind(m, path, 0), SK_EWRONGROLE);
     sup_assert_rc(sk_listen(m, 1), 0);
     sk_free(m);
     assert_false(sup_exists(path));
     sup_rmdir(dir);
+}
+
+/* A server whose backlog is full refuses at once.  Linux would queue a
+ * blocking caller and says EAGAIN to a non-blocking one; sockit says
+ * SK_ECONNREFUSED there, as BSD and Windows do themselves. */
+static void t_backlog_full(void **state)
+{
+#if defined(__linux__)
+    char dir[PATH_CAP], path[PATH_CAP];
+    sk_sock *srv, *c1, *c2, *a1, *a2;
+#endif
+    (void)state;
+    if (!unix_ok())
+        return;
+#if defined(__linux__)
+    sup_tempdir(dir, sizeof dir);
+    path_in(path, dir, "full.sock");
+    srv = new_unix();
+    sup_assert_rc(sk_bind(srv, path, 0), 0);
+    sup_assert_rc(sk_listen(srv, 0), 0); /* Linux: one pending client */
+    c1 = connect_to(path);
+    c2 = new_unix();
+    sup_assert_rc(sk_connect(c2, path, 0), SK_ECONNREFUSED);
+    assert_int_equal(sk_role(c2), SK_ROLE_MASTER);
+    a1 = accept_from(srv, NULL);
+    sup_assert_rc(sk_connect(c2, path, 0), 0); /* room again */
+    a2 = accept_from(srv, NULL);
+    line_roundtrip(c1, a1, "first");
+    line_roundtrip(c2, a2, "second");
+    sk_free(a2);
+    sk_free(a1);
+    sk_free(c2);
+    sk_free(c1);
+    sk_free(srv);
+    sup_rmdir(dir);
+#else
+    print_message("backlog 0 means one pending client only on Linux: "
+                  "not checked here\n");
+#endif
 }
 
 /* ---- handles ----------------------------------------------------------- */
@@ -773,6 +821,7 @@ int main(void)
         cmocka_unit_test(t_stale),
         cmocka_unit_test(t_removed_at_close),
         cmocka_unit_test(t_errors),
+        cmocka_unit_test(t_backlog_full),
         cmocka_unit_test(t_setfd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
