@@ -194,7 +194,8 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port);
 typedef struct sk_name {
     char addr[SK_ADDRSTRLEN]; /**< numeric address, "127.0.0.1" or "::1";
                                  IPv4-mapped IPv6 addresses are shown as
-                                 IPv4 with family "inet" */
+                                 IPv4 with family "inet"; for family
+                                 "unix" the path (see sk_unix) */
     int port; /**< 0..65535 */
     char family[8]; /**< "inet", "inet6" or "unix" */
 } sk_name;
