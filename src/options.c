@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-enum { SK__BOOL, SK__COUNT, SK__LINGER };
+enum { SK__BOOL, SK__COUNT, SK__LINGER, SK__TTL };
 
 static const struct {
     const char *name;
@@ -21,6 +21,8 @@ static const struct {
     {"tcp-defer-accept", SK__COUNT},   {"tcp-fastopen", SK__COUNT},
     {"tcp-fastopen-connect", SK__BOOL}, {"ipv6-v6only", SK__BOOL},
     {"sndbuf", SK__COUNT},             {"rcvbuf", SK__COUNT},
+    {"broadcast", SK__BOOL},           {"ip-multicast-ttl", SK__TTL},
+    {"ip-multicast-loop", SK__BOOL},   {"ip-multicast-if", SK__COUNT},
 };
 
 SK_API int sk_optionid(const char *name)
@@ -41,7 +43,8 @@ SK_API const char *sk_optionname(int option)
     return opt_table[option].name;
 }
 
-/* Validate option and value: booleans 0/1, counts >= 0, linger >= -1. */
+/* Validate option and value: booleans 0/1, counts >= 0, linger >= -1,
+ * a TTL 0..255. */
 int sk__opt_check(int option, int value)
 {
     if (option < 0 || option >= SK_OPT_COUNT)
@@ -51,6 +54,8 @@ int sk__opt_check(int option, int value)
         return (value == 0 || value == 1) ? 0 : SK_EINVAL;
     case SK__LINGER:
         return value >= -1 ? 0 : SK_EINVAL;
+    case SK__TTL:
+        return (value >= 0 && value <= 255) ? 0 : SK_EINVAL;
     default:
         return value >= 0 ? 0 : SK_EINVAL;
     }

@@ -62,6 +62,13 @@ int sk__posix_unix_name(const sk__addr *a, sk_name *out);
 /* Make fd close-on-exec, non-blocking and SIGPIPE-free (where the OS needs
  * a per-socket flag for that). */
 int sk__posix_prepare(int fd, int *sys);
+
+/* udp.c: the datagram options (broadcast, multicast TTL / loop / interface)
+ * that options.c hands over: 1 when option is one of them; then set / get
+ * it in sockit's conventions. */
+int sk__posix_dgram_option(int option);
+int sk__posix_dgram_setopt(int fd, int option, int value, int *sys);
+int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys);
 #endif
 
 #endif /* SK_POSIX_INT_H */
