@@ -317,8 +317,11 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
         if (r == 0 || r == SK_ETRUNCATED) {
             s->nrecv += n;
             *got = n;
-            if (from != NULL && sk__plat_addrname(&a, from) != 0)
+            if (from != NULL && sk__plat_addrname(&a, from) != 0) {
                 memset(from, 0, sizeof *from); /* an unnamed sender */
+                if (s->family == SK__AF_UNIX) /* no address at all */
+                    memcpy(from->family, "unix", 5);
+            }
             return r;
         }
         if (udp_icmp_error(r) && s->role == SK_ROLE_UNCONNECTED)

@@ -757,6 +757,137 @@ static void t_backlog_full(void **state)
 #endif
 }
 
+/* ---- datagrams (POSIX; Windows has none: see t_available) --------------- */
+
+#if !defined(_WIN32)
+static sk_sock *new_dgram(void)
+{
+    sk_sock *d = NULL;
+    sup_assert_rc(sk_unixdgram(&d), 0);
+    assert_non_null(d);
+    sup_assert_rc(sk_settimeout(d, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    return d;
+}
+
+/* Receive one datagram on d and check its bytes and sender. */
+static void expect_dgram(sk_sock *d, const char *want, const char *from)
+{
+    char buf[64];
+    size_t got = 99;
+    sk_name n;
+    memset(&n, 0x55, sizeof n);
+    sup_assert_rc(sk_recvfrom(d, buf, sizeof buf, &got, &n), 0);
+    assert_int_equal(got, strlen(want));
+    assert_memory_equal(buf, want, got);
+    assert_name(&n, from);
+}
+#endif
+
+static void t_dgram(void **state)
+{
+#if defined(_WIN32)
+    sk_sock *d = NULL;
+    (void)state;
+    sup_assert_rc(sk_unixdgram(&d), SK_EUNSUPPORTED);
+    assert_null(d);
+    print_message("UNIX-domain datagrams: SK_EUNSUPPORTED on Windows, as "
+                  "documented\n");
+#else
+    char dir[PATH_CAP], p1[PATH_CAP], p2[PATH_CAP], missing[PATH_CAP];
+    char stale[PATH_CAP], buf[64];
+    sk_sock *a, *b, *c, *ready[1];
+    sk_name n;
+    size_t got = 0, nr = 0, nw = 0;
+    (void)state;
+    sup_tempdir(dir, sizeof dir);
+    path_in(p1, dir, "a.sock");
+    path_in(p2, dir, "b.sock");
+    path_in(missing, dir, "missing.sock");
+    path_in(stale, dir, "stale.sock");
+    a = new_dgram();
+    b = new_dgram();
+    assert_int_equal(sk_role(a), SK_ROLE_UNCONNECTED);
+    sup_assert_rc(sk_bind(a, p1, 0), 0);
+    sup_assert_rc(sk_bind(b, p2, 0), 0);
+    sup_assert_rc(sk_getsockname(a, &n), 0);
+    assert_name(&n, p1);
+
+    /* There and back, answering the sender's path. */
+    sup_assert_rc(sk_sendto(b, "hello", 5, p1, 0), 0);
+    sup_assert_rc(sk_select(&a, 1, NULL, 0, SUP_SAFETY_TIMEOUT, ready, &nr,
+                            NULL, &nw),
+                  0);
+    assert_int_equal(nr, 1);
+    sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, &n), 0);
+    assert_int_equal(got, 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_name(&n, p2);
+    sup_assert_rc(sk_sendto(a, "world", 5, n.addr, n.port), 0);
+    expect_dgram(b, "world", p1);
+
+    /* Datagram boundaries: a longer one is cut at cap and says so. */
+    sup_assert_rc(sk_sendto(b, "0123456789", 10, p1, 0), 0);
+    sup_assert_rc(sk_sendto(b, "next", 4, p1, 0), 0);
+    sup_assert_rc(sk_recvfrom(a, buf, 4, &got, NULL), SK_ETRUNCATED);
+    assert_int_equal(got, 4);
+    assert_memory_equal(buf, "0123", 4);
+    expect_dgram(a, "next", p2);
+
+    /* Nothing there: the timeout. */
+    sup_assert_rc(sk_settimeout(a, 0, 'b'), 0);
+    sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, NULL), SK_ETIMEOUT);
+    sup_assert_rc(sk_settimeout(a, SUP_SAFETY_TIMEOUT, 'b'), 0);
+
+    /* Destinations: port 0 only; a path that names nothing; a socket
+     * file nobody has open. */
+    sup_assert_rc(sk_sendto(b, "x", 1, p1, 7), SK_EINVAL);
+    sup_assert_rc(sk_sendto(b, "x", 1, missing, 0), SK_EHOSTNOTFOUND);
+    leave_stale(stale);
+    sup_assert_rc(sk_sendto(b, "x", 1, stale, 0), SK_ECONNREFUSED);
+    sup_remove(stale);
+
+    /* A fixed peer, from an unnamed sender. */
+    c = new_dgram();
+    sup_assert_rc(sk_setpeername(c, p1, 7), SK_EINVAL);
+    sup_assert_rc(sk_setpeername(c, missing, 0), SK_EHOSTNOTFOUND);
+    sup_assert_rc(sk_setpeername(c, p1, 0), 0);
+    assert_int_equal(sk_role(c), SK_ROLE_CONNECTED);
+    sup_assert_rc(sk_getpeername(c, &n), 0);
+    assert_name(&n, p1);
+    sup_assert_rc(sk_sendto(c, "peer", 4, NULL, 0), 0);
+    expect_dgram(a, "peer", ""); /* never bound: unnamed */
+    sup_assert_rc(sk_setpeername(c, "*", 0), 0);
+    assert_int_equal(sk_role(c), SK_ROLE_UNCONNECTED);
+    sup_assert_rc(sk_sendto(c, "free", 4, p2, 0), 0);
+    expect_dgram(b, "free", "");
+    sk_free(c);
+
+#if defined(__linux__)
+    {
+        /* Abstract names work for datagrams too. */
+        char name[64];
+        int k = snprintf(name, sizeof name, "@sockit-test-%lu-dgram",
+                         unix_pid());
+        assert_true(k > 0 && (size_t)k < sizeof name);
+        c = new_dgram();
+        sup_assert_rc(sk_bind(c, name, 0), 0);
+        sup_assert_rc(sk_sendto(c, "abs", 3, p1, 0), 0);
+        expect_dgram(a, "abs", name);
+        sup_assert_rc(sk_sendto(a, "back", 4, name, 0), 0);
+        expect_dgram(c, "back", p1);
+        sk_free(c);
+    }
+#endif
+
+    /* Each removes its path when closed. */
+    assert_true(sup_exists(p1) && sup_exists(p2));
+    sk_free(a);
+    sk_free(b);
+    assert_false(sup_exists(p1) || sup_exists(p2));
+    sup_rmdir(dir);
+#endif
+}
+
 /* ---- handles ----------------------------------------------------------- */
 
 static void t_setfd(void **state)
@@ -822,6 +953,7 @@ int main(void)
         cmocka_unit_test(t_removed_at_close),
         cmocka_unit_test(t_errors),
         cmocka_unit_test(t_backlog_full),
+        cmocka_unit_test(t_dgram),
         cmocka_unit_test(t_setfd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
