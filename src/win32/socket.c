@@ -97,6 +97,8 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys) {
     }
     /* IPV6_V6ONLY is left alone: the shared code sets it explicitly,
      * because Windows defaults it on and Linux off. */
+    if (type == SK__DGRAM)
+        sk__win_udp_prepare(s); /* no ICMP resets on later receives */
     *fd = SK__FD(s);
     return 0;
 }

@@ -55,6 +55,17 @@ int sk__win_unix_connect_check(const sk__addr *a, int *sys);
  * SK_E* code: the one way a backend function reports an OS failure. */
 int sk__win_fail(int oscode, int *sys);
 
+/* udp.c: turn off the ICMP resets (SIO_UDP_CONNRESET, SIO_UDP_NETRESET) of
+ * a new datagram socket, best effort. */
+void sk__win_udp_prepare(SOCKET s);
+
+/* udp.c: the datagram options (broadcast, multicast TTL / loop /
+ * interface) that options.c hands over: 1 when option is one of them; then
+ * set / get it in sockit's conventions. */
+int sk__win_dgram_option(int option);
+int sk__win_dgram_setopt(sk_fd_t fd, int option, int value, int *sys);
+int sk__win_dgram_getopt(sk_fd_t fd, int option, int *value, int *sys);
+
 #endif /* SK_OS_WIN32 */
 
 #endif /* SK_WIN32_INT_H */
