@@ -161,11 +161,12 @@ SK_API int sk_syserror(const sk_sock *s);
 
 /* ---- master ----------------------------------------------------------- */
 
-/** sk_bind: bind a master to host and port.  host "*" is any address (see
- * sk_sock for dual-stack), otherwise a numeric address or a name whose
- * addresses are tried in order; port 0 lets the system pick (read it back
- * with sk_getsockname).  Returns 0; SK_EINVAL (NULL/empty/over-long host,
- * port outside 0..65535); SK_EWRONGROLE (not a master, or already bound);
+/** sk_bind: bind a master (or a datagram object) to host and port.  host
+ * "*" is any address (see sk_sock for dual-stack), otherwise a numeric
+ * address or a name whose addresses are tried in order; port 0 lets the
+ * system pick (read it back with sk_getsockname).  Returns 0; SK_EINVAL
+ * (NULL/empty/over-long host, port outside 0..65535); SK_EWRONGROLE (not a
+ * master or a datagram object without a peer, or already bound);
  * SK_EHOSTNOTFOUND; SK_EADDRINUSE; SK_EADDRNOTAVAIL; SK_EACCESS; ... */
 SK_API int sk_bind(sk_sock *s, const char *host, int port);
 
@@ -196,7 +197,8 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port);
 typedef struct sk_name {
     char addr[SK_ADDRSTRLEN]; /**< numeric address, "127.0.0.1" or "::1";
                                  IPv4-mapped IPv6 addresses are shown as
-                                 IPv4 with family "inet" */
+                                 IPv4 with family "inet"; for family
+                                 "unix" the path (see sk_unix) */
     int port; /**< 0..65535 */
     char family[8]; /**< "inet", "inet6" or "unix" */
 } sk_name;
@@ -323,6 +325,18 @@ enum sk_option {
     SK_OPT_IPV6_V6ONLY, /**< "ipv6-v6only" */
     SK_OPT_SNDBUF, /**< "sndbuf" (bytes; the OS may round) */
     SK_OPT_RCVBUF, /**< "rcvbuf" (bytes; the OS may round) */
+    SK_OPT_BROADCAST, /**< "broadcast": datagrams may be sent to broadcast
+                         addresses (bool) */
+    SK_OPT_MULTICAST_TTL, /**< "ip-multicast-ttl" (0..255): TTL of outgoing
+                             multicast datagrams; the hop limit on IPv6
+                             sockets (default 1) */
+    SK_OPT_MULTICAST_LOOP, /**< "ip-multicast-loop" (bool): multicast sent
+                              here is looped back to this host's members
+                              (on Windows it rules what the receiving
+                              socket accepts instead) */
+    SK_OPT_MULTICAST_IF, /**< "ip-multicast-if": index of the interface
+                            outgoing multicast uses, 0 = the system's
+                            choice */
     SK_OPT_TCP_CORK, /**< "tcp-cork": hold partial segments until uncorked
                         (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
                         SK_EUNSUPPORTED on Windows) */
@@ -359,13 +373,14 @@ SK_API int sk_getoptname(sk_sock *s, const char *name, int *value);
 /* ---- names, shutdown, handles, statistics ----------------------------- */
 
 /** sk_getsockname: the local address of the object.  Returns 0; SK_EINVAL;
- * SK_ECLOSED; SK_ENOTCONN (a master with no socket yet or not bound, on
- * every OS). */
+ * SK_ECLOSED; SK_ENOTCONN (a master or datagram object with no socket yet
+ * or not bound, on every OS). */
 SK_API int sk_getsockname(const sk_sock *s, sk_name *out);
 
-/** sk_getpeername: the remote address of a client.  Returns 0; SK_EINVAL;
- * SK_EWRONGROLE (not a client); SK_ENOTCONN (not connected yet/any more);
- * SK_ECLOSED. */
+/** sk_getpeername: the remote address of a client or of a datagram object's
+ * peer.  Returns 0; SK_EINVAL; SK_EWRONGROLE (not a client or datagram
+ * object); SK_ENOTCONN (not connected yet/any more, or a datagram object
+ * without a peer); SK_ECLOSED. */
 SK_API int sk_getpeername(const sk_sock *s, sk_name *out);
 
 /** Which way sk_shutdown shuts. */
@@ -422,8 +437,154 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
 /* ---- datagrams (UDP) ------------------------------------------------ */
 /* (UDP objects: constructors, peers, sendto / recvfrom, multicast.) */
 
+/** sk_udp4: create an IPv4 UDP object in *out, with no peer
+ * (SK_ROLE_UNCONNECTED) and not bound.  A datagram object takes sk_bind
+ * (once, before it is bound), sk_setpeername, sk_sendto, sk_recvfrom,
+ * sk_joingroup / sk_leavegroup, and the calls every object has (timeouts,
+ * options, names, statistics, sk_select, sk_close, sk_free); the stream
+ * calls (sk_listen, sk_accept, sk_connect, sk_send, sk_receive, sk_read,
+ * sk_shutdown) return SK_EWRONGROLE.  A datagram object is bound by
+ * sk_bind, or by the system on its first sk_sendto or sk_setpeername.
+ * Returns 0, SK_EINVAL (out is NULL), SK_ENORESOURCES or SK_EFAMILY.  The
+ * caller owns *out and releases it with sk_free. */
+SK_API int sk_udp4(sk_sock **out);
+
+/** sk_udp6: like sk_udp4 for IPv6, with ipv6-v6only on (IPv4 addresses
+ * are neither sent to nor received from). */
+SK_API int sk_udp6(sk_sock **out);
+
+/** sk_udp: create a dual-stack UDP object.  No socket exists until sk_bind,
+ * sk_setpeername, sk_sendto or sk_joingroup needs one: binding "*" makes
+ * one IPv6 socket with v6only off that also takes IPv4 datagrams (an IPv4
+ * socket where the host has no IPv6); binding a name makes a socket of the
+ * first of its addresses that binds; the other calls make an IPv6 socket
+ * with v6only off where the host has IPv6 (IPv4 destinations are then sent
+ * to as IPv4-mapped IPv6 addresses, and IPv4 senders are still named
+ * "inet"), else an IPv4 socket.  Options set before then are remembered and
+ * applied when the socket is made.  Returns as sk_udp4. */
+SK_API int sk_udp(sk_sock **out);
+
+/** sk_setpeername: fix the peer of a datagram object: sk_sendto with host
+ * NULL then sends there and sk_recvfrom only receives from there.  host is
+ * a numeric address or a name whose addresses are tried in order, port
+ * 1..65535 (for a UNIX-domain datagram object: a path, and port 0).  Works
+ * on an object with a peer too (the old peer is dropped first).  On success
+ * the object is SK_ROLE_CONNECTED, and bound.  host "*" drops the peer
+ * instead (port is ignored): the object is SK_ROLE_UNCONNECTED again (0
+ * also when it had no peer).  The local address and port stay when the
+ * peer is dropped or changed.  When every address failed the object has no
+ * peer (SK_ROLE_UNCONNECTED).  Returns 0; SK_EINVAL (NULL object, NULL,
+ * empty or over-long host, port out of range); SK_EWRONGROLE (not a
+ * datagram object); SK_ECLOSED; SK_EHOSTNOTFOUND; SK_ENAMETEMP;
+ * SK_ENETUNREACH; SK_EADDRNOTAVAIL; SK_ENORESOURCES; ... */
+SK_API int sk_setpeername(sk_sock *s, const char *host, int port);
+
+/** sk_sendto: send len bytes of data as one datagram, all or nothing (len 0
+ * sends an empty datagram).  host NULL sends to the peer of a connected
+ * object (port is then ignored); otherwise host and port (1..65535; for a
+ * UNIX-domain datagram object a path and port 0) name the destination and
+ * its addresses are tried in order until one takes the datagram.  An object
+ * that is not bound is bound by the system.  When the send buffer is full
+ * the call waits within the object's timeouts.  Never raises SIGPIPE.
+ * Returns 0; SK_EINVAL (NULL object, NULL data with len > 0, empty, "*" or
+ * over-long host, port out of range); SK_EWRONGROLE (not a datagram
+ * object); SK_ECLOSED; SK_ENOTCONN (host NULL on an object without a
+ * peer); SK_EISCONN (a host given to an object with a peer); SK_EMSGSIZE
+ * (larger than the system allows, e.g. 70000 bytes over UDP);
+ * SK_ETIMEOUT; SK_EACCESS (a broadcast address without the broadcast
+ * option); SK_EHOSTNOTFOUND; SK_ENETUNREACH; SK_EHOSTUNREACH;
+ * SK_ECONNREFUSED (POSIX, an object with a peer: an earlier datagram to the
+ * peer met a closed port); SK_ENORESOURCES; ... */
+SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
+                     const char *host, int port);
+
+/** sk_recvfrom: receive one datagram into buf (cap bytes), waiting within
+ * the object's timeouts while none is there.  *got (required) receives the
+ * bytes stored, 0 on error; from, when not NULL, the sender (an
+ * IPv4-mapped sender is shown as IPv4, family "inet"; zeroed on error).  An
+ * empty datagram gives 0 with *got 0.  A datagram longer than cap gives
+ * SK_ETRUNCATED with *got = cap and its first cap bytes in buf (and from
+ * filled): the rest of it is discarded, and the next call gets the next
+ * datagram.  An object with a peer receives only from its peer.  On an
+ * object with a peer a POSIX system may report an ICMP error that an
+ * earlier datagram met (SK_ECONNREFUSED: the peer's port was closed;
+ * SK_EHOSTUNREACH, SK_ENETUNREACH); an object without a peer never
+ * reports those (on Windows they are turned off when its socket is made).
+ * Returns 0; SK_ETRUNCATED; SK_EINVAL (NULL object, buf or got, cap 0);
+ * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN (an
+ * object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
+ * SK_ECONNREFUSED; ... */
+SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
+                       sk_name *from);
+
+/** sk_joingroup: join the multicast group (a numeric IPv4 or IPv6 address,
+ * or a name whose addresses are tried in order) on the interface with index
+ * ifindex (0: the one the system picks for the group's route; note that
+ * joining sends a membership report on that interface).  A dual-stack
+ * object's IPv6 socket joins IPv4 groups where the OS allows it.  To
+ * receive the group's datagrams bind the object to "*" (or the group) and
+ * the group's port.  Returns 0; SK_EINVAL (NULL object or group, empty,
+ * "*" or over-long group, ifindex < 0, or not a multicast address);
+ * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_EUNSUPPORTED (a
+ * UNIX-domain object, or the OS lacks it); SK_EADDRNOTAVAIL (no such
+ * interface, or it takes no multicast); SK_EADDRINUSE (joined already, on
+ * some systems); SK_EHOSTNOTFOUND; ... */
+SK_API int sk_joingroup(sk_sock *s, const char *group, int ifindex);
+
+/** sk_leavegroup: leave a group joined with sk_joingroup (the same group
+ * and ifindex).  Returns as sk_joingroup; SK_EADDRNOTAVAIL (or SK_EINVAL on
+ * some systems) when the group was not joined. */
+SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex);
+
 /* ---- UNIX-domain sockets --------------------------------------------- */
 /* (UNIX stream and datagram objects.) */
+
+/** sk_unix: create a UNIX-domain stream master in *out (its socket exists at
+ * once).  It follows the TCP model with a path where TCP has a host and
+ * port 0 where TCP has a port: sk_bind(s, path, 0) and sk_listen make a
+ * server, sk_accept makes clients, sk_connect(s, path, 0) makes a client;
+ * every stream call (send, receive, read, shutdown, select, timeouts,
+ * stats, dirty, names, getfd/setfd) works unchanged.
+ *
+ * Paths: any non-empty path that fits the system's sun_path with its NUL
+ * (at most 107 bytes on Linux and Windows, 103 on macOS); a longer one is
+ * SK_EINVAL, never truncated.  A path starting with '@' names Linux's
+ * abstract namespace ("@name": no file, up to 107 bytes after the '@');
+ * elsewhere it is SK_EUNSUPPORTED.  "*" (any address) and a port other
+ * than 0 are SK_EINVAL, so sk_listen on an unbound UNIX master is
+ * SK_EINVAL.  Names (sk_getsockname, sk_getpeername, sk_accept's peer)
+ * have family "unix", port 0 and the path as addr ("@name" for abstract
+ * names; "" for an unnamed socket, such as a client that never bound).
+ *
+ * Socket files: an object removes the filesystem path that its own
+ * sk_bind created when it is closed (sk_close or sk_free; sk_setfd does not
+ * change this; a relative path is remembered as an absolute one).  A path
+ * that exists already - a socket file left by a crashed process, or any
+ * other file - makes sk_bind fail with SK_EADDRINUSE and is left alone:
+ * remove it and bind again.  A forked child that closes its copy of the
+ * object removes the path too.
+ *
+ * Errors specific to paths: SK_EHOSTNOTFOUND when binding in a directory
+ * that does not exist or connecting to a path that names nothing;
+ * SK_ECONNREFUSED when connecting to a path that is not a socket, has
+ * nobody listening (a stale file), or whose server's backlog is full (also
+ * on Linux, which would otherwise queue the caller); SK_EACCESS for
+ * permissions.  TCP's options and ipv6-v6only are SK_EUNSUPPORTED.
+ *
+ * Returns 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED (the system has no
+ * UNIX-domain sockets: Windows before 10 1803, and Wine, whose socket
+ * layer refuses AF_UNIX); SK_ENORESOURCES.  The caller owns *out and
+ * releases it with sk_free. */
+SK_API int sk_unix(sk_sock **out);
+
+/** sk_unixdgram: create a UNIX-domain datagram object in *out, in the
+ * SK_ROLE_UNCONNECTED role.  It takes the datagram calls with a path as
+ * host and port 0 (sk_bind, sk_sendto, sk_recvfrom, sk_setpeername); paths,
+ * names, abstract names and socket files are as for sk_unix.  A sender that
+ * never bound is unnamed: its datagrams come with an empty address and
+ * cannot be answered.  Returns 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED
+ * (no UNIX-domain datagrams: always on Windows); SK_ENORESOURCES. */
+SK_API int sk_unixdgram(sk_sock **out);
 
 /* ---- address lookup -------------------------------------------------- */
 /* (Forward and reverse lookups, the local host name.) */

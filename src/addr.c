@@ -1,12 +1,40 @@
 /*
  * addr.c - what a host (or path) and port name for one object: the list of
  * native addresses that bind, connect and the datagram calls try in order.
+ * For a UNIX-domain object the host is a path (or "@name") and the port 0.
  */
 #include "sockit_int.h"
+
+#include <stdlib.h>
+
+/* A UNIX-domain object's one address: the path, port 0. */
+static int addr_unix_list(sk_sock *s, const char *path, int port,
+                          sk__addr **list, size_t *count)
+{
+    sk__addr *a;
+    int r;
+    if (path == NULL || port != 0)
+        return SK_EINVAL; /* "*" and ports mean nothing here */
+    a = (sk__addr *)calloc(1, sizeof *a);
+    if (a == NULL)
+        return SK_ENORESOURCES;
+    r = sk__plat_unix_addr(path, a, &s->sys);
+    if (r != 0) {
+        free(a);
+        return r;
+    }
+    *list = a;
+    *count = 1;
+    return 0;
+}
 
 int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
                   int passive, sk__addr **list, size_t *count)
 {
+    *list = NULL;
+    *count = 0;
+    if (s->family == SK__AF_UNIX)
+        return addr_unix_list(s, host, port, list, count);
     return sk__plat_resolve(host, port, family, passive, list, count,
                             &s->sys);
 }

@@ -110,7 +110,9 @@ static int name_of(const sk_sock *s, sk_name *out, int peer)
     memset(out, 0, sizeof *out);
     /* An unbound master has no name on any OS that sockit promises, even
      * where the system would report the any-address. */
-    if (s->fd == SK_FD_INVALID || (s->role == SK_ROLE_MASTER && !s->bound))
+    if (s->fd == SK_FD_INVALID ||
+        ((s->role == SK_ROLE_MASTER || s->role == SK_ROLE_UNCONNECTED) &&
+         !s->bound))
         return SK_ENOTCONN;
     r = peer ? sk__plat_peername(s->fd, &a, &sys)
              : sk__plat_sockname(s->fd, &a, &sys);
@@ -127,6 +129,15 @@ SK_API int sk_getsockname(const sk_sock *s, sk_name *out)
 
 SK_API int sk_getpeername(const sk_sock *s, sk_name *out)
 {
-    int r = sk__check_role(s, SK_ROLE_CLIENT);
-    return r != 0 ? r : name_of(s, out, 1);
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (s->role == SK_ROLE_UNCONNECTED) { /* a datagram object, no peer */
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return out == NULL ? SK_EINVAL : SK_ENOTCONN;
+    }
+    if (s->role != SK_ROLE_CLIENT && s->role != SK_ROLE_CONNECTED)
+        return SK_EWRONGROLE;
+    return name_of(s, out, 1);
 }

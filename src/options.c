@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-enum { SK__BOOL, SK__COUNT, SK__LINGER };
+enum { SK__BOOL, SK__COUNT, SK__LINGER, SK__TTL };
 
 static const struct {
     const char *name;
@@ -22,6 +22,8 @@ static const struct {
     {"tcp-defer-accept", SK__COUNT},   {"tcp-fastopen", SK__COUNT},
     {"tcp-fastopen-connect", SK__BOOL}, {"ipv6-v6only", SK__BOOL},
     {"sndbuf", SK__COUNT},             {"rcvbuf", SK__COUNT},
+    {"broadcast", SK__BOOL},           {"ip-multicast-ttl", SK__TTL},
+    {"ip-multicast-loop", SK__BOOL},   {"ip-multicast-if", SK__COUNT},
     {"tcp-cork", SK__BOOL},
 };
 
@@ -43,7 +45,8 @@ SK_API const char *sk_optionname(int option)
     return opt_table[option].name;
 }
 
-/* Validate option and value: booleans 0/1, counts >= 0, linger >= -1. */
+/* Validate option and value: booleans 0/1, counts >= 0, linger >= -1,
+ * a TTL 0..255. */
 int sk__opt_check(int option, int value)
 {
     if (option < 0 || option >= SK_OPT_COUNT)
@@ -53,6 +56,8 @@ int sk__opt_check(int option, int value)
         return (value == 0 || value == 1) ? 0 : SK_EINVAL;
     case SK__LINGER:
         return value >= -1 ? 0 : SK_EINVAL;
+    case SK__TTL:
+        return (value >= 0 && value <= 255) ? 0 : SK_EINVAL;
     default:
         return value >= 0 ? 0 : SK_EINVAL;
     }
@@ -62,6 +67,16 @@ int sk__opt_check(int option, int value)
 static int only_ipv6(int option)
 {
     return option == SK_OPT_IPV6_V6ONLY;
+}
+
+/* TCP's and IPv6's options on a UNIX-domain object: unsupported on every
+ * OS, whatever each system would say. */
+static int unix_lacks(const sk_sock *s, int option)
+{
+    return s->family == SK__AF_UNIX &&
+           ((option >= SK_OPT_TCP_NODELAY &&
+             option <= SK_OPT_TCP_FASTOPEN_CONNECT) ||
+            only_ipv6(option));
 }
 
 /* Replay every remembered option onto a new socket of family. */
@@ -104,6 +119,8 @@ SK_API int sk_setoption(sk_sock *s, int option, int value)
     r = sk__opt_check(option, value);
     if (r != 0)
         return r;
+    if (unix_lacks(s, option))
+        return SK_EUNSUPPORTED;
     if (s->fd == SK_FD_INVALID)
         r = probe(s, option, value);
     else
@@ -122,6 +139,8 @@ SK_API int sk_getoption(sk_sock *s, int option, int *value)
         return r;
     if (value == NULL || option < 0 || option >= SK_OPT_COUNT)
         return SK_EINVAL;
+    if (unix_lacks(s, option))
+        return SK_EUNSUPPORTED;
     if (s->fd != SK_FD_INVALID) {
         r = sk__plat_getopt(s->fd, option, value, &s->sys);
         if (r != SK__EREMEMBERED)

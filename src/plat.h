@@ -140,8 +140,8 @@ int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys);
 /* Returns SK_ENOTCONN when the socket has no peer. */
 int sk__plat_peername(sk_fd_t fd, sk__addr *a, int *sys);
 
-/* sk__plat_family: the family of an open socket (SK__AF_INET/INET6) in
- * *family. */
+/* sk__plat_family: the family of an open socket (SK__AF_INET/INET6/UNIX)
+ * in *family. */
 int sk__plat_family(sk_fd_t fd, int *family, int *sys);
 
 /* sk__plat_setopt / sk__plat_getopt: enum sk_option with sockit's value
@@ -164,8 +164,10 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
                      sk__addr **list, size_t *count, int *sys);
 
 /* sk__plat_addrname: the numeric text, port and family of an address into
- * out; IPv4-mapped IPv6 addresses come out as IPv4 ("inet").  Returns 0 or
- * SK_EINVAL. */
+ * out; IPv4-mapped IPv6 addresses come out as IPv4 ("inet").  A UNIX
+ * address gives family "unix", port 0 and the path (its length taken from
+ * a->len, NUL-terminated or not), "@name" for an abstract name, "" for an
+ * unnamed socket.  Returns 0 or SK_EINVAL. */
 int sk__plat_addrname(const sk__addr *a, sk_name *out);
 
 /* ---- time -------------------------------------------------------------- */
@@ -179,8 +181,69 @@ int sk__plat_has_ipv6(void);
 /* ---- datagrams (UDP) ---------------------------------------------------- */
 /* (sendto / recvfrom, peers, multicast membership.) */
 
+/* sk__plat_sendto: one non-blocking send of len bytes (len may be 0: an
+ * empty datagram) as one datagram to `to`, or to the connected peer when
+ * to is NULL.  *sent receives the count (len on success, 0 on error).
+ * Returns 0, SK_EWOULDBLOCK (send buffer full), SK_EMSGSIZE (too large for
+ * the system, never cut), SK_EACCESS (broadcast not allowed),
+ * SK_ECONNREFUSED (an earlier datagram to the connected peer met a closed
+ * port), or another error.  Never raises SIGPIPE; EINTR is retried
+ * inside. */
+int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
+                    const sk__addr *to, size_t *sent, int *sys);
+
+/* sk__plat_recvfrom: one non-blocking receive of one datagram into buf
+ * (len > 0).  *got receives the bytes stored; from (may be NULL) the
+ * sender (family SK__AF_UNSPEC and len 0 when the system names none).
+ * Returns 0 (also for an empty datagram: *got 0), SK_ETRUNCATED (the
+ * datagram was longer: buf holds its first len bytes, *got = len, the rest
+ * is gone), SK_EWOULDBLOCK, SK_ECONNREFUSED / SK_EHOSTUNREACH /
+ * SK_ENETUNREACH (an ICMP error an earlier datagram met), or another
+ * error.  EINTR is retried inside. */
+int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
+                      sk__addr *from, int *sys);
+
+/* sk__plat_disconnect: drop a datagram socket's peer (POSIX: connect to
+ * AF_UNSPEC; Windows: connect to an all-zero address).  Returns 0 or an
+ * error. */
+int sk__plat_disconnect(sk_fd_t fd, int *sys);
+
+/* sk__plat_membership: join (join 1) or leave (join 0) the multicast group
+ * (an SK__AF_INET or SK__AF_INET6 address; its port is ignored) on the
+ * interface with index ifindex (0: the system's choice).  The option level
+ * follows the group's family, so an IPv6 dual-stack socket may join IPv4
+ * groups where the OS allows it.  Returns 0, SK_EINVAL (not a multicast
+ * address, or an index the OS cannot express), SK_EADDRNOTAVAIL (no such
+ * interface, or not joined), SK_EUNSUPPORTED, or another error. */
+int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
+                        int ifindex, int *sys);
+
+/* sk__plat_v4mapped: the IPv4-mapped IPv6 form (::ffff:a.b.c.d, same
+ * port) of an SK__AF_INET address in *out, for IPv6 dual-stack sockets.
+ * Returns 0 or SK_EINVAL (not an IPv4 address). */
+int sk__plat_v4mapped(const sk__addr *in, sk__addr *out);
+
 /* ---- UNIX-domain sockets ------------------------------------------------ */
 /* (path addresses.) */
+
+/* sk__plat_unix_addr: the sockaddr_un for path into *out (family
+ * SK__AF_UNIX, len the bytes used: the path and its NUL; for an abstract
+ * name only the leading NUL and the name).  path "@name" is Linux's
+ * abstract namespace.  Never truncates.  Returns 0; SK_EINVAL (empty path,
+ * empty abstract name, or too long for sun_path: a path needs room for its
+ * NUL, an abstract name may fill every byte after the leading NUL);
+ * SK_EUNSUPPORTED (an '@' name where the system has no abstract names). */
+int sk__plat_unix_addr(const char *path, sk__addr *out, int *sys);
+
+/* sk__plat_unix_keep: a malloc'd copy of path (free with free()) that
+ * names the same file after a change of working directory (absolute where
+ * the current directory can be read).  Returns 0 or SK_ENORESOURCES. */
+int sk__plat_unix_keep(const char *path, char **out);
+
+/* sk__plat_unix_remove: remove the socket file at path (a path kept by
+ * sk__plat_unix_keep), ignoring errors; POSIX leaves anything that is not
+ * a socket alone. */
+void sk__plat_unix_remove(const char *path);
 
 /* ---- address lookup ----------------------------------------------------- */
 /* (forward and reverse lookups, the host name.) */

@@ -97,6 +97,15 @@ int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
 
 /* ---- UNIX-domain sockets ------------------------------------------------ */
 
+/* unix.c: the filesystem path a UNIX object binds is removed when the
+ * object is closed.  sk_bind calls sk__unix_bind_begin before binding
+ * host (*keep: the path to remember, NULL when there is nothing to
+ * remember) and sk__unix_bind_end with keep and the bind's result. */
+int sk__unix_bind_begin(sk_sock *s, const char *host, char **keep);
+void sk__unix_bind_end(sk_sock *s, char *keep, int r);
+/* Remove the path s bound (if any) and forget it. */
+void sk__unix_close(sk_sock *s);
+
 /* ---- address lookup ----------------------------------------------------- */
 
 /* ---- sending files and gathered buffers --------------------------------- */

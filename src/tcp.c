@@ -139,6 +139,7 @@ SK_API int sk_close(sk_sock *s)
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
+    sk__unix_close(s); /* the path it bound, now that nothing listens */
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
     free(s->rbuf);
@@ -176,6 +177,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
 {
     sk__addr *list = NULL;
     size_t count = 0, i;
+    char *keep = NULL;
     int any, family, r = sk__check(s);
     if (r != 0)
         return r;
@@ -193,8 +195,12 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
     if (any && family == SK__AF_UNSPEC)
         family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
     r = sk__addrs_for(s, any ? NULL : host, port, family, 1, &list, &count);
-    if (r != 0)
+    if (r == 0)
+        r = sk__unix_bind_begin(s, host, &keep);
+    if (r != 0) {
+        free(list);
         return r;
+    }
     r = SK_EHOSTNOTFOUND;
     for (i = 0; i < count && !s->bound; i++) {
         sk_fd_t fd = s->fd;
@@ -213,6 +219,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
         }
     }
     free(list);
+    sk__unix_bind_end(s, keep, r);
     return r;
 }
 
@@ -253,7 +260,9 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
     int r = sk__check_role(s, SK_ROLE_MASTER);
     if (r != 0)
         return r;
-    if ((r = sk__check_host(host)) != 0 || port < 1 || port > 65535)
+    /* UNIX-domain paths take port 0 (sk__addrs_for checks it). */
+    if ((r = sk__check_host(host)) != 0 ||
+        port < (s->family == SK__AF_UNIX ? 0 : 1) || port > 65535)
         return r ? r : SK_EINVAL;
     /* One deadline for every address: the sooner of block and total. */
     sk__tm_start(&tm, s);
@@ -336,7 +345,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
         if (r != 0)
             return r;
     }
-    r = object_new(&c, a.family, s->type, 0, 0);
+    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
     if (r != 0) {
         sk__plat_close(fd);
         return r;

@@ -24,7 +24,9 @@
 #  include <pthread.h>
 #  include <signal.h>
 #  include <sys/resource.h>
+#  include <sys/stat.h>
 #  include <time.h>
+#  include <unistd.h>
 #endif
 
 /* ---- assertions -------------------------------------------------------- */
@@ -623,4 +625,89 @@ unsigned long sup_signaller_stop(sup_signaller *x)
     return sent;
 }
 
+#endif
+
+/* ---- files and directories ---------------------------------------------- */
+
+#if defined(_WIN32)
+void sup_tempdir(char *buf, size_t cap)
+{
+    char tmp[MAX_PATH + 1];
+    static unsigned long counter; /* tests are single processes */
+    DWORD n = GetTempPathA((DWORD)sizeof tmp, tmp);
+    int tries;
+    assert_true(n > 0 && n < sizeof tmp);
+    if (tmp[n - 1] == '\\' || tmp[n - 1] == '/')
+        tmp[--n] = '\0';
+    for (tries = 0; tries < 100; tries++) {
+        int len = snprintf(buf, cap, "%s\\sk%lx_%lu", tmp,
+                           (unsigned long)GetCurrentProcessId(), ++counter);
+        assert_true(len > 0 && (size_t)len < cap);
+        if (CreateDirectoryA(buf, NULL))
+            return;
+        assert_int_equal(GetLastError(), ERROR_ALREADY_EXISTS);
+    }
+    fail_msg("no fresh directory under %s", tmp);
+}
+
+void sup_rmdir(const char *dir)
+{
+    if (!RemoveDirectoryA(dir))
+        fail_msg("RemoveDirectoryA(%s) failed: %lu (not empty?)", dir,
+                 (unsigned long)GetLastError());
+}
+
+int sup_exists(const char *path)
+{
+    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+void sup_remove(const char *path)
+{
+    if (!DeleteFileA(path))
+        fail_msg("DeleteFileA(%s) failed: %lu", path,
+                 (unsigned long)GetLastError());
+}
+
+void sup_touch(const char *path)
+{
+    HANDLE h = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+}
+#else
+void sup_tempdir(char *buf, size_t cap)
+{
+    static const char tmpl[] = "/tmp/skXXXXXX"; /* short: sun_path is small */
+    assert_true(cap >= sizeof tmpl);
+    memcpy(buf, tmpl, sizeof tmpl);
+    if (mkdtemp(buf) == NULL)
+        fail_msg("mkdtemp(%s) failed: errno %d", tmpl, errno);
+}
+
+void sup_rmdir(const char *dir)
+{
+    if (rmdir(dir) != 0)
+        fail_msg("rmdir(%s) failed: errno %d (not empty?)", dir, errno);
+}
+
+int sup_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+void sup_remove(const char *path)
+{
+    if (unlink(path) != 0)
+        fail_msg("unlink(%s) failed: errno %d", path, errno);
+}
+
+void sup_touch(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(close(fd), 0);
+}
 #endif

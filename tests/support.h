@@ -170,4 +170,27 @@ sup_signaller *sup_signaller_start(unsigned long hook_after,
  * asserts that every pthread_kill succeeded. */
 unsigned long sup_signaller_stop(sup_signaller *x);
 
+/* ---- files and directories (UNIX-domain paths) ------------------------ */
+
+/* The path separator tests use when they build paths. */
+#if defined(_WIN32)
+#  define SUP_SEP "\\"
+#else
+#  define SUP_SEP "/"
+#endif
+
+/* sup_tempdir: make a fresh, empty directory with a short name (POSIX:
+ * mkdtemp under /tmp; Windows: GetTempPathA plus a unique name) and write
+ * its path, without a trailing separator, into buf (cap bytes). */
+void sup_tempdir(char *buf, size_t cap);
+/* sup_rmdir: remove the directory dir, asserting that it is gone (so it
+ * must be empty: a socket file left behind fails the test). */
+void sup_rmdir(const char *dir);
+/* sup_exists: 1 when something (file, socket file, directory) is at path. */
+int sup_exists(const char *path);
+/* sup_remove: remove the file at path, asserting success. */
+void sup_remove(const char *path);
+/* sup_touch: create an empty regular file at path (asserts). */
+void sup_touch(const char *path);
+
 #endif /* SOCKIT_TEST_SUPPORT_H */

@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 41 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 51 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -38,7 +38,12 @@
     X(sk_shutdown, 1) X(sk_getfd, 1) X(sk_setfd, 1) X(sk_getstats, 1)       \
     X(sk_setstats, 1) X(sk_select, 1)                                       \
     X(sk_getstate, 1) X(sk_setblocking, 1) X(sk_setsockopt, 1)              \
-    X(sk_getsockopt, 1)
+    X(sk_getsockopt, 1)                                                     \
+    X(sk_udp4, 0) X(sk_udp6, 0) X(sk_udp, 0) X(sk_setpeername, 1)           \
+    X(sk_sendto, 1) X(sk_recvfrom, 1) X(sk_joingroup, 1)                    \
+    X(sk_leavegroup, 1)                                                     \
+    /* UNIX-domain sockets */                                               \
+    X(sk_unix, 0) X(sk_unixdgram, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -80,6 +85,11 @@ typedef struct fx {
     char host255[256]; /* 255 bytes: allowed */
     char host256[257]; /* 256 bytes: too long */
     char host1000[1001];
+    /* datagrams (UDP) */
+    sk_sock *u4;     /* sk_udp4 bound to 127.0.0.1:0, no peer, timeout 0 */
+    sk_sock *uc;     /* sk_udp4 whose peer is u4 */
+    sk_sock *ud;     /* dual-stack sk_udp, no socket yet */
+    int uport;       /* u4's port */
 } fx;
 
 static int str_is(const char *got, const char *want)
@@ -671,7 +681,187 @@ typedef struct row {
     R(getsopt_name, sk_getsockopt, "unknown name", 0, SK_EINVAL,          \
       sk_getsockopt(f->acc, "tcp", "keepalive", &f->port))                \
     R(getsopt_dual_unset, sk_getsockopt, "dual master, never set", 0,     \
-      SK_EWRONGROLE, sk_getsockopt(f->md, "tcp", "nodelay", &f->port))
+      SK_EWRONGROLE, sk_getsockopt(f->md, "tcp", "nodelay", &f->port))  \
+    /* -- datagrams (UDP) ---------------------------------------------- */\
+    R(udp4_null, sk_udp4, "NULL out", 0, SK_EINVAL, sk_udp4(NULL))        \
+    R(udp6_null, sk_udp6, "NULL out", 0, SK_EINVAL, sk_udp6(NULL))        \
+    R(udp_null, sk_udp, "NULL out", 0, SK_EINVAL, sk_udp(NULL))           \
+    R(peer_null, sk_setpeername, "NULL object", NUL, SK_EINVAL,           \
+      sk_setpeername(NULL, "127.0.0.1", f->uport))                        \
+    R(peer_closed, sk_setpeername, "closed", OBJ, SK_ECLOSED,             \
+      sk_setpeername(f->closed, "127.0.0.1", f->uport))                   \
+    R(peer_closed_any, sk_setpeername, "closed, \"*\"", OBJ, SK_ECLOSED,  \
+      sk_setpeername(f->closed, "*", 0))                                  \
+    R(peer_nullhost, sk_setpeername, "NULL host", 0, SK_EINVAL,           \
+      sk_setpeername(f->u4, NULL, f->uport))                              \
+    R(peer_empty, sk_setpeername, "empty host", 0, SK_EINVAL,             \
+      sk_setpeername(f->u4, "", f->uport))                                \
+    R(peer_256, sk_setpeername, "256-byte host", 0, SK_EINVAL,            \
+      sk_setpeername(f->u4, f->host256, f->uport))                        \
+    R(peer_1000_dual, sk_setpeername, "1000-byte host, dual-stack", 0,    \
+      SK_EINVAL, sk_setpeername(f->ud, f->host1000, f->uport))            \
+    R(peer_255, sk_setpeername, "255-byte host: allowed, not found", ALT, \
+      SK_EHOSTNOTFOUND, sk_setpeername(f->u4, f->host255, f->uport))      \
+    R(peer_0, sk_setpeername, "port 0", 0, SK_EINVAL,                     \
+      sk_setpeername(f->u4, "127.0.0.1", 0))                              \
+    R(peer_m1, sk_setpeername, "port -1", 0, SK_EINVAL,                   \
+      sk_setpeername(f->u4, "127.0.0.1", -1))                             \
+    R(peer_65536, sk_setpeername, "port 65536", 0, SK_EINVAL,             \
+      sk_setpeername(f->uc, "127.0.0.1", 65536))                          \
+    R(peer_intmin, sk_setpeername, "port INT_MIN", 0, SK_EINVAL,          \
+      sk_setpeername(f->u4, "127.0.0.1", INT_MIN))                        \
+    R(peer_intmax_dual, sk_setpeername, "dual-stack, port INT_MAX", 0,    \
+      SK_EINVAL, sk_setpeername(f->ud, "127.0.0.1", INT_MAX))             \
+    R(peer_any, sk_setpeername, "\"*\" without a peer: no-op", 0, 0,      \
+      sk_setpeername(f->u4, "*", INT_MIN))                                \
+    R(peer_any_dual, sk_setpeername, "\"*\", dual-stack, no socket", 0, 0, \
+      sk_setpeername(f->ud, "*", 0))                                      \
+    R(peer_master, sk_setpeername, "on a master", 0, SK_EWRONGROLE,       \
+      sk_setpeername(f->m4, "127.0.0.1", f->uport))                       \
+    R(peer_dual_master, sk_setpeername, "on a dual-stack master", 0,      \
+      SK_EWRONGROLE, sk_setpeername(f->md, "*", 0))                       \
+    R(peer_server, sk_setpeername, "on a server", 0, SK_EWRONGROLE,       \
+      sk_setpeername(f->srv, "127.0.0.1", f->uport))                      \
+    R(peer_client, sk_setpeername, "on a client", 0, SK_EWRONGROLE,       \
+      sk_setpeername(f->cli, "*", 0))                                     \
+    R(peer_accepted, sk_setpeername, "on an accepted client", 0,          \
+      SK_EWRONGROLE, sk_setpeername(f->acc, "127.0.0.1", f->uport))       \
+    R(sendto_null, sk_sendto, "NULL object", NUL, SK_EINVAL,              \
+      sk_sendto(NULL, "a", 1, "127.0.0.1", f->uport))                     \
+    R(sendto_closed, sk_sendto, "closed", OBJ, SK_ECLOSED,                \
+      sk_sendto(f->closed, "a", 1, "127.0.0.1", f->uport))                \
+    R(sendto_closed_peer, sk_sendto, "closed, host NULL", OBJ,            \
+      SK_ECLOSED, sk_sendto(f->closed, "a", 1, NULL, 0))                  \
+    R(sendto_nulldata, sk_sendto, "NULL data, len 3", 0, SK_EINVAL,       \
+      sk_sendto(f->u4, NULL, 3, "127.0.0.1", f->uport))                   \
+    R(sendto_nulldata0, sk_sendto, "NULL data, len 0 (empty datagram)",   \
+      0, 0, sk_sendto(f->uc, NULL, 0, NULL, 0))                           \
+    R(sendto_sizemax, sk_sendto, "len SIZE_MAX", 0, SK_EMSGSIZE,          \
+      sk_sendto(f->uc, f->store, SIZE_MAX, NULL, 0))                      \
+    R(sendto_huge, sk_sendto, "len PTRDIFF_MAX + 1", 0, SK_EMSGSIZE,      \
+      sk_sendto(f->u4, f->store, (size_t)PTRDIFF_MAX + 1, "127.0.0.1",    \
+                f->uport))                                                \
+    R(sendto_port0, sk_sendto, "port 0", 0, SK_EINVAL,                    \
+      sk_sendto(f->u4, "a", 1, "127.0.0.1", 0))                           \
+    R(sendto_m1, sk_sendto, "port -1", 0, SK_EINVAL,                      \
+      sk_sendto(f->u4, "a", 1, "127.0.0.1", -1))                          \
+    R(sendto_65536, sk_sendto, "port 65536", 0, SK_EINVAL,                \
+      sk_sendto(f->u4, "a", 1, "127.0.0.1", 65536))                       \
+    R(sendto_intmax_dual, sk_sendto, "dual-stack, port INT_MAX", 0,       \
+      SK_EINVAL, sk_sendto(f->ud, "a", 1, "127.0.0.1", INT_MAX))          \
+    R(sendto_intmin, sk_sendto, "port INT_MIN", 0, SK_EINVAL,             \
+      sk_sendto(f->u4, "a", 1, "127.0.0.1", INT_MIN))                     \
+    R(sendto_empty, sk_sendto, "empty host", 0, SK_EINVAL,                \
+      sk_sendto(f->u4, "a", 1, "", f->uport))                             \
+    R(sendto_any, sk_sendto, "host \"*\"", 0, SK_EINVAL,                  \
+      sk_sendto(f->u4, "a", 1, "*", f->uport))                            \
+    R(sendto_256, sk_sendto, "256-byte host", 0, SK_EINVAL,               \
+      sk_sendto(f->u4, "a", 1, f->host256, f->uport))                     \
+    R(sendto_1000_dual, sk_sendto, "1000-byte host, dual-stack", 0,       \
+      SK_EINVAL, sk_sendto(f->ud, "a", 1, f->host1000, f->uport))         \
+    R(sendto_255, sk_sendto, "255-byte host: allowed, not found", ALT,    \
+      SK_EHOSTNOTFOUND, sk_sendto(f->u4, "a", 1, f->host255, f->uport))   \
+    R(sendto_nopeer, sk_sendto, "host NULL, no peer", 0, SK_ENOTCONN,     \
+      sk_sendto(f->u4, "a", 1, NULL, 0))                                  \
+    R(sendto_nopeer_dual, sk_sendto, "host NULL, dual-stack, no socket",  \
+      0, SK_ENOTCONN, sk_sendto(f->ud, "a", 1, NULL, INT_MAX))            \
+    R(sendto_isconn, sk_sendto, "host on an object with a peer", 0,       \
+      SK_EISCONN, sk_sendto(f->uc, "a", 1, "127.0.0.1", f->uport))        \
+    R(sendto_master, sk_sendto, "on a master", 0, SK_EWRONGROLE,          \
+      sk_sendto(f->m4, "a", 1, "127.0.0.1", f->uport))                    \
+    R(sendto_dual_master, sk_sendto, "on a dual-stack master", 0,         \
+      SK_EWRONGROLE, sk_sendto(f->md, "a", 1, "127.0.0.1", f->uport))     \
+    R(sendto_server, sk_sendto, "on a server", 0, SK_EWRONGROLE,          \
+      sk_sendto(f->srv, "a", 1, NULL, 0))                                 \
+    R(sendto_client, sk_sendto, "on a client", 0, SK_EWRONGROLE,          \
+      sk_sendto(f->cli, "a", 1, NULL, 0))                                 \
+    R(sendto_accepted, sk_sendto, "on an accepted client", 0,             \
+      SK_EWRONGROLE, sk_sendto(f->acc, "a", 1, "127.0.0.1", f->uport))    \
+    R(recvfrom_null, sk_recvfrom, "NULL object", NUL, SK_EINVAL,          \
+      recvfrom_into(f, NULL, 4, 1))                                       \
+    R(recvfrom_closed, sk_recvfrom, "closed", OBJ, SK_ECLOSED,            \
+      recvfrom_into(f, f->closed, 4, 1))                                  \
+    R(recvfrom_nullbuf, sk_recvfrom, "NULL buf", 0, SK_EINVAL,            \
+      sk_recvfrom(f->u4, NULL, 4, &f->buf.len, NULL))                     \
+    R(recvfrom_nullgot, sk_recvfrom, "NULL got", 0, SK_EINVAL,            \
+      sk_recvfrom(f->u4, f->dst, 4, NULL, NULL))                          \
+    R(recvfrom_cap0, sk_recvfrom, "cap 0", 0, SK_EINVAL,                  \
+      recvfrom_into(f, f->u4, 0, 1))                                      \
+    R(recvfrom_nullfrom, sk_recvfrom, "from NULL (allowed), nothing", 0,  \
+      SK_ETIMEOUT, recvfrom_into(f, f->u4, 4, 0))                         \
+    R(recvfrom_unbound, sk_recvfrom, "dual-stack, no socket", 0,          \
+      SK_ENOTCONN, recvfrom_into(f, f->ud, 4, 1))                         \
+    R(recvfrom_master, sk_recvfrom, "on a master", 0, SK_EWRONGROLE,      \
+      recvfrom_into(f, f->m4, 4, 1))                                      \
+    R(recvfrom_server, sk_recvfrom, "on a server", 0, SK_EWRONGROLE,      \
+      recvfrom_into(f, f->srv, 4, 1))                                     \
+    R(recvfrom_client, sk_recvfrom, "on a client", 0, SK_EWRONGROLE,      \
+      recvfrom_into(f, f->cli, 4, 1))                                     \
+    R(recvfrom_accepted, sk_recvfrom, "on an accepted client", 0,         \
+      SK_EWRONGROLE, recvfrom_into(f, f->acc, 4, 1))                      \
+    R(join_null, sk_joingroup, "NULL object", NUL, SK_EINVAL,             \
+      sk_joingroup(NULL, "239.255.77.1", 0))                              \
+    R(join_closed, sk_joingroup, "closed", OBJ, SK_ECLOSED,               \
+      sk_joingroup(f->closed, "239.255.77.1", 0))                         \
+    R(join_nullgroup, sk_joingroup, "NULL group", 0, SK_EINVAL,           \
+      sk_joingroup(f->u4, NULL, 0))                                       \
+    R(join_empty, sk_joingroup, "empty group", 0, SK_EINVAL,              \
+      sk_joingroup(f->u4, "", 0))                                         \
+    R(join_any, sk_joingroup, "group \"*\"", 0, SK_EINVAL,                \
+      sk_joingroup(f->ud, "*", 0))                                        \
+    R(join_256, sk_joingroup, "256-byte group", 0, SK_EINVAL,             \
+      sk_joingroup(f->u4, f->host256, 0))                                 \
+    R(join_m1, sk_joingroup, "ifindex -1", 0, SK_EINVAL,                  \
+      sk_joingroup(f->u4, "239.255.77.1", -1))                            \
+    R(join_intmin, sk_joingroup, "ifindex INT_MIN", 0, SK_EINVAL,         \
+      sk_joingroup(f->ud, "239.255.77.1", INT_MIN))                       \
+    R(join_master, sk_joingroup, "on a master", 0, SK_EWRONGROLE,         \
+      sk_joingroup(f->m4, "239.255.77.1", 0))                             \
+    R(join_server, sk_joingroup, "on a server", 0, SK_EWRONGROLE,         \
+      sk_joingroup(f->srv, "239.255.77.1", 0))                            \
+    R(join_client, sk_joingroup, "on a client", 0, SK_EWRONGROLE,         \
+      sk_joingroup(f->cli, "239.255.77.1", 0))                            \
+    R(leave_null, sk_leavegroup, "NULL object", NUL, SK_EINVAL,           \
+      sk_leavegroup(NULL, "239.255.77.1", 0))                             \
+    R(leave_closed, sk_leavegroup, "closed", OBJ, SK_ECLOSED,             \
+      sk_leavegroup(f->closed, "239.255.77.1", 0))                        \
+    R(leave_nullgroup, sk_leavegroup, "NULL group", 0, SK_EINVAL,         \
+      sk_leavegroup(f->u4, NULL, 0))                                      \
+    R(leave_1000, sk_leavegroup, "1000-byte group", 0, SK_EINVAL,         \
+      sk_leavegroup(f->u4, f->host1000, 0))                               \
+    R(leave_m1, sk_leavegroup, "ifindex -1", 0, SK_EINVAL,                \
+      sk_leavegroup(f->uc, "239.255.77.1", -1))                           \
+    R(leave_master, sk_leavegroup, "on a master", 0, SK_EWRONGROLE,       \
+      sk_leavegroup(f->bound, "239.255.77.1", 0))                         \
+    R(leave_accepted, sk_leavegroup, "on an accepted client", 0,          \
+      SK_EWRONGROLE, sk_leavegroup(f->acc, "239.255.77.1", 0))            \
+    /* the stream calls and bind on datagram objects */                   \
+    R(send_udp, sk_send, "on a datagram object with a peer", 0,           \
+      SK_EWRONGROLE, sk_send(f->uc, "abc", 3, 1, -1, NULL))               \
+    R(receive_udp, sk_receive, "on a datagram object", 0, SK_EWRONGROLE,  \
+      recv_tmp(f->u4, SK_SOME, 0))                                        \
+    R(read_udp, sk_read, "on a datagram object", 0, SK_EWRONGROLE,        \
+      read_into(f, f->uc, 4))                                             \
+    R(listen_udp, sk_listen, "on a datagram object", 0, SK_EWRONGROLE,    \
+      sk_listen(f->ud, 1))                                                \
+    R(accept_udp, sk_accept, "on a datagram object", 0, SK_EWRONGROLE,    \
+      accept_on(f->u4))                                                   \
+    R(connect_udp, sk_connect, "on a datagram object", 0, SK_EWRONGROLE,  \
+      sk_connect(f->ud, "127.0.0.1", f->uport))                           \
+    R(shut_udp, sk_shutdown, "on a datagram object", 0, SK_EWRONGROLE,    \
+      sk_shutdown(f->uc, SK_SHUT_BOTH))                                   \
+    R(bind_udp_peer, sk_bind, "datagram object with a peer", 0,           \
+      SK_EWRONGROLE, sk_bind(f->uc, "127.0.0.1", 0))                      \
+    R(bind_udp_bound, sk_bind, "datagram object already bound", 0,        \
+      SK_EWRONGROLE, sk_bind(f->u4, "127.0.0.1", 0))                      \
+    R(peername_udp, sk_getpeername, "datagram object without a peer", 0,  \
+      SK_ENOTCONN, name_of(f->u4, 1))                                     \
+    R(sockname_udp_dual, sk_getsockname, "dual datagram, no socket", 0,   \
+      SK_ENOTCONN, name_of(f->ud, 0))                                     \
+    /* -- UNIX-domain sockets ------------------------------------------ */\
+    R(unix_null, sk_unix, "NULL out", 0, SK_EINVAL, sk_unix(NULL))        \
+    R(unixdgram_null, sk_unixdgram, "NULL out", 0, SK_EINVAL,             \
+      sk_unixdgram(NULL))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -709,9 +899,24 @@ static int state_rows(const sk_sock *s, int which)
     if (which == 1)
         return st.closed == 1 && st.bound == 0 && st.connected == 0 &&
                st.listening == 0 && st.shut_receive == 0 &&
-               st.shut_send == 0 && st.type == SK_STREAM &&
-               st.protocol == SK_PROTO_TCP;
+               st.shut_send == 0 &&
+               ((st.type == SK_STREAM && st.protocol == SK_PROTO_TCP) ||
+                (st.type == SK_DGRAM && st.protocol == SK_PROTO_UDP));
     return st.family == SK_AF_UNSPEC && st.closed == 0 && st.bound == 0;
+}
+
+/* datagrams: sk_recvfrom into f->dst (from wanted or not); *got must be 0
+ * and from zeroed on error. */
+static int recvfrom_into(fx *f, sk_sock *s, size_t cap, int want_from)
+{
+    sk_name from;
+    size_t got = 77;
+    int r;
+    memset(&from, 'x', sizeof from);
+    r = sk_recvfrom(s, f->dst, cap, &got, want_from ? &from : NULL);
+    if (r != 0 && (got != 0 || (want_from && from.port != 0)))
+        return 12345;
+    return r;
 }
 
 #define ROW_FN(id, fn, what, flags, want, expr)                             \
@@ -739,10 +944,10 @@ static const row rows[] = {
 /* ---- fixture ----------------------------------------------------------- */
 
 enum closed_kind { CL_MASTER, CL_DUAL, CL_SERVER, CL_CLIENT, CL_ACCEPTED,
-                   CL_KINDS };
+                   CL_DGRAM, CL_KINDS };
 static const char *const closed_names[CL_KINDS] = {
     "closed sk_tcp4 master", "closed dual-stack master", "closed server",
-    "closed client", "closed accepted client"};
+    "closed client", "closed accepted client", "closed datagram object"};
 
 static void fill_host(char *h, size_t len)
 {
@@ -778,6 +983,19 @@ static void fx_setup(fx *f, int closed_kind)
     fill_host(f->host1000, 1000);
     assert_int_equal(strlen(f->host255), 255);
     assert_int_equal(strlen(f->host256), 256);
+    /* datagrams */
+    sup_assert_rc(sk_udp4(&f->u4), 0);
+    sup_assert_rc(sk_bind(f->u4, "127.0.0.1", 0), 0);
+    sup_assert_rc(sk_settimeout(f->u4, 0, 'b'), 0);
+    {
+        sk_name n;
+        sup_assert_rc(sk_getsockname(f->u4, &n), 0);
+        f->uport = n.port;
+    }
+    sup_assert_rc(sk_udp4(&f->uc), 0);
+    sup_assert_rc(sk_setpeername(f->uc, "127.0.0.1", f->uport), 0);
+    sup_assert_rc(sk_settimeout(f->uc, 5, 'b'), 0);
+    sup_assert_rc(sk_udp(&f->ud), 0);
 
     switch (closed_kind) {
     case CL_MASTER:
@@ -793,6 +1011,10 @@ static void fx_setup(fx *f, int closed_kind)
     }
     case CL_CLIENT:
         sup_connect4(&tmp, f->port);
+        break;
+    case CL_DGRAM: /* a datagram object with a peer */
+        sup_assert_rc(sk_udp4(&tmp), 0);
+        sup_assert_rc(sk_setpeername(tmp, "127.0.0.1", f->uport), 0);
         break;
     default: {
         /* an accepted client: connect one more, accept it, drop the
@@ -818,6 +1040,9 @@ static void fx_teardown(fx *f)
     sk_free(f->cli);
     sk_free(f->acc);
     sk_free(f->closed);
+    sk_free(f->u4);
+    sk_free(f->uc);
+    sk_free(f->ud);
     sk_buf_free(&f->buf);
 }
 

@@ -13,6 +13,7 @@ static const char *const names[SK_OPT_COUNT] = {
     "keepalive", "linger", "reuseaddr", "reuseport", "tcp-nodelay",
     "tcp-keepidle", "tcp-keepcnt", "tcp-keepintvl", "tcp-defer-accept",
     "tcp-fastopen", "tcp-fastopen-connect", "ipv6-v6only", "sndbuf", "rcvbuf",
+    "broadcast", "ip-multicast-ttl", "ip-multicast-loop", "ip-multicast-if",
     "tcp-cork"};
 
 static void t_option_names(void **state)
@@ -115,8 +116,16 @@ static void t_every_option(void **state)
         {SK_OPT_TCP_NODELAY, {1, 0, 1}, 3},
     };
     static const struct opt_case v6_case = {SK_OPT_IPV6_V6ONLY, {0, 1, 0}, 3};
+    /* Datagram options on a UDP object. */
+    static const struct opt_case udp_cases[] = {
+        {SK_OPT_BROADCAST, {1, 0, 1}, 3},
+        {SK_OPT_MULTICAST_TTL, {0, 255, 4}, 3},
+        {SK_OPT_MULTICAST_LOOP, {0, 1, 0}, 3},
+        {SK_OPT_MULTICAST_IF, {0}, 1},
+    };
     int seen[SK_OPT_COUNT], supported[SK_OPT_COUNT];
     sk_sock *a = NULL, *b = NULL, *srv = NULL, *m = NULL, *m6 = NULL;
+    sk_sock *u = NULL;
     size_t k;
     int port = 0, o, v = -5;
     (void)state;
@@ -141,6 +150,14 @@ static void t_every_option(void **state)
         seen[o] = 1;
         supported[o] |= roundtrip(m, &master_cases[k]);
     }
+
+    sup_assert_rc(sk_udp4(&u), 0);
+    for (k = 0; k < sizeof udp_cases / sizeof udp_cases[0]; k++) {
+        o = udp_cases[k].option;
+        seen[o] = 1;
+        supported[o] |= roundtrip(u, &udp_cases[k]);
+    }
+    sk_free(u);
 
     /* ipv6-v6only: not an option of an IPv4 socket. */
     sup_assert_rc(sk_setoption(a, SK_OPT_IPV6_V6ONLY, 1), SK_EUNSUPPORTED);

@@ -775,7 +775,8 @@ static int nixio_roundtrip(sk_sock *s, const char *obj,
 
 static void t_nixio_names(void **state)
 {
-    sk_sock *a = NULL, *b = NULL, *srv = NULL, *m6 = NULL;
+    sk_sock *a = NULL, *b = NULL, *srv = NULL, *m6 = NULL, *u4 = NULL;
+    sk_sock *u6 = NULL;
     int port = 0, ok[NIXIO_ROWS];
     size_t i;
     (void)state;
@@ -786,11 +787,18 @@ static void t_nixio_names(void **state)
         m6 = NULL;
         print_message("no IPv6 sockets here: the IPv6 master is left out\n");
     }
+    /* The datagram options (broadcast, multicast) live on UDP objects. */
+    sup_assert_rc(sk_udp4(&u4), 0);
+    if (m6 != NULL)
+        sup_assert_rc(sk_udp6(&u6), 0);
     for (i = 0; i < NIXIO_ROWS; i++) {
         ok[i] |= nixio_roundtrip(a, "client", &nixio_rows[i]);
         ok[i] |= nixio_roundtrip(srv, "server", &nixio_rows[i]);
         if (m6 != NULL)
             ok[i] |= nixio_roundtrip(m6, "IPv6 master", &nixio_rows[i]);
+        ok[i] |= nixio_roundtrip(u4, "UDP", &nixio_rows[i]);
+        if (u6 != NULL)
+            ok[i] |= nixio_roundtrip(u6, "UDP IPv6", &nixio_rows[i]);
 #ifdef __linux__
         /* Every option this build knows works on Linux somewhere. */
         if (sk_optionid(nixio_rows[i].luaname) >= 0 && !ok[i] &&
@@ -804,6 +812,8 @@ static void t_nixio_names(void **state)
     /* Still a working connection. */
     sup_send_str(a, "fine\n");
     sup_expect_str(b, "fine\n");
+    sk_free(u6);
+    sk_free(u4);
     sk_free(m6);
     sk_free(srv);
     sk_free(a);

@@ -90,6 +90,8 @@ int sk__plat_addrname(const sk__addr *a, sk_name *out)
         strcpy(out->family, "inet6");
         return 0;
     }
+    if (a->family == SK__AF_UNIX)
+        return sk__posix_unix_name(a, out);
     return SK_EINVAL;
 }
 #endif

@@ -64,6 +64,11 @@ int sk__posix_err(int e)
         return SK_ENOTCONN;
     case EMSGSIZE:
         return SK_EMSGSIZE;
+    case ENOENT:
+    case ENOTDIR:
+        /* from sockets only for UNIX-domain paths: a bind in a directory
+         * that does not exist, a connect to a path that names nothing */
+        return SK_EHOSTNOTFOUND;
     default:
         return SK_ESYSTEM;
     }

@@ -113,6 +113,8 @@ static int opt_fail(int *sys)
 int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys)
 {
     int level, name, r;
+    if (sk__posix_dgram_option(option))
+        return sk__posix_dgram_setopt(fd, option, value, sys);
     if (!lookup(option, &level, &name))
         return SK_EUNSUPPORTED;
     if (option == SK_OPT_LINGER) {
@@ -130,6 +132,8 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys)
 {
     int level, name, v = 0;
     socklen_t len;
+    if (sk__posix_dgram_option(option))
+        return sk__posix_dgram_getopt(fd, option, value, sys);
     if (!lookup(option, &level, &name))
         return SK_EUNSUPPORTED;
     if (option == SK_OPT_LINGER) {

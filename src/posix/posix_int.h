@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,9 +52,23 @@ int sk__posix_eai(int e);
 /* Store errno in *sys and return its SK_E* code. */
 int sk__posix_fail(int *sys);
 
+/* The SK__AF_* family of a native one (SK__AF_UNSPEC when sockit has no
+ * name for it). */
+int sk__posix_family(int af);
+
+/* unix.c: sk__plat_addrname for a UNIX-domain address. */
+int sk__posix_unix_name(const sk__addr *a, sk_name *out);
+
 /* Make fd close-on-exec, non-blocking and SIGPIPE-free (where the OS needs
  * a per-socket flag for that). */
 int sk__posix_prepare(int fd, int *sys);
+
+/* udp.c: the datagram options (broadcast, multicast TTL / loop / interface)
+ * that options.c hands over: 1 when option is one of them; then set / get
+ * it in sockit's conventions. */
+int sk__posix_dgram_option(int option);
+int sk__posix_dgram_setopt(int fd, int option, int value, int *sys);
+int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys);
 #endif
 
 #endif /* SK_POSIX_INT_H */

@@ -20,7 +20,17 @@ void sk__plat_cleanup(void)
 
 static int native_family(int family)
 {
-    return family == SK__AF_INET6 ? AF_INET6 : AF_INET;
+    return family == SK__AF_INET6 ? AF_INET6
+         : family == SK__AF_UNIX  ? AF_UNIX
+                                  : AF_INET;
+}
+
+int sk__posix_family(int af)
+{
+    return af == AF_INET6 ? SK__AF_INET6
+         : af == AF_INET  ? SK__AF_INET
+         : af == AF_UNIX  ? SK__AF_UNIX
+                          : SK__AF_UNSPEC;
 }
 
 int sk__posix_prepare(int fd, int *sys)
@@ -44,7 +54,8 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
 {
     int s, r, st, proto;
     *fd = SK_FD_INVALID;
-    if (family != SK__AF_INET && family != SK__AF_INET6)
+    if (family != SK__AF_INET && family != SK__AF_INET6 &&
+        family != SK__AF_UNIX)
         return SK_EFAMILY;
     if (type == SK__STREAM) {
         st = SOCK_STREAM;
@@ -55,6 +66,8 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
     } else {
         return SK_EUNSUPPORTED;
     }
+    if (family == SK__AF_UNIX)
+        proto = 0; /* the family's only protocol */
 #if defined(SK_HAVE_SOCK_FLAGS)
     s = socket(native_family(family), st | SOCK_CLOEXEC | SOCK_NONBLOCK,
                proto);
@@ -108,6 +121,14 @@ int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys)
         return 0;
     if (errno == EINPROGRESS || errno == EINTR)
         return SK_EINPROGRESS; /* an interrupted connect goes on */
+    if (errno == EAGAIN && a->family == SK__AF_UNIX) {
+        /* Linux: the server's backlog is full.  Nothing is in progress
+         * and nothing will say when to retry: refuse, as BSD and Windows
+         * do in the same case. */
+        if (sys != NULL)
+            *sys = errno;
+        return SK_ECONNREFUSED;
+    }
     return sk__posix_fail(sys);
 }
 
@@ -163,7 +184,7 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
         memset(peer, 0, sizeof *peer);
         memcpy(peer->sa.bytes, &ss, len <= sizeof ss ? len : sizeof ss);
         peer->len = (unsigned)len;
-        peer->family = ss.ss_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+        peer->family = sk__posix_family(ss.ss_family);
     }
     *out = c;
     return 0;
@@ -190,7 +211,7 @@ static int sk__posix_name_of(int fd, sk__addr *a, int peer, int *sys)
     memset(a, 0, sizeof *a);
     memcpy(a->sa.bytes, &ss, len <= sizeof ss ? len : sizeof ss);
     a->len = (unsigned)len;
-    a->family = ss.ss_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+    a->family = sk__posix_family(ss.ss_family);
     return 0;
 }
 

@@ -19,12 +19,12 @@ static int sk__win_addr_set(sk__addr *a, const void *sa, size_t len) {
     if (len < sizeof(short) || len > sizeof a->sa.bytes)
         return SK_EINVAL;
     af = ((const struct sockaddr *)sa)->sa_family;
-    if (af != AF_INET && af != AF_INET6)
+    if (sk__win_family(af) == SK__AF_UNSPEC)
         return SK_EFAMILY;
     memset(a, 0, sizeof *a);
     memcpy(a->sa.bytes, sa, len);
     a->len = (unsigned)len;
-    a->family = af == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+    a->family = sk__win_family(af);
     return 0;
 }
 
@@ -140,6 +140,8 @@ int sk__plat_addrname(const sk__addr *a, sk_name *out) {
         strcpy(out->family, "inet6");
         return 0;
     }
+    if (a->family == SK__AF_UNIX)
+        return sk__win_unix_name(a, out);
     return SK_EINVAL;
 }
 
@@ -151,7 +153,10 @@ int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys) {
         SOCKET_ERROR) {
         err = WSAGetLastError();
         /* Windows fails on a socket that is not bound yet, where POSIX
-         * reports the any address: "not bound" is SK_ENOTCONN. */
+         * reports the any address: "not bound" is SK_ENOTCONN; but a
+         * UNIX-domain client that never bound is unnamed, as on POSIX. */
+        if (err == WSAEINVAL && sk__win_unix_unnamed(SK__SOCK(fd), a))
+            return 0;
         if (err == WSAEINVAL) {
             if (sys != NULL)
                 *sys = err;
@@ -181,14 +186,9 @@ int sk__plat_family(sk_fd_t fd, int *family, int *sys) {
      * providers that do not answer. */
     if (getsockopt(SK__SOCK(fd), SOL_SOCKET, SO_PROTOCOL_INFOW,
                    (char *)&info, &len) == 0) {
-        if (info.iAddressFamily == AF_INET6) {
-            *family = SK__AF_INET6;
+        *family = sk__win_family(info.iAddressFamily);
+        if (*family != SK__AF_UNSPEC)
             return 0;
-        }
-        if (info.iAddressFamily == AF_INET) {
-            *family = SK__AF_INET;
-            return 0;
-        }
         return sk__win_fail(WSAEAFNOSUPPORT, sys);
     }
     len = (int)sizeof ss;
@@ -196,11 +196,8 @@ int sk__plat_family(sk_fd_t fd, int *family, int *sys) {
     if (getsockname(SK__SOCK(fd), (struct sockaddr *)&ss, &len) ==
         SOCKET_ERROR)
         return sk__win_fail(WSAGetLastError(), sys);
-    if (ss.ss_family == AF_INET6)
-        *family = SK__AF_INET6;
-    else if (ss.ss_family == AF_INET)
-        *family = SK__AF_INET;
-    else
+    *family = sk__win_family(ss.ss_family);
+    if (*family == SK__AF_UNSPEC)
         return sk__win_fail(WSAEAFNOSUPPORT, sys);
     return 0;
 }

@@ -84,6 +84,9 @@ static const struct sk__win_map sk__win_table[] = {
     {ERROR_HOST_UNREACHABLE, SK_EHOSTUNREACH},
     {ERROR_SEM_TIMEOUT, SK_ETIMEOUT},
     {ERROR_ACCESS_DENIED, SK_EACCESS},
+    /* UNIX-domain paths: a missing directory or socket file */
+    {ERROR_FILE_NOT_FOUND, SK_EHOSTNOTFOUND},
+    {ERROR_PATH_NOT_FOUND, SK_EHOSTNOTFOUND},
 };
 
 int sk__win_code(int oscode) {

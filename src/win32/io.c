@@ -14,8 +14,11 @@
 
 int sk__plat_bind(sk_fd_t fd, const sk__addr *a, int *sys) {
     if (bind(SK__SOCK(fd), (const struct sockaddr *)a->sa.bytes,
-             (int)a->len) == SOCKET_ERROR)
+             (int)a->len) == SOCKET_ERROR) {
+        if (a->family == SK__AF_UNIX)
+            return sk__win_unix_bind_fail(a, WSAGetLastError(), sys);
         return sk__win_fail(WSAGetLastError(), sys);
+    }
     return 0;
 }
 
@@ -29,6 +32,11 @@ int sk__plat_listen(sk_fd_t fd, int backlog, int *sys) {
 
 int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys) {
     int err;
+    if (a->family == SK__AF_UNIX) {
+        err = sk__win_unix_connect_check(a, sys);
+        if (err != 0)
+            return err;
+    }
     if (connect(SK__SOCK(fd), (const struct sockaddr *)a->sa.bytes,
                 (int)a->len) == 0)
         return 0;
@@ -74,7 +82,10 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys) {
         if (len > 0 && (size_t)len <= sizeof peer->sa.bytes)
             memcpy(peer->sa.bytes, &ss, (size_t)len);
         peer->len = (unsigned)len;
-        peer->family = ss.ss_family == AF_INET6 ? SK__AF_INET6 : SK__AF_INET;
+        peer->family = sk__win_family(ss.ss_family);
+        /* A UNIX-domain peer may come back without any address. */
+        if (peer->family == SK__AF_UNSPEC)
+            (void)sk__win_unix_unnamed(SK__SOCK(fd), peer);
     }
     *out = SK__FD(s);
     return 0;

@@ -120,6 +120,8 @@ int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys) {
     int level, name, kind, rc;
     SOCKET s = SK__SOCK(fd);
 
+    if (sk__win_dgram_option(option))
+        return sk__win_dgram_setopt(fd, option, value, sys);
     rc = no_os_call(option);
     if (rc == SK__EREMEMBERED)
         return value == 0 || value == 1 ? 0 : sk__win_fail(WSAEINVAL, sys);
@@ -158,6 +160,8 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys) {
     int level, name, kind, len, rc;
     SOCKET s = SK__SOCK(fd);
 
+    if (sk__win_dgram_option(option))
+        return sk__win_dgram_getopt(fd, option, value, sys);
     rc = no_os_call(option);
     if (rc != 0)
         return rc;

@@ -44,6 +44,8 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys) {
         af = AF_INET;
     else if (family == SK__AF_INET6)
         af = AF_INET6;
+    else if (family == SK__AF_UNIX)
+        af = AF_UNIX;
     else
         return sk__win_fail(WSAEAFNOSUPPORT, sys);
     if (type == SK__STREAM) {
@@ -54,6 +56,12 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys) {
         proto = IPPROTO_UDP;
     } else {
         return sk__win_fail(WSAESOCKTNOSUPPORT, sys);
+    }
+    if (af == AF_UNIX) {
+        /* Windows has UNIX-domain streams only (10 1803 on), protocol 0. */
+        if (st != SOCK_STREAM)
+            return sk__win_fail(WSAESOCKTNOSUPPORT, sys);
+        proto = 0;
     }
 
     /* WSA_FLAG_OVERLAPPED is what socket() would give; NO_HANDLE_INHERIT
@@ -89,8 +97,17 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys) {
     }
     /* IPV6_V6ONLY is left alone: the shared code sets it explicitly,
      * because Windows defaults it on and Linux off. */
+    if (type == SK__DGRAM)
+        sk__win_udp_prepare(s); /* no ICMP resets on later receives */
     *fd = SK__FD(s);
     return 0;
+}
+
+int sk__win_family(int af) {
+    return af == AF_INET6 ? SK__AF_INET6
+         : af == AF_INET  ? SK__AF_INET
+         : af == AF_UNIX  ? SK__AF_UNIX
+                          : SK__AF_UNSPEC;
 }
 
 void sk__plat_close(sk_fd_t fd) {

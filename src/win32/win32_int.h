@@ -35,9 +35,36 @@
  * 0; anything not in the table gives SK_ESYSTEM). */
 int sk__win_code(int oscode);
 
+/* sk__win_family: the SK__AF_* family of a native one (SK__AF_UNSPEC when
+ * sockit has no name for it). */
+int sk__win_family(int af);
+
+/* unix.c: the UNIX-domain parts of the shared calls.  sk__win_unix_name is
+ * sk__plat_addrname for a UNIX address.  sk__win_unix_unnamed fills *a
+ * with an unnamed UNIX address and returns 1 when s is a UNIX-domain
+ * socket, else returns 0.  sk__win_unix_bind_fail refines a failed bind's
+ * WSA code err (a missing directory is SK_EHOSTNOTFOUND, as on POSIX);
+ * sk__win_unix_connect_check returns SK_EHOSTNOTFOUND before a connect
+ * to a path that names nothing, else 0. */
+int sk__win_unix_name(const sk__addr *a, sk_name *out);
+int sk__win_unix_unnamed(SOCKET s, sk__addr *a);
+int sk__win_unix_bind_fail(const sk__addr *a, int err, int *sys);
+int sk__win_unix_connect_check(const sk__addr *a, int *sys);
+
 /* sk__win_fail: store oscode in *sys (when sys is not NULL) and return its
  * SK_E* code: the one way a backend function reports an OS failure. */
 int sk__win_fail(int oscode, int *sys);
+
+/* udp.c: turn off the ICMP resets (SIO_UDP_CONNRESET, SIO_UDP_NETRESET) of
+ * a new datagram socket, best effort. */
+void sk__win_udp_prepare(SOCKET s);
+
+/* udp.c: the datagram options (broadcast, multicast TTL / loop /
+ * interface) that options.c hands over: 1 when option is one of them; then
+ * set / get it in sockit's conventions. */
+int sk__win_dgram_option(int option);
+int sk__win_dgram_setopt(sk_fd_t fd, int option, int value, int *sys);
+int sk__win_dgram_getopt(sk_fd_t fd, int option, int *value, int *sys);
 
 #endif /* SK_OS_WIN32 */
 

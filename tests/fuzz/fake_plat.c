@@ -586,6 +586,29 @@ int sk__plat_has_ipv6(void)
     return fake.has_ipv6;
 }
 
+/* ---- UNIX-domain sockets ------------------------------------------------ */
+/* The fuzzers make TCP objects only: no UNIX object ever asks. */
+
+int sk__plat_unix_addr(const char *path, sk__addr *out, int *sys)
+{
+    (void)path;
+    (void)out;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_unix_keep(const char *path, char **out)
+{
+    (void)path;
+    *out = NULL;
+    return SK_EUNSUPPORTED;
+}
+
+void sk__plat_unix_remove(const char *path)
+{
+    (void)path;
+}
+
 size_t fake_recv_avail(int *code)
 {
     size_t i, n = 0;
@@ -599,4 +622,57 @@ size_t fake_recv_avail(int *code)
     }
     *code = fake.recv_end;
     return n;
+}
+
+/* ---- datagrams ----------------------------------------------------------- */
+/* The fuzzers make stream objects only (sk__plat_socket checks it), so no
+ * datagram call can reach these. */
+
+int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
+                    const sk__addr *to, size_t *sent, int *sys)
+{
+    (void)fd;
+    (void)buf;
+    (void)len;
+    (void)to;
+    (void)sys;
+    *sent = 0;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
+                      sk__addr *from, int *sys)
+{
+    (void)fd;
+    (void)buf;
+    (void)len;
+    (void)from;
+    (void)sys;
+    *got = 0;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_disconnect(sk_fd_t fd, int *sys)
+{
+    (void)fd;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
+                        int ifindex, int *sys)
+{
+    (void)fd;
+    (void)join;
+    (void)group;
+    (void)ifindex;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_v4mapped(const sk__addr *in, sk__addr *out)
+{
+    (void)in;
+    (void)out;
+    return SK_EINVAL;
 }

@@ -1,0 +1,378 @@
+/*
+ * udp.c - datagram objects: the UDP constructors, fixing and dropping a
+ * peer, sending and receiving one datagram, and multicast membership.
+ * Family-agnostic on purpose: destinations come only from sk__addrs_for
+ * and senders are named by sk__plat_addrname, so UNIX-domain datagram
+ * objects (path as host, port 0) share every call here.
+ */
+#include "sockit_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+SK_API int sk_udp4(sk_sock **out)
+{
+    return sk__new(out, SK__AF_INET, SK__DGRAM, 0);
+}
+
+SK_API int sk_udp6(sk_sock **out)
+{
+    return sk__new(out, SK__AF_INET6, SK__DGRAM, 0);
+}
+
+SK_API int sk_udp(sk_sock **out)
+{
+    return sk__new(out, SK__AF_UNSPEC, SK__DGRAM, 1);
+}
+
+/* A live datagram object, with or without a peer. */
+static int udp_check(const sk_sock *s)
+{
+    int r = sk__check(s);
+    if (r != 0)
+        return r;
+    if (s->type != SK__DGRAM ||
+        (s->role != SK_ROLE_UNCONNECTED && s->role != SK_ROLE_CONNECTED))
+        return SK_EWRONGROLE;
+    return 0;
+}
+
+/* A destination: a host (not "*", which names no one) and a port 1..65535;
+ * for UNIX-domain objects a path and port 0. */
+static int udp_check_dest(const sk_sock *s, const char *host, int port)
+{
+    int r = sk__check_host(host);
+    if (r != 0)
+        return r;
+    if (s->family == SK__AF_UNIX)
+        return port == 0 ? 0 : SK_EINVAL;
+    if (port < 1 || port > 65535 || strcmp(host, "*") == 0)
+        return SK_EINVAL;
+    return 0;
+}
+
+/* The family s's socket has, or will have when a dual-stack object makes
+ * one: IPv6 (v6only off) where the host has it, else IPv4. */
+static int udp_family(const sk_sock *s)
+{
+    if (s->fd != SK_FD_INVALID || !s->dual)
+        return s->family;
+    return sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
+}
+
+/* The lookup filter for a socket of family: a dual-stack IPv6 socket
+ * reaches IPv4 addresses too. */
+static int udp_filter(const sk_sock *s, int family)
+{
+    return (s->dual && family == SK__AF_INET6) ? SK__AF_UNSPEC : family;
+}
+
+/* What host:port names for a socket of family, in resolver order; IPv4
+ * addresses become IPv4-mapped IPv6 ones for a dual-stack IPv6 socket. */
+static int udp_dests(sk_sock *s, int family, const char *host, int port,
+                     sk__addr **list, size_t *count)
+{
+    size_t i;
+    int r = sk__addrs_for(s, host, port, udp_filter(s, family), 0, list,
+                          count);
+    if (r != 0 || !s->dual || family != SK__AF_INET6)
+        return r;
+    for (i = 0; i < *count; i++) {
+        sk__addr m;
+        if ((*list)[i].family == SK__AF_INET &&
+            sk__plat_v4mapped(&(*list)[i], &m) == 0)
+            (*list)[i] = m;
+    }
+    return 0;
+}
+
+/* Give a dual-stack object its socket of family, if it has none yet. */
+static int udp_ensure_socket(sk_sock *s, int family)
+{
+    sk_fd_t fd = SK_FD_INVALID;
+    int r;
+    if (s->fd != SK_FD_INVALID)
+        return 0;
+    r = sk__make_socket(s, family, &fd);
+    if (r != 0)
+        return r;
+    s->fd = fd;
+    s->family = family;
+    return 0;
+}
+
+/* The local name of s's socket (IP families only). */
+static int udp_local(sk_sock *s, sk_name *n)
+{
+    sk__addr a;
+    int sys = 0, r;
+    if (s->family == SK__AF_UNIX || s->fd == SK_FD_INVALID)
+        return SK_EUNSUPPORTED;
+    r = sk__plat_sockname(s->fd, &a, &sys);
+    return r != 0 ? r : sk__plat_addrname(&a, n);
+}
+
+/* Bind s's socket again to addr (numeric text) and port. */
+static int udp_rebind(sk_sock *s, const char *addr, int port)
+{
+    sk__addr *list = NULL;
+    size_t count = 0;
+    int r = sk__addrs_for(s, addr, port, s->family, 1, &list, &count);
+    if (r == 0)
+        r = sk__plat_bind(s->fd, &list[0], &s->sys);
+    free(list);
+    return r;
+}
+
+/* Drop the peer of a connected object, keeping its local port: Linux
+ * releases a port that it picked (at a port-0 bind or implicitly) when a
+ * datagram socket disconnects, so it is bound again to the same port, on
+ * the address the socket still has.  Should that port be taken in
+ * between, the object is left without a peer and unbound. */
+static int udp_drop_peer(sk_sock *s)
+{
+    sk_name before, after;
+    int had, r;
+    had = udp_local(s, &before) == 0 && before.port != 0;
+    r = sk__plat_disconnect(s->fd, &s->sys);
+    if (r != 0)
+        return r;
+    s->role = SK_ROLE_UNCONNECTED;
+    if (!had || udp_local(s, &after) != 0 || after.port != 0)
+        return 0;
+    r = udp_rebind(s, after.addr, before.port);
+    if (r != 0)
+        s->bound = 0;
+    return r;
+}
+
+/* One connect of a datagram socket (immediate for UDP; the wait is there
+ * for any family whose connect might not be). */
+static int udp_connect(sk_sock *s, const sk__addr *a, const sk__tm *tm)
+{
+    int r = sk__plat_connect_start(s->fd, a, &s->sys);
+    while (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK)
+        r = sk__plat_wait_connect(s->fd, sk__tm_left(tm), &s->sys);
+    return r;
+}
+
+SK_API int sk_setpeername(sk_sock *s, const char *host, int port)
+{
+    sk__addr *list = NULL;
+    size_t count = 0, i;
+    sk__tm tm;
+    int family, r = udp_check(s);
+    if (r != 0)
+        return r;
+    if ((r = sk__check_host(host)) != 0)
+        return r;
+    if (strcmp(host, "*") == 0) {
+        if (s->role != SK_ROLE_CONNECTED)
+            return 0;
+        return udp_drop_peer(s);
+    }
+    if ((r = udp_check_dest(s, host, port)) != 0)
+        return r;
+    family = udp_family(s);
+    r = udp_dests(s, family, host, port, &list, &count);
+    if (r != 0)
+        return r;
+    /* A new peer: drop the old one first.  Reconnecting in place keeps the
+     * old source address on Linux, which is wrong when the new peer is of
+     * the other family on a dual-stack socket. */
+    if (s->role == SK_ROLE_CONNECTED)
+        r = udp_drop_peer(s);
+    if (r == 0)
+        r = udp_ensure_socket(s, family);
+    if (r == 0) {
+        sk__tm_start(&tm, s);
+        r = SK_EHOSTNOTFOUND;
+        for (i = 0; i < count; i++) {
+            r = udp_connect(s, &list[i], &tm);
+            if (r == 0)
+                break;
+        }
+    }
+    free(list);
+    if (r != 0)
+        return r;
+    s->role = SK_ROLE_CONNECTED;
+    s->bound = 1; /* the system binds a datagram socket it connects */
+    return 0;
+}
+
+/* Send one datagram to `to` (NULL: the peer), waiting for room within tm. */
+static int udp_send(sk_sock *s, const void *data, size_t len,
+                    const sk__addr *to, const sk__tm *tm)
+{
+    static const char none = 0; /* a valid pointer for an empty datagram */
+    if (data == NULL)
+        data = &none;
+    for (;;) {
+        size_t sent = 0;
+        int r = sk__plat_sendto(s->fd, data, len, to, &sent, &s->sys);
+        s->nsent += sent;
+        if (r == 0) {
+            s->bound = 1; /* the system binds a socket that sends */
+            return sent == len ? 0 : SK_EMSGSIZE; /* never cut */
+        }
+        if (r != SK_EWOULDBLOCK)
+            return r;
+        r = sk__wait(s, SK__WAIT_WRITE, tm);
+        if (r != 0)
+            return r;
+    }
+}
+
+SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
+                     const char *host, int port)
+{
+    sk__addr *list = NULL;
+    size_t count = 0, i;
+    sk__tm tm;
+    int family, r = udp_check(s);
+    if (r != 0)
+        return r;
+    if (data == NULL && len > 0)
+        return SK_EINVAL;
+    if (host == NULL) {
+        if (s->role != SK_ROLE_CONNECTED)
+            return SK_ENOTCONN;
+        sk__tm_start(&tm, s);
+        return udp_send(s, data, len, NULL, &tm);
+    }
+    if ((r = udp_check_dest(s, host, port)) != 0)
+        return r;
+    if (s->role == SK_ROLE_CONNECTED)
+        return SK_EISCONN;
+    family = udp_family(s);
+    r = udp_dests(s, family, host, port, &list, &count);
+    if (r == 0)
+        r = udp_ensure_socket(s, family);
+    if (r == 0) {
+        sk__tm_start(&tm, s);
+        r = SK_EHOSTNOTFOUND;
+        /* Nothing went out when an address fails, so the next one may be
+         * tried without sending the datagram twice. */
+        for (i = 0; i < count; i++) {
+            r = udp_send(s, data, len, &list[i], &tm);
+            if (r == 0 || r == SK_ETIMEOUT || r == SK_EMSGSIZE)
+                break;
+        }
+    }
+    free(list);
+    return r;
+}
+
+/* Is s bound (so that a datagram could arrive)?  Asks the system when
+ * sockit did not see a bind (a handle from sk_setfd). */
+static int udp_is_bound(sk_sock *s)
+{
+    sk__addr a;
+    sk_name n;
+    int sys = 0;
+    if (s->bound)
+        return 1;
+    if (s->fd == SK_FD_INVALID)
+        return 0;
+    if (s->family == SK__AF_UNIX)
+        return 1; /* the system answers for UNIX-domain sockets */
+    if (sk__plat_sockname(s->fd, &a, &sys) != 0 ||
+        sk__plat_addrname(&a, &n) != 0)
+        return 0;
+    return n.port != 0;
+}
+
+/* ICMP errors that an earlier datagram met: on an object without a peer
+ * they say nothing about this receive. */
+static int udp_icmp_error(int r)
+{
+    return r == SK_ECONNREFUSED || r == SK_EHOSTUNREACH ||
+           r == SK_ENETUNREACH;
+}
+
+SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
+                       sk_name *from)
+{
+    sk__addr a;
+    sk__tm tm;
+    int r;
+    if (got != NULL)
+        *got = 0;
+    if (from != NULL)
+        memset(from, 0, sizeof *from);
+    r = udp_check(s);
+    if (r != 0)
+        return r;
+    if (buf == NULL || cap == 0 || got == NULL)
+        return SK_EINVAL;
+    if (!udp_is_bound(s))
+        return SK_ENOTCONN;
+    sk__tm_start(&tm, s);
+    for (;;) {
+        size_t n = 0;
+        memset(&a, 0, sizeof a);
+        r = sk__plat_recvfrom(s->fd, buf, cap, &n, from ? &a : NULL,
+                              &s->sys);
+        if (r == 0 || r == SK_ETRUNCATED) {
+            s->nrecv += n;
+            *got = n;
+            if (from != NULL && sk__plat_addrname(&a, from) != 0) {
+                memset(from, 0, sizeof *from); /* an unnamed sender */
+                if (s->family == SK__AF_UNIX) /* no address at all */
+                    memcpy(from->family, "unix", 5);
+            }
+            return r;
+        }
+        if (udp_icmp_error(r) && s->role == SK_ROLE_UNCONNECTED)
+            continue; /* consumed by the system: the next call differs */
+        if (r != SK_EWOULDBLOCK)
+            return r;
+        r = sk__wait(s, SK__WAIT_READ, &tm);
+        if (r != 0)
+            return r;
+    }
+}
+
+static int udp_membership(sk_sock *s, int join, const char *group,
+                          int ifindex)
+{
+    sk__addr *list = NULL;
+    size_t count = 0, i;
+    int family, r = udp_check(s);
+    if (r != 0)
+        return r;
+    if ((r = sk__check_host(group)) != 0)
+        return r;
+    if (ifindex < 0 || strcmp(group, "*") == 0)
+        return SK_EINVAL;
+    if (s->family == SK__AF_UNIX)
+        return SK_EUNSUPPORTED;
+    family = udp_family(s);
+    /* No mapping: an IPv4 group on a dual-stack socket is joined at the
+     * IPv4 level of the same socket. */
+    r = sk__addrs_for(s, group, 0, udp_filter(s, family), 0, &list, &count);
+    if (r == 0)
+        r = udp_ensure_socket(s, family);
+    if (r == 0) {
+        r = SK_EHOSTNOTFOUND;
+        for (i = 0; i < count; i++) {
+            r = sk__plat_membership(s->fd, join, &list[i], ifindex,
+                                    &s->sys);
+            if (r == 0)
+                break;
+        }
+    }
+    free(list);
+    return r;
+}
+
+SK_API int sk_joingroup(sk_sock *s, const char *group, int ifindex)
+{
+    return udp_membership(s, 1, group, ifindex);
+}
+
+SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex)
+{
+    return udp_membership(s, 0, group, ifindex);
+}
