@@ -336,7 +336,9 @@ enum sk_option {
                               socket accepts instead) */
     SK_OPT_MULTICAST_IF, /**< "ip-multicast-if": index of the interface
                             outgoing multicast uses, 0 = the system's
-                            choice */
+                            choice (IPv4 on Windows: the address
+                            0.0.0.index, which Wine refuses with
+                            SK_EADDRNOTAVAIL) */
     SK_OPT_TCP_CORK, /**< "tcp-cork": hold partial segments until uncorked
                         (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
                         SK_EUNSUPPORTED on Windows) */
@@ -472,8 +474,10 @@ SK_API int sk_udp(sk_sock **out);
  * the object is SK_ROLE_CONNECTED, and bound.  host "*" drops the peer
  * instead (port is ignored): the object is SK_ROLE_UNCONNECTED again (0
  * also when it had no peer).  The local address and port stay when the
- * peer is dropped or changed.  When every address failed the object has no
- * peer (SK_ROLE_UNCONNECTED).  Returns 0; SK_EINVAL (NULL object, NULL,
+ * peer is dropped or changed (so a dual-stack object that the system bound
+ * to an IPv4-mapped address for an IPv4 peer may be unable to take an IPv6
+ * peer after it: Wine says SK_EUNSUPPORTED).  When every address failed the
+ * object has no peer (SK_ROLE_UNCONNECTED).  Returns 0; SK_EINVAL (NULL object, NULL,
  * empty or over-long host, port out of range); SK_EWRONGROLE (not a
  * datagram object); SK_ECLOSED; SK_EHOSTNOTFOUND; SK_ENAMETEMP;
  * SK_ENETUNREACH; SK_EADDRNOTAVAIL; SK_ENORESOURCES; ... */
@@ -523,8 +527,10 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
  * joining sends a membership report on that interface).  A dual-stack
  * object's IPv6 socket joins IPv4 groups where the OS allows it.  To
  * receive the group's datagrams bind the object to "*" (or the group) and
- * the group's port.  Returns 0; SK_EINVAL (NULL object or group, empty,
- * "*" or over-long group, ifindex < 0, or not a multicast address);
+ * the group's port.  Windows takes an IPv4 interface index as the address
+ * 0.0.0.ifindex (Wine refuses that: SK_EINVAL; it takes ifindex 0).
+ * Returns 0; SK_EINVAL (NULL object or group, empty, "*" or over-long
+ * group, ifindex < 0, or not a multicast address);
  * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_EUNSUPPORTED (a
  * UNIX-domain object, or the OS lacks it); SK_EADDRNOTAVAIL (no such
  * interface, or it takes no multicast); SK_EADDRINUSE (joined already, on

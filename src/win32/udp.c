@@ -171,17 +171,6 @@ static int sk__win_if4(int ifindex, IN_ADDR *a) {
     return 0;
 }
 
-/* A failed multicast call: "no such interface" is an address that is not
- * available. */
-static int sk__win_mcast_fail(int err, int *sys) {
-    if (err == ERROR_NOT_FOUND || err == WSAENETDOWN) {
-        if (sys != NULL)
-            *sys = err;
-        return SK_EADDRNOTAVAIL;
-    }
-    return sk__win_fail(err, sys);
-}
-
 /* The per-family options (IP_ADD_MEMBERSHIP with ip_mreq, the interface as
  * 0.0.0.idx; IPV6_ADD_MEMBERSHIP with ipv6_mreq): every Windows and Wine
  * has them. */
@@ -236,7 +225,7 @@ int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
         err = WSAGetLastError();
         /* A stack that lacks it (Wine) says so by name: fall back. */
         if (err != WSAENOPROTOOPT && err != WSAEOPNOTSUPP)
-            return sk__win_mcast_fail(err, sys);
+            return sk__win_fail(err, sys);
     }
 #else
     (void)level;
@@ -244,7 +233,7 @@ int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
     if (sk__win_membership_old(s, join, group, ifindex) == 0)
         return 0;
     err = WSAGetLastError();
-    return sk__win_mcast_fail(err, sys);
+    return sk__win_fail(err, sys);
 }
 
 /* ---- options ----------------------------------------------------------- */
@@ -262,7 +251,7 @@ static int sk__win_dgram_optfail(int err, int *sys) {
             *sys = err;
         return SK_EUNSUPPORTED;
     }
-    return sk__win_mcast_fail(err, sys);
+    return sk__win_fail(err, sys);
 }
 
 /* Level and name of a multicast option for an IPv4 (v4 1) or IPv6
