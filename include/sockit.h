@@ -356,7 +356,10 @@ SK_API const char *sk_optionname(int option);
 /** sk_setoption: set an option.  On a dual-stack master before its socket
  * exists the value is remembered and applied when the socket is made.
  * Returns 0; SK_EINVAL (unknown option, bad value); SK_EUNSUPPORTED (the OS
- * or the socket's family lacks it: never silently ignored); SK_ECLOSED. */
+ * or the socket's family lacks it, or it belongs to another kind of object:
+ * broadcast and multicast to datagram objects, linger and the tcp-* options
+ * to TCP streams, none of those nor ipv6-v6only to UNIX-domain objects;
+ * never silently ignored); SK_ECLOSED. */
 SK_API int sk_setoption(sk_sock *s, int option, int value);
 
 /** sk_getoption: read an option into *value.  Before a dual-stack master has

@@ -69,14 +69,33 @@ static int only_ipv6(int option)
     return option == SK_OPT_IPV6_V6ONLY;
 }
 
-/* TCP's and IPv6's options on a UNIX-domain object: unsupported on every
- * OS, whatever each system would say. */
-static int unix_lacks(const sk_sock *s, int option)
+/* TCP's own options. */
+static int tcp_only(int option)
 {
+    return (option >= SK_OPT_TCP_NODELAY &&
+            option <= SK_OPT_TCP_FASTOPEN_CONNECT) ||
+           option == SK_OPT_TCP_CORK;
+}
+
+/* Options of datagram sockets only. */
+static int datagram_only(int option)
+{
+    return option >= SK_OPT_BROADCAST && option <= SK_OPT_MULTICAST_IF;
+}
+
+/* Options that do not belong to this kind of object: unsupported on every
+ * OS, whatever each system would say (some accept them and do nothing,
+ * some accept the set and refuse the get).  Streams have no broadcast or
+ * multicast; datagram objects no linger or TCP options; UNIX-domain
+ * objects none of TCP's, IPv6's or IP multicast's. */
+static int opt_foreign(const sk_sock *s, int option)
+{
+    if (s->type == SK__DGRAM && (tcp_only(option) || option == SK_OPT_LINGER))
+        return 1;
+    if (s->type == SK__STREAM && datagram_only(option))
+        return 1;
     return s->family == SK__AF_UNIX &&
-           ((option >= SK_OPT_TCP_NODELAY &&
-             option <= SK_OPT_TCP_FASTOPEN_CONNECT) ||
-            only_ipv6(option));
+           (tcp_only(option) || only_ipv6(option) || datagram_only(option));
 }
 
 /* Replay every remembered option onto a new socket of family. */
@@ -119,7 +138,7 @@ SK_API int sk_setoption(sk_sock *s, int option, int value)
     r = sk__opt_check(option, value);
     if (r != 0)
         return r;
-    if (unix_lacks(s, option))
+    if (opt_foreign(s, option))
         return SK_EUNSUPPORTED;
     if (s->fd == SK_FD_INVALID)
         r = probe(s, option, value);
@@ -139,7 +158,7 @@ SK_API int sk_getoption(sk_sock *s, int option, int *value)
         return r;
     if (value == NULL || option < 0 || option >= SK_OPT_COUNT)
         return SK_EINVAL;
-    if (unix_lacks(s, option))
+    if (opt_foreign(s, option))
         return SK_EUNSUPPORTED;
     if (s->fd != SK_FD_INVALID) {
         r = sk__plat_getopt(s->fd, option, value, &s->sys);

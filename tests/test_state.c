@@ -725,8 +725,14 @@ static int lua_set_get(sk_sock *s, const struct nixio_row *w, int v,
                        int *back)
 {
     int r = sk_setoptname(s, w->luaname, v);
-    if (r == 0)
-        sup_assert_rc(sk_getoptname(s, w->luaname, back), 0);
+    if (r == 0) {
+        int g = sk_getoptname(s, w->luaname, back);
+        if (g != 0) {
+            print_error("%s set to %d, then reading it: %s\n", w->luaname,
+                        v, sk_errname(g));
+            fail();
+        }
+    }
     return r;
 }
 
