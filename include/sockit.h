@@ -598,6 +598,97 @@ SK_API int sk_unixdgram(sk_sock **out);
 /* ---- address lookup -------------------------------------------------- */
 /* (Forward and reverse lookups, the local host name.) */
 
+/** Flags of sk_getaddrinfo, combined with |.  Any other bit is
+ * SK_EINVAL. */
+enum sk_lookup_flags {
+    SK_LOOKUP_CANONNAME = 1,  /**< also report the host's canonical name in
+                                 sk_addrlist::canonname (needs a host) */
+    SK_LOOKUP_PASSIVE = 2,    /**< a NULL host means the any-address
+                                 ("0.0.0.0", "::"), for binding, instead of
+                                 the loopback address */
+    SK_LOOKUP_NUMERICHOST = 4 /**< the host must be a numeric address: no
+                                 resolver is asked, a name is
+                                 SK_EHOSTNOTFOUND */
+};
+
+/** Room for any host name sk_getnameinfo or sk_gethostname reports, with
+ * its NUL (NI_MAXHOST): with a buffer this large neither call ever fails
+ * with SK_ENORESOURCES for want of room. */
+#define SK_NAMESTRLEN 1025
+
+/** One address of a lookup. */
+typedef struct sk_addrinfo {
+    int family; /**< SK_AF_INET or SK_AF_INET6 (enum sk_family); an
+                   IPv4-mapped IPv6 address is shown as IPv4 with
+                   SK_AF_INET, as everywhere in sockit */
+    int type; /**< SK_STREAM or SK_DGRAM (enum sk_socktype) */
+    char addr[SK_ADDRSTRLEN]; /**< numeric text, "127.0.0.1" or "::1" */
+    int port; /**< 0..65535; 0 when no service was given */
+} sk_addrinfo;
+
+/** The result of sk_getaddrinfo, owned by the caller: release it with
+ * sk_addrlist_free.  {NULL, 0, NULL} is the empty list. */
+typedef struct sk_addrlist {
+    sk_addrinfo *items; /**< count entries (malloc'd), NULL when empty */
+    size_t count; /**< number of entries */
+    char *canonname; /**< the canonical name (malloc'd) with
+                        SK_LOOKUP_CANONNAME, otherwise NULL */
+} sk_addrlist;
+
+/** sk_getaddrinfo: the addresses of host and service, in resolver order,
+ * into *out (overwritten without being read: free an earlier result
+ * first).
+ *
+ * host is a name or a numeric IPv4/IPv6 address (at most 255 bytes), or
+ * NULL: then the any-address with SK_LOOKUP_PASSIVE, the loopback address
+ * without.  service is NULL (port 0), a port number "0".."65535" (digits
+ * only), or a service name from the system's services database ("http").
+ * family is SK_AF_UNSPEC (both), SK_AF_INET or SK_AF_INET6.  type is
+ * SK_STREAM, SK_DGRAM, or 0 for both: every address then comes once per
+ * type the resolver reports for it (glibc leaves out a type the service
+ * name does not exist for; Windows does not split by type, so there each
+ * address is listed for SK_STREAM and for SK_DGRAM).  flags are enum
+ * sk_lookup_flags.  Raw-socket answers are left out, and so is every entry
+ * equal to an earlier one: no two entries are the same.  With
+ * SK_LOOKUP_CANONNAME, out->canonname is the resolver's canonical name, or
+ * a copy of host where the resolver gives none (a numeric host on
+ * Windows).
+ *
+ * Names may be sent to the system's resolver (hosts file, DNS), which can
+ * block; numeric hosts never are.  On error *out is the empty list.
+ * Returns 0; SK_EINVAL (out NULL; host and service both NULL; empty or
+ * over-long host; empty service, a number above 65535, a service name over
+ * 255 bytes; family not an enum sk_family value; type not 0, SK_STREAM or
+ * SK_DGRAM; an unknown flag; SK_LOOKUP_CANONNAME with a NULL host);
+ * SK_EFAMILY (family SK_AF_UNIX, or a family the system does not
+ * support); SK_EHOSTNOTFOUND (no such host, no address in the family, or a
+ * name with SK_LOOKUP_NUMERICHOST); SK_ENAMETEMP (the resolver failed for
+ * now: try again later); SK_ENOSERVICE (unknown service name, or not
+ * defined for the type); SK_ENORESOURCES (no memory); SK_ESYSTEM. */
+SK_API int sk_getaddrinfo(const char *host, const char *service, int family,
+                          int type, int flags, sk_addrlist *out);
+
+/** sk_addrlist_free: free a list's entries and canonical name and reset it
+ * to empty (safe to call again).  NULL is a no-op. */
+SK_API void sk_addrlist_free(sk_addrlist *list);
+
+/** sk_getnameinfo: the host name of a numeric address (IPv4 or IPv6 text)
+ * into name, cap bytes with the NUL; the resolver is asked (hosts file,
+ * DNS), which can block.  The numeric text is never reported as a name.
+ * On error name is "" (when name is not NULL and cap > 0): never a
+ * truncated name.  Returns 0; SK_EINVAL (addr NULL, empty, over-long or
+ * not a numeric address; name NULL; cap 0); SK_EHOSTNOTFOUND (the address
+ * has no name); SK_ENAMETEMP; SK_ENORESOURCES (the name does not fit in
+ * cap bytes, or no memory: SK_NAMESTRLEN bytes always fit). */
+SK_API int sk_getnameinfo(const char *addr, char *name, size_t cap);
+
+/** sk_gethostname: the local host's name, as the system reports it, into
+ * name, cap bytes with the NUL.  On error name is "" (when name is not
+ * NULL and cap > 0).  Returns 0; SK_EINVAL (name NULL, cap 0);
+ * SK_ENORESOURCES (the name does not fit in cap bytes: SK_NAMESTRLEN bytes
+ * always fit); SK_ESYSTEM. */
+SK_API int sk_gethostname(char *name, size_t cap);
+
 /* ---- sending files and gathered buffers ------------------------------ */
 /* (sk_sendfile, sk_sendv.) */
 

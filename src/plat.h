@@ -248,6 +248,44 @@ void sk__plat_unix_remove(const char *path);
 /* ---- address lookup ----------------------------------------------------- */
 /* (forward and reverse lookups, the host name.) */
 
+/* One answer of sk__plat_lookup: an address and its socket type. */
+typedef struct sk__lookup_ent {
+    sk__addr addr; /* SK__AF_INET or SK__AF_INET6 */
+    int type;      /* SK__STREAM or SK__DGRAM */
+} sk__lookup_ent;
+
+/* A flag for sk__plat_lookup beside enum sk_lookup_flags: the service is
+ * a port number in canonical decimal (AI_NUMERICSERV). */
+#define SK__LOOKUP_NUMERICSERV 0x100
+
+/* sk__plat_lookup: getaddrinfo of host (NULL allowed) and service (NULL,
+ * or a name, or a port number with SK__LOOKUP_NUMERICSERV), filtered by
+ * family (SK__AF_UNSPEC/INET/INET6) and type (0, SK__STREAM, SK__DGRAM),
+ * with flags (enum sk_lookup_flags | SK__LOOKUP_NUMERICSERV; the caller
+ * has checked every argument).  The answers come in resolver order in a
+ * malloc'd *list of *count entries (free with free()): only IP families,
+ * only stream and datagram types (an answer without a type is listed once
+ * for each).  *canon receives the malloc'd canonical name (free with
+ * free()) when SK_LOOKUP_CANONNAME is set and the resolver gives one, else
+ * NULL.  Needs sk__plat_startup.  Returns 0 (with *count > 0),
+ * SK_EHOSTNOTFOUND, SK_ENAMETEMP, SK_ENOSERVICE, SK_EFAMILY,
+ * SK_ENORESOURCES, SK_EINVAL, SK_ESYSTEM. */
+int sk__plat_lookup(const char *host, const char *service, int family,
+                    int type, int flags, sk__lookup_ent **list,
+                    size_t *count, char **canon, int *sys);
+
+/* sk__plat_reverse: the host name of address a (getnameinfo with
+ * NI_NAMEREQD: a name, never the numeric text) into name, SK_NAMESTRLEN
+ * bytes, NUL-terminated.  Needs sk__plat_startup.  Returns 0,
+ * SK_EHOSTNOTFOUND (no name), SK_ENAMETEMP, SK_ENORESOURCES, SK_EINVAL,
+ * SK_ESYSTEM. */
+int sk__plat_reverse(const sk__addr *a, char *name, int *sys);
+
+/* sk__plat_hostname: the local host name into name, SK_NAMESTRLEN bytes,
+ * NUL-terminated.  Needs sk__plat_startup.  Returns 0, SK_ENORESOURCES
+ * (longer than that), or another error. */
+int sk__plat_hostname(char *name, int *sys);
+
 /* ---- sending files and gathered buffers --------------------------------- */
 /* (sendfile, gathered send.) */
 

@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 51 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 55 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -43,7 +43,10 @@
     X(sk_sendto, 1) X(sk_recvfrom, 1) X(sk_joingroup, 1)                    \
     X(sk_leavegroup, 1)                                                     \
     /* UNIX-domain sockets */                                               \
-    X(sk_unix, 0) X(sk_unixdgram, 0)
+    X(sk_unix, 0) X(sk_unixdgram, 0)                                        \
+    /* address lookup */                                                    \
+    X(sk_getaddrinfo, 0) X(sk_addrlist_free, 0) X(sk_getnameinfo, 0)        \
+    X(sk_gethostname, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -861,7 +864,80 @@ typedef struct row {
     /* -- UNIX-domain sockets ------------------------------------------ */\
     R(unix_null, sk_unix, "NULL out", 0, SK_EINVAL, sk_unix(NULL))        \
     R(unixdgram_null, sk_unixdgram, "NULL out", 0, SK_EINVAL,             \
-      sk_unixdgram(NULL))
+      sk_unixdgram(NULL))                                                 \
+    /* -- address lookup (no name here reaches a DNS server) ----------- */\
+    R(gai_nullout, sk_getaddrinfo, "NULL out", 0, SK_EINVAL,              \
+      sk_getaddrinfo("127.0.0.1", "80", SK_AF_INET, SK_STREAM, 0, NULL))  \
+    R(gai_bothnull, sk_getaddrinfo, "NULL host and service", 0,           \
+      SK_EINVAL, gai_row(NULL, NULL, SK_AF_UNSPEC, 0, SK_LOOKUP_PASSIVE)) \
+    R(gai_empty, sk_getaddrinfo, "empty host", 0, SK_EINVAL,              \
+      gai_row("", "80", SK_AF_UNSPEC, 0, 0))                              \
+    R(gai_256, sk_getaddrinfo, "256-byte host", 0, SK_EINVAL,             \
+      gai_row(f->host256, "80", SK_AF_UNSPEC, 0, 0))                      \
+    R(gai_1000, sk_getaddrinfo, "1000-byte host", 0, SK_EINVAL,           \
+      gai_row(f->host1000, NULL, SK_AF_INET, 0, 0))                       \
+    R(gai_255, sk_getaddrinfo, "255-byte host, numeric only: not found",  \
+      0, SK_EHOSTNOTFOUND,                                                \
+      gai_row(f->host255, "80", SK_AF_UNSPEC, 0, SK_LOOKUP_NUMERICHOST))  \
+    R(gai_name_numeric, sk_getaddrinfo, "name with NUMERICHOST", 0,       \
+      SK_EHOSTNOTFOUND,                                                   \
+      gai_row("localhost", "80", SK_AF_INET, 0, SK_LOOKUP_NUMERICHOST))   \
+    R(gai_emptyserv, sk_getaddrinfo, "empty service", 0, SK_EINVAL,       \
+      gai_row("127.0.0.1", "", SK_AF_UNSPEC, 0, 0))                       \
+    R(gai_65536, sk_getaddrinfo, "service 65536", 0, SK_EINVAL,           \
+      gai_row("127.0.0.1", "65536", SK_AF_UNSPEC, 0, 0))                  \
+    R(gai_hugeport, sk_getaddrinfo, "service 10^20", 0, SK_EINVAL,        \
+      gai_row("127.0.0.1", "100000000000000000000", SK_AF_UNSPEC, 0, 0))  \
+    R(gai_longserv, sk_getaddrinfo, "256-byte service name", 0,           \
+      SK_EINVAL, gai_row("127.0.0.1", f->host256, SK_AF_UNSPEC, 0, 0))    \
+    R(gai_noserv, sk_getaddrinfo, "unknown service name", 0,              \
+      SK_ENOSERVICE, gai_row("127.0.0.1", "no-such-service-xyz",          \
+                             SK_AF_UNSPEC, 0, SK_LOOKUP_NUMERICHOST))     \
+    R(gai_unix, sk_getaddrinfo, "family SK_AF_UNIX", 0, SK_EFAMILY,       \
+      gai_row("127.0.0.1", "80", SK_AF_UNIX, 0, 0))                       \
+    R(gai_fam_min, sk_getaddrinfo, "family INT_MIN", 0, SK_EINVAL,        \
+      gai_row("127.0.0.1", "80", INT_MIN, 0, 0))                          \
+    R(gai_fam_max, sk_getaddrinfo, "family INT_MAX", 0, SK_EINVAL,        \
+      gai_row("127.0.0.1", "80", INT_MAX, 0, 0))                          \
+    R(gai_fam_native, sk_getaddrinfo, "family 10 (a native AF_ value)",   \
+      0, SK_EINVAL, gai_row("127.0.0.1", "80", 10, 0, 0))                 \
+    R(gai_type3, sk_getaddrinfo, "type 3", 0, SK_EINVAL,                  \
+      gai_row("127.0.0.1", "80", SK_AF_UNSPEC, 3, 0))                     \
+    R(gai_type_min, sk_getaddrinfo, "type INT_MIN", 0, SK_EINVAL,         \
+      gai_row("127.0.0.1", "80", SK_AF_UNSPEC, INT_MIN, 0))               \
+    R(gai_flag8, sk_getaddrinfo, "unknown flag 8", 0, SK_EINVAL,          \
+      gai_row("127.0.0.1", "80", SK_AF_UNSPEC, 0, 8))                     \
+    R(gai_flag_min, sk_getaddrinfo, "flags INT_MIN", 0, SK_EINVAL,        \
+      gai_row("127.0.0.1", "80", SK_AF_UNSPEC, 0, INT_MIN))               \
+    R(gai_flag_m1, sk_getaddrinfo, "flags -1", 0, SK_EINVAL,              \
+      gai_row("127.0.0.1", "80", SK_AF_UNSPEC, 0, -1))                    \
+    R(gai_canon_null, sk_getaddrinfo, "CANONNAME with NULL host", 0,      \
+      SK_EINVAL, gai_row(NULL, "80", SK_AF_UNSPEC, 0,                     \
+                         SK_LOOKUP_CANONNAME | SK_LOOKUP_PASSIVE))        \
+    R(addrlist_free_null, sk_addrlist_free, "NULL (no-op)", 0, 0,         \
+      addrlist_free_null())                                               \
+    R(addrlist_free_twice, sk_addrlist_free, "empty, twice", 0, 0,        \
+      addrlist_free_twice())                                              \
+    R(gni_nulladdr, sk_getnameinfo, "NULL addr", 0, SK_EINVAL,            \
+      gni_row(NULL, 64))                                                  \
+    R(gni_nullname, sk_getnameinfo, "NULL name", 0, SK_EINVAL,            \
+      sk_getnameinfo("127.0.0.1", NULL, 64))                              \
+    R(gni_cap0, sk_getnameinfo, "cap 0", 0, SK_EINVAL,                    \
+      gni_row("127.0.0.1", 0))                                            \
+    R(gni_empty, sk_getnameinfo, "empty addr", 0, SK_EINVAL,              \
+      gni_row("", 64))                                                    \
+    R(gni_name, sk_getnameinfo, "a name, not numeric", 0, SK_EINVAL,      \
+      gni_row("localhost", 64))                                           \
+    R(gni_5parts, sk_getnameinfo, "1.2.3.4.5", 0, SK_EINVAL,              \
+      gni_row("1.2.3.4.5", 64))                                           \
+    R(gni_256, sk_getnameinfo, "256-byte addr", 0, SK_EINVAL,             \
+      gni_row(f->host256, 64))                                            \
+    R(gni_cap1, sk_getnameinfo, "127.0.0.1, cap 1", 0, SK_ENORESOURCES,   \
+      gni_row("127.0.0.1", 1))                                            \
+    R(ghn_null, sk_gethostname, "NULL name", 0, SK_EINVAL,                \
+      sk_gethostname(NULL, 64))                                           \
+    R(ghn_cap0, sk_gethostname, "cap 0", 0, SK_EINVAL, ghn_row(0))        \
+    R(ghn_cap1, sk_gethostname, "cap 1", 0, SK_ENORESOURCES, ghn_row(1))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -916,6 +992,60 @@ static int recvfrom_into(fx *f, sk_sock *s, size_t cap, int want_from)
     r = sk_recvfrom(s, f->dst, cap, &got, want_from ? &from : NULL);
     if (r != 0 && (got != 0 || (want_from && from.port != 0)))
         return 12345;
+    return r;
+}
+
+/* Address lookup rows: a failed lookup must leave the list empty
+ * (12345 when it does not); names and buffers are released. */
+static int gai_row(const char *host, const char *service, int family,
+                   int type, int flags)
+{
+    sk_addrlist l;
+    int r;
+    l.items = (sk_addrinfo *)&l; /* garbage the call must overwrite */
+    l.count = 7;
+    l.canonname = (char *)&l;
+    r = sk_getaddrinfo(host, service, family, type, flags, &l);
+    if (r == 0) {
+        sk_addrlist_free(&l);
+    } else if (l.items != NULL || l.count != 0 || l.canonname != NULL) {
+        r = 12345;
+    }
+    return r;
+}
+static int addrlist_free_null(void)
+{
+    sk_addrlist_free(NULL);
+    return 0;
+}
+static int addrlist_free_twice(void)
+{
+    sk_addrlist l = {NULL, 0, NULL};
+    sk_addrlist_free(&l);
+    sk_addrlist_free(&l);
+    return (l.items == NULL && l.count == 0 && l.canonname == NULL) ? 0
+                                                                     : 12345;
+}
+/* sk_getnameinfo into a buffer of cap bytes (at most 64); on error the
+ * buffer must hold "" (12345 when it does not). */
+static int gni_row(const char *addr, size_t cap)
+{
+    char name[64];
+    int r;
+    memset(name, 'x', sizeof name);
+    r = sk_getnameinfo(addr, name, cap);
+    if (r != 0 && cap > 0 && name[0] != '\0')
+        r = 12345;
+    return r;
+}
+static int ghn_row(size_t cap)
+{
+    char name[64];
+    int r;
+    memset(name, 'x', sizeof name);
+    r = sk_gethostname(name, cap);
+    if (r != 0 && cap > 0 && name[0] != '\0')
+        r = 12345;
     return r;
 }
 

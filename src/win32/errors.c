@@ -74,6 +74,10 @@ static const struct sk__win_map sk__win_table[] = {
     {WSANO_RECOVERY, SK_EHOSTNOTFOUND},
     {WSATRY_AGAIN, SK_ENAMETEMP},
     {WSATYPE_NOT_FOUND, SK_ENOSERVICE},
+    /* Wine 8 passes glibc's EAI_ADDRFAMILY (-9: the host has no address
+     * in the family asked, e.g. "::1" for IPv4) through unchanged; no
+     * Windows code is negative, so the value cannot mean anything else */
+    {-9, SK_EHOSTNOTFOUND},
     /* datagrams */
     {WSAEMSGSIZE, SK_EMSGSIZE},
     /* the same outcomes as ERROR_* codes (overlapped results, handles) */

@@ -289,6 +289,85 @@ int sk__plat_addrname(const sk__addr *a, sk_name *out)
     return 0;
 }
 
+/* ---- address lookup ---------------------------------------------------- */
+
+/* Numeric hosts only (names: SK_EHOSTNOTFOUND), no canonical name, a
+ * numeric service only (names: SK_ENOSERVICE); one entry per type. */
+int sk__plat_lookup(const char *host, const char *service, int family,
+                    int type, int flags, sk__lookup_ent **list,
+                    size_t *count, char **canon, int *sys)
+{
+    static const unsigned char any[16] = {0};
+    static const unsigned char lo6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char lo4[4] = {127, 0, 0, 1};
+    unsigned char ip[16];
+    sk__addr a[2];
+    size_t na = 0, i;
+    int port = 0, t, k = 0;
+    FAKE_CHECK(list != NULL && count != NULL && canon != NULL);
+    FAKE_CHECK(fake.started > 0);
+    FAKE_CHECK(host != NULL || service != NULL);
+    FAKE_CHECK(family == SK__AF_UNSPEC || family == SK__AF_INET ||
+               family == SK__AF_INET6);
+    FAKE_CHECK(type == 0 || type == SK__STREAM || type == SK__DGRAM);
+    *list = NULL;
+    *count = 0;
+    *canon = NULL;
+    (void)sys;
+    if (service != NULL) {
+        if (!(flags & SK__LOOKUP_NUMERICSERV))
+            return SK_ENOSERVICE;
+        port = atoi(service);
+        FAKE_CHECK(port >= 0 && port <= 65535);
+    }
+    if (host == NULL) {
+        int passive = (flags & SK_LOOKUP_PASSIVE) != 0;
+        if (family != SK__AF_INET6)
+            make_addr(&a[na++], SK__AF_INET, passive ? any : lo4, port);
+        if (family != SK__AF_INET && fake.has_ipv6)
+            make_addr(&a[na++], SK__AF_INET6, passive ? any : lo6, port);
+    } else if (parse_ipv4(host, ip)) {
+        if (family != SK__AF_INET6)
+            make_addr(&a[na++], SK__AF_INET, ip, port);
+    } else if (parse_ipv6(host, ip)) {
+        if (family != SK__AF_INET)
+            make_addr(&a[na++], SK__AF_INET6, ip, port);
+    }
+    if (na == 0)
+        return SK_EHOSTNOTFOUND;
+    *list = (sk__lookup_ent *)calloc(2 * na, sizeof **list);
+    if (*list == NULL)
+        return SK_ENORESOURCES;
+    for (i = 0; i < na; i++)
+        for (t = SK__STREAM; t <= SK__DGRAM; t++)
+            if (type == 0 || type == t) {
+                (*list)[k].addr = a[i];
+                (*list)[k++].type = t;
+            }
+    *count = (size_t)k;
+    return 0;
+}
+
+/* No names at all. */
+int sk__plat_reverse(const sk__addr *a, char *name, int *sys)
+{
+    FAKE_CHECK(a != NULL && name != NULL);
+    FAKE_CHECK(fake.started > 0);
+    (void)sys;
+    name[0] = '\0';
+    return SK_EHOSTNOTFOUND;
+}
+
+int sk__plat_hostname(char *name, int *sys)
+{
+    FAKE_CHECK(name != NULL);
+    FAKE_CHECK(fake.started > 0);
+    (void)sys;
+    strcpy(name, "fakehost");
+    return 0;
+}
+
 /* ---- connection set-up ------------------------------------------------- */
 
 int sk__plat_bind(sk_fd_t fd, const sk__addr *a, int *sys)

@@ -32,6 +32,8 @@
  *
  * Addresses: sk__plat_resolve parses numeric IPv4 and IPv6 only (any name
  * gives SK_EHOSTNOTFOUND).  Connects follow connect_mode (FAKE_CONN_*).
+ * Lookups: sk__plat_lookup likewise (numeric services only, no canonical
+ * name), sk__plat_reverse finds no name, sk__plat_hostname is "fakehost".
  */
 #ifndef SK_FAKE_PLAT_H
 #define SK_FAKE_PLAT_H
