@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 37 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 39 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -36,7 +36,8 @@
     X(sk_setoption, 1) X(sk_getoption, 1) X(sk_setoptname, 1)               \
     X(sk_getoptname, 1) X(sk_getsockname, 1) X(sk_getpeername, 1)           \
     X(sk_shutdown, 1) X(sk_getfd, 1) X(sk_setfd, 1) X(sk_getstats, 1)       \
-    X(sk_setstats, 1) X(sk_select, 1)
+    X(sk_setstats, 1) X(sk_select, 1)                                     \
+    X(sk_sendfile, 1) X(sk_sendv, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -612,7 +613,64 @@ typedef struct row {
     R(select_nullentries, sk_select, "only NULL entries, no timeout", 0,  \
       SK_EINVAL, select_rows(f, 7))                                       \
     R(select_overflow, sk_select, "nrecv + nsend overflow", 0,            \
-      SK_ENORESOURCES, select_rows(f, 8))
+      SK_ENORESOURCES, select_rows(f, 8))                                 \
+    /* -- sending files and gathered buffers (sendfile) ---------------- */\
+    /* file 0 is never read: every row fails (or returns) first */        \
+    R(sendfile_null, sk_sendfile, "NULL object", NUL, SK_EINVAL,          \
+      sendfile_row(NULL, 0, 0, -1))                                       \
+    R(sendfile_closed, sk_sendfile, "closed", OBJ, SK_ECLOSED,            \
+      sendfile_row(f->closed, 0, 0, -1))                                  \
+    R(sendfile_master, sk_sendfile, "on a master", 0, SK_EWRONGROLE,      \
+      sendfile_row(f->m4, 0, 0, -1))                                      \
+    R(sendfile_dual, sk_sendfile, "on a dual-stack master", 0,            \
+      SK_EWRONGROLE, sendfile_row(f->md, 0, 0, -1))                       \
+    R(sendfile_bound, sk_sendfile, "on a bound master", 0, SK_EWRONGROLE, \
+      sendfile_row(f->bound, 0, 0, -1))                                   \
+    R(sendfile_server, sk_sendfile, "on a server", 0, SK_EWRONGROLE,      \
+      sendfile_row(f->srv, 0, 0, -1))                                     \
+    R(sendfile_server_bad, sk_sendfile, "server, bad args: role first",   \
+      0, SK_EWRONGROLE, sendfile_row(f->srv, -1, 0, -9))                  \
+    R(sendfile_fd_m1, sk_sendfile, "file -1", 0, SK_EINVAL,               \
+      sendfile_row(f->cli, -1, 0, -1))                                    \
+    R(sendfile_fd_min, sk_sendfile, "file INT_MIN", 0, SK_EINVAL,         \
+      sendfile_row(f->acc, INT_MIN, 0, 10))                               \
+    R(sendfile_len_m2, sk_sendfile, "length -2", 0, SK_EINVAL,            \
+      sendfile_row(f->cli, 0, 0, -2))                                     \
+    R(sendfile_len_min, sk_sendfile, "length INT64_MIN", 0, SK_EINVAL,    \
+      sendfile_row(f->cli, 0, 0, INT64_MIN))                              \
+    R(sendfile_off_2p63, sk_sendfile, "offset 2^63", 0, SK_EINVAL,        \
+      sendfile_row(f->cli, 0, (uint64_t)INT64_MAX + 1, -1))               \
+    R(sendfile_off_max, sk_sendfile, "offset UINT64_MAX", 0, SK_EINVAL,   \
+      sendfile_row(f->acc, 0, UINT64_MAX, 1))                             \
+    R(sendfile_range_ovf, sk_sendfile, "offset 1 + length INT64_MAX", 0,  \
+      SK_EINVAL, sendfile_row(f->cli, 0, 1, INT64_MAX))                   \
+    R(sendfile_len0, sk_sendfile, "length 0 returns at once", 0, 0,       \
+      sendfile_row(f->cli, 0, UINT64_C(1) << 62, 0))                      \
+    /* -- sending files and gathered buffers (sendv) ------------------- */\
+    R(sendv_null, sk_sendv, "NULL object", NUL, SK_EINVAL,                \
+      sendv_row(NULL, 0))                                                 \
+    R(sendv_closed, sk_sendv, "closed", OBJ, SK_ECLOSED,                  \
+      sendv_row(f->closed, 0))                                            \
+    R(sendv_master, sk_sendv, "on a master", 0, SK_EWRONGROLE,            \
+      sendv_row(f->m4, 0))                                                \
+    R(sendv_dual, sk_sendv, "on a dual-stack master", 0, SK_EWRONGROLE,   \
+      sendv_row(f->md, 0))                                                \
+    R(sendv_bound, sk_sendv, "on a bound master", 0, SK_EWRONGROLE,       \
+      sendv_row(f->bound, 0))                                             \
+    R(sendv_server, sk_sendv, "on a server", 0, SK_EWRONGROLE,            \
+      sendv_row(f->srv, 0))                                               \
+    R(sendv_nulliov, sk_sendv, "NULL iov, n 1", 0, SK_EINVAL,             \
+      sk_sendv(f->cli, NULL, 1, NULL))                                    \
+    R(sendv_nulliov_max, sk_sendv, "NULL iov, n SIZE_MAX", 0, SK_EINVAL,  \
+      sk_sendv(f->acc, NULL, SIZE_MAX, NULL))                             \
+    R(sendv_nulliov0, sk_sendv, "NULL iov, n 0 returns at once", 0, 0,    \
+      sk_sendv(f->cli, NULL, 0, NULL))                                    \
+    R(sendv_nulldata, sk_sendv, "NULL data, len 1", 0, SK_EINVAL,         \
+      sendv_row(f->cli, 1))                                               \
+    R(sendv_sum_ovf, sk_sendv, "lengths summing to SIZE_MAX + 1", 0,      \
+      SK_EINVAL, sendv_row(f->cli, 2))                                    \
+    R(sendv_len_max, sk_sendv, "len SIZE_MAX", 0, SK_EINVAL,              \
+      sendv_row(f->acc, 3))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -636,6 +694,36 @@ static int name_of(const sk_sock *s, int peer)
 {
     sk_name n;
     return peer ? sk_getpeername(s, &n) : sk_getsockname(s, &n);
+}
+
+/* -- sending files and gathered buffers: the rows' calls.  *sent must be
+ * 0 after a failure (nothing went out); 12345 reports that it was not. */
+static int sendfile_row(sk_sock *s, int file, uint64_t offset,
+                        int64_t length)
+{
+    uint64_t sent = 77;
+    int r = sk_sendfile(s, file, offset, length, &sent);
+    return sent != 0 ? 12345 : r;
+}
+
+static int sendv_row(sk_sock *s, int which)
+{
+    static const char x[] = "abc";
+    sk_iovec v[2];
+    size_t sent = 77;
+    int r;
+    v[0].data = x;
+    v[0].len = 3;
+    v[1].data = x;
+    v[1].len = 1;
+    if (which == 1)
+        v[1].data = NULL; /* NULL data with len 1 */
+    else if (which == 2)
+        v[1].len = SIZE_MAX - 2; /* 3 + SIZE_MAX - 2 wraps */
+    else if (which == 3)
+        v[1].len = SIZE_MAX;
+    r = sk_sendv(s, v, 2, &sent);
+    return r != 0 && sent != 0 ? 12345 : r;
 }
 
 #define ROW_FN(id, fn, what, flags, want, expr)                             \
