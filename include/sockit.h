@@ -428,8 +428,10 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
  *
  * file is a descriptor open for reading: from open() on POSIX; on Windows
  * a C runtime descriptor (_open, _fileno) of the C runtime sockit is built
- * with, whose handle is found with _get_osfhandle.  fileno(fp) works on
- * both, but bytes already buffered in fp are not seen.  The file must be
+ * with, whose handle is found with _get_osfhandle (a number that is not an
+ * open descriptor goes to that runtime's invalid-parameter handler, which
+ * may end the program).  fileno(fp) works on both, but bytes already
+ * buffered in fp are not seen.  The file must be
  * readable at an offset (a regular file; on Windows a disk file): a pipe,
  * socket or terminal gives SK_EINVAL.  The file position is neither used
  * nor moved (on Windows it is put back after each read, so the descriptor

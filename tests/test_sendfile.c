@@ -532,7 +532,11 @@ static void t_sendfile_refused(void **state)
     (void)state;
     assert_non_null(data);
     sup_fill(&seed, data, len);
+#if defined(__linux__)
     fd = file_open_read("/proc/self/mem");
+#else
+    fd = -1; /* (Wine would open the Linux file, but cannot read it so) */
+#endif
     if (fd < 0) {
         print_message("no /proc/self/mem here: the read-and-send path is "
                       "tested by the short ranges only\n");

@@ -90,11 +90,11 @@ int sk__plat_pread(int file, void *buf, size_t len, uint64_t offset,
     if (!ok) {
         if (err == ERROR_HANDLE_EOF)
             return 0; /* at or past the end */
-        if (err == ERROR_ACCESS_DENIED || err == ERROR_INVALID_PARAMETER ||
-            err == ERROR_INVALID_HANDLE)
-            return sk__win_fail(ERROR_INVALID_HANDLE, sys); /* not readable */
         if (sys != NULL)
             *sys = (int)err;
+        if (err == ERROR_ACCESS_DENIED || err == ERROR_INVALID_PARAMETER ||
+            err == ERROR_INVALID_HANDLE)
+            return SK_EINVAL; /* not open for reading */
         return sk__win_code((int)err) == SK_ENORESOURCES ? SK_ENORESOURCES
                                                          : SK_ESYSTEM;
     }
@@ -102,16 +102,59 @@ int sk__plat_pread(int file, void *buf, size_t len, uint64_t offset,
     return 0;
 }
 
+/* What sk__win_sf_wait saw besides completion, a timeout or an error. */
+#define SK__WIN_SF_PEERCLOSED (-2)
+
+/* Wait up to ms for the transmission in ov to finish.  Wine does not wake
+ * a pending send when the peer resets the connection (Windows completes it
+ * with an error), and its TransmitFile stays pending after its last byte
+ * until the socket is writable again, which a reset socket never becomes.
+ * So the socket's FD_CLOSE is watched too, with an event of its own.
+ * Returns 0 when ov finished, WAIT_TIMEOUT, SK__WIN_SF_PEERCLOSED (the peer
+ * closed gracefully: it may still read, or may be gone), the error code of
+ * a close with an error (a reset), or a wait failure's code; the caller
+ * cancels the transmission in every case but 0. */
+static int sk__win_sf_wait(SOCKET s, OVERLAPPED *ov, int64_t ms) {
+    HANDLE ev[2];
+    WSANETWORKEVENTS ne;
+    DWORD wr;
+    int watching = 0, r;
+
+    ev[0] = ov->hEvent;
+    ev[1] = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (ev[1] != NULL && WSAEventSelect(s, ev[1], FD_CLOSE) == 0)
+        watching = 1;
+    wr = WaitForMultipleObjects(watching ? 2 : 1, ev, FALSE,
+                                sk__win_sf_ms(ms));
+    if (wr == WAIT_OBJECT_0) {
+        r = 0;
+    } else if (wr == WAIT_OBJECT_0 + 1) {
+        r = SK__WIN_SF_PEERCLOSED;
+        memset(&ne, 0, sizeof ne);
+        if (WSAEnumNetworkEvents(s, ev[1], &ne) == 0 &&
+            (ne.lNetworkEvents & FD_CLOSE) &&
+            ne.iErrorCode[FD_CLOSE_BIT] != 0)
+            r = ne.iErrorCode[FD_CLOSE_BIT];
+    } else {
+        r = wr == WAIT_TIMEOUT ? WAIT_TIMEOUT : (int)GetLastError();
+    }
+    if (watching)
+        WSAEventSelect(s, NULL, 0);
+    if (ev[1] != NULL)
+        CloseHandle(ev[1]);
+    return r;
+}
+
 /* TransmitFile of want bytes at offset, waited for up to ms; *sent the
- * bytes that went out (also when cancelled); *timed_out set when the wait
- * ran out.  Returns 0 or the WSA/Win32 error. */
+ * bytes that went out (also when cancelled).  Returns 0, or why it did not
+ * finish: WAIT_TIMEOUT, SK__WIN_SF_PEERCLOSED, or a WSA/Win32 error. */
 static int sk__win_sf_transmit(SOCKET s, HANDLE h, LPFN_TRANSMITFILE tf,
                                uint64_t offset, DWORD want, int64_t ms,
-                               size_t *sent, int *timed_out) {
+                               size_t *sent) {
     OVERLAPPED ov;
-    DWORD n = 0, flags = 0, wr;
+    DWORD n = 0, flags = 0;
     BOOL ok;
-    int err = 0;
+    int err = 0, w;
 
     memset(&ov, 0, sizeof ov);
     ov.Offset = (DWORD)(offset & 0xffffffffu);
@@ -124,16 +167,16 @@ static int sk__win_sf_transmit(SOCKET s, HANDLE h, LPFN_TRANSMITFILE tf,
         err = WSAGetLastError();
         if (err == WSA_IO_PENDING) {
             /* The socket is non-blocking, but an overlapped operation runs
-             * on regardless: wait for it within the deadline, and when time
-             * runs out cancel it and wait for the cancel to land, so the
-             * count below is what really went out. */
-            wr = WaitForSingleObject(ov.hEvent, sk__win_sf_ms(ms));
-            if (wr != WAIT_OBJECT_0) {
+             * on regardless: wait for it within the deadline; otherwise
+             * cancel it and wait for the cancel to land, so that the count
+             * below is what really went out. */
+            w = sk__win_sf_wait(s, &ov, ms);
+            if (w != 0)
                 CancelIoEx((HANDLE)s, &ov);
-                *timed_out = wr == WAIT_TIMEOUT;
-            }
             ok = WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags);
             err = ok ? 0 : WSAGetLastError();
+            if (!ok && w != 0)
+                err = w; /* why it was cancelled */
         }
     }
     /* InternalHigh holds the bytes transferred, also for a cancelled or
@@ -145,6 +188,20 @@ static int sk__win_sf_transmit(SOCKET s, HANDLE h, LPFN_TRANSMITFILE tf,
     return ok ? 0 : err;
 }
 
+/* 1 when h can be read at offset: a read of 0 bytes checks the access
+ * (Wine's TransmitFile would read a write-only handle; Windows's fails). */
+static int sk__win_sf_readable(HANDLE h, uint64_t offset) {
+    OVERLAPPED ov;
+    DWORD n = 0;
+    char c;
+    memset(&ov, 0, sizeof ov);
+    ov.Offset = (DWORD)(offset & 0xffffffffu);
+    ov.OffsetHigh = (DWORD)(offset >> 32);
+    if (ReadFile(h, &c, 0, &n, &ov))
+        return 1;
+    return GetLastError() == ERROR_HANDLE_EOF;
+}
+
 int sk__plat_sendfile(sk_fd_t fd, int file, uint64_t offset, size_t len,
                       int64_t ms, size_t *sent, int *sys) {
     SOCKET s = SK__SOCK(fd);
@@ -153,7 +210,7 @@ int sk__plat_sendfile(sk_fd_t fd, int file, uint64_t offset, size_t len,
     HANDLE h = sk__win_sf_handle(file);
     LARGE_INTEGER size, pos;
     DWORD bytes = 0, want;
-    int err, have_pos, timed_out = 0;
+    int err, have_pos;
 
     *sent = 0;
     if (h == INVALID_HANDLE_VALUE)
@@ -176,28 +233,35 @@ int sk__plat_sendfile(sk_fd_t fd, int file, uint64_t offset, size_t len,
         return SK_EUNSUPPORTED;
 
     have_pos = sk__win_sf_tell(h, &pos);
-    err = sk__win_sf_transmit(s, h, tf, offset, want, ms, sent, &timed_out);
+    if (!sk__win_sf_readable(h, offset))
+        err = -1;
+    else
+        err = sk__win_sf_transmit(s, h, tf, offset, want, ms, sent);
     if (have_pos)
         SetFilePointerEx(h, pos, NULL, FILE_BEGIN);
     if (err == 0)
         return 0; /* *sent 0 only if the file shrank: its end */
-    if (timed_out && err == WSA_OPERATION_ABORTED) {
+    if (err == -1)
+        return SK_EUNSUPPORTED; /* the read-and-send loop will say why */
+    if (err == WAIT_TIMEOUT) {
         if (sys != NULL)
             *sys = err;
         return SK_ETIMEOUT;
     }
-    if (*sent == 0 && (err == WSAEOPNOTSUPP || err == ERROR_NOT_SUPPORTED ||
-                       err == ERROR_INVALID_FUNCTION ||
-                       err == ERROR_CALL_NOT_IMPLEMENTED)) {
-        if (sys != NULL)
-            *sys = err;
+    if (err == SK__WIN_SF_PEERCLOSED) {
+        /* Cancelled after a graceful close: report the progress, or wait
+         * for room; the next step finds out whether the peer still reads
+         * (TransmitFile then fails at once if the connection is gone). */
+        return *sent > 0 ? 0 : SK_EWOULDBLOCK;
+    }
+    if (sys != NULL)
+        *sys = err;
+    /* Failed before any byte went out: the read-and-send loop retries,
+     * and reports a file problem as pread does and a connection problem
+     * as sk_send does. */
+    if (*sent == 0 && err != WSAECONNRESET && err != WSAECONNABORTED &&
+        err != WSAENETRESET)
         return SK_EUNSUPPORTED;
-    }
-    if (err == WSAEWOULDBLOCK) { /* not seen with overlapped, but harmless */
-        if (sys != NULL)
-            *sys = err;
-        return SK_EWOULDBLOCK;
-    }
     return sk__win_sf_send_fail(err, sys);
 }
 
