@@ -431,11 +431,11 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
  * with, whose handle is found with _get_osfhandle (a number that is not an
  * open descriptor goes to that runtime's invalid-parameter handler, which
  * may end the program).  fileno(fp) works on both, but bytes already
- * buffered in fp are not seen.  The file must be
- * readable at an offset (a regular file; on Windows a disk file): a pipe,
- * socket or terminal gives SK_EINVAL.  The file position is neither used
- * nor moved (on Windows it is put back after each read, so the descriptor
- * must not be used by another thread during the call).
+ * buffered in fp are not seen.  The file must be readable at an offset (a
+ * regular file; on Windows a disk file): a pipe, socket or terminal gives
+ * SK_EINVAL.  The file position is neither used nor moved (on Windows it
+ * is put back after each file access, so the descriptor must not be used
+ * by another thread during the call).
  *
  * length -1 sends through the end of the file.  A file that ends before
  * offset + length is not an error: the call stops at the end and returns 0
@@ -447,7 +447,10 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
  * to the whole call); the bytes are counted in the statistics; never raises
  * SIGPIPE (on Linux, where sendfile would, the signal is blocked in the
  * calling thread for the call and any SIGPIPE it caused is taken back).
- * A client whose connect timed out is settled first, as by sk_send.
+ * A client whose connect timed out is settled first, as by sk_send.  On
+ * Windows a TransmitFile segment that has to wait watches the socket with
+ * WSAEventSelect(FD_CLOSE) meanwhile, which ends any WSAEventSelect or
+ * WSAAsyncSelect association the caller made on sk_getfd's socket.
  *
  * Returns 0; SK_EINVAL (NULL object, file < 0, length < -1, offset above
  * 2^63 - 1 or above what the system's file offsets hold, offset + length

@@ -620,6 +620,36 @@ static void t_sendfile_bad_input(void **state)
     sk_free(b);
 }
 
+/* After sk_shutdown(SK_SHUT_SEND) both calls fail with SK_ECLOSED, on
+ * both sendfile paths, with *sent 0 (and, on Linux, without the SIGPIPE
+ * that sendfile raises on EPIPE). */
+static void t_send_after_shutdown(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_iovec v[2];
+    uint64_t sent = 99;
+    size_t vsent = 99;
+    int fd = file_open_read(g.path);
+    (void)state;
+    assert_true(fd >= 0);
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_shutdown(a, SK_SHUT_SEND), 0);
+    sup_assert_rc(sk_sendfile(a, fd, 0, -1, &sent), SK_ECLOSED);
+    assert_true(sent == 0);
+    sent = 99;
+    sup_assert_rc(sk_sendfile(a, fd, 10, 100, &sent), SK_ECLOSED);
+    assert_true(sent == 0);
+    v[0].data = "ab";
+    v[0].len = 2;
+    v[1].data = "c";
+    v[1].len = 1;
+    sup_assert_rc(sk_sendv(a, v, 2, &vsent), SK_ECLOSED);
+    assert_int_equal(vsent, 0);
+    file_close(fd);
+    sk_free(a);
+    sk_free(b);
+}
+
 /* Wrong roles: a master, a dual-stack master, a server: SK_EWRONGROLE; a
  * closed object: SK_ECLOSED; *sent 0 each time. */
 static void t_sendfile_roles(void **state)
@@ -904,6 +934,7 @@ int main(void)
         cmocka_unit_test(t_sendfile_refused),
         cmocka_unit_test(t_sendfile_bad_input),
         cmocka_unit_test(t_sendfile_roles),
+        cmocka_unit_test(t_send_after_shutdown),
         cmocka_unit_test(t_sendv_order),
         cmocka_unit_test(t_sendv_many),
         cmocka_unit_test(t_sendv_partial),

@@ -199,6 +199,9 @@ static int sk__win_sf_readable(HANDLE h, uint64_t offset) {
     ov.OffsetHigh = (DWORD)(offset >> 32);
     if (ReadFile(h, &c, 0, &n, &ov))
         return 1;
+    if (GetLastError() == ERROR_IO_PENDING) /* a handle for overlapped I/O */
+        return GetOverlappedResult(h, &ov, &n, TRUE) ||
+               GetLastError() == ERROR_HANDLE_EOF;
     return GetLastError() == ERROR_HANDLE_EOF;
 }
 
