@@ -556,7 +556,8 @@ static void t_sendfile_refused(void **state)
     assert_true(rd.hash == sup_hash(SUP_HASH_INIT, data, len));
     sup_assert_rc(sk_getstats(a, NULL, &tx, NULL), 0);
     assert_true(tx == (uint64_t)len);
-    print_message("/proc/self/mem: %lu bytes through read-and-send\n",
+    print_message("/proc/self/mem: %lu bytes (by read and send where the "
+                  "kernel's sendfile refuses /proc files)\n",
                   (unsigned long)len);
     file_close(fd);
     free(data);
