@@ -692,6 +692,70 @@ SK_API int sk_gethostname(char *name, size_t cap);
 /* ---- sending files and gathered buffers ------------------------------ */
 /* (sk_sendfile, sk_sendv.) */
 
+/** sk_sendfile: send bytes [offset, offset + length) of a file through a
+ * client, with the system's zero-copy call where there is one (sendfile on
+ * Linux, FreeBSD and macOS; TransmitFile on Windows, in segments of at most
+ * 64 KiB) and a read-and-send loop elsewhere.  Ranges shorter than 4 KiB,
+ * and files the zero-copy call refuses (Linux: /proc and some other
+ * special files), take the read-and-send loop too.
+ *
+ * file is a descriptor open for reading: from open() on POSIX; on Windows
+ * a C runtime descriptor (_open, _fileno) of the C runtime sockit is built
+ * with, whose handle is found with _get_osfhandle (a number that is not an
+ * open descriptor goes to that runtime's invalid-parameter handler, which
+ * may end the program).  fileno(fp) works on both, but bytes already
+ * buffered in fp are not seen.  The file must be readable at an offset (a
+ * regular file; on Windows a disk file): a pipe, socket or terminal gives
+ * SK_EINVAL.  The file position is neither used nor moved (on Windows it
+ * is put back after each file access, so the descriptor must not be used
+ * by another thread during the call).
+ *
+ * length -1 sends through the end of the file.  A file that ends before
+ * offset + length is not an error: the call stops at the end and returns 0
+ * with *sent short of length (0 when offset is at or past the end), so
+ * compare *sent with what you asked for.  length 0 returns 0 at once.
+ *
+ * *sent (may be NULL) receives the bytes sent, also on error: resume at
+ * offset + *sent.  Timeouts apply as for sk_send (block to each wait, total
+ * to the whole call); the bytes are counted in the statistics; never raises
+ * SIGPIPE (on Linux, where sendfile would, the signal is blocked in the
+ * calling thread for the call and any SIGPIPE it caused is taken back).
+ * A client whose connect timed out is settled first, as by sk_send.  On
+ * Windows a TransmitFile segment that has to wait watches the socket with
+ * WSAEventSelect(FD_CLOSE) meanwhile, which ends any WSAEventSelect or
+ * WSAAsyncSelect association the caller made on sk_getfd's socket.
+ *
+ * Returns 0; SK_EINVAL (NULL object, file < 0, length < -1, offset above
+ * 2^63 - 1 or above what the system's file offsets hold, offset + length
+ * above 2^63 - 1, a descriptor that is not open for reading or cannot be
+ * read at an offset); SK_EWRONGROLE (not a client); SK_ECLOSED (a closed
+ * object, the peer gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT;
+ * SK_ENORESOURCES (no memory for the read-and-send buffer); SK_ESYSTEM
+ * (reading the file failed, e.g. an I/O error; see sk_syserror). */
+SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
+                       uint64_t *sent);
+
+/** One buffer of a gathered send (sk_sendv): len bytes at data. */
+typedef struct sk_iovec {
+    const void *data; /**< the bytes; may be NULL when len is 0 */
+    size_t len;       /**< how many bytes */
+} sk_iovec;
+
+/** sk_sendv: send the n buffers iov[0..n-1], in order, as one stream of
+ * bytes, with the system's gathered send (sendmsg on POSIX, WSASend on
+ * Windows), continuing after partial sends within the timeouts until every
+ * byte is sent.  Empty buffers are skipped; any n is allowed (more buffers
+ * than the system takes in one call, IOV_MAX, go in batches).  The caller
+ * keeps ownership of iov and the buffers.  *sent (may be NULL) receives the
+ * total bytes sent, also on error: resume by skipping that many bytes.
+ * Timeouts apply as for sk_send; the bytes are counted in the statistics;
+ * never raises SIGPIPE.  Returns 0 (at once for n 0 or when every buffer
+ * is empty); SK_EINVAL (NULL object, NULL iov with n > 0, NULL data with
+ * len > 0, a total length above SIZE_MAX); SK_EWRONGROLE (not a client);
+ * SK_ECLOSED (a closed object, the peer gone or sending shut down);
+ * SK_ECONNRESET; SK_ETIMEOUT. */
+SK_API int sk_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent);
+
 /* ---- state queries and blocking mode --------------------------------- */
 /* (sk_getstate, sk_setblocking, options by level and name.) */
 

@@ -289,6 +289,41 @@ int sk__plat_hostname(char *name, int *sys);
 /* ---- sending files and gathered buffers --------------------------------- */
 /* (sendfile, gathered send.) */
 
+/* sk__plat_sendfile: one zero-copy step: send up to len (> 0) bytes of
+ * file (a C runtime descriptor open for reading) from byte offset on fd,
+ * without using or moving the file position; *sent receives the count,
+ * also on error.  A backend whose zero-copy call never blocks (POSIX
+ * sendfile on a non-blocking socket) ignores ms; one whose call is
+ * asynchronous (Windows TransmitFile) waits up to ms milliseconds (-1
+ * forever, 0 not at all) for the step to finish, and when the time is up
+ * cancels it and reports what went out with SK_ETIMEOUT.  A backend may
+ * send fewer than len bytes (Windows: segments of 64 KiB).  Returns 0 with
+ * *sent > 0; 0 with *sent 0 at the end of the file (offset at or past it);
+ * SK_EWOULDBLOCK (the socket is full, nothing sent: wait until writable);
+ * SK_ETIMEOUT (see ms); SK_EUNSUPPORTED (no zero-copy call on this system
+ * or for this file, nothing sent: read and send instead); SK_EINVAL (file
+ * not open for reading, not readable at an offset, or offset past what the
+ * system's file offsets hold); SK_ECLOSED; SK_ECONNRESET; another error.
+ * EINTR is retried inside; never raises SIGPIPE. */
+int sk__plat_sendfile(sk_fd_t fd, int file, uint64_t offset, size_t len,
+                      int64_t ms, size_t *sent, int *sys);
+
+/* sk__plat_pread: read up to len (> 0) bytes of file at offset into buf,
+ * without using or moving the file position (Windows puts it back).  *got
+ * receives the count: 0 at the end of the file.  Returns 0; SK_EINVAL (as
+ * for sk__plat_sendfile); SK_ENORESOURCES; SK_ESYSTEM (an I/O error).
+ * Never SK_EWOULDBLOCK; EINTR is retried inside. */
+int sk__plat_pread(int file, void *buf, size_t len, uint64_t offset,
+                   size_t *got, int *sys);
+
+/* sk__plat_sendv: one non-blocking gathered send of iov[0..n-1], leaving
+ * out the first skip bytes of iov[0] (skip < iov[0].len, or 0).  Sends as
+ * many entries as the system takes in one call (empty ones are passed
+ * over); *sent receives the count (0 on error).  The shared code never
+ * calls it without a byte to send.  Returns as sk__plat_send. */
+int sk__plat_sendv(sk_fd_t fd, const sk_iovec *iov, size_t n, size_t skip,
+                   size_t *sent, int *sys);
+
 /* ---- state queries ------------------------------------------------------ */
 /* (type and state of a socket.) */
 

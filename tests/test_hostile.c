@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 55 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 57 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -46,7 +46,9 @@
     X(sk_unix, 0) X(sk_unixdgram, 0)                                        \
     /* address lookup */                                                    \
     X(sk_getaddrinfo, 0) X(sk_addrlist_free, 0) X(sk_getnameinfo, 0)        \
-    X(sk_gethostname, 0)
+    X(sk_gethostname, 0)                                                    \
+    /* sending files and gathered buffers */                                \
+    X(sk_sendfile, 1) X(sk_sendv, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -937,7 +939,64 @@ typedef struct row {
     R(ghn_null, sk_gethostname, "NULL name", 0, SK_EINVAL,                \
       sk_gethostname(NULL, 64))                                           \
     R(ghn_cap0, sk_gethostname, "cap 0", 0, SK_EINVAL, ghn_row(0))        \
-    R(ghn_cap1, sk_gethostname, "cap 1", 0, SK_ENORESOURCES, ghn_row(1))
+    R(ghn_cap1, sk_gethostname, "cap 1", 0, SK_ENORESOURCES, ghn_row(1))    \
+    /* -- sending files and gathered buffers (sendfile) ---------------- */\
+    /* file 0 is never read: every row fails (or returns) first */        \
+    R(sendfile_null, sk_sendfile, "NULL object", NUL, SK_EINVAL,          \
+      sendfile_row(NULL, 0, 0, -1))                                       \
+    R(sendfile_closed, sk_sendfile, "closed", OBJ, SK_ECLOSED,            \
+      sendfile_row(f->closed, 0, 0, -1))                                  \
+    R(sendfile_master, sk_sendfile, "on a master", 0, SK_EWRONGROLE,      \
+      sendfile_row(f->m4, 0, 0, -1))                                      \
+    R(sendfile_dual, sk_sendfile, "on a dual-stack master", 0,            \
+      SK_EWRONGROLE, sendfile_row(f->md, 0, 0, -1))                       \
+    R(sendfile_bound, sk_sendfile, "on a bound master", 0, SK_EWRONGROLE, \
+      sendfile_row(f->bound, 0, 0, -1))                                   \
+    R(sendfile_server, sk_sendfile, "on a server", 0, SK_EWRONGROLE,      \
+      sendfile_row(f->srv, 0, 0, -1))                                     \
+    R(sendfile_server_bad, sk_sendfile, "server, bad args: role first",   \
+      0, SK_EWRONGROLE, sendfile_row(f->srv, -1, 0, -9))                  \
+    R(sendfile_fd_m1, sk_sendfile, "file -1", 0, SK_EINVAL,               \
+      sendfile_row(f->cli, -1, 0, -1))                                    \
+    R(sendfile_fd_min, sk_sendfile, "file INT_MIN", 0, SK_EINVAL,         \
+      sendfile_row(f->acc, INT_MIN, 0, 10))                               \
+    R(sendfile_len_m2, sk_sendfile, "length -2", 0, SK_EINVAL,            \
+      sendfile_row(f->cli, 0, 0, -2))                                     \
+    R(sendfile_len_min, sk_sendfile, "length INT64_MIN", 0, SK_EINVAL,    \
+      sendfile_row(f->cli, 0, 0, INT64_MIN))                              \
+    R(sendfile_off_2p63, sk_sendfile, "offset 2^63", 0, SK_EINVAL,        \
+      sendfile_row(f->cli, 0, (uint64_t)INT64_MAX + 1, -1))               \
+    R(sendfile_off_max, sk_sendfile, "offset UINT64_MAX", 0, SK_EINVAL,   \
+      sendfile_row(f->acc, 0, UINT64_MAX, 1))                             \
+    R(sendfile_range_ovf, sk_sendfile, "offset 1 + length INT64_MAX", 0,  \
+      SK_EINVAL, sendfile_row(f->cli, 0, 1, INT64_MAX))                   \
+    R(sendfile_len0, sk_sendfile, "length 0 returns at once", 0, 0,       \
+      sendfile_row(f->cli, 0, UINT64_C(1) << 62, 0))                      \
+    /* -- sending files and gathered buffers (sendv) ------------------- */\
+    R(sendv_null, sk_sendv, "NULL object", NUL, SK_EINVAL,                \
+      sendv_row(NULL, 0))                                                 \
+    R(sendv_closed, sk_sendv, "closed", OBJ, SK_ECLOSED,                  \
+      sendv_row(f->closed, 0))                                            \
+    R(sendv_master, sk_sendv, "on a master", 0, SK_EWRONGROLE,            \
+      sendv_row(f->m4, 0))                                                \
+    R(sendv_dual, sk_sendv, "on a dual-stack master", 0, SK_EWRONGROLE,   \
+      sendv_row(f->md, 0))                                                \
+    R(sendv_bound, sk_sendv, "on a bound master", 0, SK_EWRONGROLE,       \
+      sendv_row(f->bound, 0))                                             \
+    R(sendv_server, sk_sendv, "on a server", 0, SK_EWRONGROLE,            \
+      sendv_row(f->srv, 0))                                               \
+    R(sendv_nulliov, sk_sendv, "NULL iov, n 1", 0, SK_EINVAL,             \
+      sk_sendv(f->cli, NULL, 1, NULL))                                    \
+    R(sendv_nulliov_max, sk_sendv, "NULL iov, n SIZE_MAX", 0, SK_EINVAL,  \
+      sk_sendv(f->acc, NULL, SIZE_MAX, NULL))                             \
+    R(sendv_nulliov0, sk_sendv, "NULL iov, n 0 returns at once", 0, 0,    \
+      sk_sendv(f->cli, NULL, 0, NULL))                                    \
+    R(sendv_nulldata, sk_sendv, "NULL data, len 1", 0, SK_EINVAL,         \
+      sendv_row(f->cli, 1))                                               \
+    R(sendv_sum_ovf, sk_sendv, "lengths summing to SIZE_MAX + 1", 0,      \
+      SK_EINVAL, sendv_row(f->cli, 2))                                    \
+    R(sendv_len_max, sk_sendv, "len SIZE_MAX", 0, SK_EINVAL,              \
+      sendv_row(f->acc, 3))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -1047,6 +1106,36 @@ static int ghn_row(size_t cap)
     if (r != 0 && cap > 0 && name[0] != '\0')
         r = 12345;
     return r;
+}
+
+/* -- sending files and gathered buffers: the rows' calls.  *sent must be
+ * 0 after a failure (nothing went out); 12345 reports that it was not. */
+static int sendfile_row(sk_sock *s, int file, uint64_t offset,
+                        int64_t length)
+{
+    uint64_t sent = 77;
+    int r = sk_sendfile(s, file, offset, length, &sent);
+    return sent != 0 ? 12345 : r;
+}
+
+static int sendv_row(sk_sock *s, int which)
+{
+    static const char x[] = "abc";
+    sk_iovec v[2];
+    size_t sent = 77;
+    int r;
+    v[0].data = x;
+    v[0].len = 3;
+    v[1].data = x;
+    v[1].len = 1;
+    if (which == 1)
+        v[1].data = NULL; /* NULL data with len 1 */
+    else if (which == 2)
+        v[1].len = SIZE_MAX - 2; /* 3 + SIZE_MAX - 2 wraps */
+    else if (which == 3)
+        v[1].len = SIZE_MAX;
+    r = sk_sendv(s, v, 2, &sent);
+    return r != 0 && sent != 0 ? 12345 : r;
 }
 
 #define ROW_FN(id, fn, what, flags, want, expr)                             \

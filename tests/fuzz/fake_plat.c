@@ -755,3 +755,48 @@ int sk__plat_v4mapped(const sk__addr *in, sk__addr *out)
     (void)out;
     return SK_EINVAL;
 }
+
+/* ---- sending files and gathered buffers -------------------------------- */
+
+/* The fuzzers never send files: no zero-copy call and no readable file. */
+int sk__plat_sendfile(sk_fd_t fd, int file, uint64_t offset, size_t len,
+                      int64_t ms, size_t *sent, int *sys)
+{
+    (void)slot(fd);
+    (void)file;
+    (void)offset;
+    (void)ms;
+    (void)sys;
+    FAKE_CHECK(sent != NULL && len > 0 && ms >= -1);
+    *sent = 0;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_pread(int file, void *buf, size_t len, uint64_t offset,
+                   size_t *got, int *sys)
+{
+    (void)file;
+    (void)offset;
+    (void)sys;
+    FAKE_CHECK(buf != NULL && got != NULL && len > 0);
+    *got = 0;
+    return SK_EUNSUPPORTED;
+}
+
+/* A gathered send that takes only the first piece with bytes: a partial
+ * send by the send script's rules, which the shared code must resume. */
+int sk__plat_sendv(sk_fd_t fd, const sk_iovec *iov, size_t n, size_t skip,
+                   size_t *sent, int *sys)
+{
+    size_t i;
+    FAKE_CHECK(sent != NULL && iov != NULL && n > 0 && skip < iov[0].len);
+    *sent = 0;
+    for (i = 0; i < n; i++) {
+        size_t off = i == 0 ? skip : 0;
+        if (iov[i].len > off)
+            return sk__plat_send(fd, (const char *)iov[i].data + off,
+                                 iov[i].len - off, sent, sys);
+    }
+    FAKE_CHECK(!"sk__plat_sendv without a byte to send");
+    return SK_EINVAL;
+}
