@@ -817,6 +817,7 @@ static void run_watch_closed(const char *backend)
     sup_assert_rc(sk_watch_set(x.w, 0), 0);
     sup_assert_rc(sk_loop_run(loop, SK_RUN_DEFAULT), 0); /* nothing alive */
     sk_free(b);
+    sk_free(a);
     sk_watch_free(x.w);
     sup_assert_rc(sk_watch_new(loop, b = NULL, on_watch, &x, &w), SK_EINVAL);
 
@@ -828,6 +829,7 @@ static void run_watch_closed(const char *backend)
     sup_assert_rc(sk_loop_run(loop, SK_RUN_NOWAIT), 0);
     assert_int_equal(x.calls, 0);
     sk_watch_free(x.w);
+    sk_free(x.s);
 
     /* sk_setfd: a and d swap their handles; the watch follows a. */
     {
