@@ -1011,9 +1011,10 @@ SK_API void sk_timer_free(sk_timer *t);
  * readable without waiting, as sk_select does.  Closing or freeing the
  * object first (sk_close, sk_free) takes its socket out of the loop: the
  * watch stays allocated but inert (sk_watch_set says SK_ECLOSED) until
- * sk_watch_free; sk_setfd moves the watch to the new handle.  A socket
- * the object replaces by itself (sk_connect's and sk_bind's attempts on a
- * master) is followed at the next sk_watch_set: watch clients and servers.
+ * sk_watch_free.  The watch follows the object's socket: sk_setfd, and
+ * sk_connect where it replaces a master's socket (a failed attempt), move
+ * it to the new handle with the same interest (a handle the backend
+ * refuses leaves the watch paused).
  * SK_ERRORED is reported by epoll and poll on a reset or refused
  * connection and when both directions are closed (with the readiness the
  * system gives besides), by kqueue on a socket error or a write side that
