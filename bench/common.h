@@ -43,6 +43,18 @@ static inline long long bench_arg(int argc, char **argv, const char *key,
     return def;
 }
 
+/* The text of key=..., or def. */
+static inline const char *bench_sarg(int argc, char **argv, const char *key,
+                                     const char *def)
+{
+    size_t k = strlen(key);
+    int i;
+    for (i = 3; i < argc; i++)
+        if (strncmp(argv[i], key, k) == 0 && argv[i][k] == '=')
+            return argv[i] + k + 1;
+    return def;
+}
+
 static inline void bench_die(const char *fmt, ...)
 {
     va_list ap;

@@ -68,6 +68,7 @@ RATIO_AGAINST = ["raw", "libuv", "luasocket"]
 # ---------------------------------------------------------------------------
 FULL = {
     "bulk": dict(bytes=1 << 30),
+    "sendfile": dict(bytes=512 << 20),
     "lines": dict(n=2000000),
     "pingpong": dict(n=100000),
     "connrate": dict(n=20000),
@@ -77,6 +78,7 @@ FULL = {
 }
 QUICK = {
     "bulk": dict(bytes=256 << 20),
+    "sendfile": dict(bytes=128 << 20),
     "lines": dict(n=500000),
     "pingpong": dict(n=20000),
     "connrate": dict(n=5000),
@@ -84,12 +86,12 @@ QUICK = {
     "fanin10000": dict(clients=10000, rt=10),
     "idle": dict(clients=10000),
 }
-WORKLOADS = ["bulk", "lines", "pingpong", "connrate", "fanin1000",
+WORKLOADS = ["bulk", "sendfile", "lines", "pingpong", "connrate", "fanin1000",
              "fanin10000", "idle"]
-UNITS = {"bulk": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
+UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
          "connrate": "conn/s", "fanin1000": "rt/s", "fanin10000": "rt/s",
          "idle": "B/conn"}
-CPUS = {"bulk": "one", "lines": "two", "pingpong": "one", "connrate": "one",
+CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
         "fanin1000": "two", "fanin10000": "two", "idle": "two"}
 
 
@@ -191,13 +193,17 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     cargs = dict(params)
     sargs.update(extra_server or {})
     cargs.update(extra_client or {})
+    lg = lambda mode, args: [loadgen, mode] + ["%s=%s" % kv for kv in args.items()]
+    server_argv = impl.argv("server", base, sargs)
     if base in ("bulk", "pingpong", "connrate"):
         cfn = lambda port: impl.argv("client", base, dict(cargs, port=port))
+    elif base == "sendfile":  # the implementation sends, loadgen receives
+        server_argv = lg("sink", sargs)
+        cfn = lambda port: impl.argv("client", base, dict(port=port, file=sendfile_path(params["bytes"])))
     else:
-        cfn = lambda port: [loadgen, base] + ["%s=%s" % kv for kv in dict(cargs, port=port).items()]
-    s, c = pair(impl.argv("server", base, sargs), cfn, timeout,
-                server_wrap, client_wrap, scpu, ccpu)
-    if base == "bulk":
+        cfn = lambda port: lg(base, dict(cargs, port=port))
+    s, c = pair(server_argv, cfn, timeout, server_wrap, client_wrap, scpu, ccpu)
+    if base in ("bulk", "sendfile"):
         return c["bytes"] / c["ns"] * 1e3, dict(c)
     if base == "lines":
         n = params["n"]
@@ -215,6 +221,23 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     if base == "idle":
         return s["bytes_per_conn"], dict(s)
     raise RunError("unknown workload")
+
+
+SENDFILE_DIR = [None]
+
+
+def sendfile_path(size):
+    """A file of size bytes (in the page cache after its first use)."""
+    path = os.path.join(SENDFILE_DIR[0] or tempfile.gettempdir(), "sendfile-%d.dat" % size)
+    if not os.path.exists(path) or os.path.getsize(path) != size:
+        block = bytes(range(256)) * 4096  # 1 MiB
+        with open(path + ".tmp", "wb") as f:
+            left = size
+            while left > 0:
+                f.write(block[:min(left, len(block))])
+                left -= len(block)
+        os.rename(path + ".tmp", path)
+    return path
 
 
 def fmt(x, unit=""):
@@ -246,16 +269,25 @@ def callgrind_ir(path):
     raise RunError("no totals in " + path)
 
 
-def profile(ims, loadgen, cpus, outdir, quick):
+def profile(ims, loadgen, cpus, outdir, quick, deadline):
     """Instruction counts and system-call counts; keys of the result:
-    (what, impl) -> per-operation figure (or a dict of syscall -> count)."""
+    (what, impl) -> per-operation figure (or a dict of syscall -> count).
+    Nothing new starts after the deadline (time.monotonic())."""
     res = {}
+
+    def late(what):
+        if time.monotonic() < deadline:
+            return False
+        log("  skipped (time budget spent): " + what)
+        return True
     cg = ["valgrind", "--tool=callgrind", "-q"]
 
     def callgrind(im, w, side, params, key, label, ops):
         """Run at params and with params[key] doubled; the difference of the
         two instruction totals divided by ops (the extra operations)."""
         irs, dets = [], []
+        if late("callgrind %s %s" % (label, im.name)):
+            return None
         for mult in (1, 2):
             p = {k: (v * mult if k == key else v) for k, v in params.items()}
             out = os.path.join(outdir, "callgrind.%s.%s.%d" % (label, im.name, mult))
@@ -296,31 +328,59 @@ def profile(ims, loadgen, cpus, outdir, quick):
                 rt = 2 if clients == 10000 else 10
                 callgrind(im, w, "server", dict(clients=clients, rt=rt), "rt",
                           "%s-busy" % w, clients * rt)
-                callgrind(im, w, "server", dict(clients=clients, rt=50, active=10),
-                          "rt", "%s-sparse" % w, 10 * 50)
-    # strace: system calls per operation; (workload, params, key, ops, both
-    # ends traced).  bulk: per 64 KiB chunk.
+                # The connection set-up varies by some 10^5 instructions
+                # between two runs: cheap servers get more round trips so
+                # that the difference is well above that.
+                per = callgrind(im, w, "server", dict(clients=clients, rt=100, active=10),
+                                "rt", "%s-sparse" % w, 10 * 100)
+                if per is not None and per < 5000:
+                    callgrind(im, w, "server", dict(clients=clients, rt=3000, active=10),
+                              "rt", "%s-sparse" % w, 10 * 3000)
+    # ... and the sparse case timed (no profiler): 10 busy clients making
+    # 1,000 round trips each among 1,000 / 10,000 connected ones.
+    if not quick:
+        for clients in (1000, 10000):
+            w = "fanin%d" % clients
+            for im in ims:
+                if w in im.skip or late("sparse %s %s" % (w, im.name)):
+                    continue
+                try:
+                    v, _ = run_one(im, w, dict(clients=clients, rt=1000, active=10),
+                                   cpus, loadgen, 300)
+                except RunError as e:
+                    log("  sparse %s %s: %s" % (w, im.name, e))
+                    continue
+                res[(w + "-sparse-rate", im.name)] = v
+                log("  sparse %-10s %-10s %s rt/s" % (w, im.name, fmt(v)))
+    # strace: system calls per operation: (workload, params, the size
+    # doubled, operations in the size, which ends are traced: s server,
+    # c client).  bulk and sendfile: per 64 KiB.
     st = lambda o: ["strace", "-f", "-c", "-o", o]
     chunks = 512 if quick else 2048
     for im in ims:
-        for w, params, key, ops, both in (
-                ("pingpong", dict(n=n_pp, lat=0), "n", n_pp, True),
-                ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, False),
-                ("connrate", dict(n=n_pp // 2), "n", n_pp // 2, True),
-                ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, True)):
+        for w, params, key, ops, sides in (
+                ("pingpong", dict(n=n_pp, lat=0), "n", n_pp, "sc"),
+                ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
+                ("connrate", dict(n=n_pp // 2), "n", n_pp // 2, "sc"),
+                ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, "sc"),
+                ("sendfile", dict(bytes=chunks * 65536), "bytes", chunks, "c")):
             counts = []
+            if late("strace %s %s" % (w, im.name)):
+                continue
             for mult in (1, 2):
                 p = dict(params)
                 p[key] = params[key] * mult
                 so = os.path.join(outdir, "strace.%s.%s.%d.server" % (w, im.name, mult))
                 co = os.path.join(outdir, "strace.%s.%s.%d.client" % (w, im.name, mult))
                 try:
-                    run_one(im, w, p, cpus, loadgen, 300, server_wrap=st(so),
-                            client_wrap=st(co) if both else ())
+                    run_one(im, w, p, cpus, loadgen, 300,
+                            server_wrap=st(so) if "s" in sides else (),
+                            client_wrap=st(co) if "c" in sides else ())
                 except RunError as e:
                     log("  strace %s %s: %s" % (w, im.name, e))
                     break
-                counts.append((strace_counts(so), strace_counts(co) if both else {}))
+                counts.append((strace_counts(so) if "s" in sides else {},
+                               strace_counts(co) if "c" in sides else {}))
             if len(counts) == 2:
                 per = {}
                 for side in (0, 1):
@@ -414,9 +474,10 @@ def main():
         want = o.impls.split(",")
         ims = [i for i in ims if i.name in want]
     loadgen = os.path.join(o.build, "bench_loadgen")
+    SENDFILE_DIR[0] = o.build
     params = QUICK if o.quick else FULL
     rounds = o.rounds or (3 if o.quick else 7)
-    budget = o.budget or (120 if o.quick else 900)
+    budget = o.budget or (120 if o.quick else 600)
     wls = [w for w in o.workloads.split(",") if w]
     for w in wls:
         if w not in params:
@@ -476,7 +537,8 @@ def main():
         log("== profiles (callgrind, strace)")
         pdir = os.path.join(o.build, "profiles")
         os.makedirs(pdir, exist_ok=True)
-        prof = profile(ims, loadgen, cpus, pdir, o.quick)
+        prof = profile(ims, loadgen, cpus, pdir, o.quick,
+                       t_start + (240 if o.quick else 1000))
 
     # ---- ratios within a round, then medians -----------------------------
     def ratio(w, a, b):
@@ -497,7 +559,7 @@ def main():
     for s in subjects:
         hdr += " " + " ".join("%14s" % ("%s/%s" % (s, n)) for n in names if n != s)
     P("")
-    P("median of rounds (min..max in the report); ratios: median of the per-round ratios")
+    P("median of rounds (every round in the report); ratios: median of the per-round ratios")
     P(hdr)
     for w in wls:
         row = "%-10s %-8s " % (w, UNITS[w])
@@ -536,6 +598,10 @@ def main():
             vals = ["%s=%.0f" % (n, prof[(w, n)]) for n in names if (w, n) in prof]
             if vals:
                 P("  %-17s %-24s %s" % (w, unit, "  ".join(vals)))
+        for w in ("fanin1000-sparse-rate", "fanin10000-sparse-rate"):
+            vals = ["%s=%s" % (n, fmt(prof[(w, n)])) for n in names if (w, n) in prof]
+            if vals:
+                P("  %-17s %-24s %s" % (w[:-5], "round trips/s (timed)", "  ".join(vals)))
         for w in ("fanin1000-busy", "fanin10000-busy", "fanin1000-sparse", "fanin10000-sparse"):
             if (w + "-selects", "sockit") in prof:
                 ds, dr, dir_ = prof[(w + "-selects", "sockit")]
@@ -543,7 +609,8 @@ def main():
                   (w, dir_ / max(ds, 1), dr / max(ds, 1)))
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
         for w, unit in (("pingpong", "per round trip"), ("lines", "per line"),
-                        ("connrate", "per connection"), ("bulk", "per 64 KiB")):
+                        ("connrate", "per connection"), ("bulk", "per 64 KiB"),
+                        ("sendfile", "per 64 KiB")):
             for n in names:
                 per = prof.get(("strace-" + w, n))
                 if per is not None:

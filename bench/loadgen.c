@@ -11,10 +11,33 @@
  *                                       the first K with active=K)
  *   loadgen idle port=P clients=C       C connections, "hello\n" on each,
  *                                       then wait for the server to close
+ *   loadgen sink bytes=N                a server: receive N bytes (64 KiB
+ *                                       receives), ack with one byte
  */
 #include "rawnet.h"
 
 #include <sys/epoll.h>
+
+/* The receiving end of sendfile: 64 KiB receives until bytes=N arrived,
+ * then a one-byte ack. */
+static void sink(int argc, char **argv)
+{
+    static char buf[BENCH_CHUNK];
+    long long total = bench_arg(argc, argv, "bytes", 1LL << 28), got = 0;
+    int l = raw_listen(16), c = accept(l, NULL, NULL);
+    if (c < 0)
+        bench_die("accept");
+    while (got < total) {
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0)
+            bench_die("sink recv");
+        got += n;
+    }
+    raw_send_all(c, "k", 1);
+    printf("RESULT received=%lld\n", got);
+    close(c);
+    close(l);
+}
 
 static void lines(int argc, char **argv)
 {
@@ -162,10 +185,12 @@ int main(int argc, char **argv)
         lines(argc + 1, argv - 1);
     else if (argc >= 2 && strcmp(argv[1], "fanin") == 0)
         fanin(argc + 1, argv - 1);
+    else if (argc >= 2 && strcmp(argv[1], "sink") == 0)
+        sink(argc + 1, argv - 1);
     else if (argc >= 2 && strcmp(argv[1], "idle") == 0)
         idle(argc + 1, argv - 1);
     else
-        bench_die("usage: loadgen lines|fanin|idle key=value...");
+        bench_die("usage: loadgen lines|fanin|idle|sink key=value...");
     fflush(stdout);
     return 0;
 }

@@ -96,6 +96,26 @@ W.bulk = {
   end,
 }
 
+-- ---- sendfile: read the file in 64 KiB pieces and send them -------------
+W.sendfile = {
+  client = function()
+    local f = assert(io.open(opt.file, "rb"))
+    local c = connect_here()
+    local t0, sent = socket.gettime(), 0
+    while true do
+      local d = f:read(CHUNK)
+      if not d then break end
+      local ok, err = c:send(d)
+      if not ok then die("send", err) end
+      sent = sent + #d
+    end
+    local ack, err = c:receive(1)
+    if not ack then die("ack", err) end
+    print(string.format("RESULT ns=%s bytes=%d", ns(t0), sent))
+    c:close(); f:close()
+  end,
+}
+
 -- ---- lines -----------------------------------------------------------------
 W.lines = {
   server = function()

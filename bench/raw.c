@@ -51,6 +51,36 @@ static void bulk_client(int argc, char **argv)
     close(c);
 }
 
+/* ---- sendfile: the baseline, read + send in 64 KiB steps -------------- */
+static void sendfile_client(int argc, char **argv)
+{
+    static char buf[BENCH_CHUNK];
+    long long sent = 0;
+    int f = open(bench_sarg(argc, argv, "file", ""), O_RDONLY | O_CLOEXEC);
+    int64_t t0;
+    int c;
+    char ack;
+    if (f < 0)
+        bench_die("open");
+    c = raw_connect((int)bench_arg(argc, argv, "port", 0));
+    t0 = bench_now_ns();
+    for (;;) {
+        ssize_t n = read(f, buf, sizeof buf);
+        if (n < 0)
+            bench_die("read");
+        if (n == 0)
+            break;
+        raw_send_all(c, buf, (size_t)n);
+        sent += n;
+    }
+    if (!raw_recv_all(c, &ack, 1))
+        bench_die("no ack");
+    printf("RESULT ns=%lld bytes=%lld\n", (long long)(bench_now_ns() - t0),
+           sent);
+    close(c);
+    close(f);
+}
+
 /* ---- lines: a memchr reader over an 8 KiB buffer, no copies ----------- */
 static void lines_server(int argc, char **argv)
 {
@@ -259,6 +289,7 @@ int main(int argc, char **argv)
         void (*client)(int, char **);
     } w[] = {
         {"bulk", bulk_server, bulk_client},
+        {"sendfile", NULL, sendfile_client},
         {"lines", lines_server, NULL},
         {"pingpong", pingpong_server, pingpong_client},
         {"connrate", connrate_server, connrate_client},

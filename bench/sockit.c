@@ -8,6 +8,9 @@
 
 #include <sockit.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 static void check(int r, const char *what)
 {
     if (r != SK_OK) {
@@ -85,6 +88,27 @@ static void bulk_client(int argc, char **argv)
     printf("RESULT ns=%lld bytes=%lld\n", (long long)(bench_now_ns() - t0),
            sent);
     sk_free(c);
+}
+
+/* ---- sendfile: sk_sendfile of the whole file --------------------------- */
+static void sendfile_client(int argc, char **argv)
+{
+    int f = open(bench_sarg(argc, argv, "file", ""), O_RDONLY | O_CLOEXEC);
+    uint64_t sent = 0;
+    sk_sock *c;
+    char ack;
+    size_t n = 0;
+    int64_t t0;
+    if (f < 0)
+        bench_die("open");
+    c = connect_here(argc, argv);
+    t0 = bench_now_ns();
+    check(sk_sendfile(c, f, 0, -1, &sent), "sk_sendfile");
+    check(sk_read(c, &ack, 1, &n), "sk_read ack");
+    printf("RESULT ns=%lld bytes=%llu\n", (long long)(bench_now_ns() - t0),
+           (unsigned long long)sent);
+    sk_free(c);
+    close(f);
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -285,6 +309,7 @@ int main(int argc, char **argv)
         void (*client)(int, char **);
     } w[] = {
         {"bulk", bulk_server, bulk_client},
+        {"sendfile", NULL, sendfile_client},
         {"lines", lines_server, NULL},
         {"pingpong", pingpong_server, pingpong_client},
         {"connrate", connrate_server, connrate_client},

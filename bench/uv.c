@@ -7,6 +7,8 @@
  */
 #include "common.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <uv.h>
 
 static uv_loop_t *loop;
@@ -193,6 +195,55 @@ static void bulk_client(int argc, char **argv)
     memset(sbuf, 'x', sizeof sbuf);
     connect_here(argc, argv, &one, bulk_connected);
     uv_run(loop, UV_RUN_DEFAULT);
+}
+
+/* ---- sendfile: uv_fs_sendfile in a loop ------------------------------- */
+/* uv_fs_sendfile runs sendfile(2) on the thread pool and may send less
+ * than asked; the socket is put in blocking mode for the transfer
+ * (uv_stream_set_blocking), as the pool thread cannot wait for room. */
+static uv_fs_t sf_req;
+static int sf_file;
+static uv_os_fd_t sf_sock;
+static long long sf_size;
+
+static void sf_step(uv_fs_t *req)
+{
+    long long r = (long long)req->result;
+    uv_fs_req_cleanup(req);
+    if (r < 0)
+        uv_check((int)r, "uv_fs_sendfile");
+    bulk_done += r;
+    if (bulk_done < sf_size) {
+        uv_check(uv_fs_sendfile(loop, &sf_req, sf_sock, sf_file, bulk_done,
+                                (size_t)(sf_size - bulk_done), sf_step),
+                 "uv_fs_sendfile");
+        return;
+    }
+    uv_check(uv_stream_set_blocking((uv_stream_t *)&one, 0), "blocking");
+    bulk_total = bulk_done;
+    uv_check(uv_read_start((uv_stream_t *)&one, alloc_cb, bulk_ack), "read");
+}
+
+static void sf_connected(uv_connect_t *req, int status)
+{
+    (void)req;
+    uv_check(status, "connect");
+    uv_check(uv_fileno((uv_handle_t *)&one, &sf_sock), "uv_fileno");
+    uv_check(uv_stream_set_blocking((uv_stream_t *)&one, 1), "blocking");
+    t0 = bench_now_ns();
+    uv_check(uv_fs_sendfile(loop, &sf_req, sf_sock, sf_file, 0,
+                            (size_t)sf_size, sf_step), "uv_fs_sendfile");
+}
+
+static void sendfile_client(int argc, char **argv)
+{
+    sf_file = open(bench_sarg(argc, argv, "file", ""), O_RDONLY | O_CLOEXEC);
+    if (sf_file < 0)
+        bench_die("open");
+    sf_size = (long long)lseek(sf_file, 0, SEEK_END);
+    connect_here(argc, argv, &one, sf_connected);
+    uv_run(loop, UV_RUN_DEFAULT);
+    close(sf_file);
 }
 
 /* ---- lines: split each read at LF; a partial line is carried over ------- */
@@ -503,6 +554,7 @@ int main(int argc, char **argv)
         void (*client)(int, char **);
     } w[] = {
         {"bulk", bulk_server, bulk_client},
+        {"sendfile", NULL, sendfile_client},
         {"lines", lines_server, NULL},
         {"pingpong", pingpong_server, pingpong_client},
         {"connrate", connrate_server, connrate_client},
