@@ -658,8 +658,8 @@ def write_report(o, ims, wls, params, data, details, prof, rounds, secs, text,
     r.append("|---|---|")
     for k, v in machine_info():
         r.append("| %s | %s |" % (k, v.replace("|", "/")))
-    r.append("| pinning | server on CPU %d, client on CPU %d; bulk, pingpong, connrate: both on CPU %d |" % (
-        cpus[0], cpus[1], cpus[0]))
+    r.append("| pinning | server on CPU %d, client on CPU %d; %s: both on CPU %d |" % (
+        cpus[0], cpus[1], ", ".join(w for w in wls if CPUS[w] == "one"), cpus[0]))
     r.append("")
     r.append("Sizes: " + "; ".join("%s %s" % (w, " ".join("%s=%s" % kv for kv in params[w].items()))
                                    for w in wls) + ".")
