@@ -263,9 +263,10 @@ enum sk_pattern {
  * there for the next call.  SK_ALL is not bounded: use SK_BYTES or SK_SOME
  * where the peer is not trusted.  Returns 0; SK_EINVAL (NULL, bad pattern,
  * SK_BYTES with n 0 returns 0 at once); SK_EWRONGROLE; SK_ECLOSED;
- * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory);
- * SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes that have not
- * arrived; those that did are appended). */
+ * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory;
+ * bytes that SK_BYTES read ahead past its n are then appended too rather
+ * than lost); SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes
+ * that have not arrived; those that did are appended). */
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 
 /** sk_read: copy up to cap bytes straight into dst, without an intermediate

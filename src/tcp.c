@@ -8,23 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sk__check(const sk_sock *s)
-{
-    if (s == NULL)
-        return SK_EINVAL;
-    if (s->role == SK_ROLE_CLOSED)
-        return SK_ECLOSED;
-    return 0;
-}
-
-int sk__check_role(const sk_sock *s, int role)
-{
-    int r = sk__check(s);
-    if (r != 0)
-        return r;
-    return s->role == role ? 0 : SK_EWRONGROLE;
-}
-
 int sk__check_host(const char *host)
 {
     size_t i;
@@ -142,9 +125,7 @@ SK_API int sk_close(sk_sock *s)
     sk__unix_close(s); /* the path it bound, now that nothing listens */
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
-    free(s->rbuf);
-    s->rbuf = NULL;
-    s->rfirst = s->rlast = 0;
+    sk__rbuf_free(s);
     return 0;
 }
 
