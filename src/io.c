@@ -67,7 +67,7 @@ int sk__fill(sk_sock *s, const sk__tm *tm)
     if (r != 0)
         return r;
     r = sk__recv_some(s, s->rbuf, SK__RBUF_SIZE, &got, tm);
-    s->rlast = got;
+    s->rlast = (uint32_t)got; /* at most SK__RBUF_SIZE */
     return r;
 }
 
@@ -77,7 +77,7 @@ int sk__stash(sk_sock *s, const char *p, size_t n)
     if (r != 0)
         return r;
     memcpy(s->rbuf, p, n);
-    s->rlast = n;
+    s->rlast = (uint32_t)n;
     return 0;
 }
 

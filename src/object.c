@@ -11,12 +11,12 @@ SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
         return r;
     if (seconds != seconds) /* NaN */
         return SK_EINVAL;
-    switch (mode) {
+    switch (mode) { /* the milliseconds fit 32 bits (sk__seconds_to_ms) */
     case 'b':
-        s->block_ms = sk__seconds_to_ms(seconds);
+        s->block_ms = (int32_t)sk__seconds_to_ms(seconds);
         return 0;
     case 't':
-        s->total_ms = sk__seconds_to_ms(seconds);
+        s->total_ms = (int32_t)sk__seconds_to_ms(seconds);
         return 0;
     default:
         return SK_EINVAL;
@@ -69,14 +69,17 @@ SK_API sk_fd_t sk_getfd(const sk_sock *s)
 
 SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
 {
-    int r = sk__check(s);
+    int family = SK__AF_UNSPEC, r = sk__check(s);
     if (r != 0)
         return r;
     s->fd = fd;
     /* Learn the family of a socket made elsewhere, so that bind and
      * connect pick matching addresses. */
-    if (fd != SK_FD_INVALID)
-        (void)sk__plat_family(fd, &s->family, NULL);
+    if (fd != SK_FD_INVALID) {
+        family = s->family;
+        (void)sk__plat_family(fd, &family, NULL);
+        s->family = (unsigned char)family;
+    }
     return 0;
 }
 

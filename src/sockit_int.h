@@ -22,31 +22,46 @@ typedef struct sk__tm {
     int64_t start_us; /* when the call began */
 } sk__tm;
 
-struct sk_sock {
-    sk_fd_t fd;
-    int role;          /* enum sk_role */
-    int family;        /* SK__AF_* of fd, or the constructor's (0: dual) */
-    int type;          /* SK__STREAM or SK__DGRAM */
-    int nonblock;      /* sk_setblocking(s, 0): waits return at once */
-    int shut;          /* bit 1: receiving shut down, bit 2: sending */
+/* What an object may need beside its socket, made on first need so that an
+ * accepted client carries none of it: the options set on it (a master
+ * replays them onto each new socket it makes; some are answered from here)
+ * and the UNIX-domain path it bound. */
+typedef struct sk__extra {
     char *upath;       /* UNIX-domain path this object bound, or NULL */
-    int dual;          /* made by sk_tcp(): socket created lazily */
-    int bound;         /* sk_bind succeeded */
-    int connecting;    /* a client whose connect may still be pending */
-    int started;       /* sk__plat_startup succeeded (pair with cleanup) */
-    int sys;           /* raw OS code of the last failure */
-    int64_t block_ms;  /* settimeout 'b', -1 none */
-    int64_t total_ms;  /* settimeout 't', -1 none */
-    size_t linemax;    /* SK_LINE limit */
-    uint64_t nrecv;    /* bytes received from the OS */
-    uint64_t nsent;    /* bytes sent to the OS */
-    int64_t birth_us;  /* for the age in getstats */
     uint32_t optset;   /* bit per enum sk_option: remembered value valid */
     int optval[SK_OPT_COUNT];
-    char *rbuf;        /* SK__RBUF_SIZE bytes while bytes are buffered */
-    size_t rfirst;     /* first unread byte in rbuf */
-    size_t rlast;      /* one past the last unread byte */
-    size_t rscan;      /* rbuf holds no CR from rfirst up to here */
+} sk__extra;
+
+/* An object, kept small: every accepted client has one (88 bytes on 64-bit
+ * POSIX; the receive buffer and sk__extra only while needed). */
+struct sk_sock {
+    sk_fd_t fd;
+    int sys;                 /* raw OS code of the last failure */
+    int32_t block_ms;        /* settimeout 'b', -1 none (below 2^31: see
+                                sk__seconds_to_ms) */
+    int32_t total_ms;        /* settimeout 't', -1 none */
+    unsigned char role;      /* enum sk_role */
+    unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
+                                dual) */
+    unsigned char type;      /* SK__STREAM or SK__DGRAM */
+    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending */
+    unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
+    unsigned char dual;      /* made by sk_tcp(): socket created lazily */
+    unsigned char bound;     /* sk_bind succeeded */
+    unsigned char connecting; /* a client whose connect may still be
+                                 pending */
+    unsigned char started;   /* sk__plat_startup succeeded (pair with
+                                cleanup) */
+    uint32_t rfirst;         /* first unread byte in rbuf */
+    uint32_t rlast;          /* one past the last unread byte */
+    uint32_t rscan;          /* rbuf holds no CR from rfirst up to here */
+    size_t linemax;          /* SK_LINE limit */
+    uint64_t nrecv;          /* bytes received from the OS */
+    uint64_t nsent;          /* bytes sent to the OS */
+    int64_t birth_us;        /* for the age in getstats */
+    char *rbuf;              /* SK__RBUF_SIZE bytes while bytes are
+                                buffered */
+    sk__extra *extra;        /* NULL until needed */
 };
 
 /* The few helpers on every call's path are static inline here, so that
@@ -144,6 +159,8 @@ size_t sk__take(sk_sock *s, char *dst, size_t cap);
 /* options.c */
 int sk__opt_check(int option, int value);
 int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family);
+/* s->extra, made if needed.  Returns 0 or SK_ENORESOURCES. */
+int sk__need_extra(sk_sock *s);
 
 /* tcp.c: objects and their sockets (the checks every call makes first
  * are here): 0, SK_EINVAL (NULL), SK_ECLOSED, SK_EWRONGROLE. */

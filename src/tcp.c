@@ -123,6 +123,8 @@ SK_API int sk_close(sk_sock *s)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     sk__unix_close(s); /* the path it bound, now that nothing listens */
+    free(s->extra);    /* options and path: nothing asks for them now */
+    s->extra = NULL;
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
     sk__rbuf_free(s);
