@@ -4,23 +4,35 @@
  */
 #include "sockit_int.h"
 
+void sk__sync_blocking(sk_sock *s, int was)
+{
+    int now = sk__os_blocking(s, s->family);
+    /* A failure leaves a socket that does not block, which every call
+     * handles (by waiting in poll): nothing to report. */
+    if (now != was && s->fd != SK_FD_INVALID)
+        (void)sk__plat_set_blocking(s->fd, now, NULL);
+}
+
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
 {
-    int r = sk__check(s);
+    int was, r = sk__check(s);
     if (r != 0)
         return r;
     if (seconds != seconds) /* NaN */
         return SK_EINVAL;
+    was = sk__os_blocking(s, s->family);
     switch (mode) { /* the milliseconds fit 32 bits (sk__seconds_to_ms) */
     case 'b':
         s->block_ms = (int32_t)sk__seconds_to_ms(seconds);
-        return 0;
+        break;
     case 't':
         s->total_ms = (int32_t)sk__seconds_to_ms(seconds);
-        return 0;
+        break;
     default:
         return SK_EINVAL;
     }
+    sk__sync_blocking(s, was);
+    return 0;
 }
 
 SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total)

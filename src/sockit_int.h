@@ -162,6 +162,21 @@ int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family);
 /* s->extra, made if needed.  Returns 0 or SK_ENORESOURCES. */
 int sk__need_extra(sk_sock *s);
 
+/* 1 when calls on s may wait without limit (blocking mode, no timeout):
+ * its socket of family is then one the OS blocks on (sk__plat_socket_ex),
+ * so that a receive that has to wait is one system call.  UNIX-domain
+ * sockets stay non-blocking: Linux would queue a blocking connect on a
+ * full backlog instead of refusing it. */
+SK__INLINE int sk__os_blocking(const sk_sock *s, int family)
+{
+    return family != SK__AF_UNIX && !s->nonblock && s->block_ms < 0 &&
+           s->total_ms < 0;
+}
+
+/* object.c: after s's timeouts or mode changed (was: sk__os_blocking
+ * before), make its socket match. */
+void sk__sync_blocking(sk_sock *s, int was);
+
 /* tcp.c: objects and their sockets (the checks every call makes first
  * are here): 0, SK_EINVAL (NULL), SK_ECLOSED, SK_EWRONGROLE. */
 SK__INLINE int sk__check(const sk_sock *s)

@@ -21,7 +21,8 @@ int sk__check_host(const char *host)
 
 int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd)
 {
-    int r = sk__plat_socket(family, s->type, fd, &s->sys);
+    int r = sk__plat_socket_ex(family, s->type, sk__os_blocking(s, family),
+                               fd, &s->sys);
     if (r != 0)
         return r;
     if (family == SK__AF_INET6) {
@@ -319,7 +320,10 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
         return r;
     sk__tm_start(&tm, s);
     for (;;) {
-        r = sk__plat_accept(s->fd, &fd, &a, &s->sys);
+        /* The client inherits s's timeouts and mode, so the same kind of
+         * socket (and s's own waits here only without limit). */
+        r = sk__plat_accept_ex(s->fd, sk__os_blocking(s, s->family), &fd, &a,
+                               &s->sys);
         if (r == 0)
             break;
         if (r != SK_EWOULDBLOCK)

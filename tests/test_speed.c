@@ -4,7 +4,9 @@
  * the line limit) against a reference model over a CR-heavy stream whose
  * CRs and LFs straddle the receive buffer's fills; SK_BYTES reading ahead
  * into the room the caller's buffer has; the receive buffer given back
- * when it empties and the heap an accepted client costs (glibc only).
+ * when it empties and the heap an accepted client costs (glibc only);
+ * sockets the OS blocks on while an object may wait without limit, and
+ * that never block once a timeout or non-blocking mode applies.
  */
 #include "support.h"
 
@@ -310,6 +312,113 @@ static void t_buffer_given_back(void **state)
     sk_free(server);
 }
 
+/* A receive that must not wait: nothing is there, so it returns at once
+ * with want (a socket left blocking at the OS level would hang here). */
+static void expect_no_wait(sk_sock *s, int want)
+{
+    sk_buf buf = {NULL, 0, 0};
+    char c;
+    size_t got = 1;
+    sup_assert_rc(sk_receive(s, &buf, SK_LINE, 0), want);
+    assert_int_equal(buf.len, 0);
+    sup_assert_rc(sk_read(s, &c, 1, &got), want);
+    assert_int_equal(got, 0);
+    sk_buf_free(&buf);
+}
+
+/* A line from a peer thread, received while the object may wait without
+ * limit (usually before the line is there). */
+static void expect_line_from_thread(sk_sock *from, sk_sock *to)
+{
+    static const char line[] = "blocking\r\n";
+    sk_buf buf = {NULL, 0, 0};
+    sup_sender snd;
+    sup_sender_start(&snd, from, line, sizeof line - 1, 0);
+    sup_assert_rc(sk_receive(to, &buf, SK_LINE, 0), 0);
+    sup_sender_join(&snd);
+    sup_assert_bufstr(&buf, "blocking");
+    sk_buf_free(&buf);
+}
+
+static void t_blocking_follows_timeouts(void **state)
+{
+    sk_sock *a = NULL, *b = NULL, *server = NULL, *c = NULL, *d = NULL;
+    double blk = 0, tot = 0;
+    int port = 0;
+    (void)state;
+
+    sup_pair(&a, &b);
+    /* No timeout, blocking mode: calls wait without limit. */
+    sup_assert_rc(sk_settimeout(b, -1, 'b'), 0);
+    expect_line_from_thread(a, b);
+    /* Each way back to "never wait without limit". */
+    sup_assert_rc(sk_settimeout(b, 0, 'b'), 0);
+    expect_no_wait(b, SK_ETIMEOUT);
+    sup_assert_rc(sk_settimeout(b, -1, 'b'), 0);
+    sup_assert_rc(sk_settimeout(b, 0, 't'), 0);
+    expect_no_wait(b, SK_ETIMEOUT);
+    sup_assert_rc(sk_settimeout(b, -1, 't'), 0);
+    sup_assert_rc(sk_setblocking(b, 0), 0);
+    expect_no_wait(b, SK_EWOULDBLOCK);
+    sup_assert_rc(sk_setblocking(b, 1), 0);
+    sup_assert_rc(sk_gettimeout(b, &blk, &tot), 0);
+    assert_true(blk < 0 && tot < 0);
+    expect_line_from_thread(a, b);
+    sk_free(a);
+    sk_free(b);
+
+    /* A server without timeouts makes clients without them; the client's
+     * own timeout 0 then applies at once. */
+    sup_listen4(&server, &port, 4);
+    sup_assert_rc(sk_settimeout(server, -1, 'b'), 0);
+    sup_connect4(&c, port);
+    sup_assert_rc(sk_accept(server, &d, NULL), 0);
+    expect_line_from_thread(c, d);
+    sup_assert_rc(sk_settimeout(d, 0, 'b'), 0);
+    expect_no_wait(d, SK_ETIMEOUT);
+    sk_free(d);
+    /* A server with timeout 0 does not wait for a client. */
+    sup_assert_rc(sk_settimeout(server, 0, 'b'), 0);
+    sup_assert_rc(sk_accept(server, &d, NULL), SK_ETIMEOUT);
+    assert_null(d);
+    sk_free(c);
+    sk_free(server);
+}
+
+/* Connects without a timeout (a blocking connect where the OS has one):
+ * one that succeeds, one that is refused, and a dual-stack master whose
+ * socket is made after its timeout was set. */
+static void t_blocking_connect(void **state)
+{
+    sk_sock *server = NULL, *c = NULL, *d = NULL, *e = NULL;
+    int port = 0;
+    (void)state;
+
+    sup_listen4(&server, &port, 4);
+    sup_assert_rc(sk_tcp4(&c), 0);
+    sup_assert_rc(sk_connect(c, "127.0.0.1", port), 0);
+    sup_assert_rc(sk_accept(server, &d, NULL), 0);
+    expect_line_from_thread(c, d);
+    sk_free(c);
+    sk_free(d);
+
+    sup_assert_rc(sk_tcp(&e), 0);
+    sup_assert_rc(sk_settimeout(e, 0.5, 'b'), 0);
+    sup_assert_rc(sk_connect(e, "127.0.0.1", port), 0);
+    sup_assert_rc(sk_accept(server, &d, NULL), 0);
+    sup_assert_rc(sk_settimeout(e, 0, 'b'), 0);
+    expect_no_wait(e, SK_ETIMEOUT);
+    sk_free(e);
+    sk_free(d);
+
+    /* The port is free once its server is gone: refused. */
+    sk_free(server);
+    sup_assert_rc(sk_tcp4(&c), 0);
+    sup_assert_rc(sk_connect(c, "127.0.0.1", port), SK_ECONNREFUSED);
+    assert_int_equal(sk_role(c), SK_ROLE_MASTER);
+    sk_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +426,8 @@ int main(void)
         cmocka_unit_test(t_line_quick_edges),
         cmocka_unit_test(t_bytes_read_ahead),
         cmocka_unit_test(t_buffer_given_back),
+        cmocka_unit_test(t_blocking_follows_timeouts),
+        cmocka_unit_test(t_blocking_connect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,9 +59,10 @@ int sk__posix_family(int af);
 /* unix.c: sk__plat_addrname for a UNIX-domain address. */
 int sk__posix_unix_name(const sk__addr *a, sk_name *out);
 
-/* Make fd close-on-exec, non-blocking and SIGPIPE-free (where the OS needs
- * a per-socket flag for that). */
-int sk__posix_prepare(int fd, int *sys);
+/* Make fd SIGPIPE-free (where the OS needs a per-socket flag for that)
+ * and, unless flags_done (SOCK_CLOEXEC and SOCK_NONBLOCK-or-not were given
+ * at creation), close-on-exec and blocking or non-blocking. */
+int sk__posix_prepare(int fd, int flags_done, int blocking, int *sys);
 
 /* udp.c: the datagram options (broadcast, multicast TTL / loop / interface)
  * that options.c hands over: 1 when option is one of them; then set / get
