@@ -10,7 +10,7 @@ void sk__sync_blocking(sk_sock *s, int was)
     /* A failure leaves a socket that does not block, which every call
      * handles (by waiting in poll): nothing to report. */
     if (now != was && s->fd != SK_FD_INVALID)
-        (void)sk__plat_set_blocking(s->fd, now, NULL);
+        (void)sk__plat_set_blocking(s->fd, now, !s->adopted, NULL);
 }
 
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
@@ -86,11 +86,15 @@ SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
         return r;
     s->fd = fd;
     /* Learn the family of a socket made elsewhere, so that bind and
-     * connect pick matching addresses. */
+     * connect pick matching addresses; and make it block only if the
+     * object may wait without limit (sockit's timeouts wait in poll). */
     if (fd != SK_FD_INVALID) {
         family = s->family;
         (void)sk__plat_family(fd, &family, NULL);
         s->family = (unsigned char)family;
+        s->adopted = 1;
+        (void)sk__plat_set_blocking(fd, sk__os_blocking(s, s->family), 0,
+                                    NULL);
     }
     return 0;
 }

@@ -93,12 +93,14 @@ void sk__plat_close(sk_fd_t fd);
  * sk__plat_accept_ex: sk__plat_accept, the new socket blocking or not (on a
  * listening socket made blocking it waits for a connection).
  * sk__plat_set_blocking: switch fd (when an object's timeouts or mode
- * change).  Returns 0 or an error. */
+ * change, or it adopts a socket).  mine: the backend made fd, so its other
+ * status flags are known (POSIX: one fcntl instead of two).  Returns 0 or
+ * an error. */
 int sk__plat_socket_ex(int family, int type, int blocking, sk_fd_t *fd,
                        int *sys);
 int sk__plat_accept_ex(sk_fd_t fd, int blocking, sk_fd_t *out, sk__addr *peer,
                        int *sys);
-int sk__plat_set_blocking(sk_fd_t fd, int blocking, int *sys);
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys);
 
 /* ---- connection set-up ------------------------------------------------- */
 

@@ -52,6 +52,7 @@ struct sk_sock {
                                  pending */
     unsigned char started;   /* sk__plat_startup succeeded (pair with
                                 cleanup) */
+    unsigned char adopted;   /* fd came from sk_setfd (not made by sockit) */
     uint32_t rfirst;         /* first unread byte in rbuf */
     uint32_t rlast;          /* one past the last unread byte */
     uint32_t rscan;          /* rbuf holds no CR from rfirst up to here */
@@ -174,7 +175,8 @@ SK__INLINE int sk__os_blocking(const sk_sock *s, int family)
 }
 
 /* object.c: after s's timeouts or mode changed (was: sk__os_blocking
- * before), make its socket match. */
+ * before), make its socket match: a socket sockit made is always blocking
+ * exactly when sk__os_blocking says so. */
 void sk__sync_blocking(sk_sock *s, int was);
 
 /* tcp.c: objects and their sockets (the checks every call makes first

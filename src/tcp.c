@@ -68,9 +68,12 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     if (out == NULL)
         return SK_EINVAL;
     *out = NULL;
-    s = (sk_sock *)calloc(1, sizeof *s);
+    /* malloc and memset, not calloc: glibc's calloc bypasses its
+     * per-thread cache, and objects come and go with connections. */
+    s = (sk_sock *)malloc(sizeof *s);
     if (s == NULL)
         return SK_ENORESOURCES;
+    memset(s, 0, sizeof *s);
     s->fd = SK_FD_INVALID;
     s->role = type == SK__DGRAM ? SK_ROLE_UNCONNECTED : SK_ROLE_MASTER;
     s->family = family;

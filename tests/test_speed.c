@@ -385,6 +385,30 @@ static void t_blocking_follows_timeouts(void **state)
     sk_free(server);
 }
 
+/* Handles moved between objects with sk_setfd take the mode their new
+ * object needs. */
+static void t_setfd_takes_mode(void **state)
+{
+    sk_sock *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+    sk_fd_t fb, fd;
+    (void)state;
+
+    sup_pair(&a, &b);
+    sup_pair(&c, &d);
+    sup_assert_rc(sk_settimeout(b, -1, 'b'), 0); /* b's handle blocks */
+    sup_assert_rc(sk_settimeout(d, 0, 'b'), 0);
+    fb = sk_getfd(b);
+    fd = sk_getfd(d);
+    sup_assert_rc(sk_setfd(b, fd), 0);
+    sup_assert_rc(sk_setfd(d, fb), 0);
+    expect_no_wait(d, SK_ETIMEOUT); /* b's old handle, now d's */
+    expect_line_from_thread(c, b);  /* d's old handle, now b's */
+    sk_free(a);
+    sk_free(b);
+    sk_free(c);
+    sk_free(d);
+}
+
 /* Connects without a timeout (a blocking connect where the OS has one):
  * one that succeeds, one that is refused, and a dual-stack master whose
  * socket is made after its timeout was set. */
@@ -427,6 +451,7 @@ int main(void)
         cmocka_unit_test(t_bytes_read_ahead),
         cmocka_unit_test(t_buffer_given_back),
         cmocka_unit_test(t_blocking_follows_timeouts),
+        cmocka_unit_test(t_setfd_takes_mode),
         cmocka_unit_test(t_blocking_connect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

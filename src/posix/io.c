@@ -72,7 +72,7 @@ static int from_poll(short rev)
     return r;
 }
 
-int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
+int sk__posix_wait(int fd, int events, int64_t ms, int *revents, int *sys)
 {
     struct pollfd p;
     int r;
@@ -80,11 +80,18 @@ int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
     p.events = to_poll(events);
     p.revents = 0;
     r = poll(&p, 1, poll_ms(ms));
+    *revents = from_poll(p.revents);
     if (r > 0)
         return 0;
     if (r == 0)
         return SK_ETIMEOUT;
     return sk__posix_fail(sys); /* EINTR maps to SK_EWOULDBLOCK */
+}
+
+int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
+{
+    int revents;
+    return sk__posix_wait(fd, events, ms, &revents, sys);
 }
 
 int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,

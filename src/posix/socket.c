@@ -46,12 +46,14 @@ int sk__posix_prepare(int fd, int flags_done, int blocking, int *sys)
     fl = fcntl(fd, F_GETFD);
     if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) != 0)
         return sk__posix_fail(sys);
-    return sk__plat_set_blocking(fd, blocking, sys);
+    return sk__plat_set_blocking(fd, blocking, 0, sys);
 }
 
-int sk__plat_set_blocking(sk_fd_t fd, int blocking, int *sys)
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys)
 {
-    int fl = fcntl(fd, F_GETFL), want;
+    /* A socket sockit made has no status flag but O_NONBLOCK (and the
+     * access mode, which F_SETFL ignores). */
+    int fl = mine ? (blocking ? O_NONBLOCK : 0) : fcntl(fd, F_GETFL), want;
     if (fl < 0)
         return sk__posix_fail(sys);
     want = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
@@ -150,11 +152,15 @@ int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys)
 
 int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys)
 {
-    int err = 0, r;
+    int err = 0, r, revents = 0;
     socklen_t len = sizeof err;
-    r = sk__plat_wait(fd, SK__WAIT_WRITE, ms, sys);
+    r = sk__posix_wait(fd, SK__WAIT_WRITE, ms, &revents, sys);
     if (r != 0)
         return r;
+#if defined(SK_POLL_SHOWS_CONNECT_ERRORS)
+    if (!(revents & SK__WAIT_ERROR))
+        return 0; /* writable, no error: connected */
+#endif
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
         return sk__posix_fail(sys);
     if (err != 0) {

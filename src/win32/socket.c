@@ -112,9 +112,10 @@ int sk__plat_socket_ex(int family, int type, int blocking, sk_fd_t *fd,
     return sk__plat_socket(family, type, fd, sys);
 }
 
-int sk__plat_set_blocking(sk_fd_t fd, int blocking, int *sys) {
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys) {
     (void)fd;
     (void)blocking;
+    (void)mine;
     (void)sys;
     return 0;
 }
