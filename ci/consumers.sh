@@ -176,7 +176,7 @@ path_find_package() {
         cmake_configure "$OUT/find_package-$kind.configure.log" -S "$CONSUMERS/find_package" \
             -B "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$CC" \
             -DCMAKE_PREFIX_PATH="$OUT/prefix-$kind" || return
-        grep -F "sockit 0.1.0 from $OUT/prefix-$kind/" "$OUT/find_package-$kind.configure.log" >&2 || {
+        grep -F "sockit 0.2.0 from $OUT/prefix-$kind/" "$OUT/find_package-$kind.configure.log" >&2 || {
             printf 'error: find_package did not find sockit in %s\n' "$OUT/prefix-$kind" >&2
             return 1
         }
