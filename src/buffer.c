@@ -53,7 +53,7 @@ size_t sk__take(sk_sock *s, char *dst, size_t cap)
         n = cap;
     if (n > 0) {
         memcpy(dst, s->rbuf + s->rfirst, n);
-        s->rfirst += (uint32_t)n; /* n <= rlast - rfirst */
+        s->rfirst += (uint16_t)n; /* n <= rlast - rfirst */
     }
     return n;
 }
@@ -185,7 +185,7 @@ static const char *line_first_cr(sk_sock *s, size_t end)
         size_t from = s->rscan > s->rfirst ? s->rscan : s->rfirst;
         const char *cr = (const char *)memchr(s->rbuf + from, '\r',
                                               s->rlast - from);
-        s->rscan = cr != NULL ? (uint32_t)(cr - s->rbuf) : s->rlast;
+        s->rscan = cr != NULL ? (uint16_t)(cr - s->rbuf) : s->rlast;
     }
     return s->rscan < end ? s->rbuf + s->rscan : NULL;
 }
@@ -214,7 +214,7 @@ static int line_quick(sk_sock *s, sk_buf *b)
     if (n > s->linemax || b->cap - len < n)
         return 0;
     b->len = len + n;
-    s->rfirst = (uint32_t)(end + 1);
+    s->rfirst = (uint16_t)(end + 1);
     if (s->rfirst < s->rlast) {
         if (n > 0)
             memcpy(b->data + len, p, n);
@@ -236,12 +236,12 @@ static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
             const char *lf = (const char *)memchr(p, '\n',
                                                   s->rlast - s->rfirst);
             size_t span = lf != NULL ? (size_t)(lf - p)
-                                     : s->rlast - s->rfirst;
+                                     : (size_t)(s->rlast - s->rfirst);
             const char *cr = line_first_cr(s, s->rfirst + span);
             size_t len0 = b->len, used;
             int r = line_append(b, p, span, cr, s->linemax - count, &used);
             count += b->len - len0;
-            s->rfirst += (uint32_t)used;
+            s->rfirst += (uint16_t)used;
             if (r != 0)
                 return r;
             if (lf != NULL) {

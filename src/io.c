@@ -67,7 +67,7 @@ int sk__fill(sk_sock *s, const sk__tm *tm)
     if (r != 0)
         return r;
     r = sk__recv_some(s, s->rbuf, SK__RBUF_SIZE, &got, tm);
-    s->rlast = (uint32_t)got; /* at most SK__RBUF_SIZE */
+    s->rlast = (uint16_t)got; /* at most SK__RBUF_SIZE */
     if (got > 0 && s->watch != NULL)
         sk__watch_filled(s); /* buffered bytes are readable at once */
     return r;
@@ -79,7 +79,7 @@ int sk__stash(sk_sock *s, const char *p, size_t n)
     if (r != 0)
         return r;
     memcpy(s->rbuf, p, n);
-    s->rlast = (uint32_t)n;
+    s->rlast = (uint16_t)n;
     if (s->watch != NULL)
         sk__watch_filled(s); /* buffered bytes are readable at once */
     return 0;

@@ -32,8 +32,11 @@ typedef struct sk__extra {
     int optval[SK_OPT_COUNT];
 } sk__extra;
 
-/* An object, kept small: every accepted client has one (96 bytes on 64-bit
- * POSIX; the receive buffer and sk__extra only while needed). */
+/* An object, kept small: every accepted client has one (88 bytes on 64-bit
+ * POSIX; the receive buffer and sk__extra only while needed).  The receive
+ * buffer's offsets are 16-bit: */
+typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
+
 struct sk_sock {
     sk_fd_t fd;
     int sys;                 /* raw OS code of the last failure */
@@ -53,9 +56,9 @@ struct sk_sock {
     unsigned char started;   /* sk__plat_startup succeeded (pair with
                                 cleanup) */
     unsigned char adopted;   /* fd came from sk_setfd (not made by sockit) */
-    uint32_t rfirst;         /* first unread byte in rbuf */
-    uint32_t rlast;          /* one past the last unread byte */
-    uint32_t rscan;          /* rbuf holds no CR from rfirst up to here */
+    uint16_t rfirst;         /* first unread byte in rbuf */
+    uint16_t rlast;          /* one past the last unread byte */
+    uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
     size_t linemax;          /* SK_LINE limit */
     uint64_t nrecv;          /* bytes received from the OS */
     uint64_t nsent;          /* bytes sent to the OS */
