@@ -263,9 +263,10 @@ enum sk_pattern {
  * there for the next call.  SK_ALL is not bounded: use SK_BYTES or SK_SOME
  * where the peer is not trusted.  Returns 0; SK_EINVAL (NULL, bad pattern,
  * SK_BYTES with n 0 returns 0 at once); SK_EWRONGROLE; SK_ECLOSED;
- * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory);
- * SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes that have not
- * arrived; those that did are appended). */
+ * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory;
+ * bytes that SK_BYTES read ahead past its n are then appended too rather
+ * than lost); SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes
+ * that have not arrived; those that did are appended). */
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 
 /** sk_read: copy up to cap bytes straight into dst, without an intermediate
@@ -406,9 +407,11 @@ SK_API int sk_shutdown(sk_sock *s, int how);
 SK_API sk_fd_t sk_getfd(const sk_sock *s);
 
 /** sk_setfd: replace the native handle without closing the old one and
- * without any other change (LuaSocket's internal method; the object now owns
- * fd and closes it).  Pass SK_FD_INVALID to detach.  Returns 0, SK_EINVAL,
- * SK_ECLOSED. */
+ * without any other change to the object (LuaSocket's internal method; the
+ * object now owns fd and closes it).  On POSIX the handle is made blocking
+ * or non-blocking (O_NONBLOCK) as the object's timeouts and mode need: it
+ * blocks only while the object has no timeout and is in blocking mode.
+ * Pass SK_FD_INVALID to detach.  Returns 0, SK_EINVAL, SK_ECLOSED. */
 SK_API int sk_setfd(sk_sock *s, sk_fd_t fd);
 
 /** sk_getstats: bytes received from and sent to the OS by this object, and

@@ -53,7 +53,7 @@ size_t sk__take(sk_sock *s, char *dst, size_t cap)
         n = cap;
     if (n > 0) {
         memcpy(dst, s->rbuf + s->rfirst, n);
-        s->rfirst += n;
+        s->rfirst += (uint16_t)n; /* n <= rlast - rfirst */
     }
     return n;
 }
@@ -74,8 +74,12 @@ static int take_into(sk_sock *s, sk_buf *b, size_t max)
     return 0;
 }
 
-/* Read straight into b: at least one byte, at most max. */
-static int read_direct(sk_sock *s, sk_buf *b, size_t max, const sk__tm *tm)
+/* Read straight into b: at least one byte, at most max; with ahead > max,
+ * up to ahead bytes when b has the room already, and what comes past max
+ * is kept in the receive buffer for the next call (read-ahead without
+ * allocating anything while no more than max arrives). */
+static int read_direct(sk_sock *s, sk_buf *b, size_t max, size_t ahead,
+                       const sk__tm *tm)
 {
     size_t want = max < SK__DIRECT_CHUNK ? max : SK__DIRECT_CHUNK;
     size_t got = 0;
@@ -85,38 +89,141 @@ static int read_direct(sk_sock *s, sk_buf *b, size_t max, const sk__tm *tm)
         if (r != 0)
             return r;
     }
-    /* Use all the room there is, within max: fewer system calls. */
+    /* Use all the room there is, within the limit: fewer system calls. */
     want = b->cap - b->len;
-    if (want > max)
-        want = max;
+    if (want > (ahead > max ? ahead : max))
+        want = ahead > max ? ahead : max;
     r = sk__recv_some(s, b->data + b->len, want, &got, tm);
+    if (got > max) {
+        /* Keep what is not ours; should that fail for want of memory,
+         * hand it over rather than lose it. */
+        int k = sk__stash(s, b->data + b->len + max, got - max);
+        if (k != 0) {
+            b->len += got;
+            return k;
+        }
+        got = max;
+    }
     b->len += got;
     return r;
 }
 
-/* SK_BYTES (n bytes) and SK_ALL (n = SIZE_MAX, until closed). */
-static int receive_count(sk_sock *s, sk_buf *b, size_t n, int all,
+/* SK_BYTES (n bytes), SK_ALL (n = SIZE_MAX, until closed) and SK_SOME
+ * (one step: what is buffered if anything is, else one read; at most n). */
+static int receive_count(sk_sock *s, sk_buf *b, size_t n, int pattern,
                          const sk__tm *tm)
 {
     size_t start = b->len;
-    int r = take_into(s, b, n);
+    int r = 0;
+    if (s->rfirst < s->rlast) {
+        r = take_into(s, b, n);
+        if (pattern == SK_SOME)
+            return r;
+    }
     while (r == 0 && b->len - start < n) {
         size_t left = n - (b->len - start);
-        if (left >= SK__RBUF_SIZE || all)
-            r = read_direct(s, b, left, tm);
-        else {
-            /* Small remainder: read ahead into the buffer, take what is
-             * ours, keep the rest for the next call. */
-            r = sk__fill(s, tm);
-            if (r == 0)
-                r = take_into(s, b, left);
-        }
+        /* SK_BYTES reads ahead up to a buffer's worth. */
+        r = read_direct(s, b, left,
+                        pattern == SK_BYTES ? SK__RBUF_SIZE : left, tm);
+        if (pattern == SK_SOME)
+            break;
     }
     /* LuaSocket's "*a": the close ends the pattern, unless nothing at all
      * came before it. */
-    if (all && r == SK_ECLOSED && b->len > start)
+    if (pattern == SK_ALL && r == SK_ECLOSED && b->len > start)
         return 0;
     return r;
+}
+
+/* Append the span bytes at p (buffered bytes without an LF) to b as line
+ * bytes: every CR dropped, at most room bytes kept (room: what the line
+ * limit still allows).  cr is the first CR among them, NULL when there is
+ * none.  The runs between CRs are copied with memcpy and the next CR found
+ * with memchr.  *used receives how many bytes of p were consumed: all of
+ * them, or on SK_ETOOLONG those before the first byte over the limit
+ * (which waits for the next call). */
+static int line_append(sk_buf *b, const char *p, size_t span,
+                       const char *cr, size_t room, size_t *used)
+{
+    size_t i = 0, need = span < room ? span : room;
+    *used = 0;
+    if (b->cap - b->len < need) {
+        int r = sk_buf_reserve(b, need);
+        if (r != 0)
+            return r;
+    }
+    for (;;) {
+        size_t end = cr != NULL ? (size_t)(cr - p) : span, n = end - i;
+        if (n > room) { /* byte i + room is a line byte over the limit */
+            if (room > 0)
+                memcpy(b->data + b->len, p + i, room);
+            b->len += room;
+            *used = i + room;
+            return SK_ETOOLONG;
+        }
+        if (n > 0) {
+            memcpy(b->data + b->len, p + i, n);
+            b->len += n;
+            room -= n;
+        }
+        if (cr == NULL) {
+            *used = span;
+            return 0;
+        }
+        i = end + 1; /* past the CR */
+        cr = i < span ? (const char *)memchr(p + i, '\r', span - i) : NULL;
+    }
+}
+
+/* The first CR in the buffered bytes before offset end, or NULL.  rscan
+ * remembers how far the buffer is known to hold no CR (a stale value at or
+ * before rfirst means nothing is known), so that lines without CRs cost one
+ * memchr for CRs per buffer fill, not one per line. */
+static const char *line_first_cr(sk_sock *s, size_t end)
+{
+    if (s->rscan < end) {
+        size_t from = s->rscan > s->rfirst ? s->rscan : s->rfirst;
+        const char *cr = (const char *)memchr(s->rbuf + from, '\r',
+                                              s->rlast - from);
+        s->rscan = cr != NULL ? (uint16_t)(cr - s->rbuf) : s->rlast;
+    }
+    return s->rscan < end ? s->rbuf + s->rscan : NULL;
+}
+
+/* SK_LINE's common case, taken before anything else: a whole line is
+ * buffered, ends in LF or CR LF with no other CR, and fits both the line
+ * limit and b's room.  Returns 1 when it took the line, 0 when the general
+ * reader (receive_line) must. */
+static int line_quick(sk_sock *s, sk_buf *b)
+{
+    const char *p = s->rbuf + s->rfirst;
+    const char *lf = (const char *)memchr(p, '\n', s->rlast - s->rfirst);
+    size_t n, end, len = b->len;
+    if (lf == NULL)
+        return 0;
+    n = (size_t)(lf - p);
+    end = s->rfirst + n; /* the LF's offset */
+    if (s->rscan < end) { /* not known to be free of CRs: look */
+        const char *cr = line_first_cr(s, end);
+        if (cr != NULL) {
+            if (cr + 1 != lf)
+                return 0;
+            n--; /* CR LF */
+        }
+    }
+    if (n > s->linemax || b->cap - len < n)
+        return 0;
+    b->len = len + n;
+    s->rfirst = (uint16_t)(end + 1);
+    if (s->rfirst < s->rlast) {
+        if (n > 0)
+            memcpy(b->data + len, p, n);
+    } else { /* the last buffered line: the buffer goes after the copy */
+        if (n > 0)
+            memcpy(b->data + len, p, n);
+        sk__rbuf_free(s);
+    }
+    return 1;
 }
 
 /* SK_LINE: drop every CR, stop after LF, stop at the line limit. */
@@ -124,27 +231,20 @@ static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
 {
     size_t count = 0; /* bytes of this line appended so far */
     for (;;) {
-        while (s->rfirst < s->rlast) {
+        if (s->rfirst < s->rlast) {
             const char *p = s->rbuf + s->rfirst;
-            size_t avail = s->rlast - s->rfirst;
-            const char *lf = (const char *)memchr(p, '\n', avail);
-            size_t span = lf ? (size_t)(lf - p) : avail;
-            size_t i;
-            int r = sk_buf_reserve(b, span);
+            const char *lf = (const char *)memchr(p, '\n',
+                                                  s->rlast - s->rfirst);
+            size_t span = lf != NULL ? (size_t)(lf - p)
+                                     : (size_t)(s->rlast - s->rfirst);
+            const char *cr = line_first_cr(s, s->rfirst + span);
+            size_t len0 = b->len, used;
+            int r = line_append(b, p, span, cr, s->linemax - count, &used);
+            count += b->len - len0;
+            s->rfirst += (uint16_t)used;
             if (r != 0)
                 return r;
-            for (i = 0; i < span; i++) {
-                if (p[i] == '\r')
-                    continue;
-                if (count == s->linemax) {
-                    s->rfirst += i; /* the rest waits for the next call */
-                    return SK_ETOOLONG;
-                }
-                b->data[b->len++] = p[i];
-                count++;
-            }
-            s->rfirst += span;
-            if (lf) {
+            if (lf != NULL) {
                 s->rfirst++; /* the LF itself */
                 return 0;
             }
@@ -157,28 +257,43 @@ static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
     }
 }
 
-/* SK_SOME: buffered bytes if any, else one read; at most n (0: any). */
-static int receive_some(sk_sock *s, sk_buf *b, size_t n, const sk__tm *tm)
+SK__NOINLINE int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
 {
-    size_t max = n ? n : SIZE_MAX;
-    if (s->rfirst < s->rlast)
-        return take_into(s, b, max);
-    return read_direct(s, b, max, tm);
+    sk__tm tm;
+    int r;
+    sk__tm_start(&tm, s);
+    if (pattern == SK_LINE)
+        r = receive_line(s, buf, &tm);
+    else
+        r = receive_count(s, buf, n, pattern, &tm);
+    sk__rbuf_release(s);
+    return r;
 }
 
-int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n,
-                const sk__tm *tm)
+/* sk_receive's SK_LINE: the quick path when it applies, else the general
+ * reader.  Out of line, so that each keeps a small frame. */
+static SK__NOINLINE int receive_line_call(sk_sock *s, sk_buf *b)
 {
-    switch (pattern) {
-    case SK_ALL:
-        return receive_count(s, buf, SIZE_MAX, 1, tm);
-    case SK_LINE:
-        return receive_line(s, buf, tm);
-    case SK_BYTES:
-        return receive_count(s, buf, n, 0, tm);
-    case SK_SOME:
-        return receive_some(s, buf, n, tm);
-    default:
+    if (s->rfirst < s->rlast && line_quick(s, b))
+        return 0;
+    return sk__receive(s, b, SK_LINE, 0);
+}
+
+SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
+{
+    int r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r != 0)
+        return r;
+    if (buf == NULL || buf->len > buf->cap || (buf->data == NULL && buf->cap))
         return SK_EINVAL;
-    }
+    if (pattern < SK_ALL || pattern > SK_SOME)
+        return SK_EINVAL;
+    if (pattern == SK_BYTES && n == 0)
+        return 0;
+    if (pattern == SK_LINE)
+        return receive_line_call(s, buf);
+    /* SK_ALL has no count, SK_SOME's 0 means no limit. */
+    if (pattern == SK_ALL || (pattern == SK_SOME && n == 0))
+        n = SIZE_MAX;
+    return sk__receive(s, buf, pattern, n);
 }

@@ -1,6 +1,7 @@
 /*
- * client.c - what a client does: send a slice, receive by pattern, read
- * into caller memory, shut down, and tell the names of both ends.
+ * client.c - what a client does: send a slice, read into caller memory,
+ * shut down, and tell the names of both ends (sk_receive, receiving by
+ * pattern, is with its engine in buffer.c).
  */
 #include "sockit_int.h"
 
@@ -52,22 +53,6 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
     return r;
 }
 
-SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
-{
-    sk__tm tm;
-    int r = sk__check_role(s, SK_ROLE_CLIENT);
-    if (r != 0)
-        return r;
-    if (buf == NULL || buf->len > buf->cap || (buf->data == NULL && buf->cap))
-        return SK_EINVAL;
-    if (pattern < SK_ALL || pattern > SK_SOME)
-        return SK_EINVAL;
-    if (pattern == SK_BYTES && n == 0)
-        return 0;
-    sk__tm_start(&tm, s);
-    return sk__receive(s, buf, pattern, n, &tm);
-}
-
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
 {
     sk__tm tm;
@@ -81,6 +66,7 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
         return SK_EINVAL;
     if (s->rfirst < s->rlast) {
         *got = sk__take(s, (char *)dst, cap);
+        sk__rbuf_release(s);
         return 0;
     }
     sk__tm_start(&tm, s);

@@ -2,10 +2,14 @@
  * io.c - the transfer loops: try the non-blocking call, and when it would
  * block, wait for readiness within the call's deadline and try again.
  * Every byte that crosses the OS boundary is counted in the stats here.
+ * The loops themselves (sk__send_all, sk__recv_some) are inline in
+ * sockit_int.h; waiting, settling a pending connect and the receive buffer
+ * are here.
  */
 #include "sockit_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Wait for events within tm.  SK_EWOULDBLOCK from the backend (a signal)
  * just means "wait again with the time that is left".  In non-blocking
@@ -41,57 +45,49 @@ int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
     return r;
 }
 
-int sk__send_all(sk_sock *s, const char *data, size_t len, size_t *sent,
-                 const sk__tm *tm)
+/* The receive buffer, made on first use and given back as soon as it is
+ * empty at the end of a call (sk__rbuf_release): an idle object holds no
+ * buffer.  rscan belongs to the line reader (buffer.c). */
+static int rbuf_make(sk_sock *s)
 {
-    size_t done = 0;
-    int r = sk__ensure_connected(s, tm);
-    while (r == 0 && done < len) {
-        size_t n = 0;
-        r = sk__plat_send(s->fd, data + done, len - done, &n, &s->sys);
-        done += n;
-        s->nsent += n;
-        if (r == SK_EWOULDBLOCK) {
-            r = sk__wait(s, SK__WAIT_WRITE, tm);
-        }
+    if (s->rbuf == NULL) {
+        s->rbuf = (char *)malloc(SK__RBUF_SIZE);
+        if (s->rbuf == NULL)
+            return SK_ENORESOURCES;
     }
-    *sent = done;
-    return r;
-}
-
-/* One successful read of at least one byte straight into dst, waiting as
- * needed. */
-int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
-                  const sk__tm *tm)
-{
-    int r = sk__ensure_connected(s, tm);
-    *got = 0;
-    while (r == 0) {
-        r = sk__plat_recv(s->fd, dst, cap, got, &s->sys);
-        if (r == 0) {
-            s->nrecv += *got;
-            return 0;
-        }
-        if (r == SK_EWOULDBLOCK)
-            r = sk__wait(s, SK__WAIT_READ, tm);
-    }
-    return r;
+    s->rfirst = s->rlast = s->rscan = 0;
+    return 0;
 }
 
 /* Refill the (empty) receive buffer with one read. */
 int sk__fill(sk_sock *s, const sk__tm *tm)
 {
     size_t got = 0;
-    int r;
-    if (s->rbuf == NULL) {
-        s->rbuf = (char *)malloc(SK__RBUF_SIZE);
-        if (s->rbuf == NULL)
-            return SK_ENORESOURCES;
-    }
-    s->rfirst = s->rlast = 0;
+    int r = rbuf_make(s);
+    if (r != 0)
+        return r;
     r = sk__recv_some(s, s->rbuf, SK__RBUF_SIZE, &got, tm);
-    s->rlast = got;
+    s->rlast = (uint16_t)got; /* at most SK__RBUF_SIZE */
     if (got > 0 && s->watch != NULL)
         sk__watch_filled(s); /* buffered bytes are readable at once */
     return r;
+}
+
+int sk__stash(sk_sock *s, const char *p, size_t n)
+{
+    int r = rbuf_make(s);
+    if (r != 0)
+        return r;
+    memcpy(s->rbuf, p, n);
+    s->rlast = (uint16_t)n;
+    if (s->watch != NULL)
+        sk__watch_filled(s); /* buffered bytes are readable at once */
+    return 0;
+}
+
+void sk__rbuf_free(sk_sock *s)
+{
+    free(s->rbuf);
+    s->rbuf = NULL;
+    s->rfirst = s->rlast = s->rscan = 0;
 }

@@ -4,23 +4,35 @@
  */
 #include "sockit_int.h"
 
+void sk__sync_blocking(sk_sock *s, int was)
+{
+    int now = sk__os_blocking(s, s->family);
+    /* A failure leaves a socket that does not block, which every call
+     * handles (by waiting in poll): nothing to report. */
+    if (now != was && s->fd != SK_FD_INVALID)
+        (void)sk__plat_set_blocking(s->fd, now, !s->adopted, NULL);
+}
+
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
 {
-    int r = sk__check(s);
+    int was, r = sk__check(s);
     if (r != 0)
         return r;
     if (seconds != seconds) /* NaN */
         return SK_EINVAL;
-    switch (mode) {
+    was = sk__os_blocking(s, s->family);
+    switch (mode) { /* the milliseconds fit 32 bits (sk__seconds_to_ms) */
     case 'b':
-        s->block_ms = sk__seconds_to_ms(seconds);
-        return 0;
+        s->block_ms = (int32_t)sk__seconds_to_ms(seconds);
+        break;
     case 't':
-        s->total_ms = sk__seconds_to_ms(seconds);
-        return 0;
+        s->total_ms = (int32_t)sk__seconds_to_ms(seconds);
+        break;
     default:
         return SK_EINVAL;
     }
+    sk__sync_blocking(s, was);
+    return 0;
 }
 
 SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total)
@@ -69,16 +81,23 @@ SK_API sk_fd_t sk_getfd(const sk_sock *s)
 
 SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
 {
-    int r = sk__check(s);
+    int family = SK__AF_UNSPEC, r = sk__check(s);
     if (r != 0)
         return r;
     if (s->watch != NULL)
         sk__watch_setfd(s, fd); /* the watch moves to the new handle */
     s->fd = fd;
     /* Learn the family of a socket made elsewhere, so that bind and
-     * connect pick matching addresses. */
-    if (fd != SK_FD_INVALID)
-        (void)sk__plat_family(fd, &s->family, NULL);
+     * connect pick matching addresses; and make it block only if the
+     * object may wait without limit (sockit's timeouts wait in poll). */
+    if (fd != SK_FD_INVALID) {
+        family = s->family;
+        (void)sk__plat_family(fd, &family, NULL);
+        s->family = (unsigned char)family;
+        s->adopted = 1;
+        (void)sk__plat_set_blocking(fd, sk__os_blocking(s, s->family), 0,
+                                    NULL);
+    }
     return 0;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "sockit_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { SK__BOOL, SK__COUNT, SK__LINGER, SK__TTL };
@@ -98,17 +99,36 @@ static int opt_foreign(const sk_sock *s, int option)
            (tcp_only(option) || only_ipv6(option) || datagram_only(option));
 }
 
+int sk__need_extra(sk_sock *s)
+{
+    if (s->extra == NULL) {
+        s->extra = (sk__extra *)calloc(1, sizeof *s->extra);
+        if (s->extra == NULL)
+            return SK_ENORESOURCES;
+    }
+    return 0;
+}
+
+/* 1 when s remembers a value for option (then in *value). */
+static int remembered(const sk_sock *s, int option, int *value)
+{
+    if (s->extra == NULL || !(s->extra->optset & (1u << option)))
+        return 0;
+    *value = s->extra->optval[option];
+    return 1;
+}
+
 /* Replay every remembered option onto a new socket of family. */
 int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family)
 {
     int i;
-    for (i = 0; i < SK_OPT_COUNT; i++) {
-        int r;
-        if (!(s->optset & (1u << i)))
+    for (i = 0; i < SK_OPT_COUNT && s->extra != NULL; i++) {
+        int r, value;
+        if (!remembered(s, i, &value))
             continue;
         if (only_ipv6(i) && family != SK__AF_INET6)
             continue;
-        r = sk__plat_setopt(fd, i, s->optval[i], &s->sys);
+        r = sk__plat_setopt(fd, i, value, &s->sys);
         if (r != 0)
             return r;
     }
@@ -140,14 +160,19 @@ SK_API int sk_setoption(sk_sock *s, int option, int value)
         return r;
     if (opt_foreign(s, option))
         return SK_EUNSUPPORTED;
+    /* Room to remember the value first, so that a set that took effect
+     * is never reported as failed. */
+    r = sk__need_extra(s);
+    if (r != 0)
+        return r;
     if (s->fd == SK_FD_INVALID)
         r = probe(s, option, value);
     else
         r = sk__plat_setopt(s->fd, option, value, &s->sys);
     if (r != 0)
         return r;
-    s->optset |= 1u << option;
-    s->optval[option] = value;
+    s->extra->optset |= 1u << option;
+    s->extra->optval[option] = value;
     return 0;
 }
 
@@ -164,13 +189,11 @@ SK_API int sk_getoption(sk_sock *s, int option, int *value)
         r = sk__plat_getopt(s->fd, option, value, &s->sys);
         if (r != SK__EREMEMBERED)
             return r;
-        *value = (s->optset & (1u << option)) ? s->optval[option] : 0;
+        if (!remembered(s, option, value))
+            *value = 0;
         return 0;
     }
-    if (!(s->optset & (1u << option)))
-        return SK_EWRONGROLE;
-    *value = s->optval[option];
-    return 0;
+    return remembered(s, option, value) ? 0 : SK_EWRONGROLE;
 }
 
 SK_API int sk_setoptname(sk_sock *s, const char *name, int value)

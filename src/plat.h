@@ -6,7 +6,11 @@
  * header.  Conventions: functions return 0 or a negative SK_E* code and, on
  * failure, store the raw OS code (errno, WSAGetLastError, EAI_*) in *sys
  * when sys is not NULL.  Every socket the backend makes or accepts is
- * non-blocking, close-on-exec (not inherited), and never raises SIGPIPE.
+ * close-on-exec (not inherited), never raises SIGPIPE, and non-blocking,
+ * except one made or accepted with blocking 1 (sk__plat_socket_ex,
+ * sk__plat_accept_ex, sk__plat_set_blocking): the calls below that are
+ * described as "non-blocking" or "without waiting" may then wait without
+ * limit where they would return SK_EWOULDBLOCK / SK_EINPROGRESS.
  */
 #ifndef SK_PLAT_H
 #define SK_PLAT_H
@@ -76,6 +80,27 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys);
 
 /* sk__plat_close: close fd, ignoring errors (EINTR is not retried). */
 void sk__plat_close(sk_fd_t fd);
+
+/* Sockets the OS blocks on.  The shared code asks for one (blocking 1)
+ * only for an object whose calls may wait without limit (blocking mode, no
+ * timeout, not UNIX-domain): a receive that has to wait is then one system
+ * call, as with a plain blocking socket, instead of a try, a wait and a
+ * second try.  A backend may ignore the request (Windows keeps every
+ * socket non-blocking): the shared code handles SK_EWOULDBLOCK and
+ * SK_EINPROGRESS on every socket by waiting.
+ *
+ * sk__plat_socket_ex: sk__plat_socket, blocking or not.
+ * sk__plat_accept_ex: sk__plat_accept, the new socket blocking or not (on a
+ * listening socket made blocking it waits for a connection).
+ * sk__plat_set_blocking: switch fd (when an object's timeouts or mode
+ * change, or it adopts a socket).  mine: the backend made fd, so its other
+ * status flags are known (POSIX: one fcntl instead of two).  Returns 0 or
+ * an error. */
+int sk__plat_socket_ex(int family, int type, int blocking, sk_fd_t *fd,
+                       int *sys);
+int sk__plat_accept_ex(sk_fd_t fd, int blocking, sk_fd_t *out, sk__addr *peer,
+                       int *sys);
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys);
 
 /* ---- connection set-up ------------------------------------------------- */
 

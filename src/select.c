@@ -7,18 +7,36 @@
 
 #include <stdlib.h>
 
+/* Up to this many entries sk_select needs no heap (1.5 KiB of stack). */
+#define SK__SELECT_STACK 128
+
 static int usable(const sk_sock *s)
 {
     return s != NULL && s->role != SK_ROLE_CLOSED && s->fd != SK_FD_INVALID;
 }
 
-static int any_usable(const sk__pollent *ents, size_t n)
+/* Fill ents[0..n) for the objects of t: events as asked for the usable
+ * ones, none for the rest.  Returns how many are usable; *buffered (when
+ * not NULL) counts those holding received bytes. */
+static size_t fill_ents(sk__pollent *ents, sk_sock *const *t, size_t n,
+                        int want, size_t *buffered)
 {
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (ents[i].events != 0)
-            return 1;
-    return 0;
+    size_t i, live = 0;
+    for (i = 0; i < n; i++) {
+        const sk_sock *o = t[i];
+        if (usable(o)) {
+            ents[i].fd = o->fd;
+            ents[i].events = want;
+            live++;
+            if (buffered != NULL && o->rfirst < o->rlast) /* sk_dirty */
+                (*buffered)++;
+        } else {
+            ents[i].fd = SK_FD_INVALID;
+            ents[i].events = 0;
+        }
+        ents[i].revents = 0;
+    }
+    return live;
 }
 
 SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
@@ -26,10 +44,11 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
                      sk_sock **readable, size_t *nreadable,
                      sk_sock **writable, size_t *nwritable)
 {
-    sk__pollent *ents;
-    size_t i, n = 0, ready = 0, nr = 0, nw = 0;
-    int64_t ms = sk__seconds_to_ms(timeout), start_us = sk__plat_now_us();
-    int sys = 0, r, buffered = 0;
+    sk__pollent stack[SK__SELECT_STACK], *ents = stack;
+    size_t i, n = nrecv + nsend, ready = 0, nr = 0, nw = 0, live,
+              buffered = 0;
+    int64_t ms = sk__seconds_to_ms(timeout), start_us = 0;
+    int sys = 0, r;
 
     if (nreadable != NULL)
         *nreadable = 0;
@@ -42,32 +61,21 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
     if (nsend > SIZE_MAX / sizeof *ents - 1 ||
         nrecv > SIZE_MAX / sizeof *ents - 1 - nsend)
         return SK_ENORESOURCES;
-    ents = (sk__pollent *)malloc((nrecv + nsend + 1) * sizeof *ents);
-    if (ents == NULL)
-        return SK_ENORESOURCES;
-
-    for (i = 0; i < nrecv; i++) {
-        ents[n].fd = usable(recvt[i]) ? recvt[i]->fd : SK_FD_INVALID;
-        ents[n].events = usable(recvt[i]) ? SK__WAIT_READ : 0;
-        ents[n].revents = 0;
-        if (usable(recvt[i]) && sk_dirty(recvt[i]))
-            buffered = 1;
-        n++;
+    if (n > SK__SELECT_STACK) {
+        ents = (sk__pollent *)malloc(n * sizeof *ents);
+        if (ents == NULL)
+            return SK_ENORESOURCES;
     }
-    for (i = 0; i < nsend; i++) {
-        ents[n].fd = usable(sendt[i]) ? sendt[i]->fd : SK_FD_INVALID;
-        ents[n].events = usable(sendt[i]) ? SK__WAIT_WRITE : 0;
-        ents[n].revents = 0;
-        n++;
+    live = fill_ents(ents, recvt, nrecv, SK__WAIT_READ, &buffered);
+    live += fill_ents(ents + nrecv, sendt, nsend, SK__WAIT_WRITE, NULL);
+    if (live == 0 && ms < 0) { /* nothing could ever wake this call */
+        r = SK_EINVAL;
+        goto out;
     }
-    if (n == 0 || !any_usable(ents, n)) {
-        if (ms < 0) { /* nothing could ever wake this call */
-            free(ents);
-            return SK_EINVAL;
-        }
-    }
-    if (buffered)
+    if (buffered > 0)
         ms = 0; /* something is ready already: just look at the rest */
+    if (ms > 0)
+        start_us = sk__plat_now_us();
     for (;;) {
         r = sk__plat_poll(ents, n, ms, &ready, &sys);
         if (r != SK_EWOULDBLOCK)
@@ -78,18 +86,30 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
             start_us = sk__plat_now_us();
         }
     }
-    if (r != 0) {
-        free(ents);
-        return r;
-    }
-    for (i = 0; i < nrecv; i++)
-        if (ents[i].revents != 0 || (usable(recvt[i]) && sk_dirty(recvt[i])))
+    if (r != 0)
+        goto out;
+    /* Ready entries, and readers with buffered bytes (looked for only when
+     * there are some). */
+    for (i = 0; i < nrecv && (ready > 0 || buffered > 0); i++) {
+        if (ents[i].revents != 0) {
             readable[nr++] = recvt[i];
-    for (i = 0; i < nsend; i++)
-        if (ents[nrecv + i].revents != 0)
+            ready--;
+        } else if (buffered > 0 && usable(recvt[i]) && sk_dirty(recvt[i])) {
+            readable[nr++] = recvt[i];
+            buffered--;
+        }
+    }
+    for (i = 0; i < nsend && ready > 0; i++) {
+        if (ents[nrecv + i].revents != 0) {
             writable[nw++] = sendt[i];
-    free(ents);
+            ready--;
+        }
+    }
     *nreadable = nr;
     *nwritable = nw;
-    return (nr + nw) ? 0 : SK_ETIMEOUT;
+    r = (nr + nw) ? 0 : SK_ETIMEOUT;
+out:
+    if (ents != stack)
+        free(ents);
+    return r;
 }

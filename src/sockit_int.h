@@ -22,35 +22,76 @@ typedef struct sk__tm {
     int64_t start_us; /* when the call began */
 } sk__tm;
 
-struct sk_sock {
-    sk_fd_t fd;
-    int role;          /* enum sk_role */
-    int family;        /* SK__AF_* of fd, or the constructor's (0: dual) */
-    int type;          /* SK__STREAM or SK__DGRAM */
-    int nonblock;      /* sk_setblocking(s, 0): waits return at once */
-    int shut;          /* bit 1: receiving shut down, bit 2: sending */
+/* What an object may need beside its socket, made on first need so that an
+ * accepted client carries none of it: the options set on it (a master
+ * replays them onto each new socket it makes; some are answered from here)
+ * and the UNIX-domain path it bound. */
+typedef struct sk__extra {
     char *upath;       /* UNIX-domain path this object bound, or NULL */
-    int dual;          /* made by sk_tcp(): socket created lazily */
-    int bound;         /* sk_bind succeeded */
-    int connecting;    /* a client whose connect may still be pending */
-    int started;       /* sk__plat_startup succeeded (pair with cleanup) */
-    int sys;           /* raw OS code of the last failure */
-    int64_t block_ms;  /* settimeout 'b', -1 none */
-    int64_t total_ms;  /* settimeout 't', -1 none */
-    size_t linemax;    /* SK_LINE limit */
-    uint64_t nrecv;    /* bytes received from the OS */
-    uint64_t nsent;    /* bytes sent to the OS */
-    int64_t birth_us;  /* for the age in getstats */
     uint32_t optset;   /* bit per enum sk_option: remembered value valid */
     int optval[SK_OPT_COUNT];
-    char *rbuf;        /* SK__RBUF_SIZE bytes once used */
-    size_t rfirst;     /* first unread byte in rbuf */
-    size_t rlast;      /* one past the last unread byte */
-    sk_watch *watch;   /* event loop: the watch on this object, or NULL */
+} sk__extra;
+
+/* An object, kept small: every accepted client has one (88 bytes on 64-bit
+ * POSIX; the receive buffer and sk__extra only while needed).  The receive
+ * buffer's offsets are 16-bit: */
+typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
+
+struct sk_sock {
+    sk_fd_t fd;
+    int sys;                 /* raw OS code of the last failure */
+    int32_t block_ms;        /* settimeout 'b', -1 none (below 2^31: see
+                                sk__seconds_to_ms) */
+    int32_t total_ms;        /* settimeout 't', -1 none */
+    unsigned char role;      /* enum sk_role */
+    unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
+                                dual) */
+    unsigned char type;      /* SK__STREAM or SK__DGRAM */
+    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending */
+    unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
+    unsigned char dual;      /* made by sk_tcp(): socket created lazily */
+    unsigned char bound;     /* sk_bind succeeded */
+    unsigned char connecting; /* a client whose connect may still be
+                                 pending */
+    unsigned char started;   /* sk__plat_startup succeeded (pair with
+                                cleanup) */
+    unsigned char adopted;   /* fd came from sk_setfd (not made by sockit) */
+    uint16_t rfirst;         /* first unread byte in rbuf */
+    uint16_t rlast;          /* one past the last unread byte */
+    uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
+    size_t linemax;          /* SK_LINE limit */
+    uint64_t nrecv;          /* bytes received from the OS */
+    uint64_t nsent;          /* bytes sent to the OS */
+    int64_t birth_us;        /* for the age in getstats */
+    char *rbuf;              /* SK__RBUF_SIZE bytes while bytes are
+                                buffered */
+    sk__extra *extra;        /* NULL until needed */
+    sk_watch *watch;         /* event loop: the watch on this object, or
+                                NULL */
 };
 
-/* timeout.c */
-void sk__tm_start(sk__tm *tm, const sk_sock *s);
+/* The few helpers on every call's path are static inline here, so that
+ * the hot paths make no call for them (MSVC's C mode spells it __inline);
+ * SK__NOINLINE keeps a slow path out of its caller, so that the caller's
+ * common case stays small (SQLite's SQLITE_NOINLINE). */
+#if defined(_MSC_VER)
+#  define SK__INLINE static __inline
+#  define SK__NOINLINE __declspec(noinline)
+#elif defined(__GNUC__) || defined(__clang__)
+#  define SK__INLINE static inline
+#  define SK__NOINLINE __attribute__((noinline))
+#else
+#  define SK__INLINE static inline
+#  define SK__NOINLINE
+#endif
+
+/* timeout.c (sk__tm_start here): start a call's deadline state. */
+SK__INLINE void sk__tm_start(sk__tm *tm, const sk_sock *s)
+{
+    tm->block_ms = s->block_ms;
+    tm->total_ms = s->total_ms;
+    tm->start_us = (tm->total_ms >= 0) ? sk__plat_now_us() : 0;
+}
 /* Milliseconds the next wait may take: -1 forever, 0 when time is up. */
 int64_t sk__tm_left(const sk__tm *tm);
 /* 1 when the total timeout has run out. */
@@ -60,24 +101,106 @@ int64_t sk__seconds_to_ms(double seconds);
 /* io.c: transfers with timeouts, counted in the stats */
 int sk__wait(sk_sock *s, int events, const sk__tm *tm);
 int sk__ensure_connected(sk_sock *s, const sk__tm *tm);
-int sk__send_all(sk_sock *s, const char *data, size_t len, size_t *sent,
-                 const sk__tm *tm);
-int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
-                  const sk__tm *tm);
+
+/* Send all len bytes, waiting for room within tm; *sent receives the count
+ * (also on error).  Inline: on every send's path. */
+SK__INLINE int sk__send_all(sk_sock *s, const char *data, size_t len,
+                            size_t *sent, const sk__tm *tm)
+{
+    size_t done = 0;
+    int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
+    while (r == 0 && done < len) {
+        size_t n = 0;
+        r = sk__plat_send(s->fd, data + done, len - done, &n, &s->sys);
+        done += n;
+        s->nsent += n;
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_WRITE, tm);
+    }
+    *sent = done;
+    return r;
+}
+
+/* One successful read of at least one byte straight into dst, waiting as
+ * needed.  Inline: on every receive's path. */
+SK__INLINE int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
+                             const sk__tm *tm)
+{
+    int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
+    *got = 0;
+    while (r == 0) {
+        r = sk__plat_recv(s->fd, dst, cap, got, &s->sys);
+        if (r == 0) {
+            s->nrecv += *got;
+            return 0;
+        }
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_READ, tm);
+    }
+    return r;
+}
+
+/* Refill the empty receive buffer (made if needed) with one read. */
 int sk__fill(sk_sock *s, const sk__tm *tm);
+/* Put n bytes read ahead (at most SK__RBUF_SIZE) into the empty receive
+ * buffer.  Returns 0 or SK_ENORESOURCES. */
+int sk__stash(sk_sock *s, const char *p, size_t n);
+/* Free the receive buffer (and forget what it held). */
+void sk__rbuf_free(sk_sock *s);
+/* Give the receive buffer back when it holds nothing: at the end of every
+ * call that takes from it, so that an idle object holds no buffer. */
+SK__INLINE void sk__rbuf_release(sk_sock *s)
+{
+    if (s->rfirst == s->rlast && s->rbuf != NULL)
+        sk__rbuf_free(s);
+}
 
 /* buffer.c: the receive engine */
-int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n,
-                const sk__tm *tm);
+/* sk_receive after its checks: the call's deadline starts here, and the
+ * receive buffer is given back if the call leaves it empty (out of line,
+ * so that sk_receive's quick path for buffered lines stays small). */
+SK__NOINLINE int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 size_t sk__take(sk_sock *s, char *dst, size_t cap);
 
 /* options.c */
 int sk__opt_check(int option, int value);
 int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family);
+/* s->extra, made if needed.  Returns 0 or SK_ENORESOURCES. */
+int sk__need_extra(sk_sock *s);
 
-/* tcp.c: objects and their sockets */
-int sk__check(const sk_sock *s);
-int sk__check_role(const sk_sock *s, int role);
+/* 1 when calls on s may wait without limit (blocking mode, no timeout):
+ * its socket of family is then one the OS blocks on (sk__plat_socket_ex),
+ * so that a receive that has to wait is one system call.  UNIX-domain
+ * sockets stay non-blocking: Linux would queue a blocking connect on a
+ * full backlog instead of refusing it. */
+SK__INLINE int sk__os_blocking(const sk_sock *s, int family)
+{
+    return family != SK__AF_UNIX && !s->nonblock && s->block_ms < 0 &&
+           s->total_ms < 0;
+}
+
+/* object.c: after s's timeouts or mode changed (was: sk__os_blocking
+ * before), make its socket match: a socket sockit made is always blocking
+ * exactly when sk__os_blocking says so. */
+void sk__sync_blocking(sk_sock *s, int was);
+
+/* tcp.c: objects and their sockets (the checks every call makes first
+ * are here): 0, SK_EINVAL (NULL), SK_ECLOSED, SK_EWRONGROLE. */
+SK__INLINE int sk__check(const sk_sock *s)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    return s->role == SK_ROLE_CLOSED ? SK_ECLOSED : 0;
+}
+
+SK__INLINE int sk__check_role(const sk_sock *s, int role)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    if (s->role == role)
+        return 0;
+    return s->role == SK_ROLE_CLOSED ? SK_ECLOSED : SK_EWRONGROLE;
+}
 /* A new object of family and type (SK__STREAM starts as a master,
  * SK__DGRAM as unconnected); dual: no socket until one is needed. */
 int sk__new(sk_sock **out, int family, int type, int dual);

@@ -59,11 +59,13 @@ SK_API int sk_getstate(const sk_sock *s, sk_state *out)
 
 SK_API int sk_setblocking(sk_sock *s, int blocking)
 {
-    int r = sk__check(s);
+    int was, r = sk__check(s);
     if (r != 0)
         return r;
     if (blocking != 0 && blocking != 1)
         return SK_EINVAL;
-    s->nonblock = !blocking;
+    was = sk__os_blocking(s, s->family);
+    s->nonblock = (unsigned char)!blocking;
+    sk__sync_blocking(s, was);
     return 0;
 }

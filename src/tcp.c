@@ -8,23 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sk__check(const sk_sock *s)
-{
-    if (s == NULL)
-        return SK_EINVAL;
-    if (s->role == SK_ROLE_CLOSED)
-        return SK_ECLOSED;
-    return 0;
-}
-
-int sk__check_role(const sk_sock *s, int role)
-{
-    int r = sk__check(s);
-    if (r != 0)
-        return r;
-    return s->role == role ? 0 : SK_EWRONGROLE;
-}
-
 int sk__check_host(const char *host)
 {
     size_t i;
@@ -38,7 +21,8 @@ int sk__check_host(const char *host)
 
 int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd)
 {
-    int r = sk__plat_socket(family, s->type, fd, &s->sys);
+    int r = sk__plat_socket_ex(family, s->type, sk__os_blocking(s, family),
+                               fd, &s->sys);
     if (r != 0)
         return r;
     if (family == SK__AF_INET6) {
@@ -88,9 +72,12 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     if (out == NULL)
         return SK_EINVAL;
     *out = NULL;
-    s = (sk_sock *)calloc(1, sizeof *s);
+    /* malloc and memset, not calloc: glibc's calloc bypasses its
+     * per-thread cache, and objects come and go with connections. */
+    s = (sk_sock *)malloc(sizeof *s);
     if (s == NULL)
         return SK_ENORESOURCES;
+    memset(s, 0, sizeof *s);
     s->fd = SK_FD_INVALID;
     s->role = type == SK__DGRAM ? SK_ROLE_UNCONNECTED : SK_ROLE_MASTER;
     s->family = family;
@@ -146,11 +133,11 @@ SK_API int sk_close(sk_sock *s)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     sk__unix_close(s); /* the path it bound, now that nothing listens */
+    free(s->extra);    /* options and path: nothing asks for them now */
+    s->extra = NULL;
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
-    free(s->rbuf);
-    s->rbuf = NULL;
-    s->rfirst = s->rlast = 0;
+    sk__rbuf_free(s);
     return 0;
 }
 
@@ -346,7 +333,10 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
         return r;
     sk__tm_start(&tm, s);
     for (;;) {
-        r = sk__plat_accept(s->fd, &fd, &a, &s->sys);
+        /* The client inherits s's timeouts and mode, so the same kind of
+         * socket (and s's own waits here only without limit). */
+        r = sk__plat_accept_ex(s->fd, sk__os_blocking(s, s->family), &fd, &a,
+                               &s->sys);
         if (r == 0)
             break;
         if (r != SK_EWOULDBLOCK)

@@ -5,13 +5,6 @@
  */
 #include "sockit_int.h"
 
-void sk__tm_start(sk__tm *tm, const sk_sock *s)
-{
-    tm->block_ms = s->block_ms;
-    tm->total_ms = s->total_ms;
-    tm->start_us = (tm->total_ms >= 0) ? sk__plat_now_us() : 0;
-}
-
 int64_t sk__tm_left(const sk__tm *tm)
 {
     int64_t left_ms, elapsed_us;

@@ -27,6 +27,7 @@ SK_API int sk_unixdgram(sk_sock **out)
 
 int sk__unix_bind_begin(sk_sock *s, const char *host, char **keep)
 {
+    int r;
     *keep = NULL;
     if (s->family != SK__AF_UNIX)
         return 0;
@@ -35,9 +36,10 @@ int sk__unix_bind_begin(sk_sock *s, const char *host, char **keep)
     sk__unix_close(s);
     if (host[0] == '@')
         return 0; /* abstract names vanish with their socket */
-    /* Copied before binding, so that a bind that succeeds is never undone
-     * for want of memory. */
-    return sk__plat_unix_keep(host, keep);
+    /* Copied (and room made to keep it) before binding, so that a bind
+     * that succeeds is never undone for want of memory. */
+    r = sk__need_extra(s);
+    return r != 0 ? r : sk__plat_unix_keep(host, keep);
 }
 
 void sk__unix_bind_end(sk_sock *s, char *keep, int r)
@@ -47,14 +49,14 @@ void sk__unix_bind_end(sk_sock *s, char *keep, int r)
         return;
     }
     if (keep != NULL)
-        s->upath = keep;
+        s->extra->upath = keep; /* made by sk__unix_bind_begin */
 }
 
 void sk__unix_close(sk_sock *s)
 {
-    if (s->upath == NULL)
+    if (s->extra == NULL || s->extra->upath == NULL)
         return;
-    sk__plat_unix_remove(s->upath);
-    free(s->upath);
-    s->upath = NULL;
+    sk__plat_unix_remove(s->extra->upath);
+    free(s->extra->upath);
+    s->extra->upath = NULL;
 }

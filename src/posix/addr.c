@@ -9,6 +9,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A numeric host of a family the filter allows (inet_pton's strict forms:
+ * a dotted quad without leading zeros, IPv6 text without a zone) is the
+ * one address getaddrinfo would give, without asking it: 1 when done (or
+ * out of memory: *r), 0 when host is something else. */
+static int sk__posix_numeric(const char *host, int port, int family,
+                             sk__addr **list, size_t *count, int *r)
+{
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    sk__addr *a;
+    memset(&sin, 0, sizeof sin);
+    memset(&sin6, 0, sizeof sin6);
+    if (family != SK__AF_INET6 &&
+        inet_pton(AF_INET, host, &sin.sin_addr) == 1) {
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((unsigned short)port);
+#if defined(SIN6_LEN) /* BSD-style sockaddrs carry their length */
+        sin.sin_len = sizeof sin;
+#endif
+        family = SK__AF_INET;
+    } else if (family != SK__AF_INET &&
+               inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = htons((unsigned short)port);
+#if defined(SIN6_LEN)
+        sin6.sin6_len = sizeof sin6;
+#endif
+        family = SK__AF_INET6;
+    } else {
+        return 0;
+    }
+    a = (sk__addr *)malloc(sizeof *a); /* calloc skips glibc's cache */
+    *r = a == NULL ? SK_ENORESOURCES : 0;
+    if (a == NULL)
+        return 1;
+    memset(a, 0, sizeof *a);
+    a->family = family;
+    if (family == SK__AF_INET) {
+        memcpy(a->sa.bytes, &sin, sizeof sin);
+        a->len = (unsigned)sizeof sin;
+    } else {
+        memcpy(a->sa.bytes, &sin6, sizeof sin6);
+        a->len = (unsigned)sizeof sin6;
+    }
+    *list = a;
+    *count = 1;
+    return 1;
+}
+
 int sk__plat_resolve(const char *host, int port, int family, int passive,
                      sk__addr **list, size_t *count, int *sys)
 {
@@ -18,6 +67,9 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
     int r;
     *list = NULL;
     *count = 0;
+    if (host != NULL &&
+        sk__posix_numeric(host, port, family, list, count, &r))
+        return r;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family == SK__AF_INET    ? AF_INET
                     : family == SK__AF_INET6   ? AF_INET6

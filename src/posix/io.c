@@ -72,7 +72,7 @@ static int from_poll(short rev)
     return r;
 }
 
-int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
+int sk__posix_wait(int fd, int events, int64_t ms, int *revents, int *sys)
 {
     struct pollfd p;
     int r;
@@ -80,6 +80,7 @@ int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
     p.events = to_poll(events);
     p.revents = 0;
     r = poll(&p, 1, poll_ms(ms));
+    *revents = from_poll(p.revents);
     if (r > 0)
         return 0;
     if (r == 0)
@@ -87,18 +88,29 @@ int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
     return sk__posix_fail(sys); /* EINTR maps to SK_EWOULDBLOCK */
 }
 
+int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
+{
+    int revents;
+    return sk__posix_wait(fd, events, ms, &revents, sys);
+}
+
+/* Up to this many entries sk__plat_poll needs no heap (1 KiB of stack). */
+#define SK__POLL_STACK 128
+
 int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys)
 {
-    struct pollfd *p;
+    struct pollfd stack[SK__POLL_STACK], *p = stack;
     size_t i, count = 0;
     int r;
     *ready = 0;
     if (n > (size_t)((nfds_t)-1) || n > SIZE_MAX / sizeof *p)
         return SK_ENORESOURCES;
-    p = (struct pollfd *)malloc((n ? n : 1) * sizeof *p);
-    if (p == NULL)
-        return SK_ENORESOURCES;
+    if (n > SK__POLL_STACK) {
+        p = (struct pollfd *)malloc(n * sizeof *p);
+        if (p == NULL)
+            return SK_ENORESOURCES;
+    }
     for (i = 0; i < n; i++) {
         /* poll skips negative descriptors: that is how unused entries
          * are left out. */
@@ -109,16 +121,20 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
     r = poll(p, (nfds_t)n, poll_ms(ms));
     if (r < 0) {
         r = sk__posix_fail(sys);
+    } else {
+        /* Only r entries have revents: stop looking once all are seen. */
+        for (i = 0; i < n && count < (size_t)r; i++) {
+            ents[i].revents = p[i].revents ? from_poll(p[i].revents) : 0;
+            if (ents[i].revents)
+                count++;
+        }
+        for (; i < n; i++)
+            ents[i].revents = 0;
+        r = 0;
+    }
+    if (p != stack)
         free(p);
-        return r;
-    }
-    for (i = 0; i < n; i++) {
-        ents[i].revents = p[i].fd < 0 ? 0 : from_poll(p[i].revents);
-        if (ents[i].revents)
-            count++;
-    }
-    free(p);
     *ready = count;
-    return 0;
+    return r;
 }
 #endif

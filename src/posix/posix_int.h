@@ -39,6 +39,13 @@
     defined(__OpenBSD__) || defined(__DragonFly__)
 #  define SK_HAVE_ACCEPT4 1
 #endif
+/* poll reports a failed connect as POLLERR (Linux's tcp_poll does for any
+ * pending socket error), so a writable socket without POLLERR / POLLHUP is
+ * connected and SO_ERROR need not be read.  BSD's sopoll does not promise
+ * that, so elsewhere SO_ERROR is always read. */
+#if defined(__linux__)
+#  define SK_POLL_SHOWS_CONNECT_ERRORS 1
+#endif
 #if defined(MSG_NOSIGNAL)
 #  define SK_SEND_FLAGS MSG_NOSIGNAL
 #else
@@ -52,6 +59,9 @@ int sk__posix_eai(int e);
 /* Store errno in *sys and return its SK_E* code. */
 int sk__posix_fail(int *sys);
 
+/* io.c: sk__plat_wait that also gives the SK__WAIT_* results. */
+int sk__posix_wait(int fd, int events, int64_t ms, int *revents, int *sys);
+
 /* The SK__AF_* family of a native one (SK__AF_UNSPEC when sockit has no
  * name for it). */
 int sk__posix_family(int af);
@@ -59,9 +69,10 @@ int sk__posix_family(int af);
 /* unix.c: sk__plat_addrname for a UNIX-domain address. */
 int sk__posix_unix_name(const sk__addr *a, sk_name *out);
 
-/* Make fd close-on-exec, non-blocking and SIGPIPE-free (where the OS needs
- * a per-socket flag for that). */
-int sk__posix_prepare(int fd, int *sys);
+/* Make fd SIGPIPE-free (where the OS needs a per-socket flag for that)
+ * and, unless flags_done (SOCK_CLOEXEC and SOCK_NONBLOCK-or-not were given
+ * at creation), close-on-exec and blocking or non-blocking. */
+int sk__posix_prepare(int fd, int flags_done, int blocking, int *sys);
 
 /* udp.c: the datagram options (broadcast, multicast TTL / loop / interface)
  * that options.c hands over: 1 when option is one of them; then set / get

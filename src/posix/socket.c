@@ -33,7 +33,7 @@ int sk__posix_family(int af)
                           : SK__AF_UNSPEC;
 }
 
-int sk__posix_prepare(int fd, int *sys)
+int sk__posix_prepare(int fd, int flags_done, int blocking, int *sys)
 {
     int fl;
 #if defined(SO_NOSIGPIPE)
@@ -41,16 +41,29 @@ int sk__posix_prepare(int fd, int *sys)
     if (setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one) != 0)
         return sk__posix_fail(sys);
 #endif
+    if (flags_done)
+        return 0; /* SOCK_CLOEXEC / SOCK_NONBLOCK said it already */
     fl = fcntl(fd, F_GETFD);
     if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) != 0)
         return sk__posix_fail(sys);
-    fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+    return sk__plat_set_blocking(fd, blocking, 0, sys);
+}
+
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys)
+{
+    /* A socket sockit made has no status flag but O_NONBLOCK (and the
+     * access mode, which F_SETFL ignores). */
+    int fl = mine ? (blocking ? O_NONBLOCK : 0) : fcntl(fd, F_GETFL), want;
+    if (fl < 0)
+        return sk__posix_fail(sys);
+    want = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
+    if (want != fl && fcntl(fd, F_SETFL, want) != 0)
         return sk__posix_fail(sys);
     return 0;
 }
 
-int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
+int sk__plat_socket_ex(int family, int type, int blocking, sk_fd_t *fd,
+                       int *sys)
 {
     int s, r, st, proto;
     *fd = SK_FD_INVALID;
@@ -69,20 +82,20 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
     if (family == SK__AF_UNIX)
         proto = 0; /* the family's only protocol */
 #if defined(SK_HAVE_SOCK_FLAGS)
-    s = socket(native_family(family), st | SOCK_CLOEXEC | SOCK_NONBLOCK,
-               proto);
+    s = socket(native_family(family),
+               st | SOCK_CLOEXEC | (blocking ? 0 : SOCK_NONBLOCK), proto);
     if (s < 0)
         return sk__posix_fail(sys);
 #  if defined(SO_NOSIGPIPE)
-    r = sk__posix_prepare(s, sys);
+    r = sk__posix_prepare(s, 1, blocking, sys);
 #  else
-    r = 0;
+    r = 0; /* the flags did everything */
 #  endif
 #else
     s = socket(native_family(family), st, proto);
     if (s < 0)
         return sk__posix_fail(sys);
-    r = sk__posix_prepare(s, sys);
+    r = sk__posix_prepare(s, 0, blocking, sys);
 #endif
     if (r != 0) {
         close(s);
@@ -90,6 +103,11 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
     }
     *fd = s;
     return 0;
+}
+
+int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
+{
+    return sk__plat_socket_ex(family, type, 0, fd, sys);
 }
 
 void sk__plat_close(sk_fd_t fd)
@@ -134,11 +152,15 @@ int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys)
 
 int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys)
 {
-    int err = 0, r;
+    int err = 0, r, revents = 0;
     socklen_t len = sizeof err;
-    r = sk__plat_wait(fd, SK__WAIT_WRITE, ms, sys);
+    r = sk__posix_wait(fd, SK__WAIT_WRITE, ms, &revents, sys);
     if (r != 0)
         return r;
+#if defined(SK_POLL_SHOWS_CONNECT_ERRORS)
+    if (!(revents & SK__WAIT_ERROR))
+        return 0; /* writable, no error: connected */
+#endif
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
         return sk__posix_fail(sys);
     if (err != 0) {
@@ -149,7 +171,8 @@ int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys)
     return 0;
 }
 
-int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
+int sk__plat_accept_ex(sk_fd_t fd, int blocking, sk_fd_t *out, sk__addr *peer,
+                       int *sys)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
@@ -157,7 +180,7 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
     *out = SK_FD_INVALID;
 #if defined(SK_HAVE_ACCEPT4) && defined(SK_HAVE_SOCK_FLAGS)
     c = accept4(fd, (struct sockaddr *)&ss, &len,
-                SOCK_CLOEXEC | SOCK_NONBLOCK);
+                SOCK_CLOEXEC | (blocking ? 0 : SOCK_NONBLOCK));
 #else
     c = accept(fd, (struct sockaddr *)&ss, &len);
 #endif
@@ -170,11 +193,15 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
             return SK_EWOULDBLOCK;
         return sk__posix_fail(sys);
     }
-#if defined(SK_HAVE_ACCEPT4) && defined(SK_HAVE_SOCK_FLAGS) && \
-    !defined(SO_NOSIGPIPE)
-    r = 0;
+#if defined(SK_HAVE_ACCEPT4) && defined(SK_HAVE_SOCK_FLAGS)
+#  if defined(SO_NOSIGPIPE)
+    r = sk__posix_prepare(c, 1, blocking, sys);
+#  else
+    r = 0; /* the flags did everything */
+#  endif
 #else
-    r = sk__posix_prepare(c, sys);
+    /* accept(2) on BSD passes the listener's O_NONBLOCK on: set both. */
+    r = sk__posix_prepare(c, 0, blocking, sys);
 #endif
     if (r != 0) {
         close(c);
@@ -188,6 +215,11 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
     }
     *out = c;
     return 0;
+}
+
+int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
+{
+    return sk__plat_accept_ex(fd, 0, out, peer, sys);
 }
 
 int sk__plat_shutdown(sk_fd_t fd, int how, int *sys)

@@ -91,6 +91,12 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys) {
     return 0;
 }
 
+int sk__plat_accept_ex(sk_fd_t fd, int blocking, sk_fd_t *out, sk__addr *peer,
+                       int *sys) {
+    (void)blocking; /* every socket is non-blocking here (see socket.c) */
+    return sk__plat_accept(fd, out, peer, sys);
+}
+
 /* A send that meets a reset.  On POSIX, writing to a peer that has closed
  * fails with EPIPE (SK_ECLOSED): the kernel turns the peer's answering RST
  * into EPIPE once our side has seen its FIN, and only the first send after

@@ -103,6 +103,23 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys) {
     return 0;
 }
 
+/* Windows keeps every socket non-blocking: its waits go through select,
+ * and WSAEventSelect (sendfile) would make a socket non-blocking anyway.
+ * The shared code waits on SK_EWOULDBLOCK, so blocking is only a hint. */
+int sk__plat_socket_ex(int family, int type, int blocking, sk_fd_t *fd,
+                       int *sys) {
+    (void)blocking;
+    return sk__plat_socket(family, type, fd, sys);
+}
+
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys) {
+    (void)fd;
+    (void)blocking;
+    (void)mine;
+    (void)sys;
+    return 0;
+}
+
 int sk__win_family(int af) {
     return af == AF_INET6 ? SK__AF_INET6
          : af == AF_INET  ? SK__AF_INET

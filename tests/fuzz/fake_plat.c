@@ -113,6 +113,23 @@ int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
     return SK_ENORESOURCES;
 }
 
+/* The fake never blocks: blocking is only a hint (see plat.h). */
+int sk__plat_socket_ex(int family, int type, int blocking, sk_fd_t *fd,
+                       int *sys)
+{
+    (void)blocking;
+    return sk__plat_socket(family, type, fd, sys);
+}
+
+int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys)
+{
+    (void)slot(fd);
+    (void)blocking;
+    (void)mine;
+    (void)sys;
+    return 0;
+}
+
 void sk__plat_close(sk_fd_t fd)
 {
     int i = slot(fd); /* a double close aborts here */
@@ -464,6 +481,13 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
 }
 
 /* ---- data -------------------------------------------------------------- */
+
+int sk__plat_accept_ex(sk_fd_t fd, int blocking, sk_fd_t *out, sk__addr *peer,
+                       int *sys)
+{
+    (void)blocking;
+    return sk__plat_accept(fd, out, peer, sys);
+}
 
 int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
                   int *sys)
