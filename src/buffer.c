@@ -286,12 +286,12 @@ SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
         return r;
     if (buf == NULL || buf->len > buf->cap || (buf->data == NULL && buf->cap))
         return SK_EINVAL;
+    if (pattern == SK_LINE)
+        return receive_line_call(s, buf);
     if (pattern < SK_ALL || pattern > SK_SOME)
         return SK_EINVAL;
     if (pattern == SK_BYTES && n == 0)
         return 0;
-    if (pattern == SK_LINE)
-        return receive_line_call(s, buf);
     /* SK_ALL has no count, SK_SOME's 0 means no limit. */
     if (pattern == SK_ALL || (pattern == SK_SOME && n == 0))
         n = SIZE_MAX;

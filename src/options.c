@@ -141,8 +141,11 @@ int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family)
 static int probe(sk_sock *s, int option, int value)
 {
     sk_fd_t fd;
-    int family = sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
-    int r = sk__plat_socket(family, s->type, &fd, &s->sys);
+    /* The socket it will get: IPv6 where the host has it, else IPv4
+     * (tried in that order rather than asked with one more socket). */
+    int r = sk__plat_socket(SK__AF_INET6, s->type, &fd, &s->sys);
+    if (r == SK_EFAMILY)
+        r = sk__plat_socket(SK__AF_INET, s->type, &fd, &s->sys);
     if (r != 0)
         return r;
     r = sk__plat_setopt(fd, option, value, &s->sys);
