@@ -119,35 +119,42 @@ static int receive_count(sk_sock *s, sk_buf *b, size_t n, int all,
     return r;
 }
 
+int sk__line_take(const char *p, size_t avail, sk_buf *b, size_t *count,
+                  size_t max, size_t *used)
+{
+    const char *lf = (const char *)memchr(p, '\n', avail);
+    size_t span = lf ? (size_t)(lf - p) : avail;
+    size_t i;
+    int r = sk_buf_reserve(b, span);
+    *used = 0;
+    if (r != 0)
+        return r;
+    for (i = 0; i < span; i++) {
+        if (p[i] == '\r')
+            continue;
+        if (*count == max) {
+            *used = i; /* the rest waits for the next call */
+            return SK_ETOOLONG;
+        }
+        b->data[b->len++] = p[i];
+        (*count)++;
+    }
+    *used = lf ? span + 1 : span; /* with the LF itself */
+    return lf ? 1 : 0;
+}
+
 /* SK_LINE: drop every CR, stop after LF, stop at the line limit. */
 static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
 {
     size_t count = 0; /* bytes of this line appended so far */
     for (;;) {
         while (s->rfirst < s->rlast) {
-            const char *p = s->rbuf + s->rfirst;
-            size_t avail = s->rlast - s->rfirst;
-            const char *lf = (const char *)memchr(p, '\n', avail);
-            size_t span = lf ? (size_t)(lf - p) : avail;
-            size_t i;
-            int r = sk_buf_reserve(b, span);
+            size_t used = 0;
+            int r = sk__line_take(s->rbuf + s->rfirst, s->rlast - s->rfirst,
+                                  b, &count, s->linemax, &used);
+            s->rfirst += used;
             if (r != 0)
-                return r;
-            for (i = 0; i < span; i++) {
-                if (p[i] == '\r')
-                    continue;
-                if (count == s->linemax) {
-                    s->rfirst += i; /* the rest waits for the next call */
-                    return SK_ETOOLONG;
-                }
-                b->data[b->len++] = p[i];
-                count++;
-            }
-            s->rfirst += span;
-            if (lf) {
-                s->rfirst++; /* the LF itself */
-                return 0;
-            }
+                return r == 1 ? 0 : r;
         }
         {
             int r = sk__fill(s, tm);

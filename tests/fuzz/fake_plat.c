@@ -800,3 +800,15 @@ int sk__plat_sendv(sk_fd_t fd, const sk_iovec *iov, size_t n, size_t skip,
     FAKE_CHECK(!"sk__plat_sendv without a byte to send");
     return SK_EINVAL;
 }
+
+/* ---- event-driven connections -------------------------------------------- */
+
+/* No threads in the fake backend: the fuzzers never connect through
+ * sk_conn, and a lookup that cannot start fails cleanly. */
+int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
+{
+    (void)fn;
+    (void)arg;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
