@@ -24,7 +24,8 @@ install(FILES ${PROJECT_BINARY_DIR}/sockitConfig.cmake
 if(WIN32)
   set(SOCKIT_PC_LIBS_PRIVATE "-lws2_32")
 else()
-  set(SOCKIT_PC_LIBS_PRIVATE "")
+  # pthreads for the event loop: empty where the C library has them.
+  set(SOCKIT_PC_LIBS_PRIVATE "${CMAKE_THREAD_LIBS_INIT}")
 endif()
 if(sockit_type STREQUAL "SHARED_LIBRARY")
   set(SOCKIT_PC_CFLAGS "-DSOCKIT_SHARED")

@@ -850,6 +850,196 @@ SK_API int sk_setsockopt(sk_sock *s, const char *level, const char *name,
 SK_API int sk_getsockopt(sk_sock *s, const char *level, const char *name,
                          int *value);
 
+/* ---- event loop ------------------------------------------------------- */
+/* (sk_loop: readiness of sk_socks, timers, posting from other threads.) */
+
+typedef struct sk_loop sk_loop;   /**< opaque event loop: waits for the
+                                     readiness of watched objects and for
+                                     timers, and runs their callbacks on
+                                     the thread that calls sk_loop_run */
+typedef struct sk_timer sk_timer; /**< opaque one-shot or repeating timer of
+                                     a loop */
+typedef struct sk_watch sk_watch; /**< opaque registration of one sk_sock
+                                     with a loop, for readiness */
+
+/** Readiness, as sk_watch_set asks for it and a watch callback gets it
+ * (combined with |). */
+enum sk_events {
+    SK_READABLE = 1, /**< can be read (or accepted) without waiting: bytes,
+                        a pending client, end of stream, or an error the
+                        next call reports; also buffered bytes (sk_dirty) */
+    SK_WRITABLE = 2, /**< can be written without waiting, or a pending
+                        connect has settled (either way) */
+    SK_ERRORED = 4   /**< result only, given whatever the interest: the
+                        system reports an error or hang-up on the socket
+                        (see sk_watch_new for what each system reports) */
+};
+
+/** How sk_loop_run runs. */
+enum sk_run_mode {
+    SK_RUN_DEFAULT = 0, /**< iterate until sk_loop_stop, or until nothing is
+                           left to wait for: no watch with interest, no
+                           started timer and nothing posted */
+    SK_RUN_ONCE = 1,    /**< one iteration: wait (if nothing is ready) until
+                           something happens - readiness, a timer, a post
+                           or sk_loop_wake - then dispatch it */
+    SK_RUN_NOWAIT = 2   /**< one iteration that never waits: dispatch what
+                           is ready now */
+};
+
+/** A timer's callback: t and the ud given to sk_timer_start. */
+typedef void (*sk_timer_cb)(sk_timer *t, void *ud);
+/** A watch's callback: w, the readiness seen (enum sk_events, never 0)
+ * and the ud given to sk_watch_new. */
+typedef void (*sk_watch_cb)(sk_watch *w, int events, void *ud);
+/** A function run on the loop's thread by sk_loop_post. */
+typedef void (*sk_post_cb)(void *ud);
+
+/** sk_loop_new: a new event loop in *out with the best backend for this
+ * system: "epoll" on Linux, "kqueue" on macOS and the BSDs, "poll" on
+ * other POSIX systems, "select" on Windows (sets sized to need, no limit
+ * of 64).  There is no fixed limit on watches.  Everything about a loop
+ * (its objects, timers, watches and callbacks) belongs to one thread, the
+ * one that runs it, except sk_loop_post and sk_loop_wake, which any thread
+ * may call.  A loop has no process-wide state and uses no signals: any
+ * number of loops may run, one per thread.  The caller owns *out and
+ * releases it with sk_loop_free.  Returns 0; SK_EINVAL (out NULL);
+ * SK_ENORESOURCES (no memory or descriptors: a loop uses a descriptor for
+ * its backend where it has one and one or two for its wake-up channel);
+ * SK_ESYSTEM. */
+SK_API int sk_loop_new(sk_loop **out);
+
+/** sk_loop_new_backend: sk_loop_new with a named backend: "epoll",
+ * "kqueue", "poll" or "select" (names are exact).  Returns as sk_loop_new;
+ * SK_EINVAL (backend NULL or not one of those names); SK_EUNSUPPORTED (a
+ * backend this build has not got: "epoll" only on Linux, "kqueue" only on
+ * macOS and the BSDs, "poll" only on POSIX systems, "select" only on
+ * Windows). */
+SK_API int sk_loop_new_backend(sk_loop **out, const char *backend);
+
+/** sk_loop_free: release the loop and every timer and watch it still has
+ * (their pointers must not be used afterwards; the watched sk_socks are
+ * left open and usable), and drop what was posted and not run.  Must not
+ * be called from one of the loop's callbacks.  NULL is a no-op. */
+SK_API void sk_loop_free(sk_loop *loop);
+
+/** sk_loop_backend: the name of the loop's backend ("epoll", "kqueue",
+ * "poll" or "select"), a static string; NULL for NULL. */
+SK_API const char *sk_loop_backend(const sk_loop *loop);
+
+/** sk_loop_run: run the loop in mode (enum sk_run_mode) on the calling
+ * thread.  One iteration: wait (not with SK_RUN_NOWAIT, nor when something
+ * is ready already: buffered bytes, a due timer, a post, a stop) for
+ * readiness, the next timer, a post or sk_loop_wake; then call the watch
+ * callbacks (each watch at most once, with all its readiness combined),
+ * then the posted functions (in post order; those posted meanwhile wait
+ * for the next iteration), then the callbacks of the timers that are due
+ * (in deadline order; timers started meanwhile wait for the next
+ * iteration).  A callback may call anything on the loop's objects,
+ * including freeing any timer or watch: a freed or stopped timer or watch,
+ * or a watch that lost interest, gets no further callback, not even later
+ * in the same iteration.  Callbacks may see readiness that is gone by the
+ * time they act (the sockets are non-blocking: treat SK_EWOULDBLOCK as
+ * "wait again").  Waits are interrupted neither by signals nor by
+ * anything but readiness, timers, posts, wakes and stops.  Returns 0
+ * (SK_RUN_DEFAULT: after sk_loop_stop, or when nothing is left to wait
+ * for; the others: after their iteration); SK_EINVAL (loop NULL, bad mode,
+ * or called from one of this loop's callbacks); SK_ENORESOURCES; or the
+ * backend's error when waiting failed (SK_ESYSTEM). */
+SK_API int sk_loop_run(sk_loop *loop, int mode);
+
+/** sk_loop_stop: make the current sk_loop_run return once its iteration is
+ * complete (call it on the loop's thread, from a callback); called while
+ * the loop is not running, it makes the next sk_loop_run return after one
+ * iteration that does not wait.  Returns 0, SK_EINVAL (NULL). */
+SK_API int sk_loop_stop(sk_loop *loop);
+
+/** sk_loop_wake: from any thread, make a waiting sk_loop_run return from
+ * its wait (SK_RUN_ONCE then returns; SK_RUN_DEFAULT iterates again); a
+ * loop that is not waiting returns from its next wait at once.  Wakes are
+ * coalesced.  Returns 0, SK_EINVAL (NULL), or SK_ESYSTEM when the wake-up
+ * channel failed. */
+SK_API int sk_loop_wake(sk_loop *loop);
+
+/** sk_loop_post: from any thread, queue fn(ud) to run on the loop's thread
+ * in its next iteration (posts run in the order they were made) and wake
+ * the loop.  A loop freed before the call ran drops it without calling it.
+ * Returns 0; SK_EINVAL (loop or fn NULL); SK_ENORESOURCES (no memory: fn
+ * will not run); SK_ESYSTEM (the wake-up channel failed: fn is queued and
+ * runs with the next iteration). */
+SK_API int sk_loop_post(sk_loop *loop, sk_post_cb fn, void *ud);
+
+/** sk_loop_now: the loop's time in seconds on a monotonic clock (an
+ * arbitrary origin), as read when the loop was made and after each of its
+ * waits: constant within the callbacks of one iteration.  0 for NULL. */
+SK_API double sk_loop_now(const sk_loop *loop);
+
+/** sk_timer_new: a new timer of loop in *out, not started.  Release it
+ * with sk_timer_free (or sk_loop_free).  Returns 0; SK_EINVAL (loop or out
+ * NULL); SK_ENORESOURCES. */
+SK_API int sk_timer_new(sk_loop *loop, sk_timer **out);
+
+/** sk_timer_start: (re)start t: cb(t, ud) runs after `after` seconds (0:
+ * the next iteration), then, when repeat > 0, every repeat seconds (the
+ * resolution is 1 ms for waiting and 1 us for deadlines).  after is
+ * counted from this call, on a monotonic clock.  Repeats keep their phase
+ * (deadline n is the first plus n - 1 periods: a late callback does not
+ * push the later ones back); periods missed entirely (the loop was busy or
+ * not running) are skipped, not run in a burst.  Timers fire in deadline
+ * order, those with the same deadline in the order they were started.  A
+ * started timer is restarted with the new values.  Returns 0; SK_EINVAL
+ * (t or cb NULL; after or repeat negative, NaN, or above 1e9 seconds). */
+SK_API int sk_timer_start(sk_timer *t, double after, double repeat,
+                          sk_timer_cb cb, void *ud);
+
+/** sk_timer_stop: stop t; it keeps its values and can be started again.
+ * Stopping a stopped timer is 0.  A one-shot timer is stopped when its
+ * callback runs.  Returns 0, SK_EINVAL (NULL). */
+SK_API int sk_timer_stop(sk_timer *t);
+
+/** sk_timer_free: stop and release t (also from any callback, its own
+ * included).  NULL is a no-op. */
+SK_API void sk_timer_free(sk_timer *t);
+
+/** sk_watch_new: register s with loop in *out, with no interest yet (use
+ * sk_watch_set); cb(w, events, ud) is called when s is ready for what the
+ * watch is interested in.  One watch per object: the object belongs to
+ * the watch until sk_watch_free, which never touches its socket.  The
+ * object stays usable with every sk_ call (put it in non-blocking mode
+ * with sk_setblocking so that nothing waits in a callback); an object
+ * with buffered bytes (sk_dirty) and SK_READABLE interest is reported
+ * readable without waiting, as sk_select does.  Closing or freeing the
+ * object first (sk_close, sk_free) takes its socket out of the loop: the
+ * watch stays allocated but inert (sk_watch_set says SK_ECLOSED) until
+ * sk_watch_free; sk_setfd moves the watch to the new handle.  A socket
+ * the object replaces by itself (sk_connect's and sk_bind's attempts on a
+ * master) is followed at the next sk_watch_set: watch clients and servers.
+ * SK_ERRORED is reported by epoll and poll on a reset or refused
+ * connection and when both directions are closed (with the readiness the
+ * system gives besides), by kqueue on a socket error or a write side that
+ * is shut, and by select (Windows) only for a connect that failed (a reset
+ * peer is SK_READABLE there: the read reports it).  Returns 0; SK_EINVAL
+ * (loop, s, cb or out NULL; s watched already); SK_ECLOSED (s closed);
+ * SK_ENORESOURCES. */
+SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
+                        sk_watch **out);
+
+/** sk_watch_set: the watch's interest: SK_READABLE, SK_WRITABLE, both, or
+ * 0 to pause it (a paused watch gets no callback and does not keep
+ * SK_RUN_DEFAULT running).  Takes effect from the next wait, or at once
+ * inside a callback (readiness already seen is then filtered by the new
+ * interest).  Returns 0; SK_EINVAL (NULL, events outside READABLE |
+ * WRITABLE, or non-zero events on an object without a socket yet, such as
+ * a dual-stack master before sk_bind); SK_ECLOSED (the object was closed
+ * or freed; 0 events is still 0); SK_ENORESOURCES; SK_ESYSTEM (the backend
+ * refused the socket, e.g. a handle that is not a socket). */
+SK_API int sk_watch_set(sk_watch *w, int events);
+
+/** sk_watch_free: unregister and release w (also from any callback, its
+ * own included); the object is not closed and may be watched again.  NULL
+ * is a no-op. */
+SK_API void sk_watch_free(sk_watch *w);
+
 /* ---- event-driven connections ----------------------------------------- */
 /* (sk_conn: TcpSocket's state machine and handlers on an sk_loop, async
  * host lookup, Happy Eyeballs; sk_server: accepting on the loop.) */

@@ -91,5 +91,7 @@ int sk__fill(sk_sock *s, const sk__tm *tm)
     s->rfirst = s->rlast = 0;
     r = sk__recv_some(s, s->rbuf, SK__RBUF_SIZE, &got, tm);
     s->rlast = got;
+    if (got > 0 && s->watch != NULL)
+        sk__watch_filled(s); /* buffered bytes are readable at once */
     return r;
 }

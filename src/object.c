@@ -72,6 +72,8 @@ SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
     int r = sk__check(s);
     if (r != 0)
         return r;
+    if (s->watch != NULL)
+        sk__watch_setfd(s, fd); /* the watch moves to the new handle */
     s->fd = fd;
     /* Learn the family of a socket made elsewhere, so that bind and
      * connect pick matching addresses. */

@@ -327,6 +327,85 @@ int sk__plat_sendv(sk_fd_t fd, const sk_iovec *iov, size_t n, size_t skip,
 /* ---- state queries ------------------------------------------------------ */
 /* (type and state of a socket.) */
 
+/* ---- event loop --------------------------------------------------------- */
+/* (readiness pollers behind sk_loop, the wake-up channel, a mutex.) */
+
+/* One registration of a descriptor with a poller.  The shared code (loop.c)
+ * owns it and fills fd, events (SK__WAIT_READ | SK__WAIT_WRITE, never 0)
+ * and ptr before add / mod; the backend keeps its own index in slot and
+ * must not keep pointers into anything else of the caller's. */
+typedef struct sk__pollreg {
+    sk_fd_t fd;
+    int events;
+    void *ptr;   /* handed back in sk__pollout.ptr */
+    size_t slot; /* the backend's */
+} sk__pollreg;
+
+/* One ready registration, as a poller's wait reports it.  events is
+ * SK__WAIT_READ / SK__WAIT_WRITE (only those the registration asked for)
+ * plus SK__WAIT_ERROR for an error or hang-up.  A backend may report one
+ * registration in several entries (kqueue: one per filter). */
+typedef struct sk__pollout {
+    void *ptr;
+    int events;
+} sk__pollout;
+
+typedef struct sk__poller sk__poller;
+
+/* A backend's methods.  add registers r (Returns 0, SK_EINVAL for a handle
+ * the backend refuses or one registered twice, SK_ENORESOURCES, or another
+ * error); mod changes the events of a registered r (same returns; a backend
+ * whose kernel forgot a closed-and-reused descriptor registers it again);
+ * del unregisters r and never fails: with stale set, r's descriptor may
+ * have been closed (and its number reused) behind the loop's back, so a
+ * backend that unregisters by descriptor number (epoll, kqueue; the kernel
+ * dropped a closed one already) must not touch the kernel.  wait waits up
+ * to ms milliseconds (-1 without limit, 0 not at all) and stores up to cap
+ * (> 0) ready entries in out and their count in *n: 0 (also when nothing
+ * is ready: *n 0), SK_EWOULDBLOCK (interrupted by a signal: *n 0), or an
+ * error.  Level-triggered: what stays ready is reported again.  free
+ * releases the poller (registrations need not be removed first). */
+typedef struct sk__poller_ops {
+    const char *name; /* "epoll", "kqueue", "poll", "select" */
+    int (*add)(sk__poller *p, sk__pollreg *r, int *sys);
+    int (*mod)(sk__poller *p, sk__pollreg *r, int *sys);
+    void (*del)(sk__poller *p, sk__pollreg *r, int stale);
+    int (*wait)(sk__poller *p, int64_t ms, sk__pollout *out, size_t cap,
+                size_t *n, int *sys);
+    void (*free)(sk__poller *p);
+} sk__poller_ops;
+
+/* Every backend's poller starts with this. */
+struct sk__poller {
+    const sk__poller_ops *ops;
+};
+
+/* sk__plat_poller_new: a poller of the named backend, or the best one of
+ * this system for NULL, in *out.  Its descriptors are close-on-exec.
+ * Returns 0, SK_EUNSUPPORTED (not a backend of this build), SK_EINVAL
+ * (not a backend name at all), SK_ENORESOURCES, or another error. */
+int sk__plat_poller_new(const char *name, sk__poller **out, int *sys);
+
+/* The wake-up channel: a descriptor that reads as ready while the channel
+ * is signalled (POSIX: an eventfd or a pipe; Windows: a pair of connected
+ * loopback UDP sockets), non-blocking and close-on-exec.  signal may be
+ * called from any thread (0, or an error: a full channel is 0, it is
+ * signalled already); drain (the loop's thread) empties it.  Windows
+ * needs sk__plat_startup first. */
+typedef struct sk__waker sk__waker;
+int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys);
+int sk__plat_waker_signal(sk__waker *w, int *sys);
+void sk__plat_waker_drain(sk__waker *w);
+void sk__plat_waker_free(sk__waker *w);
+
+/* A mutex (pthreads / a Win32 critical section).  new returns 0 or
+ * SK_ENORESOURCES; lock and unlock never fail. */
+typedef struct sk__mutex sk__mutex;
+int sk__plat_mutex_new(sk__mutex **out);
+void sk__plat_mutex_lock(sk__mutex *m);
+void sk__plat_mutex_unlock(sk__mutex *m);
+void sk__plat_mutex_free(sk__mutex *m);
+
 /* ---- event-driven connections ----------------------------------------- */
 /* (worker threads for host lookups.) */
 

@@ -46,6 +46,7 @@ struct sk_sock {
     char *rbuf;        /* SK__RBUF_SIZE bytes once used */
     size_t rfirst;     /* first unread byte in rbuf */
     size_t rlast;      /* one past the last unread byte */
+    sk_watch *watch;   /* event loop: the watch on this object, or NULL */
 };
 
 /* timeout.c */
@@ -116,6 +117,101 @@ void sk__unix_close(sk_sock *s);
  * that waits through it hands back its partial progress; the connect paths
  * (try_connect in tcp.c, sk__ensure_connected) never wait either.  s->shut is
  * set by sk_shutdown and read by sk_getstate. */
+
+/* ---- event loop --------------------------------------------------------- */
+/* (sk_loop, sk_timer, sk_watch: loop.c runs the loop and its post queue,
+ * timer.c keeps the timers in a binary heap, watch.c the watches.) */
+
+/* An object's watch follows its socket through these hooks, called only
+ * when s->watch is not NULL: sk_close (tcp.c) calls sk__watch_closing
+ * before the socket is closed; sk_setfd (object.c) calls sk__watch_setfd
+ * before the handle changes to fd; sk__fill (io.c) calls sk__watch_filled
+ * after it buffered bytes, so that buffered bytes are reported readable
+ * without scanning every watch. */
+void sk__watch_closing(sk_sock *s);
+void sk__watch_setfd(sk_sock *s, sk_fd_t fd);
+void sk__watch_filled(sk_sock *s);
+
+#define SK__NOHEAP ((size_t)-1) /* sk_timer.heap of a stopped timer */
+
+struct sk_timer {
+    sk_loop *loop;
+    sk_timer *prev, *next; /* the loop's list of every timer */
+    size_t heap;           /* index in loop->heap, SK__NOHEAP: stopped */
+    int64_t due_us;        /* deadline on sk__plat_now_us's clock */
+    uint64_t seq;          /* start order: ties and "started meanwhile" */
+    int64_t repeat_us;     /* period, 0 for a one-shot timer */
+    sk_timer_cb cb;
+    void *ud;
+};
+
+struct sk_watch {
+    sk_loop *loop;
+    sk_watch *prev, *next;   /* the loop's list of every watch */
+    sk_sock *sock;           /* NULL once the object was closed */
+    sk_watch_cb cb;
+    void *ud;
+    int events;              /* interest: SK_READABLE | SK_WRITABLE */
+    int live;                /* reg is registered with the poller */
+    sk__pollreg reg;
+    int revents;             /* readiness gathered this iteration */
+    int dead;                /* freed during dispatch (memory kept) */
+    int on_dirty;            /* on the loop's dirty list */
+    sk_watch *dprev, *dnext; /* the dirty list */
+    sk_watch *ready_next;    /* this iteration's ready list */
+};
+
+typedef struct sk__post {
+    sk_post_cb fn;
+    void *ud;
+    struct sk__post *next;
+} sk__post;
+
+struct sk_loop {
+    sk__poller *poller;
+    int started;          /* sk__plat_startup succeeded */
+    int64_t now_us;       /* after the last wait */
+    int running;          /* inside sk_loop_run */
+    int stop;             /* sk_loop_stop was called */
+    /* timers (timer.c) */
+    sk_timer **heap;
+    size_t nheap, heapcap;
+    uint64_t seq;
+    sk_timer *timers;
+    size_t ntimers;
+    /* watches (watch.c) */
+    sk_watch *watches;
+    size_t nlive;         /* watches registered with the poller */
+    sk_watch *dirty;      /* may hold buffered bytes */
+    sk_watch *ready;      /* gathered for this iteration's dispatch */
+    sk_watch *graveyard;  /* freed while dispatching */
+    int dispatching;
+    sk__pollout *evs;
+    size_t evcap;
+    /* shared with other threads: post queue and wake-up, under mu */
+    sk__mutex *mu;
+    sk__post *post_head, *post_tail;
+    int wake_pending;     /* the channel is signalled, not yet drained */
+    sk__waker *waker;
+    sk__pollreg wake_reg; /* ptr is the loop itself */
+};
+
+/* timer.c, for loop.c */
+/* The first deadline, or -1 when no timer is started. */
+int64_t sk__timers_next(const sk_loop *loop);
+/* Run the callbacks of the timers due at now_us that were started before
+ * this call. */
+void sk__timers_run(sk_loop *loop, int64_t now_us);
+void sk__timers_release(sk_loop *loop);
+
+/* watch.c, for loop.c */
+/* 1 when a watch with SK_READABLE interest holds buffered bytes (drops
+ * watches that no longer do from the dirty list). */
+int sk__watches_dirty_ready(sk_loop *loop);
+/* Gather n poller entries (the waker's excluded) and the buffered bytes
+ * into the ready list, then run the callbacks. */
+void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n);
+void sk__watches_release(sk_loop *loop);
 
 /* ---- event-driven connections ------------------------------------------- */
 

@@ -136,6 +136,8 @@ SK_API int sk_close(sk_sock *s)
 {
     if (s == NULL)
         return SK_EINVAL;
+    if (s->watch != NULL)
+        sk__watch_closing(s); /* out of its loop while the socket is open */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;

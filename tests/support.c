@@ -238,6 +238,17 @@ void sup_thread_join(sup_thread *t)
     free(t);
 }
 
+uintptr_t sup_thread_self(void)
+{
+#if defined(_WIN32)
+    return (uintptr_t)GetCurrentThreadId();
+#else
+    /* pthread_t is an integer or a pointer on every system sockit runs
+     * on; pthread_equal would be needed only for a structure. */
+    return (uintptr_t)pthread_self();
+#endif
+}
+
 static void sender_main(void *arg)
 {
     sup_sender *x = (sup_sender *)arg;

@@ -82,6 +82,9 @@ typedef void (*sup_thread_fn)(void *arg);
 sup_thread *sup_thread_start(sup_thread_fn fn, void *arg);
 /* sup_thread_join: wait for the thread to end and release it. */
 void sup_thread_join(sup_thread *t);
+/* sup_thread_self: an identity of the calling thread, equal only for the
+ * same thread (while it runs): pthread_self / GetCurrentThreadId. */
+uintptr_t sup_thread_self(void);
 
 /* A peer thread that sends len bytes on s (one sk_send of the whole
  * buffer) and then, when close_after is set, sk_close's s (the test still

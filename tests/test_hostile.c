@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 57 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 73 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -48,7 +48,14 @@
     X(sk_getaddrinfo, 0) X(sk_addrlist_free, 0) X(sk_getnameinfo, 0)        \
     X(sk_gethostname, 0)                                                    \
     /* sending files and gathered buffers */                                \
-    X(sk_sendfile, 1) X(sk_sendv, 1)
+    X(sk_sendfile, 1) X(sk_sendv, 1)                                        \
+    /* event loop (the loop, timer and watch calls take no sk_sock) */      \
+    X(sk_loop_new, 0) X(sk_loop_new_backend, 0) X(sk_loop_free, 0)          \
+    X(sk_loop_backend, 0) X(sk_loop_run, 0) X(sk_loop_stop, 0)              \
+    X(sk_loop_wake, 0) X(sk_loop_post, 0) X(sk_loop_now, 0)                 \
+    X(sk_timer_new, 0) X(sk_timer_start, 0) X(sk_timer_stop, 0)             \
+    X(sk_timer_free, 0) X(sk_watch_new, 1) X(sk_watch_set, 1)               \
+    X(sk_watch_free, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -996,7 +1003,118 @@ typedef struct row {
     R(sendv_sum_ovf, sk_sendv, "lengths summing to SIZE_MAX + 1", 0,      \
       SK_EINVAL, sendv_row(f->cli, 2))                                    \
     R(sendv_len_max, sk_sendv, "len SIZE_MAX", 0, SK_EINVAL,              \
-      sendv_row(f->acc, 3))
+      sendv_row(f->acc, 3))                                               \
+    /* -- event loop ---------------------------------------------------- */\
+    R(loop_new_null, sk_loop_new, "NULL out", 0, SK_EINVAL,               \
+      sk_loop_new(NULL))                                                  \
+    R(loopb_null, sk_loop_new_backend, "NULL out", 0, SK_EINVAL,          \
+      sk_loop_new_backend(NULL, "poll"))                                  \
+    R(loopb_nullname, sk_loop_new_backend, "NULL backend", 0, SK_EINVAL,  \
+      loopb_row(NULL))                                                    \
+    R(loopb_empty, sk_loop_new_backend, "empty backend", 0, SK_EINVAL,    \
+      loopb_row(""))                                                      \
+    R(loopb_case, sk_loop_new_backend, "\"EPOLL\" (names are exact)", 0,  \
+      SK_EINVAL, loopb_row("EPOLL"))                                      \
+    R(loopb_long, sk_loop_new_backend, "256-byte name", 0, SK_EINVAL,     \
+      loopb_row(f->host256))                                              \
+    R(loopb_absent, sk_loop_new_backend, "a backend of another system",  \
+      0, SK_EUNSUPPORTED, loopb_row(ABSENT_BACKEND))                      \
+    R(loop_free_null, sk_loop_free, "NULL (no-op)", NUL, 0,               \
+      loop_free_null())                                                   \
+    R(loop_backend_null, sk_loop_backend, "NULL gives NULL", NUL, 1,      \
+      sk_loop_backend(NULL) == NULL)                                      \
+    R(loop_run_null, sk_loop_run, "NULL loop", NUL, SK_EINVAL,            \
+      sk_loop_run(NULL, SK_RUN_NOWAIT))                                   \
+    R(loop_run_mode3, sk_loop_run, "mode 3", 0, SK_EINVAL,                \
+      loop_row(0, 3))                                                     \
+    R(loop_run_modem1, sk_loop_run, "mode -1", 0, SK_EINVAL,              \
+      loop_row(0, -1))                                                    \
+    R(loop_run_intmin, sk_loop_run, "mode INT_MIN", 0, SK_EINVAL,         \
+      loop_row(0, INT_MIN))                                               \
+    R(loop_run_intmax, sk_loop_run, "mode INT_MAX", 0, SK_EINVAL,         \
+      loop_row(0, INT_MAX))                                               \
+    R(loop_stop_null, sk_loop_stop, "NULL", NUL, SK_EINVAL,               \
+      sk_loop_stop(NULL))                                                 \
+    R(loop_wake_null, sk_loop_wake, "NULL", NUL, SK_EINVAL,               \
+      sk_loop_wake(NULL))                                                 \
+    R(loop_post_null, sk_loop_post, "NULL loop", NUL, SK_EINVAL,          \
+      sk_loop_post(NULL, post_noop, NULL))                                \
+    R(loop_post_nullfn, sk_loop_post, "NULL fn", 0, SK_EINVAL,            \
+      loop_row(1, 0))                                                     \
+    R(loop_now_null, sk_loop_now, "NULL gives 0", NUL, 1,                 \
+      sk_loop_now(NULL) == 0.0)                                           \
+    R(timer_new_null, sk_timer_new, "NULL loop", NUL, SK_EINVAL,          \
+      loop_row(2, 0))                                                     \
+    R(timer_new_nullout, sk_timer_new, "NULL out", 0, SK_EINVAL,          \
+      loop_row(3, 0))                                                     \
+    R(timer_start_null, sk_timer_start, "NULL timer", NUL, SK_EINVAL,     \
+      sk_timer_start(NULL, 0, 0, timer_noop, NULL))                       \
+    R(timer_start_nullcb, sk_timer_start, "NULL cb", 0, SK_EINVAL,        \
+      timer_row(0, 0, 1))                                                 \
+    R(timer_start_neg, sk_timer_start, "after -1", 0, SK_EINVAL,          \
+      timer_row(-1, 0, 0))                                                \
+    R(timer_start_tiny_neg, sk_timer_start, "after -1e-300", 0,           \
+      SK_EINVAL, timer_row(-1e-300, 0, 0))                                \
+    R(timer_start_nan, sk_timer_start, "after NaN", 0, SK_EINVAL,         \
+      timer_row(NAN, 0, 0))                                               \
+    R(timer_start_inf, sk_timer_start, "after infinity", 0, SK_EINVAL,    \
+      timer_row(HUGE_VAL, 0, 0))                                          \
+    R(timer_start_big, sk_timer_start, "after 1e9 + 1 s", 0, SK_EINVAL,   \
+      timer_row(1e9 + 1, 0, 0))                                           \
+    R(timer_start_max, sk_timer_start, "after 1e9 s: allowed", 0, 0,      \
+      timer_row(1e9, 0, 0))                                               \
+    R(timer_start_negzero, sk_timer_start, "after -0.0: allowed", 0, 0,   \
+      timer_row(-0.0, 0, 0))                                              \
+    R(timer_start_rneg, sk_timer_start, "repeat -1", 0, SK_EINVAL,        \
+      timer_row(0, -1, 0))                                                \
+    R(timer_start_rnan, sk_timer_start, "repeat NaN", 0, SK_EINVAL,       \
+      timer_row(0, NAN, 0))                                               \
+    R(timer_start_rinf, sk_timer_start, "repeat infinity", 0, SK_EINVAL,  \
+      timer_row(0, HUGE_VAL, 0))                                          \
+    R(timer_start_rtiny, sk_timer_start, "repeat 1e-300: allowed", 0, 0,  \
+      timer_row(1, 1e-300, 0))                                            \
+    R(timer_stop_null, sk_timer_stop, "NULL", NUL, SK_EINVAL,             \
+      sk_timer_stop(NULL))                                                \
+    R(timer_free_null, sk_timer_free, "NULL (no-op)", NUL, 0,             \
+      timer_free_null())                                                  \
+    R(watch_new_nullsock, sk_watch_new, "NULL object", NUL, SK_EINVAL,    \
+      watch_new_row(f, NULL, 0))                                          \
+    R(watch_new_closed, sk_watch_new, "closed", OBJ, SK_ECLOSED,          \
+      watch_new_row(f, f->closed, 0))                                     \
+    R(watch_new_nullloop, sk_watch_new, "NULL loop", 0, SK_EINVAL,        \
+      watch_new_row(f, f->cli, 1))                                        \
+    R(watch_new_nullcb, sk_watch_new, "NULL cb", 0, SK_EINVAL,            \
+      watch_new_row(f, f->cli, 2))                                        \
+    R(watch_new_nullout, sk_watch_new, "NULL out", 0, SK_EINVAL,          \
+      watch_new_row(f, f->cli, 3))                                        \
+    R(watch_new_twice, sk_watch_new, "an object watched already", 0,      \
+      SK_EINVAL, watch_new_row(f, f->cli, 4))                             \
+    R(watch_new_dgram, sk_watch_new, "a datagram object: allowed", 0, 0,  \
+      watch_new_row(f, f->u4, 0))                                         \
+    R(watch_set_null, sk_watch_set, "NULL", NUL, SK_EINVAL,               \
+      sk_watch_set(NULL, SK_READABLE))                                    \
+    R(watch_set_closed, sk_watch_set, "object closed after sk_watch_new", \
+      OBJ, SK_ECLOSED, watch_set_row(f, 0))                               \
+    R(watch_set_closed0, sk_watch_set, "object closed, events 0", 0, 0,   \
+      watch_set_row(f, 1))                                                \
+    R(watch_set_errored, sk_watch_set, "SK_ERRORED as interest", 0,       \
+      SK_EINVAL, watch_set_events(f->cli, SK_ERRORED))                    \
+    R(watch_set_8, sk_watch_set, "events 8", 0, SK_EINVAL,                \
+      watch_set_events(f->cli, 8))                                        \
+    R(watch_set_m1, sk_watch_set, "events -1", 0, SK_EINVAL,              \
+      watch_set_events(f->cli, -1))                                       \
+    R(watch_set_intmin, sk_watch_set, "events INT_MIN", 0, SK_EINVAL,     \
+      watch_set_events(f->cli, INT_MIN))                                  \
+    R(watch_set_intmax, sk_watch_set, "events INT_MAX", 0, SK_EINVAL,     \
+      watch_set_events(f->cli, INT_MAX))                                  \
+    R(watch_set_nosocket, sk_watch_set, "dual-stack master, no socket",   \
+      0, SK_EINVAL, watch_set_events(f->md, SK_READABLE))                 \
+    R(watch_set_nosocket0, sk_watch_set, "dual-stack master, events 0",   \
+      0, 0, watch_set_events(f->md, 0))                                   \
+    R(watch_set_server, sk_watch_set, "a server: allowed", 0, 0,          \
+      watch_set_events(f->srv, SK_READABLE | SK_WRITABLE))                \
+    R(watch_free_null, sk_watch_free, "NULL (no-op)", NUL, 0,             \
+      watch_free_null())
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -1136,6 +1254,168 @@ static int sendv_row(sk_sock *s, int which)
         v[1].len = SIZE_MAX;
     r = sk_sendv(s, v, 2, &sent);
     return r != 0 && sent != 0 ? 12345 : r;
+}
+
+/* -- event loop: each row makes its own loop and frees everything. */
+#if defined(_WIN32)
+#  define ABSENT_BACKEND "epoll"
+#else
+#  define ABSENT_BACKEND "select"
+#endif
+
+static void post_noop(void *ud)
+{
+    (void)ud;
+}
+static void timer_noop(sk_timer *t, void *ud)
+{
+    (void)t;
+    (void)ud;
+}
+static void watch_noop(sk_watch *w, int events, void *ud)
+{
+    (void)w;
+    (void)events;
+    (void)ud;
+}
+
+/* sk_loop_new_backend(name): *out must be NULL after a failure. */
+static int loopb_row(const char *name)
+{
+    sk_loop *loop = (sk_loop *)&name;
+    int r = sk_loop_new_backend(&loop, name);
+    if (r == 0)
+        sk_loop_free(loop);
+    else if (loop != NULL)
+        r = 12345;
+    return r;
+}
+static int loop_free_null(void)
+{
+    sk_loop_free(NULL);
+    return 0;
+}
+static int timer_free_null(void)
+{
+    sk_timer_free(NULL);
+    return 0;
+}
+static int watch_free_null(void)
+{
+    sk_watch_free(NULL);
+    return 0;
+}
+
+/* which 0: sk_loop_run(loop, mode); 1: post a NULL fn; 2: a timer of a
+ * NULL loop (*out must be NULL); 3: a timer with a NULL out. */
+static int loop_row(int which, int mode)
+{
+    sk_loop *loop = NULL;
+    sk_timer *t = (sk_timer *)&loop;
+    int r = sk_loop_new(&loop);
+    if (r != 0)
+        return r;
+    switch (which) {
+    case 0:
+        r = sk_loop_run(loop, mode);
+        break;
+    case 1:
+        r = sk_loop_post(loop, NULL, NULL);
+        break;
+    case 2:
+        r = sk_timer_new(NULL, &t);
+        if (t != NULL)
+            r = 12345;
+        break;
+    default:
+        r = sk_timer_new(loop, NULL);
+        break;
+    }
+    sk_loop_free(loop);
+    return r;
+}
+
+/* sk_timer_start on a fresh timer (cb NULL when nullcb). */
+static int timer_row(double after, double repeat, int nullcb)
+{
+    sk_loop *loop = NULL;
+    sk_timer *t = NULL;
+    int r = sk_loop_new(&loop);
+    if (r != 0)
+        return r;
+    r = sk_timer_new(loop, &t);
+    if (r == 0)
+        r = sk_timer_start(t, after, repeat, nullcb ? NULL : timer_noop,
+                           NULL);
+    sk_loop_free(loop); /* frees t, started or not */
+    return r;
+}
+
+/* sk_watch_new on s: which 0 plain, 1 NULL loop, 2 NULL cb, 3 NULL out,
+ * 4 s watched already (by another loop).  *out must be NULL after a
+ * failure; the object is left unwatched. */
+static int watch_new_row(fx *f, sk_sock *s, int which)
+{
+    sk_loop *loop = NULL, *other = NULL;
+    sk_watch *w = (sk_watch *)f, *first = NULL;
+    int r = sk_loop_new(&loop);
+    if (r != 0)
+        return r;
+    if (which == 4) {
+        r = sk_loop_new(&other);
+        if (r == 0)
+            r = sk_watch_new(other, s, watch_noop, NULL, &first);
+        if (r != 0) {
+            sk_loop_free(loop);
+            sk_loop_free(other);
+            return 12345;
+        }
+    }
+    if (which == 3)
+        r = sk_watch_new(loop, s, watch_noop, NULL, NULL);
+    else
+        r = sk_watch_new(which == 1 ? NULL : loop, s,
+                         which == 2 ? NULL : watch_noop, NULL, &w);
+    if (r != 0 && which != 3 && w != NULL)
+        r = 12345;
+    sk_loop_free(loop);
+    sk_loop_free(other);
+    return r;
+}
+
+/* sk_watch_set(events) on a fresh watch of s; s stays unwatched. */
+static int watch_set_events(sk_sock *s, int events)
+{
+    sk_loop *loop = NULL;
+    sk_watch *w = NULL;
+    int r = sk_loop_new(&loop);
+    if (r != 0)
+        return r;
+    r = sk_watch_new(loop, s, watch_noop, NULL, &w);
+    if (r == 0)
+        r = sk_watch_set(w, events);
+    sk_watch_free(w);
+    sk_loop_free(loop);
+    return r;
+}
+
+/* A watch whose object (the client) is closed after sk_watch_new:
+ * sk_watch_set with SK_READABLE (which 0) or 0 (which 1). */
+static int watch_set_row(fx *f, int which)
+{
+    sk_loop *loop = NULL;
+    sk_watch *w = NULL;
+    int r = sk_loop_new(&loop);
+    if (r != 0)
+        return r;
+    r = sk_watch_new(loop, f->cli, watch_noop, NULL, &w);
+    if (r == 0 && (r = sk_watch_set(w, SK_READABLE)) == 0) {
+        (void)sk_close(f->cli);
+        r = sk_watch_set(w, which == 0 ? SK_READABLE : 0);
+    }
+    sk_watch_free(w);
+    sk_loop_free(loop);
+    return r;
 }
 
 #define ROW_FN(id, fn, what, flags, want, expr)                             \

@@ -69,6 +69,27 @@ int sk__posix_prepare(int fd, int *sys);
 int sk__posix_dgram_option(int option);
 int sk__posix_dgram_setopt(int fd, int option, int value, int *sys);
 int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys);
+
+/* ---- event loop ---- */
+/* Readiness backends (poll_*.c), chosen by poller.c; eventfd or a pipe for
+ * the wake-up channel (wake.c). */
+#if defined(__linux__)
+#  define SK_HAVE_EPOLL 1
+#  define SK_HAVE_EVENTFD 1
+#endif
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#  define SK_HAVE_KQUEUE 1
+#endif
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#  define SK_HAVE_PIPE2 1
+#endif
+int sk__posix_epoll_new(sk__poller **out, int *sys);
+int sk__posix_kqueue_new(sk__poller **out, int *sys);
+int sk__posix_poll_new(sk__poller **out, int *sys);
+/* ms (-1: no limit) as the int a poll-like call takes. */
+int sk__posix_wait_ms(int64_t ms);
 #endif
 
 #endif /* SK_POSIX_INT_H */

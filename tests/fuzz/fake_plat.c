@@ -801,6 +801,78 @@ int sk__plat_sendv(sk_fd_t fd, const sk_iovec *iov, size_t n, size_t skip,
     return SK_EINVAL;
 }
 
+/* ---- event loop ---------------------------------------------------------- */
+/* The fuzzers never make a loop: no poller or wake-up channel here, so
+ * sk_loop_new fails with SK_EUNSUPPORTED.  The mutex is a plain flag that
+ * catches a lock taken twice. */
+
+int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
+{
+    (void)name;
+    (void)sys;
+    FAKE_CHECK(out != NULL);
+    *out = NULL;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys)
+{
+    (void)sys;
+    FAKE_CHECK(out != NULL && fd != NULL);
+    *out = NULL;
+    *fd = SK_FD_INVALID;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_waker_signal(sk__waker *w, int *sys)
+{
+    (void)w;
+    (void)sys;
+    FAKE_CHECK(!"sk__plat_waker_signal without a waker");
+    return SK_EUNSUPPORTED;
+}
+
+void sk__plat_waker_drain(sk__waker *w)
+{
+    (void)w;
+    FAKE_CHECK(!"sk__plat_waker_drain without a waker");
+}
+
+void sk__plat_waker_free(sk__waker *w)
+{
+    FAKE_CHECK(w == NULL);
+}
+
+struct sk__mutex {
+    int locked;
+};
+
+int sk__plat_mutex_new(sk__mutex **out)
+{
+    sk__mutex *m = (sk__mutex *)calloc(1, sizeof *m);
+    FAKE_CHECK(out != NULL);
+    *out = m;
+    return m == NULL ? SK_ENORESOURCES : 0;
+}
+
+void sk__plat_mutex_lock(sk__mutex *m)
+{
+    FAKE_CHECK(m != NULL && !m->locked);
+    m->locked = 1;
+}
+
+void sk__plat_mutex_unlock(sk__mutex *m)
+{
+    FAKE_CHECK(m != NULL && m->locked);
+    m->locked = 0;
+}
+
+void sk__plat_mutex_free(sk__mutex *m)
+{
+    FAKE_CHECK(m == NULL || !m->locked);
+    free(m);
+}
+
 /* ---- event-driven connections -------------------------------------------- */
 
 /* No threads in the fake backend: the fuzzers never connect through

@@ -1,0 +1,274 @@
+/*
+ * watch.c - a loop's watches: one sk_sock each, registered with the
+ * loop's poller while it has interest.  Dispatch gathers the poller's
+ * entries and the objects holding buffered bytes into one ready list,
+ * then calls each watch once; watches freed meanwhile are kept (dead)
+ * until the dispatch ends, so no callback reaches freed memory.
+ */
+#include "sockit_int.h"
+
+#include <stdlib.h>
+
+/* The public readiness bits are the backends' (SK__WAIT_*). */
+typedef char sk__wch_same_bits[(SK_READABLE == SK__WAIT_READ &&
+                                 SK_WRITABLE == SK__WAIT_WRITE &&
+                                 SK_ERRORED == SK__WAIT_ERROR) ? 1 : -1];
+
+static void sk__wch_dirty_add(sk_watch *w)
+{
+    sk_loop *loop = w->loop;
+    if (w->on_dirty)
+        return;
+    w->on_dirty = 1;
+    w->dprev = NULL;
+    w->dnext = loop->dirty;
+    if (w->dnext != NULL)
+        w->dnext->dprev = w;
+    loop->dirty = w;
+}
+
+static void sk__wch_dirty_del(sk_watch *w)
+{
+    if (!w->on_dirty)
+        return;
+    w->on_dirty = 0;
+    if (w->dprev != NULL)
+        w->dprev->dnext = w->dnext;
+    else
+        w->loop->dirty = w->dnext;
+    if (w->dnext != NULL)
+        w->dnext->dprev = w->dprev;
+    w->dprev = w->dnext = NULL;
+}
+
+/* Take w out of the poller.  The registration is stale when the object's
+ * socket is no longer the registered one (sk_connect or sk_bind replaced
+ * it, closing the old one): its number may belong to someone else now. */
+static void sk__wch_unregister(sk_watch *w)
+{
+    sk__poller *p = w->loop->poller;
+    int stale;
+    if (!w->live)
+        return;
+    stale = w->sock == NULL || w->sock->fd != w->reg.fd;
+    p->ops->del(p, &w->reg, stale);
+    w->live = 0;
+    w->loop->nlive--;
+}
+
+/* Register fd with events (non-zero) for w, replacing its registration. */
+static int sk__wch_register(sk_watch *w, sk_fd_t fd, int events, int *sys)
+{
+    sk__poller *p = w->loop->poller;
+    int r;
+    if (w->live && w->reg.fd != fd)
+        sk__wch_unregister(w);
+    w->reg.fd = fd;
+    w->reg.events = events;
+    w->reg.ptr = w;
+    if (w->live)
+        return p->ops->mod(p, &w->reg, sys);
+    r = p->ops->add(p, &w->reg, sys);
+    if (r == 0) {
+        w->live = 1;
+        w->loop->nlive++;
+    }
+    return r;
+}
+
+SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
+                        sk_watch **out)
+{
+    sk_watch *w;
+    if (out != NULL)
+        *out = NULL;
+    if (loop == NULL || s == NULL || cb == NULL || out == NULL)
+        return SK_EINVAL;
+    if (s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED;
+    if (s->watch != NULL)
+        return SK_EINVAL; /* one watch per object */
+    w = (sk_watch *)calloc(1, sizeof *w);
+    if (w == NULL)
+        return SK_ENORESOURCES;
+    w->loop = loop;
+    w->sock = s;
+    w->cb = cb;
+    w->ud = ud;
+    w->reg.fd = SK_FD_INVALID;
+    w->next = loop->watches;
+    if (w->next != NULL)
+        w->next->prev = w;
+    loop->watches = w;
+    s->watch = w;
+    *out = w;
+    return 0;
+}
+
+SK_API int sk_watch_set(sk_watch *w, int events)
+{
+    int r, sys = 0;
+    if (w == NULL || (events & ~(SK_READABLE | SK_WRITABLE)) != 0)
+        return SK_EINVAL;
+    if (w->sock == NULL) /* closed: nothing to watch any more */
+        return events == 0 ? 0 : SK_ECLOSED;
+    if (events == 0) {
+        sk__wch_unregister(w);
+        w->events = 0;
+        return 0;
+    }
+    if (w->sock->fd == SK_FD_INVALID)
+        return SK_EINVAL; /* no socket yet (a dual-stack master) */
+    r = sk__wch_register(w, w->sock->fd, events, &sys);
+    if (r != 0) {
+        if (!w->live)
+            w->events = 0;
+        w->sock->sys = sys;
+        return r;
+    }
+    w->events = events;
+    if (events & SK_READABLE)
+        sk__wch_dirty_add(w); /* looked at before the next wait */
+    return 0;
+}
+
+SK_API void sk_watch_free(sk_watch *w)
+{
+    sk_loop *loop;
+    if (w == NULL || w->dead)
+        return;
+    loop = w->loop;
+    sk__wch_unregister(w);
+    sk__wch_dirty_del(w);
+    if (w->sock != NULL)
+        w->sock->watch = NULL;
+    w->sock = NULL;
+    w->events = 0;
+    if (w->prev != NULL)
+        w->prev->next = w->next;
+    else
+        loop->watches = w->next;
+    if (w->next != NULL)
+        w->next->prev = w->prev;
+    if (loop->dispatching) {
+        /* It may be on the ready list: keep the memory until the
+         * dispatch is over, marked so that it gets no callback. */
+        w->dead = 1;
+        w->next = loop->graveyard;
+        loop->graveyard = w;
+        return;
+    }
+    free(w);
+}
+
+/* ---- hooks from the synchronous side (see sockit_int.h) --------------- */
+
+void sk__watch_closing(sk_sock *s)
+{
+    sk_watch *w = s->watch;
+    sk__wch_unregister(w); /* while the socket is still open */
+    sk__wch_dirty_del(w);
+    w->events = 0;
+    w->sock = NULL;
+    s->watch = NULL;
+}
+
+void sk__watch_setfd(sk_sock *s, sk_fd_t fd)
+{
+    sk_watch *w = s->watch;
+    int sys = 0;
+    sk__wch_unregister(w); /* the old handle is still open */
+    if (fd != SK_FD_INVALID && w->events != 0 &&
+        sk__wch_register(w, fd, w->events, &sys) != 0)
+        w->events = 0; /* refused: the watch is paused */
+}
+
+void sk__watch_filled(sk_sock *s)
+{
+    sk__wch_dirty_add(s->watch);
+}
+
+/* ---- for loop.c -------------------------------------------------------- */
+
+int sk__watches_dirty_ready(sk_loop *loop)
+{
+    sk_watch *w = loop->dirty, *next;
+    int found = 0;
+    for (; w != NULL; w = next) {
+        next = w->dnext;
+        if (w->sock != NULL && sk_dirty(w->sock)) {
+            if (w->events & SK_READABLE)
+                found = 1;
+        } else {
+            sk__wch_dirty_del(w);
+        }
+    }
+    return found;
+}
+
+void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
+{
+    sk_watch *head = NULL, *tail = NULL, *w;
+    size_t i;
+
+#define SK__WCH_READY(x)                                                    \
+    do {                                                                    \
+        if ((x)->revents == 0) {                                            \
+            (x)->ready_next = NULL;                                         \
+            if (tail != NULL)                                               \
+                tail->ready_next = (x);                                     \
+            else                                                            \
+                head = (x);                                                 \
+            tail = (x);                                                     \
+        }                                                                   \
+    } while (0)
+
+    for (i = 0; i < n; i++) {
+        w = (sk_watch *)evs[i].ptr;
+        if (evs[i].events == 0)
+            continue;
+        SK__WCH_READY(w);
+        w->revents |= evs[i].events;
+    }
+    for (w = loop->dirty; w != NULL; w = w->dnext) {
+        if ((w->events & SK_READABLE) && w->sock != NULL &&
+            sk_dirty(w->sock)) {
+            SK__WCH_READY(w);
+            w->revents |= SK_READABLE;
+        }
+    }
+#undef SK__WCH_READY
+
+    loop->dispatching = 1;
+    while (head != NULL) {
+        int ev;
+        w = head;
+        head = w->ready_next;
+        ev = w->revents;
+        w->revents = 0;
+        if (w->dead || w->events == 0)
+            continue; /* freed, closed or paused by an earlier callback */
+        ev &= w->events | SK_ERRORED;
+        if (ev != 0)
+            w->cb(w, ev, w->ud);
+    }
+    loop->dispatching = 0;
+    while (loop->graveyard != NULL) {
+        w = loop->graveyard;
+        loop->graveyard = w->next;
+        free(w);
+    }
+}
+
+void sk__watches_release(sk_loop *loop)
+{
+    while (loop->watches != NULL) {
+        sk_watch *w = loop->watches;
+        loop->watches = w->next;
+        if (w->sock != NULL)
+            w->sock->watch = NULL; /* the object stays usable */
+        free(w);
+    }
+    loop->dirty = NULL;
+    loop->nlive = 0;
+}
