@@ -1212,7 +1212,8 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  *   byte was written (sk_conn_disconnect); then the connection is closed
  *   anyway.  Negative: no limit.  Default 30.
  *
- * 'c' and 'd' are read when a connect starts, 'l' when the flush ends.
+ * 'c' is read when a connect starts, 'd' whenever an attempt starts, 'l'
+ * when the flush ends.
  * Returns 0; SK_EINVAL (c NULL, unknown mode, NaN, a negative 'd', or more
  * than 1e9 seconds). */
 SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode);
@@ -1307,8 +1308,9 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len);
 /** sk_conn_read: move up to cap bytes from the front of the read buffer to
  * dst; *got (required) receives the count, 0 on error.  Returns 0 (at
  * least one byte); SK_EWOULDBLOCK (nothing buffered, and more may come:
- * HOST_LOOKUP, CONNECTING, CONNECTED, CLOSING); SK_ECLOSED (nothing
- * buffered, and nothing more can come: UNCONNECTED, BOUND); SK_EINVAL (c,
+ * HOST_LOOKUP, CONNECTING, and CONNECTED or CLOSING until the peer's end of
+ * stream); SK_ECLOSED (nothing buffered, and nothing more can come:
+ * UNCONNECTED, BOUND, or the peer's end of stream was read); SK_EINVAL (c,
  * dst or got NULL, cap 0). */
 SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got);
 
