@@ -940,12 +940,12 @@ SK_API const char *sk_loop_backend(const sk_loop *loop);
  * or a watch that lost interest, gets no further callback, not even later
  * in the same iteration.  Callbacks may see readiness that is gone by the
  * time they act (the sockets are non-blocking: treat SK_EWOULDBLOCK as
- * "wait again").  Waits are interrupted neither by signals nor by
- * anything but readiness, timers, posts, wakes and stops.  Returns 0
+ * "wait again").  A signal that interrupts the wait makes an iteration
+ * with nothing ready (SK_RUN_DEFAULT then waits again).  Returns 0
  * (SK_RUN_DEFAULT: after sk_loop_stop, or when nothing is left to wait
  * for; the others: after their iteration); SK_EINVAL (loop NULL, bad mode,
- * or called from one of this loop's callbacks); SK_ENORESOURCES; or the
- * backend's error when waiting failed (SK_ESYSTEM). */
+ * or called from one of this loop's callbacks); or the backend's error
+ * when waiting failed (SK_ENORESOURCES, SK_ESYSTEM, ...). */
 SK_API int sk_loop_run(sk_loop *loop, int mode);
 
 /** sk_loop_stop: make the current sk_loop_run return once its iteration is
@@ -1003,17 +1003,17 @@ SK_API void sk_timer_free(sk_timer *t);
 
 /** sk_watch_new: register s with loop in *out, with no interest yet (use
  * sk_watch_set); cb(w, events, ud) is called when s is ready for what the
- * watch is interested in.  One watch per object: the object belongs to
- * the watch until sk_watch_free, which never touches its socket.  The
- * object stays usable with every sk_ call (put it in non-blocking mode
+ * watch is interested in.  An object has at most one watch at a time;
+ * sk_watch_free never touches its socket.  The object stays usable with every sk_ call (put it in non-blocking mode
  * with sk_setblocking so that nothing waits in a callback); an object
  * with buffered bytes (sk_dirty) and SK_READABLE interest is reported
  * readable without waiting, as sk_select does.  Closing or freeing the
  * object first (sk_close, sk_free) takes its socket out of the loop: the
  * watch stays allocated but inert (sk_watch_set says SK_ECLOSED) until
- * sk_watch_free; sk_setfd moves the watch to the new handle.  A socket
- * the object replaces by itself (sk_connect's and sk_bind's attempts on a
- * master) is followed at the next sk_watch_set: watch clients and servers.
+ * sk_watch_free.  The watch follows the object's socket: sk_setfd, and
+ * sk_connect where it replaces a master's socket (a failed attempt), move
+ * it to the new handle with the same interest (a handle the backend
+ * refuses leaves the watch paused).
  * SK_ERRORED is reported by epoll and poll on a reset or refused
  * connection and when both directions are closed (with the readiness the
  * system gives besides), by kqueue on a socket error or a write side that
@@ -1029,10 +1029,11 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
  * SK_RUN_DEFAULT running).  Takes effect from the next wait, or at once
  * inside a callback (readiness already seen is then filtered by the new
  * interest).  Returns 0; SK_EINVAL (NULL, events outside READABLE |
- * WRITABLE, or non-zero events on an object without a socket yet, such as
- * a dual-stack master before sk_bind); SK_ECLOSED (the object was closed
- * or freed; 0 events is still 0); SK_ENORESOURCES; SK_ESYSTEM (the backend
- * refused the socket, e.g. a handle that is not a socket). */
+ * WRITABLE, non-zero events on an object without a socket yet, such as a
+ * dual-stack master before sk_bind, or a handle the backend refuses: not
+ * a socket, or one another object's watch has already); SK_ECLOSED (the
+ * object was closed or freed; 0 events is still 0); SK_ENORESOURCES;
+ * SK_ESYSTEM. */
 SK_API int sk_watch_set(sk_watch *w, int events);
 
 /** sk_watch_free: unregister and release w (also from any callback, its

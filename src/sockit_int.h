@@ -124,8 +124,12 @@ void sk__unix_close(sk_sock *s);
 
 /* An object's watch follows its socket through these hooks, called only
  * when s->watch is not NULL: sk_close (tcp.c) calls sk__watch_closing
- * before the socket is closed; sk_setfd (object.c) calls sk__watch_setfd
- * before the handle changes to fd; sk__fill (io.c) calls sk__watch_filled
+ * before the socket is closed; sk_setfd (object.c), and sk_connect and
+ * reset_socket (tcp.c) where they replace a master's socket, call
+ * sk__watch_setfd before the old handle is closed or dropped (fd is the
+ * new handle, or SK_FD_INVALID: then the watch keeps its interest and is
+ * registered again by the next call with a handle, or sk_watch_set);
+ * sk__fill (io.c) calls sk__watch_filled
  * after it buffered bytes, so that buffered bytes are reported readable
  * without scanning every watch. */
 void sk__watch_closing(sk_sock *s);

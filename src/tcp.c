@@ -62,11 +62,15 @@ static int reset_socket(sk_sock *s)
 {
     sk_fd_t fd = SK_FD_INVALID;
     int r = 0;
+    if (s->watch != NULL)
+        sk__watch_setfd(s, SK_FD_INVALID); /* before the socket goes */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     if (!s->dual) {
         r = sk__make_socket(s, s->family, &fd);
+        if (s->watch != NULL && fd != SK_FD_INVALID)
+            sk__watch_setfd(s, fd); /* the watch follows the socket */
         s->fd = fd;
     } else {
         s->family = SK__AF_UNSPEC; /* no socket, no family yet */
@@ -287,6 +291,8 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             r = sk__make_socket(s, list[i].family, &fd);
             if (r != 0)
                 continue;
+            if (s->watch != NULL)
+                sk__watch_setfd(s, fd); /* the watch follows the socket */
             if (s->fd != SK_FD_INVALID)
                 sk__plat_close(s->fd);
             s->fd = fd;
@@ -302,6 +308,8 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             break;
         }
         /* A failed socket is not reused: its state is unspecified. */
+        if (s->watch != NULL)
+            sk__watch_setfd(s, SK_FD_INVALID);
         sk__plat_close(fd);
         s->fd = SK_FD_INVALID;
         if (s->bound)

@@ -61,6 +61,8 @@ static int sk__wch_register(sk_watch *w, sk_fd_t fd, int events, int *sys)
 {
     sk__poller *p = w->loop->poller;
     int r;
+    if (w->live && w->reg.fd == fd && w->reg.events == events)
+        return 0; /* nothing changes: no system call */
     if (w->live && w->reg.fd != fd)
         sk__wch_unregister(w);
     w->reg.fd = fd;

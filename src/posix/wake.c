@@ -17,8 +17,11 @@ struct sk__waker {
     int wfd; /* written to signal; rfd itself for an eventfd */
 };
 
+/* One of three ways to open the channel, by capability (the names differ
+ * so that an amalgamation holds all three). */
 #if defined(SK_HAVE_EVENTFD)
-static int sk__wake_open(int *rfd, int *wfd, int *sys)
+#  define SK__WAKE_OPEN sk__wake_open_eventfd
+static int sk__wake_open_eventfd(int *rfd, int *wfd, int *sys)
 {
     int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (fd < 0)
@@ -27,7 +30,8 @@ static int sk__wake_open(int *rfd, int *wfd, int *sys)
     return 0;
 }
 #elif defined(SK_HAVE_PIPE2)
-static int sk__wake_open(int *rfd, int *wfd, int *sys)
+#  define SK__WAKE_OPEN sk__wake_open_pipe2
+static int sk__wake_open_pipe2(int *rfd, int *wfd, int *sys)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -48,7 +52,8 @@ static int sk__wake_flags(int fd)
     return 0;
 }
 
-static int sk__wake_open(int *rfd, int *wfd, int *sys)
+#  define SK__WAKE_OPEN sk__wake_open_pipe
+static int sk__wake_open_pipe(int *rfd, int *wfd, int *sys)
 {
     int p[2], r;
     if (pipe(p) != 0)
@@ -72,7 +77,7 @@ int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys)
     *out = NULL;
     if (w == NULL)
         return SK_ENORESOURCES;
-    r = sk__wake_open(&w->rfd, &w->wfd, sys);
+    r = SK__WAKE_OPEN(&w->rfd, &w->wfd, sys);
     if (r != 0) {
         free(w);
         return r;
