@@ -1191,6 +1191,18 @@ static void t_lookup_on_worker(void **state)
     sk_loop_free(loop);
 }
 
+/* Take (and drop) the client an aborted connect left in srv's backlog, if
+ * it is there: Linux keeps a reset connection queued, Windows (Wine) drops
+ * it. */
+static void drop_pending(sk_sock *srv)
+{
+    sk_sock *d = NULL;
+    sup_assert_rc(sk_settimeout(srv, 0, 'b'), 0);
+    if (sk_accept(srv, &d, NULL) == 0)
+        sk_free(d);
+    sup_assert_rc(sk_settimeout(srv, SUP_SAFETY_TIMEOUT, 'b'), 0);
+}
+
 /* Handlers that change things: abort inside state_changed(CONNECTED),
  * free inside a handler, writing before the connection exists. */
 static void t_reentry(void **state)
@@ -1210,9 +1222,8 @@ static void t_reentry(void **state)
     sup_assert_rc(sk_conn_connect(c, "127.0.0.1", port), 0);
     run_until_seq(loop, &r, "D");
     assert_seq(&r, "S1 H S2 S3 S0 D"); /* no C: the state moved on */
-    peer_accept(&p, srv);
-    peer_free(&p);
     rec_done(&r);
+    drop_pending(srv);
 
     c = rec_conn(loop, &r);
     r.free_on = SK_CONN_CONNECTING;
@@ -1226,14 +1237,7 @@ static void t_reentry(void **state)
     }
     assert_seq(&r, "S1 H S2");
     rec_done(&r);
-    {
-        /* the attempt may have reached the backlog: take it if so */
-        sk_sock *d = NULL;
-        sup_assert_rc(sk_settimeout(srv, 0, 'b'), 0);
-        if (sk_accept(srv, &d, NULL) == 0)
-            sk_free(d);
-        sup_assert_rc(sk_settimeout(srv, SUP_SAFETY_TIMEOUT, 'b'), 0);
-    }
+    drop_pending(srv);
 
     /* written before the connection exists: goes out once connected;
      * freed inside ready_read */
