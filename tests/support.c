@@ -763,10 +763,12 @@ sup_gate *sup_gate_new(void)
 void sup_gate_open(sup_gate *g)
 {
 #if defined(_WIN32)
+    /* Woken inside the lock: a waiter that sees the gate open may free
+     * it at once. */
     EnterCriticalSection(&g->lock);
     g->open = 1;
-    LeaveCriticalSection(&g->lock);
     WakeAllConditionVariable(&g->cond);
+    LeaveCriticalSection(&g->lock);
 #else
     pthread_mutex_lock(&g->lock);
     g->open = 1;

@@ -389,24 +389,26 @@ static int hook_fn(const char *host, int port, sk_addrinfo *out, size_t cap,
                    size_t *count, void *ud)
 {
     hook *h = (hook *)ud;
-    int i;
+    sup_gate *returning = h->returning;
+    int i, rc;
     (void)port;
     h->calls++;
     strncpy(h->host, host, sizeof h->host - 1);
     if (h->wait_for != NULL && !sup_gate_wait(h->wait_for, SAFETY)) {
-        if (h->returning != NULL)
-            sup_gate_open(h->returning);
-        return SK_ETIMEOUT; /* the test fails on the sequence */
+        rc = SK_ETIMEOUT; /* the test fails on the sequence */
+    } else {
+        for (i = 0; i < h->n && (size_t)i < cap; i++) {
+            memset(&out[i], 0, sizeof out[i]);
+            memcpy(out[i].addr, h->addr[i], sizeof out[i].addr);
+            out[i].port = h->port[i];
+        }
+        *count = (size_t)h->n;
+        rc = h->rc;
     }
-    for (i = 0; i < h->n && (size_t)i < cap; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        memcpy(out[i].addr, h->addr[i], sizeof out[i].addr);
-        out[i].port = h->port[i];
-    }
-    *count = (size_t)h->n;
-    if (h->returning != NULL)
-        sup_gate_open(h->returning);
-    return h->rc;
+    /* The last touch of h: the test may end once this gate opens. */
+    if (returning != NULL)
+        sup_gate_open(returning);
+    return rc;
 }
 
 static void hook_add(hook *h, const char *addr, int port)
