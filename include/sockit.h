@@ -1044,6 +1044,381 @@ SK_API int sk_watch_set(sk_watch *w, int events);
  * is a no-op. */
 SK_API void sk_watch_free(sk_watch *w);
 
+/* ---- event-driven connections ----------------------------------------- */
+/* (sk_conn: TcpSocket's state machine and handlers on an sk_loop, async
+ * host lookup, Happy Eyeballs; sk_server: accepting on the loop.) */
+
+typedef struct sk_conn sk_conn;     /**< opaque event-driven TCP connection
+                                       (TcpSocket) driven by an sk_loop */
+typedef struct sk_server sk_server; /**< opaque event-driven listener that
+                                       hands each accepted connection over
+                                       as an sk_conn */
+
+/** The states of an sk_conn, with TcpSocket's numeric values (5 is not
+ * used). */
+enum sk_conn_state {
+    SK_CONN_UNCONNECTED = 0, /**< no connection (the initial state) */
+    SK_CONN_HOST_LOOKUP = 1, /**< sk_conn_connect is looking up the host */
+    SK_CONN_CONNECTING = 2,  /**< connection attempts are under way */
+    SK_CONN_CONNECTED = 3,   /**< a connection is established */
+    SK_CONN_BOUND = 4,       /**< bound to a local port (sk_conn_bind), not
+                                connected */
+    SK_CONN_CLOSING = 6      /**< closing: pending bytes are being written
+                                (sk_conn_disconnect, or the peer closed) */
+};
+
+/** TcpSocket's error table: code, value, message.  Each connection keeps
+ * the last error (sk_conn_error) and hands it to its error handler; the
+ * SSL codes are reserved until sockit has TLS. */
+#define SK_CONN_ERRORS(X)                                                   \
+    X(SK_CONN_ERR_CONNECTION_REFUSED, 0, "connection refused")              \
+    X(SK_CONN_ERR_REMOTE_HOST_CLOSED, 1, "remote host closed the "          \
+                                         "connection")                      \
+    X(SK_CONN_ERR_HOST_NOT_FOUND, 2, "host not found")                      \
+    X(SK_CONN_ERR_SOCKET_RESOURCE, 4, "out of socket resources")            \
+    X(SK_CONN_ERR_SOCKET_TIMEOUT, 5, "socket operation timed out")          \
+    X(SK_CONN_ERR_DATAGRAM_TOO_LARGE, 6, "datagram too large")              \
+    X(SK_CONN_ERR_NETWORK, 7, "network error")                              \
+    X(SK_CONN_ERR_UNSUPPORTED_OPERATION, 10, "unsupported socket "          \
+                                             "operation")                   \
+    X(SK_CONN_ERR_OPERATION_IN_PROGRESS, 11, "operation in progress")       \
+    X(SK_CONN_ERR_SSL_HANDSHAKE_FAILED, 13, "SSL handshake failed")         \
+    X(SK_CONN_ERR_WRONG_STATE, 19, "operation not allowed in this state")   \
+    X(SK_CONN_ERR_SSL_INTERNAL, 20, "SSL internal error")                   \
+    X(SK_CONN_ERR_SSL_INVALID_DATA, 21, "SSL invalid data")                 \
+    X(SK_CONN_ERR_TEMPORARY, 22, "temporary error")                         \
+    X(SK_CONN_ERR_UNKNOWN, -1, "unknown error")
+
+/** The connection error codes: the SK_CONN_ERRORS table. */
+enum sk_conn_error {
+#define SK__CONNERRENUM(name, value, text) name = value,
+    SK_CONN_ERRORS(SK__CONNERRENUM)
+#undef SK__CONNERRENUM
+    SK_CONN_ERR_MAX = 22 /**< the highest value in the table */
+};
+
+/** sk_conn_errstr: a static, human-readable message for a connection error
+ * (enum sk_conn_error); "unknown error" for a value outside the table.
+ * Never NULL. */
+SK_API const char *sk_conn_errstr(int error);
+
+/** sk_conn_errcode: the connection error (enum sk_conn_error) that stands
+ * for an SK_E* code: SK_ECONNREFUSED is CONNECTION_REFUSED; SK_ECLOSED and
+ * SK_ECONNRESET REMOTE_HOST_CLOSED; SK_EHOSTNOTFOUND and SK_ENOSERVICE
+ * HOST_NOT_FOUND; SK_ENORESOURCES SOCKET_RESOURCE; SK_ETIMEOUT
+ * SOCKET_TIMEOUT; SK_EMSGSIZE and SK_ETRUNCATED DATAGRAM_TOO_LARGE;
+ * SK_ENETUNREACH and SK_EHOSTUNREACH NETWORK; SK_EUNSUPPORTED and
+ * SK_EFAMILY UNSUPPORTED_OPERATION; SK_EINPROGRESS OPERATION_IN_PROGRESS;
+ * SK_EWRONGROLE, SK_EISCONN and SK_ENOTCONN WRONG_STATE; SK_EWOULDBLOCK and
+ * SK_ENAMETEMP TEMPORARY; every other value (0, SK_EADDRINUSE,
+ * SK_EADDRNOTAVAIL, SK_EACCESS, SK_EINVAL, SK_ESYSTEM, ...) UNKNOWN. */
+SK_API int sk_conn_errcode(int code);
+
+/** A connection's handlers (TcpSocket's event handlers).  Any of them may
+ * be NULL.  Every handler runs on the loop's thread and gets the
+ * connection and the ud given to sk_conn_sethandlers.  A handler may call
+ * anything on the connection, sk_conn_free included.
+ *
+ * Order: every change of state calls state_changed exactly once, with the
+ * new state, in the order the changes happen.  A connect calls
+ * state_changed(HOST_LOOKUP), host_found, state_changed(CONNECTING),
+ * state_changed(CONNECTED), connected.  A failure is reported in the state
+ * where it happened - error(code), then state_changed(UNCONNECTED) - and
+ * when the peer closes a connection, error(REMOTE_HOST_CLOSED) comes while
+ * the state is still CONNECTED, then (through CLOSING only when written
+ * bytes are still pending) state_changed(UNCONNECTED), disconnected.
+ * disconnected follows state_changed(UNCONNECTED) whenever a connection
+ * that was CONNECTED ends, and only then.  When a handler changes the
+ * state itself (sk_conn_abort in state_changed(CONNECTED), say), the
+ * handlers of the older change that had not run yet are not called. */
+typedef struct sk_conn_handlers {
+    /** connected: the connection is established (after
+     * state_changed(CONNECTED)). */
+    void (*connected)(sk_conn *c, void *ud);
+    /** disconnected: a connection that was established has ended (after
+     * state_changed(UNCONNECTED)). */
+    void (*disconnected)(sk_conn *c, void *ud);
+    /** error: an error happened; error is an enum sk_conn_error (see
+     * sk_conn_error for the SK_E* code behind it). */
+    void (*error)(sk_conn *c, int error, void *ud);
+    /** state_changed: the state is now state (enum sk_conn_state). */
+    void (*state_changed)(sk_conn *c, int state, void *ud);
+    /** host_found: the lookup of sk_conn_connect's host succeeded (before
+     * state_changed(CONNECTING)). */
+    void (*host_found)(sk_conn *c, void *ud);
+    /** ready_read: new bytes arrived; available is the number of bytes
+     * the read buffer now holds (sk_conn_bytes_available).  Bytes left
+     * unread stay for later; it is called again only when more arrive. */
+    void (*ready_read)(sk_conn *c, size_t available, void *ud);
+    /** bytes_written: count more of the bytes given to sk_conn_write were
+     * handed to the system (at most one call per loop iteration). */
+    void (*bytes_written)(sk_conn *c, size_t count, void *ud);
+} sk_conn_handlers;
+
+/** The most entries an sk_conn_resolver can return. */
+#define SK_CONN_RESOLVE_MAX 64
+
+/** A resolver hook (sk_conn_setresolver): fill out[0..*count-1] (at most
+ * cap entries) with the addresses of host, in the order to try them, and
+ * return 0, or return a negative SK_E* code (SK_EHOSTNOTFOUND,
+ * SK_ENAMETEMP, ...; any other value counts as SK_EHOSTNOTFOUND).  Only
+ * addr (a numeric IPv4 or IPv6 address) and port (1..65535; 0 means the
+ * port given to sk_conn_connect) of each entry are read; entries whose
+ * addr is not a numeric address are skipped.  It runs on a worker thread,
+ * never on the loop's: it may block, and must not touch the connection or
+ * its loop (except sk_loop_post / sk_loop_wake). */
+typedef int (*sk_conn_resolver)(const char *host, int port, sk_addrinfo *out,
+                                size_t cap, size_t *count, void *ud);
+
+/** The callback of sk_conn_bind_async: result is 1 when the connection is
+ * bound (state BOUND) and 0 when not; error is then the SK_E* code of the
+ * failure (0 on success); ud is the one given to sk_conn_bind_async. */
+typedef void (*sk_conn_bind_cb)(sk_conn *c, int result, int error, void *ud);
+
+/** sk_conn_new: a new connection of loop in *out, in the UNCONNECTED
+ * state, with no handlers.  It belongs to the loop's thread: every sk_conn
+ * call must be made there, and the connection must be freed before its
+ * loop.  The caller owns *out and releases it with sk_conn_free.  Returns
+ * 0; SK_EINVAL (loop or out NULL); SK_ENORESOURCES. */
+SK_API int sk_conn_new(sk_loop *loop, sk_conn **out);
+
+/** sk_conn_free: abort whatever the connection is doing (as sk_conn_abort,
+ * but calling no handler), cancel a host lookup in flight (its worker
+ * thread finishes on its own and its result is dropped) and a pending
+ * sk_conn_bind_async, and release the connection.  Allowed inside the
+ * connection's own handlers.  NULL is a no-op. */
+SK_API void sk_conn_free(sk_conn *c);
+
+/** sk_conn_sethandlers: copy *h as the connection's handlers, with ud
+ * passed to each (h NULL: no handlers).  Takes effect at once.  Returns 0,
+ * SK_EINVAL (c NULL). */
+SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
+                               void *ud);
+
+/** sk_conn_setresolver: look hosts up with fn(host, port, ..., ud) on a
+ * worker thread instead of the system's resolver, from the next
+ * sk_conn_connect on; fn NULL goes back to the system's.  With a hook
+ * every host goes to the hook, numeric ones too.  Returns 0, SK_EINVAL (c
+ * NULL). */
+SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
+
+/** sk_conn_settimeout: one of the connection's times, in seconds (1 ms
+ * resolution), by mode:
+ * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup
+ *   and every attempt): when it runs out the error handler gets
+ *   SOCKET_TIMEOUT.  Negative: none (the default; the system's own limits
+ *   then end each attempt).
+ * - 'd': the Happy Eyeballs delay (RFC 8305's Connection Attempt Delay):
+ *   how long an attempt runs alone before the next address is tried
+ *   beside it (default 0.25; 0 starts every address at once).  Must not be
+ *   negative.
+ * - 'l': how long CLOSING waits for the peer to close after every pending
+ *   byte was written (sk_conn_disconnect); then the connection is closed
+ *   anyway.  Negative: no limit.  Default 30.
+ *
+ * 'c' is read when a connect starts, 'd' whenever an attempt starts, 'l'
+ * when the flush ends.
+ * Returns 0; SK_EINVAL (c NULL, unknown mode, NaN, a negative 'd', or more
+ * than 1e9 seconds). */
+SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode);
+
+/** sk_conn_gettimeout: the time of mode ('c', 'd' or 'l', see
+ * sk_conn_settimeout) in *seconds (-1 for none).  Returns 0, SK_EINVAL (c
+ * or seconds NULL, unknown mode). */
+SK_API int sk_conn_gettimeout(const sk_conn *c, char mode, double *seconds);
+
+/** sk_conn_setreadlimit: the most bytes the read buffer holds before the
+ * connection stops reading from the system until the application reads
+ * (TCP then slows the peer down); 0, the default, means no limit.
+ * Returns 0, SK_EINVAL (c NULL). */
+SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
+
+/** sk_conn_connect: connect to host and port (1..65535), from UNCONNECTED
+ * or BOUND.  The read buffer is emptied first.  host is a name or a
+ * numeric address (at most 255 bytes).  Names are looked up on a worker
+ * thread (pthreads, Win32 threads) and the result comes back through the
+ * loop: the loop never waits for a resolver; numeric hosts need no thread.
+ * state_changed(HOST_LOOKUP) is called before this returns; everything
+ * after comes from the loop, even for a numeric host.
+ *
+ * The addresses found are tried by Happy Eyeballs (RFC 8305): sorted so
+ * that the families alternate, starting with the family of the resolver's
+ * first address; the first attempt starts at once, each further one after
+ * the delay 'd' (sk_conn_settimeout) or as soon as the attempt before it
+ * failed; the first to connect wins and the others are closed.  An address
+ * that fails is passed over; when all have failed the error handler gets
+ * the last failure's error.  A BOUND connection tries its addresses one
+ * after another from its local port (re-bound for each attempt; IPv4
+ * addresses through an IPv6 socket as IPv4-mapped ones), as two sockets
+ * cannot share it.  The connect timeout 'c' covers the lookup and every
+ * attempt.  Each attempt's socket gets the options set on sk_conn_sock's
+ * object.
+ *
+ * Returns 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
+ * host NULL, empty or too long; port out of range); SK_EWRONGROLE (not
+ * UNCONNECTED or BOUND); SK_ENORESOURCES (no memory, or no thread for the
+ * lookup): the state is then unchanged. */
+SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
+
+/** sk_conn_bind: bind to port (0..65535; 0: the system picks one) on every
+ * local address, for the connection sk_conn_connect then makes (IPv6 with
+ * ipv6-v6only off where the host has IPv6, so IPv4 peers are reached too,
+ * else IPv4), from UNCONNECTED.  On success the state is BOUND
+ * (state_changed is called before this returns) and sk_conn_local names
+ * the port.  Returns 0; SK_EINVAL (c NULL, port out of range);
+ * SK_EWRONGROLE (not UNCONNECTED); SK_EADDRINUSE; SK_EACCESS;
+ * SK_ENORESOURCES; ... (the state is then unchanged and sk_conn_error
+ * tells the error; no handler is called). */
+SK_API int sk_conn_bind(sk_conn *c, int port);
+
+/** sk_conn_bind_async: sk_conn_bind run from the loop: the bind happens in
+ * the loop's next iteration (if the state is then not UNCONNECTED it fails
+ * with SK_EWRONGROLE), and cb(c, result, error, ud) follows it (after
+ * state_changed(BOUND) on success).  sk_conn_free cancels a pending one:
+ * cb is then not called.  Returns 0; SK_EINVAL (c or cb NULL, port out of
+ * range); SK_EINPROGRESS (one is pending already); SK_ENORESOURCES. */
+SK_API int sk_conn_bind_async(sk_conn *c, int port, sk_conn_bind_cb cb,
+                              void *ud);
+
+/** sk_conn_disconnect: close gracefully.  From CONNECTED: the state becomes
+ * CLOSING (state_changed is called before this returns); every byte still
+ * queued is written, the sending direction is shut down, bytes the peer
+ * still sends are delivered (ready_read) until it closes its side (or for
+ * at most the time 'l' of sk_conn_settimeout), then the socket is closed:
+ * state_changed(UNCONNECTED), disconnected.  From HOST_LOOKUP, CONNECTING
+ * or BOUND: as sk_conn_abort.  In CLOSING or UNCONNECTED: nothing.
+ * Returns 0, SK_EINVAL (c NULL). */
+SK_API int sk_conn_disconnect(sk_conn *c);
+
+/** sk_conn_abort: close at once.  Queued bytes are discarded; a connection
+ * is closed with linger 0, so the peer sees a reset; a host lookup or
+ * connection attempts in flight are cancelled.  Unless already
+ * UNCONNECTED, the state becomes UNCONNECTED (state_changed), followed by
+ * disconnected when a connection was established (CONNECTED or CLOSING);
+ * the handlers are called before this returns.  Bytes received stay
+ * readable.  Returns 0, SK_EINVAL (c NULL). */
+SK_API int sk_conn_abort(sk_conn *c);
+
+/** sk_conn_write: queue len bytes of data (copied) to be sent; never waits
+ * and calls no handler.  Allowed in HOST_LOOKUP and CONNECTING (sent once
+ * connected; discarded if the connect fails) and CONNECTED; in CONNECTED
+ * with nothing queued the bytes are offered to the system at once.
+ * bytes_written reports the progress from the loop.  len 0 returns 0.
+ * Returns 0; SK_EINVAL (c NULL, data NULL with len > 0); SK_EWRONGROLE
+ * (UNCONNECTED, BOUND or CLOSING); SK_ENORESOURCES (no memory: nothing was
+ * queued). */
+SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len);
+
+/** sk_conn_read: move up to cap bytes from the front of the read buffer to
+ * dst; *got (required) receives the count, 0 on error.  Returns 0 (at
+ * least one byte); SK_EWOULDBLOCK (nothing buffered, and more may come:
+ * HOST_LOOKUP, CONNECTING, and CONNECTED or CLOSING until the peer's end of
+ * stream); SK_ECLOSED (nothing buffered, and nothing more can come:
+ * UNCONNECTED, BOUND, or the peer's end of stream was read); SK_EINVAL (c,
+ * dst or got NULL, cap 0). */
+SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got);
+
+/** sk_conn_read_line: take one line from the read buffer and append it to
+ * line, without its LF and with every CR dropped (as SK_LINE).  When no
+ * complete line is buffered nothing is taken and SK_EWOULDBLOCK is
+ * returned, unless nothing more can come (UNCONNECTED, BOUND): then the
+ * rest of the buffer is appended as the last, unterminated line and
+ * SK_ECLOSED is returned (also when it was empty).  A line longer than the
+ * line limit of sk_conn_sock's object (sk_setlinelimit, default 1 MiB)
+ * stops with SK_ETOOLONG after appending the limit's worth; the rest stays
+ * buffered.  Returns 0; SK_EWOULDBLOCK; SK_ECLOSED; SK_ETOOLONG; SK_EINVAL
+ * (c or line NULL, line->len > line->cap, data NULL with cap > 0);
+ * SK_ENORESOURCES (no memory: nothing was taken). */
+SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line);
+
+/** sk_conn_read_all: append everything the read buffer holds to out and
+ * empty it.  Returns 0 (at least one byte); SK_EWOULDBLOCK and SK_ECLOSED
+ * as sk_conn_read when nothing is buffered; SK_EINVAL (as
+ * sk_conn_read_line); SK_ENORESOURCES (no memory: nothing was taken). */
+SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out);
+
+/** sk_conn_state: the connection's state (enum sk_conn_state), or
+ * SK_EINVAL for NULL. */
+SK_API int sk_conn_state(const sk_conn *c);
+
+/** sk_conn_error: the connection's last error: *error (may be NULL) the
+ * enum sk_conn_error, *code (may be NULL) the SK_E* code behind it.
+ * Before any error: SK_CONN_ERR_UNKNOWN and 0.  Returns 0, SK_EINVAL (c
+ * NULL). */
+SK_API int sk_conn_error(const sk_conn *c, int *error, int *code);
+
+/** sk_conn_valid: 1 when the connection can be read and written now
+ * (CONNECTED), else 0 (also for NULL). */
+SK_API int sk_conn_valid(const sk_conn *c);
+
+/** sk_conn_bytes_available: the bytes the read buffer holds, in *n.
+ * Returns 0, SK_EINVAL (c or n NULL). */
+SK_API int sk_conn_bytes_available(const sk_conn *c, size_t *n);
+
+/** sk_conn_bytes_to_write: the bytes queued and not yet handed to the
+ * system, in *n.  Returns 0, SK_EINVAL (c or n NULL). */
+SK_API int sk_conn_bytes_to_write(const sk_conn *c, size_t *n);
+
+/** sk_conn_local: the local address and port of the connection (BOUND,
+ * CONNECTED, CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL);
+ * SK_ENOTCONN (no socket now: out then holds addr "" and port 0). */
+SK_API int sk_conn_local(const sk_conn *c, sk_name *out);
+
+/** sk_conn_remote: the peer's address and port (CONNECTED, CLOSING) into
+ * *out.  Returns 0; SK_EINVAL (c or out NULL); SK_ENOTCONN (no peer now:
+ * out then holds addr "" and port 0). */
+SK_API int sk_conn_remote(const sk_conn *c, sk_name *out);
+
+/** sk_conn_sock: the sk_sock object the connection keeps for its whole
+ * life, in *out, for sockit's object calls: options set on it
+ * (sk_setoption and friends) are remembered and given to every socket
+ * the connection makes, its line limit bounds sk_conn_read_line, and its
+ * statistics count the connection's bytes; sk_getstate, sk_getsockname,
+ * sk_getpeername and sk_getfd see the current connection.  It is in
+ * non-blocking mode and watched by the loop: never close, free, bind,
+ * connect, shut down, read from, write to, watch or change the blocking
+ * mode of it.  Returns 0, SK_EINVAL (c or out NULL). */
+SK_API int sk_conn_sock(sk_conn *c, sk_sock **out);
+
+/** An sk_server's callback: conn is a new connection, already CONNECTED,
+ * with no handlers (set them here: bytes that arrived already are
+ * announced by ready_read from the loop); the callback owns it and
+ * releases it with sk_conn_free.  ud is the one given to
+ * sk_server_listen. */
+typedef void (*sk_server_cb)(sk_server *srv, sk_conn *conn, void *ud);
+
+/** sk_server_new: a new server of loop in *out, not listening.  Options
+ * for its socket go on sk_server_sock's object before sk_server_listen.
+ * It belongs to the loop's thread and must be freed before the loop.
+ * Returns 0; SK_EINVAL (loop or out NULL); SK_ENORESOURCES. */
+SK_API int sk_server_new(sk_loop *loop, sk_server **out);
+
+/** sk_server_listen: bind to host and port ("*" for every address, dual
+ * stack as sk_tcp; a numeric address; a name is looked up before this
+ * returns, which may block) and listen with backlog (as sk_listen); from
+ * then on the loop accepts each connection and calls cb(srv, conn, ud).
+ * When the system runs out of descriptors or memory, accepting pauses for
+ * 0.1 s.  Returns 0; SK_EINVAL (srv or cb NULL, bad host or port);
+ * SK_EWRONGROLE (listening already); SK_ECLOSED (after sk_server_close);
+ * the errors of sk_bind and sk_listen. */
+SK_API int sk_server_listen(sk_server *srv, const char *host, int port,
+                            int backlog, sk_server_cb cb, void *ud);
+
+/** sk_server_sock: the server's sk_sock object in *out, for options
+ * (before sk_server_listen) and its address (sk_getsockname); never close,
+ * free, accept on or watch it.  Returns 0; SK_EINVAL (srv or out NULL);
+ * SK_ECLOSED (after sk_server_close). */
+SK_API int sk_server_sock(sk_server *srv, sk_sock **out);
+
+/** sk_server_close: stop listening and close the socket for good (the
+ * connections accepted so far are not touched).  Idempotent: 0 every time.
+ * Allowed in the server's callback.  Returns 0, SK_EINVAL (NULL). */
+SK_API int sk_server_close(sk_server *srv);
+
+/** sk_server_free: close (if needed) and release the server; allowed in
+ * its callback.  NULL is a no-op. */
+SK_API void sk_server_free(sk_server *srv);
+
 #ifdef __cplusplus
 }
 #endif

@@ -226,6 +226,27 @@ static int line_quick(sk_sock *s, sk_buf *b)
     return 1;
 }
 
+/* One line's bytes from p (avail bytes) appended to b by SK_LINE's rule:
+ * every CR dropped, stop after LF, at most max - *count bytes kept.  For
+ * readers that keep their own buffer (sk_conn_read_line).  *used receives
+ * the bytes of p consumed (with the LF).  Returns 1 when the line ended,
+ * 0 when p ran out first, SK_ETOOLONG or SK_ENORESOURCES. */
+int sk__line_take(const char *p, size_t avail, sk_buf *b, size_t *count,
+                  size_t max, size_t *used)
+{
+    const char *lf = (const char *)memchr(p, '\n', avail);
+    size_t span = lf != NULL ? (size_t)(lf - p) : avail, len0 = b->len;
+    const char *cr = (const char *)memchr(p, '\r', span);
+    int r = line_append(b, p, span, cr, max - *count, used);
+    *count += b->len - len0;
+    if (r != 0)
+        return r;
+    if (lf == NULL)
+        return 0;
+    *used = span + 1; /* with the LF itself */
+    return 1;
+}
+
 /* SK_LINE: drop every CR, stop after LF, stop at the line limit. */
 static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
 {

@@ -431,4 +431,15 @@ void sk__plat_mutex_lock(sk__mutex *m);
 void sk__plat_mutex_unlock(sk__mutex *m);
 void sk__plat_mutex_free(sk__mutex *m);
 
+/* ---- event-driven connections ----------------------------------------- */
+/* (worker threads for host lookups.) */
+
+/* sk__plat_thread_start: run fn(arg) on a new detached thread (pthreads,
+ * Win32 threads) that ends when fn returns; nothing waits for it.  On
+ * POSIX it starts with every signal blocked, so that signals keep going
+ * to the application's threads.  Returns 0, SK_ENORESOURCES (no thread
+ * could be made: fn will not run), or another error. */
+typedef void (*sk__thread_fn)(void *arg);
+int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys);
+
 #endif /* SK_PLAT_H */

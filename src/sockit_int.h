@@ -340,4 +340,124 @@ int sk__watches_dirty_ready(sk_loop *loop);
 void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n);
 void sk__watches_release(sk_loop *loop);
 
+/* ---- event-driven connections ------------------------------------------- */
+
+/* buffer.c: the line rule of SK_LINE over bytes p[0..avail): append them
+ * to b up to the first LF, dropping every CR, while the line (*count bytes
+ * appended so far) stays within max.  *used receives the bytes consumed
+ * (the LF included).  Returns 1 when the LF was reached, 0 when the bytes
+ * ran out first, SK_ETOOLONG when the line reached max before its LF
+ * (*used stops there), SK_ENORESOURCES. */
+int sk__line_take(const char *p, size_t avail, sk_buf *b, size_t *count,
+                  size_t max, size_t *used);
+
+/* conn_lookup.c: a host lookup on a worker thread.  done(ud, rc, list,
+ * count) runs on the loop's thread (through sk_loop_post) unless the
+ * lookup was cancelled first; it owns list (free with free()), the
+ * addresses in resolver (or hook) order with port set.  The request is
+ * reference-counted (the connection's reference, the worker's): whichever
+ * lets go last frees it, so neither a cancel nor a late worker touches
+ * freed memory.  sk__lookup_start returns 0 or an error (nothing started).
+ * sk__lookup_cancel (loop thread) drops the connection's reference: done
+ * will not run. */
+typedef struct sk__lookup sk__lookup;
+typedef void (*sk__lookup_done)(void *ud, int rc, sk__addr *list,
+                                size_t count);
+int sk__lookup_start(sk_loop *loop, const char *host, int port,
+                     sk_conn_resolver fn, void *fnud, sk__lookup_done done,
+                     void *ud, sk__lookup **out);
+void sk__lookup_cancel(sk__lookup *l);
+/* The addresses of a numeric host (port set), without any resolver:
+ * SK_EHOSTNOTFOUND when host is a name.  Needs sk__plat_startup. */
+int sk__lookup_numeric(const char *host, int port, sk__addr **list,
+                       size_t *count);
+
+/* One connection attempt of sk_conn_connect (conn_connect.c). */
+typedef struct sk__attempt {
+    struct sk_conn *c;
+    sk_sock *s;  /* its object: its own, or c->s for a bound connection */
+    sk_watch *w; /* writable: the connect settled */
+} sk__attempt;
+
+struct sk_conn {
+    sk_loop *loop;
+    sk_sock *s;          /* kept for the connection's whole life: options,
+                            line limit, stats; its socket is the current
+                            connection's (or the bound one) */
+    sk_watch *w;         /* on s while CONNECTED / CLOSING */
+    int interest;        /* what w is set to */
+    int state;           /* enum sk_conn_state */
+    unsigned epoch;      /* +1 at every state change */
+    int error, code;     /* last error: enum sk_conn_error, SK_E* code */
+    sk_conn_handlers h;
+    void *ud;
+    sk_conn_resolver resolver;
+    void *resolver_ud;
+    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
+    size_t readlimit;    /* 0: none */
+    sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
+    size_t rfirst;
+    sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
+    size_t wfirst;
+    size_t unreported;   /* sent, not yet told to bytes_written */
+    int eof;             /* the peer's end of stream was read */
+    int eof_done;        /* ... and handled */
+    int rerr;            /* a receive or send error still to handle */
+    int shut;            /* our sending side is shut (CLOSING, flushed) */
+    /* connecting */
+    sk__lookup *lookup;
+    sk__addr *addrs;     /* the addresses to try, Happy Eyeballs order */
+    size_t naddrs, next; /* how many, the next to start */
+    sk__attempt *att;    /* attempts in flight: natt of them */
+    size_t natt;
+    int last_fail;       /* SK_E* code of the latest failed attempt */
+    int bound;           /* the connect started from BOUND */
+    sk__addr local;      /* a bound connection's local address */
+    sk_timer *tm_next;   /* Happy Eyeballs: start the next attempt */
+    sk_timer *tm_limit;  /* connect timeout */
+    sk_timer *tm_defer;  /* a numeric host's result, from the loop */
+    sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
+    sk_timer *tm_bind;   /* sk_conn_bind_async */
+    int bind_port;
+    sk_conn_bind_cb bind_cb;
+    void *bind_ud;
+    /* lifetime: handlers may free the connection */
+    int depth, freed;
+};
+
+/* conn.c: the connection's machinery for conn_connect.c and server.c.
+ * The emitters call a handler and return 1 when the caller must stop at
+ * once: the connection was freed in the handler (never touch it again) or
+ * its state changed there. */
+int sk__conn_set_state(sk_conn *c, int state);
+int sk__conn_emit_error(sk_conn *c, int code);
+int sk__conn_emit_simple(sk_conn *c,
+                         void (*fn)(sk_conn *c, void *ud));
+/* Keep c allocated across a call that may free it (a handler, a callback):
+ * sk__conn_release returns 1 when c was freed meanwhile (it is then gone
+ * once the outermost hold is released: never touch it again). */
+void sk__conn_hold(sk_conn *c);
+int sk__conn_release(sk_conn *c);
+/* Start (making it first when needed) one of c's timers: cb(t, c) after
+ * `after` seconds.  Returns 0 or the loop's error. */
+int sk__conn_timer(sk_conn *c, sk_timer **t, double after, sk_timer_cb cb);
+/* Record code (SK_E*) as the connection's last error. */
+void sk__conn_record(sk_conn *c, int code);
+/* Install c->s's socket (connected) as the connection: watch it and go
+ * CONNECTED (emitting state_changed and connected).  Returns as the
+ * emitters; an error (no memory for the watch) is handled inside. */
+int sk__conn_established(sk_conn *c);
+/* Close c->s's socket (abortive: linger 0) and make c->s a socket-less
+ * dual-stack master again. */
+void sk__conn_drop_socket(sk_conn *c, int abortive);
+/* A new connection around an accepted client s (owned from now on),
+ * CONNECTED without any handler call. */
+int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out);
+
+/* conn_connect.c: connecting and binding. */
+/* Cancel the lookup, the attempts and the connect timers (no handler). */
+void sk__conn_stop_connect(sk_conn *c);
+/* sk_conn_bind's work (no argument checks); handlers may run. */
+int sk__conn_bind(sk_conn *c, int port);
+
 #endif /* SK_INT_H */

@@ -14,6 +14,10 @@
 #include <string.h>
 
 #if defined(_WIN32)
+#  if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0600
+#    undef _WIN32_WINNT
+#    define _WIN32_WINNT 0x0600 /* condition variables (sup_gate) */
+#  endif
 #  ifndef WIN32_LEAN_AND_MEAN
 #    define WIN32_LEAN_AND_MEAN
 #  endif
@@ -722,3 +726,95 @@ void sup_touch(const char *path)
     assert_int_equal(close(fd), 0);
 }
 #endif
+
+/* ---- gates ---------------------------------------------------------------- */
+
+struct sup_gate {
+#if defined(_WIN32)
+    CRITICAL_SECTION lock;
+    CONDITION_VARIABLE cond;
+#else
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+#endif
+    int open;
+};
+
+sup_gate *sup_gate_new(void)
+{
+    sup_gate *g = (sup_gate *)calloc(1, sizeof *g);
+#if !defined(_WIN32)
+    pthread_condattr_t attr;
+#endif
+    assert_non_null(g);
+#if defined(_WIN32)
+    InitializeCriticalSection(&g->lock);
+    InitializeConditionVariable(&g->cond);
+#else
+    assert_int_equal(pthread_mutex_init(&g->lock, NULL), 0);
+    assert_int_equal(pthread_condattr_init(&attr), 0);
+    assert_int_equal(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC), 0);
+    assert_int_equal(pthread_cond_init(&g->cond, &attr), 0);
+    pthread_condattr_destroy(&attr);
+#endif
+    return g;
+}
+
+void sup_gate_open(sup_gate *g)
+{
+#if defined(_WIN32)
+    /* Woken inside the lock: a waiter that sees the gate open may free
+     * it at once. */
+    EnterCriticalSection(&g->lock);
+    g->open = 1;
+    WakeAllConditionVariable(&g->cond);
+    LeaveCriticalSection(&g->lock);
+#else
+    pthread_mutex_lock(&g->lock);
+    g->open = 1;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+#endif
+}
+
+int sup_gate_wait(sup_gate *g, double seconds)
+{
+    int open;
+#if defined(_WIN32)
+    ULONGLONG end = GetTickCount64() + (ULONGLONG)(seconds * 1000);
+    EnterCriticalSection(&g->lock);
+    while (!g->open) {
+        ULONGLONG now = GetTickCount64();
+        if (now >= end)
+            break;
+        SleepConditionVariableCS(&g->cond, &g->lock, (DWORD)(end - now));
+    }
+    open = g->open;
+    LeaveCriticalSection(&g->lock);
+#else
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += (time_t)seconds;
+    pthread_mutex_lock(&g->lock);
+    while (!g->open) {
+        if (pthread_cond_timedwait(&g->cond, &g->lock, &end) == ETIMEDOUT)
+            break;
+    }
+    open = g->open;
+    pthread_mutex_unlock(&g->lock);
+#endif
+    return open;
+}
+
+void sup_gate_free(sup_gate *g)
+{
+    if (g == NULL)
+        return;
+#if defined(_WIN32)
+    DeleteCriticalSection(&g->lock);
+#else
+    pthread_cond_destroy(&g->cond);
+    pthread_mutex_destroy(&g->lock);
+#endif
+    free(g);
+}

@@ -196,4 +196,17 @@ void sup_remove(const char *path);
 /* sup_touch: create an empty regular file at path (asserts). */
 void sup_touch(const char *path);
 
+/* ---- gates: one thread waits until another opens (event-driven tests) -- */
+
+/* A gate is shut when made; sup_gate_open (any thread) opens it for good
+ * and wakes every waiter.  sup_gate_wait (any thread, no CMocka
+ * assertions inside) returns 1 once the gate is open, or 0 after the
+ * safety bound of `seconds` (only there so that a bug cannot hang a test;
+ * never a synchronisation device). */
+typedef struct sup_gate sup_gate;
+sup_gate *sup_gate_new(void);
+void sup_gate_open(sup_gate *g);
+int sup_gate_wait(sup_gate *g, double seconds);
+void sup_gate_free(sup_gate *g);
+
 #endif /* SOCKIT_TEST_SUPPORT_H */

@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 73 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 104 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -55,7 +55,21 @@
     X(sk_loop_wake, 0) X(sk_loop_post, 0) X(sk_loop_now, 0)                 \
     X(sk_timer_new, 0) X(sk_timer_start, 0) X(sk_timer_stop, 0)             \
     X(sk_timer_free, 0) X(sk_watch_new, 1) X(sk_watch_set, 1)               \
-    X(sk_watch_free, 0)
+    X(sk_watch_free, 0)                                                     \
+    /* event-driven connections (the object is an sk_conn or sk_server; \
+     * "after close" is a connection aborted after it was established, a \
+     * server after sk_server_close) */                                    \
+    X(sk_conn_errstr, 0) X(sk_conn_errcode, 0) X(sk_conn_new, 0)            \
+    X(sk_conn_free, 1) X(sk_conn_sethandlers, 1) X(sk_conn_setresolver, 1)  \
+    X(sk_conn_settimeout, 1) X(sk_conn_gettimeout, 1)                       \
+    X(sk_conn_setreadlimit, 1) X(sk_conn_connect, 1) X(sk_conn_bind, 1)     \
+    X(sk_conn_bind_async, 1) X(sk_conn_disconnect, 1) X(sk_conn_abort, 1)   \
+    X(sk_conn_write, 1) X(sk_conn_read, 1) X(sk_conn_read_line, 1)          \
+    X(sk_conn_read_all, 1) X(sk_conn_state, 1) X(sk_conn_error, 1)          \
+    X(sk_conn_valid, 1) X(sk_conn_bytes_available, 1)                       \
+    X(sk_conn_bytes_to_write, 1) X(sk_conn_local, 1) X(sk_conn_remote, 1)   \
+    X(sk_conn_sock, 1) X(sk_server_new, 0) X(sk_server_listen, 1)           \
+    X(sk_server_sock, 1) X(sk_server_close, 1) X(sk_server_free, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -1114,7 +1128,261 @@ typedef struct row {
     R(watch_set_server, sk_watch_set, "a server: allowed", 0, 0,          \
       watch_set_events(f->srv, SK_READABLE | SK_WRITABLE))                \
     R(watch_free_null, sk_watch_free, "NULL (no-op)", NUL, 0,             \
-      watch_free_null())
+      watch_free_null())                                                  \
+    /* -- event-driven connections ------------------------------------ */\
+    /* CF: a fresh sk_conn; CL: one in HOST_LOOKUP; CC: one connected and \
+     * then aborted (the after-close object); SF / SC: a fresh server and \
+     * a closed one.  Each row makes its own loop. */                     \
+    R(cerrstr_min, sk_conn_errstr, "INT_MIN", 0, 1,                       \
+      str_is(sk_conn_errstr(INT_MIN), "unknown error"))                   \
+    R(cerrstr_max, sk_conn_errstr, "INT_MAX", 0, 1,                       \
+      str_is(sk_conn_errstr(INT_MAX), "unknown error"))                   \
+    R(cerrstr_gap, sk_conn_errstr, "3 (no such error)", 0, 1,             \
+      str_is(sk_conn_errstr(3), "unknown error"))                         \
+    R(cerrstr_m2, sk_conn_errstr, "-2", 0, 1,                             \
+      str_is(sk_conn_errstr(-2), "unknown error"))                        \
+    R(cerrstr_22, sk_conn_errstr, "22 (temporary)", 0, 1,                 \
+      str_is(sk_conn_errstr(22), "temporary error"))                      \
+    R(cerrcode_min, sk_conn_errcode, "INT_MIN", 0, SK_CONN_ERR_UNKNOWN,   \
+      sk_conn_errcode(INT_MIN))                                           \
+    R(cerrcode_max, sk_conn_errcode, "INT_MAX", 0, SK_CONN_ERR_UNKNOWN,   \
+      sk_conn_errcode(INT_MAX))                                           \
+    R(cerrcode_ok, sk_conn_errcode, "0", 0, SK_CONN_ERR_UNKNOWN,          \
+      sk_conn_errcode(0))                                                 \
+    R(cnew_nullloop, sk_conn_new, "NULL loop", 0, SK_EINVAL,              \
+      cnew_row(0))                                                        \
+    R(cnew_nullout, sk_conn_new, "NULL out", 0, SK_EINVAL, cnew_row(1))   \
+    R(cfree_null, sk_conn_free, "NULL (no-op)", NUL, 0, cfree_null())     \
+    R(cfree_closed, sk_conn_free, "closed", OBJ, 0, cx_free(CC))          \
+    R(cfree_lookup, sk_conn_free, "in HOST_LOOKUP", 0, 0, cx_free(CL))    \
+    R(chand_null, sk_conn_sethandlers, "NULL conn", NUL, SK_EINVAL,       \
+      sk_conn_sethandlers(NULL, NULL, NULL))                              \
+    R(chand_nullh, sk_conn_sethandlers, "NULL handlers: allowed", 0, 0,   \
+      cx_handlers(CF))                                                    \
+    R(chand_closed, sk_conn_sethandlers, "closed", OBJ, 0,                \
+      cx_handlers(CC))                                                    \
+    R(cres_null, sk_conn_setresolver, "NULL conn", NUL, SK_EINVAL,        \
+      sk_conn_setresolver(NULL, NULL, NULL))                              \
+    R(cres_nullfn, sk_conn_setresolver, "NULL fn: allowed", 0, 0,         \
+      cx_resolver(CF))                                                    \
+    R(cres_closed, sk_conn_setresolver, "closed", OBJ, 0,                 \
+      cx_resolver(CC))                                                    \
+    R(cset_null, sk_conn_settimeout, "NULL conn", NUL, SK_EINVAL,         \
+      sk_conn_settimeout(NULL, 1, 'c'))                                   \
+    R(cset_nan, sk_conn_settimeout, "NaN", 0, SK_EINVAL,                  \
+      cx_settimeout(CF, NAN, 'c'))                                        \
+    R(cset_inf, sk_conn_settimeout, "infinity", 0, SK_EINVAL,             \
+      cx_settimeout(CF, HUGE_VAL, 'l'))                                   \
+    R(cset_big, sk_conn_settimeout, "1e9 + 1 s", 0, SK_EINVAL,            \
+      cx_settimeout(CF, 1e9 + 1, 'c'))                                    \
+    R(cset_max, sk_conn_settimeout, "1e9 s: allowed", 0, 0,               \
+      cx_settimeout(CF, 1e9, 'd'))                                        \
+    R(cset_neginf, sk_conn_settimeout, "-infinity: none", 0, 0,           \
+      cx_settimeout(CF, -HUGE_VAL, 'c'))                                  \
+    R(cset_dneg, sk_conn_settimeout, "negative delay", 0, SK_EINVAL,      \
+      cx_settimeout(CF, -0.5, 'd'))                                       \
+    R(cset_mode, sk_conn_settimeout, "mode 'x'", 0, SK_EINVAL,            \
+      cx_settimeout(CF, 1, 'x'))                                          \
+    R(cset_mode0, sk_conn_settimeout, "mode '\\0'", 0, SK_EINVAL,          \
+      cx_settimeout(CF, 1, '\0'))                                         \
+    R(cset_closed, sk_conn_settimeout, "closed", OBJ, 0,                  \
+      cx_settimeout(CC, 1, 'c'))                                          \
+    R(cget_null, sk_conn_gettimeout, "NULL conn", NUL, SK_EINVAL,         \
+      cx_gettimeout(-1, 'c', 1))                                          \
+    R(cget_nullout, sk_conn_gettimeout, "NULL seconds", 0, SK_EINVAL,     \
+      cx_gettimeout(CF, 'c', 0))                                          \
+    R(cget_mode, sk_conn_gettimeout, "mode 'b'", 0, SK_EINVAL,            \
+      cx_gettimeout(CF, 'b', 1))                                          \
+    R(cget_closed, sk_conn_gettimeout, "closed", OBJ, 0,                  \
+      cx_gettimeout(CC, 'l', 1))                                          \
+    R(climit_null, sk_conn_setreadlimit, "NULL conn", NUL, SK_EINVAL,     \
+      sk_conn_setreadlimit(NULL, 1))                                      \
+    R(climit_max, sk_conn_setreadlimit, "SIZE_MAX: allowed", 0, 0,        \
+      cx_readlimit(CF, SIZE_MAX))                                         \
+    R(climit_closed, sk_conn_setreadlimit, "closed", OBJ, 0,              \
+      cx_readlimit(CC, 0))                                                \
+    R(cconn_null, sk_conn_connect, "NULL conn", NUL, SK_EINVAL,           \
+      sk_conn_connect(NULL, "127.0.0.1", 80))                             \
+    R(cconn_nullhost, sk_conn_connect, "NULL host", 0, SK_EINVAL,         \
+      cx_connect(CF, NULL, 80))                                           \
+    R(cconn_empty, sk_conn_connect, "empty host", 0, SK_EINVAL,           \
+      cx_connect(CF, "", 80))                                             \
+    R(cconn_256, sk_conn_connect, "256-byte host", 0, SK_EINVAL,          \
+      cx_connect(CF, f->host256, 80))                                     \
+    R(cconn_1000, sk_conn_connect, "1000-byte host", 0, SK_EINVAL,        \
+      cx_connect(CF, f->host1000, 80))                                    \
+    R(cconn_port0, sk_conn_connect, "port 0", 0, SK_EINVAL,               \
+      cx_connect(CF, "127.0.0.1", 0))                                     \
+    R(cconn_portm1, sk_conn_connect, "port -1", 0, SK_EINVAL,             \
+      cx_connect(CF, "127.0.0.1", -1))                                    \
+    R(cconn_port65536, sk_conn_connect, "port 65536", 0, SK_EINVAL,       \
+      cx_connect(CF, "127.0.0.1", 65536))                                 \
+    R(cconn_portmin, sk_conn_connect, "port INT_MIN", 0, SK_EINVAL,       \
+      cx_connect(CF, "127.0.0.1", INT_MIN))                               \
+    R(cconn_twice, sk_conn_connect, "in HOST_LOOKUP", 0, SK_EWRONGROLE,   \
+      cx_connect(CL, "127.0.0.1", 80))                                    \
+    R(cconn_closed, sk_conn_connect, "closed: allowed again", OBJ, 0,     \
+      cx_connect(CC, "127.0.0.1", 80))                                    \
+    R(cbind_null, sk_conn_bind, "NULL conn", NUL, SK_EINVAL,              \
+      sk_conn_bind(NULL, 0))                                              \
+    R(cbind_m1, sk_conn_bind, "port -1", 0, SK_EINVAL, cx_bind(CF, -1))   \
+    R(cbind_65536, sk_conn_bind, "port 65536", 0, SK_EINVAL,              \
+      cx_bind(CF, 65536))                                                 \
+    R(cbind_max, sk_conn_bind, "port INT_MAX", 0, SK_EINVAL,              \
+      cx_bind(CF, INT_MAX))                                               \
+    R(cbind_lookup, sk_conn_bind, "in HOST_LOOKUP", 0, SK_EWRONGROLE,     \
+      cx_bind(CL, 0))                                                     \
+    R(cbind_closed, sk_conn_bind, "closed: allowed again", OBJ, 0,        \
+      cx_bind(CC, 0))                                                     \
+    R(cbasync_null, sk_conn_bind_async, "NULL conn", NUL, SK_EINVAL,      \
+      sk_conn_bind_async(NULL, 0, cx_bind_cb, NULL))                      \
+    R(cbasync_nullcb, sk_conn_bind_async, "NULL cb", 0, SK_EINVAL,        \
+      cx_bind_async(CF, 0, 0))                                            \
+    R(cbasync_m1, sk_conn_bind_async, "port -1", 0, SK_EINVAL,            \
+      cx_bind_async(CF, -1, 1))                                           \
+    R(cbasync_65536, sk_conn_bind_async, "port 65536", 0, SK_EINVAL,      \
+      cx_bind_async(CF, 65536, 1))                                        \
+    R(cbasync_twice, sk_conn_bind_async, "one pending already", 0,        \
+      SK_EINPROGRESS, cx_bind_async(CF, 0, 2))                            \
+    R(cbasync_closed, sk_conn_bind_async, "closed: allowed", OBJ, 0,      \
+      cx_bind_async(CC, 0, 1))                                            \
+    R(cdisc_null, sk_conn_disconnect, "NULL conn", NUL, SK_EINVAL,        \
+      sk_conn_disconnect(NULL))                                           \
+    R(cdisc_fresh, sk_conn_disconnect, "UNCONNECTED: nothing", 0, 0,      \
+      cx_disconnect(CF))                                                  \
+    R(cdisc_closed, sk_conn_disconnect, "closed", OBJ, 0,                 \
+      cx_disconnect(CC))                                                  \
+    R(cabort_null, sk_conn_abort, "NULL conn", NUL, SK_EINVAL,            \
+      sk_conn_abort(NULL))                                                \
+    R(cabort_closed, sk_conn_abort, "closed", OBJ, 0, cx_abort(CC))       \
+    R(cwrite_null, sk_conn_write, "NULL conn", NUL, SK_EINVAL,            \
+      sk_conn_write(NULL, "x", 1))                                        \
+    R(cwrite_nulldata, sk_conn_write, "NULL data, len 1", 0, SK_EINVAL,   \
+      cx_write(CL, 0, 1))                                                 \
+    R(cwrite_nulldata0, sk_conn_write, "NULL data, len 0", 0, 0,          \
+      cx_write(CL, 0, 0))                                                 \
+    R(cwrite_sizemax, sk_conn_write, "len SIZE_MAX", 0, SK_ENORESOURCES,  \
+      cx_write(CL, 1, SIZE_MAX))                                          \
+    R(cwrite_fresh, sk_conn_write, "UNCONNECTED", 0, SK_EWRONGROLE,       \
+      cx_write(CF, 1, 1))                                                 \
+    R(cwrite_closed, sk_conn_write, "closed", OBJ, SK_EWRONGROLE,         \
+      cx_write(CC, 1, 1))                                                 \
+    R(cread_null, sk_conn_read, "NULL conn", NUL, SK_EINVAL,              \
+      cx_read(-1, 1, 16, 1))                                              \
+    R(cread_nulldst, sk_conn_read, "NULL dst", 0, SK_EINVAL,              \
+      cx_read(CL, 0, 16, 1))                                              \
+    R(cread_cap0, sk_conn_read, "cap 0", 0, SK_EINVAL,                    \
+      cx_read(CL, 1, 0, 1))                                               \
+    R(cread_nullgot, sk_conn_read, "NULL got", 0, SK_EINVAL,              \
+      cx_read(CL, 1, 16, 0))                                              \
+    R(cread_lookup, sk_conn_read, "in HOST_LOOKUP, nothing yet", 0,       \
+      SK_EWOULDBLOCK, cx_read(CL, 1, SIZE_MAX, 1))                        \
+    R(cread_fresh, sk_conn_read, "UNCONNECTED, nothing", 0, SK_ECLOSED,   \
+      cx_read(CF, 1, 16, 1))                                              \
+    R(cread_closed, sk_conn_read, "closed", OBJ, SK_ECLOSED,              \
+      cx_read(CC, 1, 16, 1))                                              \
+    R(cline_null, sk_conn_read_line, "NULL conn", NUL, SK_EINVAL,         \
+      cx_readbuf(-1, 0, 0))                                               \
+    R(cline_nullbuf, sk_conn_read_line, "NULL line", 0, SK_EINVAL,        \
+      cx_readbuf(CL, 0, 1))                                               \
+    R(cline_overlen, sk_conn_read_line, "len > cap", 0, SK_EINVAL,        \
+      cx_readbuf(CL, 0, 2))                                               \
+    R(cline_nodata, sk_conn_read_line, "NULL data, cap > 0", 0,           \
+      SK_EINVAL, cx_readbuf(CL, 0, 3))                                    \
+    R(cline_closed, sk_conn_read_line, "closed", OBJ, SK_ECLOSED,         \
+      cx_readbuf(CC, 0, 0))                                               \
+    R(call_null, sk_conn_read_all, "NULL conn", NUL, SK_EINVAL,           \
+      cx_readbuf(-1, 1, 0))                                               \
+    R(call_nullbuf, sk_conn_read_all, "NULL out", 0, SK_EINVAL,           \
+      cx_readbuf(CL, 1, 1))                                               \
+    R(call_overlen, sk_conn_read_all, "len > cap", 0, SK_EINVAL,          \
+      cx_readbuf(CL, 1, 2))                                               \
+    R(call_nodata, sk_conn_read_all, "NULL data, cap > 0", 0, SK_EINVAL,  \
+      cx_readbuf(CL, 1, 3))                                               \
+    R(call_lookup, sk_conn_read_all, "in HOST_LOOKUP", 0, SK_EWOULDBLOCK, \
+      cx_readbuf(CL, 1, 0))                                               \
+    R(call_closed, sk_conn_read_all, "closed", OBJ, SK_ECLOSED,           \
+      cx_readbuf(CC, 1, 0))                                               \
+    R(cstate_null, sk_conn_state, "NULL", NUL, SK_EINVAL,                 \
+      sk_conn_state(NULL))                                                \
+    R(cstate_closed, sk_conn_state, "closed: UNCONNECTED", OBJ,           \
+      SK_CONN_UNCONNECTED, cx_query(CC, 0))                               \
+    R(cstate_lookup, sk_conn_state, "in HOST_LOOKUP", 0,                  \
+      SK_CONN_HOST_LOOKUP, cx_query(CL, 0))                               \
+    R(cerror_null, sk_conn_error, "NULL conn", NUL, SK_EINVAL,            \
+      sk_conn_error(NULL, NULL, NULL))                                    \
+    R(cerror_nullouts, sk_conn_error, "NULL outputs: allowed", 0, 0,      \
+      cx_query(CF, 1))                                                    \
+    R(cerror_closed, sk_conn_error, "closed", OBJ, 0, cx_query(CC, 1))    \
+    R(cvalid_null, sk_conn_valid, "NULL: 0", NUL, 0, sk_conn_valid(NULL)) \
+    R(cvalid_closed, sk_conn_valid, "closed: 0", OBJ, 0, cx_query(CC, 2)) \
+    R(cavail_null, sk_conn_bytes_available, "NULL conn", NUL, SK_EINVAL,  \
+      cx_counts(-1, 0, 1))                                                \
+    R(cavail_nullout, sk_conn_bytes_available, "NULL n", 0, SK_EINVAL,    \
+      cx_counts(CF, 0, 0))                                                \
+    R(cavail_closed, sk_conn_bytes_available, "closed: 0 bytes", OBJ, 0,  \
+      cx_counts(CC, 0, 1))                                                \
+    R(cto_null, sk_conn_bytes_to_write, "NULL conn", NUL, SK_EINVAL,      \
+      cx_counts(-1, 1, 1))                                                \
+    R(cto_nullout, sk_conn_bytes_to_write, "NULL n", 0, SK_EINVAL,        \
+      cx_counts(CF, 1, 0))                                                \
+    R(cto_closed, sk_conn_bytes_to_write, "closed: 0 bytes", OBJ, 0,      \
+      cx_counts(CC, 1, 1))                                                \
+    R(clocal_null, sk_conn_local, "NULL conn", NUL, SK_EINVAL,            \
+      cx_name(-1, 0, 1))                                                  \
+    R(clocal_nullout, sk_conn_local, "NULL out", 0, SK_EINVAL,            \
+      cx_name(CF, 0, 0))                                                  \
+    R(clocal_lookup, sk_conn_local, "in HOST_LOOKUP", 0, SK_ENOTCONN,     \
+      cx_name(CL, 0, 1))                                                  \
+    R(clocal_closed, sk_conn_local, "closed", OBJ, SK_ENOTCONN,           \
+      cx_name(CC, 0, 1))                                                  \
+    R(cremote_null, sk_conn_remote, "NULL conn", NUL, SK_EINVAL,          \
+      cx_name(-1, 1, 1))                                                  \
+    R(cremote_nullout, sk_conn_remote, "NULL out", 0, SK_EINVAL,          \
+      cx_name(CF, 1, 0))                                                  \
+    R(cremote_fresh, sk_conn_remote, "UNCONNECTED", 0, SK_ENOTCONN,       \
+      cx_name(CF, 1, 1))                                                  \
+    R(cremote_closed, sk_conn_remote, "closed", OBJ, SK_ENOTCONN,         \
+      cx_name(CC, 1, 1))                                                  \
+    R(csock_null, sk_conn_sock, "NULL conn", NUL, SK_EINVAL,              \
+      cx_sock(-1, 1))                                                     \
+    R(csock_nullout, sk_conn_sock, "NULL out", 0, SK_EINVAL,              \
+      cx_sock(CF, 0))                                                     \
+    R(csock_closed, sk_conn_sock, "closed: its object", OBJ, 0,           \
+      cx_sock(CC, 1))                                                     \
+    R(snew_nullloop, sk_server_new, "NULL loop", 0, SK_EINVAL,            \
+      snew_row(0))                                                        \
+    R(snew_nullout, sk_server_new, "NULL out", 0, SK_EINVAL, snew_row(1)) \
+    R(slisten_null, sk_server_listen, "NULL server", NUL, SK_EINVAL,      \
+      sk_server_listen(NULL, "127.0.0.1", 0, 4, cx_accept, NULL))         \
+    R(slisten_nullcb, sk_server_listen, "NULL cb", 0, SK_EINVAL,          \
+      cx_listen(SF, "127.0.0.1", 0, 0))                                   \
+    R(slisten_nullhost, sk_server_listen, "NULL host", 0, SK_EINVAL,      \
+      cx_listen(SF, NULL, 0, 1))                                          \
+    R(slisten_empty, sk_server_listen, "empty host", 0, SK_EINVAL,        \
+      cx_listen(SF, "", 0, 1))                                            \
+    R(slisten_256, sk_server_listen, "256-byte host", 0, SK_EINVAL,       \
+      cx_listen(SF, f->host256, 0, 1))                                    \
+    R(slisten_m1, sk_server_listen, "port -1", 0, SK_EINVAL,              \
+      cx_listen(SF, "127.0.0.1", -1, 1))                                  \
+    R(slisten_65536, sk_server_listen, "port 65536", 0, SK_EINVAL,        \
+      cx_listen(SF, "127.0.0.1", 65536, 1))                               \
+    R(slisten_twice, sk_server_listen, "listening already", 0,            \
+      SK_EWRONGROLE, cx_listen(SF, "127.0.0.1", 0, 2))                    \
+    R(slisten_closed, sk_server_listen, "closed", OBJ, SK_ECLOSED,        \
+      cx_listen(SC, "127.0.0.1", 0, 1))                                   \
+    R(ssock_null, sk_server_sock, "NULL server", NUL, SK_EINVAL,          \
+      cx_ssock(-1, 1))                                                    \
+    R(ssock_nullout, sk_server_sock, "NULL out", 0, SK_EINVAL,            \
+      cx_ssock(SF, 0))                                                    \
+    R(ssock_closed, sk_server_sock, "closed", OBJ, SK_ECLOSED,            \
+      cx_ssock(SC, 1))                                                    \
+    R(sclose_null, sk_server_close, "NULL", NUL, SK_EINVAL,               \
+      sk_server_close(NULL))                                              \
+    R(sclose_closed, sk_server_close, "closed: 0 again", OBJ, 0,          \
+      cx_sclose(SC))                                                      \
+    R(sfree_null, sk_server_free, "NULL (no-op)", NUL, 0, sfree_null())   \
+    R(sfree_closed, sk_server_free, "closed", OBJ, 0, cx_sfree(SC))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -1415,6 +1683,325 @@ static int watch_set_row(fx *f, int which)
     }
     sk_watch_free(w);
     sk_loop_free(loop);
+    return r;
+}
+
+/* -- event-driven connections: each row makes its own loop (and, for the
+ * connected-then-aborted connection, its own listener) and frees
+ * everything.  A helper that cannot set up its object returns 12345. */
+enum { CF, CL, CC, SF, SC };
+
+typedef struct cx {
+    sk_loop *loop;
+    sk_sock *ls;     /* the listener a connection connects to */
+    sk_conn *c;
+    sk_server *srv;
+} cx;
+
+static void cx_accept(sk_server *srv, sk_conn *c, void *ud)
+{
+    (void)srv;
+    (void)ud;
+    sk_conn_free(c);
+}
+
+static void cx_bind_cb(sk_conn *c, int result, int error, void *ud)
+{
+    (void)c;
+    (void)result;
+    (void)error;
+    (void)ud;
+}
+
+static void cx_end(cx *x)
+{
+    sk_conn_free(x->c);
+    sk_server_free(x->srv);
+    sk_free(x->ls);
+    sk_loop_free(x->loop);
+}
+
+/* kind -1: nothing at all (x->c and x->srv stay NULL). */
+static int cx_begin(cx *x, int kind)
+{
+    sk_name n;
+    int k;
+    memset(x, 0, sizeof *x);
+    if (kind < 0)
+        return 0;
+    if (sk_loop_new(&x->loop) != 0)
+        return 12345;
+    if (kind == SF || kind == SC) {
+        if (sk_server_new(x->loop, &x->srv) != 0)
+            return 12345;
+        return kind == SC ? sk_server_close(x->srv) : 0;
+    }
+    if (sk_conn_new(x->loop, &x->c) != 0)
+        return 12345;
+    if (kind == CF)
+        return 0;
+    if (sk_tcp4(&x->ls) != 0 || sk_bind(x->ls, "127.0.0.1", 0) != 0 ||
+        sk_listen(x->ls, 4) != 0 || sk_getsockname(x->ls, &n) != 0 ||
+        sk_conn_connect(x->c, "127.0.0.1", n.port) != 0)
+        return 12345;
+    if (kind == CL)
+        return 0;
+    /* CC: run the loop until connected (a bounded number of
+     * iterations, each ending at the latest with the safety timer),
+     * then abort */
+    for (k = 0; k < 1000 && sk_conn_state(x->c) != SK_CONN_CONNECTED; k++) {
+        sk_timer *t = NULL;
+        if (sk_timer_new(x->loop, &t) != 0 ||
+            sk_timer_start(t, SUP_SAFETY_TIMEOUT, 0, timer_noop, NULL) != 0 ||
+            sk_loop_run(x->loop, SK_RUN_ONCE) != 0) {
+            sk_timer_free(t);
+            return 12345;
+        }
+        sk_timer_free(t);
+    }
+    if (sk_conn_state(x->c) != SK_CONN_CONNECTED)
+        return 12345;
+    return sk_conn_abort(x->c) == 0 ? 0 : 12345;
+}
+
+#define CX_RUN(kind, expr)                                                  \
+    do {                                                                    \
+        cx x_;                                                              \
+        int r_ = cx_begin(&x_, (kind));                                     \
+        if (r_ == 0) {                                                      \
+            cx *x = &x_;                                                    \
+            r_ = (expr);                                                    \
+        }                                                                   \
+        cx_end(&x_);                                                        \
+        return r_;                                                          \
+    } while (0)
+
+static int cnew_row(int which)
+{
+    sk_loop *loop = NULL;
+    sk_conn *c = (sk_conn *)&loop;
+    int r;
+    if (which == 0) {
+        r = sk_conn_new(NULL, &c);
+        return c != NULL ? 12345 : r;
+    }
+    if (sk_loop_new(&loop) != 0)
+        return 12345;
+    r = sk_conn_new(loop, NULL);
+    sk_loop_free(loop);
+    return r;
+}
+static int cfree_null(void)
+{
+    sk_conn_free(NULL);
+    return 0;
+}
+static int cx_free(int kind)
+{
+    cx x;
+    int r = cx_begin(&x, kind);
+    if (r == 0) {
+        sk_conn_free(x.c);
+        x.c = NULL;
+    }
+    cx_end(&x);
+    return r;
+}
+static int cx_handlers(int kind)
+{
+    CX_RUN(kind, sk_conn_sethandlers(x->c, NULL, NULL));
+}
+static int cx_resolver(int kind)
+{
+    CX_RUN(kind, sk_conn_setresolver(x->c, NULL, NULL));
+}
+static int cx_settimeout(int kind, double v, char mode)
+{
+    CX_RUN(kind, sk_conn_settimeout(x->c, v, mode));
+}
+static int cx_gettimeout(int kind, char mode, int with_out)
+{
+    double v = 0;
+    CX_RUN(kind, sk_conn_gettimeout(x->c, mode, with_out ? &v : NULL));
+}
+static int cx_readlimit(int kind, size_t max)
+{
+    CX_RUN(kind, sk_conn_setreadlimit(x->c, max));
+}
+static int cx_connect(int kind, const char *host, int port)
+{
+    CX_RUN(kind, sk_conn_connect(x->c, host, port));
+}
+static int cx_bind(int kind, int port)
+{
+    CX_RUN(kind, sk_conn_bind(x->c, port));
+}
+/* cb 0: NULL; 1: one call; 2: a second call while the first waits */
+static int cx_bind_async(int kind, int port, int cb)
+{
+    CX_RUN(kind, cb == 2 ? (sk_conn_bind_async(x->c, port, cx_bind_cb,
+                                               NULL) != 0
+                                ? 12345
+                                : sk_conn_bind_async(x->c, port, cx_bind_cb,
+                                                     NULL))
+                         : sk_conn_bind_async(x->c, port,
+                                              cb ? cx_bind_cb : NULL, NULL));
+}
+static int cx_disconnect(int kind)
+{
+    CX_RUN(kind, sk_conn_disconnect(x->c));
+}
+static int cx_abort(int kind)
+{
+    CX_RUN(kind, sk_conn_abort(x->c));
+}
+static int cx_write(int kind, int with_data, size_t len)
+{
+    CX_RUN(kind, sk_conn_write(x->c, with_data ? "x" : NULL, len));
+}
+/* *got must be 0 after a failure. */
+static int cx_read_into(sk_conn *c, int with_dst, size_t cap, int with_got)
+{
+    char dst[16];
+    size_t got = 77;
+    int r = sk_conn_read(c, with_dst ? dst : NULL,
+                         cap > sizeof dst ? (cap == SIZE_MAX ? cap : 16) : cap,
+                         with_got ? &got : NULL);
+    if (r != 0 && with_got && got != 0)
+        return 12345;
+    return r;
+}
+static int cx_read(int kind, int with_dst, size_t cap, int with_got)
+{
+    CX_RUN(kind, cx_read_into(x->c, with_dst, cap, with_got));
+}
+/* all 0: read_line, 1: read_all; buf 0 valid, 1 NULL, 2 len > cap, 3
+ * data NULL with cap > 0.  Nothing may be appended on an error. */
+static int cx_readbuf_on(sk_conn *c, int all, int buf)
+{
+    char store[8];
+    sk_buf b = {NULL, 0, 0};
+    int r;
+    if (buf == 2) {
+        b.data = store;
+        b.len = 9;
+        b.cap = 8;
+    } else if (buf == 3) {
+        b.cap = 8;
+    }
+    r = all ? sk_conn_read_all(c, buf == 1 ? NULL : &b)
+            : sk_conn_read_line(c, buf == 1 ? NULL : &b);
+    if (buf == 0) {
+        if (r != 0 && b.len != 0)
+            r = 12345;
+        sk_buf_free(&b);
+    }
+    return r;
+}
+static int cx_readbuf(int kind, int all, int buf)
+{
+    CX_RUN(kind, cx_readbuf_on(x->c, all, buf));
+}
+/* which 0: state, 1: error with NULL outputs, 2: valid */
+static int cx_query(int kind, int which)
+{
+    CX_RUN(kind, which == 0   ? sk_conn_state(x->c)
+                 : which == 1 ? sk_conn_error(x->c, NULL, NULL)
+                              : sk_conn_valid(x->c));
+}
+/* which 0: bytes available, 1: bytes to write; with_out 0: NULL.  The
+ * count must be 0 for these objects. */
+static int cx_count_on(sk_conn *c, int which, int with_out)
+{
+    size_t n = 77;
+    int r = which == 0 ? sk_conn_bytes_available(c, with_out ? &n : NULL)
+                       : sk_conn_bytes_to_write(c, with_out ? &n : NULL);
+    return r == 0 && n != 0 ? 12345 : r;
+}
+static int cx_counts(int kind, int which, int with_out)
+{
+    CX_RUN(kind, cx_count_on(x->c, which, with_out));
+}
+/* On SK_ENOTCONN the name must be zeroed ("" and port 0). */
+static int cx_name_on(sk_conn *c, int remote, int with_out)
+{
+    sk_name n;
+    int r;
+    memset(&n, 'x', sizeof n);
+    r = remote ? sk_conn_remote(c, with_out ? &n : NULL)
+               : sk_conn_local(c, with_out ? &n : NULL);
+    if (r == SK_ENOTCONN && (n.addr[0] != '\0' || n.port != 0))
+        return 12345;
+    return r;
+}
+static int cx_name(int kind, int remote, int with_out)
+{
+    CX_RUN(kind, cx_name_on(x->c, remote, with_out));
+}
+static int cx_sock_on(sk_conn *c, int with_out)
+{
+    sk_sock *s = NULL;
+    int r = sk_conn_sock(c, with_out ? &s : NULL);
+    return r == 0 && s == NULL ? 12345 : r;
+}
+static int cx_sock(int kind, int with_out)
+{
+    CX_RUN(kind, cx_sock_on(x->c, with_out));
+}
+static int snew_row(int which)
+{
+    sk_loop *loop = NULL;
+    sk_server *srv = (sk_server *)&loop;
+    int r;
+    if (which == 0) {
+        r = sk_server_new(NULL, &srv);
+        return srv != NULL ? 12345 : r;
+    }
+    if (sk_loop_new(&loop) != 0)
+        return 12345;
+    r = sk_server_new(loop, NULL);
+    sk_loop_free(loop);
+    return r;
+}
+/* cb 0: NULL; 1: a callback; 2: listen, then listen again */
+static int cx_listen_on(sk_server *srv, const char *host, int port, int cb)
+{
+    if (cb == 2 && sk_server_listen(srv, host, port, 4, cx_accept, NULL) != 0)
+        return 12345;
+    return sk_server_listen(srv, host, port, 4, cb ? cx_accept : NULL, NULL);
+}
+static int cx_listen(int kind, const char *host, int port, int cb)
+{
+    CX_RUN(kind, cx_listen_on(x->srv, host, port, cb));
+}
+static int cx_ssock_on(sk_server *srv, int with_out)
+{
+    sk_sock *s = NULL;
+    int r = sk_server_sock(srv, with_out ? &s : NULL);
+    return r == 0 && s == NULL ? 12345 : r;
+}
+static int cx_ssock(int kind, int with_out)
+{
+    CX_RUN(kind, cx_ssock_on(x->srv, with_out));
+}
+static int cx_sclose(int kind)
+{
+    CX_RUN(kind, sk_server_close(x->srv));
+}
+static int sfree_null(void)
+{
+    sk_server_free(NULL);
+    return 0;
+}
+static int cx_sfree(int kind)
+{
+    cx x;
+    int r = cx_begin(&x, kind);
+    if (r == 0) {
+        sk_server_free(x.srv);
+        x.srv = NULL;
+    }
+    cx_end(&x);
     return r;
 }
 

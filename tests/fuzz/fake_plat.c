@@ -896,3 +896,15 @@ void sk__plat_mutex_free(sk__mutex *m)
     FAKE_CHECK(m == NULL || !m->locked);
     free(m);
 }
+
+/* ---- event-driven connections -------------------------------------------- */
+
+/* No threads in the fake backend: the fuzzers never connect through
+ * sk_conn, and a lookup that cannot start fails cleanly. */
+int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
+{
+    (void)fn;
+    (void)arg;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}

@@ -1,0 +1,446 @@
+/*
+ * conn_connect.c - sk_conn_connect and sk_conn_bind: the host lookup (off
+ * the loop's thread, conn_lookup.c), Happy Eyeballs over the addresses
+ * found (RFC 8305: families interleaved, a new attempt after the delay or
+ * at once when one fails, the first to connect wins), the connect
+ * timeout, and binding, also from the loop (sk_conn_bind_async).
+ */
+#include "sockit_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- attempts ------------------------------------------------------------- */
+
+static void attempt_close(sk_conn *c, sk__attempt *at)
+{
+    if (at->s == NULL)
+        return;
+    if (at->w != NULL)
+        sk_watch_free(at->w);
+    at->w = NULL;
+    if (at->s == c->s) {
+        /* a bound connection's own socket: its next attempt makes a new
+         * one on the same local address */
+        if (c->s->fd != SK_FD_INVALID)
+            sk__plat_close(c->s->fd);
+        c->s->fd = SK_FD_INVALID;
+        c->s->role = SK_ROLE_MASTER;
+        c->s->connecting = 0;
+    } else {
+        sk_free(at->s);
+    }
+    at->s = NULL;
+    c->natt--;
+}
+
+void sk__conn_stop_connect(sk_conn *c)
+{
+    size_t i;
+    if (c->lookup != NULL) {
+        sk__lookup_cancel(c->lookup); /* the worker's answer is dropped */
+        c->lookup = NULL;
+    }
+    if (c->att != NULL) {
+        for (i = 0; i < c->naddrs; i++)
+            attempt_close(c, &c->att[i]);
+        free(c->att);
+        c->att = NULL;
+    }
+    c->natt = 0;
+    free(c->addrs);
+    c->addrs = NULL;
+    c->naddrs = c->next = 0;
+    if (c->tm_next != NULL)
+        (void)sk_timer_stop(c->tm_next);
+    if (c->tm_limit != NULL)
+        (void)sk_timer_stop(c->tm_limit);
+    if (c->tm_defer != NULL)
+        (void)sk_timer_stop(c->tm_defer);
+}
+
+/* The connect failed with code: report it in the state it happened in,
+ * then UNCONNECTED. */
+static void conn_fail(sk_conn *c, int code)
+{
+    sk__conn_stop_connect(c);
+    sk__conn_drop_socket(c, 0); /* a bound connection's socket too */
+    c->wb.len = c->wfirst = 0;
+    c->unreported = 0;
+    if (sk__conn_emit_error(c, code))
+        return;
+    (void)sk__conn_set_state(c, SK_CONN_UNCONNECTED);
+}
+
+/* Attempt at won: it becomes the connection, the others are closed. */
+static void conn_win(sk_conn *c, sk__attempt *at)
+{
+    sk_sock *s = at->s, *cs = c->s;
+    if (at->w != NULL)
+        sk_watch_free(at->w);
+    at->w = NULL;
+    at->s = NULL;
+    c->natt--;
+    sk__conn_stop_connect(c);
+    if (s != cs) {
+        /* the attempt's socket moves into the connection's object */
+        if (cs->fd != SK_FD_INVALID)
+            sk__plat_close(cs->fd);
+        cs->fd = s->fd;
+        cs->family = s->family;
+        s->fd = SK_FD_INVALID;
+        sk_free(s);
+    }
+    cs->dual = 0;
+    cs->role = SK_ROLE_CLIENT;
+    cs->connecting = 0;
+    cs->bound = 1;
+    cs->shut = 0;
+    cs->rfirst = cs->rlast = 0;
+    (void)sk__conn_established(c);
+}
+
+static void attempt_ready(sk_watch *w, int events, void *ud);
+static void conn_next_due(sk_timer *t, void *ud);
+
+/* Start the attempt on address i.  Returns 0 (under way), 1 (connected
+ * at once) or the failure. */
+static int attempt_start(sk_conn *c, size_t i)
+{
+    sk__attempt *at = &c->att[i];
+    const sk__addr *a = &c->addrs[i];
+    sk__addr dst = *a;
+    sk_sock *s;
+    sk_fd_t fd = SK_FD_INVALID;
+    int r;
+    if (c->bound) {
+        s = c->s;
+        if (s->family == SK__AF_INET6 && a->family == SK__AF_INET)
+            r = sk__plat_v4mapped(a, &dst);
+        else
+            r = s->family == a->family ? 0 : SK_EFAMILY;
+        if (r == 0 && s->fd == SK_FD_INVALID) {
+            /* after a failed attempt: a new socket, the same address */
+            r = sk__make_socket(s, s->family, &fd);
+            if (r == 0) {
+                r = sk__plat_bind(fd, &c->local, &s->sys);
+                if (r != 0)
+                    sk__plat_close(fd);
+                else
+                    s->fd = fd;
+            }
+        }
+        if (r != 0)
+            return r;
+    } else {
+        r = sk__new(&s, a->family, SK__STREAM, 1); /* no socket yet */
+        if (r != 0)
+            return r;
+        /* the connection's remembered options go on every attempt */
+        r = sk__make_socket(c->s, a->family, &fd);
+        if (r != 0) {
+            sk_free(s);
+            return r;
+        }
+        s->fd = fd;
+        s->family = a->family;
+        s->dual = 0;
+        s->nonblock = 1;
+    }
+    r = sk__plat_connect_start(s->fd, &dst, &s->sys);
+    if (r == 0 || r == SK_EINPROGRESS || r == SK_EWOULDBLOCK) {
+        at->c = c;
+        at->s = s;
+        at->w = NULL;
+        s->role = SK_ROLE_CLIENT;
+        s->connecting = r != 0;
+        c->natt++;
+        if (r == 0)
+            return 1;
+        r = sk_watch_new(c->loop, s, attempt_ready, at, &at->w);
+        if (r == 0)
+            r = sk_watch_set(at->w, SK_WRITABLE);
+        if (r != 0)
+            attempt_close(c, at);
+        return r;
+    }
+    if (s == c->s) {
+        sk__plat_close(s->fd); /* a failed socket is not reused */
+        s->fd = SK_FD_INVALID;
+    } else {
+        sk_free(s);
+    }
+    return r;
+}
+
+/* Start the next address (and the timer for the one after), passing over
+ * those that fail at once; when none is left and nothing is under way,
+ * the connect has failed. */
+static void conn_next(sk_conn *c)
+{
+    while (c->next < c->naddrs) {
+        size_t i = c->next++;
+        int r = attempt_start(c, i);
+        if (r == 1) {
+            conn_win(c, &c->att[i]);
+            return;
+        }
+        if (r == 0) {
+            /* A bound connection has one local port: one at a time. */
+            if (!c->bound && c->next < c->naddrs)
+                (void)sk__conn_timer(c, &c->tm_next, c->t_delay,
+                                     conn_next_due);
+            return;
+        }
+        c->last_fail = r;
+    }
+    if (c->natt == 0)
+        conn_fail(c, c->last_fail);
+}
+
+/* The Happy Eyeballs delay ran out: start the next address beside. */
+static void conn_next_due(sk_timer *t, void *ud)
+{
+    (void)t;
+    conn_next((sk_conn *)ud);
+}
+
+/* An attempt's socket is writable (or errored): its connect settled. */
+static void attempt_ready(sk_watch *w, int events, void *ud)
+{
+    sk__attempt *at = (sk__attempt *)ud;
+    sk_conn *c = at->c;
+    int r;
+    (void)w;
+    (void)events;
+    r = sk__plat_wait_connect(at->s->fd, 0, &at->s->sys);
+    if (r == SK_ETIMEOUT || r == SK_EWOULDBLOCK)
+        return; /* not settled after all: wait on */
+    if (r == 0) {
+        conn_win(c, at);
+        return;
+    }
+    c->last_fail = r; /* this address failed: the next one, at once */
+    attempt_close(c, at);
+    conn_next(c);
+}
+
+/* ---- the lookup's answer -------------------------------------------------- */
+
+static int addr_same(const sk__addr *a, const sk__addr *b)
+{
+    return a->family == b->family && a->len == b->len &&
+           memcmp(a->sa.bytes, b->sa.bytes, a->len) == 0;
+}
+
+/* RFC 8305 section 4: no duplicates; the families alternate, starting
+ * with the family of the first address (the resolver's preference), each
+ * family in resolver order. */
+static sk__addr *conn_order(const sk__addr *in, size_t n, size_t *out_n)
+{
+    sk__addr *out = (sk__addr *)calloc(n ? n : 1, sizeof *out);
+    size_t *idx = (size_t *)calloc(n ? 2 * n : 1, sizeof *idx);
+    size_t *pref = idx, *rest = idx + n; /* the two families */
+    size_t np = 0, nr = 0, i, j, k = 0;
+    if (out == NULL || idx == NULL) {
+        free(out);
+        free(idx);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < i; j++)
+            if (addr_same(&in[i], &in[j]))
+                break;
+        if (j < i)
+            continue; /* a duplicate: tried once */
+        if (in[i].family == in[0].family)
+            pref[np++] = i;
+        else
+            rest[nr++] = i;
+    }
+    for (i = 0; i < np || i < nr; i++) {
+        if (i < np)
+            out[k++] = in[pref[i]];
+        if (i < nr)
+            out[k++] = in[rest[i]];
+    }
+    free(idx);
+    *out_n = k;
+    return out;
+}
+
+/* The host's addresses (or the lookup's failure), on the loop's thread. */
+static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
+{
+    sk__addr *ordered = NULL;
+    size_t n = 0;
+    if (c->state != SK_CONN_HOST_LOOKUP) {
+        free(list);
+        return;
+    }
+    if (rc == 0) {
+        ordered = conn_order(list, count, &n);
+        if (ordered == NULL)
+            rc = SK_ENORESOURCES;
+    }
+    free(list);
+    if (rc == 0) {
+        c->att = (sk__attempt *)calloc(n, sizeof *c->att);
+        if (c->att == NULL) {
+            free(ordered);
+            rc = SK_ENORESOURCES;
+        }
+    }
+    if (rc != 0) {
+        conn_fail(c, rc);
+        return;
+    }
+    c->addrs = ordered;
+    c->naddrs = n;
+    c->next = 0;
+    c->natt = 0;
+    c->last_fail = SK_EHOSTNOTFOUND;
+    if (sk__conn_emit_simple(c, c->h.host_found))
+        return;
+    if (sk__conn_set_state(c, SK_CONN_CONNECTING))
+        return;
+    conn_next(c);
+}
+
+static void conn_lookup_done(void *ud, int rc, sk__addr *list, size_t count)
+{
+    sk_conn *c = (sk_conn *)ud;
+    c->lookup = NULL;
+    conn_resolved(c, rc, list, count);
+}
+
+/* A numeric host's addresses, handed over from the loop. */
+static void conn_numeric_due(sk_timer *t, void *ud)
+{
+    sk_conn *c = (sk_conn *)ud;
+    sk__addr *list = c->addrs;
+    size_t count = c->naddrs;
+    (void)t;
+    c->addrs = NULL;
+    c->naddrs = 0;
+    conn_resolved(c, 0, list, count);
+}
+
+static void conn_timed_out(sk_timer *t, void *ud)
+{
+    sk_conn *c = (sk_conn *)ud;
+    (void)t;
+    if (c->state == SK_CONN_HOST_LOOKUP || c->state == SK_CONN_CONNECTING)
+        conn_fail(c, SK_ETIMEOUT);
+}
+
+SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
+{
+    sk__addr *list = NULL;
+    size_t count = 0;
+    int r;
+    if (c == NULL || sk__check_host(host) != 0 || port < 1 || port > 65535)
+        return SK_EINVAL;
+    if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND) {
+        sk__conn_record(c, SK_EWRONGROLE);
+        return SK_EWRONGROLE;
+    }
+    c->bound = c->state == SK_CONN_BOUND;
+    if (c->bound) {
+        r = sk__plat_sockname(c->s->fd, &c->local, &c->s->sys);
+        if (r != 0)
+            return r;
+    }
+    /* Numeric hosts need no thread; their addresses come from the loop
+     * all the same.  Everything else goes to a worker. */
+    r = c->resolver == NULL ? sk__lookup_numeric(host, port, &list, &count)
+                            : SK_EHOSTNOTFOUND;
+    if (r == 0) {
+        r = sk__conn_timer(c, &c->tm_defer, 0, conn_numeric_due);
+        if (r != 0) {
+            free(list);
+            return r;
+        }
+        c->addrs = list;
+        c->naddrs = count;
+    } else {
+        r = sk__lookup_start(c->loop, host, port, c->resolver,
+                             c->resolver_ud, conn_lookup_done, c,
+                             &c->lookup);
+        if (r != 0)
+            return r;
+    }
+    if (c->t_connect >= 0) {
+        r = sk__conn_timer(c, &c->tm_limit, c->t_connect, conn_timed_out);
+        if (r != 0) {
+            sk__conn_stop_connect(c);
+            return r;
+        }
+    }
+    c->rb.len = c->rfirst = 0; /* a new connection, a new stream */
+    c->wb.len = c->wfirst = 0;
+    c->unreported = 0;
+    (void)sk__conn_set_state(c, SK_CONN_HOST_LOOKUP);
+    return 0;
+}
+
+/* ---- binding -------------------------------------------------------------- */
+
+int sk__conn_bind(sk_conn *c, int port)
+{
+    int r;
+    if (c->state != SK_CONN_UNCONNECTED) {
+        sk__conn_record(c, SK_EWRONGROLE);
+        return SK_EWRONGROLE;
+    }
+    /* "*" on the socket-less dual-stack object: IPv6 with v6only off
+     * where the host has IPv6, else IPv4. */
+    r = sk_bind(c->s, "*", port);
+    if (r != 0) {
+        sk__conn_record(c, r);
+        sk__conn_drop_socket(c, 0);
+        return r;
+    }
+    (void)sk__conn_set_state(c, SK_CONN_BOUND);
+    return 0;
+}
+
+SK_API int sk_conn_bind(sk_conn *c, int port)
+{
+    if (c == NULL || port < 0 || port > 65535)
+        return SK_EINVAL;
+    return sk__conn_bind(c, port);
+}
+
+static void conn_bind_due(sk_timer *t, void *ud)
+{
+    sk_conn *c = (sk_conn *)ud;
+    sk_conn_bind_cb cb = c->bind_cb;
+    void *cbud = c->bind_ud;
+    int r;
+    (void)t;
+    c->bind_cb = NULL;
+    c->bind_ud = NULL;
+    sk__conn_hold(c);
+    r = sk__conn_bind(c, c->bind_port);
+    if (!c->freed)
+        cb(c, r == 0, r, cbud);
+    (void)sk__conn_release(c);
+}
+
+SK_API int sk_conn_bind_async(sk_conn *c, int port, sk_conn_bind_cb cb,
+                              void *ud)
+{
+    int r;
+    if (c == NULL || cb == NULL || port < 0 || port > 65535)
+        return SK_EINVAL;
+    if (c->bind_cb != NULL)
+        return SK_EINPROGRESS;
+    r = sk__conn_timer(c, &c->tm_bind, 0, conn_bind_due);
+    if (r != 0)
+        return r;
+    c->bind_port = port;
+    c->bind_cb = cb;
+    c->bind_ud = ud;
+    return 0;
+}
