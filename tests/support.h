@@ -45,6 +45,15 @@ void sup_check_buf_(const sk_buf *b, const void *want, size_t len,
  * (read back with sk_getsockname) and the given backlog. */
 void sup_listen4(sk_sock **server, int *port, int backlog);
 
+/* sup_fill_backlog: fill the accept queue of a loopback listener on port
+ * (made with backlog 0 and never accepting): connect sk_tcp4 clients until
+ * one no longer completes (at most SUP_FILL_MAX).  The clients are kept in
+ * fill[] (the last one is the connect that timed out and is still
+ * pending); the caller frees them all.  Skips the test when this OS
+ * refuses connects beyond the backlog instead of leaving them pending. */
+#define SUP_FILL_MAX 64
+void sup_fill_backlog(int port, sk_sock **fill, int *nfill);
+
 /* sup_connect4: an sk_tcp4 client connected to 127.0.0.1:port. */
 void sup_connect4(sk_sock **client, int port);
 

@@ -109,38 +109,6 @@ static void wait_acceptable(sk_sock *srv)
     assert_int_equal(nr, 1);
 }
 
-/* A loopback listener whose accept queue is full (as in test_timeout):
- * listen with backlog 0 and connect, never accepting, until a connect no
- * longer completes.  The clients are kept in fill[] (the last is the one
- * that timed out).  Skips where the OS refuses such connects instead. */
-#define MAX_FILL 64
-static void fill_backlog(int port, sk_sock **fill, int *nfill)
-{
-    int k, rc = 0;
-    *nfill = 0;
-    for (k = 0; k < MAX_FILL; k++) {
-        sk_sock *c = NULL;
-        sup_assert_rc(sk_tcp4(&c), 0);
-        sup_assert_rc(sk_settimeout(c, 0.5, 'b'), 0);
-        rc = sk_connect(c, "127.0.0.1", port);
-        fill[(*nfill)++] = c;
-        if (rc == SK_ETIMEOUT)
-            return;
-        if (rc == SK_ECONNREFUSED) {
-            int i;
-            for (i = 0; i < *nfill; i++)
-                sk_free(fill[i]);
-            *nfill = 0;
-            print_message("this OS refuses connects beyond a full backlog "
-                          "instead of leaving them pending: no pending "
-                          "loopback connect can be made here\n");
-            skip();
-        }
-        sup_assert_rc(rc, 0);
-    }
-    print_error("the accept queue never filled in %d connects\n", MAX_FILL);
-    fail();
-}
 
 /* ---- state ------------------------------------------------------------- */
 
@@ -321,7 +289,7 @@ static void t_state_dualstack(void **state)
  * blocking after a timeout and non-blocking; data flows once it settles. */
 static void t_state_connecting(void **state)
 {
-    sk_sock *srv = NULL, *fill[MAX_FILL], *c = NULL, *nb = NULL, *d = NULL;
+    sk_sock *srv = NULL, *fill[SUP_FILL_MAX], *c = NULL, *nb = NULL, *d = NULL;
     sk_sock *ready[1];
     sk_buf buf = {NULL, 0, 0};
     size_t nr = 9, nw = 9, got = 7;
@@ -331,7 +299,7 @@ static void t_state_connecting(void **state)
     (void)state;
 
     sup_listen4(&srv, &port, 0);
-    fill_backlog(port, fill, &nfill);
+    sup_fill_backlog(port, fill, &nfill);
     /* Only our two clients stay pending. */
     sk_free(fill[--nfill]);
 

@@ -177,43 +177,10 @@ static void t_accept_timeout(void **state)
     sk_free(srv);
 }
 
-/* A loopback listener whose accept queue is full: listen with backlog 0 and
- * connect (never accepting) until a connect no longer completes.  The
- * clients made are kept in fill[] (the last one is the connect that timed
- * out; the caller frees them all).  Skips the test when this OS refuses
- * connects beyond the backlog instead of leaving them pending. */
-#define MAX_FILL 64
-static void fill_backlog(int port, sk_sock **fill, int *nfill)
-{
-    int k, rc = 0;
-    *nfill = 0;
-    for (k = 0; k < MAX_FILL; k++) {
-        sk_sock *c = NULL;
-        sup_assert_rc(sk_tcp4(&c), 0);
-        sup_assert_rc(sk_settimeout(c, 0.5, 'b'), 0);
-        rc = sk_connect(c, "127.0.0.1", port);
-        fill[(*nfill)++] = c;
-        if (rc == SK_ETIMEOUT)
-            return;
-        if (rc == SK_ECONNREFUSED) {
-            int i;
-            for (i = 0; i < *nfill; i++)
-                sk_free(fill[i]);
-            *nfill = 0;
-            print_message("this OS refuses connects beyond a full backlog "
-                          "instead of leaving them pending: no loopback "
-                          "connect can time out here\n");
-            skip();
-        }
-        sup_assert_rc(rc, 0);
-    }
-    print_error("the accept queue never filled in %d connects\n", MAX_FILL);
-    fail();
-}
 
 static void t_connect_timeout(void **state)
 {
-    sk_sock *srv = NULL, *fill[MAX_FILL], *c = NULL, *ready[1];
+    sk_sock *srv = NULL, *fill[SUP_FILL_MAX], *c = NULL, *ready[1];
     sk_name name;
     size_t nr = 9, nw = 9;
     int port = 0, nfill = 0, k;
@@ -221,7 +188,7 @@ static void t_connect_timeout(void **state)
     (void)state;
 
     sup_listen4(&srv, &port, 0);
-    fill_backlog(port, fill, &nfill);
+    sup_fill_backlog(port, fill, &nfill);
     for (k = 0; k < 2; k++) {
         sup_assert_rc(sk_tcp4(&c), 0);
         sup_assert_rc(sk_settimeout(c, 0.1, modes[k]), 0);
@@ -246,14 +213,14 @@ static void t_connect_timeout(void **state)
  * makes room, the client becomes writable in sk_select and works. */
 static void t_connect_timeout_then_completes(void **state)
 {
-    sk_sock *srv = NULL, *fill[MAX_FILL], *c = NULL, *d = NULL, *ready[1];
+    sk_sock *srv = NULL, *fill[SUP_FILL_MAX], *c = NULL, *d = NULL, *ready[1];
     sk_name name;
     size_t nr = 9, nw = 9;
     int port = 0, nfill = 0, k;
     (void)state;
 
     sup_listen4(&srv, &port, 0);
-    fill_backlog(port, fill, &nfill);
+    sup_fill_backlog(port, fill, &nfill);
     /* Drop the connect that timed out while filling: only c is pending. */
     sk_free(fill[--nfill]);
     sup_assert_rc(sk_tcp4(&c), 0);
