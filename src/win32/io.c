@@ -105,9 +105,12 @@ int sk__plat_accept_ex(sk_fd_t fd, int blocking, sk_fd_t *out, sk__addr *peer,
  * reports "peer gone" (SK_ECLOSED) like POSIX does in the common case; the
  * raw code stays in *sys.  recv keeps SK_ECONNRESET, as POSIX recv does
  * for a reset. */
-static int sk__win_send_fail(int err, int *sys) {
+int sk__win_send_fail(int err, int *sys) {
+    /* The ERROR_* pair is how overlapped sends (TransmitFile) say the
+     * same; send() itself never returns them. */
     if (err == WSAECONNRESET || err == WSAECONNABORTED ||
-        err == WSAENETRESET) {
+        err == WSAENETRESET || err == ERROR_NETNAME_DELETED ||
+        err == ERROR_CONNECTION_ABORTED) {
         if (sys != NULL)
             *sys = err;
         return SK_ECLOSED;

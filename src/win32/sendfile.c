@@ -23,18 +23,15 @@
 /* WSABUFs of one WSASend (on the stack). */
 #define SK__WIN_SV_BATCH 256
 
-/* A send-side failure (same reasoning as sk__win_send_fail in io.c): a
- * reset or abort is "peer gone", SK_ECLOSED, like POSIX's EPIPE.  Wine's
- * TransmitFile also says "not connected" once the peer has reset. */
+/* A send-side failure: sk__win_send_fail's mapping, plus "not connected",
+ * which Wine's TransmitFile says once the peer has reset. */
 static int sk__win_sf_send_fail(int err, int *sys) {
-    if (err == WSAECONNRESET || err == WSAECONNABORTED ||
-        err == WSAENETRESET || err == WSAENOTCONN ||
-        err == ERROR_NETNAME_DELETED || err == ERROR_CONNECTION_ABORTED) {
+    if (err == WSAENOTCONN) {
         if (sys != NULL)
             *sys = err;
         return SK_ECLOSED;
     }
-    return sk__win_fail(err, sys);
+    return sk__win_send_fail(err, sys);
 }
 
 /* The OS handle of a C runtime descriptor, or INVALID_HANDLE_VALUE. */

@@ -55,6 +55,11 @@ int sk__win_unix_connect_check(const sk__addr *a, int *sys);
  * SK_E* code: the one way a backend function reports an OS failure. */
 int sk__win_fail(int oscode, int *sys);
 
+/* sk__win_send_fail (io.c): a failed send as the contract wants it: a
+ * reset or abort is "peer gone", SK_ECLOSED, as POSIX's EPIPE; anything
+ * else through sk__win_fail. */
+int sk__win_send_fail(int err, int *sys);
+
 /* udp.c: turn off the ICMP resets (SIO_UDP_CONNRESET, SIO_UDP_NETRESET) of
  * a new datagram socket, best effort. */
 void sk__win_udp_prepare(SOCKET s);
