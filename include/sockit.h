@@ -436,7 +436,9 @@ SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
  * *nwritable.  Returns 0 when something is ready; SK_ETIMEOUT when nothing
  * is; SK_EINVAL (also: nothing to wait for and no timeout); SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the
- * object reports it. */
+ * object reports it.  sk_select reads all of its inputs on every call: for
+ * many objects of which few are ready, sk_selector is the form whose wait
+ * costs what is ready, not what is watched. */
 SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
                      sk_sock *const *sendt, size_t nsend, double timeout,
                      sk_sock **readable, size_t *nreadable,
@@ -1022,7 +1024,8 @@ SK_API void sk_timer_free(sk_timer *t);
  * system gives besides), by kqueue on a socket error or a write side that
  * is shut, and by select (Windows) only for a connect that failed (a reset
  * peer is SK_READABLE there: the read reports it).  Returns 0; SK_EINVAL
- * (loop, s, cb or out NULL; s watched already); SK_ECLOSED (s closed);
+ * (loop, s, cb or out NULL; s watched already or in an sk_selector);
+ * SK_ECLOSED (s closed);
  * SK_ENORESOURCES. */
 SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
                         sk_watch **out);
@@ -1418,6 +1421,93 @@ SK_API int sk_server_close(sk_server *srv);
 /** sk_server_free: close (if needed) and release the server; allowed in
  * its callback.  NULL is a no-op. */
 SK_API void sk_server_free(sk_server *srv);
+
+/* ---- selector --------------------------------------------------------- */
+/* (sk_selector: sk_select over a set kept between calls; a wait costs what
+ * is ready, not what is watched.) */
+
+typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
+                                           the objects sk_selector_wait
+                                           waits for, kept between calls */
+
+/** sk_selector_new: a new, empty selector in *out, on the best backend of
+ * this system, as sk_loop_new chooses it ("epoll" on Linux, "kqueue" on
+ * macOS and the BSDs, "poll" on other POSIX systems, "select" on Windows,
+ * its sets sized to need: no limit of 64).  A selector is sk_select with
+ * the set kept between calls: with epoll and kqueue a wait costs what is
+ * ready, not what is watched; with poll and select the system still looks
+ * at every member in each wait (sockit's own work stays with what is
+ * ready).  There is no fixed limit on members.  A selector and its
+ * members belong to one thread at a time; it has no process-wide state.
+ * The caller owns *out and releases it with sk_selector_free.  Returns 0;
+ * SK_EINVAL (out NULL); SK_ENORESOURCES (no memory or descriptors: a
+ * selector uses the descriptors of an sk_loop); SK_ESYSTEM. */
+SK_API int sk_selector_new(sk_selector **out);
+
+/** sk_selector_new_backend: sk_selector_new with a named backend, as
+ * sk_loop_new_backend: "epoll", "kqueue", "poll" or "select".  Returns as
+ * sk_selector_new; SK_EINVAL (backend NULL or not one of those names);
+ * SK_EUNSUPPORTED (a backend this build has not got). */
+SK_API int sk_selector_new_backend(sk_selector **out, const char *backend);
+
+/** sk_selector_free: release sel.  Its members are taken out and left open
+ * and usable (never closed); they may be added to a selector or watched
+ * again.  NULL is a no-op. */
+SK_API void sk_selector_free(sk_selector *sel);
+
+/** sk_selector_backend: the name of sel's backend ("epoll", "kqueue",
+ * "poll" or "select"), a static string; NULL for NULL. */
+SK_API const char *sk_selector_backend(const sk_selector *sel);
+
+/** sk_selector_add: make s a member of sel with interest events
+ * (SK_READABLE, SK_WRITABLE, both, or 0: a member that is paused).  An
+ * object is in at most one selector at a time, and not in a selector and
+ * watched by a loop (sk_watch_new) at once.  The object stays usable with
+ * every sk_ call; it keeps its blocking mode (sk_setblocking(s, 0) makes
+ * sure nothing waits after a readiness that is gone).  Closing or freeing
+ * it (sk_close, sk_free) takes it out of the selector; sk_setfd and
+ * sk_connect's replacement of a master's socket keep it in, on the new
+ * handle.  Returns 0; SK_EINVAL (sel or s NULL; events outside READABLE |
+ * WRITABLE; s in a selector or watched already; non-zero events on an
+ * object without a socket yet, such as a dual-stack master before
+ * sk_bind, or a handle the backend refuses); SK_ECLOSED (s closed);
+ * SK_ENORESOURCES; SK_ESYSTEM. */
+SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events);
+
+/** sk_selector_set: change the interest of member s of sel to events
+ * (SK_READABLE, SK_WRITABLE, both, or 0 to pause it).  Readiness seen
+ * already and not handed out yet is filtered by the new interest.
+ * Returns 0; SK_EINVAL (sel or s NULL, bad events, s not a member of sel,
+ * non-zero events on an object without a socket yet); SK_ECLOSED (s
+ * closed: it left the selector then); SK_ENORESOURCES; SK_ESYSTEM. */
+SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events);
+
+/** sk_selector_remove: take s out of sel (s is not touched otherwise and
+ * may be added again, to any selector).  Readiness not handed out yet is
+ * dropped.  Returns 0; SK_EINVAL (sel or s NULL, s not a member of sel);
+ * SK_ECLOSED (s closed: it left the selector then). */
+SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
+
+/** sk_selector_wait: wait until some members of sel are ready for their
+ * interest, for at most timeout seconds (negative = no limit), and store
+ * up to cap of them in ready[] with their readiness in events[] (enum
+ * sk_events: SK_READABLE, SK_WRITABLE, SK_ERRORED as sk_watch_new
+ * describes it per system) and their count in *n.  As in sk_select, a
+ * member with buffered bytes (sk_dirty) and SK_READABLE interest is ready
+ * at once, without waiting; a listening server is readable while a
+ * connection waits; a failed connect or a peer's close counts as ready
+ * (the next call on the object reports it).  Members found ready beyond
+ * cap are kept, in the order found, and handed out by the next calls
+ * before the system is asked again: each readiness is handed out once,
+ * and no ready member waits behind members found later.  Readiness may be
+ * gone when the caller acts (treat SK_EWOULDBLOCK as "wait again");
+ * readiness that lasts is reported again.  Returns 0 (*n > 0);
+ * SK_ETIMEOUT (nothing became ready in time; *n 0); SK_EINVAL (sel, ready,
+ * events or n NULL, cap 0, timeout NaN, or no timeout while no member has
+ * interest); or the backend's error when waiting failed (SK_ENORESOURCES,
+ * SK_ESYSTEM). */
+SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
+                            int *events, size_t cap, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -460,4 +460,15 @@ void sk__conn_stop_connect(sk_conn *c);
 /* sk_conn_bind's work (no argument checks); handlers may run. */
 int sk__conn_bind(sk_conn *c, int port);
 
+/* ---- selector ----------------------------------------------------------- */
+/* (sk_selector, selector.c: an sk_loop whose watches queue their readiness
+ * for sk_selector_wait instead of calling back into the caller.) */
+
+/* The callback of every selector member's watch (watch.c compares it to
+ * recognise them). */
+void sk__selector_ready(sk_watch *w, int events, void *ud);
+/* sk__watch_closing calls this for a selector member's watch, after the
+ * watch went inert: the member is dropped and the watch freed. */
+void sk__selector_closing(sk_watch *w);
+
 #endif /* SK_INT_H */

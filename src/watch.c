@@ -173,6 +173,8 @@ void sk__watch_closing(sk_sock *s)
     w->events = 0;
     w->sock = NULL;
     s->watch = NULL;
+    if (w->cb == sk__selector_ready)
+        sk__selector_closing(w); /* a selector member: dropped and freed */
 }
 
 void sk__watch_setfd(sk_sock *s, sk_fd_t fd)

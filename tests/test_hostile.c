@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 104 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 112 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -69,7 +69,13 @@
     X(sk_conn_valid, 1) X(sk_conn_bytes_available, 1)                       \
     X(sk_conn_bytes_to_write, 1) X(sk_conn_local, 1) X(sk_conn_remote, 1)   \
     X(sk_conn_sock, 1) X(sk_server_new, 0) X(sk_server_listen, 1)           \
-    X(sk_server_sock, 1) X(sk_server_close, 1) X(sk_server_free, 1)
+    X(sk_server_sock, 1) X(sk_server_close, 1) X(sk_server_free, 1)       \
+    /* selector (sk_selector; the object of add / set / remove is the    \
+     * sk_sock member) */                                                 \
+    X(sk_selector_new, 0) X(sk_selector_new_backend, 0)                   \
+    X(sk_selector_free, 0) X(sk_selector_backend, 0)                      \
+    X(sk_selector_add, 1) X(sk_selector_set, 1) X(sk_selector_remove, 1)  \
+    X(sk_selector_wait, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -1382,7 +1388,98 @@ typedef struct row {
     R(sclose_closed, sk_server_close, "closed: 0 again", OBJ, 0,          \
       cx_sclose(SC))                                                      \
     R(sfree_null, sk_server_free, "NULL (no-op)", NUL, 0, sfree_null())   \
-    R(sfree_closed, sk_server_free, "closed", OBJ, 0, cx_sfree(SC))
+    R(sfree_closed, sk_server_free, "closed", OBJ, 0, cx_sfree(SC))       \
+    /* -- selector ---------------------------------------------------- */ \
+    R(sel_new_null, sk_selector_new, "NULL out", 0, SK_EINVAL,             \
+      sk_selector_new(NULL))                                               \
+    R(sel_new_ok, sk_selector_new, "valid", 0, 0,                          \
+      sel_new_row(NULL))                                                   \
+    R(sel_newb_nullout, sk_selector_new_backend, "NULL out", 0, SK_EINVAL, \
+      sk_selector_new_backend(NULL, "poll"))                               \
+    R(sel_newb_null, sk_selector_new_backend, "NULL backend", 0, SK_EINVAL, \
+      sel_new_row(""))                                                     \
+    R(sel_newb_bogus, sk_selector_new_backend, "unknown name", 0, SK_EINVAL, \
+      sel_new_row("bogus"))                                                \
+    R(sel_newb_case, sk_selector_new_backend, "\"Poll\" (names are exact)", 0, SK_EINVAL, \
+      sel_new_row("Poll"))                                                 \
+    R(sel_free_null, sk_selector_free, "NULL (no-op)", NUL, 0,             \
+      sel_free_null())                                                     \
+    R(sel_free_members, sk_selector_free, "with members (left open)", 0, 0, \
+      sel_row(f, f->cli, 8, SK_READABLE))                                  \
+    R(sel_backend_null, sk_selector_backend, "NULL", NUL, 1,               \
+      sk_selector_backend(NULL) == NULL)                                   \
+    R(sel_add_nullobj, sk_selector_add, "NULL object", NUL, SK_EINVAL,     \
+      sel_row(f, NULL, 0, SK_READABLE))                                    \
+    R(sel_add_closed, sk_selector_add, "closed", OBJ, SK_ECLOSED,          \
+      sel_row(f, f->closed, 0, SK_READABLE))                               \
+    R(sel_add_nullsel, sk_selector_add, "NULL selector", 0, SK_EINVAL,     \
+      sel_row(f, f->cli, 1, SK_READABLE))                                  \
+    R(sel_add_errored, sk_selector_add, "SK_ERRORED as interest", 0, SK_EINVAL, \
+      sel_row(f, f->cli, 0, SK_ERRORED))                                   \
+    R(sel_add_m1, sk_selector_add, "events -1", 0, SK_EINVAL,              \
+      sel_row(f, f->cli, 0, -1))                                           \
+    R(sel_add_intmin, sk_selector_add, "events INT_MIN", 0, SK_EINVAL,     \
+      sel_row(f, f->cli, 0, INT_MIN))                                      \
+    R(sel_add_twice, sk_selector_add, "a member already", 0, SK_EINVAL,    \
+      sel_row(f, f->cli, 9, SK_READABLE))                                  \
+    R(sel_add_nosocket, sk_selector_add, "dual-stack master, no socket", 0, SK_EINVAL, \
+      sel_row(f, f->md, 0, SK_READABLE))                                   \
+    R(sel_add_nosocket0, sk_selector_add, "dual-stack master, events 0", 0, 0, \
+      sel_row(f, f->md, 0, 0))                                             \
+    R(sel_add_server, sk_selector_add, "a server: allowed", 0, 0,          \
+      sel_row(f, f->srv, 0, SK_READABLE | SK_WRITABLE))                    \
+    R(sel_add_dgram, sk_selector_add, "a datagram object: allowed", 0, 0,  \
+      sel_row(f, f->u4, 0, SK_READABLE))                                   \
+    R(sel_set_nullobj, sk_selector_set, "NULL object", NUL, SK_EINVAL,     \
+      sel_row(f, NULL, 2, SK_READABLE))                                    \
+    R(sel_set_closed, sk_selector_set, "closed", OBJ, SK_ECLOSED,          \
+      sel_row(f, f->closed, 3, SK_READABLE))                               \
+    R(sel_set_nullsel, sk_selector_set, "NULL selector", 0, SK_EINVAL,     \
+      sel_row(f, f->cli, 10, SK_READABLE))                                 \
+    R(sel_set_nonmember, sk_selector_set, "not a member", 0, SK_EINVAL,    \
+      sel_row(f, f->cli, 3, SK_READABLE))                                  \
+    R(sel_set_closedmember, sk_selector_set, "member closed after sk_selector_add", 0, SK_ECLOSED, \
+      sel_row(f, f->cli, 6, SK_READABLE))                                  \
+    R(sel_set_intmax, sk_selector_set, "events INT_MAX", 0, SK_EINVAL,     \
+      sel_row(f, f->cli, 2, INT_MAX))                                      \
+    R(sel_set_ok, sk_selector_set, "both", 0, 0,                           \
+      sel_row(f, f->cli, 2, SK_READABLE | SK_WRITABLE))                    \
+    R(sel_set_pause, sk_selector_set, "0 (paused)", 0, 0,                  \
+      sel_row(f, f->acc, 2, 0))                                            \
+    R(sel_rm_nullobj, sk_selector_remove, "NULL object", NUL, SK_EINVAL,   \
+      sel_row(f, NULL, 4, 0))                                              \
+    R(sel_rm_closed, sk_selector_remove, "closed", OBJ, SK_ECLOSED,        \
+      sel_row(f, f->closed, 5, 0))                                         \
+    R(sel_rm_nullsel, sk_selector_remove, "NULL selector", 0, SK_EINVAL,   \
+      sel_row(f, f->cli, 11, 0))                                           \
+    R(sel_rm_nonmember, sk_selector_remove, "not a member", 0, SK_EINVAL,  \
+      sel_row(f, f->cli, 5, 0))                                            \
+    R(sel_rm_closedmember, sk_selector_remove, "member closed after sk_selector_add", 0, SK_ECLOSED, \
+      sel_row(f, f->cli, 7, 0))                                            \
+    R(sel_rm_ok, sk_selector_remove, "a member", 0, 0,                     \
+      sel_row(f, f->cli, 4, SK_READABLE))                                  \
+    R(sel_wait_nullsel, sk_selector_wait, "NULL selector", NUL, SK_EINVAL, \
+      sel_wait_row(f, 0))                                                  \
+    R(sel_wait_cap0, sk_selector_wait, "cap 0", 0, SK_EINVAL,              \
+      sel_wait_row(f, 1))                                                  \
+    R(sel_wait_nan, sk_selector_wait, "NaN timeout", 0, SK_EINVAL,         \
+      sel_wait_row(f, 2))                                                  \
+    R(sel_wait_nullready, sk_selector_wait, "NULL ready", 0, SK_EINVAL,    \
+      sel_wait_row(f, 3))                                                  \
+    R(sel_wait_nullevents, sk_selector_wait, "NULL events", 0, SK_EINVAL,  \
+      sel_wait_row(f, 4))                                                  \
+    R(sel_wait_nulln, sk_selector_wait, "NULL n", 0, SK_EINVAL,            \
+      sel_wait_row(f, 5))                                                  \
+    R(sel_wait_empty0, sk_selector_wait, "empty, timeout 0", 0, SK_ETIMEOUT, \
+      sel_wait_row(f, 6))                                                  \
+    R(sel_wait_emptyinf, sk_selector_wait, "empty, no timeout", 0, SK_EINVAL, \
+      sel_wait_row(f, 7))                                                  \
+    R(sel_wait_neginf, sk_selector_wait, "empty, timeout -HUGE_VAL", 0, SK_EINVAL, \
+      sel_wait_row(f, 8))                                                  \
+    R(sel_wait_closed, sk_selector_wait, "its member closed: gone", 0, SK_ETIMEOUT, \
+      sel_wait_row(f, 9))                                                  \
+    R(sel_wait_writable, sk_selector_wait, "a writable member", 0, 1,      \
+      sel_wait_row(f, 10))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -1683,6 +1780,116 @@ static int watch_set_row(fx *f, int which)
     }
     sk_watch_free(w);
     sk_loop_free(loop);
+    return r;
+}
+
+/* -- selector: each row makes its own selector and frees it. */
+static int sel_new_row(const char *backend)
+{
+    sk_selector *sel = (sk_selector *)&sel;
+    int r = backend == NULL ? sk_selector_new(&sel)
+                            : sk_selector_new_backend(
+                                  &sel, backend[0] ? backend : NULL);
+    if (r != 0 && sel != NULL)
+        return 12345; /* *out must be NULL on failure */
+    sk_selector_free(sel);
+    return r;
+}
+
+static int sel_free_null(void)
+{
+    sk_selector_free(NULL);
+    return 0;
+}
+
+/* One selector call on s: 0 add(events); 1 add with a NULL selector;
+ * 2 add (0) then set(events); 3 set on a non-member; 4 add then remove;
+ * 5 remove a non-member; 6 add, close s, set(events); 7 add, close s,
+ * remove; 8 add then free the selector (s must stay usable); 9 add twice;
+ * 10 add then set with a NULL selector; 11 add then remove with a NULL
+ * selector.  A set-up step that fails returns 12345. */
+static int sel_row(fx *f, sk_sock *s, int op, int events)
+{
+    sk_selector *sel = NULL;
+    int r = sk_selector_new(&sel);
+    (void)f;
+    if (r != 0)
+        return r;
+    switch (op) {
+    case 0:
+        r = sk_selector_add(sel, s, events);
+        break;
+    case 1:
+        r = sk_selector_add(NULL, s, events);
+        break;
+    case 3:
+        r = sk_selector_set(sel, s, events);
+        break;
+    case 5:
+        r = sk_selector_remove(sel, s);
+        break;
+    default:
+        if (s != NULL && sk_selector_add(sel, s, op == 2 ? 0 : SK_READABLE)
+                             != 0) {
+            r = 12345;
+            break;
+        }
+        if (op == 6 || op == 7)
+            (void)sk_close(s);
+        if (op == 2 || op == 6)
+            r = sk_selector_set(sel, s, events);
+        else if (op == 4 || op == 7)
+            r = sk_selector_remove(sel, s);
+        else if (op == 9)
+            r = sk_selector_add(sel, s, events);
+        else if (op == 10)
+            r = sk_selector_set(NULL, s, events);
+        else if (op == 11)
+            r = sk_selector_remove(NULL, s);
+        else if (op == 8) {
+            sk_selector_free(sel);
+            sel = NULL;
+            r = sk_getfd(s) == SK_FD_INVALID ? 12345 : 0;
+        }
+        break;
+    }
+    sk_selector_free(sel);
+    return r;
+}
+
+/* sk_selector_wait: 0 NULL selector; 1 cap 0; 2 NaN timeout; 3 NULL
+ * ready; 4 NULL events; 5 NULL n; 6 empty, timeout 0; 7 empty, no
+ * timeout; 8 empty, -HUGE_VAL; 9 a member closed, timeout 0; 10 a
+ * writable member: 1 when it alone is reported. */
+static int sel_wait_row(fx *f, int which)
+{
+    sk_selector *sel = NULL;
+    sk_sock *ready[2] = {NULL, NULL};
+    int ev[2] = {0, 0};
+    size_t n = 99;
+    int r = sk_selector_new(&sel);
+    if (r != 0)
+        return r;
+    if (which == 9 || which == 10) {
+        if (sk_selector_add(sel, f->cli, SK_WRITABLE) != 0) {
+            sk_selector_free(sel);
+            return 12345;
+        }
+        if (which == 9)
+            (void)sk_close(f->cli);
+    }
+    r = sk_selector_wait(which == 0 ? NULL : sel,
+                         which == 2 ? NAN
+                         : which == 7 ? -1.0
+                         : which == 8 ? -HUGE_VAL
+                         : which == 10 ? SUP_SAFETY_TIMEOUT : 0.0,
+                         which == 3 ? NULL : ready, which == 4 ? NULL : ev,
+                         which == 1 ? 0 : 2, which == 5 ? NULL : &n);
+    if (which != 5 && r != 0 && n != 0)
+        r = 12345; /* *n must be 0 on failure */
+    if (which == 10 && r == 0)
+        r = n == 1 && ready[0] == f->cli && ev[0] == SK_WRITABLE;
+    sk_selector_free(sel);
     return r;
 }
 

@@ -1,0 +1,304 @@
+/*
+ * selector.c - sk_selector: sk_select's readiness for a set of objects kept
+ * between calls, so that a wait costs what is ready, not what is watched.
+ * A selector is a hidden sk_loop with one watch per member; the watches'
+ * callback only queues the member, and sk_selector_wait hands the queue
+ * out (up to the caller's capacity per call, the rest on later calls).
+ */
+#include "sockit_int.h"
+
+#include <stdlib.h>
+
+/* One member: its watch (whose ud is this) and its place in the queue of
+ * members seen ready and not yet handed out. */
+typedef struct sk__selmem {
+    sk_selector *sel;
+    sk_watch *w;
+    struct sk__selmem *qprev, *qnext;
+    int queued;
+    int revents; /* readiness gathered while queued */
+} sk__selmem;
+
+struct sk_selector {
+    sk_loop *loop;
+    sk__selmem *qhead, *qtail; /* ready, in the order seen */
+    int polled;                /* the last refill asked the system */
+    sk__pollout *evs;
+    size_t evcap;
+};
+
+static void sk__sel_unqueue(sk__selmem *m)
+{
+    sk_selector *sel = m->sel;
+    if (!m->queued)
+        return;
+    if (m->qprev != NULL)
+        m->qprev->qnext = m->qnext;
+    else
+        sel->qhead = m->qnext;
+    if (m->qnext != NULL)
+        m->qnext->qprev = m->qprev;
+    else
+        sel->qtail = m->qprev;
+    m->qprev = m->qnext = NULL;
+    m->queued = 0;
+    m->revents = 0;
+}
+
+void sk__selector_ready(sk_watch *w, int events, void *ud)
+{
+    sk__selmem *m = (sk__selmem *)ud;
+    sk_selector *sel = m->sel;
+    (void)w;
+    if (!m->queued) {
+        m->queued = 1;
+        m->revents = 0;
+        m->qnext = NULL;
+        m->qprev = sel->qtail;
+        if (sel->qtail != NULL)
+            sel->qtail->qnext = m;
+        else
+            sel->qhead = m;
+        sel->qtail = m;
+    }
+    m->revents |= events;
+}
+
+/* Drop m and its watch (the object itself is not touched). */
+static void sk__sel_drop(sk__selmem *m)
+{
+    sk__sel_unqueue(m);
+    sk_watch_free(m->w);
+    free(m);
+}
+
+void sk__selector_closing(sk_watch *w)
+{
+    sk__sel_drop((sk__selmem *)w->ud);
+}
+
+static int sk__sel_new(sk_selector **out, const char *backend)
+{
+    sk_selector *sel;
+    int r;
+    if (out == NULL)
+        return SK_EINVAL;
+    *out = NULL;
+    sel = (sk_selector *)calloc(1, sizeof *sel);
+    if (sel == NULL)
+        return SK_ENORESOURCES;
+    r = backend == NULL ? sk_loop_new(&sel->loop)
+                        : sk_loop_new_backend(&sel->loop, backend);
+    if (r != 0) {
+        free(sel);
+        return r;
+    }
+    *out = sel;
+    return 0;
+}
+
+SK_API int sk_selector_new(sk_selector **out)
+{
+    return sk__sel_new(out, NULL);
+}
+
+SK_API int sk_selector_new_backend(sk_selector **out, const char *backend)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (backend == NULL)
+        return SK_EINVAL;
+    return sk__sel_new(out, backend);
+}
+
+SK_API void sk_selector_free(sk_selector *sel)
+{
+    sk_watch *w;
+    if (sel == NULL)
+        return;
+    for (w = sel->loop->watches; w != NULL; w = w->next)
+        free(w->ud); /* the watches go with the loop */
+    sk_loop_free(sel->loop);
+    free(sel->evs);
+    free(sel);
+}
+
+SK_API const char *sk_selector_backend(const sk_selector *sel)
+{
+    return sel == NULL ? NULL : sk_loop_backend(sel->loop);
+}
+
+/* s's member of sel, or NULL when s is not in sel. */
+static sk__selmem *sk__sel_member(const sk_selector *sel, const sk_sock *s)
+{
+    sk_watch *w = s->watch;
+    if (w == NULL || w->loop != sel->loop || w->cb != sk__selector_ready)
+        return NULL;
+    return (sk__selmem *)w->ud;
+}
+
+SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
+{
+    sk__selmem *m;
+    int r;
+    if (sel == NULL || s == NULL ||
+        (events & ~(SK_READABLE | SK_WRITABLE)) != 0)
+        return SK_EINVAL;
+    if (s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED;
+    if (s->watch != NULL)
+        return SK_EINVAL; /* in a selector or watched by a loop already */
+    m = (sk__selmem *)calloc(1, sizeof *m);
+    if (m == NULL)
+        return SK_ENORESOURCES;
+    m->sel = sel;
+    r = sk_watch_new(sel->loop, s, sk__selector_ready, m, &m->w);
+    if (r == 0 && events != 0)
+        r = sk_watch_set(m->w, events);
+    if (r != 0) {
+        sk_watch_free(m->w);
+        free(m);
+    }
+    return r;
+}
+
+SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events)
+{
+    sk__selmem *m;
+    int r;
+    if (sel == NULL || s == NULL ||
+        (events & ~(SK_READABLE | SK_WRITABLE)) != 0)
+        return SK_EINVAL;
+    if (s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED;
+    m = sk__sel_member(sel, s);
+    if (m == NULL)
+        return SK_EINVAL;
+    r = sk_watch_set(m->w, events);
+    if (r != 0)
+        return r;
+    if (m->queued) { /* readiness seen already: only what is still wanted */
+        m->revents &= events | SK_ERRORED;
+        if (events == 0 || m->revents == 0)
+            sk__sel_unqueue(m);
+    }
+    return 0;
+}
+
+SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s)
+{
+    sk__selmem *m;
+    if (sel == NULL || s == NULL)
+        return SK_EINVAL;
+    if (s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED; /* taken out when it was closed */
+    m = sk__sel_member(sel, s);
+    if (m == NULL)
+        return SK_EINVAL;
+    sk__sel_drop(m);
+    return 0;
+}
+
+/* Room for a poller entry per registration and filter (kqueue reports
+ * reading and writing separately), plus the waker; as the loop sizes its
+ * own.  When memory is short the old array is kept: what does not fit is
+ * reported by the next wait. */
+static void sk__sel_reserve(sk_selector *sel)
+{
+    size_t want = 2 * sel->loop->nlive + 2, cap;
+    sk__pollout *evs;
+    if (want < 64)
+        want = 64;
+    if (sel->evcap >= want)
+        return;
+    cap = sel->evcap ? sel->evcap : 64;
+    while (cap < want && cap <= ((size_t)-1) / 2 / sizeof *evs)
+        cap *= 2;
+    if (cap > ((size_t)-1) / sizeof *evs)
+        return;
+    evs = (sk__pollout *)realloc(sel->evs, cap * sizeof *evs);
+    if (evs == NULL)
+        return;
+    sel->evs = evs;
+    sel->evcap = cap;
+}
+
+/* Fill the (empty) queue: members with buffered bytes, then what the
+ * system reports within ms.  Buffered bytes alone refill the queue without
+ * a system call only every other time, so that members the system has
+ * ready are not starved by members that stay buffered. */
+static int sk__sel_fill(sk_selector *sel, int64_t ms)
+{
+    sk_loop *loop = sel->loop;
+    sk__poller *p = loop->poller;
+    int64_t start_us = 0;
+    int dirty = sk__watches_dirty_ready(loop);
+
+    if (dirty && sel->polled) {
+        sel->polled = 0;
+        sk__watches_dispatch(loop, NULL, 0);
+        if (sel->qhead != NULL)
+            return 0;
+    }
+    if (dirty)
+        ms = 0;
+    else if (loop->nlive == 0 && ms < 0)
+        return SK_EINVAL; /* nothing could ever end this wait */
+    if (ms > 0)
+        start_us = sk__plat_now_us();
+    for (;;) {
+        size_t n = 0, i, k;
+        int sys = 0, r;
+        sk__sel_reserve(sel);
+        r = p->ops->wait(p, ms, sel->evs, sel->evcap, &n, &sys);
+        if (r == SK_EWOULDBLOCK)
+            n = 0; /* a signal: wait again for what is left */
+        else if (r != 0)
+            return r;
+        sel->polled = 1;
+        for (i = 0, k = 0; i < n; i++) /* the (unused) waker's entries out */
+            if (sel->evs[i].ptr != (void *)loop)
+                sel->evs[k++] = sel->evs[i];
+        sk__watches_dispatch(loop, sel->evs, k);
+        if (sel->qhead != NULL)
+            return 0;
+        if (ms == 0)
+            return SK_ETIMEOUT;
+        if (ms > 0) {
+            int64_t now = sk__plat_now_us(), spent = (now - start_us) / 1000;
+            if (spent >= ms)
+                return SK_ETIMEOUT;
+            ms -= spent;
+            start_us = now;
+        }
+    }
+}
+
+SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
+                            int *events, size_t cap, size_t *n)
+{
+    size_t k = 0;
+    int r;
+    if (n != NULL)
+        *n = 0;
+    if (sel == NULL || ready == NULL || events == NULL || cap == 0 ||
+        n == NULL || timeout != timeout)
+        return SK_EINVAL;
+    if (sel->qhead == NULL) {
+        r = sk__sel_fill(sel, sk__seconds_to_ms(timeout));
+        if (r != 0)
+            return r;
+    }
+    while (k < cap && sel->qhead != NULL) {
+        sk__selmem *m = sel->qhead;
+        int ev = m->revents & (m->w->events | SK_ERRORED);
+        sk__sel_unqueue(m);
+        if (ev == 0)
+            continue;
+        ready[k] = m->w->sock;
+        events[k] = ev;
+        k++;
+    }
+    *n = k;
+    return k > 0 ? 0 : SK_ETIMEOUT;
+}
