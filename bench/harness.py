@@ -34,12 +34,14 @@ ROOT = os.path.dirname(HERE)
 
 
 class Impl:
-    def __init__(self, name, cmd, skip=None):
+    def __init__(self, name, cmd, skip=None, extra=None):
         self.name = name
         self.cmd = cmd            # argv prefix: PROG (or interpreter + script)
         self.skip = skip or {}    # workload -> reason it does not apply
+        self.extra = extra or {}  # key=value arguments added to every run
 
     def argv(self, role, workload, args):
+        args = dict(args, **self.extra)
         return self.cmd + [role, workload] + ["%s=%s" % kv for kv in args.items()]
 
 
@@ -48,6 +50,12 @@ def impls(build):
     return [
         Impl("raw", [b("bench_raw")]),
         Impl("sockit", [b("bench_sockit")]),
+        # sockit's fan-in server on the stateless sk_select (the column
+        # "sockit" uses sk_selector); the other workloads are the same code.
+        Impl("sockit-select", [b("bench_sockit")], extra={"select": 1},
+             skip={w: "same code as sockit (only fan-in differs)"
+                   for w in ("bulk", "sendfile", "lines", "pingpong",
+                             "connrate", "idle")}),
         Impl("libuv", [b("bench_uv")]),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
              skip={"fanin10000": "socket.select is select(2): no descriptor "
@@ -269,7 +277,7 @@ def callgrind_ir(path):
     raise RunError("no totals in " + path)
 
 
-def profile(ims, loadgen, cpus, outdir, quick, deadline):
+def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
     """Instruction counts and system-call counts; keys of the result:
     (what, impl) -> per-operation figure (or a dict of syscall -> count).
     Nothing new starts after the deadline (time.monotonic())."""
@@ -314,12 +322,15 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline):
     n_lines = 10000 if quick else 40000
     n_pp = 2000 if quick else 10000
     for im in ims:
-        callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
-        callgrind(im, "pingpong", "client", dict(n=n_pp, lat=0), "n", "pingpong", n_pp)
-    # fan-in servers (full runs only): every client busy ("busy"), and 10
-    # busy clients among many idle ones ("sparse": what one sk_select costs
-    # when few of the watched sockets are ready).
-    if not quick:
+        if "lines" not in im.skip:
+            callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
+        if "pingpong" not in im.skip:
+            callgrind(im, "pingpong", "client", dict(n=n_pp, lat=0), "n", "pingpong", n_pp)
+    # fan-in servers (full runs, or quick ones with --profile-fanin): every
+    # client busy ("busy"), and 10 busy clients among many idle ones
+    # ("sparse": what one wait costs when few of the watched sockets are
+    # ready).
+    if not quick or fanin:
         for clients in (1000, 10000):
             w = "fanin%d" % clients
             for im in ims:
@@ -358,6 +369,8 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline):
     st = lambda o: ["strace", "-f", "-c", "-o", o]
     chunks = 512 if quick else 2048
     for im in ims:
+        if "bulk" in im.skip:
+            continue  # (a fan-in-only column)
         for w, params, key, ops, sides in (
                 ("pingpong", dict(n=n_pp, lat=0), "n", n_pp, "sc"),
                 ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
@@ -462,6 +475,8 @@ def main():
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
     ap.add_argument("--impls", default="")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--profile-fanin", action="store_true",
+                    help="with --quick: also the fan-in callgrind profiles (busy, sparse)")
     ap.add_argument("--budget", type=float, help="seconds: start no new round after this")
     ap.add_argument("--report", help="write a Markdown report here")
     ap.add_argument("--results", help="also splice the report into this RESULTS.md")
@@ -538,7 +553,8 @@ def main():
         pdir = os.path.join(o.build, "profiles")
         os.makedirs(pdir, exist_ok=True)
         prof = profile(ims, loadgen, cpus, pdir, o.quick,
-                       t_start + (240 if o.quick else 1000))
+                       t_start + (240 if o.quick and not o.profile_fanin else 1000),
+                       fanin=o.profile_fanin)
 
     # ---- ratios within a round, then medians -----------------------------
     def ratio(w, a, b):
@@ -603,10 +619,11 @@ def main():
             if vals:
                 P("  %-17s %-24s %s" % (w[:-5], "round trips/s (timed)", "  ".join(vals)))
         for w in ("fanin1000-busy", "fanin10000-busy", "fanin1000-sparse", "fanin10000-sparse"):
-            if (w + "-selects", "sockit") in prof:
-                ds, dr, dir_ = prof[(w + "-selects", "sockit")]
-                P("  %-17s sockit: %.0f user instructions per sk_select loop turn, %.1f ready per call" %
-                  (w, dir_ / max(ds, 1), dr / max(ds, 1)))
+            for n in ("sockit", "sockit-select"):
+                if (w + "-selects", n) in prof:
+                    ds, dr, dir_ = prof[(w + "-selects", n)]
+                    P("  %-17s %s: %.0f user instructions per wait loop turn, %.1f ready per call" %
+                      (w, n, dir_ / max(ds, 1), dr / max(ds, 1)))
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
         for w, unit in (("pingpong", "per round trip"), ("lines", "per line"),
                         ("connrate", "per connection"), ("bulk", "per 64 KiB"),

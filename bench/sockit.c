@@ -2,7 +2,8 @@
  * sockit.c - every workload on sockit's public API (include/sockit.h only),
  * written the way the API's documentation suggests: sk_read for bulk data,
  * sk_receive(SK_LINE) for lines, sk_receive(SK_BYTES) for fixed messages,
- * sk_select for fan-in (the synchronous API).  Usage: see common.h.
+ * sk_selector for fan-in (its O(ready) readiness set; key select=1 runs
+ * the stateless sk_select server instead).  Usage: see common.h.
  */
 #include "common.h"
 
@@ -217,11 +218,61 @@ static void connrate_client(int argc, char **argv)
     printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
 }
 
-/* ---- fanin: sk_select over the server and every client ----------------- */
-static void fanin_server(int argc, char **argv)
+/* ---- fanin: a selector holding the server and every client ------------- */
+static void fanin_selector_server(long clients)
 {
     static char buf[4096];
-    long clients = (long)bench_arg(argc, argv, "clients", 1000), gone = 0;
+    long accepted = 0, gone = 0;
+    size_t cap = (size_t)clients + 1, nr = 0, i;
+    sk_sock **ready = (sk_sock **)malloc(sizeof *ready * cap);
+    int *ev = (int *)malloc(sizeof *ev * cap);
+    sk_sock *l = listen_here(4096);
+    sk_selector *sel = NULL;
+    unsigned long long selects = 0, readies = 0;
+    if (ready == NULL || ev == NULL)
+        bench_die("malloc");
+    check(sk_setblocking(l, 0), "sk_setblocking"); /* clients inherit it */
+    check(sk_selector_new(&sel), "sk_selector_new");
+    check(sk_selector_add(sel, l, SK_READABLE), "sk_selector_add");
+    while (gone < clients) {
+        int r = sk_selector_wait(sel, -1.0, ready, ev, cap, &nr);
+        check(r, "sk_selector_wait");
+        selects++;
+        readies += nr;
+        for (i = 0; i < nr; i++) {
+            sk_sock *c = ready[i];
+            size_t got = 0;
+            if (c == l) {
+                sk_sock *nc = NULL;
+                while (accepted < clients && sk_accept(l, &nc, NULL) == SK_OK) {
+                    check(sk_selector_add(sel, nc, SK_READABLE),
+                          "sk_selector_add");
+                    accepted++;
+                }
+                continue;
+            }
+            r = sk_read(c, buf, sizeof buf, &got);
+            if (r == SK_OK)
+                check(sk_send(c, buf, got, 1, -1, NULL), "sk_send");
+            else if (r != SK_EWOULDBLOCK) {
+                sk_free(c); /* and out of the selector */
+                gone++;
+            }
+        }
+    }
+    printf("RESULT rss=%lld hwm=%lld selects=%llu ready=%llu\n", bench_rss(),
+           bench_hwm(), selects, readies);
+    sk_selector_free(sel);
+    free(ready);
+    free(ev);
+    sk_free(l);
+}
+
+/* ---- fanin (select=1): sk_select over the server and every client ------- */
+static void fanin_select_server(long clients)
+{
+    static char buf[4096];
+    long gone = 0;
     size_t cap = (size_t)clients + 1, n = 1, nr = 0, nw = 0, i;
     sk_sock **set = (sk_sock **)malloc(sizeof *set * cap);
     sk_sock **ready = (sk_sock **)malloc(sizeof *ready * cap);
@@ -271,6 +322,15 @@ static void fanin_server(int argc, char **argv)
     free(set);
     free(ready);
     sk_free(l);
+}
+
+static void fanin_server(int argc, char **argv)
+{
+    long clients = (long)bench_arg(argc, argv, "clients", 1000);
+    if (bench_arg(argc, argv, "select", 0))
+        fanin_select_server(clients);
+    else
+        fanin_selector_server(clients);
 }
 
 /* ---- idle: accept, read one line, keep the object ---------------------- */
