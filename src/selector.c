@@ -223,6 +223,33 @@ static void sk__sel_reserve(sk_selector *sel)
     sel->evcap = cap;
 }
 
+/* Queue the members of n poller entries, then (when dirty) those holding
+ * buffered bytes: what sk__watches_dispatch does for a loop, without its
+ * ready list and one call per watch (each entry is queued directly). */
+static void sk__sel_collect(sk_selector *sel, const sk__pollout *evs,
+                            size_t n, int dirty)
+{
+    sk_loop *loop = sel->loop;
+    sk_watch *w;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int ev;
+        if (evs[i].ptr == (void *)loop)
+            continue; /* the loop's waker: never signalled here */
+        w = (sk_watch *)evs[i].ptr;
+        ev = evs[i].events & (w->events | SK_ERRORED);
+        if (ev != 0 && w->events != 0)
+            sk__selector_ready(w, ev, w->ud);
+    }
+    if (!dirty)
+        return;
+    for (w = loop->dirty; w != NULL; w = w->dnext) {
+        sk_sock *s = w->sock;
+        if ((w->events & SK_READABLE) && s != NULL && s->rfirst < s->rlast)
+            sk__selector_ready(w, SK_READABLE, w->ud); /* sk_dirty */
+    }
+}
+
 /* Fill the (empty) queue: members with buffered bytes, then what the
  * system reports within ms.  Buffered bytes alone refill the queue without
  * a system call only every other time, so that members the system has
@@ -232,11 +259,11 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
     sk_loop *loop = sel->loop;
     sk__poller *p = loop->poller;
     int64_t start_us = 0;
-    int dirty = sk__watches_dirty_ready(loop);
+    int dirty = loop->dirty != NULL && sk__watches_dirty_ready(loop);
 
     if (dirty && sel->polled) {
         sel->polled = 0;
-        sk__watches_dispatch(loop, NULL, 0);
+        sk__sel_collect(sel, NULL, 0, 1);
         if (sel->qhead != NULL)
             return 0;
     }
@@ -247,7 +274,7 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
     if (ms > 0)
         start_us = sk__plat_now_us();
     for (;;) {
-        size_t n = 0, i, k;
+        size_t n = 0;
         int sys = 0, r;
         sk__sel_reserve(sel);
         r = p->ops->wait(p, ms, sel->evs, sel->evcap, &n, &sys);
@@ -256,10 +283,7 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
         else if (r != 0)
             return r;
         sel->polled = 1;
-        for (i = 0, k = 0; i < n; i++) /* the (unused) waker's entries out */
-            if (sel->evs[i].ptr != (void *)loop)
-                sel->evs[k++] = sel->evs[i];
-        sk__watches_dispatch(loop, sel->evs, k);
+        sk__sel_collect(sel, sel->evs, n, dirty);
         if (sel->qhead != NULL)
             return 0;
         if (ms == 0)
