@@ -1435,9 +1435,10 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
  * macOS and the BSDs, "poll" on other POSIX systems, "select" on Windows,
  * its sets sized to need: no limit of 64).  A selector is sk_select with
  * the set kept between calls: with epoll and kqueue a wait costs what is
- * ready, not what is watched; with poll and select the system still looks
- * at every member in each wait (sockit's own work stays with what is
- * ready).  There is no fixed limit on members.  A selector and its
+ * ready, not what is watched; with poll (its array kept between waits)
+ * and select (its sets rebuilt for each wait) every wait is still a pass
+ * over every member, in the system and in the backend.  There is no fixed
+ * limit on members.  A selector and its
  * members belong to one thread at a time; it has no process-wide state.
  * The caller owns *out and releases it with sk_selector_free.  Returns 0;
  * SK_EINVAL (out NULL); SK_ENORESOURCES (no memory or descriptors: a
