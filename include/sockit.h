@@ -1438,8 +1438,10 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
  * ready, not what is watched; with poll (its array kept between waits)
  * and select (its sets rebuilt for each wait) every wait is still a pass
  * over every member, in the system and in the backend.  There is no fixed
- * limit on members.  A selector and its
- * members belong to one thread at a time; it has no process-wide state.
+ * limit on members.  A selector and its members belong to one thread at
+ * a time, and to the process that made it (after fork, an epoll set is
+ * shared with the child and a kqueue is not inherited: make a new one
+ * there); a selector has no process-wide state.
  * The caller owns *out and releases it with sk_selector_free.  Returns 0;
  * SK_EINVAL (out NULL); SK_ENORESOURCES (no memory or descriptors: a
  * selector uses the descriptors of an sk_loop); SK_ESYSTEM. */
