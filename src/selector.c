@@ -22,7 +22,8 @@ typedef struct sk__selmem {
 struct sk_selector {
     sk_loop *loop;
     sk__selmem *qhead, *qtail; /* ready, in the order seen */
-    int polled;                /* the last refill asked the system */
+    int polled;                /* the last refill asked the system (1 at
+                                  first: buffered bytes go first) */
     sk__pollout *evs;
     size_t evcap;
 };
@@ -93,6 +94,7 @@ static int sk__sel_new(sk_selector **out, const char *backend)
         free(sel);
         return r;
     }
+    sel->polled = 1;
     *out = sel;
     return 0;
 }
