@@ -49,6 +49,11 @@ def impls(build):
         Impl("raw", [b("bench_raw")]),
         Impl("sockit", [b("bench_sockit")]),
         Impl("libuv", [b("bench_uv")]),
+        # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
+        # event-driven workloads (the others measure the synchronous API).
+        Impl("sockit-loop", [b("bench_sockit_loop")],
+             skip=dict((w, "the event loop is measured on pingpong and fan-in")
+                       for w in ("bulk", "sendfile", "lines", "connrate", "idle"))),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
              skip={"fanin10000": "socket.select is select(2): no descriptor "
                                  "may reach FD_SETSIZE (1024)"}),
@@ -56,7 +61,7 @@ def impls(build):
 
 
 # Whose RATIO lines end the output (the issue's exact form for "sockit").
-RATIO_SUBJECTS = ["sockit"]
+RATIO_SUBJECTS = ["sockit-loop", "sockit"]
 # Columns of a RATIO line, in the issue's order.
 RATIO_AGAINST = ["raw", "libuv", "luasocket"]
 
@@ -314,8 +319,10 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline):
     n_lines = 10000 if quick else 40000
     n_pp = 2000 if quick else 10000
     for im in ims:
-        callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
-        callgrind(im, "pingpong", "client", dict(n=n_pp, lat=0), "n", "pingpong", n_pp)
+        if "lines" not in im.skip:
+            callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
+        if "pingpong" not in im.skip:
+            callgrind(im, "pingpong", "client", dict(n=n_pp, lat=0), "n", "pingpong", n_pp)
     # fan-in servers (full runs only): every client busy ("busy"), and 10
     # busy clients among many idle ones ("sparse": what one sk_select costs
     # when few of the watched sockets are ready).
@@ -365,6 +372,8 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline):
                 ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, "sc"),
                 ("sendfile", dict(bytes=chunks * 65536), "bytes", chunks, "c")):
             counts = []
+            if w in im.skip:
+                continue
             if late("strace %s %s" % (w, im.name)):
                 continue
             for mult in (1, 2):
@@ -617,8 +626,11 @@ def main():
                     P("  %-8s %-14s %-10s %s" % (w, unit, n, fmt_sys(per)))
     # ---- the RATIO lines: last, one per workload ----------------------------
     ratio_lines = []
+    skips = dict((i.name, i.skip) for i in ims)
     for s in subjects:
         for w in wls:
+            if s != "sockit" and w in skips[s]:
+                continue  # (sockit's lines keep the issue's full form)
             if w == "idle":
                 vals = []
                 for n in [s, "libuv", "luasocket"]:
@@ -684,13 +696,15 @@ def write_report(o, ims, wls, params, data, details, prof, rounds, secs, text,
     r.append("```")
     if prof:
         ex = []
-        for w, side in (("lines", "reader"), ("pingpong", "client"),
-                        ("fanin10000-sparse", "server")):
-            p = os.path.join(o.build, "profiles", "callgrind.%s.sockit.2" % w)
+        for im_name, w, side in (("sockit", "lines", "reader"), ("sockit", "pingpong", "client"),
+                                 ("sockit", "fanin10000-sparse", "server"),
+                                 ("sockit-loop", "pingpong", "client"),
+                                 ("sockit-loop", "fanin10000-sparse", "server")):
+            p = os.path.join(o.build, "profiles", "callgrind.%s.%s.2" % (w, im_name))
             if os.path.exists(p):
                 a = annotate(p)
                 if a:
-                    ex.append("`callgrind_annotate` (self cost) of sockit's %s %s, 2N run:" % (w, side))
+                    ex.append("`callgrind_annotate` (self cost) of %s's %s %s, 2N run:" % (im_name, w, side))
                     ex.append("")
                     ex.append("```")
                     ex.append(a)
