@@ -83,6 +83,7 @@ SK_API void sk_loop_free(sk_loop *loop)
         free(p);
     }
     free(loop->evs);
+    sk_buf_free(&loop->conn_spare);
     if (loop->started)
         sk__plat_cleanup();
     free(loop);
@@ -258,7 +259,8 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
         p->fn(p->ud);
         free(p);
     }
-    sk__timers_run(loop, sk__plat_now_us());
+    if (loop->nheap > 0) /* (no clock reading when no timer is started) */
+        sk__timers_run(loop, sk__plat_now_us());
     return 0;
 }
 

@@ -321,6 +321,8 @@ struct sk_loop {
     int wake_pending;     /* the channel is signalled, not yet drained */
     sk__waker *waker;
     sk__pollreg wake_reg; /* ptr is the loop itself */
+    sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
+                             connection that reads (see conn_rb_idle) */
 };
 
 /* timer.c, for loop.c */
