@@ -290,9 +290,16 @@ struct sk_watch {
 
 typedef struct sk__post {
     sk_post_cb fn;
+    sk_post_cb drop;      /* NULL, or called instead of fn by sk_loop_free */
     void *ud;
     struct sk__post *next;
 } sk__post;
+
+/* loop.c: sk_loop_post with a drop function: when the loop is freed before
+ * fn(ud) ran, sk_loop_free calls drop(ud) instead (to release what ud
+ * holds).  Returns as sk_loop_post. */
+int sk__loop_post_drop(sk_loop *loop, sk_post_cb fn, sk_post_cb drop,
+                       void *ud);
 
 struct sk_loop {
     sk__poller *poller;
