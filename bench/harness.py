@@ -8,8 +8,8 @@ only.  Absolute figures are medians over the rounds; the claimed figures
 are ratios taken *within* a round (sockit's run against another
 implementation's run a few seconds apart), then the median over rounds.
 
-Adding an implementation (e.g. "sockit-loop" once issue 5's event loop
-lands): write one program with the same command line as bench/sockit.c
+Adding an implementation (as "sockit-loop", issue 5's event loop, was):
+write one program with the same command line as bench/sockit.c
 (`PROG server|client WORKLOAD key=value...`, "PORT <n>" then "RESULT ..."
 lines; see bench/common.h), build it in bench/CMakeLists.txt, and add one
 Impl(...) line to IMPLS below.  It becomes one more column of the table and

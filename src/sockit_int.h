@@ -389,6 +389,8 @@ typedef struct sk__attempt {
 } sk__attempt;
 
 struct sk_conn {
+    /* What every read and write touches first, together (a few cache
+     * lines per connection when thousands are busy). */
     sk_loop *loop;
     sk_sock *s;          /* kept for the connection's whole life: options,
                             line limit, stats; its socket is the current
@@ -397,22 +399,24 @@ struct sk_conn {
     int interest;        /* what w is set to */
     int state;           /* enum sk_conn_state */
     unsigned epoch;      /* +1 at every state change */
-    int error, code;     /* last error: enum sk_conn_error, SK_E* code */
-    sk_conn_handlers h;
-    void *ud;
-    sk_conn_resolver resolver;
-    void *resolver_ud;
-    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
+    int eof;             /* the peer's end of stream was read */
+    int eof_done;        /* ... and handled */
+    int rerr;            /* a receive or send error still to handle */
+    int shut;            /* our sending side is shut (CLOSING, flushed) */
+    int depth, freed;    /* lifetime: handlers may free the connection */
     size_t readlimit;    /* 0: none */
     sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
     size_t rfirst;
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
     size_t wfirst;
     size_t unreported;   /* sent, not yet told to bytes_written */
-    int eof;             /* the peer's end of stream was read */
-    int eof_done;        /* ... and handled */
-    int rerr;            /* a receive or send error still to handle */
-    int shut;            /* our sending side is shut (CLOSING, flushed) */
+    sk_conn_handlers h;
+    void *ud;
+    /* the rest */
+    int error, code;     /* last error: enum sk_conn_error, SK_E* code */
+    sk_conn_resolver resolver;
+    void *resolver_ud;
+    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
     /* connecting */
     sk__lookup *lookup;
     sk__addr *addrs;     /* the addresses to try, Happy Eyeballs order */
@@ -430,8 +434,6 @@ struct sk_conn {
     int bind_port;
     sk_conn_bind_cb bind_cb;
     void *bind_ud;
-    /* lifetime: handlers may free the connection */
-    int depth, freed;
 };
 
 /* conn.c: the connection's machinery for conn_connect.c and server.c.
