@@ -361,13 +361,15 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline):
                 log("  sparse %-10s %-10s %s rt/s" % (w, im.name, fmt(v)))
     # strace: system calls per operation: (workload, params, the size
     # doubled, operations in the size, which ends are traced: s server,
-    # c client).  bulk and sendfile: per 64 KiB.
+    # c client).  bulk and sendfile: per 64 KiB; fanin1000: per round trip
+    # at the server (1,000 loadgen clients).
     st = lambda o: ["strace", "-f", "-c", "-o", o]
     chunks = 512 if quick else 2048
     for im in ims:
         for w, params, key, ops, sides in (
                 ("pingpong", dict(n=n_pp, lat=0), "n", n_pp, "sc"),
                 ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
+                ("fanin1000", dict(clients=1000, rt=10), "rt", 1000 * 10, "s"),
                 ("connrate", dict(n=n_pp // 2), "n", n_pp // 2, "sc"),
                 ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, "sc"),
                 ("sendfile", dict(bytes=chunks * 65536), "bytes", chunks, "c")):
@@ -617,7 +619,8 @@ def main():
                 P("  %-17s sockit: %.0f user instructions per sk_select loop turn, %.1f ready per call" %
                   (w, dir_ / max(ds, 1), dr / max(ds, 1)))
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
-        for w, unit in (("pingpong", "per round trip"), ("lines", "per line"),
+        for w, unit in (("pingpong", "per round trip"), ("fanin1000", "per round trip"),
+                        ("lines", "per line"),
                         ("connrate", "per connection"), ("bulk", "per 64 KiB"),
                         ("sendfile", "per 64 KiB")):
             for n in names:
