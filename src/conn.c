@@ -536,6 +536,10 @@ static void conn_io(sk_watch *w, int events, void *ud)
         if (conn_on_write(c))
             return;
     }
+    if (c->interest == SK_READABLE && c->state == SK_CONN_CONNECTED &&
+        c->wfirst == c->wb.len && c->unreported == 0 && !c->eof &&
+        !c->rerr && c->readlimit == 0)
+        return; /* the common case: reading on, and nothing else to do */
     conn_update(c);
 }
 
@@ -622,7 +626,8 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
         return SK_EWRONGROLE;
     if (len == 0)
         return 0;
-    conn_compact(&c->wb, &c->wfirst);
+    if (c->wfirst != 0)
+        conn_compact(&c->wb, &c->wfirst);
     /* Room first: when there is none, nothing at all is sent. */
     if (c->wb.cap - c->wb.len < len) {
         r = sk_buf_reserve(&c->wb, len);
