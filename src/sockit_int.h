@@ -273,19 +273,23 @@ struct sk_timer {
 };
 
 struct sk_watch {
-    sk_loop *loop;
-    sk_watch *prev, *next;   /* the loop's list of every watch */
-    sk_sock *sock;           /* NULL once the object was closed */
+    /* What a dispatch reads, first (one cache line when thousands of
+     * watches are busy). */
     sk_watch_cb cb;
     void *ud;
     int events;              /* interest: SK_READABLE | SK_WRITABLE */
-    int live;                /* reg is registered with the poller */
-    sk__pollreg reg;
     int revents;             /* readiness gathered this iteration */
     int dead;                /* freed during dispatch (memory kept) */
     int on_dirty;            /* on the loop's dirty list */
-    sk_watch *dprev, *dnext; /* the dirty list */
+    unsigned seen;           /* loop->dispatch_seq of its last callback */
+    sk_sock *sock;           /* NULL once the object was closed */
     sk_watch *ready_next;    /* this iteration's ready list */
+    /* the rest */
+    sk_loop *loop;
+    sk_watch *prev, *next;   /* the loop's list of every watch */
+    int live;                /* reg is registered with the poller */
+    sk__pollreg reg;
+    sk_watch *dprev, *dnext; /* the dirty list */
 };
 
 typedef struct sk__post {
@@ -320,6 +324,7 @@ struct sk_loop {
     sk_watch *ready;      /* gathered for this iteration's dispatch */
     sk_watch *graveyard;  /* freed while dispatching */
     int dispatching;
+    unsigned dispatch_seq; /* +1 at every dispatch (sk_watch.seen) */
     sk__pollout *evs;
     size_t evcap;
     /* shared with other threads: post queue and wake-up, under mu */
@@ -399,19 +404,20 @@ struct sk_conn {
     int interest;        /* what w is set to */
     int state;           /* enum sk_conn_state */
     unsigned epoch;      /* +1 at every state change */
-    int eof;             /* the peer's end of stream was read */
-    int eof_done;        /* ... and handled */
     int rerr;            /* a receive or send error still to handle */
-    int shut;            /* our sending side is shut (CLOSING, flushed) */
-    int depth, freed;    /* lifetime: handlers may free the connection */
+    int depth;           /* lifetime: handlers may free the connection */
+    unsigned char freed; /* ... and sk_conn_free was called */
+    unsigned char eof;   /* the peer's end of stream was read */
+    unsigned char eof_done; /* ... and handled */
+    unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
+    sk_conn_handlers h;
+    void *ud;
     size_t readlimit;    /* 0: none */
     sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
     size_t rfirst;
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
     size_t wfirst;
     size_t unreported;   /* sent, not yet told to bytes_written */
-    sk_conn_handlers h;
-    void *ud;
     /* the rest */
     int error, code;     /* last error: enum sk_conn_error, SK_E* code */
     sk_conn_resolver resolver;
