@@ -8,8 +8,8 @@ only.  Absolute figures are medians over the rounds; the claimed figures
 are ratios taken *within* a round (sockit's run against another
 implementation's run a few seconds apart), then the median over rounds.
 
-Adding an implementation (e.g. "sockit-loop" once issue 5's event loop
-lands): write one program with the same command line as bench/sockit.c
+Adding an implementation (as "sockit-loop", issue 5's event loop, was):
+write one program with the same command line as bench/sockit.c
 (`PROG server|client WORKLOAD key=value...`, "PORT <n>" then "RESULT ..."
 lines; see bench/common.h), build it in bench/CMakeLists.txt, and add one
 Impl(...) line to IMPLS below.  It becomes one more column of the table and
@@ -57,6 +57,11 @@ def impls(build):
                    for w in ("bulk", "sendfile", "lines", "pingpong",
                              "connrate", "idle")}),
         Impl("libuv", [b("bench_uv")]),
+        # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
+        # event-driven workloads (the others measure the synchronous API).
+        Impl("sockit-loop", [b("bench_sockit_loop")],
+             skip=dict((w, "the event loop is measured on pingpong and fan-in")
+                       for w in ("bulk", "sendfile", "lines", "connrate", "idle"))),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
              skip={"fanin10000": "socket.select is select(2): no descriptor "
                                  "may reach FD_SETSIZE (1024)"}),
@@ -64,7 +69,7 @@ def impls(build):
 
 
 # Whose RATIO lines end the output (the issue's exact form for "sockit").
-RATIO_SUBJECTS = ["sockit"]
+RATIO_SUBJECTS = ["sockit-loop", "sockit"]
 # Columns of a RATIO line, in the issue's order.
 RATIO_AGAINST = ["raw", "libuv", "luasocket"]
 
@@ -365,7 +370,8 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
                 log("  sparse %-10s %-10s %s rt/s" % (w, im.name, fmt(v)))
     # strace: system calls per operation: (workload, params, the size
     # doubled, operations in the size, which ends are traced: s server,
-    # c client).  bulk and sendfile: per 64 KiB.
+    # c client).  bulk and sendfile: per 64 KiB; fanin1000: per round trip
+    # at the server (1,000 loadgen clients).
     st = lambda o: ["strace", "-f", "-c", "-o", o]
     chunks = 512 if quick else 2048
     for im in ims:
@@ -374,10 +380,13 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
         for w, params, key, ops, sides in (
                 ("pingpong", dict(n=n_pp, lat=0), "n", n_pp, "sc"),
                 ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
+                ("fanin1000", dict(clients=1000, rt=10), "rt", 1000 * 10, "s"),
                 ("connrate", dict(n=n_pp // 2), "n", n_pp // 2, "sc"),
                 ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, "sc"),
                 ("sendfile", dict(bytes=chunks * 65536), "bytes", chunks, "c")):
             counts = []
+            if w in im.skip:
+                continue
             if late("strace %s %s" % (w, im.name)):
                 continue
             for mult in (1, 2):
@@ -625,7 +634,8 @@ def main():
                     P("  %-17s %s: %.0f user instructions per wait loop turn, %.1f ready per call" %
                       (w, n, dir_ / max(ds, 1), dr / max(ds, 1)))
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
-        for w, unit in (("pingpong", "per round trip"), ("lines", "per line"),
+        for w, unit in (("pingpong", "per round trip"), ("fanin1000", "per round trip"),
+                        ("lines", "per line"),
                         ("connrate", "per connection"), ("bulk", "per 64 KiB"),
                         ("sendfile", "per 64 KiB")):
             for n in names:
@@ -634,8 +644,11 @@ def main():
                     P("  %-8s %-14s %-10s %s" % (w, unit, n, fmt_sys(per)))
     # ---- the RATIO lines: last, one per workload ----------------------------
     ratio_lines = []
+    skips = dict((i.name, i.skip) for i in ims)
     for s in subjects:
         for w in wls:
+            if s != "sockit" and w in skips[s]:
+                continue  # (sockit's lines keep the issue's full form)
             if w == "idle":
                 vals = []
                 for n in [s, "libuv", "luasocket"]:
@@ -701,13 +714,15 @@ def write_report(o, ims, wls, params, data, details, prof, rounds, secs, text,
     r.append("```")
     if prof:
         ex = []
-        for w, side in (("lines", "reader"), ("pingpong", "client"),
-                        ("fanin10000-sparse", "server")):
-            p = os.path.join(o.build, "profiles", "callgrind.%s.sockit.2" % w)
+        for im_name, w, side in (("sockit", "lines", "reader"), ("sockit", "pingpong", "client"),
+                                 ("sockit", "fanin10000-sparse", "server"),
+                                 ("sockit-loop", "pingpong", "client"),
+                                 ("sockit-loop", "fanin10000-sparse", "server")):
+            p = os.path.join(o.build, "profiles", "callgrind.%s.%s.2" % (w, im_name))
             if os.path.exists(p):
                 a = annotate(p)
                 if a:
-                    ex.append("`callgrind_annotate` (self cost) of sockit's %s %s, 2N run:" % (w, side))
+                    ex.append("`callgrind_annotate` (self cost) of %s's %s %s, 2N run:" % (im_name, w, side))
                     ex.append("")
                     ex.append("```")
                     ex.append(a)

@@ -262,7 +262,7 @@ path_amalgamation() {
     local srcroot="${SOCKIT_AMALGAMATE_SRCROOT:-$SOCKIT_ROOT}"
     rm -rf "$dir"
     run bash "$SOCKIT_ROOT/ci/amalgamate.sh" "$dir" "$srcroot" || return
-    run "$CC" -std=c99 -Wall -Wextra -Werror -pedantic -O2 -I"$dir" -o "$dir/consumer" \
+    run "$CC" -std=c99 -pthread -Wall -Wextra -Werror -pedantic -O2 -I"$dir" -o "$dir/consumer" \
         "$CONSUMERS/common/main.c" "$dir/sockit.c" || return
     run "$dir/consumer" || return
     command -v "$MINGW_CC" >/dev/null || {

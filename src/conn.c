@@ -280,7 +280,9 @@ static int conn_may_receive(const sk_conn *c)
     }
 }
 
-/* Set the watch's interest from what the connection needs now. */
+/* Set the watch's interest from what the connection needs now.  Callers
+ * skip it where nothing it looks at changed (a read without a read limit,
+ * a write that went out whole with nothing queued). */
 static void conn_update(sk_conn *c)
 {
     int want = 0;
@@ -362,27 +364,95 @@ static void conn_compact(sk_buf *b, size_t *first)
     }
 }
 
+/* The read buffer holds nothing: hand its memory to the loop as the spare
+ * that the next read of any of its connections starts with, so that a
+ * connection with nothing unread holds no buffer and a busy one allocates
+ * none per read (one spare per loop: a second idle buffer is freed). */
+static void conn_rb_idle(sk_conn *c)
+{
+    sk_buf *spare = &c->loop->conn_spare;
+    c->rb.len = c->rfirst = 0;
+    if (c->rb.data == NULL)
+        return;
+    if (spare->data == NULL) {
+        *spare = c->rb;
+    } else if (spare->cap < c->rb.cap) {
+        sk_buf_free(spare);
+        *spare = c->rb;
+    } else {
+        sk_buf_free(&c->rb);
+    }
+    c->rb.data = NULL;
+    c->rb.cap = 0;
+}
+
+/* One read of the connection's socket into dst: straight to the system
+ * once the connection is established (as sk_read, without its timeouts:
+ * the socket is non-blocking), counted in the object's statistics. */
+static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
+{
+    sk_sock *s = c->s;
+    int r;
+    if (s->connecting || s->role != SK_ROLE_CLIENT || s->rfirst != s->rlast)
+        return sk_read(s, dst, room, n); /* (never, but kept correct) */
+    r = sk__plat_recv(s->fd, dst, room, n, &s->sys);
+    s->nrecv += *n;
+    return r;
+}
+
+/* One send of the connection's socket: straight to the system once the
+ * connection is established (as sk_send, without its slicing and
+ * timeouts: the socket is non-blocking), counted in the statistics.  One
+ * call: when it takes less, the rest waits for writability anyway. */
+static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
+{
+    sk_sock *s = c->s;
+    int r;
+    if (s->connecting || s->role != SK_ROLE_CLIENT) {
+        ptrdiff_t last = 0;
+        r = sk_send(s, p, len, 1, -1, &last);
+        *n = (size_t)last;
+        return r;
+    }
+    r = sk__plat_send(s->fd, p, len, n, &s->sys);
+    s->nsent += *n;
+    return r;
+}
+
 /* Read what the socket has (within a round and the read limit) into the
- * read buffer through the receive engine, then tell ready_read. */
+ * read buffer, then tell ready_read. */
 static int conn_on_read(sk_conn *c)
 {
     size_t got = 0;
     int r = 0;
-    conn_compact(&c->rb, &c->rfirst);
+    if (c->rfirst == c->rb.len) {
+        sk_buf *spare = &c->loop->conn_spare;
+        c->rb.len = c->rfirst = 0;
+        if (c->rb.data == NULL && spare->data != NULL) {
+            c->rb = *spare; /* take the loop's spare */
+            spare->data = NULL;
+            spare->len = spare->cap = 0;
+        }
+    } else {
+        conn_compact(&c->rb, &c->rfirst);
+    }
     while (got < SK__CONN_ROUND) {
         size_t room, len0 = c->rb.len, n;
         if (c->readlimit != 0) {
             if (conn_avail(c) >= c->readlimit)
                 break;
         }
-        r = sk_buf_reserve(&c->rb, SK__CONN_CHUNK);
-        if (r != 0)
-            break;
+        if (c->rb.cap - c->rb.len < SK__CONN_CHUNK) {
+            r = sk_buf_reserve(&c->rb, SK__CONN_CHUNK);
+            if (r != 0)
+                break;
+        }
         room = c->rb.cap - c->rb.len;
         if (c->readlimit != 0 && room > c->readlimit - conn_avail(c))
             room = c->readlimit - conn_avail(c);
-        r = sk_receive(c->s, &c->rb, SK_SOME, room);
-        n = c->rb.len - len0;
+        n = 0;
+        r = conn_recv(c, c->rb.data + len0, room, &n);
+        c->rb.len = len0 + n;
         got += n;
         if (r != 0 || n < room)
             break; /* the system had no more for now */
@@ -393,6 +463,8 @@ static int conn_on_read(sk_conn *c)
         c->rerr = r;
     if (got > 0)
         return conn_emit_count(c, c->h.ready_read, conn_avail(c));
+    if (c->rfirst == c->rb.len)
+        conn_rb_idle(c);
     return 0;
 }
 
@@ -410,11 +482,11 @@ static int conn_on_write(sk_conn *c)
 {
     int r = 0;
     if (c->wfirst < c->wb.len) {
-        ptrdiff_t last = 0;
-        r = sk_send(c->s, c->wb.data + c->wfirst, c->wb.len - c->wfirst, 1,
-                    -1, &last);
-        c->wfirst += (size_t)last;
-        c->unreported += (size_t)last;
+        size_t last = 0;
+        r = conn_send(c, c->wb.data + c->wfirst, c->wb.len - c->wfirst,
+                      &last);
+        c->wfirst += last;
+        c->unreported += last;
         if (c->wfirst == c->wb.len)
             c->wb.len = c->wfirst = 0;
     }
@@ -464,6 +536,10 @@ static void conn_io(sk_watch *w, int events, void *ud)
         if (conn_on_write(c))
             return;
     }
+    if (c->interest == SK_READABLE && c->state == SK_CONN_CONNECTED &&
+        c->wfirst == c->wb.len && c->unreported == 0 && !c->eof &&
+        !c->rerr && c->readlimit == 0)
+        return; /* the common case: reading on, and nothing else to do */
     conn_update(c);
 }
 
@@ -550,22 +626,27 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
         return SK_EWRONGROLE;
     if (len == 0)
         return 0;
-    conn_compact(&c->wb, &c->wfirst);
+    if (c->wfirst != 0)
+        conn_compact(&c->wb, &c->wfirst);
     /* Room first: when there is none, nothing at all is sent. */
-    r = sk_buf_reserve(&c->wb, len);
-    if (r != 0)
-        return r;
+    if (c->wb.cap - c->wb.len < len) {
+        r = sk_buf_reserve(&c->wb, len);
+        if (r != 0)
+            return r;
+    }
     if (c->state == SK_CONN_CONNECTED && c->wfirst == c->wb.len &&
         !c->rerr && !c->eof) {
         /* Nothing queued: offer the bytes to the system now.  Whatever
          * goes wrong is met again by the queue's next send, from the
          * loop. */
-        ptrdiff_t last = 0;
-        (void)sk_send(c->s, p, len, 1, -1, &last);
+        size_t last = 0;
+        (void)conn_send(c, p, len, &last);
         p += last;
-        len -= (size_t)last;
+        len -= last;
         if (c->h.bytes_written != NULL)
-            c->unreported += (size_t)last;
+            c->unreported += last;
+        if (len == 0 && c->unreported == 0)
+            return 0; /* all gone, nothing to tell: the interest stands */
     }
     if (len > 0) {
         memcpy(c->wb.data + c->wb.len, p, len);
@@ -590,7 +671,10 @@ SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got)
     memcpy(dst, c->rb.data + c->rfirst, n);
     c->rfirst += n;
     *got = n;
-    conn_update(c); /* reading may go on below the read limit */
+    if (c->rfirst == c->rb.len)
+        conn_rb_idle(c);
+    if (c->readlimit != 0)
+        conn_update(c); /* reading may go on below the read limit */
     return 0;
 }
 
@@ -623,6 +707,8 @@ SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
     r = sk__line_take(p, lf != NULL ? (size_t)(lf - p) + 1 : avail, line,
                       &count, max, &used);
     c->rfirst += used;
+    if (c->rfirst == c->rb.len)
+        conn_rb_idle(c);
     conn_update(c);
     if (r == 1)
         return 0;
@@ -645,7 +731,7 @@ SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
         return r;
     memcpy(out->data + out->len, c->rb.data + c->rfirst, n);
     out->len += n;
-    c->rfirst += n;
+    conn_rb_idle(c);
     conn_update(c);
     return 0;
 }

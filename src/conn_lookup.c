@@ -164,6 +164,14 @@ static void lookup_deliver(void *arg)
     done(ud, rc, list, count);
 }
 
+/* The loop was freed before lookup_deliver ran: the worker's reference,
+ * carried by the post, goes (the connection, freed before its loop, has
+ * let go of its own already). */
+static void lookup_drop(void *arg)
+{
+    lookup_unref((sk__lookup *)arg, 1);
+}
+
 static void lookup_worker(void *arg)
 {
     sk__lookup *l = (sk__lookup *)arg;
@@ -181,7 +189,8 @@ static void lookup_worker(void *arg)
     sk__plat_mutex_lock(l->mu);
     /* Posting under the lock: a cancel comes either before (nothing is
      * posted) or after (the posted call sees it). */
-    if (!l->cancelled && sk_loop_post(l->loop, lookup_deliver, l) !=
+    if (!l->cancelled && sk__loop_post_drop(l->loop, lookup_deliver,
+                                            lookup_drop, l) !=
                              SK_ENORESOURCES)
         posted = 1;
     if (!posted)

@@ -78,11 +78,14 @@ SK_API void sk_loop_free(sk_loop *loop)
         sk__plat_waker_free(loop->waker);
     if (loop->mu != NULL)
         sk__plat_mutex_free(loop->mu);
-    while ((p = loop->post_head) != NULL) {
+    while ((p = loop->post_head) != NULL) { /* never run: dropped */
         loop->post_head = p->next;
+        if (p->drop != NULL)
+            p->drop(p->ud);
         free(p);
     }
     free(loop->evs);
+    sk_buf_free(&loop->conn_spare);
     if (loop->started)
         sk__plat_cleanup();
     free(loop);
@@ -131,7 +134,8 @@ SK_API int sk_loop_wake(sk_loop *loop)
     return r == 0 ? 0 : SK_ESYSTEM;
 }
 
-SK_API int sk_loop_post(sk_loop *loop, sk_post_cb fn, void *ud)
+int sk__loop_post_drop(sk_loop *loop, sk_post_cb fn, sk_post_cb drop,
+                       void *ud)
 {
     sk__post *p;
     int r;
@@ -141,6 +145,7 @@ SK_API int sk_loop_post(sk_loop *loop, sk_post_cb fn, void *ud)
     if (p == NULL)
         return SK_ENORESOURCES;
     p->fn = fn;
+    p->drop = drop;
     p->ud = ud;
     p->next = NULL;
     sk__plat_mutex_lock(loop->mu);
@@ -152,6 +157,11 @@ SK_API int sk_loop_post(sk_loop *loop, sk_post_cb fn, void *ud)
     r = sk__lp_signal(loop);
     sk__plat_mutex_unlock(loop->mu);
     return r == 0 ? 0 : SK_ESYSTEM;
+}
+
+SK_API int sk_loop_post(sk_loop *loop, sk_post_cb fn, void *ud)
+{
+    return sk__loop_post_drop(loop, fn, NULL, ud);
 }
 
 /* The channel was seen signalled: empty it, then take the queue.  In this
@@ -258,7 +268,8 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
         p->fn(p->ud);
         free(p);
     }
-    sk__timers_run(loop, sk__plat_now_us());
+    if (loop->nheap > 0) /* (no clock reading when no timer is started) */
+        sk__timers_run(loop, sk__plat_now_us());
     return 0;
 }
 

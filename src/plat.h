@@ -403,6 +403,9 @@ typedef struct sk__poller_ops {
 /* Every backend's poller starts with this. */
 struct sk__poller {
     const sk__poller_ops *ops;
+    int unique; /* 1: a wait reports each registration at most once (epoll,
+                   poll), so the loop may dispatch in one pass; 0 (kqueue
+                   reports reading and writing apart): merged first */
 };
 
 /* sk__plat_poller_new: a poller of the named backend, or the best one of

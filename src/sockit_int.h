@@ -273,26 +273,37 @@ struct sk_timer {
 };
 
 struct sk_watch {
-    sk_loop *loop;
-    sk_watch *prev, *next;   /* the loop's list of every watch */
-    sk_sock *sock;           /* NULL once the object was closed */
+    /* What a dispatch reads, first (one cache line when thousands of
+     * watches are busy). */
     sk_watch_cb cb;
     void *ud;
     int events;              /* interest: SK_READABLE | SK_WRITABLE */
-    int live;                /* reg is registered with the poller */
-    sk__pollreg reg;
     int revents;             /* readiness gathered this iteration */
     int dead;                /* freed during dispatch (memory kept) */
     int on_dirty;            /* on the loop's dirty list */
-    sk_watch *dprev, *dnext; /* the dirty list */
+    unsigned seen;           /* loop->dispatch_seq of its last callback */
+    sk_sock *sock;           /* NULL once the object was closed */
     sk_watch *ready_next;    /* this iteration's ready list */
+    /* the rest */
+    sk_loop *loop;
+    sk_watch *prev, *next;   /* the loop's list of every watch */
+    int live;                /* reg is registered with the poller */
+    sk__pollreg reg;
+    sk_watch *dprev, *dnext; /* the dirty list */
 };
 
 typedef struct sk__post {
     sk_post_cb fn;
+    sk_post_cb drop;      /* NULL, or called instead of fn by sk_loop_free */
     void *ud;
     struct sk__post *next;
 } sk__post;
+
+/* loop.c: sk_loop_post with a drop function: when the loop is freed before
+ * fn(ud) ran, sk_loop_free calls drop(ud) instead (to release what ud
+ * holds).  Returns as sk_loop_post. */
+int sk__loop_post_drop(sk_loop *loop, sk_post_cb fn, sk_post_cb drop,
+                       void *ud);
 
 struct sk_loop {
     sk__poller *poller;
@@ -313,6 +324,7 @@ struct sk_loop {
     sk_watch *ready;      /* gathered for this iteration's dispatch */
     sk_watch *graveyard;  /* freed while dispatching */
     int dispatching;
+    unsigned dispatch_seq; /* +1 at every dispatch (sk_watch.seen) */
     sk__pollout *evs;
     size_t evcap;
     /* shared with other threads: post queue and wake-up, under mu */
@@ -321,6 +333,8 @@ struct sk_loop {
     int wake_pending;     /* the channel is signalled, not yet drained */
     sk__waker *waker;
     sk__pollreg wake_reg; /* ptr is the loop itself */
+    sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
+                             connection that reads (see conn_rb_idle) */
 };
 
 /* timer.c, for loop.c */
@@ -380,6 +394,8 @@ typedef struct sk__attempt {
 } sk__attempt;
 
 struct sk_conn {
+    /* What every read and write touches first, together (a few cache
+     * lines per connection when thousands are busy). */
     sk_loop *loop;
     sk_sock *s;          /* kept for the connection's whole life: options,
                             line limit, stats; its socket is the current
@@ -388,22 +404,25 @@ struct sk_conn {
     int interest;        /* what w is set to */
     int state;           /* enum sk_conn_state */
     unsigned epoch;      /* +1 at every state change */
-    int error, code;     /* last error: enum sk_conn_error, SK_E* code */
+    int rerr;            /* a receive or send error still to handle */
+    int depth;           /* lifetime: handlers may free the connection */
+    unsigned char freed; /* ... and sk_conn_free was called */
+    unsigned char eof;   /* the peer's end of stream was read */
+    unsigned char eof_done; /* ... and handled */
+    unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
     sk_conn_handlers h;
     void *ud;
-    sk_conn_resolver resolver;
-    void *resolver_ud;
-    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
     size_t readlimit;    /* 0: none */
     sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
     size_t rfirst;
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
     size_t wfirst;
     size_t unreported;   /* sent, not yet told to bytes_written */
-    int eof;             /* the peer's end of stream was read */
-    int eof_done;        /* ... and handled */
-    int rerr;            /* a receive or send error still to handle */
-    int shut;            /* our sending side is shut (CLOSING, flushed) */
+    /* the rest */
+    int error, code;     /* last error: enum sk_conn_error, SK_E* code */
+    sk_conn_resolver resolver;
+    void *resolver_ud;
+    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
     /* connecting */
     sk__lookup *lookup;
     sk__addr *addrs;     /* the addresses to try, Happy Eyeballs order */
@@ -421,8 +440,6 @@ struct sk_conn {
     int bind_port;
     sk_conn_bind_cb bind_cb;
     void *bind_ud;
-    /* lifetime: handlers may free the connection */
-    int depth, freed;
 };
 
 /* conn.c: the connection's machinery for conn_connect.c and server.c.

@@ -214,6 +214,7 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
 {
     sk_watch *head = NULL, *tail = NULL, *w;
     size_t i;
+    unsigned seq = ++loop->dispatch_seq;
 
 #define SK__WCH_READY(x)                                                    \
     do {                                                                    \
@@ -227,23 +228,42 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
         }                                                                   \
     } while (0)
 
-    for (i = 0; i < n; i++) {
-        w = (sk_watch *)evs[i].ptr;
-        if (evs[i].events == 0)
-            continue;
-        SK__WCH_READY(w);
-        w->revents |= evs[i].events;
+    loop->dispatching = 1;
+    if (loop->poller->unique) {
+        /* Each watch comes at most once: call it straight from the
+         * poller's entry (its memory is touched once), with READABLE
+         * added when it holds buffered bytes; the dirty list's others
+         * follow below. */
+        for (i = 0; i < n; i++) {
+            int ev = evs[i].events;
+            w = (sk_watch *)evs[i].ptr;
+            if (ev == 0 || w->dead || w->events == 0)
+                continue; /* freed, closed or paused by a callback */
+            if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
+                ev |= SK_READABLE;
+            w->seen = seq;
+            ev &= w->events | SK_ERRORED;
+            if (ev != 0)
+                w->cb(w, ev, w->ud);
+        }
+    } else {
+        for (i = 0; i < n; i++) {
+            w = (sk_watch *)evs[i].ptr;
+            if (evs[i].events == 0)
+                continue;
+            SK__WCH_READY(w);
+            w->revents |= evs[i].events;
+        }
     }
     for (w = loop->dirty; w != NULL; w = w->dnext) {
         if ((w->events & SK_READABLE) && w->sock != NULL &&
-            sk_dirty(w->sock)) {
+            w->seen != seq && sk_dirty(w->sock)) {
             SK__WCH_READY(w);
             w->revents |= SK_READABLE;
         }
     }
 #undef SK__WCH_READY
 
-    loop->dispatching = 1;
     while (head != NULL) {
         int ev;
         w = head;
@@ -252,6 +272,7 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
         w->revents = 0;
         if (w->dead || w->events == 0)
             continue; /* freed, closed or paused by an earlier callback */
+        w->seen = seq;
         ev &= w->events | SK_ERRORED;
         if (ev != 0)
             w->cb(w, ev, w->ud);

@@ -32,6 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 log="$work/server.log"
+: >"$log" # before the server's redirection: awk may look first
 # -t 60: the server gives up on its own too, whatever happens here.
 "${wrapper[@]}" "$server" -n 3 -t 60 127.0.0.1 0 >"$log" 2>&1 </dev/null &
 pid=$!

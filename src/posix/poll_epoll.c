@@ -71,12 +71,20 @@ static void sk__epoll_del(sk__poller *base, sk__pollreg *r, int stale)
     (void)epoll_ctl(p->epfd, EPOLL_CTL_DEL, r->fd, &ev);
 }
 
+/* The most entries one wait takes: the kernel keeps the rest (its ready
+ * list is served round-robin, so nobody starves) for the next wait, and
+ * the entries of one wait - with the objects they lead to - stay in the
+ * cache while they are dispatched (libuv takes 1024 too). */
+#define SK__EPOLL_BATCH ((size_t)1024)
+
 static int sk__epoll_wait(sk__poller *base, int64_t ms, sk__pollout *out,
                           size_t cap, size_t *n, int *sys)
 {
     sk__epoll *p = (sk__epoll *)base;
     int i, got;
     *n = 0;
+    if (cap > SK__EPOLL_BATCH)
+        cap = SK__EPOLL_BATCH;
     if (cap > p->cap) {
         struct epoll_event *evs = (struct epoll_event *)realloc(
             p->evs, cap * sizeof *evs);
@@ -139,6 +147,7 @@ int sk__posix_epoll_new(sk__poller **out, int *sys)
         return r;
     }
     p->base.ops = &sk__epoll_ops;
+    p->base.unique = 1;
     *out = &p->base;
     return 0;
 }

@@ -126,6 +126,7 @@ int sk__posix_poll_new(sk__poller **out, int *sys)
     if (p == NULL)
         return SK_ENORESOURCES;
     p->base.ops = &sk__pollb_ops;
+    p->base.unique = 1;
     *out = &p->base;
     return 0;
 }
