@@ -32,7 +32,7 @@ typedef struct sk__extra {
     int optval[SK_OPT_COUNT];
 } sk__extra;
 
-/* An object, kept small: every accepted client has one (88 bytes on 64-bit
+/* An object, kept small: every accepted client has one (96 bytes on 64-bit
  * POSIX; the receive buffer and sk__extra only while needed).  The receive
  * buffer's offsets are 16-bit: */
 typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
@@ -59,6 +59,9 @@ struct sk_sock {
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
     uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
+    uint16_t rwait;          /* == rlast: the buffered bytes are a line
+                                sk_receiveline waits to complete (not
+                                dirty until more arrive; lines.c) */
     size_t linemax;          /* SK_LINE limit */
     uint64_t nrecv;          /* bytes received from the OS */
     uint64_t nsent;          /* bytes sent to the OS */
@@ -459,5 +462,30 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out);
 void sk__conn_stop_connect(sk_conn *c);
 /* sk_conn_bind's work (no argument checks); handlers may run. */
 int sk__conn_bind(sk_conn *c, int port);
+
+/* ---- line views (sk_receiveline) --------------------------------------- */
+
+/* 1 when s holds buffered bytes worth a wake-up (sk_dirty, sk_select, the
+ * loop): not when they are only the start of a line that sk_receiveline
+ * found incomplete and waits to complete (rwait == rlast; any read of
+ * more bytes clears that), so that a select loop does not spin on it. */
+SK__INLINE int sk__buffered(const sk_sock *s)
+{
+    return s->rfirst < s->rlast && s->rwait != s->rlast;
+}
+/* buffer.c: append the span bytes at p (no LF among them) to b as line
+ * bytes, every CR dropped, at most room kept; cr: the first CR among them
+ * or NULL.  b->data may be p itself (compaction in place).  *used: the
+ * bytes of p consumed.  Returns 0, SK_ETOOLONG (over room: *used stops
+ * before the first byte over), SK_ENORESOURCES. */
+int sk__line_append(sk_buf *b, const char *p, size_t span, const char *cr,
+                    size_t room, size_t *used);
+/* buffer.c: the first CR among the buffered bytes before offset end, or
+ * NULL; remembers in s->rscan how far the buffer is known CR-free. */
+const char *sk__line_first_cr(sk_sock *s, size_t end);
+/* io.c: keep the unread bytes, moved to the front of the receive buffer
+ * (made if needed), and read more after them (one successful read, within
+ * tm).  Clears rwait. */
+int sk__fill_more(sk_sock *s, const sk__tm *tm);
 
 #endif /* SK_INT_H */
