@@ -118,7 +118,7 @@ static SK__NOINLINE int sk__lines_cr(sk_sock *s, const char **line,
 {
     size_t end = s->rfirst + n;
     const char *cr = sk__line_first_cr(s, end);
-    if (cr == NULL || cr == s->rbuf + end - 1) {
+    if (cr == NULL || (n > 0 && cr == s->rbuf + end - 1)) {
         if (cr != NULL)
             n--; /* CR LF */
         if (n <= s->linemax) {
