@@ -55,7 +55,8 @@ static int rbuf_make(sk_sock *s)
         if (s->rbuf == NULL)
             return SK_ENORESOURCES;
     }
-    s->rfirst = s->rlast = s->rscan = s->rwait = 0;
+    s->rfirst = s->rlast = s->rscan = 0;
+    s->shut &= (unsigned char)~SK__LINEWAIT;
     return 0;
 }
 
@@ -89,7 +90,8 @@ void sk__rbuf_free(sk_sock *s)
 {
     free(s->rbuf);
     s->rbuf = NULL;
-    s->rfirst = s->rlast = s->rscan = s->rwait = 0;
+    s->rfirst = s->rlast = s->rscan = 0;
+    s->shut &= (unsigned char)~SK__LINEWAIT;
 }
 
 /* For sk_receiveline (lines.c), whose lines are views into the buffer: a
@@ -108,7 +110,7 @@ int sk__fill_more(sk_sock *s, const sk__tm *tm)
         s->rfirst = 0;
         s->rlast = (uint16_t)keep;
     }
-    s->rwait = 0;
+    s->shut &= (unsigned char)~SK__LINEWAIT;
     r = sk__recv_some(s, s->rbuf + keep, SK__RBUF_SIZE - keep, &got, tm);
     s->rlast = (uint16_t)(keep + got); /* at most SK__RBUF_SIZE */
     if (got > 0 && s->watch != NULL)

@@ -32,7 +32,7 @@ typedef struct sk__extra {
     int optval[SK_OPT_COUNT];
 } sk__extra;
 
-/* An object, kept small: every accepted client has one (96 bytes on 64-bit
+/* An object, kept small: every accepted client has one (88 bytes on 64-bit
  * POSIX; the receive buffer and sk__extra only while needed).  The receive
  * buffer's offsets are 16-bit: */
 typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
@@ -47,7 +47,8 @@ struct sk_sock {
     unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
                                 dual) */
     unsigned char type;      /* SK__STREAM or SK__DGRAM */
-    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending */
+    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending;
+                                bit 4 (SK__LINEWAIT): see sk__buffered */
     unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
     unsigned char dual;      /* made by sk_tcp(): socket created lazily */
     unsigned char bound;     /* sk_bind succeeded */
@@ -59,9 +60,6 @@ struct sk_sock {
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
     uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
-    uint16_t rwait;          /* == rlast: the buffered bytes are a line
-                                sk_receiveline waits to complete (not
-                                dirty until more arrive; lines.c) */
     size_t linemax;          /* SK_LINE limit */
     uint64_t nrecv;          /* bytes received from the OS */
     uint64_t nsent;          /* bytes sent to the OS */
@@ -465,13 +463,18 @@ int sk__conn_bind(sk_conn *c, int port);
 
 /* ---- line views (sk_receiveline) --------------------------------------- */
 
+/* A bit of s->shut (the receive side's state; kept there so that the
+ * object does not grow): the buffered bytes are the start of a line that
+ * sk_receiveline found incomplete and waits to complete.  Set when it
+ * gives up waiting; cleared whenever bytes are read into the buffer
+ * (io.c: sk__fill, sk__stash, sk__fill_more) or the buffer goes. */
+#define SK__LINEWAIT 4
 /* 1 when s holds buffered bytes worth a wake-up (sk_dirty, sk_select, the
- * loop): not when they are only the start of a line that sk_receiveline
- * found incomplete and waits to complete (rwait == rlast; any read of
- * more bytes clears that), so that a select loop does not spin on it. */
+ * loop): not while SK__LINEWAIT says they only wait for more, so that a
+ * select loop does not spin on them. */
 SK__INLINE int sk__buffered(const sk_sock *s)
 {
-    return s->rfirst < s->rlast && s->rwait != s->rlast;
+    return s->rfirst < s->rlast && !(s->shut & SK__LINEWAIT);
 }
 /* buffer.c: append the span bytes at p (no LF among them) to b as line
  * bytes, every CR dropped, at most room kept; cr: the first CR among them
@@ -485,7 +488,7 @@ int sk__line_append(sk_buf *b, const char *p, size_t span, const char *cr,
 const char *sk__line_first_cr(sk_sock *s, size_t end);
 /* io.c: keep the unread bytes, moved to the front of the receive buffer
  * (made if needed), and read more after them (one successful read, within
- * tm).  Clears rwait. */
+ * tm).  Clears SK__LINEWAIT. */
 int sk__fill_more(sk_sock *s, const sk__tm *tm);
 
 #endif /* SK_INT_H */
