@@ -1,9 +1,10 @@
 /*
  * sockit.c - every workload on sockit's public API (include/sockit.h only),
  * written the way the API's documentation suggests: sk_read for bulk data,
- * sk_receive(SK_LINE) for lines, sk_receive(SK_BYTES) for fixed messages,
- * sk_selector for fan-in (its O(ready) readiness set; key select=1 runs
- * the stateless sk_select server instead).  Usage: see common.h.
+ * sk_receiveline (a view, no copy) for lines, sk_receive(SK_BYTES) for
+ * fixed messages, sk_selector for fan-in (its O(ready) readiness set; key
+ * select=1 runs the stateless sk_select server instead).  Usage: see
+ * common.h.
  */
 #include "common.h"
 
@@ -116,25 +117,24 @@ static void sendfile_client(int argc, char **argv)
 static void lines_server(int argc, char **argv)
 {
     sk_sock *l = listen_here(16), *c = accept_one(l);
-    sk_buf line = {NULL, 0, 0};
+    const char *line;
+    size_t len;
     unsigned long long lines = 0, bytes = 0;
     int64_t t0 = bench_now_ns();
     int r;
     (void)argc;
     (void)argv;
     for (;;) {
-        line.len = 0;
-        r = sk_receive(c, &line, SK_LINE, 0);
+        r = sk_receiveline(c, &line, &len);
         if (r != SK_OK)
             break;
         lines++;
-        bytes += line.len;
+        bytes += len;
     }
     if (r != SK_ECLOSED)
-        check(r, "sk_receive line");
+        check(r, "sk_receiveline");
     printf("RESULT ns=%lld lines=%llu bytes=%llu\n",
            (long long)(bench_now_ns() - t0), lines, bytes);
-    sk_buf_free(&line);
     sk_free(c);
     sk_free(l);
 }

@@ -1512,6 +1512,37 @@ SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
 SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
                             int *events, size_t cap, size_t *n);
 
+/* ---- line views ------------------------------------------------------- */
+
+/** sk_receiveline: the fast way to read lines: the next line as a view
+ * into the object's receive buffer, with no copy.  On 0, *line points at
+ * the line, without its LF and with every CR dropped (as SK_LINE; CRs are
+ * removed in place), *len bytes long, followed by a NUL byte (so *line is
+ * a C string when the line holds no NUL).  The view stays valid until the
+ * next call on s (any receive, read, close or free).  Otherwise *line is
+ * NULL and *len 0, except for SK_ECLOSED and SK_ETOOLONG as below.
+ *
+ * SK_ETIMEOUT, SK_EWOULDBLOCK, SK_ECONNRESET: nothing is taken; a partial
+ * line stays buffered and the next call returns it whole.  Until more
+ * bytes arrive those buffered bytes do not count for sk_dirty or sk_select
+ * (a select loop does not spin on them); sk_read and sk_receive still take
+ * them first.  SK_ECLOSED after a last, unterminated line: that line is
+ * returned as the view (CRs dropped, NUL-terminated, *line not NULL even
+ * when it held only CRs) together with SK_ECLOSED; the next call returns
+ * SK_ECLOSED with *line NULL.  SK_ETOOLONG: the line is longer than the
+ * line limit (sk_setlinelimit), or its bytes before the LF (CRs included)
+ * fill the whole 16 KiB receive buffer, which bounds a view: the view then
+ * holds the limit's worth of it (or what filled the buffer, CRs dropped),
+ * not NUL-terminated, and the rest of the line is there for the next call,
+ * as SK_LINE does; sk_receive(SK_LINE) assembles longer lines.  The
+ * receive buffer is kept while a view may point into it.  Bytes are
+ * counted in sk_getstats when read from the system, as for sk_receive.
+ * Returns 0; SK_EINVAL (s, line or len NULL); SK_EWRONGROLE; SK_ECLOSED;
+ * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory for
+ * the receive buffer); SK_EWOULDBLOCK (non-blocking mode, no whole line
+ * buffered). */
+SK_API int sk_receiveline(sk_sock *s, const char **line, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -138,12 +138,13 @@ static int receive_count(sk_sock *s, sk_buf *b, size_t n, int pattern,
 /* Append the span bytes at p (buffered bytes without an LF) to b as line
  * bytes: every CR dropped, at most room bytes kept (room: what the line
  * limit still allows).  cr is the first CR among them, NULL when there is
- * none.  The runs between CRs are copied with memcpy and the next CR found
- * with memchr.  *used receives how many bytes of p were consumed: all of
+ * none.  The runs between CRs are moved with memmove (b->data may be p
+ * itself: sk_receiveline compacts in place) and the next CR found with
+ * memchr.  *used receives how many bytes of p were consumed: all of
  * them, or on SK_ETOOLONG those before the first byte over the limit
  * (which waits for the next call). */
-static int line_append(sk_buf *b, const char *p, size_t span,
-                       const char *cr, size_t room, size_t *used)
+int sk__line_append(sk_buf *b, const char *p, size_t span, const char *cr,
+                    size_t room, size_t *used)
 {
     size_t i = 0, need = span < room ? span : room;
     *used = 0;
@@ -156,13 +157,13 @@ static int line_append(sk_buf *b, const char *p, size_t span,
         size_t end = cr != NULL ? (size_t)(cr - p) : span, n = end - i;
         if (n > room) { /* byte i + room is a line byte over the limit */
             if (room > 0)
-                memcpy(b->data + b->len, p + i, room);
+                memmove(b->data + b->len, p + i, room);
             b->len += room;
             *used = i + room;
             return SK_ETOOLONG;
         }
         if (n > 0) {
-            memcpy(b->data + b->len, p + i, n);
+            memmove(b->data + b->len, p + i, n);
             b->len += n;
             room -= n;
         }
@@ -179,7 +180,7 @@ static int line_append(sk_buf *b, const char *p, size_t span,
  * remembers how far the buffer is known to hold no CR (a stale value at or
  * before rfirst means nothing is known), so that lines without CRs cost one
  * memchr for CRs per buffer fill, not one per line. */
-static const char *line_first_cr(sk_sock *s, size_t end)
+const char *sk__line_first_cr(sk_sock *s, size_t end)
 {
     if (s->rscan < end) {
         size_t from = s->rscan > s->rfirst ? s->rscan : s->rfirst;
@@ -204,7 +205,7 @@ static int line_quick(sk_sock *s, sk_buf *b)
     n = (size_t)(lf - p);
     end = s->rfirst + n; /* the LF's offset */
     if (s->rscan < end) { /* not known to be free of CRs: look */
-        const char *cr = line_first_cr(s, end);
+        const char *cr = sk__line_first_cr(s, end);
         if (cr != NULL) {
             if (cr + 1 != lf)
                 return 0;
@@ -237,7 +238,7 @@ int sk__line_take(const char *p, size_t avail, sk_buf *b, size_t *count,
     const char *lf = (const char *)memchr(p, '\n', avail);
     size_t span = lf != NULL ? (size_t)(lf - p) : avail, len0 = b->len;
     const char *cr = (const char *)memchr(p, '\r', span);
-    int r = line_append(b, p, span, cr, max - *count, used);
+    int r = sk__line_append(b, p, span, cr, max - *count, used);
     *count += b->len - len0;
     if (r != 0)
         return r;
@@ -258,9 +259,10 @@ static int receive_line(sk_sock *s, sk_buf *b, const sk__tm *tm)
                                                   s->rlast - s->rfirst);
             size_t span = lf != NULL ? (size_t)(lf - p)
                                      : (size_t)(s->rlast - s->rfirst);
-            const char *cr = line_first_cr(s, s->rfirst + span);
+            const char *cr = sk__line_first_cr(s, s->rfirst + span);
             size_t len0 = b->len, used;
-            int r = line_append(b, p, span, cr, s->linemax - count, &used);
+            int r = sk__line_append(b, p, span, cr, s->linemax - count,
+                                    &used);
             count += b->len - len0;
             s->rfirst += (uint16_t)used;
             if (r != 0)

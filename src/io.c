@@ -56,6 +56,7 @@ static int rbuf_make(sk_sock *s)
             return SK_ENORESOURCES;
     }
     s->rfirst = s->rlast = s->rscan = 0;
+    s->shut &= (unsigned char)~SK__LINEWAIT;
     return 0;
 }
 
@@ -90,4 +91,29 @@ void sk__rbuf_free(sk_sock *s)
     free(s->rbuf);
     s->rbuf = NULL;
     s->rfirst = s->rlast = s->rscan = 0;
+    s->shut &= (unsigned char)~SK__LINEWAIT;
+}
+
+/* For sk_receiveline (lines.c), whose lines are views into the buffer: a
+ * partial line moves to the front and the read goes after it. */
+int sk__fill_more(sk_sock *s, const sk__tm *tm)
+{
+    size_t got = 0, keep = (size_t)(s->rlast - s->rfirst);
+    int r;
+    if (s->rbuf == NULL || keep == 0)
+        return sk__fill(s, tm);
+    if (s->rfirst > 0) {
+        memmove(s->rbuf, s->rbuf + s->rfirst, keep);
+        /* rscan keeps its meaning relative to the moved bytes */
+        s->rscan = (uint16_t)(s->rscan > s->rfirst ? s->rscan - s->rfirst
+                                                    : 0);
+        s->rfirst = 0;
+        s->rlast = (uint16_t)keep;
+    }
+    s->shut &= (unsigned char)~SK__LINEWAIT;
+    r = sk__recv_some(s, s->rbuf + keep, SK__RBUF_SIZE - keep, &got, tm);
+    s->rlast = (uint16_t)(keep + got); /* at most SK__RBUF_SIZE */
+    if (got > 0 && s->watch != NULL)
+        sk__watch_filled(s); /* buffered bytes are readable at once */
+    return r;
 }

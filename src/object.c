@@ -71,7 +71,7 @@ SK_API int sk_getlinelimit(const sk_sock *s, size_t *max)
 
 SK_API int sk_dirty(const sk_sock *s)
 {
-    return s != NULL && s->rfirst < s->rlast;
+    return s != NULL && sk__buffered(s);
 }
 
 SK_API sk_fd_t sk_getfd(const sk_sock *s)

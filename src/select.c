@@ -28,7 +28,7 @@ static size_t fill_ents(sk__pollent *ents, sk_sock *const *t, size_t n,
             ents[i].fd = o->fd;
             ents[i].events = want;
             live++;
-            if (buffered != NULL && o->rfirst < o->rlast) /* sk_dirty */
+            if (buffered != NULL && sk__buffered(o)) /* sk_dirty */
                 (*buffered)++;
         } else {
             ents[i].fd = SK_FD_INVALID;

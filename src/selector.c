@@ -247,7 +247,7 @@ static void sk__sel_collect(sk_selector *sel, const sk__pollout *evs,
         return;
     for (w = loop->dirty; w != NULL; w = w->dnext) {
         sk_sock *s = w->sock;
-        if ((w->events & SK_READABLE) && s != NULL && s->rfirst < s->rlast)
+        if ((w->events & SK_READABLE) && s != NULL && sk__buffered(s))
             sk__selector_ready(w, SK_READABLE, w->ud); /* sk_dirty */
     }
 }

@@ -47,7 +47,8 @@ struct sk_sock {
     unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
                                 dual) */
     unsigned char type;      /* SK__STREAM or SK__DGRAM */
-    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending */
+    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending;
+                                bit 4 (SK__LINEWAIT): see sk__buffered */
     unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
     unsigned char dual;      /* made by sk_tcp(): socket created lazily */
     unsigned char bound;     /* sk_bind succeeded */
@@ -487,5 +488,35 @@ void sk__selector_ready(sk_watch *w, int events, void *ud);
 /* sk__watch_closing calls this for a selector member's watch, after the
  * watch went inert: the member is dropped and the watch freed. */
 void sk__selector_closing(sk_watch *w);
+
+/* ---- line views (sk_receiveline) --------------------------------------- */
+
+/* A bit of s->shut (the receive side's state; kept there so that the
+ * object does not grow): the buffered bytes are the start of a line that
+ * sk_receiveline found incomplete and waits to complete.  Set when it
+ * gives up waiting; cleared whenever bytes are read into the buffer
+ * (io.c: sk__fill, sk__stash, sk__fill_more) or the buffer goes. */
+#define SK__LINEWAIT 4
+/* 1 when s holds buffered bytes worth a wake-up (sk_dirty, sk_select, the
+ * loop): not while SK__LINEWAIT says they only wait for more, so that a
+ * select loop does not spin on them. */
+SK__INLINE int sk__buffered(const sk_sock *s)
+{
+    return s->rfirst < s->rlast && !(s->shut & SK__LINEWAIT);
+}
+/* buffer.c: append the span bytes at p (no LF among them) to b as line
+ * bytes, every CR dropped, at most room kept; cr: the first CR among them
+ * or NULL.  b->data may be p itself (compaction in place).  *used: the
+ * bytes of p consumed.  Returns 0, SK_ETOOLONG (over room: *used stops
+ * before the first byte over), SK_ENORESOURCES. */
+int sk__line_append(sk_buf *b, const char *p, size_t span, const char *cr,
+                    size_t room, size_t *used);
+/* buffer.c: the first CR among the buffered bytes before offset end, or
+ * NULL; remembers in s->rscan how far the buffer is known CR-free. */
+const char *sk__line_first_cr(sk_sock *s, size_t end);
+/* io.c: keep the unread bytes, moved to the front of the receive buffer
+ * (made if needed), and read more after them (one successful read, within
+ * tm).  Clears SK__LINEWAIT. */
+int sk__fill_more(sk_sock *s, const sk__tm *tm);
 
 #endif /* SK_INT_H */

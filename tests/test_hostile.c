@@ -22,7 +22,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 112 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 113 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -75,7 +75,9 @@
     X(sk_selector_new, 0) X(sk_selector_new_backend, 0)                   \
     X(sk_selector_free, 0) X(sk_selector_backend, 0)                      \
     X(sk_selector_add, 1) X(sk_selector_set, 1) X(sk_selector_remove, 1)  \
-    X(sk_selector_wait, 0)
+    X(sk_selector_wait, 0)                                                \
+    /* line views */                                                        \
+    X(sk_receiveline, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -1479,7 +1481,28 @@ typedef struct row {
     R(sel_wait_closed, sk_selector_wait, "its member closed: gone", 0, SK_ETIMEOUT, \
       sel_wait_row(f, 9))                                                  \
     R(sel_wait_writable, sk_selector_wait, "a writable member", 0, 1,      \
-      sel_wait_row(f, 10))
+      sel_wait_row(f, 10))                                                \
+    /* -- line views --------------------------------------------------- */\
+    R(rline_null, sk_receiveline, "NULL object", NUL, SK_EINVAL,          \
+      lines_on(NULL, 1, 1))                                               \
+    R(rline_closed, sk_receiveline, "closed", OBJ, SK_ECLOSED,            \
+      lines_on(f->closed, 1, 1))                                          \
+    R(rline_nullline, sk_receiveline, "NULL line", 0, SK_EINVAL,          \
+      lines_on(f->acc, 0, 1))                                             \
+    R(rline_nulllen, sk_receiveline, "NULL len", 0, SK_EINVAL,            \
+      lines_on(f->acc, 1, 0))                                             \
+    R(rline_nullboth, sk_receiveline, "NULL line and len", 0, SK_EINVAL,  \
+      lines_on(f->cli, 0, 0))                                             \
+    R(rline_master, sk_receiveline, "on a master", 0, SK_EWRONGROLE,      \
+      lines_on(f->m4, 1, 1))                                              \
+    R(rline_dual, sk_receiveline, "on a dual-stack master", 0,            \
+      SK_EWRONGROLE, lines_on(f->md, 1, 1))                               \
+    R(rline_server, sk_receiveline, "on a server", 0, SK_EWRONGROLE,      \
+      lines_on(f->srv, 1, 1))                                             \
+    R(rline_udp, sk_receiveline, "on a datagram object", 0,               \
+      SK_EWRONGROLE, lines_on(f->u4, 1, 1))                               \
+    R(rline_udpconn, sk_receiveline, "on a connected datagram object", 0, \
+      SK_EWRONGROLE, lines_on(f->uc, 1, 1))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -2209,6 +2232,19 @@ static int cx_sfree(int kind)
         x.srv = NULL;
     }
     cx_end(&x);
+    return r;
+}
+
+/* sk_receiveline with or without its out-pointers; on failure they must
+ * say NULL and 0. */
+static int lines_on(sk_sock *s, int with_line, int with_len)
+{
+    const char *line = "junk";
+    size_t len = 7;
+    int r = sk_receiveline(s, with_line ? &line : NULL,
+                           with_len ? &len : NULL);
+    if (r != 0 && ((with_line && line != NULL) || (with_len && len != 0)))
+        return 1; /* no row expects 1: the row fails */
     return r;
 }
 

@@ -22,7 +22,8 @@
  * bytes handed out so far, and what the fake delivered (D) and still holds
  * before its next stall (A).  Each receive must append exactly what the
  * pattern's definition predicts from stream[P..D+A), keep the prefix,
- * lose nothing on errors, and leave sk_dirty == (D > P); getstats must
+ * lose nothing on errors, and leave sk_dirty == (D > P) (except for the
+ * bytes of a line sk_receiveline waits to complete); getstats must
  * equal the fake's counts; sk_send's *last must equal the slice start plus
  * what the fake accepted.  Any mismatch aborts (FAKE_CHECK).
  */
@@ -52,6 +53,9 @@ static struct {
     size_t limit;   /* line limit */
     int client;     /* sk_connect made it a client */
     int closed;     /* sk_close was called */
+    uint64_t wait_d; /* fake.delivered when sk_receiveline last failed
+                        with bytes buffered: those are not dirty until
+                        more are delivered (0: none) */
 } m;
 
 static void check_invariants(void)
@@ -70,7 +74,8 @@ static void check_invariants(void)
     FAKE_CHECK(tx == fake.accepted);
     FAKE_CHECK(age >= 0);
     FAKE_CHECK(fake.delivered >= m.p);
-    FAKE_CHECK(sk_dirty(m.s) == (fake.delivered > m.p));
+    FAKE_CHECK(sk_dirty(m.s) ==
+               (fake.delivered > m.p && fake.delivered != m.wait_d));
     FAKE_CHECK(sk_role(m.s) ==
                (m.client ? SK_ROLE_CLIENT : SK_ROLE_MASTER));
 }
@@ -248,6 +253,60 @@ static void op_receive(int pattern, size_t n, unsigned mode, size_t plen)
     FAKE_CHECK(b.data == NULL && b.len == 0 && b.cap == 0);
 }
 
+#define RBUF_SIZE 16384 /* the receive buffer: the longest view */
+
+/* sk_receiveline against the model: the line of stream[p..e) as SK_LINE
+ * finds it, within the first RBUF_SIZE bytes (the view's bound: then
+ * SK_ETOOLONG with what those bytes keep); on the end code nothing is
+ * taken, except on SK_ECLOSED (the rest is the last line). */
+static void op_receiveline(void)
+{
+    static char want[RBUF_SIZE];
+    const char *line = "junk";
+    size_t len = 12345, count = 0;
+    uint64_t d0 = fake.delivered, avail, e, x;
+    int code, r, expect, pending = fake.connect_timeouts_left > 0;
+    avail = fake_recv_avail(&code);
+    e = d0 + avail;
+    r = sk_receiveline(m.s, &line, &len);
+    FAKE_CHECK(fake_known_code(r));
+    if (gate() || pending) {
+        FAKE_CHECK(r == (gate() ? gate() : SK_ETIMEOUT));
+        FAKE_CHECK(line == NULL && len == 0 && fake.delivered == d0);
+        return;
+    }
+    expect = -99;
+    for (x = m.p; x < e && x - m.p < RBUF_SIZE; x++) {
+        unsigned char c = g_stream[x];
+        if (c == '\n') {
+            expect = 0;
+            break;
+        }
+        if (c == '\r')
+            continue;
+        if (count == m.limit) {
+            expect = SK_ETOOLONG;
+            break;
+        }
+        want[count++] = (char)c;
+    }
+    if (expect == -99 && x - m.p == RBUF_SIZE)
+        expect = SK_ETOOLONG; /* the buffer's bound */
+    if (expect == -99 && code == SK_ECLOSED && e > m.p)
+        expect = SK_ECLOSED; /* the last, unterminated line */
+    if (expect == -99) { /* nothing taken, the bytes stay */
+        FAKE_CHECK(r == code && line == NULL && len == 0);
+        if (fake.delivered > m.p)
+            m.wait_d = fake.delivered;
+        return;
+    }
+    FAKE_CHECK(r == expect && line != NULL && len == count);
+    FAKE_CHECK(count == 0 || memcmp(line, want, count) == 0);
+    if (r != SK_ETOOLONG)
+        FAKE_CHECK(line[len] == '\0');
+    m.p = expect == 0 ? x + 1 : x;
+}
+
 static void op_read(size_t cap)
 {
     char *dst = (char *)malloc(cap ? cap : 1);
@@ -359,7 +418,10 @@ static void run_op(const unsigned char *a)
         op_receive(SK_ALL, n, a[3], a[4]);
         break;
     case 1:
-        op_receive(SK_LINE, n, a[3], a[4]);
+        if ((a[5] & 3) == 3)
+            op_receiveline();
+        else
+            op_receive(SK_LINE, n, a[3], a[4]);
         break;
     case 2: /* up to ~1 MiB: crosses the buffer and direct-read sizes */
         op_receive(SK_BYTES, (a[5] & 1) ? n * 16 + a[6] : n, a[3], a[4]);
@@ -380,7 +442,12 @@ static void run_op(const unsigned char *a)
     }
     case 6: {
         size_t v = 0;
-        int r = sk_getlinelimit(m.s, &v);
+        int r;
+        if (a[3] & 1) {
+            op_receiveline();
+            break;
+        }
+        r = sk_getlinelimit(m.s, &v);
         FAKE_CHECK(r == (m.closed ? SK_ECLOSED : 0));
         FAKE_CHECK(r != 0 || v == m.limit);
         break;

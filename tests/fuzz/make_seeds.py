@@ -39,6 +39,10 @@ def rep(n, pattern):
 
 BLOCK, INTR, STALL = b"\x05", b"\x06", b"\x07"
 
+# sk_receiveline: GETLIM's code with a[3] bit 0 set (also LINE with a[5] & 3
+# == 3).
+RLINE = op(GETLIM, 0, 0, 1)
+
 
 def receive_seed(flags, ops, script):
     return bytes([flags, len(ops) - 1]) + b"".join(ops) + script
@@ -89,6 +93,21 @@ receive = {
                                           recv(LINE), op(READ, 2),
                                           op(GETLIM)],
                                  data(b"abcdef\n")),
+    "lineview": receive_seed(CLOSED, [RLINE, RLINE, RLINE, RLINE, RLINE,
+                                       recv(LINE), op(READ, 2), RLINE,
+                                       RLINE, RLINE, RLINE, RLINE],
+                             data(b"one\r\ntw") + STALL +
+                             data(b"o\n\r\rx\ry\nrest\nmo") + BLOCK +
+                             data(b"re\nab\n") + INTR +
+                             data(b"\r\npartial end")),
+    "lineview-bound": receive_seed(0x80 | 2 | TIMEOUT,
+                                   [RLINE, RLINE, RLINE,
+                                    op(SETLIM, 0, 0x80, 1), RLINE, RLINE,
+                                    RLINE, RLINE, RLINE, recv(SOME), RLINE],
+                                   data(b"abcdef\nxy\n") +
+                                   rep(20000, b"a\rb") + data(b"\n") +
+                                   rep(17000, b"z") + STALL +
+                                   data(b"\nq")),
     "bad-buffers": receive_seed(CLOSED, [recv(LINE, mode=3), recv(ALL, mode=7),
                                          op(11, 1, 0), op(11, 0, 3),
                                          recv(BYTES, 0), recv(ALL)],
