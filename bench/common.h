@@ -80,6 +80,35 @@ static inline long long bench_raise_nofile(void)
     return (long long)rl.rlim_cur;
 }
 
+/* ---- the dispatch every implementation's main() makes --------------------- */
+typedef void (*bench_side)(int argc, char **argv);
+typedef struct {
+    const char *name;  /* the WORKLOAD argument */
+    bench_side server; /* NULL: no server side here */
+    bench_side client; /* NULL: no client side here */
+} bench_workload;
+
+/* The side argv[1] (server|client) of workload argv[2] in w[0..n), after
+ * raising the descriptor limit; dies with a usage message otherwise. */
+static inline bench_side bench_pick(int argc, char **argv,
+                                    const bench_workload *w, size_t n)
+{
+    size_t i;
+    bench_raise_nofile();
+    if (argc < 3)
+        bench_die("usage: %s server|client WORKLOAD [key=value...]", argv[0]);
+    for (i = 0; i < n; i++)
+        if (strcmp(argv[2], w[i].name) == 0) {
+            bench_side f =
+                strcmp(argv[1], "server") == 0 ? w[i].server : w[i].client;
+            if (f == NULL)
+                bench_die("%s has no %s side here", argv[2], argv[1]);
+            return f;
+        }
+    bench_die("unknown workload %s", argv[2]);
+    return NULL;
+}
+
 /* ---- clock ------------------------------------------------------------- */
 static inline int64_t bench_now_ns(void)
 {

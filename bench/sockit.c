@@ -219,9 +219,21 @@ static void connrate_client(int argc, char **argv)
 }
 
 /* ---- fanin: a selector holding the server and every client ------------- */
-static void fanin_selector_server(long clients)
+
+/* One ready client of a fan-in server: echo what can be read.  1 when the
+ * client is gone (end of stream or an error), 0 otherwise. */
+static int fanin_echo(sk_sock *c)
 {
     static char buf[4096];
+    size_t got = 0;
+    int r = sk_read(c, buf, sizeof buf, &got);
+    if (r == SK_OK)
+        check(sk_send(c, buf, got, 1, -1, NULL), "sk_send");
+    return r != SK_OK && r != SK_EWOULDBLOCK;
+}
+
+static void fanin_selector_server(long clients)
+{
     long accepted = 0, gone = 0;
     size_t cap = (size_t)clients + 1, nr = 0, i;
     sk_sock **ready = (sk_sock **)malloc(sizeof *ready * cap);
@@ -241,7 +253,6 @@ static void fanin_selector_server(long clients)
         readies += nr;
         for (i = 0; i < nr; i++) {
             sk_sock *c = ready[i];
-            size_t got = 0;
             if (c == l) {
                 sk_sock *nc = NULL;
                 while (accepted < clients && sk_accept(l, &nc, NULL) == SK_OK) {
@@ -251,10 +262,7 @@ static void fanin_selector_server(long clients)
                 }
                 continue;
             }
-            r = sk_read(c, buf, sizeof buf, &got);
-            if (r == SK_OK)
-                check(sk_send(c, buf, got, 1, -1, NULL), "sk_send");
-            else if (r != SK_EWOULDBLOCK) {
+            if (fanin_echo(c)) {
                 sk_free(c); /* and out of the selector */
                 gone++;
             }
@@ -271,7 +279,6 @@ static void fanin_selector_server(long clients)
 /* ---- fanin (select=1): sk_select over the server and every client ------- */
 static void fanin_select_server(long clients)
 {
-    static char buf[4096];
     long gone = 0;
     size_t cap = (size_t)clients + 1, n = 1, nr = 0, nw = 0, i;
     sk_sock **set = (sk_sock **)malloc(sizeof *set * cap);
@@ -290,17 +297,13 @@ static void fanin_select_server(long clients)
         readies += nr;
         for (i = 0; i < nr; i++) {
             sk_sock *c = ready[i];
-            size_t got = 0;
             if (c == l) {
                 sk_sock *nc = NULL;
                 while (n < cap && sk_accept(l, &nc, NULL) == SK_OK)
                     set[n++] = nc;
                 continue;
             }
-            r = sk_read(c, buf, sizeof buf, &got);
-            if (r == SK_OK)
-                check(sk_send(c, buf, got, 1, -1, NULL), "sk_send");
-            else if (r != SK_EWOULDBLOCK) {
+            if (fanin_echo(c)) {
                 sk_close(c); /* freed and dropped from the set below */
                 closed = 1;
                 gone++;
@@ -363,11 +366,7 @@ static void idle_server(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        void (*server)(int, char **);
-        void (*client)(int, char **);
-    } w[] = {
+    static const bench_workload w[] = {
         {"bulk", bulk_server, bulk_client},
         {"sendfile", NULL, sendfile_client},
         {"lines", lines_server, NULL},
@@ -376,20 +375,8 @@ int main(int argc, char **argv)
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
     };
-    size_t i;
-    bench_raise_nofile();
-    if (argc < 3)
-        bench_die("usage: %s server|client WORKLOAD [key=value...]", argv[0]);
-    for (i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (strcmp(argv[2], w[i].name) == 0) {
-            void (*f)(int, char **) =
-                strcmp(argv[1], "server") == 0 ? w[i].server : w[i].client;
-            if (f == NULL)
-                bench_die("%s has no %s side here", argv[2], argv[1]);
-            f(argc, argv);
-            fflush(stdout);
-            return 0;
-        }
-    bench_die("unknown workload %s", argv[2]);
-    return 2;
+    bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
+    f(argc, argv);
+    fflush(stdout);
+    return 0;
 }

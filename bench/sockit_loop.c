@@ -192,30 +192,14 @@ static void fanin_server(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        void (*server)(int, char **);
-        void (*client)(int, char **);
-    } w[] = {
+    static const bench_workload w[] = {
         {"pingpong", pingpong_server, pingpong_client},
         {"fanin", fanin_server, NULL},
     };
-    size_t i;
-    bench_raise_nofile();
-    if (argc < 3)
-        bench_die("usage: %s server|client WORKLOAD [key=value...]", argv[0]);
+    bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     check(sk_loop_new(&loop), "sk_loop_new");
-    for (i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (strcmp(argv[2], w[i].name) == 0) {
-            void (*f)(int, char **) =
-                strcmp(argv[1], "server") == 0 ? w[i].server : w[i].client;
-            if (f == NULL)
-                bench_die("%s has no %s side here", argv[2], argv[1]);
-            f(argc, argv);
-            fflush(stdout);
-            sk_loop_free(loop);
-            return 0;
-        }
-    bench_die("unknown workload %s", argv[2]);
-    return 2;
+    f(argc, argv);
+    fflush(stdout);
+    sk_loop_free(loop);
+    return 0;
 }

@@ -548,11 +548,7 @@ static void idle_server(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        void (*server)(int, char **);
-        void (*client)(int, char **);
-    } w[] = {
+    static const bench_workload w[] = {
         {"bulk", bulk_server, bulk_client},
         {"sendfile", NULL, sendfile_client},
         {"lines", lines_server, NULL},
@@ -561,21 +557,9 @@ int main(int argc, char **argv)
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
     };
-    size_t i;
-    bench_raise_nofile();
+    bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     loop = uv_default_loop();
-    if (argc < 3)
-        bench_die("usage: %s server|client WORKLOAD [key=value...]", argv[0]);
-    for (i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (strcmp(argv[2], w[i].name) == 0) {
-            void (*f)(int, char **) =
-                strcmp(argv[1], "server") == 0 ? w[i].server : w[i].client;
-            if (f == NULL)
-                bench_die("%s has no %s side here", argv[2], argv[1]);
-            f(argc, argv);
-            fflush(stdout);
-            return 0;
-        }
-    bench_die("unknown workload %s", argv[2]);
-    return 2;
+    f(argc, argv);
+    fflush(stdout);
+    return 0;
 }

@@ -189,27 +189,28 @@ static int sk__lp_posts_queued(sk_loop *loop)
 
 /* ---- running ------------------------------------------------------------ */
 
-/* Room for a poller entry per registration and filter (kqueue reports
- * reading and writing separately), plus the waker.  When memory is short
- * the old array is kept: what does not fit is reported by the next wait. */
-static void sk__lp_reserve(sk_loop *loop)
+/* Room in *evs (capacity *evcap) for a poller entry per registration and
+ * filter (kqueue reports reading and writing separately) of nlive
+ * registrations, plus the waker.  When memory is short the old array is
+ * kept: what does not fit is reported by the next wait. */
+void sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive)
 {
-    size_t want = 2 * loop->nlive + 2, cap;
-    sk__pollout *evs;
+    size_t want = 2 * nlive + 2, cap;
+    sk__pollout *p;
     if (want < 64)
         want = 64;
-    if (loop->evcap >= want)
+    if (*evcap >= want)
         return;
-    cap = loop->evcap ? loop->evcap : 64;
-    while (cap < want && cap <= ((size_t)-1) / 2 / sizeof *evs)
+    cap = *evcap ? *evcap : 64;
+    while (cap < want && cap <= ((size_t)-1) / 2 / sizeof *p)
         cap *= 2;
-    if (cap > ((size_t)-1) / sizeof *evs)
+    if (cap > ((size_t)-1) / sizeof *p)
         return;
-    evs = (sk__pollout *)realloc(loop->evs, cap * sizeof *evs);
-    if (evs == NULL)
+    p = (sk__pollout *)realloc(*evs, cap * sizeof *p);
+    if (p == NULL)
         return;
-    loop->evs = evs;
-    loop->evcap = cap;
+    *evs = p;
+    *evcap = cap;
 }
 
 /* Milliseconds until the first timer (rounded up: a timer never fires
@@ -243,7 +244,7 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
     else
         ms = sk__lp_timeout(loop);
 
-    sk__lp_reserve(loop);
+    sk__pollout_reserve(&loop->evs, &loop->evcap, loop->nlive);
     r = loop->poller->ops->wait(loop->poller, ms, loop->evs, loop->evcap, &n,
                                 &sys);
     loop->now_us = sk__plat_now_us();

@@ -139,15 +139,21 @@ static sk__selmem *sk__sel_member(const sk_selector *sel, const sk_sock *s)
     return (sk__selmem *)w->ud;
 }
 
-SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
+/* The checks sk_selector_add and sk_selector_set share. */
+static int sk__sel_args(const sk_selector *sel, const sk_sock *s, int events)
 {
-    sk__selmem *m;
-    int r;
     if (sel == NULL || s == NULL ||
         (events & ~(SK_READABLE | SK_WRITABLE)) != 0)
         return SK_EINVAL;
-    if (s->role == SK_ROLE_CLOSED)
-        return SK_ECLOSED;
+    return s->role == SK_ROLE_CLOSED ? SK_ECLOSED : 0;
+}
+
+SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
+{
+    sk__selmem *m;
+    int r = sk__sel_args(sel, s, events);
+    if (r != 0)
+        return r;
     if (s->watch != NULL)
         return SK_EINVAL; /* in a selector or watched by a loop already */
     m = (sk__selmem *)calloc(1, sizeof *m);
@@ -167,12 +173,9 @@ SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
 SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events)
 {
     sk__selmem *m;
-    int r;
-    if (sel == NULL || s == NULL ||
-        (events & ~(SK_READABLE | SK_WRITABLE)) != 0)
-        return SK_EINVAL;
-    if (s->role == SK_ROLE_CLOSED)
-        return SK_ECLOSED;
+    int r = sk__sel_args(sel, s, events);
+    if (r != 0)
+        return r;
     m = sk__sel_member(sel, s);
     if (m == NULL)
         return SK_EINVAL;
@@ -199,30 +202,6 @@ SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s)
         return SK_EINVAL;
     sk__sel_drop(m);
     return 0;
-}
-
-/* Room for a poller entry per registration and filter (kqueue reports
- * reading and writing separately), plus the waker; as the loop sizes its
- * own.  When memory is short the old array is kept: what does not fit is
- * reported by the next wait. */
-static void sk__sel_reserve(sk_selector *sel)
-{
-    size_t want = 2 * sel->loop->nlive + 2, cap;
-    sk__pollout *evs;
-    if (want < 64)
-        want = 64;
-    if (sel->evcap >= want)
-        return;
-    cap = sel->evcap ? sel->evcap : 64;
-    while (cap < want && cap <= ((size_t)-1) / 2 / sizeof *evs)
-        cap *= 2;
-    if (cap > ((size_t)-1) / sizeof *evs)
-        return;
-    evs = (sk__pollout *)realloc(sel->evs, cap * sizeof *evs);
-    if (evs == NULL)
-        return;
-    sel->evs = evs;
-    sel->evcap = cap;
 }
 
 /* Queue the members of n poller entries, then (when dirty) those holding
@@ -278,7 +257,7 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
     for (;;) {
         size_t n = 0;
         int sys = 0, r;
-        sk__sel_reserve(sel);
+        sk__pollout_reserve(&sel->evs, &sel->evcap, sel->loop->nlive);
         r = p->ops->wait(p, ms, sel->evs, sel->evcap, &n, &sys);
         if (r == SK_EWOULDBLOCK)
             n = 0; /* a signal: wait again for what is left */

@@ -484,6 +484,9 @@ int sk__conn_bind(sk_conn *c, int port);
 
 /* The callback of every selector member's watch (watch.c compares it to
  * recognise them). */
+/* loop.c: grow *evs (capacity *evcap) to hold a wait's entries for nlive
+ * registrations; on no memory the old array stays (the rest waits). */
+void sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive);
 void sk__selector_ready(sk_watch *w, int events, void *ud);
 /* sk__watch_closing calls this for a selector member's watch, after the
  * watch went inert: the member is dropped and the watch freed. */

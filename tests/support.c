@@ -118,6 +118,34 @@ void sup_pair(sk_sock **a, sk_sock **b)
     *b = d;
 }
 
+void sup_nb_pair(sk_sock **a, sk_sock **b)
+{
+    sup_pair(a, b);
+    sup_assert_rc(sk_setblocking(*a, 0), 0);
+    sup_assert_rc(sk_setblocking(*b, 0), 0);
+}
+
+const char *const sup_backends[SUP_NBACKENDS] = {"epoll", "kqueue", "poll",
+                                                 "select"};
+
+void sup_each_backend(sup_backend_test fn)
+{
+    size_t i, ran = 0;
+    for (i = 0; i < SUP_NBACKENDS; i++) {
+        sk_loop *loop = NULL;
+        int r = sk_loop_new_backend(&loop, sup_backends[i]);
+        if (r == SK_EUNSUPPORTED) {
+            assert_null(loop);
+            continue;
+        }
+        sup_assert_rc(r, 0);
+        sk_loop_free(loop);
+        fn(sup_backends[i]);
+        ran++;
+    }
+    assert_true(ran > 0);
+}
+
 int sup_ipv6_loopback(void)
 {
     sk_sock *s = NULL;

@@ -62,6 +62,20 @@ void sup_connect4(sk_sock **client, int port);
  * pending. */
 void sup_pair(sk_sock **a, sk_sock **b);
 
+/* sup_nb_pair: sup_pair with both ends in non-blocking mode. */
+void sup_nb_pair(sk_sock **a, sk_sock **b);
+
+/* The event-loop backends sockit names (sk_loop_new_backend,
+ * sk_selector_new_backend); a build has some of them. */
+extern const char *const sup_backends[];
+#define SUP_NBACKENDS 4
+
+/* sup_each_backend: run fn(name) once per backend this build has (those
+ * sk_loop_new_backend does not refuse with SK_EUNSUPPORTED); fails the
+ * test when there is none. */
+typedef void (*sup_backend_test)(const char *backend);
+void sup_each_backend(sup_backend_test fn);
+
 /* sup_ipv6_loopback: 1 when sk_tcp6 can bind "::1"; 0 when the host has no
  * ::1 (SK_EFAMILY / SK_EADDRNOTAVAIL).  Any other result fails the test. */
 int sup_ipv6_loopback(void);

@@ -17,9 +17,6 @@
 
 #define GUARD_S 30.0 /* a test still running after this has failed */
 
-static const char *const all_backends[] = {"epoll", "kqueue", "poll",
-                                           "select"};
-#define NBACKENDS (sizeof all_backends / sizeof all_backends[0])
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -49,35 +46,6 @@ static sk_loop *loop_new(const char *backend)
     return loop;
 }
 
-/* A connected pair, both in non-blocking mode. */
-static void nb_pair(sk_sock **a, sk_sock **b)
-{
-    sup_pair(a, b);
-    sup_assert_rc(sk_setblocking(*a, 0), 0);
-    sup_assert_rc(sk_setblocking(*b, 0), 0);
-}
-
-typedef void (*backend_test)(const char *backend);
-
-/* Run fn once per backend this build has; there must be one. */
-static void each_backend(backend_test fn)
-{
-    size_t i, ran = 0;
-    for (i = 0; i < NBACKENDS; i++) {
-        sk_loop *loop = NULL;
-        int r = sk_loop_new_backend(&loop, all_backends[i]);
-        if (r == SK_EUNSUPPORTED) {
-            assert_null(loop);
-            continue;
-        }
-        sup_assert_rc(r, 0);
-        sk_loop_free(loop);
-        fn(all_backends[i]);
-        ran++;
-    }
-    assert_true(ran > 0);
-}
-
 /* ---- backends ---------------------------------------------------------- */
 
 static void t_backends(void **state)
@@ -99,15 +67,15 @@ static void t_backends(void **state)
     sup_assert_rc(sk_loop_run(loop, -1), SK_EINVAL);
     sk_loop_free(loop);
 
-    for (i = 0; i < NBACKENDS; i++) {
-        int r = sk_loop_new_backend(&loop, all_backends[i]);
-        print_message("backend %s: %s\n", all_backends[i], sk_errname(r));
+    for (i = 0; i < SUP_NBACKENDS; i++) {
+        int r = sk_loop_new_backend(&loop, sup_backends[i]);
+        print_message("backend %s: %s\n", sup_backends[i], sk_errname(r));
 #if defined(_WIN32)
-        sup_assert_rc(r, strcmp(all_backends[i], "select") == 0
+        sup_assert_rc(r, strcmp(sup_backends[i], "select") == 0
                              ? 0 : SK_EUNSUPPORTED);
 #elif defined(__linux__)
-        sup_assert_rc(r, strcmp(all_backends[i], "epoll") == 0 ||
-                                 strcmp(all_backends[i], "poll") == 0
+        sup_assert_rc(r, strcmp(sup_backends[i], "epoll") == 0 ||
+                                 strcmp(sup_backends[i], "poll") == 0
                              ? 0 : SK_EUNSUPPORTED);
 #endif
         if (r == 0)
@@ -175,7 +143,7 @@ static void run_timer_oneshot(const char *backend)
 static void t_timer_oneshot(void **state)
 {
     (void)state;
-    each_backend(run_timer_oneshot);
+    sup_each_backend(run_timer_oneshot);
 }
 
 static void on_repeat(sk_timer *t, void *ud)
@@ -220,7 +188,7 @@ static void run_timer_repeat(const char *backend)
 static void t_timer_repeat(void **state)
 {
     (void)state;
-    each_backend(run_timer_repeat);
+    sup_each_backend(run_timer_repeat);
 }
 
 static void on_order(sk_timer *t, void *ud)
@@ -259,7 +227,7 @@ static void run_timer_order(const char *backend)
 static void t_timer_order(void **state)
 {
     (void)state;
-    each_backend(run_timer_order);
+    sup_each_backend(run_timer_order);
 }
 
 static void on_never(sk_timer *t, void *ud)
@@ -307,7 +275,7 @@ static void run_timer_stop_restart(const char *backend)
 static void t_timer_stop_restart(void **state)
 {
     (void)state;
-    each_backend(run_timer_stop_restart);
+    sup_each_backend(run_timer_stop_restart);
 }
 
 /* Frees itself (a repeating timer, which would fire again). */
@@ -371,7 +339,7 @@ static void run_timer_free_in_callback(const char *backend)
 static void t_timer_free_in_callback(void **state)
 {
     (void)state;
-    each_backend(run_timer_free_in_callback);
+    sup_each_backend(run_timer_free_in_callback);
 }
 
 /* ---- watches ----------------------------------------------------------- */
@@ -437,7 +405,7 @@ static void run_watch_readable(const char *backend)
     sk_timer *guard = guard_start(loop, "readable");
     wstate x;
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     x.s = b;
     x.stop = 1;
@@ -461,7 +429,7 @@ static void run_watch_readable(const char *backend)
 static void t_watch_readable(void **state)
 {
     (void)state;
-    each_backend(run_watch_readable);
+    sup_each_backend(run_watch_readable);
 }
 
 static void run_watch_writable(const char *backend)
@@ -471,7 +439,7 @@ static void run_watch_writable(const char *backend)
     sk_timer *guard = guard_start(loop, "writable");
     wstate x;
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     x.s = a;
     x.stop = 1;
@@ -490,7 +458,7 @@ static void run_watch_writable(const char *backend)
 static void t_watch_writable(void **state)
 {
     (void)state;
-    each_backend(run_watch_writable);
+    sup_each_backend(run_watch_writable);
 }
 
 static void run_watch_paused(const char *backend)
@@ -501,7 +469,7 @@ static void run_watch_paused(const char *backend)
     wstate x;
     int i;
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     x.s = b;
     x.stop = 1;
@@ -535,7 +503,7 @@ static void run_watch_paused(const char *backend)
 static void t_watch_paused(void **state)
 {
     (void)state;
-    each_backend(run_watch_paused);
+    sup_each_backend(run_watch_paused);
 }
 
 /* Bytes that sockit buffered (sk_dirty) are readable with nothing new
@@ -548,7 +516,7 @@ static void run_watch_dirty_first(const char *backend)
     wstate x;
     int i;
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     x.s = b;
     x.read_lines = 1;
@@ -603,7 +571,7 @@ static void run_watch_dirty_first(const char *backend)
 static void t_watch_dirty_first(void **state)
 {
     (void)state;
-    each_backend(run_watch_dirty_first);
+    sup_each_backend(run_watch_dirty_first);
 }
 
 /* Two watches ready in one iteration: whichever runs first frees the
@@ -627,8 +595,8 @@ static void run_watch_free_in_callback(const char *backend)
     wstate x1, x2;
     memset(&x1, 0, sizeof x1);
     memset(&x2, 0, sizeof x2);
-    nb_pair(&a1, &b1);
-    nb_pair(&a2, &b2);
+    sup_nb_pair(&a1, &b1);
+    sup_nb_pair(&a2, &b2);
     x1.loop = x2.loop = loop;
     x1.s = b1;
     x2.s = b2;
@@ -687,7 +655,7 @@ static void run_watch_free_in_callback(const char *backend)
 static void t_watch_free_in_callback(void **state)
 {
     (void)state;
-    each_backend(run_watch_free_in_callback);
+    sup_each_backend(run_watch_free_in_callback);
 }
 
 /* Run until x has a callback (guarded). */
@@ -716,7 +684,7 @@ static void run_watch_errored(const char *backend)
 
     /* A reset peer (linger 0 then close). */
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     x.s = NULL; /* do not read in the callback */
     sup_assert_rc(sk_watch_new(loop, b, on_watch, &x, &x.w), 0);
@@ -741,7 +709,7 @@ static void run_watch_errored(const char *backend)
 
     /* The peer's orderly close: readable (end of stream), no error. */
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     sup_assert_rc(sk_watch_new(loop, b, on_watch, &x, &x.w), 0);
     sup_assert_rc(sk_watch_set(x.w, SK_READABLE), 0);
@@ -790,7 +758,7 @@ static void run_watch_errored(const char *backend)
 static void t_watch_errored(void **state)
 {
     (void)state;
-    each_backend(run_watch_errored);
+    sup_each_backend(run_watch_errored);
 }
 
 /* A watched object that is closed or freed leaves the loop; sk_setfd
@@ -804,7 +772,7 @@ static void run_watch_closed(const char *backend)
     wstate x;
     int i;
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     x.loop = loop;
     sup_assert_rc(sk_watch_new(loop, b, on_watch, &x, &x.w), 0);
     sup_assert_rc(sk_watch_set(x.w, SK_READABLE), 0);
@@ -823,7 +791,7 @@ static void run_watch_closed(const char *backend)
     sup_assert_rc(sk_watch_new(loop, b = NULL, on_watch, &x, &w), SK_EINVAL);
 
     /* Freed while watched: the watch stays valid until freed. */
-    nb_pair(&b, &x.s);
+    sup_nb_pair(&b, &x.s);
     sup_assert_rc(sk_watch_new(loop, b, on_watch, &x, &x.w), 0);
     sup_assert_rc(sk_watch_set(x.w, SK_READABLE | SK_WRITABLE), 0);
     sk_free(b);
@@ -838,8 +806,8 @@ static void run_watch_closed(const char *backend)
         sk_fd_t old;
         memset(&x, 0, sizeof x);
         x.loop = loop;
-        nb_pair(&a, &b);
-        nb_pair(&c, &d);
+        sup_nb_pair(&a, &b);
+        sup_nb_pair(&c, &d);
         x.s = a;
         sup_assert_rc(sk_watch_new(loop, a, on_watch, &x, &x.w), 0);
         sup_assert_rc(sk_watch_set(x.w, SK_READABLE), 0);
@@ -890,7 +858,7 @@ static void run_watch_closed(const char *backend)
 
     /* sk_loop_free with live watches and timers. */
     memset(&x, 0, sizeof x);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_watch_new(loop, b, on_watch, &x, &w), 0);
     sup_assert_rc(sk_watch_set(w, SK_READABLE), 0);
     (void)guard_start(loop, "never run");
@@ -908,7 +876,7 @@ static void run_watch_closed(const char *backend)
 static void t_watch_closed(void **state)
 {
     (void)state;
-    each_backend(run_watch_closed);
+    sup_each_backend(run_watch_closed);
 }
 
 /* ---- posts, wakes, stop, modes ----------------------------------------- */
@@ -989,7 +957,7 @@ static void run_post_thread(const char *backend)
 static void t_post_thread(void **state)
 {
     (void)state;
-    each_backend(run_post_thread);
+    sup_each_backend(run_post_thread);
 }
 
 static void one_post_main(void *arg)
@@ -1032,7 +1000,7 @@ static void run_post_wakes_idle(const char *backend)
 static void t_post_wakes_idle(void **state)
 {
     (void)state;
-    each_backend(run_post_wakes_idle);
+    sup_each_backend(run_post_wakes_idle);
 }
 
 static int waker_rc;
@@ -1065,7 +1033,7 @@ static void run_wake(const char *backend)
 static void t_wake(void **state)
 {
     (void)state;
-    each_backend(run_wake);
+    sup_each_backend(run_wake);
 }
 
 static void on_stop(sk_timer *t, void *ud)
@@ -1135,7 +1103,7 @@ static void run_stop_and_modes(const char *backend)
 static void t_stop_and_modes(void **state)
 {
     (void)state;
-    each_backend(run_stop_and_modes);
+    sup_each_backend(run_stop_and_modes);
 }
 
 /* ---- echo: 1,000 concurrent connections through the loop --------------- */
@@ -1390,7 +1358,7 @@ static void run_echo(const char *backend)
 static void t_echo_1000(void **state)
 {
     (void)state;
-    each_backend(run_echo);
+    sup_each_backend(run_echo);
 }
 
 int main(void)

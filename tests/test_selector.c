@@ -11,46 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const all_backends[] = {"epoll", "kqueue", "poll",
-                                           "select"};
-#define NBACKENDS (sizeof all_backends / sizeof all_backends[0])
 #define MANY 1002 /* members of the large test: beyond 1,000 and Windows' 64 */
-
-typedef void (*backend_test)(const char *backend);
-
-/* Run fn once per backend this build has; there must be one. */
-static void each_backend(backend_test fn)
-{
-    size_t i, ran = 0;
-    for (i = 0; i < NBACKENDS; i++) {
-        sk_selector *sel = NULL;
-        int r = sk_selector_new_backend(&sel, all_backends[i]);
-        if (r == SK_EUNSUPPORTED) {
-            assert_null(sel);
-            continue;
-        }
-        sup_assert_rc(r, 0);
-        assert_string_equal(sk_selector_backend(sel), all_backends[i]);
-        sk_selector_free(sel);
-        fn(all_backends[i]);
-        ran++;
-    }
-    assert_true(ran > 0);
-}
 
 static sk_selector *sel_new(const char *backend)
 {
     sk_selector *sel = NULL;
     sup_assert_rc(sk_selector_new_backend(&sel, backend), 0);
     assert_non_null(sel);
+    assert_string_equal(sk_selector_backend(sel), backend);
     return sel;
-}
-
-static void nb_pair(sk_sock **a, sk_sock **b)
-{
-    sup_pair(a, b);
-    sup_assert_rc(sk_setblocking(*a, 0), 0);
-    sup_assert_rc(sk_setblocking(*b, 0), 0);
 }
 
 /* One wait (safety timeout) that must report exactly s, with events. */
@@ -99,7 +68,7 @@ static void run_readwrite(const char *backend)
     char buf[16];
     size_t got = 0;
     int ev;
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), 0);
     wait_none(sel); /* nothing sent yet */
     sup_assert_rc(sk_selector_add(sel, a, SK_WRITABLE), 0);
@@ -128,7 +97,7 @@ static void run_readwrite(const char *backend)
 static void t_readwrite(void **state)
 {
     (void)state;
-    each_backend(run_readwrite);
+    sup_each_backend(run_readwrite);
 }
 
 /* ---- buffered bytes ---------------------------------------------------- */
@@ -140,8 +109,8 @@ static void run_buffered(const char *backend)
     sk_sock *a = NULL, *b = NULL, *c = NULL, *d = NULL;
     sk_buf line = {NULL, 0, 0};
     int ev;
-    nb_pair(&a, &b);
-    nb_pair(&c, &d);
+    sup_nb_pair(&a, &b);
+    sup_nb_pair(&c, &d);
     sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), 0);
     sup_assert_rc(sk_selector_add(sel, d, SK_READABLE), 0);
     sup_send_str(a, "one\npartial");
@@ -204,7 +173,7 @@ static void run_buffered(const char *backend)
 static void t_buffered(void **state)
 {
     (void)state;
-    each_backend(run_buffered);
+    sup_each_backend(run_buffered);
 }
 
 /* ---- listeners, peer close, refused connect ---------------------------- */
@@ -233,7 +202,7 @@ static void run_events(const char *backend)
     wait_none(sel);
 
     /* A peer's close. */
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), 0);
     sup_assert_rc(sk_close(a), 0);
     ev = wait_only(sel, b);
@@ -266,7 +235,7 @@ static void run_events(const char *backend)
 static void t_events(void **state)
 {
     (void)state;
-    each_backend(run_events);
+    sup_each_backend(run_events);
 }
 
 /* ---- capacity: the rest comes with the next calls ----------------------- */
@@ -292,7 +261,7 @@ static void run_capacity(const char *backend)
     size_t got;
 
     for (i = 0; i < NCAP; i++) {
-        nb_pair(&a[i], &b[i]);
+        sup_nb_pair(&a[i], &b[i]);
         sup_assert_rc(sk_selector_add(sel, b[i], SK_READABLE), 0);
         sup_send_str(a[i], "x");
         sup_wait_readable(b[i]);
@@ -366,7 +335,7 @@ static void run_capacity(const char *backend)
 static void t_capacity(void **state)
 {
     (void)state;
-    each_backend(run_capacity);
+    sup_each_backend(run_capacity);
 }
 
 /* ---- membership: closed, freed, two selectors, selector freed ----------- */
@@ -379,7 +348,7 @@ static void run_membership(const char *backend)
     sk_sock *a = NULL, *b = NULL;
     int ev;
 
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), 0);
     /* In one selector only, and not watched by a loop besides. */
     sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), SK_EINVAL);
@@ -412,7 +381,7 @@ static void run_membership(const char *backend)
     sk_free(a);
 
     /* Freed selector: its members stay open, usable and free to join. */
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), 0);
     sup_assert_rc(sk_selector_add(sel, a, SK_WRITABLE), 0);
     sup_send_str(a, "after");
@@ -434,7 +403,7 @@ static void run_membership(const char *backend)
 static void t_membership(void **state)
 {
     (void)state;
-    each_backend(run_membership);
+    sup_each_backend(run_membership);
 }
 
 /* ---- 1,000+ members ----------------------------------------------------- */
@@ -529,7 +498,7 @@ static void run_many(const char *backend)
 static void t_many(void **state)
 {
     (void)state;
-    each_backend(run_many);
+    sup_each_backend(run_many);
 }
 
 /* ---- timeouts and bad input -------------------------------------------- */
@@ -544,7 +513,7 @@ static void run_timeout(const char *backend)
     sup_assert_rc(sk_selector_wait(sel, 0, ready, ev, 2, &n), SK_ETIMEOUT);
     sup_assert_rc(sk_selector_wait(sel, 0.01, ready, ev, 2, &n), SK_ETIMEOUT);
     sup_assert_rc(sk_selector_wait(sel, -1, ready, ev, 2, &n), SK_EINVAL);
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_selector_add(sel, b, 0), 0); /* paused: still refused */
     sup_assert_rc(sk_selector_wait(sel, -1, ready, ev, 2, &n), SK_EINVAL);
     sup_assert_rc(sk_selector_set(sel, b, SK_READABLE), 0);
@@ -559,7 +528,7 @@ static void run_timeout(const char *backend)
 static void t_timeout(void **state)
 {
     (void)state;
-    each_backend(run_timeout);
+    sup_each_backend(run_timeout);
 }
 
 static void t_badinput(void **state)
@@ -581,7 +550,7 @@ static void t_badinput(void **state)
     sk_selector_free(NULL);
     sup_assert_rc(sk_selector_new(&sel), 0);
     print_message("default backend: %s\n", sk_selector_backend(sel));
-    nb_pair(&a, &b);
+    sup_nb_pair(&a, &b);
     sup_assert_rc(sk_selector_add(NULL, a, SK_READABLE), SK_EINVAL);
     sup_assert_rc(sk_selector_add(sel, NULL, SK_READABLE), SK_EINVAL);
     sup_assert_rc(sk_selector_add(sel, a, SK_ERRORED), SK_EINVAL);
