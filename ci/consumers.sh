@@ -44,6 +44,8 @@ ALL_PATHS=(subdir find_package pkgconfig makefile amalgamation)
 OUT="$SOCKIT_BUILD_DIR/consumers"
 CONSUMERS="$SOCKIT_ROOT/ci/consumers"
 CC="${CC:-cc}"
+# The version find_package must report: the one CMakeLists.txt declares.
+VERSION="$(sed -n 's/^project(sockit VERSION \([0-9.]*\).*/\1/p' "$SOCKIT_ROOT/CMakeLists.txt")"
 
 usage() {
     sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
@@ -176,7 +178,7 @@ path_find_package() {
         cmake_configure "$OUT/find_package-$kind.configure.log" -S "$CONSUMERS/find_package" \
             -B "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$CC" \
             -DCMAKE_PREFIX_PATH="$OUT/prefix-$kind" || return
-        grep -F "sockit 0.2.0 from $OUT/prefix-$kind/" "$OUT/find_package-$kind.configure.log" >&2 || {
+        grep -F "sockit $VERSION from $OUT/prefix-$kind/" "$OUT/find_package-$kind.configure.log" >&2 || {
             printf 'error: find_package did not find sockit in %s\n' "$OUT/prefix-$kind" >&2
             return 1
         }

@@ -35,9 +35,9 @@ extern "C" {
 #endif
 
 #define SOCKIT_VERSION_MAJOR 0 /**< incompatible API changes */
-#define SOCKIT_VERSION_MINOR 2 /**< compatible additions */
+#define SOCKIT_VERSION_MINOR 3 /**< compatible additions */
 #define SOCKIT_VERSION_PATCH 0 /**< fixes */
-#define SOCKIT_VERSION "0.2.0" /**< the three as a string */
+#define SOCKIT_VERSION "0.3.0" /**< the three as a string */
 
 /* ---- native handle ---------------------------------------------------- */
 /** int on POSIX; on Windows the value of a SOCKET (UINT_PTR), kept in an
