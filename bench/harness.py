@@ -104,6 +104,12 @@ WORKLOADS = ["bulk", "sendfile", "lines", "pingpong", "connrate", "fanin1000",
 UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
          "connrate": "conn/s", "fanin1000": "rt/s", "fanin10000": "rt/s",
          "idle": "B/conn"}
+# Workloads whose one run takes under a second (lines: about 40 ms) are run
+# this many times in a row per implementation and round, and the fastest
+# run is that round's figure: on this shared machine noise only ever adds
+# time, and one preemption is a large part of so short a run.  Every
+# implementation gets the same treatment.
+BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5}
 CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
         "fanin1000": "two", "fanin10000": "two", "idle": "two"}
 
@@ -542,7 +548,11 @@ def main():
                     continue
                 try:
                     t1 = time.monotonic()
-                    v, d = run_one(im, w, params[w], cpus, loadgen, 300)
+                    v, d = None, {}
+                    for _ in range(BEST_OF.get(w, 1)):
+                        v1, d1 = run_one(im, w, params[w], cpus, loadgen, 300)
+                        if v is None or v1 > v:
+                            v, d = v1, d1
                     d["secs"] = time.monotonic() - t1
                 except RunError as e:
                     log("  %-10s %-10s FAILED: %s" % (w, im.name, e))
