@@ -176,6 +176,17 @@ int sk__line_append(sk_buf *b, const char *p, size_t span, const char *cr,
     }
 }
 
+size_t sk__line_kept(const char *p, size_t span, const char *cr)
+{
+    size_t crs = 0;
+    while (cr != NULL) {
+        size_t i = (size_t)(cr - p) + 1;
+        crs++;
+        cr = i < span ? (const char *)memchr(p + i, '\r', span - i) : NULL;
+    }
+    return span - crs;
+}
+
 /* The first CR in the buffered bytes before offset end, or NULL.  rscan
  * remembers how far the buffer is known to hold no CR (a stale value at or
  * before rfirst means nothing is known), so that lines without CRs cost one

@@ -698,10 +698,8 @@ SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
     lf = (const char *)memchr(p, '\n', avail);
     if (lf == NULL && conn_may_receive(c)) {
         /* Incomplete: wait, unless the line is over the limit already. */
-        size_t i, n = 0;
-        for (i = 0; i < avail && n <= max; i++)
-            n += p[i] != '\r';
-        if (n <= max)
+        if (sk__line_kept(p, avail, (const char *)memchr(p, '\r', avail)) <=
+            max)
             return SK_EWOULDBLOCK;
     }
     r = sk__line_take(p, lf != NULL ? (size_t)(lf - p) + 1 : avail, line,

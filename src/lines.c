@@ -13,19 +13,6 @@
  * of a full buffer. */
 enum { SK__LV_LF, SK__LV_CLOSED, SK__LV_FULL };
 
-/* The bytes of [p, p + span) that a line keeps: those that are not CR
- * (cr: the first CR among them, or NULL). */
-static size_t sk__lines_kept(const char *p, size_t span, const char *cr)
-{
-    size_t crs = 0;
-    while (cr != NULL) {
-        size_t i = (size_t)(cr - p) + 1;
-        crs++;
-        cr = i < span ? (const char *)memchr(p + i, '\r', span - i) : NULL;
-    }
-    return span - crs;
-}
-
 /* Hand out the span buffered bytes at rfirst as the line view: CRs dropped
  * in place, at most the line limit kept (else SK_ETOOLONG, consuming only
  * what the view holds).  how: what follows them (SK__LV_*), which decides
@@ -87,7 +74,7 @@ static SK__NOINLINE int sk__lines_slow(sk_sock *s, const char **line,
             seen = avail;
             /* Over the limit already, as SK_LINE would find. */
             if (avail > s->linemax &&
-                sk__lines_kept(p, avail, sk__line_first_cr(s, s->rlast)) >
+                sk__line_kept(p, avail, sk__line_first_cr(s, s->rlast)) >
                     s->linemax)
                 return sk__lines_view(s, avail, SK__LV_FULL, line, len);
             /* A view cannot outgrow the buffer. */

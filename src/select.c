@@ -47,7 +47,8 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
     sk__pollent stack[SK__SELECT_STACK], *ents = stack;
     size_t i, n = nrecv + nsend, ready = 0, nr = 0, nw = 0, live,
               buffered = 0;
-    int64_t ms = sk__seconds_to_ms(timeout), start_us = 0;
+    int64_t ms = sk__seconds_to_ms(timeout);
+    sk__tm tm;
     int sys = 0, r;
 
     if (nreadable != NULL)
@@ -74,17 +75,13 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
     }
     if (buffered > 0)
         ms = 0; /* something is ready already: just look at the rest */
-    if (ms > 0)
-        start_us = sk__plat_now_us();
+    sk__tm_start_ms(&tm, ms);
     for (;;) {
         r = sk__plat_poll(ents, n, ms, &ready, &sys);
         if (r != SK_EWOULDBLOCK)
             break;
-        if (ms > 0) { /* interrupted: wait only for what is left */
-            int64_t spent = (sk__plat_now_us() - start_us) / 1000;
-            ms = spent >= ms ? 0 : ms - spent;
-            start_us = sk__plat_now_us();
-        }
+        if (ms > 0) /* interrupted: wait only for what is left */
+            ms = sk__tm_left(&tm);
     }
     if (r != 0)
         goto out;

@@ -239,7 +239,7 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
 {
     sk_loop *loop = sel->loop;
     sk__poller *p = loop->poller;
-    int64_t start_us = 0;
+    sk__tm tm;
     int dirty = loop->dirty != NULL && sk__watches_dirty_ready(loop);
 
     if (dirty && sel->polled) {
@@ -252,8 +252,7 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
         ms = 0;
     else if (loop->nlive == 0 && ms < 0)
         return SK_EINVAL; /* nothing could ever end this wait */
-    if (ms > 0)
-        start_us = sk__plat_now_us();
+    sk__tm_start_ms(&tm, ms);
     for (;;) {
         size_t n = 0;
         int sys = 0, r;
@@ -269,12 +268,10 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
             return 0;
         if (ms == 0)
             return SK_ETIMEOUT;
-        if (ms > 0) {
-            int64_t now = sk__plat_now_us(), spent = (now - start_us) / 1000;
-            if (spent >= ms)
+        if (ms > 0) { /* nothing yet, or interrupted: wait for what is left */
+            ms = sk__tm_left(&tm);
+            if (ms == 0)
                 return SK_ETIMEOUT;
-            ms -= spent;
-            start_us = now;
         }
     }
 }

@@ -93,6 +93,15 @@ SK__INLINE void sk__tm_start(sk__tm *tm, const sk_sock *s)
     tm->total_ms = s->total_ms;
     tm->start_us = (tm->total_ms >= 0) ? sk__plat_now_us() : 0;
 }
+/* A deadline of ms from now (negative: none) and no block timeout, for a
+ * wait that is retried after an interruption (sk_select,
+ * sk_selector_wait): sk__tm_left then says what is left of ms. */
+SK__INLINE void sk__tm_start_ms(sk__tm *tm, int64_t ms)
+{
+    tm->block_ms = -1;
+    tm->total_ms = ms;
+    tm->start_us = ms > 0 ? sk__plat_now_us() : 0;
+}
 /* Milliseconds the next wait may take: -1 forever, 0 when time is up. */
 int64_t sk__tm_left(const sk__tm *tm);
 /* 1 when the total timeout has run out. */
@@ -514,6 +523,9 @@ SK__INLINE int sk__buffered(const sk_sock *s)
  * before the first byte over), SK_ENORESOURCES. */
 int sk__line_append(sk_buf *b, const char *p, size_t span, const char *cr,
                     size_t room, size_t *used);
+/* buffer.c: the bytes of [p, p + span) that a line keeps: those that are
+ * not CR (cr: the first CR among them, or NULL). */
+size_t sk__line_kept(const char *p, size_t span, const char *cr);
 /* buffer.c: the first CR among the buffered bytes before offset end, or
  * NULL; remembers in s->rscan how far the buffer is known CR-free. */
 const char *sk__line_first_cr(sk_sock *s, size_t end);
