@@ -22,21 +22,7 @@
  * then a one-byte ack. */
 static void sink(int argc, char **argv)
 {
-    static char buf[BENCH_CHUNK];
-    long long total = bench_arg(argc, argv, "bytes", 1LL << 28), got = 0;
-    int l = raw_listen(16), c = accept(l, NULL, NULL);
-    if (c < 0)
-        bench_die("accept");
-    while (got < total) {
-        ssize_t n = recv(c, buf, sizeof buf, 0);
-        if (n <= 0)
-            bench_die("sink recv");
-        got += n;
-    }
-    raw_send_all(c, "k", 1);
-    printf("RESULT received=%lld\n", got);
-    close(c);
-    close(l);
+    raw_sink(argc, argv, 1LL << 28, "sink");
 }
 
 static void lines(int argc, char **argv)

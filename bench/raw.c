@@ -11,21 +11,7 @@
 /* ---- bulk: 64 KiB sends, 64 KiB receives ------------------------------- */
 static void bulk_server(int argc, char **argv)
 {
-    static char buf[BENCH_CHUNK];
-    long long total = bench_arg(argc, argv, "bytes", 1LL << 30), got = 0;
-    int l = raw_listen(16), c = accept(l, NULL, NULL);
-    if (c < 0)
-        bench_die("accept");
-    while (got < total) {
-        ssize_t n = recv(c, buf, sizeof buf, 0);
-        if (n <= 0)
-            bench_die("bulk recv");
-        got += n;
-    }
-    raw_send_all(c, "k", 1);
-    printf("RESULT received=%lld\n", got);
-    close(c);
-    close(l);
+    raw_sink(argc, argv, 1LL << 30, "bulk");
 }
 
 static void bulk_client(int argc, char **argv)

@@ -103,4 +103,27 @@ static inline int raw_recv_all(int fd, char *p, size_t len)
     return 1;
 }
 
+/* The receiving end of bulk (raw.c) and sendfile (loadgen.c): accept one
+ * connection, receive BENCH_CHUNK at a time until bytes=N (default dflt)
+ * arrived, then a one-byte ack and the RESULT line. */
+static inline void raw_sink(int argc, char **argv, long long dflt,
+                            const char *what)
+{
+    static char buf[BENCH_CHUNK];
+    long long total = bench_arg(argc, argv, "bytes", dflt), got = 0;
+    int l = raw_listen(16), c = accept(l, NULL, NULL);
+    if (c < 0)
+        bench_die("accept");
+    while (got < total) {
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0)
+            bench_die("%s recv", what);
+        got += n;
+    }
+    raw_send_all(c, "k", 1);
+    printf("RESULT received=%lld\n", got);
+    close(c);
+    close(l);
+}
+
 #endif
