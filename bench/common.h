@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * common.h - what every C benchmark program shares: arguments, the clock,
  * memory readings, the line-stream format and the output protocol that

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench/harness.py - runs sockit's benchmark suite (called by bench/run).
 
 Every workload runs every implementation side by side in one invocation:
@@ -9,7 +10,7 @@ are ratios taken *within* a round (sockit's run against another
 implementation's run a few seconds apart), then the median over rounds.
 
 Adding an implementation (as "sockit-loop", issue 5's event loop, was):
-write one program with the same command line as bench/sockit.c
+write one program with the same command line as bench/bench_sockit.c
 (`PROG server|client WORKLOAD key=value...`, "PORT <n>" then "RESULT ..."
 lines; see bench/common.h), build it in bench/CMakeLists.txt, and add one
 Impl(...) line to IMPLS below.  It becomes one more column of the table and

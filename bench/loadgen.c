@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loadgen.c - the client side shared by every implementation where the
  * workload measures a server: the lines writer, the fan-in clients and the

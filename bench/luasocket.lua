@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- luasocket.lua - the workloads on LuaSocket (Debian's lua5.4 + lua-socket),
 -- written the usual LuaSocket way: receive(n), receive("*l"), send, and
 -- socket.select for fan-in.  Same command line and output as the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * raw.c - the reference: every workload written by hand on the system
  * calls (blocking send/recv for one connection, epoll for fan-in).  This is

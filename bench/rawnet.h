@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rawnet.h - plain BSD-socket helpers for raw.c (the hand-written
  * reference) and loadgen.c (the shared client side).  127.0.0.1 only.

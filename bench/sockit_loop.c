@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sockit_loop.c - the workloads on sockit's event loop (issue 5): sk_loop
  * with the event-driven connections of include/sockit.h, written the way

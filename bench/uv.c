@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uv.c - every workload on libuv (Debian's libuv1-dev), written the way
  * libuv programs usually are: one loop, uv_read_start with a 64 KiB

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build CMocka for 64-bit Windows (MinGW-w64) as a static library.
 #
 # Debian ships no MinGW build of CMocka, so this takes Debian's own source

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ci/check-workflow.sh — structural check of a GitHub Actions workflow (ci/test
 # lint lane): every `run:` step is one line that calls a script under ci/
 # (optionally through sudo, bash, sh or pwsh), and that script exists; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck disable=SC2317  # the path_* functions are called as "path_$p"
 # ci/consumers.sh — build and run the consumer projects in ci/consumers/:
 # every way a project can take sockit in, each ending in a program

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Helpers shared by the scripts in ci/.  Source it; it defines functions and
 # a few variables and runs nothing else.

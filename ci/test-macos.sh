@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ci/test-macos.sh — the macOS job of .github/workflows/ci.yml (not run by
 # ci/test): Apple clang, -DSOCKIT_WERROR=ON, CMocka from Homebrew, then
 # ctest.  macOS has no MSG_NOSIGNAL and no accept4, so this exercises the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ci/test-msys2.sh — the native MinGW-w64 job of .github/workflows/ci.yml
 # (not run by ci/test): run in MSYS2's MINGW64 shell with
 # mingw-w64-x86_64-{gcc,cmake,ninja,cmocka} installed (msys2/setup-msys2);

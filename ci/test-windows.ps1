@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ci/test-windows.ps1 - the MSVC job of .github/workflows/ci.yml (not run by
 # ci/test): CMocka from vcpkg (x64-windows), the Visual Studio generator,
 # -DSOCKIT_WERROR=ON (/W4 /WX), a Debug build, then ctest.

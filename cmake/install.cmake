@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Install rules: the library, its header, a CMake config package
 # (find_package(sockit CONFIG) gives sockit::sockit) and a pkg-config file.
 include(CMakePackageConfigHelpers)
@@ -9,6 +10,9 @@ install(TARGETS sockit EXPORT sockitTargets
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/include/sockit.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The license travels with every installed copy (share/doc/sockit/LICENSE).
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE
+  DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/sockit)
 install(EXPORT sockitTargets NAMESPACE sockit::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
 

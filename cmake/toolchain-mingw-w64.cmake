@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CMake toolchain file: cross-compile for 64-bit Windows with MinGW-w64 on
 # Debian, and run the resulting .exe files (ctest, try_run) through Wine.
 #

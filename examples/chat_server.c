@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chat_server.c - a line chat server for many clients on one thread, built
  * on sk_select and sockit's public API.

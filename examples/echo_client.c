@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * echo_client.c - send lines to an echo server and print what comes back.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http_get.c - fetch one URL path with HTTP/1.1 GET on sockit's public API.
  *

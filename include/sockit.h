@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file sockit.h
  * sockit.h - the one public header of sockit, a portable socket library.

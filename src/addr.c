@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * addr.c - what a host (or path) and port name for one object: the list of
  * native addresses that bind, connect and the datagram calls try in order.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * buffer.c - the receive engine: LuaSocket's patterns (all, line, N bytes)
  * plus "some", appended to a caller-owned sk_buf whose earlier contents are

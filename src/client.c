@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client.c - what a client does: send a slice, read into caller memory,
  * shut down, and tell the names of both ends (sk_receive, receiving by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conn.c - sk_conn, TcpSocket on an sk_loop: life and settings, the
  * handlers and the state changes, the read buffer (an sk_buf filled by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conn_connect.c - sk_conn_connect and sk_conn_bind: the host lookup (off
  * the loop's thread, conn_lookup.c), Happy Eyeballs over the addresses
@@ -143,7 +144,7 @@ static int attempt_start(sk_conn *c, size_t i)
             return r;
         }
         s->fd = fd;
-        s->family = a->family;
+        s->family = (unsigned char)a->family;
         s->dual = 0;
         s->nonblock = 1;
     }

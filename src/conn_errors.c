@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conn_errors.c - TcpSocket's error table for sk_conn: the messages of
  * SK_CONN_ERRORS and the one mapping from sockit's SK_E* codes to it.

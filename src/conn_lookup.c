@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conn_lookup.c - host lookups for sk_conn_connect that never block the
  * loop: a worker thread asks the system's resolver (or the connection's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * errors.c - sk_strerror and sk_errname, both made from the one SK_ERRORS
  * table in sockit.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * io.c - the transfer loops: try the non-blocking call, and when it would
  * block, wait for readiness within the call's deadline and try again.

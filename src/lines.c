@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lines.c - sk_receiveline: each line handed out as a view into the
  * object's receive buffer, with no copy.  The line rule (every CR dropped,

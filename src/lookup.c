@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lookup.c - address lookup: sk_getaddrinfo's argument checks and its
  * caller-owned list (numeric texts from the backend's formatter, equal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loop.c - the event loop: its life, one iteration (wait, watch callbacks,
  * posted functions, timers), stop, and the only thread-safe part, the post

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * object.c - per-object settings and accounting that every role has:
  * timeouts, the line limit, dirty, the native handle and the statistics.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.c - the option table (enum <-> LuaSocket name <-> kind of value),
  * sk_setoption / sk_getoption and their by-name forms (LuaSocket's names,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plat.h - the contract between sockit's shared code and its backends.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * select.c - sk_select: readiness across many objects with no size limit.
  * A client holding buffered bytes is readable at once, whatever the OS

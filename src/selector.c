@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * selector.c - sk_selector: sk_select's readiness for a set of objects kept
  * between calls, so that a wait costs what is ready, not what is watched.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sendfile.c - sk_sendfile: a byte range of a file through a client.  The
  * loop asks the backend for zero-copy steps (sendfile, TransmitFile) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sendv.c - sk_sendv: several caller buffers sent in order with gathered
  * sends, resuming after partial sends (inside a buffer or between them)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server.c - sk_server: a listening sk_sock watched by the loop; each
  * connection it accepts is handed to the callback as an sk_conn that is

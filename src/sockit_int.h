@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sockit_int.h - the private object layout and the helpers shared by
  * sockit's files in src/.  Nothing here is public; nothing here includes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * state.c - what an object is now (sk_getstate) and the blocking mode
  * (sk_setblocking).  The mode is a flag: sk__wait and the connect paths

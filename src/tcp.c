@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tcp.c - the TCP objects' life: constructors, close and free, and the
  * role changes bind, listen, connect and accept.  Each public call checks
@@ -80,9 +81,9 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     memset(s, 0, sizeof *s);
     s->fd = SK_FD_INVALID;
     s->role = type == SK__DGRAM ? SK_ROLE_UNCONNECTED : SK_ROLE_MASTER;
-    s->family = family;
-    s->type = type;
-    s->dual = dual;
+    s->family = (unsigned char)family;
+    s->type = (unsigned char)type;
+    s->dual = (unsigned char)dual;
     s->block_ms = s->total_ms = -1;
     s->linemax = SK__LINE_LIMIT;
     s->birth_us = sk__plat_now_us();
@@ -205,7 +206,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
         r = sk__plat_bind(fd, &list[i], &s->sys);
         if (r == 0) {
             s->fd = fd;
-            s->family = list[i].family;
+            s->family = (unsigned char)list[i].family;
             s->bound = 1;
         } else if (fd != s->fd) {
             sk__plat_close(fd); /* made for this address only */
@@ -283,7 +284,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             if (s->fd != SK_FD_INVALID)
                 sk__plat_close(s->fd);
             s->fd = fd;
-            s->family = list[i].family;
+            s->family = (unsigned char)list[i].family;
         }
         r = try_connect(s, fd, &list[i], &tm);
         if (r == 0 || r == SK_ETIMEOUT || r == SK_EINPROGRESS) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * timeout.c - block and total deadlines on the monotonic clock.  A call
  * starts its clock with sk__tm_start; each wait asks sk__tm_left how long it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * timer.c - a loop's timers: a binary min-heap ordered by deadline, then
  * by start order, with each timer knowing its index so that stop and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * udp.c - datagram objects: the UDP constructors, fixing and dropping a
  * peer, sending and receiving one datagram, and multicast membership.
@@ -97,7 +98,7 @@ static int udp_ensure_socket(sk_sock *s, int family)
     if (r != 0)
         return r;
     s->fd = fd;
-    s->family = family;
+    s->family = (unsigned char)family;
     return 0;
 }
 

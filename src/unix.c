@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unix.c - UNIX-domain objects: the stream and datagram constructors, and
  * the bookkeeping that removes a filesystem path an object bound when that

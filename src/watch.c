@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * watch.c - a loop's watches: one sk_sock each, registered with the
  * loop's poller while it has interest.  Dispatch gathers the poller's

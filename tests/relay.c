@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * relay.c - the fault-injecting TCP relay of relay.h.  Public sockit API
  * only (sk_select, sk_read, sk_send, options, shutdown); the thread comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * relay.h - a small fault-injecting TCP relay for sockit's tests.
  *

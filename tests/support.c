@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * support.c - shared plumbing for sockit's tests; the only test file with
  * OS-specific code (threads, descriptor limit).

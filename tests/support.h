@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * support.h - shared plumbing for sockit's CMocka tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_badinput.c - NULL objects, buffers and out-pointers for every
  * function, bad ports and hosts: each gives its documented error and leaves

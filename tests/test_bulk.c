@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bulk.c - a large transfer each way at once (64 MiB by default;
  * SOCKIT_TEST_BULK_MIB shrinks it, e.g. for valgrind), checked by byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cloexec.c - every socket sockit creates is close-on-exec (POSIX) or
  * not inheritable (Windows): the master of each constructor, a bound

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_conn.c - sk_conn and sk_server on an sk_loop: every state sequence
  * of TcpSocket asserted as the exact list of handler calls (connect,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_dualstack.c - sk_sock (dual-stack), sk_tcp4 and sk_tcp6 together:
  * IPv4 and IPv6 clients on a dual-stack server, v6only servers refusing IPv4,

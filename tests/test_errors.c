@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_errors.c - the error table (sk_strerror, sk_errname) and the errors
  * the OS produces: refused connections, unknown hosts, addresses in use.

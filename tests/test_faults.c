@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_faults.c - fault injection: what sockit returns when the network
  * misbehaves.  A relay (relay.c) between a client and a server on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_handles.c - sk_getfd / sk_setfd: when a handle exists, and swapping
  * handles between two objects (and back) without any other change.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_hostile.c - hostile input, table-driven, over every public function
  * of sockit.h: NULL objects, buffers and out-pointers; negative, oversize

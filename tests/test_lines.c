@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lines.c - sk_receiveline: lines as views into the receive buffer.
  * CRs, empty lines, lines split across reads, timeouts mid-line (every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lookup.c - sk_getaddrinfo, sk_getnameinfo, sk_gethostname and
  * sk_addrlist_free: names, literals, services, families, types, flags,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_loop.c - the event loop (sk_loop, sk_timer, sk_watch) on every
  * backend this system has (epoll and poll on Linux, select on Windows and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_names.c - sk_getsockname / sk_getpeername (address, port, family)
  * and sk_shutdown of each direction.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_options.c - every option round-tripped (or SK_EUNSUPPORTED, never
  * silently ignored) by enum and by name, the name table, bad options and

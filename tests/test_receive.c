@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_receive.c - every receive pattern (SK_ALL, SK_LINE, SK_BYTES,
  * SK_SOME), prefixes, partial results on close and on timeout, the line

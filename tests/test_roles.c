@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_roles.c - master/client/server transitions, wrong-role errors (which
  * must change nothing) and the closed role.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_select.c - sk_select over more sockets than FD_SETSIZE, buffered
  * clients, writable clients, servers with pending connections, timeouts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_selector.c - sk_selector on every backend this build has: readable,
  * writable and both, buffered bytes, listeners, peer close and refused

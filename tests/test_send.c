@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_send.c - sk_send's string.sub slices and *last, sending after
  * shutdown and to a vanished peer (never SIGPIPE), and a send that times out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sendfile.c - sk_sendfile and sk_sendv over loopback: a whole large
  * file (64 MiB by default; SOCKIT_TEST_BULK_MIB changes it) checked by

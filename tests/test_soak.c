@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_soak.c - many short connections against one server in the same
  * process: connect / send 64 bytes / receive them echoed / close, N times

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_speed.c - the behaviour that sockit's fast paths rely on (issue 6):
  * the line reader (memchr / memcpy runs, CRs dropped wherever they fall,

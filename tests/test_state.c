@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_state.c - sk_getstate across an object's life (fresh, bound,
  * listening, connecting, connected, accepted, shut down, closed) and for

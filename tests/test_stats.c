@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_stats.c - sk_getstats byte counts after known transfers on both
  * ends, and sk_setstats round trips.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_timeout.c - block ('b') and total ('t') timeouts: round trips, and
  * SK_ETIMEOUT from receive, accept and connect.  No durations are measured:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_udp.c - datagram objects over loopback: round trips over 127.0.0.1,
  * ::1 and a dual-stack object; peers fixed and dropped; exact sender

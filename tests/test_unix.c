@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_unix.c - UNIX-domain sockets: stream echo with every receive
  * pattern, names of every end, shutdown, select, timeouts, abstract names

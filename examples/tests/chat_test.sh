@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # chat_test.sh CHAT_SERVER [WRAPPER...] - drive examples/chat_server with
 # three python3 clients over loopback (port chosen by the OS) and check:
 #   - a line from client 1 reaches clients 2 and 3 as "[PORT1] text", and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # http_test.sh HTTP_GET [WRAPPER...] - run examples/http_get against
 # loopback servers (ports chosen by the OS) and check:
 #   - python3 -m http.server serving a 100 KiB random file: exit 0, status

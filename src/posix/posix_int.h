@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_int.h - what the POSIX backend's files share: feature macros (they
  * must come before any system header), system includes, capability macros
@@ -15,7 +16,7 @@
 #  endif
 #endif
 
-#include "plat.h"
+#include "../plat.h"
 
 #if SK_OS_POSIX
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * win32_int.h - private to src/win32/: the Winsock headers, included the
  * same way by every backend file, and the helpers those files share (the
@@ -7,7 +8,7 @@
 #ifndef SK_WIN32_INT_H
 #define SK_WIN32_INT_H
 
-#include "plat.h"
+#include "../plat.h"
 
 #if SK_OS_WIN32
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fake_plat.c - the scripted in-memory backend of sockit's fuzz targets:
  * every function of src/plat.h, over the script in `fake` (see

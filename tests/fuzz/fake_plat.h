@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fake_plat.h - a scripted, in-memory stand-in for the backend (src/plat.h)
  * used by sockit's fuzz targets.  fake_plat.c implements every function of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_parse.c - libFuzzer target for sockit's argument checking and
  * parsing: host strings and ports for sk_bind / sk_connect, option names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_receive.c - libFuzzer target for sockit's receive engine (and
  * sk_send's partial progress), run against the scripted fake backend

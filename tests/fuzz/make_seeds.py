@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make_seeds.py - writes the hand-made seed corpus of sockit's fuzz targets
 (tests/fuzz/corpus/receive and tests/fuzz/corpus/parse).  The input formats
 are described atop fuzz_receive.c and fuzz_parse.c.  Run it from anywhere;

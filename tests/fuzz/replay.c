@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c - a plain main() for sockit's fuzz targets, so that their seed
  * corpus and saved crash inputs run as ordinary ctest regression tests in

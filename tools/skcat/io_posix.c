@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * io_posix.c - skcat's copy loop for POSIX systems (empty on Windows).
  *

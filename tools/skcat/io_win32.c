@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * io_win32.c - skcat's copy loop for Windows (empty elsewhere).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * skcat.c - a netcat-class tool built only on sockit's public API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * skcat_io.h - internal: the OS-specific copy loop of skcat.
  *

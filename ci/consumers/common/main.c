@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - the program every consumer in ci/consumers/ builds: a loopback
  * round trip through sockit's public API only.  An IPv4 server on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # skcat_test.sh SKCAT — skcat against real peers on loopback: socat and
 # OpenBSD nc (Debian: socat, netcat-openbsd) in both directions over IPv4
 # and IPv6, a large transfer checked with sha256sum, a GET against python3's

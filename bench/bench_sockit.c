@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_sockit.c - every workload on sockit's public API (include/sockit.h only),
+ * written the way the API's documentation suggests: sk_read for bulk data,
+ * sk_receiveline (a view, no copy) for lines, sk_receive(SK_BYTES) for
+ * fixed messages, sk_selector for fan-in (its O(ready) readiness set; key
+ * select=1 runs the stateless sk_select server instead).  Usage: see
+ * common.h.
+ */
+#include "common.h"
+
+#include <sockit.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+static void check(int r, const char *what)
+{
+    if (r != SK_OK) {
+        fprintf(stderr, "bench sockit: %s: %s\n", what, sk_strerror(r));
+        exit(2);
+    }
+}
+
+/* A server on 127.0.0.1, port chosen by the system; prints "PORT <n>". */
+static sk_sock *listen_here(int backlog)
+{
+    sk_sock *s = NULL;
+    sk_name name;
+    check(sk_tcp4(&s), "sk_tcp4");
+    check(sk_setoption(s, SK_OPT_REUSEADDR, 1), "reuseaddr");
+    check(sk_bind(s, "127.0.0.1", 0), "sk_bind");
+    check(sk_listen(s, backlog), "sk_listen");
+    check(sk_getsockname(s, &name), "sk_getsockname");
+    printf("PORT %d\n", name.port);
+    fflush(stdout);
+    return s;
+}
+
+static sk_sock *accept_one(sk_sock *server)
+{
+    sk_sock *c = NULL;
+    check(sk_accept(server, &c, NULL), "sk_accept");
+    return c;
+}
+
+static sk_sock *connect_here(int argc, char **argv)
+{
+    sk_sock *c = NULL;
+    check(sk_tcp4(&c), "sk_tcp4");
+    check(sk_connect(c, "127.0.0.1", (int)bench_arg(argc, argv, "port", 0)),
+          "sk_connect");
+    return c;
+}
+
+/* ---- bulk -------------------------------------------------------------- */
+static void bulk_server(int argc, char **argv)
+{
+    static char buf[BENCH_CHUNK];
+    long long total = bench_arg(argc, argv, "bytes", 1LL << 30), got = 0;
+    sk_sock *l = listen_here(16), *c = accept_one(l);
+    while (got < total) {
+        size_t n = 0;
+        check(sk_read(c, buf, sizeof buf, &n), "sk_read");
+        got += (long long)n;
+    }
+    check(sk_send(c, "k", 1, 1, -1, NULL), "sk_send ack");
+    printf("RESULT received=%lld\n", got);
+    sk_free(c);
+    sk_free(l);
+}
+
+static void bulk_client(int argc, char **argv)
+{
+    static char buf[BENCH_CHUNK];
+    long long total = bench_arg(argc, argv, "bytes", 1LL << 30), sent = 0;
+    sk_sock *c;
+    char ack;
+    size_t n = 0;
+    int64_t t0;
+    memset(buf, 'x', sizeof buf);
+    c = connect_here(argc, argv);
+    t0 = bench_now_ns();
+    while (sent < total) {
+        size_t want = total - sent < BENCH_CHUNK ? (size_t)(total - sent)
+                                                 : BENCH_CHUNK;
+        check(sk_send(c, buf, want, 1, -1, NULL), "sk_send");
+        sent += (long long)want;
+    }
+    check(sk_read(c, &ack, 1, &n), "sk_read ack");
+    printf("RESULT ns=%lld bytes=%lld\n", (long long)(bench_now_ns() - t0),
+           sent);
+    sk_free(c);
+}
+
+/* ---- sendfile: sk_sendfile of the whole file --------------------------- */
+static void sendfile_client(int argc, char **argv)
+{
+    int f = open(bench_sarg(argc, argv, "file", ""), O_RDONLY | O_CLOEXEC);
+    uint64_t sent = 0;
+    sk_sock *c;
+    char ack;
+    size_t n = 0;
+    int64_t t0;
+    if (f < 0)
+        bench_die("open");
+    c = connect_here(argc, argv);
+    t0 = bench_now_ns();
+    check(sk_sendfile(c, f, 0, -1, &sent), "sk_sendfile");
+    check(sk_read(c, &ack, 1, &n), "sk_read ack");
+    printf("RESULT ns=%lld bytes=%llu\n", (long long)(bench_now_ns() - t0),
+           (unsigned long long)sent);
+    sk_free(c);
+    close(f);
+}
+
+/* ---- lines ------------------------------------------------------------- */
+static void lines_server(int argc, char **argv)
+{
+    sk_sock *l = listen_here(16), *c = accept_one(l);
+    const char *line;
+    size_t len;
+    unsigned long long lines = 0, bytes = 0;
+    int64_t t0 = bench_now_ns();
+    int r;
+    (void)argc;
+    (void)argv;
+    for (;;) {
+        r = sk_receiveline(c, &line, &len);
+        if (r != SK_OK)
+            break;
+        lines++;
+        bytes += len;
+    }
+    if (r != SK_ECLOSED)
+        check(r, "sk_receiveline");
+    printf("RESULT ns=%lld lines=%llu bytes=%llu\n",
+           (long long)(bench_now_ns() - t0), lines, bytes);
+    sk_free(c);
+    sk_free(l);
+}
+
+/* ---- pingpong ---------------------------------------------------------- */
+static void pingpong_server(int argc, char **argv)
+{
+    sk_sock *l = listen_here(16), *c = accept_one(l);
+    sk_buf msg = {NULL, 0, 0};
+    int r;
+    (void)argc;
+    (void)argv;
+    check(sk_setoption(c, SK_OPT_TCP_NODELAY, 1), "tcp-nodelay");
+    for (;;) {
+        msg.len = 0;
+        r = sk_receive(c, &msg, SK_BYTES, BENCH_MSG);
+        if (r != SK_OK)
+            break;
+        check(sk_send(c, msg.data, msg.len, 1, -1, NULL), "sk_send");
+    }
+    if (r != SK_ECLOSED)
+        check(r, "sk_receive");
+    printf("RESULT served=1\n");
+    sk_buf_free(&msg);
+    sk_free(c);
+    sk_free(l);
+}
+
+static void pingpong_client(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 100000), i;
+    int lat_on = (int)bench_arg(argc, argv, "lat", 1);
+    int64_t *lat = (int64_t *)malloc(sizeof *lat * (size_t)(n / BENCH_LAT_EVERY + 1));
+    size_t nlat = 0;
+    char out[BENCH_MSG];
+    sk_buf msg = {NULL, 0, 0};
+    sk_sock *c = connect_here(argc, argv);
+    int64_t t0;
+    memset(out, 'p', sizeof out);
+    check(sk_setoption(c, SK_OPT_TCP_NODELAY, 1), "tcp-nodelay");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        int64_t s = (lat_on && i % BENCH_LAT_EVERY == 0) ? bench_now_ns() : 0;
+        check(sk_send(c, out, sizeof out, 1, -1, NULL), "sk_send");
+        msg.len = 0;
+        check(sk_receive(c, &msg, SK_BYTES, BENCH_MSG), "sk_receive");
+        if (s)
+            lat[nlat++] = bench_now_ns() - s;
+    }
+    printf("RESULT ns=%lld n=%ld", (long long)(bench_now_ns() - t0), n);
+    bench_print_lat(lat, nlat);
+    printf("\n");
+    free(lat);
+    sk_buf_free(&msg);
+    sk_free(c);
+}
+
+/* ---- connrate ---------------------------------------------------------- */
+static void connrate_server(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 20000), i;
+    sk_sock *l = listen_here(128);
+    for (i = 0; i < n; i++)
+        sk_free(accept_one(l));
+    printf("RESULT accepted=%ld\n", n);
+    sk_free(l);
+}
+
+static void connrate_client(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 20000), i;
+    int64_t t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        sk_sock *c = connect_here(argc, argv);
+        char b;
+        size_t got = 0;
+        if (sk_read(c, &b, 1, &got) != SK_ECLOSED) /* the server's close */
+            bench_die("expected end of stream");
+        sk_free(c);
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+}
+
+/* ---- fanin: a selector holding the server and every client ------------- */
+
+/* One ready client of a fan-in server: echo what can be read.  1 when the
+ * client is gone (end of stream or an error), 0 otherwise. */
+static int fanin_echo(sk_sock *c)
+{
+    static char buf[4096];
+    size_t got = 0;
+    int r = sk_read(c, buf, sizeof buf, &got);
+    if (r == SK_OK)
+        check(sk_send(c, buf, got, 1, -1, NULL), "sk_send");
+    return r != SK_OK && r != SK_EWOULDBLOCK;
+}
+
+static void fanin_selector_server(long clients)
+{
+    long accepted = 0, gone = 0;
+    size_t cap = (size_t)clients + 1, nr = 0, i;
+    sk_sock **ready = (sk_sock **)malloc(sizeof *ready * cap);
+    int *ev = (int *)malloc(sizeof *ev * cap);
+    sk_sock *l = listen_here(4096);
+    sk_selector *sel = NULL;
+    unsigned long long selects = 0, readies = 0;
+    if (ready == NULL || ev == NULL)
+        bench_die("malloc");
+    check(sk_setblocking(l, 0), "sk_setblocking"); /* clients inherit it */
+    check(sk_selector_new(&sel), "sk_selector_new");
+    check(sk_selector_add(sel, l, SK_READABLE), "sk_selector_add");
+    while (gone < clients) {
+        int r = sk_selector_wait(sel, -1.0, ready, ev, cap, &nr);
+        check(r, "sk_selector_wait");
+        selects++;
+        readies += nr;
+        for (i = 0; i < nr; i++) {
+            sk_sock *c = ready[i];
+            if (c == l) {
+                sk_sock *nc = NULL;
+                while (accepted < clients && sk_accept(l, &nc, NULL) == SK_OK) {
+                    check(sk_selector_add(sel, nc, SK_READABLE),
+                          "sk_selector_add");
+                    accepted++;
+                }
+                continue;
+            }
+            if (fanin_echo(c)) {
+                sk_free(c); /* and out of the selector */
+                gone++;
+            }
+        }
+    }
+    printf("RESULT rss=%lld hwm=%lld selects=%llu ready=%llu\n", bench_rss(),
+           bench_hwm(), selects, readies);
+    sk_selector_free(sel);
+    free(ready);
+    free(ev);
+    sk_free(l);
+}
+
+/* ---- fanin (select=1): sk_select over the server and every client ------- */
+static void fanin_select_server(long clients)
+{
+    long gone = 0;
+    size_t cap = (size_t)clients + 1, n = 1, nr = 0, nw = 0, i;
+    sk_sock **set = (sk_sock **)malloc(sizeof *set * cap);
+    sk_sock **ready = (sk_sock **)malloc(sizeof *ready * cap);
+    sk_sock *l = listen_here(4096);
+    unsigned long long selects = 0, readies = 0;
+    if (set == NULL || ready == NULL)
+        bench_die("malloc");
+    check(sk_setblocking(l, 0), "sk_setblocking"); /* clients inherit it */
+    set[0] = l;
+    while (gone < clients) {
+        int closed = 0;
+        int r = sk_select(set, n, NULL, 0, -1.0, ready, &nr, NULL, &nw);
+        check(r, "sk_select");
+        selects++;
+        readies += nr;
+        for (i = 0; i < nr; i++) {
+            sk_sock *c = ready[i];
+            if (c == l) {
+                sk_sock *nc = NULL;
+                while (n < cap && sk_accept(l, &nc, NULL) == SK_OK)
+                    set[n++] = nc;
+                continue;
+            }
+            if (fanin_echo(c)) {
+                sk_close(c); /* freed and dropped from the set below */
+                closed = 1;
+                gone++;
+            }
+        }
+        if (closed) {
+            size_t k = 1;
+            for (i = 1; i < n; i++) {
+                if (sk_role(set[i]) == SK_ROLE_CLOSED)
+                    sk_free(set[i]);
+                else
+                    set[k++] = set[i];
+            }
+            n = k;
+        }
+    }
+    printf("RESULT rss=%lld hwm=%lld selects=%llu ready=%llu\n", bench_rss(),
+           bench_hwm(), selects, readies);
+    free(set);
+    free(ready);
+    sk_free(l);
+}
+
+static void fanin_server(int argc, char **argv)
+{
+    long clients = (long)bench_arg(argc, argv, "clients", 1000);
+    if (bench_arg(argc, argv, "select", 0))
+        fanin_select_server(clients);
+    else
+        fanin_selector_server(clients);
+}
+
+/* ---- idle: accept, read one line, keep the object ---------------------- */
+static void idle_server(int argc, char **argv)
+{
+    long clients = (long)bench_arg(argc, argv, "clients", 10000), i;
+    sk_sock **keep = (sk_sock **)malloc(sizeof *keep * (size_t)clients);
+    sk_sock *l = listen_here(4096);
+    sk_buf line = {NULL, 0, 0};
+    long long before = bench_rss(), after, heap0 = bench_heap();
+    if (keep == NULL)
+        bench_die("malloc");
+    for (i = 0; i < clients; i++) {
+        keep[i] = accept_one(l);
+        line.len = 0;
+        check(sk_receive(keep[i], &line, SK_LINE, 0), "sk_receive hello");
+    }
+    after = bench_rss();
+    printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
+           "bytes_per_conn=%.1f heap_per_conn=%.1f\n",
+           clients, before, after, (double)(after - before) / clients,
+           (double)(bench_heap() - heap0) / clients);
+    fflush(stdout);
+    for (i = 0; i < clients; i++)
+        sk_free(keep[i]);
+    free(keep);
+    sk_buf_free(&line);
+    sk_free(l);
+}
+
+int main(int argc, char **argv)
+{
+    static const bench_workload w[] = {
+        {"bulk", bulk_server, bulk_client},
+        {"sendfile", NULL, sendfile_client},
+        {"lines", lines_server, NULL},
+        {"pingpong", pingpong_server, pingpong_client},
+        {"connrate", connrate_server, connrate_client},
+        {"fanin", fanin_server, NULL},
+        {"idle", idle_server, NULL},
+    };
+    bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
+    f(argc, argv);
+    fflush(stdout);
+    return 0;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io.c (POSIX) - one non-blocking send or receive, and waiting with poll(2)
+ * (no FD_SETSIZE limit).  EINTR is retried here for transfers and reported
+ * as SK_EWOULDBLOCK from waits, so callers recompute their deadline.
+ */
+#include "posix_int.h"
+
+#if SK_OS_POSIX
+#include <limits.h>
+#include <stdlib.h>
+
+/* poll takes an int timeout. */
+static int poll_ms(int64_t ms)
+{
+    if (ms < 0)
+        return -1;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
+                  int *sys)
+{
+    ssize_t n;
+    *sent = 0;
+    if (len > (size_t)SSIZE_MAX)
+        len = (size_t)SSIZE_MAX;
+    do {
+        n = send(fd, buf, len, SK_SEND_FLAGS);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return sk__posix_fail(sys);
+    *sent = (size_t)n;
+    return 0;
+}
+
+int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys)
+{
+    ssize_t n;
+    *got = 0;
+    if (len > (size_t)SSIZE_MAX)
+        len = (size_t)SSIZE_MAX;
+    do {
+        n = recv(fd, buf, len, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return sk__posix_fail(sys);
+    if (n == 0)
+        return SK_ECLOSED;
+    *got = (size_t)n;
+    return 0;
+}
+
+static short to_poll(int events)
+{
+    short ev = 0;
+    if (events & SK__WAIT_READ)
+        ev |= POLLIN;
+    if (events & SK__WAIT_WRITE)
+        ev |= POLLOUT;
+    return ev;
+}
+
+static int from_poll(short rev)
+{
+    int r = 0;
+    if (rev & (POLLIN | POLLHUP))
+        r |= SK__WAIT_READ;
+    if (rev & POLLOUT)
+        r |= SK__WAIT_WRITE;
+    if (rev & (POLLERR | POLLHUP | POLLNVAL))
+        r |= SK__WAIT_ERROR;
+    return r;
+}
+
+int sk__posix_wait(int fd, int events, int64_t ms, int *revents, int *sys)
+{
+    struct pollfd p;
+    int r;
+    p.fd = fd;
+    p.events = to_poll(events);
+    p.revents = 0;
+    r = poll(&p, 1, poll_ms(ms));
+    *revents = from_poll(p.revents);
+    if (r > 0)
+        return 0;
+    if (r == 0)
+        return SK_ETIMEOUT;
+    return sk__posix_fail(sys); /* EINTR maps to SK_EWOULDBLOCK */
+}
+
+int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
+{
+    int revents;
+    return sk__posix_wait(fd, events, ms, &revents, sys);
+}
+
+/* Up to this many entries sk__plat_poll needs no heap (1 KiB of stack). */
+#define SK__POLL_STACK 128
+
+int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
+                  int *sys)
+{
+    struct pollfd stack[SK__POLL_STACK], *p = stack;
+    size_t i, count = 0;
+    int r;
+    *ready = 0;
+    if (n > (size_t)((nfds_t)-1) || n > SIZE_MAX / sizeof *p)
+        return SK_ENORESOURCES;
+    if (n > SK__POLL_STACK) {
+        p = (struct pollfd *)malloc(n * sizeof *p);
+        if (p == NULL)
+            return SK_ENORESOURCES;
+    }
+    for (i = 0; i < n; i++) {
+        /* poll skips negative descriptors: that is how unused entries
+         * are left out. */
+        p[i].fd = ents[i].events ? ents[i].fd : -1;
+        p[i].events = to_poll(ents[i].events);
+        p[i].revents = 0;
+    }
+    r = poll(p, (nfds_t)n, poll_ms(ms));
+    if (r < 0) {
+        r = sk__posix_fail(sys);
+    } else {
+        /* Only r entries have revents: stop looking once all are seen. */
+        for (i = 0; i < n && count < (size_t)r; i++) {
+            ents[i].revents = p[i].revents ? from_poll(p[i].revents) : 0;
+            if (ents[i].revents)
+                count++;
+        }
+        for (; i < n; i++)
+            ents[i].revents = 0;
+        r = 0;
+    }
+    if (p != stack)
+        free(p);
+    *ready = count;
+    return r;
+}
+#endif

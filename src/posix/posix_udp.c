@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * udp.c (POSIX) - datagrams: one sendto / recvmsg (truncation seen in
+ * msg_flags), dropping a peer, multicast membership, IPv4-mapped
+ * addresses, and the datagram options (broadcast, multicast TTL, loop and
+ * interface) with their IPv4 / IPv6 spellings.
+ */
+#include "posix_int.h"
+
+#if SK_OS_POSIX
+#include <limits.h>
+#include <string.h>
+#include <sys/uio.h>
+
+/* Linux's ip_mreqn names an interface by index for IPv4 (a struct, so no
+ * macro to test: known by the system that has it). */
+#if defined(__linux__)
+#  define SK_HAVE_IP_MREQN 1
+#endif
+
+/* The SK__AF_* of a native sockaddr family. */
+static int udp_native_family(int af)
+{
+    switch (af) {
+    case AF_INET:
+        return SK__AF_INET;
+    case AF_INET6:
+        return SK__AF_INET6;
+#if defined(AF_UNIX)
+    case AF_UNIX:
+        return SK__AF_UNIX;
+#endif
+    default:
+        return SK__AF_UNSPEC;
+    }
+}
+
+int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
+                    const sk__addr *to, size_t *sent, int *sys)
+{
+    ssize_t n;
+    *sent = 0;
+    if (len > (size_t)SSIZE_MAX) { /* never cut a datagram */
+        if (sys != NULL)
+            *sys = EMSGSIZE;
+        return SK_EMSGSIZE;
+    }
+    do {
+        if (to != NULL)
+            n = sendto(fd, buf, len, SK_SEND_FLAGS,
+                       (const struct sockaddr *)to->sa.bytes,
+                       (socklen_t)to->len);
+        else
+            n = send(fd, buf, len, SK_SEND_FLAGS);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return sk__posix_fail(sys);
+    *sent = (size_t)n;
+    return 0;
+}
+
+int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
+                      sk__addr *from, int *sys)
+{
+    struct sockaddr_storage ss;
+    struct msghdr msg;
+    struct iovec iov;
+    ssize_t n;
+    *got = 0;
+    if (len > (size_t)SSIZE_MAX)
+        len = (size_t)SSIZE_MAX;
+    memset(&ss, 0, sizeof ss);
+    memset(&msg, 0, sizeof msg);
+    iov.iov_base = buf;
+    iov.iov_len = len;
+    msg.msg_name = &ss;
+    msg.msg_namelen = (socklen_t)sizeof ss;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    do {
+        n = recvmsg(fd, &msg, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return sk__posix_fail(sys);
+    *got = (size_t)n;
+    if (from != NULL) {
+        size_t nl = (size_t)msg.msg_namelen;
+        memset(from, 0, sizeof *from);
+        if (nl > sizeof ss)
+            nl = sizeof ss;
+        if (nl > 0) {
+            memcpy(from->sa.bytes, &ss, nl);
+            from->len = (unsigned)nl;
+            from->family = udp_native_family(ss.ss_family);
+        }
+    }
+    if (msg.msg_flags & MSG_TRUNC) {
+        if (sys != NULL)
+            *sys = EMSGSIZE;
+        return SK_ETRUNCATED; /* the OS dropped the rest */
+    }
+    return 0;
+}
+
+int sk__plat_disconnect(sk_fd_t fd, int *sys)
+{
+    struct sockaddr_storage ss;
+    int r;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_family = AF_UNSPEC;
+    do {
+        r = connect(fd, (const struct sockaddr *)&ss,
+                    (socklen_t)sizeof(struct sockaddr));
+    } while (r != 0 && errno == EINTR);
+    /* The BSDs dissolve the association and still say EAFNOSUPPORT (or
+     * EINVAL): the peer is gone all the same. */
+    if (r != 0 && errno != EAFNOSUPPORT && errno != EINVAL)
+        return sk__posix_fail(sys);
+    return 0;
+}
+
+int sk__plat_v4mapped(const sk__addr *in, sk__addr *out)
+{
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    if (in->family != SK__AF_INET || in->len < sizeof sin)
+        return SK_EINVAL;
+    memcpy(&sin, in->sa.bytes, sizeof sin);
+    memset(&sin6, 0, sizeof sin6);
+#if defined(SIN6_LEN)
+    sin6.sin6_len = sizeof sin6;
+#endif
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = sin.sin_port;
+    sin6.sin6_addr.s6_addr[10] = 0xff;
+    sin6.sin6_addr.s6_addr[11] = 0xff;
+    memcpy(&sin6.sin6_addr.s6_addr[12], &sin.sin_addr, 4);
+    memset(out, 0, sizeof *out);
+    memcpy(out->sa.bytes, &sin6, sizeof sin6);
+    out->len = (unsigned)sizeof sin6;
+    out->family = SK__AF_INET6;
+    return 0;
+}
+
+/* A failed membership or interface call: "no such interface" is an
+ * address that is not available. */
+static int udp_mcast_fail(int *sys)
+{
+    int e = errno;
+    if (sys != NULL)
+        *sys = e;
+    if (e == ENODEV || e == ENXIO)
+        return SK_EADDRNOTAVAIL;
+    return sk__posix_err(e);
+}
+
+#if defined(MCAST_JOIN_GROUP) && defined(MCAST_LEAVE_GROUP)
+/* The protocol-independent call: one struct for both families. */
+int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
+                        int ifindex, int *sys)
+{
+    struct group_req gr;
+    int level = group->family == SK__AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    if ((group->family != SK__AF_INET && group->family != SK__AF_INET6) ||
+        group->len > sizeof gr.gr_group)
+        return SK_EINVAL;
+    memset(&gr, 0, sizeof gr);
+    gr.gr_interface = (unsigned)ifindex;
+    memcpy(&gr.gr_group, group->sa.bytes, group->len);
+    if (setsockopt(fd, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP,
+                   &gr, (socklen_t)sizeof gr) != 0)
+        return udp_mcast_fail(sys);
+    return 0;
+}
+#else
+/* The older per-family calls. */
+int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
+                        int ifindex, int *sys)
+{
+    int r;
+    if (group->family == SK__AF_INET) {
+        struct sockaddr_in sin;
+#  if defined(SK_HAVE_IP_MREQN)
+        struct ip_mreqn m;
+        memset(&m, 0, sizeof m);
+        m.imr_ifindex = ifindex;
+#  else
+        struct ip_mreq m;
+        memset(&m, 0, sizeof m);
+        if (ifindex != 0)
+            return SK_EUNSUPPORTED; /* no way to name it by index */
+        m.imr_interface.s_addr = htonl(INADDR_ANY);
+#  endif
+        memcpy(&sin, group->sa.bytes, sizeof sin);
+        m.imr_multiaddr = sin.sin_addr;
+        r = setsockopt(fd, IPPROTO_IP,
+                       join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
+                       (socklen_t)sizeof m);
+    } else if (group->family == SK__AF_INET6) {
+        struct sockaddr_in6 sin6;
+        struct ipv6_mreq m;
+        memset(&m, 0, sizeof m);
+        memcpy(&sin6, group->sa.bytes, sizeof sin6);
+        m.ipv6mr_multiaddr = sin6.sin6_addr;
+        m.ipv6mr_interface = (unsigned)ifindex;
+#  if defined(IPV6_JOIN_GROUP)
+        r = setsockopt(fd, IPPROTO_IPV6,
+                       join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m,
+                       (socklen_t)sizeof m);
+#  else
+        r = setsockopt(fd, IPPROTO_IPV6,
+                       join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP, &m,
+                       (socklen_t)sizeof m);
+#  endif
+    } else {
+        return SK_EINVAL;
+    }
+    return r == 0 ? 0 : udp_mcast_fail(sys);
+}
+#endif
+
+/* ---- options ----------------------------------------------------------- */
+
+int sk__posix_dgram_option(int option)
+{
+    return option == SK_OPT_BROADCAST || option == SK_OPT_MULTICAST_TTL ||
+           option == SK_OPT_MULTICAST_LOOP || option == SK_OPT_MULTICAST_IF;
+}
+
+/* AF_INET or AF_INET6 for an IP socket; 0 (with *r set) otherwise. */
+static int udp_sock_af(int fd, int *r, int *sys)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    memset(&ss, 0, sizeof ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+        *r = sk__posix_fail(sys);
+        return 0;
+    }
+    if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+        return ss.ss_family;
+    *r = SK_EUNSUPPORTED; /* no IP options on this family */
+    return 0;
+}
+
+/* An option refused by name or for this socket is unsupported (sockit
+ * checked the value already). */
+static int udp_opt_fail(int *sys)
+{
+    int e = errno;
+    if (sys != NULL)
+        *sys = e;
+    if (e == ENOPROTOOPT || e == EOPNOTSUPP || e == EINVAL)
+        return SK_EUNSUPPORTED;
+    if (e == ENODEV || e == ENXIO)
+        return SK_EADDRNOTAVAIL; /* no interface with that index */
+    return sk__posix_err(e);
+}
+
+/* IPv4 outgoing multicast interface by index. */
+static int udp_set_if4(int fd, int ifindex)
+{
+#if defined(SK_HAVE_IP_MREQN)
+    struct ip_mreqn m;
+    memset(&m, 0, sizeof m);
+    m.imr_ifindex = ifindex;
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &m,
+                      (socklen_t)sizeof m);
+#elif defined(IP_MULTICAST_IFINDEX)
+    unsigned v = (unsigned)ifindex;
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IFINDEX, &v,
+                      (socklen_t)sizeof v);
+#else
+    struct in_addr a;
+    if (ifindex != 0) {
+        errno = EOPNOTSUPP; /* no way to name it by index */
+        return -1;
+    }
+    a.s_addr = htonl(INADDR_ANY);
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a,
+                      (socklen_t)sizeof a);
+#endif
+}
+
+/* One IP-level setting of an option for family af. */
+static int udp_set_one(int fd, int af, int option, int value)
+{
+    int v4 = af == AF_INET;
+    switch (option) {
+    case SK_OPT_MULTICAST_TTL:
+        return v4 ? setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &value,
+                               (socklen_t)sizeof value)
+                  : setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
+                               &value, (socklen_t)sizeof value);
+    case SK_OPT_MULTICAST_LOOP:
+        if (v4)
+            return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &value,
+                              (socklen_t)sizeof value);
+        {
+            unsigned u = (unsigned)value;
+            return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &u,
+                              (socklen_t)sizeof u);
+        }
+    default: /* SK_OPT_MULTICAST_IF */
+        if (v4)
+            return udp_set_if4(fd, value);
+        {
+            unsigned u = (unsigned)value;
+            return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &u,
+                              (socklen_t)sizeof u);
+        }
+    }
+}
+
+int sk__posix_dgram_setopt(int fd, int option, int value, int *sys)
+{
+    int r = 0, af;
+    if (option == SK_OPT_BROADCAST) {
+        if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &value,
+                       (socklen_t)sizeof value) != 0)
+            return udp_opt_fail(sys);
+        return 0;
+    }
+    af = udp_sock_af(fd, &r, sys);
+    if (af == 0)
+        return r;
+    if (udp_set_one(fd, af, option, value) != 0)
+        return udp_opt_fail(sys);
+    /* An IPv6 socket may also send to IPv4 (dual-stack: IPv4-mapped
+     * destinations), which follows the IPv4 setting: make it too where the
+     * system allows (best effort; the IPv6 one is what is read back). */
+    if (af == AF_INET6)
+        (void)udp_set_one(fd, AF_INET, option, value);
+    return 0;
+}
+
+int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys)
+{
+    int r = 0, af, level, name, v = 0;
+    socklen_t len = sizeof v;
+    if (option == SK_OPT_BROADCAST) {
+        level = SOL_SOCKET;
+        name = SO_BROADCAST;
+    } else {
+        af = udp_sock_af(fd, &r, sys);
+        if (af == 0)
+            return r;
+        switch (option) {
+        case SK_OPT_MULTICAST_TTL:
+            level = af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+            name = af == AF_INET ? IP_MULTICAST_TTL : IPV6_MULTICAST_HOPS;
+            break;
+        case SK_OPT_MULTICAST_LOOP:
+            level = af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+            name = af == AF_INET ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP;
+            break;
+        default: /* SK_OPT_MULTICAST_IF */
+#if defined(IP_MULTICAST_IFINDEX)
+            level = af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+            name = af == AF_INET ? IP_MULTICAST_IFINDEX : IPV6_MULTICAST_IF;
+#else
+            /* IPv4 reads back an address, not the index that was set. */
+            if (af == AF_INET)
+                return SK__EREMEMBERED;
+            level = IPPROTO_IPV6;
+            name = IPV6_MULTICAST_IF;
+#endif
+            break;
+        }
+    }
+    if (getsockopt(fd, level, name, &v, &len) != 0)
+        return udp_opt_fail(sys);
+    if (len == 1) /* the BSDs answer the IPv4 TTL and loop in a byte */
+        v = (int)*(const unsigned char *)&v;
+    if (option == SK_OPT_BROADCAST || option == SK_OPT_MULTICAST_LOOP)
+        v = v != 0;
+    *value = v;
+    return 0;
+}
+#endif
