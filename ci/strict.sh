@@ -4,7 +4,8 @@
 #   1. clang -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow
 #      -Wstrict-prototypes -Werror over src/*.c src/posix/*.c, each file to an
 #      object in ONE directory with only -Iinclude (what a vendoring Makefile
-#      does), archived as libsockit.a;
+#      does), archived as libsockit.a (no TLS); src/tls*.c once more with
+#      -DSOCKIT_HAVE_OPENSSL (the OpenSSL provider under the same flags);
 #   2. tests/strict/header_use.c, a call from each group of the public API,
 #      compiled as C89 (gcc, clang) and as C++11 (g++, clang++), -Wall
 #      -Wextra -pedantic -Werror, linked against that archive and run;
@@ -27,6 +28,14 @@ for f in src/*.c src/posix/*.c; do
     clang "${strict[@]}" -O2 -Iinclude -c "$f" -o "$out/obj/$b.o"
 done
 ar rcs "$out/libsockit.a" "$out"/obj/*.o
+# The archive above is sockit without TLS (no SOCKIT_HAVE_* macro: what a
+# plain Makefile builds); the TLS layer and the OpenSSL provider get the
+# same flags with the provider on (objects beside, not in the archive).
+echo "strict: src/tls*.c again with -DSOCKIT_HAVE_OPENSSL"
+mkdir -p "$out/tls"
+for f in src/tls*.c; do
+    clang "${strict[@]}" -O2 -Iinclude -DSOCKIT_HAVE_OPENSSL -c "$f" -o "$out/tls/$(basename "$f" .c).o"
+done
 
 use=tests/strict/header_use.c
 pedantic=(-Wall -Wextra -pedantic -Werror -Iinclude)

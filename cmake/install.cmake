@@ -31,6 +31,12 @@ else()
   # pthreads for the event loop: empty where the C library has them.
   set(SOCKIT_PC_LIBS_PRIVATE "${CMAKE_THREAD_LIBS_INIT}")
 endif()
+# TLS: OpenSSL's own pkg-config names (libssl, libcrypto).
+if(SOCKIT_TLS_PROVIDER STREQUAL "OPENSSL")
+  set(SOCKIT_PC_REQUIRES_PRIVATE "libssl libcrypto")
+else()
+  set(SOCKIT_PC_REQUIRES_PRIVATE "")
+endif()
 if(sockit_type STREQUAL "SHARED_LIBRARY")
   set(SOCKIT_PC_CFLAGS "-DSOCKIT_SHARED")
 else()

@@ -80,7 +80,16 @@ typedef int sk_fd_t;
     X(SK_ESYSTEM,       -22, "system error")                              \
     X(SK_EMSGSIZE,      -23, "datagram too large")                        \
     X(SK_ETRUNCATED,    -24, "datagram truncated")                        \
-    X(SK_ENOSERVICE,    -25, "service not found")
+    X(SK_ENOSERVICE,    -25, "service not found")                         \
+    X(SK_ETLSHANDSHAKE, -26, "TLS handshake failed")                      \
+    X(SK_ETLSEXPIRED,   -27, "certificate expired or not yet valid")      \
+    X(SK_ETLSHOSTNAME,  -28, "certificate does not match the host")       \
+    X(SK_ETLSUNTRUSTED, -29, "certificate issuer unknown")                \
+    X(SK_ETLSSELFSIGNED, -30, "self-signed certificate")                  \
+    X(SK_ETLSCERT,      -31, "certificate verification failed")           \
+    X(SK_ETLSPROTOCOL,  -32, "TLS protocol error")                        \
+    X(SK_ETLSNOCLOSE,   -33, "closed without TLS close_notify")           \
+    X(SK_ETLSBADCERT,   -34, "unusable certificate, key or trust store")
 
 /** The error codes: SK_OK and the SK_ERRORS table. */
 enum sk_error {
@@ -88,7 +97,7 @@ enum sk_error {
 #define SK__ERRENUM(name, value, text) name = value,
     SK_ERRORS(SK__ERRENUM)
 #undef SK__ERRENUM
-    SK_ERROR_MIN = -25 /**< the lowest code in the table */
+    SK_ERROR_MIN = -34 /**< the lowest code in the table */
 };
 
 /** sk_strerror: a static, human-readable message for code (0 gives "ok");
@@ -1543,6 +1552,207 @@ SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
  * the receive buffer); SK_EWOULDBLOCK (non-blocking mode, no whole line
  * buffered). */
 SK_API int sk_receiveline(sk_sock *s, const char **line, size_t *len);
+
+/* ---- TLS -------------------------------------------------------------- */
+/* TLS on stream clients, in LuaSec's model: make a context (sk_tls_ctx)
+ * from settings, start TLS on a connected client (the handshake runs under
+ * the object's timeouts) or put a server context on a listener so that the
+ * clients sk_accept makes speak TLS; then every receive, send, select and
+ * selector call works as before, on the decrypted bytes.  Built with a
+ * provider (CMake's SOCKIT_TLS: OpenSSL on POSIX; SChannel on Windows is
+ * not written yet); without one every call below answers
+ * SK_EUNSUPPORTED and sk_tls_provider returns NULL.
+ *
+ * Over TLS: sk_getstats counts decrypted bytes (what the caller sent and
+ * received), not the records on the wire; sk_dirty and sk_select count
+ * decrypted bytes the TLS library holds as buffered; sk_shutdown with
+ * SK_SHUT_SEND or SK_SHUT_BOTH sends TLS's close_notify first, and sk_close
+ * sends it (one try, never waiting) when the handshake had completed.  The
+ * peer's close_notify ends the stream as SK_ECLOSED; a peer that closes the
+ * connection without it gives SK_ETLSNOCLOSE, never a clean end (data may
+ * have been cut off).  After a send returned SK_EWOULDBLOCK or SK_ETIMEOUT
+ * with part of the data unsent, the next send must start with the bytes
+ * that were not sent (the TLS library may have encrypted some of them
+ * already), as LuaSocket's retry from *last does.  A fatal TLS error
+ * (handshake, verification, protocol, SK_ETLSNOCLOSE) is final: every
+ * later receive or send returns the same code. */
+
+typedef struct sk_tls_ctx sk_tls_ctx; /**< opaque TLS context (settings,
+                                         trust, certificate) */
+
+/** Which side of the handshake a context plays (sk_tls_ctx_new). */
+enum sk_tls_mode {
+    SK_TLS_CLIENT = 1, /**< connects: verifies the server by default */
+    SK_TLS_SERVER = 2  /**< accepts: needs a certificate and key */
+};
+
+/** Peer verification (sk_tls_ctx_set_verify). */
+enum sk_tls_verify {
+    SK_TLS_VERIFY_NONE = 0,    /**< accept any peer (the result can still be
+                                  read with sk_tls_verified); a server's
+                                  default: no client certificate asked */
+    SK_TLS_VERIFY_PEER = 1,    /**< the peer's chain must lead to a trusted
+                                  root and (client) match the host: a
+                                  client's default; on a server a client
+                                  certificate is required */
+    SK_TLS_VERIFY_OPTIONAL = 2 /**< server only: a client certificate is
+                                  asked for and verified when given */
+};
+
+/** Protocol versions (sk_tls_ctx_set_min_version). */
+enum sk_tls_version {
+    SK_TLS_1_2 = 12, /**< TLS 1.2 (the default minimum) */
+    SK_TLS_1_3 = 13  /**< TLS 1.3 */
+};
+
+/** What sk_tls_get reports about a client's TLS session. */
+enum sk_tls_item {
+    SK_TLS_VERSION = 0,          /**< "TLSv1.3", "TLSv1.2" */
+    SK_TLS_CIPHER = 1,           /**< the cipher suite's name */
+    SK_TLS_ALPN = 2,             /**< the protocol ALPN chose, "" if none */
+    SK_TLS_PEER_SUBJECT = 3,     /**< the peer certificate's subject (RFC
+                                    2253), "" without a peer certificate */
+    SK_TLS_PEER_ISSUER = 4,      /**< its issuer, the same way */
+    SK_TLS_PEER_FINGERPRINT = 5, /**< its SHA-256 as "AB:CD:...", "" if
+                                    none */
+    SK_TLS_SERVER_NAME = 6,      /**< the SNI name sent (client) or received
+                                    (server), "" if none */
+    SK_TLS_VERIFY_MESSAGE = 7,   /**< the TLS library's words on the peer
+                                    verification ("ok" when it passed) */
+    SK_TLS_ERROR_MESSAGE = 8     /**< the TLS library's message for the last
+                                    TLS failure on this object, "" if none */
+};
+
+/** sk_tls_provider: the TLS library this build of sockit uses ("OpenSSL
+ * 3.0.19 ..." as the library names itself), or NULL when built without
+ * TLS.  Static; never fails. */
+SK_API const char *sk_tls_provider(void);
+
+/** sk_tls_ctx_new: a new context for mode (enum sk_tls_mode) in *out: TLS
+ * 1.2 minimum; a client verifies the server (SK_TLS_VERIFY_PEER) against
+ * the system's trust store unless trust is given (sk_tls_ctx_set_ca_file,
+ * sk_tls_ctx_set_ca_pem) and resumes sessions with the same host and port;
+ * a server asks for no client certificate.  A context may be shared by
+ * any number of objects (on any thread, once its settings are made) and
+ * lives until sk_tls_ctx_free and the last object using it is closed.
+ * Returns 0; SK_EINVAL (out NULL, bad mode); SK_ENORESOURCES;
+ * SK_EUNSUPPORTED (built without TLS). */
+SK_API int sk_tls_ctx_new(sk_tls_ctx **out, int mode);
+
+/** sk_tls_ctx_free: drop the caller's reference to ctx (objects using it
+ * keep it alive until they are closed).  NULL is a no-op. */
+SK_API void sk_tls_ctx_free(sk_tls_ctx *ctx);
+
+/** sk_tls_ctx_set_verify: peer verification for objects started from now
+ * on (enum sk_tls_verify).  Returns 0; SK_EINVAL (ctx NULL, bad mode,
+ * SK_TLS_VERIFY_OPTIONAL on a client context). */
+SK_API int sk_tls_ctx_set_verify(sk_tls_ctx *ctx, int mode);
+
+/** sk_tls_ctx_set_ca_file: trust the certificates in the PEM file and/or
+ * the hashed directory dir (either may be NULL, not both) instead of the
+ * system store (calls add to each other).  Returns 0; SK_EINVAL (ctx NULL,
+ * both NULL or empty); SK_ETLSBADCERT (unreadable, or no certificate in
+ * it); SK_ENORESOURCES. */
+SK_API int sk_tls_ctx_set_ca_file(sk_tls_ctx *ctx, const char *file,
+                                  const char *dir);
+
+/** sk_tls_ctx_set_ca_pem: trust the len bytes of PEM text at pem (one or
+ * more certificates) instead of the system store (calls add to each
+ * other).  Returns 0; SK_EINVAL (ctx or pem NULL, len 0 or over INT_MAX);
+ * SK_ETLSBADCERT (no certificate in it, or a broken one);
+ * SK_ENORESOURCES. */
+SK_API int sk_tls_ctx_set_ca_pem(sk_tls_ctx *ctx, const char *pem,
+                                 size_t len);
+
+/** sk_tls_ctx_set_cert_file: the context's own certificate (a server's,
+ * or a client certificate) from the PEM file cert (the certificate, then
+ * any chain certificates) and its unencrypted private key from the PEM file
+ * key (NULL: key is in cert).  Replaces an earlier one.  Returns 0;
+ * SK_EINVAL (ctx or cert NULL or empty); SK_ETLSBADCERT (unreadable, not
+ * PEM, encrypted key, or key and certificate do not match);
+ * SK_ENORESOURCES. */
+SK_API int sk_tls_ctx_set_cert_file(sk_tls_ctx *ctx, const char *cert,
+                                    const char *key);
+
+/** sk_tls_ctx_set_cert_pem: as sk_tls_ctx_set_cert_file from memory: the
+ * certlen bytes of PEM at cert (certificate then chain) and the keylen
+ * bytes of PEM at key (NULL and 0: the key is in cert).  Returns 0;
+ * SK_EINVAL (ctx or cert NULL, certlen 0, a length over INT_MAX, key NULL
+ * with keylen > 0); SK_ETLSBADCERT; SK_ENORESOURCES. */
+SK_API int sk_tls_ctx_set_cert_pem(sk_tls_ctx *ctx, const char *cert,
+                                   size_t certlen, const char *key,
+                                   size_t keylen);
+
+/** sk_tls_ctx_set_alpn: the ALPN protocols, comma-separated in preference
+ * order ("h2,http/1.1"): a client offers them, a server picks its first
+ * one the client offers (and proceeds without ALPN when none matches).
+ * NULL clears the list.  Returns 0; SK_EINVAL (ctx NULL, an empty or over
+ * 255-byte name, the list over 65535 bytes); SK_ENORESOURCES. */
+SK_API int sk_tls_ctx_set_alpn(sk_tls_ctx *ctx, const char *protos);
+
+/** sk_tls_ctx_set_min_version: the lowest protocol version accepted (enum
+ * sk_tls_version; SK_TLS_1_2 by default).  Returns 0; SK_EINVAL (ctx NULL,
+ * another value). */
+SK_API int sk_tls_ctx_set_min_version(sk_tls_ctx *ctx, int version);
+
+/** sk_tls_start: start TLS on the connected client s with ctx, which
+ * decides the side: a client context sends host as SNI (unless host is a
+ * numeric address) and, verifying, checks the server certificate against
+ * host (a name, or an IP address); a server context ignores host (STARTTLS
+ * on an accepted client).  Bytes s had already buffered belong to the TLS
+ * stream.  The handshake runs now, under s's timeouts: on SK_ETIMEOUT, and
+ * at once in non-blocking mode with SK_EWOULDBLOCK (wait for s readable,
+ * sk_select), it is still in progress and continues with sk_tls_handshake
+ * or the next receive or send.  Returns 0 (handshake done); SK_EINVAL (ctx
+ * NULL; host NULL or empty for a verifying client context; s already
+ * speaks TLS); SK_EWRONGROLE (not a client); SK_ECLOSED (closed);
+ * SK_ETIMEOUT; SK_EWOULDBLOCK; SK_ETLSHANDSHAKE (the peer's answer was no
+ * TLS, an alert, no common version or cipher, or the connection ended);
+ * SK_ETLSEXPIRED; SK_ETLSHOSTNAME; SK_ETLSUNTRUSTED; SK_ETLSSELFSIGNED;
+ * SK_ETLSCERT (other verification failures, a required client certificate
+ * missing); SK_ETLSBADCERT (a server context without a certificate);
+ * SK_ECONNRESET; SK_ENORESOURCES; SK_EUNSUPPORTED (built without TLS).
+ * sk_tls_get(SK_TLS_ERROR_MESSAGE) has the TLS library's words. */
+SK_API int sk_tls_start(sk_sock *s, sk_tls_ctx *ctx, const char *host);
+
+/** sk_tls_handshake: run (or finish) the handshake of a TLS client under
+ * its timeouts; a client accepted from a TLS listener does it here, or at
+ * its first receive or send.  0 at once when done.  Returns as
+ * sk_tls_start, and SK_EWRONGROLE (not a client, or no TLS on it). */
+SK_API int sk_tls_handshake(sk_sock *s);
+
+/** sk_tls_listen: make the clients the server (or master, before it
+ * listens) s accepts from now on speak TLS with ctx (a server context);
+ * their handshake runs at their first receive or send, or
+ * sk_tls_handshake, under their own timeouts (so a slow client never holds
+ * sk_accept up).  ctx NULL: plain clients again.  Returns 0; SK_EINVAL (a
+ * client context); SK_EWRONGROLE (not a master or server); SK_ECLOSED;
+ * SK_ETLSBADCERT (ctx has no certificate); SK_ENORESOURCES;
+ * SK_EUNSUPPORTED (built without TLS). */
+SK_API int sk_tls_listen(sk_sock *s, sk_tls_ctx *ctx);
+
+/** sk_tls_get: what item (enum sk_tls_item) says about the TLS client s,
+ * as a NUL-terminated string in *value (owned by s, valid until the next
+ * sk_tls_get on s or its close; *value NULL on error).  Returns 0;
+ * SK_EINVAL (value NULL, unknown item); SK_EWRONGROLE (not a client, or no
+ * TLS on it); SK_ECLOSED; SK_EINPROGRESS (the handshake has not completed:
+ * only SK_TLS_ERROR_MESSAGE, SK_TLS_SERVER_NAME and SK_TLS_VERIFY_MESSAGE
+ * answer then). */
+SK_API int sk_tls_get(sk_sock *s, int item, const char **value);
+
+/** sk_tls_verified: the outcome of the peer verification of the TLS client
+ * s (computed even with SK_TLS_VERIFY_NONE, when the peer sent a
+ * certificate).  Returns 0 (verified); SK_ETLSEXPIRED; SK_ETLSHOSTNAME;
+ * SK_ETLSUNTRUSTED; SK_ETLSSELFSIGNED; SK_ETLSCERT (another failure, or no
+ * peer certificate); SK_EINVAL (s NULL); SK_EWRONGROLE (not a client, or
+ * no TLS on it); SK_ECLOSED; SK_EINPROGRESS (handshake not completed). */
+SK_API int sk_tls_verified(const sk_sock *s);
+
+/** sk_tls_resumed: 1 when the TLS client s resumed an earlier session (a
+ * shorter handshake), 0 when it made a new one.  Returns 1, 0; SK_EINVAL
+ * (s NULL); SK_EWRONGROLE (not a client, or no TLS on it); SK_ECLOSED;
+ * SK_EINPROGRESS (handshake not completed). */
+SK_API int sk_tls_resumed(const sk_sock *s);
 
 #ifdef __cplusplus
 }

@@ -81,6 +81,13 @@ SK_API int sk_shutdown(sk_sock *s, int how)
         return r;
     if (how < SK_SHUT_RECEIVE || how > SK_SHUT_BOTH)
         return SK_EINVAL;
+    if ((s->shut & SK__TLSON) && how != SK_SHUT_RECEIVE && !(s->shut & 2)) {
+        sk__tm tm; /* TLS's close_notify goes before the stream's end */
+        sk__tm_start(&tm, s);
+        r = sk__tls_shutdown(s, &tm);
+        if (r != 0)
+            return r;
+    }
     r = sk__plat_shutdown(s->fd, how, &s->sys);
     if (r == 0) /* for sk_getstate: bit 1 receiving, bit 2 sending */
         s->shut |= how == SK_SHUT_RECEIVE ? 1 : how == SK_SHUT_SEND ? 2 : 3;

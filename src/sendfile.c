@@ -3,8 +3,8 @@
  * sendfile.c - sk_sendfile: a byte range of a file through a client.  The
  * loop asks the backend for zero-copy steps (sendfile, TransmitFile) and
  * waits for room between them; for short ranges, and for files the
- * zero-copy call refuses before any byte went out, it reads the file into a
- * buffer and sends that with the ordinary send loop instead.
+ * zero-copy call refuses before any byte went out, and over TLS, it reads
+ * the file into a buffer and sends that with the ordinary send loop.
  */
 #include "sockit_int.h"
 
@@ -69,7 +69,8 @@ SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
         return SK_EINVAL;
     if (length == 0)
         return 0;
-    copy = length > 0 && length < SK__SF_SMALL;
+    /* Over TLS the bytes must be encrypted: always read and send. */
+    copy = (length > 0 && length < SK__SF_SMALL) || (s->shut & SK__TLSON);
 
     sk__tm_start(&tm, s);
     r = sk__ensure_connected(s, &tm);

@@ -27,8 +27,11 @@ typedef struct sk__tm {
  * accepted client carries none of it: the options set on it (a master
  * replays them onto each new socket it makes; some are answered from here)
  * and the UNIX-domain path it bound. */
+struct sk__tls;
 typedef struct sk__extra {
     char *upath;       /* UNIX-domain path this object bound, or NULL */
+    struct sk__tls *tls;  /* the TLS session of a client (SK__TLSON) */
+    sk_tls_ctx *tlslisten; /* a listener's context for accepted clients */
     uint32_t optset;   /* bit per enum sk_option: remembered value valid */
     int optval[SK_OPT_COUNT];
 } sk__extra;
@@ -49,7 +52,8 @@ struct sk_sock {
                                 dual) */
     unsigned char type;      /* SK__STREAM or SK__DGRAM */
     unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending;
-                                bit 4 (SK__LINEWAIT): see sk__buffered */
+                                bit 4 (SK__LINEWAIT): see sk__buffered;
+                                bit 8 (SK__TLSON): see tls.c */
     unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
     unsigned char dual;      /* made by sk_tcp(): socket created lazily */
     unsigned char bound;     /* sk_bind succeeded */
@@ -109,6 +113,25 @@ int64_t sk__tm_left(const sk__tm *tm);
 int sk__tm_expired(const sk__tm *tm);
 int64_t sk__seconds_to_ms(double seconds);
 
+/* tls.c: the stream layer.  A bit of s->shut (the object does not grow):
+ * s->extra->tls is a TLS session, and the transfers below go through it
+ * instead of the socket (see tls_int.h for the providers). */
+#define SK__TLSON 8
+int sk__tls_recv(sk_sock *s, char *dst, size_t cap, size_t *got,
+                 const sk__tm *tm);
+int sk__tls_send(sk_sock *s, const char *data, size_t len, size_t *sent,
+                 const sk__tm *tm);
+/* 1 when the TLS session holds decrypted bytes (s has SK__TLSON). */
+int sk__tls_pending(const sk_sock *s);
+/* sk_close: send close_notify (one try), free the session and drop a
+ * listener's context.  s->extra is not NULL. */
+void sk__tls_drop(sk_sock *s);
+/* sk_shutdown (sending side): send close_notify within tm. */
+int sk__tls_shutdown(sk_sock *s, const sk__tm *tm);
+/* sk_accept: the new client c of a TLS listener s starts TLS (handshake
+ * pending).  Returns 0 or an error (c is then to be freed). */
+int sk__tls_accepted(const sk_sock *s, sk_sock *c);
+
 /* io.c: transfers with timeouts, counted in the stats */
 int sk__wait(sk_sock *s, int events, const sk__tm *tm);
 int sk__ensure_connected(sk_sock *s, const sk__tm *tm);
@@ -119,7 +142,10 @@ SK__INLINE int sk__send_all(sk_sock *s, const char *data, size_t len,
                             size_t *sent, const sk__tm *tm)
 {
     size_t done = 0;
-    int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
+    int r;
+    if (s->shut & SK__TLSON)
+        return sk__tls_send(s, data, len, sent, tm);
+    r = s->connecting ? sk__ensure_connected(s, tm) : 0;
     while (r == 0 && done < len) {
         size_t n = 0;
         r = sk__plat_send(s->fd, data + done, len - done, &n, &s->sys);
@@ -137,7 +163,10 @@ SK__INLINE int sk__send_all(sk_sock *s, const char *data, size_t len,
 SK__INLINE int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
                              const sk__tm *tm)
 {
-    int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
+    int r;
+    if (s->shut & SK__TLSON)
+        return sk__tls_recv(s, dst, cap, got, tm);
+    r = s->connecting ? sk__ensure_connected(s, tm) : 0;
     *got = 0;
     while (r == 0) {
         r = sk__plat_recv(s->fd, dst, cap, got, &s->sys);
@@ -515,6 +544,9 @@ void sk__selector_closing(sk_watch *w);
  * select loop does not spin on them. */
 SK__INLINE int sk__buffered(const sk_sock *s)
 {
+    if (s->shut & SK__TLSON) /* decrypted bytes held by TLS count too */
+        return (s->rfirst < s->rlast && !(s->shut & SK__LINEWAIT)) ||
+               sk__tls_pending(s);
     return s->rfirst < s->rlast && !(s->shut & SK__LINEWAIT);
 }
 /* buffer.c: append the span bytes at p (no LF among them) to b as line

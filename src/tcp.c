@@ -130,6 +130,8 @@ SK_API int sk_close(sk_sock *s)
         return SK_EINVAL;
     if (s->watch != NULL)
         sk__watch_closing(s); /* out of its loop while the socket is open */
+    if (s->extra != NULL)
+        sk__tls_drop(s); /* close_notify while the socket is open */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
@@ -358,6 +360,13 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     c->total_ms = s->total_ms;
     c->nonblock = s->nonblock;
     c->linemax = s->linemax;
+    if (s->extra != NULL && s->extra->tlslisten != NULL) {
+        r = sk__tls_accepted(s, c); /* a TLS listener's client */
+        if (r != 0) {
+            sk_free(c);
+            return r;
+        }
+    }
     if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
         memset(peer, 0, sizeof *peer);
     *client = c;

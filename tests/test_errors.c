@@ -25,7 +25,7 @@ static void t_error_table(void **state)
     size_t i, j;
     (void)state;
 
-    assert_int_equal(NTABLE, 25);
+    assert_int_equal(NTABLE, 34);
     for (i = 0; i < NTABLE; i++) {
         assert_non_null(sk_strerror(table[i].code));
         assert_non_null(sk_errname(table[i].code));

@@ -23,7 +23,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 113 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 129 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -78,7 +78,15 @@
     X(sk_selector_add, 1) X(sk_selector_set, 1) X(sk_selector_remove, 1)  \
     X(sk_selector_wait, 0)                                                \
     /* line views */                                                        \
-    X(sk_receiveline, 1)
+    X(sk_receiveline, 1)                                                    \
+    /* TLS (contexts take no sk_sock) */                                    \
+    X(sk_tls_provider, 0) X(sk_tls_ctx_new, 0) X(sk_tls_ctx_free, 0)        \
+    X(sk_tls_ctx_set_verify, 0) X(sk_tls_ctx_set_ca_file, 0)                \
+    X(sk_tls_ctx_set_ca_pem, 0) X(sk_tls_ctx_set_cert_file, 0)              \
+    X(sk_tls_ctx_set_cert_pem, 0) X(sk_tls_ctx_set_alpn, 0)                 \
+    X(sk_tls_ctx_set_min_version, 0) X(sk_tls_start, 1)                     \
+    X(sk_tls_handshake, 1) X(sk_tls_listen, 1) X(sk_tls_get, 1)             \
+    X(sk_tls_verified, 1) X(sk_tls_resumed, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -209,6 +217,8 @@ static int reserve_overlen(fx *f)
 #define OBJ 1    /* an after-close row: run once per closed object kind */
 #define NUL 2    /* a NULL-object row */
 #define ALT 4    /* want2 is also accepted (see the row) */
+#define TLS 8    /* needs a TLS context: SK_EUNSUPPORTED in a build
+                    without TLS (sk_tls_provider() NULL) */
 
 typedef struct row {
     enum api_fn fn;
@@ -1503,7 +1513,160 @@ typedef struct row {
     R(rline_udp, sk_receiveline, "on a datagram object", 0,               \
       SK_EWRONGROLE, lines_on(f->u4, 1, 1))                               \
     R(rline_udpconn, sk_receiveline, "on a connected datagram object", 0, \
-      SK_EWRONGROLE, lines_on(f->uc, 1, 1))
+      SK_EWRONGROLE, lines_on(f->uc, 1, 1))                               \
+    /* -- TLS ---------------------------------------------------------- */\
+    R(tls_provider, sk_tls_provider, "any build", 0, 1,                   \
+      sk_tls_provider() == NULL || sk_tls_provider()[0] != '\0')          \
+    R(tls_new_null, sk_tls_ctx_new, "NULL out", 0, SK_EINVAL,             \
+      sk_tls_ctx_new(NULL, SK_TLS_CLIENT))                                \
+    R(tls_new_mode0, sk_tls_ctx_new, "mode 0", TLS, SK_EINVAL,            \
+      tls_new_mode(0))                                                    \
+    R(tls_new_mode3, sk_tls_ctx_new, "mode 3", TLS, SK_EINVAL,            \
+      tls_new_mode(3))                                                    \
+    R(tls_new_modemin, sk_tls_ctx_new, "mode INT_MIN", TLS, SK_EINVAL,    \
+      tls_new_mode(INT_MIN))                                              \
+    R(tls_free_null, sk_tls_ctx_free, "NULL", 0, 0, tls_free_null())      \
+    R(tls_verify_null, sk_tls_ctx_set_verify, "NULL context", 0,          \
+      SK_EINVAL, sk_tls_ctx_set_verify(NULL, SK_TLS_VERIFY_PEER))         \
+    R(tls_verify_bad, sk_tls_ctx_set_verify, "mode 7", TLS, SK_EINVAL,    \
+      tls_ctx_row(SK_TLS_CLIENT, 0))                                      \
+    R(tls_verify_opt, sk_tls_ctx_set_verify, "optional on a client", TLS, \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 1))                           \
+    R(tls_verify_neg, sk_tls_ctx_set_verify, "mode -1", TLS, SK_EINVAL,   \
+      tls_ctx_row(SK_TLS_SERVER, 2))                                      \
+    R(tls_cafile_null, sk_tls_ctx_set_ca_file, "NULL context", 0,         \
+      SK_EINVAL, sk_tls_ctx_set_ca_file(NULL, "ca.pem", NULL))            \
+    R(tls_cafile_none, sk_tls_ctx_set_ca_file, "file and dir NULL", TLS,  \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 3))                           \
+    R(tls_cafile_empty, sk_tls_ctx_set_ca_file, "file and dir empty",     \
+      TLS, SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 4))                      \
+    R(tls_cafile_missing, sk_tls_ctx_set_ca_file, "missing file", TLS,    \
+      SK_ETLSBADCERT, tls_ctx_row(SK_TLS_CLIENT, 5))                      \
+    R(tls_capem_null, sk_tls_ctx_set_ca_pem, "NULL context", 0,           \
+      SK_EINVAL, sk_tls_ctx_set_ca_pem(NULL, "x", 1))                     \
+    R(tls_capem_nullpem, sk_tls_ctx_set_ca_pem, "NULL pem", TLS,          \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 6))                           \
+    R(tls_capem_len0, sk_tls_ctx_set_ca_pem, "len 0", TLS, SK_EINVAL,     \
+      tls_ctx_row(SK_TLS_CLIENT, 7))                                      \
+    R(tls_capem_huge, sk_tls_ctx_set_ca_pem, "len SIZE_MAX", TLS,         \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 8))                           \
+    R(tls_capem_junk, sk_tls_ctx_set_ca_pem, "not PEM", TLS,              \
+      SK_ETLSBADCERT, tls_ctx_row(SK_TLS_CLIENT, 9))                      \
+    R(tls_certfile_null, sk_tls_ctx_set_cert_file, "NULL context", 0,     \
+      SK_EINVAL, sk_tls_ctx_set_cert_file(NULL, "c.pem", "k.pem"))        \
+    R(tls_certfile_nullcert, sk_tls_ctx_set_cert_file, "NULL cert", TLS,  \
+      SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 10))                          \
+    R(tls_certfile_empty, sk_tls_ctx_set_cert_file, "empty cert", TLS,    \
+      SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 11))                          \
+    R(tls_certfile_missing, sk_tls_ctx_set_cert_file, "missing files",    \
+      TLS, SK_ETLSBADCERT, tls_ctx_row(SK_TLS_SERVER, 12))                \
+    R(tls_certpem_null, sk_tls_ctx_set_cert_pem, "NULL context", 0,       \
+      SK_EINVAL, sk_tls_ctx_set_cert_pem(NULL, "c", 1, "k", 1))           \
+    R(tls_certpem_nullcert, sk_tls_ctx_set_cert_pem, "NULL cert", TLS,    \
+      SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 13))                          \
+    R(tls_certpem_len0, sk_tls_ctx_set_cert_pem, "certlen 0", TLS,        \
+      SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 14))                          \
+    R(tls_certpem_huge, sk_tls_ctx_set_cert_pem, "certlen SIZE_MAX", TLS, \
+      SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 15))                          \
+    R(tls_certpem_keyhuge, sk_tls_ctx_set_cert_pem, "keylen SIZE_MAX",    \
+      TLS, SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 16))                     \
+    R(tls_certpem_nullkey, sk_tls_ctx_set_cert_pem,                       \
+      "NULL key with keylen 5", TLS, SK_EINVAL,                           \
+      tls_ctx_row(SK_TLS_SERVER, 17))                                     \
+    R(tls_certpem_junk, sk_tls_ctx_set_cert_pem, "not PEM", TLS,          \
+      SK_ETLSBADCERT, tls_ctx_row(SK_TLS_SERVER, 18))                     \
+    R(tls_alpn_null, sk_tls_ctx_set_alpn, "NULL context", 0, SK_EINVAL,   \
+      sk_tls_ctx_set_alpn(NULL, "h2"))                                    \
+    R(tls_alpn_empty, sk_tls_ctx_set_alpn, "empty list", TLS, SK_EINVAL,  \
+      tls_ctx_row(SK_TLS_CLIENT, 19))                                     \
+    R(tls_alpn_emptyname, sk_tls_ctx_set_alpn, "empty name", TLS,         \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 20))                          \
+    R(tls_alpn_comma, sk_tls_ctx_set_alpn, "trailing comma", TLS,         \
+      SK_EINVAL, tls_ctx_row(SK_TLS_SERVER, 21))                          \
+    R(tls_alpn_long, sk_tls_ctx_set_alpn, "256-byte name", TLS,           \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 22))                          \
+    R(tls_minver_null, sk_tls_ctx_set_min_version, "NULL context", 0,     \
+      SK_EINVAL, sk_tls_ctx_set_min_version(NULL, SK_TLS_1_2))            \
+    R(tls_minver_11, sk_tls_ctx_set_min_version, "version 11", TLS,       \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 23))                          \
+    R(tls_minver_min, sk_tls_ctx_set_min_version, "version INT_MIN", TLS, \
+      SK_EINVAL, tls_ctx_row(SK_TLS_CLIENT, 24))                          \
+    R(tls_start_null, sk_tls_start, "NULL object", NUL, SK_EINVAL,        \
+      sk_tls_start(NULL, NULL, "localhost"))                              \
+    R(tls_start_closed, sk_tls_start, "closed", OBJ, SK_ECLOSED,          \
+      sk_tls_start(f->closed, NULL, "localhost"))                         \
+    R(tls_start_nullctx, sk_tls_start, "NULL context", 0, SK_EINVAL,      \
+      sk_tls_start(f->cli, NULL, "localhost"))                            \
+    R(tls_start_master, sk_tls_start, "on a master", 0, SK_EWRONGROLE,    \
+      sk_tls_start(f->m4, NULL, "localhost"))                             \
+    R(tls_start_server, sk_tls_start, "on a server", 0, SK_EWRONGROLE,    \
+      sk_tls_start(f->srv, NULL, "localhost"))                            \
+    R(tls_start_udp, sk_tls_start, "on a datagram object", 0,             \
+      SK_EWRONGROLE, sk_tls_start(f->uc, NULL, "localhost"))              \
+    R(tls_start_nullhost, sk_tls_start, "verifying, NULL host", TLS,      \
+      SK_EINVAL, tls_sock_row(f, 0))                                      \
+    R(tls_start_emptyhost, sk_tls_start, "empty host", TLS, SK_EINVAL,    \
+      tls_sock_row(f, 1))                                                 \
+    R(tls_start_longhost, sk_tls_start, "256-byte host", TLS, SK_EINVAL,  \
+      tls_sock_row(f, 2))                                                 \
+    R(tls_start_twice, sk_tls_start, "twice", TLS, SK_EINVAL,             \
+      tls_sock_row(f, 3))                                                 \
+    R(tls_start_nocert, sk_tls_start, "server context, no certificate",   \
+      TLS, SK_ETLSBADCERT, tls_sock_row(f, 4))                            \
+    R(tls_hs_null, sk_tls_handshake, "NULL object", NUL, SK_EINVAL,       \
+      sk_tls_handshake(NULL))                                             \
+    R(tls_hs_closed, sk_tls_handshake, "closed", OBJ, SK_ECLOSED,         \
+      sk_tls_handshake(f->closed))                                        \
+    R(tls_hs_plain, sk_tls_handshake, "plain client", 0, SK_EWRONGROLE,   \
+      sk_tls_handshake(f->acc))                                           \
+    R(tls_hs_master, sk_tls_handshake, "on a master", 0, SK_EWRONGROLE,   \
+      sk_tls_handshake(f->md))                                            \
+    R(tls_listen_null, sk_tls_listen, "NULL object", NUL, SK_EINVAL,      \
+      sk_tls_listen(NULL, NULL))                                          \
+    R(tls_listen_closed, sk_tls_listen, "closed", OBJ, SK_ECLOSED,        \
+      sk_tls_listen(f->closed, NULL))                                     \
+    R(tls_listen_client, sk_tls_listen, "on a client", 0, SK_EWRONGROLE,  \
+      sk_tls_listen(f->cli, NULL))                                        \
+    R(tls_listen_udp, sk_tls_listen, "on a datagram object", 0,           \
+      SK_EWRONGROLE, sk_tls_listen(f->u4, NULL))                          \
+    R(tls_listen_off, sk_tls_listen, "NULL context (plain)", 0, 0,        \
+      sk_tls_listen(f->srv, NULL))                                        \
+    R(tls_listen_cctx, sk_tls_listen, "a client context", TLS, SK_EINVAL, \
+      tls_sock_row(f, 5))                                                 \
+    R(tls_listen_nocert, sk_tls_listen, "no certificate", TLS,            \
+      SK_ETLSBADCERT, tls_sock_row(f, 6))                                 \
+    R(tls_get_null, sk_tls_get, "NULL object", NUL, SK_EINVAL,            \
+      tls_get_on(NULL, SK_TLS_VERSION, 1))                                \
+    R(tls_get_closed, sk_tls_get, "closed", OBJ, SK_ECLOSED,              \
+      tls_get_on(f->closed, SK_TLS_VERSION, 1))                           \
+    R(tls_get_plain, sk_tls_get, "plain client", 0, SK_EWRONGROLE,        \
+      tls_get_on(f->acc, SK_TLS_VERSION, 1))                              \
+    R(tls_get_server, sk_tls_get, "on a server", 0, SK_EWRONGROLE,        \
+      tls_get_on(f->srv, SK_TLS_VERSION, 1))                              \
+    R(tls_get_item, sk_tls_get, "item 99", TLS, SK_EINVAL,                \
+      tls_sock_row(f, 7))                                                 \
+    R(tls_get_itemneg, sk_tls_get, "item -1", TLS, SK_EINVAL,             \
+      tls_sock_row(f, 8))                                                 \
+    R(tls_get_nullvalue, sk_tls_get, "NULL value", TLS, SK_EINVAL,        \
+      tls_sock_row(f, 9))                                                 \
+    R(tls_get_early, sk_tls_get, "before the handshake", TLS,             \
+      SK_EINPROGRESS, tls_sock_row(f, 10))                                \
+    R(tls_verified_null, sk_tls_verified, "NULL object", NUL, SK_EINVAL,  \
+      sk_tls_verified(NULL))                                              \
+    R(tls_verified_closed, sk_tls_verified, "closed", OBJ, SK_ECLOSED,    \
+      sk_tls_verified(f->closed))                                         \
+    R(tls_verified_plain, sk_tls_verified, "plain client", 0,             \
+      SK_EWRONGROLE, sk_tls_verified(f->cli))                             \
+    R(tls_verified_early, sk_tls_verified, "before the handshake", TLS,   \
+      SK_EINPROGRESS, tls_sock_row(f, 11))                                \
+    R(tls_resumed_null, sk_tls_resumed, "NULL object", NUL, SK_EINVAL,    \
+      sk_tls_resumed(NULL))                                               \
+    R(tls_resumed_closed, sk_tls_resumed, "closed", OBJ, SK_ECLOSED,      \
+      sk_tls_resumed(f->closed))                                          \
+    R(tls_resumed_master, sk_tls_resumed, "on a master", 0,               \
+      SK_EWRONGROLE, sk_tls_resumed(f->m4))                               \
+    R(tls_resumed_early, sk_tls_resumed, "before the handshake", TLS,     \
+      SK_EINPROGRESS, tls_sock_row(f, 12))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -2249,6 +2412,131 @@ static int lines_on(sk_sock *s, int with_line, int with_len)
     return r;
 }
 
+/* ---- TLS rows ---------------------------------------------------------- */
+
+static int tls_free_null(void)
+{
+    sk_tls_ctx_free(NULL);
+    return 0;
+}
+
+static int tls_new_mode(int mode)
+{
+    sk_tls_ctx *c = NULL;
+    int r = sk_tls_ctx_new(&c, mode);
+    sk_tls_ctx_free(c);
+    return r;
+}
+
+/* A context call on a fresh context of mode (the build without TLS makes
+ * none: SK_EUNSUPPORTED, as the TLS flag expects). */
+static int tls_ctx_row(int mode, int which)
+{
+    static char name256[257];
+    sk_tls_ctx *c = NULL;
+    int r = sk_tls_ctx_new(&c, mode);
+    if (r != 0)
+        return r;
+    memset(name256, 'a', 256);
+    name256[256] = '\0';
+    switch (which) {
+    case 0: r = sk_tls_ctx_set_verify(c, 7); break;
+    case 1: r = sk_tls_ctx_set_verify(c, SK_TLS_VERIFY_OPTIONAL); break;
+    case 2: r = sk_tls_ctx_set_verify(c, -1); break;
+    case 3: r = sk_tls_ctx_set_ca_file(c, NULL, NULL); break;
+    case 4: r = sk_tls_ctx_set_ca_file(c, "", ""); break;
+    case 5: r = sk_tls_ctx_set_ca_file(c, "/nonexistent/ca.pem", NULL); break;
+    case 6: r = sk_tls_ctx_set_ca_pem(c, NULL, 10); break;
+    case 7: r = sk_tls_ctx_set_ca_pem(c, "x", 0); break;
+    case 8: r = sk_tls_ctx_set_ca_pem(c, "x", SIZE_MAX); break;
+    case 9: r = sk_tls_ctx_set_ca_pem(c, "not PEM at all", 14); break;
+    case 10: r = sk_tls_ctx_set_cert_file(c, NULL, "k.pem"); break;
+    case 11: r = sk_tls_ctx_set_cert_file(c, "", "k.pem"); break;
+    case 12:
+        r = sk_tls_ctx_set_cert_file(c, "/nonexistent/c.pem",
+                                     "/nonexistent/k.pem");
+        break;
+    case 13: r = sk_tls_ctx_set_cert_pem(c, NULL, 5, "k", 1); break;
+    case 14: r = sk_tls_ctx_set_cert_pem(c, "c", 0, "k", 1); break;
+    case 15: r = sk_tls_ctx_set_cert_pem(c, "c", SIZE_MAX, "k", 1); break;
+    case 16: r = sk_tls_ctx_set_cert_pem(c, "c", 1, "k", SIZE_MAX); break;
+    case 17: r = sk_tls_ctx_set_cert_pem(c, "c", 1, NULL, 5); break;
+    case 18: r = sk_tls_ctx_set_cert_pem(c, "junk", 4, "junk", 4); break;
+    case 19: r = sk_tls_ctx_set_alpn(c, ""); break;
+    case 20: r = sk_tls_ctx_set_alpn(c, "h2,,http/1.1"); break;
+    case 21: r = sk_tls_ctx_set_alpn(c, "h2,"); break;
+    case 22: r = sk_tls_ctx_set_alpn(c, name256); break;
+    case 23: r = sk_tls_ctx_set_min_version(c, 11); break;
+    default: r = sk_tls_ctx_set_min_version(c, INT_MIN); break;
+    }
+    sk_tls_ctx_free(c);
+    return r;
+}
+
+/* sk_tls_get with or without its out-pointer; on failure it must say
+ * NULL. */
+static int tls_get_on(sk_sock *s, int item, int with_value)
+{
+    const char *v = "junk";
+    int r = sk_tls_get(s, item, with_value ? &v : NULL);
+    if (r != 0 && with_value && v != NULL)
+        return 1; /* no row expects 1: the row fails */
+    return r;
+}
+
+/* Calls on the fixture's objects with a context.  Rows 7 and up use the
+ * connected client with TLS started in non-blocking mode (the server
+ * never answers: the handshake stays in progress). */
+static int tls_sock_row(fx *f, int which)
+{
+    sk_tls_ctx *c = NULL, *sv = NULL;
+    const char *v = NULL;
+    int r = sk_tls_ctx_new(&c, SK_TLS_CLIENT);
+    if (r == 0)
+        r = sk_tls_ctx_new(&sv, SK_TLS_SERVER);
+    if (r != 0) {
+        sk_tls_ctx_free(c);
+        return r;
+    }
+    if (which >= 7 || which == 3) {
+        r = sk_tls_ctx_set_verify(c, SK_TLS_VERIFY_NONE);
+        if (r == 0)
+            r = sk_setblocking(f->cli, 0);
+        if (r == 0)
+            r = sk_tls_start(f->cli, c, NULL);
+        if (r != SK_EWOULDBLOCK)
+            r = 1; /* the setup failed: no row expects 1 */
+        else
+            r = 0;
+    }
+    if (r == 0) {
+        switch (which) {
+        case 0: r = sk_tls_start(f->cli, c, NULL); break;
+        case 1: r = sk_tls_start(f->cli, c, ""); break;
+        case 2: r = sk_tls_start(f->cli, c, f->host256); break;
+        case 3: r = sk_tls_start(f->cli, c, "localhost"); break;
+        case 4: r = sk_tls_start(f->acc, sv, NULL); break;
+        case 5: r = sk_tls_listen(f->srv, c); break;
+        case 6: r = sk_tls_listen(f->srv, sv); break;
+        case 7: r = tls_get_on(f->cli, 99, 1); break;
+        case 8: r = tls_get_on(f->cli, -1, 1); break;
+        case 9: r = tls_get_on(f->cli, SK_TLS_VERSION, 0); break;
+        case 10:
+            r = tls_get_on(f->cli, SK_TLS_VERSION, 1);
+            /* the message items answer already */
+            if (r == SK_EINPROGRESS &&
+                sk_tls_get(f->cli, SK_TLS_ERROR_MESSAGE, &v) != 0)
+                r = 1;
+            break;
+        case 11: r = sk_tls_verified(f->cli); break;
+        default: r = sk_tls_resumed(f->cli); break;
+        }
+    }
+    sk_tls_ctx_free(c);
+    sk_tls_ctx_free(sv);
+    return r;
+}
+
 #define ROW_FN(id, fn, what, flags, want, expr)                             \
     static int row_##id(fx *f)                                             \
     {                                                                      \
@@ -2380,16 +2668,19 @@ static int run_row(const row *r, int closed_kind)
 {
     fx f;
     int got;
+    int want = r->want, want2 = r->want2;
+    if ((r->flags & TLS) && sk_tls_provider() == NULL)
+        want = want2 = SK_EUNSUPPORTED; /* a build without TLS */
     fx_setup(&f, closed_kind);
     got = r->run(&f);
     fx_teardown(&f);
-    if (got == r->want || got == r->want2)
+    if (got == want || got == want2)
         return 1;
     print_error("FAIL %s: %s%s%s: got %d (%s), expected %d (%s)\n",
                 api[r->fn].name, r->what,
                 (r->flags & OBJ) ? " / " : "",
                 (r->flags & OBJ) ? closed_names[closed_kind] : "", got,
-                sk_errname(got), r->want, sk_errname(r->want));
+                sk_errname(got), want, sk_errname(want));
     return 0;
 }
 

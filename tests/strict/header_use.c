@@ -65,6 +65,14 @@ int main(void)
     check(sk_receiveline(acc, &line, &len) == 0 && len == 4 && memcmp(line, "line", 4) == 0,
           "receiveline");
     check(sk_dirty(acc) == 0, "dirty");
+    /* TLS: this archive is built without a provider (a plain Makefile's) */
+    {
+        sk_tls_ctx *tc = NULL;
+        check(sk_tls_provider() == NULL &&
+                  sk_tls_ctx_new(&tc, SK_TLS_CLIENT) == SK_EUNSUPPORTED &&
+                  tc == NULL && sk_tls_handshake(acc) == SK_EWRONGROLE,
+              "tls");
+    }
     /* select and selector */
     list[0] = cli;
     check(sk_select(NULL, 0, list, 1, 1, ready, &nr, ready + 1, &nw) == 0 && nw == 1,
