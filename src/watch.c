@@ -91,7 +91,7 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
         return SK_ECLOSED;
     if (s->watch != NULL)
         return SK_EINVAL; /* one watch per object */
-    w = (sk_watch *)calloc(1, sizeof *w);
+    w = (sk_watch *)sk__calloc(1, sizeof *w);
     if (w == NULL)
         return SK_ENORESOURCES;
     w->loop = loop;
@@ -161,7 +161,7 @@ SK_API void sk_watch_free(sk_watch *w)
         loop->graveyard = w;
         return;
     }
-    free(w);
+    sk__free(w);
 }
 
 /* ---- hooks from the synchronous side (see sockit_int.h) --------------- */
@@ -282,7 +282,7 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
     while (loop->graveyard != NULL) {
         w = loop->graveyard;
         loop->graveyard = w->next;
-        free(w);
+        sk__free(w);
     }
 }
 
@@ -293,7 +293,7 @@ void sk__watches_release(sk_loop *loop)
         loop->watches = w->next;
         if (w->sock != NULL)
             w->sock->watch = NULL; /* the object stays usable */
-        free(w);
+        sk__free(w);
     }
     loop->dirty = NULL;
     loop->nlive = 0;
