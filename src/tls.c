@@ -55,9 +55,9 @@ int sk__tls_recv(sk_sock *s, char *dst, size_t cap, size_t *got,
         if (r == 0) {
             s->nrecv += *got;
             /* Decrypted bytes left in TLS are readable without the
-             * socket: tell the object's watch, as sk__fill does. */
-            if (s->watch != NULL && sk__tlsp_pending(t) > 0)
-                sk__watch_filled(s);
+             * socket: tell the object's note, as sk__fill does. */
+            if (sk__tlsp_pending(t) > 0)
+                sk__notify(s, SK__NOTE_FILLED, SK_FD_INVALID);
             return 0;
         }
         r = tls_wait(s, r, tm);
@@ -238,14 +238,14 @@ SK_API int sk_tls_ctx_set_alpn(sk_tls_ctx *ctx, const char *protos)
     if (len == 0 || len >= 65535)
         return SK_EINVAL;
     /* "a,b" -> \1 a \1 b: one length byte per name instead of its comma */
-    wire = (unsigned char *)malloc(len + 1);
+    wire = (unsigned char *)sk__malloc(len + 1);
     if (wire == NULL)
         return SK_ENORESOURCES;
     for (i = 0; i <= len; i++) {
         if (i == len || protos[i] == ',') {
             size_t n = i - start;
             if (n == 0 || n > 255) {
-                free(wire);
+                sk__free(wire);
                 return SK_EINVAL;
             }
             wire[out++] = (unsigned char)n;
@@ -255,7 +255,7 @@ SK_API int sk_tls_ctx_set_alpn(sk_tls_ctx *ctx, const char *protos)
         }
     }
     r = sk__tlsp_ctx_alpn(ctx, wire, out);
-    free(wire);
+    sk__free(wire);
     return r;
 }
 

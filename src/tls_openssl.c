@@ -292,13 +292,13 @@ static void tlso_ctx_free(sk_tls_ctx *c)
         BIO_meth_free(c->bio);
     if (c->mu != NULL)
         sk__plat_mutex_free(c->mu);
-    free(c->alpn);
-    free(c);
+    sk__free(c->alpn);
+    sk__free(c);
 }
 
 int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode)
 {
-    sk_tls_ctx *c = (sk_tls_ctx *)calloc(1, sizeof *c);
+    sk_tls_ctx *c = (sk_tls_ctx *)sk__calloc(1, sizeof *c);
     int ok;
     if (c == NULL)
         return SK_ENORESOURCES;
@@ -450,12 +450,12 @@ int sk__tlsp_ctx_alpn(sk_tls_ctx *ctx, const unsigned char *wire,
                    ? 0
                    : SK_ENORESOURCES;
     if (wire != NULL) {
-        copy = (unsigned char *)malloc(len);
+        copy = (unsigned char *)sk__malloc(len);
         if (copy == NULL)
             return SK_ENORESOURCES;
         memcpy(copy, wire, len);
     }
-    free(ctx->alpn);
+    sk__free(ctx->alpn);
     ctx->alpn = copy;
     ctx->alpnlen = len;
     return 0;
@@ -530,15 +530,15 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
         return SK_EINVAL;
     if (ctx->verify != SK_TLS_VERIFY_NONE || client)
         tlso_trust_defaults(ctx);
-    t = (sk__tls *)calloc(1, sizeof *t);
+    t = (sk__tls *)sk__calloc(1, sizeof *t);
     if (t == NULL)
         return SK_ENORESOURCES;
     t->s = s;
     t->ctx = ctx;
     if (npre > 0) {
-        t->pre = (char *)malloc(npre);
+        t->pre = (char *)sk__malloc(npre);
         if (t->pre == NULL) {
-            free(t);
+            sk__free(t);
             return SK_ENORESOURCES;
         }
         memcpy(t->pre, pre, npre);
@@ -549,8 +549,8 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
     if (b == NULL) {
         ERR_clear_error();
         SSL_free(t->ssl);
-        free(t->pre);
-        free(t);
+        sk__free(t->pre);
+        sk__free(t);
         return SK_ENORESOURCES;
     }
     BIO_set_data(b, t);
@@ -572,8 +572,8 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
     }
     if (r != 0) {
         SSL_free(t->ssl);
-        free(t->pre);
-        free(t);
+        sk__free(t->pre);
+        sk__free(t);
         return r;
     }
     sk__tlsp_ctx_ref(ctx);
@@ -589,8 +589,8 @@ void sk__tlsp_free(sk__tls *t, int notify)
     ERR_clear_error();
     SSL_free(t->ssl);
     sk__tlsp_ctx_unref(t->ctx);
-    free(t->pre);
-    free(t);
+    sk__free(t->pre);
+    sk__free(t);
 }
 
 int sk__tlsp_handshake(sk__tls *t)
