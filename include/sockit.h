@@ -112,6 +112,8 @@ SK_API const char *sk_errname(int code);
 typedef struct sk_sock sk_sock; /**< opaque socket object: a TCP (or UNIX
                                    stream) master, client or server, or a
                                    datagram object */
+typedef struct sk_tls_ctx sk_tls_ctx; /**< opaque TLS context (settings,
+                                         trust, certificate): see TLS */
 
 /** What an object is, LuaSocket's classes (sk_role returns it). */
 enum sk_role {
@@ -1076,8 +1078,11 @@ enum sk_conn_state {
     SK_CONN_CONNECTED = 3,   /**< a connection is established */
     SK_CONN_BOUND = 4,       /**< bound to a local port (sk_conn_bind), not
                                 connected */
-    SK_CONN_CLOSING = 6      /**< closing: pending bytes are being written
+    SK_CONN_CLOSING = 6,     /**< closing: pending bytes are being written
                                 (sk_conn_disconnect, or the peer closed) */
+    SK_CONN_ENCRYPTING = 7   /**< TLS handshake under way (sk_conn_settls, or
+                                a TLS listener's connection): bytes written
+                                are queued; connected follows it */
 };
 
 /** TcpSocket's error table: code, value, message.  Each connection keeps
@@ -1273,6 +1278,24 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
  * lookup): the state is then unchanged. */
 SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
 
+/** sk_conn_settls: make the next connections of c speak TLS with the
+ * client context ctx (NULL: plain again), verifying the server as host (a
+ * name or an address; NULL only when ctx does not verify), from
+ * UNCONNECTED or BOUND.  Once TCP connects, the state is ENCRYPTING while
+ * the handshake runs on the loop, then CONNECTED and the connected handler
+ * (as QSslSocket's encrypted); a failed handshake or verification calls
+ * the error handler with SK_CONN_ERR_SSL_HANDSHAKE_FAILED (the SK_ETLS*
+ * code in sk_conn_error) and the connection is UNCONNECTED again.  Later a
+ * TLS protocol error or a peer that closed without close_notify is
+ * SK_CONN_ERR_SSL_INTERNAL.  sk_conn_disconnect sends close_notify after
+ * the flush.  Server side: sk_tls_listen(sk_server_sock(srv), ctx) makes
+ * every accepted connection start in ENCRYPTING.  c keeps a reference to
+ * ctx.  Returns 0; SK_EINVAL (c NULL; a server context; host NULL with a
+ * verifying context; host empty or over 255 bytes); SK_EWRONGROLE (not
+ * UNCONNECTED or BOUND); SK_ENORESOURCES; SK_EUNSUPPORTED (built without
+ * TLS: only NULL ctx is accepted then). */
+SK_API int sk_conn_settls(sk_conn *c, sk_tls_ctx *ctx, const char *host);
+
 /** sk_conn_bind: bind to port (0..65535; 0: the system picks one) on every
  * local address, for the connection sk_conn_connect then makes (IPv6 with
  * ipv6-v6only off where the host has IPv6, so IPv4 peers are reached too,
@@ -1373,12 +1396,12 @@ SK_API int sk_conn_bytes_available(const sk_conn *c, size_t *n);
 SK_API int sk_conn_bytes_to_write(const sk_conn *c, size_t *n);
 
 /** sk_conn_local: the local address and port of the connection (BOUND,
- * CONNECTED, CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL);
+ * ENCRYPTING, CONNECTED, CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL);
  * SK_ENOTCONN (no socket now: out then holds addr "" and port 0). */
 SK_API int sk_conn_local(const sk_conn *c, sk_name *out);
 
-/** sk_conn_remote: the peer's address and port (CONNECTED, CLOSING) into
- * *out.  Returns 0; SK_EINVAL (c or out NULL); SK_ENOTCONN (no peer now:
+/** sk_conn_remote: the peer's address and port (ENCRYPTING, CONNECTED,
+ * CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL); SK_ENOTCONN (no peer now:
  * out then holds addr "" and port 0). */
 SK_API int sk_conn_remote(const sk_conn *c, sk_name *out);
 
@@ -1418,7 +1441,8 @@ SK_API int sk_server_listen(sk_server *srv, const char *host, int port,
                             int backlog, sk_server_cb cb, void *ud);
 
 /** sk_server_sock: the server's sk_sock object in *out, for options
- * (before sk_server_listen) and its address (sk_getsockname); never close,
+ * (before sk_server_listen), its address (sk_getsockname) and TLS
+ * (sk_tls_listen: connections then start in ENCRYPTING); never close,
  * free, accept on or watch it.  Returns 0; SK_EINVAL (srv or out NULL);
  * SK_ECLOSED (after sk_server_close). */
 SK_API int sk_server_sock(sk_server *srv, sk_sock **out);
@@ -1576,9 +1600,6 @@ SK_API int sk_receiveline(sk_sock *s, const char **line, size_t *len);
  * already), as LuaSocket's retry from *last does.  A fatal TLS error
  * (handshake, verification, protocol, SK_ETLSNOCLOSE) is final: every
  * later receive or send returns the same code. */
-
-typedef struct sk_tls_ctx sk_tls_ctx; /**< opaque TLS context (settings,
-                                         trust, certificate) */
 
 /** Which side of the handshake a context plays (sk_tls_ctx_new). */
 enum sk_tls_mode {

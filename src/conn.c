@@ -18,6 +18,9 @@
 
 static void conn_destroy(sk_conn *c)
 {
+    if (c->tls != NULL)
+        sk__tls_ctx_release(c->tls);
+    sk__free(c->tlshost);
     sk_buf_free(&c->rb);
     sk_buf_free(&c->wb);
     sk__free(c);
@@ -156,6 +159,11 @@ void sk__conn_drop_socket(sk_conn *c, int abortive)
         c->w = NULL;
     }
     c->interest = 0;
+    if (s->extra != NULL) { /* TLS: close_notify unless aborting */
+        if (abortive)
+            s->shut |= 2;
+        sk__tls_drop(s);
+    }
     if (s->fd != SK_FD_INVALID) {
         if (abortive) /* linger 0: the peer sees a reset */
             (void)sk__plat_setopt(s->fd, SK_OPT_LINGER, 0, NULL);
@@ -300,6 +308,8 @@ static void conn_update(sk_conn *c)
             (c->eof && !c->eof_done) ||
             (c->state == SK_CONN_CLOSING && !c->shut))
             want |= SK_WRITABLE;
+    } else if (c->state == SK_CONN_ENCRYPTING) {
+        want = sk__tls_want(c->s); /* what the handshake waits for */
     }
     if (want != c->interest && sk_watch_set(c->w, want) == 0)
         c->interest = want;
@@ -394,8 +404,9 @@ static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
 {
     sk_sock *s = c->s;
     int r;
-    if (s->connecting || s->role != SK_ROLE_CLIENT || s->rfirst != s->rlast)
-        return sk_read(s, dst, room, n); /* (never, but kept correct) */
+    if (s->connecting || s->role != SK_ROLE_CLIENT ||
+        s->rfirst != s->rlast || (s->shut & SK__TLSON))
+        return sk_read(s, dst, room, n); /* TLS (else never: kept correct) */
     r = sk__plat_recv(s->fd, dst, room, n, &s->sys);
     s->nrecv += *n;
     return r;
@@ -409,8 +420,8 @@ static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
 {
     sk_sock *s = c->s;
     int r;
-    if (s->connecting || s->role != SK_ROLE_CLIENT) {
-        ptrdiff_t last = 0;
+    if (s->connecting || s->role != SK_ROLE_CLIENT || (s->shut & SK__TLSON)) {
+        ptrdiff_t last = 0; /* TLS: through its records */
         r = sk_send(s, p, len, 1, -1, &last);
         *n = (size_t)last;
         return r;
@@ -514,10 +525,35 @@ static int conn_on_write(sk_conn *c)
     return 0;
 }
 
+/* ENCRYPTING: one more step of the TLS handshake; when it is done, the
+ * connection is CONNECTED (connected handler); when it failed, the error
+ * handler hears why and the connection ends. */
+static int conn_handshake(sk_conn *c)
+{
+    int r = sk_tls_handshake(c->s);
+    if (r == SK_EWOULDBLOCK) {
+        conn_update(c);
+        return 0;
+    }
+    if (r != 0) {
+        if (sk__conn_emit_error(c, r))
+            return 1;
+        return conn_finish(c, 0);
+    }
+    if (sk__conn_set_state(c, SK_CONN_CONNECTED))
+        return 1;
+    conn_update(c);
+    return sk__conn_emit_simple(c, c->h.connected);
+}
+
 static void conn_io(sk_watch *w, int events, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
     (void)w;
+    if (c->state == SK_CONN_ENCRYPTING) {
+        (void)conn_handshake(c);
+        return;
+    }
     if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_CLOSING)
         return;
     if ((events & (SK_READABLE | SK_ERRORED)) &&
@@ -557,6 +593,20 @@ int sk__conn_established(sk_conn *c)
         return sk__conn_set_state(c, SK_CONN_UNCONNECTED);
     }
     c->eof = c->eof_done = c->rerr = c->shut = 0;
+    if (c->tls != NULL) {
+        r = sk_tls_start(c->s, c->tls, c->tlshost);
+        if (r == SK_EWOULDBLOCK) { /* the usual case: on the loop */
+            if (sk__conn_set_state(c, SK_CONN_ENCRYPTING))
+                return 1;
+            conn_update(c);
+            return 0;
+        }
+        if (r != 0) {
+            if (sk__conn_emit_error(c, r))
+                return 1;
+            return conn_finish(c, 0);
+        }
+    }
     if (sk__conn_set_state(c, SK_CONN_CONNECTED))
         return 1;
     conn_update(c);
@@ -575,7 +625,8 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
         sk__free(c);
         return r;
     }
-    c->state = SK_CONN_CONNECTED;
+    /* A TLS listener's client: the handshake first (see sk_conn_settls) */
+    c->state = (s->shut & SK__TLSON) ? SK_CONN_ENCRYPTING : SK_CONN_CONNECTED;
     conn_update(c);
     *out = c;
     return 0;
@@ -596,6 +647,7 @@ SK_API int sk_conn_disconnect(sk_conn *c)
         return 0;
     case SK_CONN_HOST_LOOKUP:
     case SK_CONN_CONNECTING:
+    case SK_CONN_ENCRYPTING:
     case SK_CONN_BOUND:
         return sk_conn_abort(c);
     default:
@@ -623,7 +675,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     if (c == NULL || (data == NULL && len > 0))
         return SK_EINVAL;
     if (c->state != SK_CONN_HOST_LOOKUP && c->state != SK_CONN_CONNECTING &&
-        c->state != SK_CONN_CONNECTED)
+        c->state != SK_CONN_ENCRYPTING && c->state != SK_CONN_CONNECTED)
         return SK_EWRONGROLE;
     if (len == 0)
         return 0;
@@ -786,7 +838,7 @@ SK_API int sk_conn_local(const sk_conn *c, sk_name *out)
     if (c == NULL || out == NULL)
         return SK_EINVAL;
     if (c->state == SK_CONN_BOUND || c->state == SK_CONN_CONNECTED ||
-        c->state == SK_CONN_CLOSING)
+        c->state == SK_CONN_ENCRYPTING || c->state == SK_CONN_CLOSING)
         return sk_getsockname(c->s, out);
     memset(out, 0, sizeof *out);
     return SK_ENOTCONN;
@@ -796,7 +848,8 @@ SK_API int sk_conn_remote(const sk_conn *c, sk_name *out)
 {
     if (c == NULL || out == NULL)
         return SK_EINVAL;
-    if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING)
+    if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_ENCRYPTING ||
+        c->state == SK_CONN_CLOSING)
         return sk_getpeername(c->s, out);
     memset(out, 0, sizeof *out);
     return SK_ENOTCONN;
@@ -807,5 +860,35 @@ SK_API int sk_conn_sock(sk_conn *c, sk_sock **out)
     if (c == NULL || out == NULL)
         return SK_EINVAL;
     *out = c->s;
+    return 0;
+}
+
+SK_API int sk_conn_settls(sk_conn *c, sk_tls_ctx *ctx, const char *host)
+{
+    char *copy = NULL;
+    int r;
+    if (c == NULL)
+        return SK_EINVAL;
+    if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND)
+        return SK_EWRONGROLE;
+    if (ctx != NULL) {
+        r = sk__tls_ctx_take(ctx, host);
+        if (r != 0)
+            return r;
+        if (host != NULL) {
+            size_t n = strlen(host) + 1;
+            copy = (char *)sk__malloc(n);
+            if (copy == NULL) {
+                sk__tls_ctx_release(ctx);
+                return SK_ENORESOURCES;
+            }
+            memcpy(copy, host, n);
+        }
+    }
+    if (c->tls != NULL)
+        sk__tls_ctx_release(c->tls);
+    sk__free(c->tlshost);
+    c->tls = ctx;
+    c->tlshost = copy;
     return 0;
 }

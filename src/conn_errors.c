@@ -51,6 +51,18 @@ SK_API int sk_conn_errcode(int code)
     case SK_EWOULDBLOCK:
     case SK_ENAMETEMP:
         return SK_CONN_ERR_TEMPORARY;
+    case SK_ETLSHANDSHAKE:
+    case SK_ETLSEXPIRED:
+    case SK_ETLSHOSTNAME:
+    case SK_ETLSUNTRUSTED:
+    case SK_ETLSSELFSIGNED:
+    case SK_ETLSCERT:
+        return SK_CONN_ERR_SSL_HANDSHAKE_FAILED;
+    case SK_ETLSPROTOCOL:
+    case SK_ETLSNOCLOSE:
+        return SK_CONN_ERR_SSL_INTERNAL;
+    case SK_ETLSBADCERT:
+        return SK_CONN_ERR_SSL_INVALID_DATA;
     default:
         return SK_CONN_ERR_UNKNOWN;
     }

@@ -167,6 +167,14 @@ int sk__tls_shutdown(sk_sock *s, const sk__tm *tm);
 /* sk_accept: the new client c of a TLS listener s starts TLS (handshake
  * pending).  Returns 0 or an error (c is then to be freed). */
 int sk__tls_accepted(const sk_sock *s, sk_sock *c);
+/* sk_conn_settls: 0 when ctx is a client context usable with host (then
+ * a reference is taken for the caller), or SK_EINVAL / SK_EUNSUPPORTED.
+ * sk__tls_ctx_release drops it. */
+int sk__tls_ctx_take(sk_tls_ctx *ctx, const char *host);
+void sk__tls_ctx_release(sk_tls_ctx *ctx);
+/* What s's unfinished TLS handshake waits for: SK_READABLE or
+ * SK_WRITABLE (the connections' watch interest while ENCRYPTING). */
+int sk__tls_want(const sk_sock *s);
 
 /* io.c: transfers with timeouts, counted in the stats */
 int sk__wait(sk_sock *s, int events, const sk__tm *tm);
@@ -507,6 +515,8 @@ struct sk_conn {
     int bind_port;
     sk_conn_bind_cb bind_cb;
     void *bind_ud;
+    sk_tls_ctx *tls;     /* sk_conn_settls: TLS client context, or NULL */
+    char *tlshost;       /* ... and the host it verifies (or NULL) */
 };
 
 /* conn.c: the connection's machinery for conn_connect.c and server.c.

@@ -89,6 +89,30 @@ int sk__tls_pending(const sk_sock *s)
     return sk__tlsp_pending(tls_of(s)) > 0;
 }
 
+int sk__tls_ctx_take(sk_tls_ctx *ctx, const char *host)
+{
+    if (sk__tlsp_ctx_mode(ctx) != SK_TLS_CLIENT)
+        return SK_EINVAL;
+    if (host != NULL ? sk__check_host(host) != 0
+                     : sk__tlsp_ctx_verifies(ctx))
+        return SK_EINVAL;
+    sk__tlsp_ctx_ref(ctx);
+    return 0;
+}
+
+void sk__tls_ctx_release(sk_tls_ctx *ctx)
+{
+    sk__tlsp_ctx_unref(ctx);
+}
+
+int sk__tls_want(const sk_sock *s)
+{
+    if (!(s->shut & SK__TLSON))
+        return SK_READABLE;
+    return sk__tlsp_want(tls_of(s)) == SK__TLS_WANT_WRITE ? SK_WRITABLE
+                                                         : SK_READABLE;
+}
+
 void sk__tls_drop(sk_sock *s)
 {
     sk__extra *x = s->extra;
@@ -394,6 +418,23 @@ int sk__tls_pending(const sk_sock *s)
 {
     (void)s;
     return 0;
+}
+
+int sk__tls_want(const sk_sock *s)
+{
+    (void)s;
+    return SK_READABLE;
+}
+
+int sk__tls_ctx_take(sk_tls_ctx *ctx, const char *host)
+{
+    (void)ctx, (void)host;
+    return SK_EUNSUPPORTED;
+}
+
+void sk__tls_ctx_release(sk_tls_ctx *ctx)
+{
+    (void)ctx;
 }
 
 void sk__tls_drop(sk_sock *s)

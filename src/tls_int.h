@@ -44,6 +44,8 @@ int sk__tlsp_ctx_mode(const sk_tls_ctx *ctx);
 /* A server context with no certificate: SK_ETLSBADCERT; else 0. */
 int sk__tlsp_ctx_ready(const sk_tls_ctx *ctx);
 int sk__tlsp_ctx_verify(sk_tls_ctx *ctx, int mode);
+/* 1 when objects of ctx verify their peer (not SK_TLS_VERIFY_NONE). */
+int sk__tlsp_ctx_verifies(const sk_tls_ctx *ctx);
 /* Trust: file and/or dir, or the len bytes of PEM (then file and dir are
  * NULL).  Arguments checked by tls.c. */
 int sk__tlsp_ctx_ca(sk_tls_ctx *ctx, const char *file, const char *dir,
@@ -76,6 +78,9 @@ int sk__tlsp_read(sk__tls *t, char *dst, size_t cap, size_t *n);
 int sk__tlsp_write(sk__tls *t, const char *src, size_t len, size_t *n);
 /* Send close_notify (0 once sent or when nothing is to be sent). */
 int sk__tlsp_shutdown(sk__tls *t);
+/* What the last step that could not go on waits for: SK__TLS_WANT_READ
+ * or SK__TLS_WANT_WRITE. */
+int sk__tlsp_want(const sk__tls *t);
 /* 1 once the handshake completed. */
 int sk__tlsp_done(const sk__tls *t);
 /* Decrypted bytes held, readable without the socket. */

@@ -51,6 +51,7 @@ struct sk__tls {
     int ioerr;            /* the socket's error the BIO saw, 0 none */
     int done;             /* handshake completed */
     int eof;              /* the BIO saw the end of the stream */
+    int want;             /* SK__TLS_WANT_* of the last step that waits */
     char key[TLSO_KEY_MAX]; /* session-cache key ("" none) */
     char msg[256];        /* the TLS library's message of the failure */
     char info[512];       /* sk_tls_get's answer */
@@ -172,9 +173,9 @@ static int tlso_fail(sk__tls *t, int ret, int hs)
     unsigned long ec;
     switch (e) {
     case SSL_ERROR_WANT_READ:
-        return SK__TLS_WANT_READ;
+        return t->want = SK__TLS_WANT_READ;
     case SSL_ERROR_WANT_WRITE:
-        return SK__TLS_WANT_WRITE;
+        return t->want = SK__TLS_WANT_WRITE;
     case SSL_ERROR_ZERO_RETURN: /* the peer's close_notify */
         return SK_ECLOSED;
     case SSL_ERROR_SYSCALL:
@@ -362,6 +363,11 @@ int sk__tlsp_ctx_mode(const sk_tls_ctx *ctx)
 int sk__tlsp_ctx_ready(const sk_tls_ctx *ctx)
 {
     return SSL_CTX_get0_certificate(ctx->ssl) != NULL ? 0 : SK_ETLSBADCERT;
+}
+
+int sk__tlsp_ctx_verifies(const sk_tls_ctx *ctx)
+{
+    return ctx->verify != SK_TLS_VERIFY_NONE;
 }
 
 int sk__tlsp_ctx_verify(sk_tls_ctx *ctx, int mode)
@@ -648,6 +654,12 @@ int sk__tlsp_shutdown(sk__tls *t)
     if (e == SSL_ERROR_WANT_READ)
         return SK__TLS_WANT_READ;
     return t->ioerr != 0 ? t->ioerr : SK_ETLSPROTOCOL;
+}
+
+int sk__tlsp_want(const sk__tls *t)
+{
+    return t->want == SK__TLS_WANT_WRITE ? SK__TLS_WANT_WRITE
+                                         : SK__TLS_WANT_READ;
 }
 
 int sk__tlsp_done(const sk__tls *t)

@@ -23,7 +23,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 129 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 130 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -86,7 +86,8 @@
     X(sk_tls_ctx_set_cert_pem, 0) X(sk_tls_ctx_set_alpn, 0)                 \
     X(sk_tls_ctx_set_min_version, 0) X(sk_tls_start, 1)                     \
     X(sk_tls_handshake, 1) X(sk_tls_listen, 1) X(sk_tls_get, 1)             \
-    X(sk_tls_verified, 1) X(sk_tls_resumed, 1)
+    X(sk_tls_verified, 1) X(sk_tls_resumed, 1)                              \
+    X(sk_conn_settls, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -1666,7 +1667,23 @@ typedef struct row {
     R(tls_resumed_master, sk_tls_resumed, "on a master", 0,               \
       SK_EWRONGROLE, sk_tls_resumed(f->m4))                               \
     R(tls_resumed_early, sk_tls_resumed, "before the handshake", TLS,     \
-      SK_EINPROGRESS, tls_sock_row(f, 12))
+      SK_EINPROGRESS, tls_sock_row(f, 12))                                \
+    R(ctls_null, sk_conn_settls, "NULL conn", NUL, SK_EINVAL,             \
+      sk_conn_settls(NULL, NULL, "localhost"))                            \
+    R(ctls_closed, sk_conn_settls, "closed: allowed again", OBJ, 0,       \
+      cx_settls(CC, 0))                                                   \
+    R(ctls_lookup, sk_conn_settls, "in HOST_LOOKUP", 0, SK_EWRONGROLE,    \
+      cx_settls(CL, 0))                                                   \
+    R(ctls_plain, sk_conn_settls, "NULL context: plain", 0, 0,            \
+      cx_settls(CF, 0))                                                   \
+    R(ctls_server, sk_conn_settls, "a server context", TLS, SK_EINVAL,    \
+      cx_settls(CF, 1))                                                   \
+    R(ctls_nullhost, sk_conn_settls, "verifying, NULL host", TLS,         \
+      SK_EINVAL, cx_settls(CF, 2))                                        \
+    R(ctls_empty, sk_conn_settls, "empty host", TLS, SK_EINVAL,           \
+      cx_settls(CF, 3))                                                   \
+    R(ctls_long, sk_conn_settls, "256-byte host", TLS, SK_EINVAL,         \
+      cx_settls(CF, 4))
 
 /* sk_accept with a valid out-pointer; frees what it might return. */
 static int accept_on(sk_sock *s)
@@ -2225,6 +2242,29 @@ static int cx_readlimit(int kind, size_t max)
 static int cx_connect(int kind, const char *host, int port)
 {
     CX_RUN(kind, sk_conn_connect(x->c, host, port));
+}
+/* which 0: NULL context; 1: a server context; 2: NULL host; 3: an empty
+ * host; 4: a 256-byte host (2-4 with a verifying client context). */
+static int cx_settls_with(sk_conn *c, int which)
+{
+    static char host256[257];
+    sk_tls_ctx *ctx = NULL;
+    int r = 0;
+    if (which > 0)
+        r = sk_tls_ctx_new(&ctx, which == 1 ? SK_TLS_SERVER : SK_TLS_CLIENT);
+    memset(host256, 'h', 256);
+    host256[256] = '\0';
+    if (r == 0)
+        r = sk_conn_settls(c, ctx, which == 2   ? NULL
+                                   : which == 3 ? ""
+                                   : which == 4 ? host256
+                                                : "localhost");
+    sk_tls_ctx_free(ctx);
+    return r;
+}
+static int cx_settls(int kind, int which)
+{
+    CX_RUN(kind, cx_settls_with(x->c, which));
 }
 static int cx_bind(int kind, int port)
 {

@@ -928,6 +928,162 @@ static void t_broken_streams(void **state)
     sk_buf_free(&b);
 }
 
+
+/* ---- the event API: sk_conn and sk_server over TLS --------------------- */
+
+typedef struct ev {
+    sk_loop *loop;
+    sk_conn *client;
+    sk_conn *accepted;
+    int states[16];
+    int nstates;
+    int connected;    /* the client's connected handler ran */
+    int error, code;  /* the client's error handler */
+    int done;         /* the echo came back, or the client failed */
+    sk_buf got;
+} ev;
+
+static void ev_srv_read(sk_conn *c, size_t avail, void *ud)
+{
+    char buf[256];
+    size_t n = 0;
+    (void)avail;
+    (void)ud;
+    while (sk_conn_read(c, buf, sizeof buf, &n) == 0 && n > 0)
+        (void)sk_conn_write(c, buf, n);
+}
+
+static void ev_srv_gone(sk_conn *c, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)c;
+    sk_conn_free(e->accepted);
+    e->accepted = NULL;
+}
+
+static void ev_srv_error(sk_conn *c, int error, void *ud)
+{
+    (void)c;
+    (void)error;
+    (void)ud;
+}
+
+static void ev_accept(sk_server *server, sk_conn *conn, void *ud)
+{
+    ev *e = (ev *)ud;
+    sk_conn_handlers h;
+    (void)server;
+    memset(&h, 0, sizeof h);
+    h.ready_read = ev_srv_read;
+    h.disconnected = ev_srv_gone;
+    h.error = ev_srv_error;
+    assert_int_equal(sk_conn_state(conn), SK_CONN_ENCRYPTING);
+    e->accepted = conn;
+    sup_assert_rc(sk_conn_sethandlers(conn, &h, e), 0);
+}
+
+static void ev_state(sk_conn *c, int state, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)c;
+    if (e->nstates < 16)
+        e->states[e->nstates++] = state;
+}
+
+static void ev_connected(sk_conn *c, void *ud)
+{
+    ev *e = (ev *)ud;
+    e->connected = 1;
+    sup_assert_rc(sk_conn_write(c, "over tls\n", 9), 0);
+}
+
+static void ev_read(sk_conn *c, size_t avail, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)avail;
+    if (sk_conn_read_line(c, &e->got) == 0) {
+        e->done = 1;
+        (void)sk_conn_disconnect(c);
+    }
+}
+
+static void ev_error(sk_conn *c, int error, void *ud)
+{
+    ev *e = (ev *)ud;
+    e->error = error;
+    (void)sk_conn_error(c, NULL, &e->code);
+    e->done = 1;
+}
+
+/* A client connection with ctx to a TLS server of certificate name. */
+static void event_run(const char *name, ev *e)
+{
+    sk_tls_ctx *sc = server_ctx(name), *cc = client_ctx();
+    sk_server *server = NULL;
+    sk_sock *ss = NULL;
+    sk_conn_handlers h;
+    sk_name n;
+    int k;
+    memset(e, 0, sizeof *e);
+    sup_assert_rc(sk_loop_new(&e->loop), 0);
+    sup_assert_rc(sk_server_new(e->loop, &server), 0);
+    sup_assert_rc(sk_server_sock(server, &ss), 0);
+    sup_assert_rc(sk_tls_listen(ss, sc), 0);
+    sup_assert_rc(sk_server_listen(server, "127.0.0.1", 0, 8, ev_accept, e),
+                  0);
+    sup_assert_rc(sk_getsockname(ss, &n), 0);
+    sup_assert_rc(sk_conn_new(e->loop, &e->client), 0);
+    sup_assert_rc(sk_conn_settls(e->client, sc, "localhost"), SK_EINVAL);
+    sup_assert_rc(sk_conn_settls(e->client, cc, NULL), SK_EINVAL);
+    sup_assert_rc(sk_conn_settls(e->client, cc, "localhost"), 0);
+    memset(&h, 0, sizeof h);
+    h.state_changed = ev_state;
+    h.connected = ev_connected;
+    h.ready_read = ev_read;
+    h.error = ev_error;
+    sup_assert_rc(sk_conn_sethandlers(e->client, &h, e), 0);
+    sup_assert_rc(sk_conn_connect(e->client, "127.0.0.1", n.port), 0);
+    for (k = 0; k < 100000 && (!e->done ||
+                               sk_conn_state(e->client) != SK_CONN_UNCONNECTED);
+         k++)
+        sup_assert_rc(sk_loop_run(e->loop, SK_RUN_ONCE), 0);
+    assert_true(e->done);
+    sk_conn_free(e->client);
+    sk_conn_free(e->accepted);
+    sk_server_free(server);
+    sk_loop_free(e->loop);
+    sk_buf_free(&e->got);
+    sk_tls_ctx_free(sc);
+    sk_tls_ctx_free(cc);
+}
+
+static void t_event_api(void **state)
+{
+    ev e;
+    int i, saw_encrypting = 0, saw_connected = 0;
+    (void)state;
+    tls_ready();
+    event_run("server", &e);
+    assert_true(e.connected);
+    assert_int_equal(e.error, 0);
+    for (i = 0; i < e.nstates; i++) {
+        if (e.states[i] == SK_CONN_ENCRYPTING)
+            saw_encrypting = 1;
+        if (e.states[i] == SK_CONN_CONNECTED && saw_encrypting)
+            saw_connected = 1;
+    }
+    assert_true(saw_encrypting && saw_connected);
+    /* a failed verification: error 13 with the reason's code */
+    event_run("other", &e);
+    assert_false(e.connected);
+    assert_int_equal(e.error, SK_CONN_ERR_SSL_HANDSHAKE_FAILED);
+    sup_assert_rc(e.code, SK_ETLSHOSTNAME);
+    assert_int_equal(sk_conn_errcode(SK_ETLSNOCLOSE),
+                     SK_CONN_ERR_SSL_INTERNAL);
+    assert_int_equal(sk_conn_errcode(SK_ETLSBADCERT),
+                     SK_CONN_ERR_SSL_INVALID_DATA);
+}
+
 /* Contexts: bad settings are refused, files and memory both load. */
 static void t_context_settings(void **state)
 {
@@ -987,6 +1143,7 @@ int main(void)
         cmocka_unit_test(t_silent_peer_times_out),
         cmocka_unit_test(t_garbage_server_hello),
         cmocka_unit_test(t_broken_streams),
+        cmocka_unit_test(t_event_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
