@@ -1396,13 +1396,14 @@ SK_API int sk_conn_bytes_available(const sk_conn *c, size_t *n);
 SK_API int sk_conn_bytes_to_write(const sk_conn *c, size_t *n);
 
 /** sk_conn_local: the local address and port of the connection (BOUND,
- * ENCRYPTING, CONNECTED, CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL);
- * SK_ENOTCONN (no socket now: out then holds addr "" and port 0). */
+ * ENCRYPTING, CONNECTED, CLOSING) into *out.  Returns 0; SK_EINVAL (c or
+ * out NULL); SK_ENOTCONN (no socket now: out then holds addr "" and port
+ * 0). */
 SK_API int sk_conn_local(const sk_conn *c, sk_name *out);
 
 /** sk_conn_remote: the peer's address and port (ENCRYPTING, CONNECTED,
- * CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL); SK_ENOTCONN (no peer now:
- * out then holds addr "" and port 0). */
+ * CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL); SK_ENOTCONN
+ * (no peer now: out then holds addr "" and port 0). */
 SK_API int sk_conn_remote(const sk_conn *c, sk_name *out);
 
 /** sk_conn_sock: the sk_sock object the connection keeps for its whole
