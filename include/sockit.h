@@ -1600,7 +1600,10 @@ SK_API int sk_receiveline(sk_sock *s, const char **line, size_t *len);
  * that were not sent (the TLS library may have encrypted some of them
  * already), as LuaSocket's retry from *last does.  A fatal TLS error
  * (handshake, verification, protocol, SK_ETLSNOCLOSE) is final: every
- * later receive or send returns the same code. */
+ * later receive or send returns the same code.  A socket that polls
+ * readable may hold no application data (a session ticket, part of a
+ * record): after sk_select or a poll of sk_getfd, read in non-blocking
+ * mode (or with a timeout) and take SK_EWOULDBLOCK as "not yet". */
 
 /** Which side of the handshake a context plays (sk_tls_ctx_new). */
 enum sk_tls_mode {

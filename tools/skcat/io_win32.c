@@ -125,7 +125,14 @@ int skcat_pump(sk_sock *c, const struct skcat_opts *o)
         if (r == SK_OK && nready > 0) {
             size_t got = 0;
 
+            /* Non-blocking for this read: over TLS a readable socket
+             * may hold no data yet (a session ticket, a partial record),
+             * and a blocking read would then wait with stdin unread. */
+            (void)sk_setblocking(c, 0);
             r = sk_read(c, outbuf, sizeof outbuf, &got);
+            (void)sk_setblocking(c, 1);
+            if (r == SK_EWOULDBLOCK)
+                r = SK_ETIMEOUT; /* nothing yet: poll again */
             if (r == SK_OK) {
                 if (write_all(out, outbuf, got) != 0) {
                     fprintf(stderr, "skcat: write to stdout failed\n");

@@ -2,8 +2,13 @@
 /*
  * skcat.c - a netcat-class tool built only on sockit's public API.
  *
- *   skcat [-4|-6] [-w SECS] [-q SECS] [-v] HOST PORT
- *   skcat -l [-k] [-4|-6] [-w SECS] [-q SECS] [-v] [HOST] PORT
+ *   skcat [-4|-6] [-w SECS] [-q SECS] [-v] [TLS] HOST PORT
+ *   skcat -l [-k] [-4|-6] [-w SECS] [-q SECS] [-v] [TLS] [HOST] PORT
+ *
+ * TLS (as ncat's --ssl): --tls speaks TLS; a client verifies the server as
+ * HOST (system trust, or --tls-ca FILE; --tls-insecure: no verification),
+ * a listener needs --tls-cert FILE [--tls-key FILE]; --tls-ca with -l asks
+ * clients for a certificate and verifies it.  -v also reports the session.
  *
  * Copies stdin to the socket and the socket to stdout.  When stdin ends the
  * sending side is shut down; skcat exits when the peer closes (or, with -q,
@@ -31,7 +36,12 @@ static void usage(void)
             "  -k       with -l: accept another client after one leaves\n"
             "  -w SECS  connect timeout, and exit 1 after SECS without data\n"
             "  -q SECS  after end of stdin, wait at most SECS for the peer\n"
-            "  -v       report addresses and statistics on stderr\n");
+            "  -v       report addresses and statistics on stderr\n"
+            "  --tls            TLS (client: verify HOST; -l: needs a cert)\n"
+            "  --tls-ca FILE    trust these PEM certificates (-l: require\n"
+            "                   and verify client certificates)\n"
+            "  --tls-cert FILE  certificate (and key) PEM; --tls-key FILE\n"
+            "  --tls-insecure   client: no verification\n");
 }
 
 /* parse_secs: a non-negative finite number of seconds. */
@@ -83,6 +93,54 @@ static void print_ends(const char *what, const sk_sock *c)
                 local.port, peer.addr, peer.port, peer.family);
 }
 
+/* TLS settings (all NULL / 0: plain). */
+struct skcat_tls {
+    int on, insecure;
+    const char *ca, *cert, *key;
+};
+
+/* make_tls_ctx: the context of the settings for mode, or NULL (reported). */
+static sk_tls_ctx *make_tls_ctx(const struct skcat_tls *t, int mode)
+{
+    sk_tls_ctx *ctx = NULL;
+    int r = sk_tls_ctx_new(&ctx, mode);
+    if (r == SK_OK && t->ca != NULL)
+        r = sk_tls_ctx_set_ca_file(ctx, t->ca, NULL);
+    if (r == SK_OK && t->cert != NULL)
+        r = sk_tls_ctx_set_cert_file(ctx, t->cert, t->key);
+    if (r == SK_OK && mode == SK_TLS_CLIENT && t->insecure)
+        r = sk_tls_ctx_set_verify(ctx, SK_TLS_VERIFY_NONE);
+    if (r == SK_OK && mode == SK_TLS_SERVER && t->ca != NULL)
+        r = sk_tls_ctx_set_verify(ctx, SK_TLS_VERIFY_PEER);
+    if (r != SK_OK) {
+        fprintf(stderr, "skcat: TLS: %s\n", sk_strerror(r));
+        sk_tls_ctx_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* tls_fail: report a failed handshake with the TLS library's words. */
+static void tls_fail(sk_sock *c, int r)
+{
+    const char *msg = NULL;
+    if (sk_tls_get(c, SK_TLS_ERROR_MESSAGE, &msg) != SK_OK)
+        msg = "";
+    fprintf(stderr, "skcat: TLS handshake: %s (%s)%s%s\n", sk_strerror(r),
+            sk_errname(r), msg[0] != '\0' ? ": " : "", msg);
+}
+
+static void print_tls(sk_sock *c)
+{
+    const char *v = NULL, *cipher = NULL, *peer = NULL;
+    if (sk_tls_get(c, SK_TLS_VERSION, &v) == SK_OK &&
+        sk_tls_get(c, SK_TLS_CIPHER, &cipher) == SK_OK)
+        fprintf(stderr, "skcat: %s %s", v, cipher);
+    if (sk_tls_get(c, SK_TLS_PEER_SUBJECT, &peer) == SK_OK)
+        fprintf(stderr, ", peer \"%s\"", peer);
+    fprintf(stderr, "\n");
+}
+
 static void print_stats(const sk_sock *c)
 {
     uint64_t rx = 0, tx = 0;
@@ -116,11 +174,14 @@ static int set_idle(sk_sock *c, const struct skcat_opts *o)
 }
 
 static int run_client(int family, const char *host, int port,
-                      const struct skcat_opts *o)
+                      const struct skcat_opts *o, const struct skcat_tls *t)
 {
+    sk_tls_ctx *ctx = NULL;
     sk_sock *c = NULL;
     int r, rc;
 
+    if (t->on && (ctx = make_tls_ctx(t, SK_TLS_CLIENT)) == NULL)
+        return 1;
     if ((r = make_master(family, &c)) != SK_OK ||
         (r = sk_settimeout(c, o->idle, 't')) != SK_OK ||
         (r = sk_connect(c, host, port)) != SK_OK ||
@@ -128,10 +189,22 @@ static int run_client(int family, const char *host, int port,
         fprintf(stderr, "skcat: connect to %s port %d: %s\n", host, port,
                 sk_strerror(r));
         sk_free(c);
+        sk_tls_ctx_free(ctx);
         return 1;
     }
     if (o->verbose)
         print_ends("connected", c);
+    if (ctx != NULL) {
+        r = sk_tls_start(c, ctx, host);
+        sk_tls_ctx_free(ctx); /* c keeps it */
+        if (r != SK_OK) {
+            tls_fail(c, r);
+            sk_free(c);
+            return 1;
+        }
+        if (o->verbose)
+            print_tls(c);
+    }
     rc = skcat_pump(c, o);
     if (o->verbose)
         print_stats(c);
@@ -140,13 +213,20 @@ static int run_client(int family, const char *host, int port,
 }
 
 static int run_server(int family, const char *host, int port, int keep,
-                      const struct skcat_opts *o)
+                      const struct skcat_opts *o, const struct skcat_tls *t)
 {
     sk_sock *srv = NULL, *c = NULL;
+    sk_tls_ctx *ctx = NULL;
     sk_name here;
     int r, rc = 0;
 
-    if ((r = make_master(family, &srv)) != SK_OK ||
+    if (t->on && (ctx = make_tls_ctx(t, SK_TLS_SERVER)) == NULL)
+        return 1;
+    r = make_master(family, &srv);
+    if (r == SK_OK && ctx != NULL) /* accepted clients speak TLS */
+        r = sk_tls_listen(srv, ctx);
+    sk_tls_ctx_free(ctx); /* the listener keeps it */
+    if (r != SK_OK ||
         (r = sk_setoption(srv, SK_OPT_REUSEADDR, 1)) != SK_OK ||
         (r = sk_bind(srv, host, port)) != SK_OK ||
         (r = sk_listen(srv, keep ? 16 : 1)) != SK_OK) {
@@ -171,6 +251,18 @@ static int run_server(int family, const char *host, int port, int keep,
         }
         if (o->verbose)
             print_ends("accepted", c);
+        if (t->on) {
+            r = sk_tls_handshake(c);
+            if (r != SK_OK) {
+                tls_fail(c, r);
+                sk_free(c);
+                c = NULL;
+                rc = 1;
+                continue; /* -k: the next client */
+            }
+            if (o->verbose)
+                print_tls(c);
+        }
         rc = skcat_pump(c, o);
         if (o->verbose)
             print_stats(c);
@@ -184,6 +276,7 @@ static int run_server(int family, const char *host, int port, int keep,
 int main(int argc, char **argv)
 {
     struct skcat_opts o;
+    struct skcat_tls t;
     int listen_mode = 0, keep = 0, family = 0, port, i;
     const char *host;
     const char *pos[2];
@@ -192,8 +285,32 @@ int main(int argc, char **argv)
     o.idle = -1.0;
     o.quit = -1.0;
     o.verbose = 0;
+    memset(&t, 0, sizeof t);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
+
+        if (strncmp(a, "--tls", 5) == 0) {
+            const char **dst = strcmp(a, "--tls-ca") == 0     ? &t.ca
+                               : strcmp(a, "--tls-cert") == 0 ? &t.cert
+                               : strcmp(a, "--tls-key") == 0  ? &t.key
+                                                              : NULL;
+            t.on = 1;
+            if (dst != NULL) {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, "skcat: %s needs a file\n", a);
+                    usage();
+                    return 2;
+                }
+                *dst = argv[++i];
+            } else if (strcmp(a, "--tls-insecure") == 0) {
+                t.insecure = 1;
+            } else if (strcmp(a, "--tls") != 0) {
+                fprintf(stderr, "skcat: unknown option %s\n", a);
+                usage();
+                return 2;
+            }
+            continue;
+        }
 
         if (a[0] != '-' || a[1] == '\0') {
             if (npos == 2) {
@@ -257,7 +374,16 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
+    if (t.on && sk_tls_provider() == NULL) {
+        fprintf(stderr, "skcat: this sockit was built without TLS\n");
+        return 2;
+    }
+    if (t.on && listen_mode && t.cert == NULL) {
+        fprintf(stderr, "skcat: --tls with -l needs --tls-cert\n");
+        usage();
+        return 2;
+    }
     if (listen_mode)
-        return run_server(family, host, port, keep, &o);
-    return run_client(family, host, port, &o);
+        return run_server(family, host, port, keep, &o, &t);
+    return run_client(family, host, port, &o, &t);
 }
