@@ -327,6 +327,7 @@ static void serve_file(sk_sock *l, uint64_t *hash)
     size_t len = 0;
     uint64_t seed = 1234;
     char *body = (char *)malloc(FILE_SIZE), head[128];
+    int r;
     assert_non_null(body);
     sup_fill(&seed, body, FILE_SIZE);
     *hash = sup_hash(SUP_HASH_INIT, body, FILE_SIZE);
@@ -341,7 +342,10 @@ static void serve_file(sk_sock *l, uint64_t *hash)
              (unsigned long)FILE_SIZE);
     sup_send_str(c, head);
     sup_send_all(c, body, FILE_SIZE);
-    sup_assert_rc(sk_shutdown(c, SK_SHUT_SEND), 0); /* close_notify */
+    /* close_notify; curl may have read the whole body and gone already */
+    r = sk_shutdown(c, SK_SHUT_SEND);
+    assert_true(r == 0 || r == SK_ENOTCONN || r == SK_ECLOSED ||
+                r == SK_ECONNRESET);
     sk_free(c);
     free(body);
 }
