@@ -8,7 +8,9 @@
 #   - listen: skcat -l (stdin at its end) receives 1 MiB from a client,
 #     exit 0;
 #   - -l -k: skcat serves three clients one after another, each client's
-#     bytes arrive whole and each client gets skcat's end of stream.
+#     bytes arrive whole and each client gets skcat's end of stream;
+#   - -u: a datagram from skcat's stdin reaches a UDP peer, whose answer
+#     reaches skcat's stdout (stdin held open until it has).
 # Every process runs under `timeout`; every wait is bounded.
 set -uo pipefail
 
@@ -109,6 +111,25 @@ if skcat_listen -k 127.0.0.1 0; then
         pass "-l -k: three clients served one after another, still serving"
     else fail "-l -k (clients ok $ok, still running $alive)"; cat "$tmp/l.err"; od -c "$tmp/l.out" | head; fi
 else fail "-k: skcat -l -k did not start"; cat "$tmp/l.err"; fi
+
+# ---- -u: one datagram each way ---------------------------------------------------
+python3 -u -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+s.settimeout(60); d, a = s.recvfrom(65536); print(d.decode().strip(), flush=True)
+s.sendto(b"answer\n", a)' >"$tmp/udp.out" 2>&1 &
+ppid=$!; pids+=("$ppid")
+for ((i = 0; i < 100; i++)); do [[ -s "$tmp/udp.out" ]] && break; sleep 0.05; done
+mkfifo "$tmp/ufifo"
+sk -u 127.0.0.1 "$(head -n1 "$tmp/udp.out")" <>"$tmp/ufifo" >"$tmp/ugot" 2>"$tmp/u.err" &
+upid=$!; pids+=("$upid")
+printf 'datagram\n' >>"$tmp/ufifo"
+wait "$ppid"
+for ((i = 0; i < 200; i++)); do [[ "$(cat "$tmp/ugot")" == answer ]] && break; sleep 0.05; done
+kill "$upid" 2>/dev/null; wait "$upid" 2>/dev/null
+if [[ "$(sed -n 2p "$tmp/udp.out")" == datagram && "$(cat "$tmp/ugot")" == answer ]]; then
+    pass "-u: a datagram each way"
+else fail "-u"; cat "$tmp/u.err" "$tmp/udp.out"; fi
 
 if ((fails)); then echo "skcat_wine_test: $fails failure(s)"; exit 1; fi
 echo "skcat_wine_test: all passed"
