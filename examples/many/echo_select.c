@@ -22,11 +22,11 @@ int main(int argc, char **argv)
         return 1;
     }
     while (count == 0 || served < count) {
-        /* A paused server is left out of one wait of at most 0.1 s. */
-        size_t first = paused ? 1 : 0;
-        r = sk_select(socks + first, n - first, NULL, 0, paused ? 0.1 : -1,
+        /* A paused server (or a full array) sits out a wait of <= 0.1 s. */
+        size_t first = paused || n > MAXC ? 1 : 0;
+        r = sk_select(socks + first, n - first, NULL, 0, first ? 0.1 : -1,
                       ready, &nready, NULL, &nw);
-        paused = n > MAXC;
+        paused = 0;
         if (r == SK_ETIMEOUT)
             continue;
         if (r != SK_OK)
