@@ -16,6 +16,12 @@
  * changes with every release that may be incompatible: libsockit.so.0.MINOR
  * while 0.x, libsockit.so.MAJOR from 1.0.  The CMake package accepts the
  * same 0.MINOR while 0.x (SameMinorVersion), the same MAJOR from 1.0.
+ *
+ * Threads: docs/thread-safety.md says exactly what is safe.  In short:
+ * each object is used by one thread at a time, except that one thread may
+ * send (sk_send, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while another
+ * receives (sk_receive, sk_read, sk_receiveline) on the same connected
+ * client, and sk_loop_wake / sk_loop_post may be called from any thread.
  */
 #ifndef SOCKIT_H
 #define SOCKIT_H
