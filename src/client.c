@@ -76,19 +76,23 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
 
 SK_API int sk_shutdown(sk_sock *s, int how)
 {
-    int r = sk__check_role(s, SK_ROLE_CLIENT);
+    int sys = 0, r = sk__check_role(s, SK_ROLE_CLIENT);
     if (r != 0)
         return r;
     if (how < SK_SHUT_RECEIVE || how > SK_SHUT_BOTH)
         return SK_EINVAL;
-    if ((s->shut & SK__TLSON) && how != SK_SHUT_RECEIVE && !(s->shut & 2)) {
+    if (s->tls && how != SK_SHUT_RECEIVE && !(s->shut & 2)) {
         sk__tm tm; /* TLS's close_notify goes before the stream's end */
         sk__tm_start(&tm, s);
         r = sk__tls_shutdown(s, &tm);
         if (r != 0)
             return r;
     }
-    r = sk__plat_shutdown(s->fd, how, &s->sys);
+    r = sk__plat_shutdown(s->fd, how, &sys);
+    sk__sys_set(s, sys);
+    /* shut is the sending side's byte: the receive side keeps its state
+     * elsewhere (linewait), so that one thread may shut the sending side
+     * while another receives. */
     if (r == 0) /* for sk_getstate: bit 1 receiving, bit 2 sending */
         s->shut |= how == SK_SHUT_RECEIVE ? 1 : how == SK_SHUT_SEND ? 2 : 3;
     return r;

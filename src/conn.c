@@ -176,7 +176,7 @@ void sk__conn_drop_socket(sk_conn *c, int abortive)
     s->dual = 1;
     s->bound = 0;
     s->connecting = 0;
-    s->shut = 0;
+    s->shut = s->linewait = 0;
     s->rfirst = s->rlast = 0;
     c->eof = c->eof_done = c->rerr = 0;
     c->shut = 0;
@@ -405,7 +405,7 @@ static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
     sk_sock *s = c->s;
     int r;
     if (s->connecting || s->role != SK_ROLE_CLIENT ||
-        s->rfirst != s->rlast || (s->shut & SK__TLSON))
+        s->rfirst != s->rlast || s->tls)
         return sk_read(s, dst, room, n); /* TLS (else never: kept correct) */
     r = sk__plat_recv(s->fd, dst, room, n, &s->sys);
     s->nrecv += *n;
@@ -420,7 +420,7 @@ static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
 {
     sk_sock *s = c->s;
     int r;
-    if (s->connecting || s->role != SK_ROLE_CLIENT || (s->shut & SK__TLSON)) {
+    if (s->connecting || s->role != SK_ROLE_CLIENT || s->tls) {
         ptrdiff_t last = 0; /* TLS: through its records */
         r = sk_send(s, p, len, 1, -1, &last);
         *n = (size_t)last;
@@ -626,7 +626,7 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
         return r;
     }
     /* A TLS listener's client: the handshake first (see sk_conn_settls) */
-    c->state = (s->shut & SK__TLSON) ? SK_CONN_ENCRYPTING : SK_CONN_CONNECTED;
+    c->state = s->tls ? SK_CONN_ENCRYPTING : SK_CONN_CONNECTED;
     conn_update(c);
     *out = c;
     return 0;

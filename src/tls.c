@@ -3,8 +3,8 @@
  * tls.c - the TLS stream layer, shared by every provider: the public
  * sk_tls_* entry points (argument and role checks, then the provider of
  * tls_int.h), and the transfer loops that sit between the receive engine
- * (io.c's sk__recv_some and sk__send_all hand over when s->shut has
- * SK__TLSON) and the socket, waiting for what the provider needs within the
+ * (io.c's sk__recv_some and sk__send_all hand over when s->tls is set)
+ * and the socket, waiting for what the provider needs within the
  * call's deadline.  Built without a provider, every public call answers
  * SK_EUNSUPPORTED and the internal ones are never reached.
  */
@@ -107,7 +107,7 @@ void sk__tls_ctx_release(sk_tls_ctx *ctx)
 
 int sk__tls_want(const sk_sock *s)
 {
-    if (!(s->shut & SK__TLSON))
+    if (!s->tls)
         return SK_READABLE;
     return sk__tlsp_want(tls_of(s)) == SK__TLS_WANT_WRITE ? SK_WRITABLE
                                                          : SK_READABLE;
@@ -125,7 +125,7 @@ void sk__tls_drop(sk_sock *s)
         sk__tlsp_ctx_unref(x->tlslisten);
         x->tlslisten = NULL;
     }
-    s->shut &= (unsigned char)~SK__TLSON;
+    s->tls = 0;
 }
 
 int sk__tls_shutdown(sk_sock *s, const sk__tm *tm)
@@ -158,7 +158,7 @@ static int tls_attach(sk_sock *s, sk_tls_ctx *ctx, const char *host)
         return r;
     sk__rbuf_free(s);
     s->extra->tls = t;
-    s->shut |= SK__TLSON;
+    s->tls = 1;
     return 0;
 }
 
@@ -296,7 +296,7 @@ SK_API int sk_tls_start(sk_sock *s, sk_tls_ctx *ctx, const char *host)
     int r = sk__check_role(s, SK_ROLE_CLIENT);
     if (r != 0)
         return r;
-    if (ctx == NULL || (s->shut & SK__TLSON))
+    if (ctx == NULL || s->tls)
         return SK_EINVAL;
     if (sk__tlsp_ctx_mode(ctx) == SK_TLS_SERVER) {
         host = NULL;
@@ -319,7 +319,7 @@ static int tls_check(const sk_sock *s)
     int r = sk__check_role(s, SK_ROLE_CLIENT);
     if (r != 0)
         return r;
-    return (s->shut & SK__TLSON) ? 0 : SK_EWRONGROLE;
+    return s->tls ? 0 : SK_EWRONGROLE;
 }
 
 SK_API int sk_tls_handshake(sk_sock *s)

@@ -63,11 +63,12 @@ static int tlso_bio_write(BIO *b, const char *buf, int len)
 {
     sk__tls *t = (sk__tls *)BIO_get_data(b);
     size_t n = 0;
-    int r;
+    int r, sys = 0;
     BIO_clear_retry_flags(b);
     if (len <= 0)
         return 0;
-    r = sk__plat_send(t->s->fd, buf, (size_t)len, &n, &t->s->sys);
+    r = sk__plat_send(t->s->fd, buf, (size_t)len, &n, &sys);
+    sk__sys_set(t->s, sys);
     if (r == 0)
         return (int)n;
     if (r == SK_EWOULDBLOCK)
@@ -81,7 +82,7 @@ static int tlso_bio_read(BIO *b, char *buf, int len)
 {
     sk__tls *t = (sk__tls *)BIO_get_data(b);
     size_t n = 0;
-    int r;
+    int r, sys = 0;
     BIO_clear_retry_flags(b);
     if (len <= 0)
         return 0;
@@ -93,7 +94,8 @@ static int tlso_bio_read(BIO *b, char *buf, int len)
         t->preoff += n;
         return (int)n;
     }
-    r = sk__plat_recv(t->s->fd, buf, (size_t)len, &n, &t->s->sys);
+    r = sk__plat_recv(t->s->fd, buf, (size_t)len, &n, &sys);
+    sk__sys_set(t->s, sys);
     if (r == 0)
         return (int)n;
     if (r == SK_EWOULDBLOCK) {
