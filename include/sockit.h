@@ -183,7 +183,9 @@ SK_API int sk_listen(sk_sock *s, int backlog);
  * a client.  On SK_ETIMEOUT the object is a client whose connection may
  * still complete: sk_select it for sending, or close it.  On any other error
  * it stays a master, unchanged, and the error is the last address's.
- * Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
+ * Returns 0; SK_EINVAL (NULL, empty, "*" or over-long host, port out of
+ * range; for a UNIX-domain object an invalid path or a port other than 0);
+ * SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
  * SK_ECONNREFUSED; SK_ENETUNREACH; SK_EHOSTUNREACH; ...  In non-blocking
  * mode (sk_setblocking) SK_EINPROGRESS: a client whose connect is pending,
  * as after SK_ETIMEOUT. */
@@ -1259,7 +1261,7 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
  * object.
  *
  * Returns 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
- * host NULL, empty or too long; port out of range); SK_EWRONGROLE (not
+ * host NULL, empty, "*" or too long; port out of range); SK_EWRONGROLE (not
  * UNCONNECTED or BOUND); SK_ENORESOURCES (no memory, or no thread for the
  * lookup): the state is then unchanged. */
 SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);

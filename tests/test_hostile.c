@@ -314,6 +314,8 @@ typedef struct row {
       sk_connect(f->m4, NULL, f->port))                                   \
     R(connect_empty, sk_connect, "empty host", 0, SK_EINVAL,              \
       sk_connect(f->m4, "", f->port))                                     \
+    R(connect_star, sk_connect, "host \"*\" names no one", 0, SK_EINVAL,  \
+      sk_connect(f->md, "*", f->port))                                    \
     R(connect_256, sk_connect, "256-byte host", 0, SK_EINVAL,             \
       sk_connect(f->m4, f->host256, f->port))                             \
     R(connect_256_dual, sk_connect, "256-byte host, dual-stack", 0,       \
@@ -1216,6 +1218,8 @@ typedef struct row {
       cx_connect(CF, NULL, 80))                                           \
     R(cconn_empty, sk_conn_connect, "empty host", 0, SK_EINVAL,           \
       cx_connect(CF, "", 80))                                             \
+    R(cconn_star, sk_conn_connect, "host \"*\"", 0, SK_EINVAL,            \
+      cx_connect(CF, "*", 80))                                            \
     R(cconn_256, sk_conn_connect, "256-byte host", 0, SK_EINVAL,          \
       cx_connect(CF, f->host256, 80))                                     \
     R(cconn_1000, sk_conn_connect, "1000-byte host", 0, SK_EINVAL,        \
