@@ -134,7 +134,7 @@ SK_API const char *sk_selector_backend(const sk_selector *sel)
 /* s's member of sel, or NULL when s is not in sel. */
 static sk__selmem *sk__sel_member(const sk_selector *sel, const sk_sock *s)
 {
-    sk_watch *w = s->watch;
+    sk_watch *w = sk__watch_of(s);
     if (w == NULL || w->loop != sel->loop || w->cb != sk__selector_ready)
         return NULL;
     return (sk__selmem *)w->ud;
@@ -155,7 +155,7 @@ SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
     int r = sk__sel_args(sel, s, events);
     if (r != 0)
         return r;
-    if (s->watch != NULL)
+    if (s->note != NULL)
         return SK_EINVAL; /* in a selector or watched by a loop already */
     m = (sk__selmem *)calloc(1, sizeof *m);
     if (m == NULL)

@@ -47,15 +47,14 @@ static int reset_socket(sk_sock *s)
 {
     sk_fd_t fd = SK_FD_INVALID;
     int r = 0;
-    if (s->watch != NULL)
-        sk__watch_setfd(s, SK_FD_INVALID); /* before the socket goes */
+    sk__notify(s, SK__NOTE_SETFD, SK_FD_INVALID); /* before it goes */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     if (!s->dual) {
         r = sk__make_socket(s, s->family, &fd);
-        if (s->watch != NULL && fd != SK_FD_INVALID)
-            sk__watch_setfd(s, fd); /* the watch follows the socket */
+        if (fd != SK_FD_INVALID)
+            sk__notify(s, SK__NOTE_SETFD, fd); /* a watch follows it */
         s->fd = fd;
     } else {
         s->family = SK__AF_UNSPEC; /* no socket, no family yet */
@@ -128,8 +127,7 @@ SK_API int sk_close(sk_sock *s)
 {
     if (s == NULL)
         return SK_EINVAL;
-    if (s->watch != NULL)
-        sk__watch_closing(s); /* out of its loop while the socket is open */
+    sk__notify(s, SK__NOTE_CLOSING, SK_FD_INVALID); /* socket still open */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
@@ -281,8 +279,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             r = sk__make_socket(s, list[i].family, &fd);
             if (r != 0)
                 continue;
-            if (s->watch != NULL)
-                sk__watch_setfd(s, fd); /* the watch follows the socket */
+            sk__notify(s, SK__NOTE_SETFD, fd); /* a watch follows it */
             if (s->fd != SK_FD_INVALID)
                 sk__plat_close(s->fd);
             s->fd = fd;
@@ -298,8 +295,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             break;
         }
         /* A failed socket is not reused: its state is unspecified. */
-        if (s->watch != NULL)
-            sk__watch_setfd(s, SK_FD_INVALID);
+        sk__notify(s, SK__NOTE_SETFD, SK_FD_INVALID);
         sk__plat_close(fd);
         s->fd = SK_FD_INVALID;
         if (s->bound)
