@@ -1425,6 +1425,24 @@ SK_API int sk_server_close(sk_server *srv);
  * its callback.  NULL is a no-op. */
 SK_API void sk_server_free(sk_server *srv);
 
+/** What sk_server_getstats reports. */
+typedef struct sk_server_stats {
+    uint64_t accepted; /**< connections handed to the callback */
+    uint64_t failed;   /**< accepts that failed for want of descriptors or
+                          memory (the client stays queued); each one
+                          pauses accepting */
+    int paused;        /**< 1 while accepting is paused after such a
+                          failure (it resumes 0.1 s later), else 0 */
+} sk_server_stats;
+
+/** sk_server_getstats: the server's counts since sk_server_new into *out
+ * (0 before sk_server_listen; kept after sk_server_close, which ends a
+ * pause).  For watching a server under load: failures mean the process
+ * ran out of descriptors or memory, and then the server pauses (at most
+ * one failed accept per pause) instead of spinning on a listener that
+ * stays readable.  Returns 0, SK_EINVAL (srv or out NULL). */
+SK_API int sk_server_getstats(const sk_server *srv, sk_server_stats *out);
+
 /* ---- selector --------------------------------------------------------- */
 /* (sk_selector: sk_select over a set kept between calls; a wait costs what
  * is ready, not what is watched.) */
