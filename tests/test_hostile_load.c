@@ -24,7 +24,8 @@
  * back byte for byte; the no-reader clients stall before NOREAD_MAX (the
  * server's write queue and read buffer stay within their bounds: counted);
  * every line without end is refused (counted).
- * Then the same servers with RLIMIT_NOFILE exhausted (POSIX): clients wait
+ * Then the same servers with RLIMIT_NOFILE exhausted (POSIX, not under
+ * valgrind, whose descriptor limit is its own): clients wait
  * in the backlog while every accept fails; the sk_server pauses accepting
  * (sk_server_getstats: at most one failed accept per loop iteration, and
  * paused), the selector server likewise by its own rule; once descriptors
@@ -226,7 +227,11 @@ static void t_noread(void *arg)
 static void t_longline(void *arg)
 {
     attack *a = (attack *)arg;
-    size_t blen = 64 * 1024;
+    /* Three times the line limit: over it, and small enough for the send
+     * buffers, so that the send never waits (under Wine a reset that came
+     * while a send waited was seen by neither the send nor the receive
+     * after it until the safety timeout). */
+    size_t blen = 3 * LINE_LIMIT;
     char *blob = (char *)malloc(blen);
     int i, rc;
     if (blob == NULL) {
@@ -878,6 +883,13 @@ static void exhausted_run(int kind)
     double t0;
     int i, paused_seen = 0;
 
+    if (sup_under_valgrind()) {
+        /* valgrind keeps descriptors of its own at the top of the limit
+         * and refuses numbers past a lowered one even after it is raised
+         * again ("invalid file descriptor"): nothing to learn there. */
+        print_message("valgrind emulates the descriptor limit: skipped\n");
+        skip();
+    }
     memset(&v, 0, sizeof v);
     v.kind = kind;
     srv_start(&v);
