@@ -42,7 +42,7 @@
  *
  * @defgroup sending Sending
  * @ingroup model
- * sk_send with LuaSocket's slice rules.
+ * Sending with LuaSocket's slice rules (sk_send).
  *
  * @defgroup receiving Receiving
  * @ingroup model
@@ -83,19 +83,20 @@
  *
  * @defgroup files Files and gathered buffers
  * @ingroup beyond
- * sk_sendfile and sk_sendv.
+ * Sending a file (sk_sendfile) and gathered buffers (sk_sendv).
  *
  * @defgroup state State and blocking mode
  * @ingroup beyond
- * sk_getstate, sk_setblocking, options by nixio's level and name.
+ * The state of an object (sk_getstate), non-blocking mode (sk_setblocking),
+ * options by nixio's level and name.
  *
  * @defgroup loop Event loop
- * sk_loop: readiness of sk_socks, timers, posting from other threads
- * (README: "Event loop").
+ * The loop (sk_loop): readiness of sk_socks, timers, posting from other
+ * threads (README: "Event loop").
  *
  * @defgroup conn Event-driven connections
- * sk_conn and sk_server: TcpSocket's states and handlers on an sk_loop
- * (README: "Event-driven connections").
+ * Connections (sk_conn) and listeners (sk_server) with TcpSocket's states
+ * and handlers on an sk_loop (README: "Event-driven connections").
  */
 
 #ifndef SOCKIT_H
@@ -302,7 +303,8 @@ SK_API int sk_syserror(const sk_sock *s);
  * SK_EADDRINUSE; SK_EADDRNOTAVAIL (not an address of this host);
  * SK_EACCESS (a privileged port, or no permission for the path);
  * SK_EUNSUPPORTED (an abstract UNIX name outside Linux);
- * SK_ENORESOURCES (no memory or descriptors); SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * SK_ENORESOURCES (no memory or descriptors); SK_ESYSTEM (any other failure
+ * the system reports: sk_syserror has its code).
  * @param[in] s a master, or a datagram object without a peer, not bound yet
  * @param[in] host "*" for any address, a numeric address or a name
  * @param[in] port 0..65535; 0 lets the system pick
@@ -316,7 +318,8 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port);
  * master); SK_EWRONGROLE (not a master); SK_ECLOSED (a closed object);
  * the errors of sk_bind (an unbound master); SK_EADDRINUSE (the port was
  * taken meanwhile); SK_EUNSUPPORTED (the socket cannot listen);
- * SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
  * @param[in] s a master
  * @param[in] backlog the length of the queue of pending connections (0 and
  *                    below: the system's minimum)
@@ -336,9 +339,9 @@ SK_API int sk_listen(sk_sock *s, int backlog);
  * SK_EADDRNOTAVAIL (no local address or port left for it); SK_EACCESS
  * (refused by the system, e.g. a firewall rule); SK_EUNSUPPORTED (an
  * abstract UNIX name outside Linux); SK_ENORESOURCES (no memory or
- * descriptors); SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).  In non-blocking
- * mode (sk_setblocking) SK_EINPROGRESS: a client whose connect is pending,
- * as after SK_ETIMEOUT.
+ * descriptors); SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).  In non-blocking mode (sk_setblocking)
+ * SK_EINPROGRESS: a client whose connect is pending, as after SK_ETIMEOUT.
  * @param[in] s a master
  * @param[in] host a numeric address or a name (every address is tried); for
  *                 sk_unix a path
@@ -791,7 +794,8 @@ SK_API int sk_udp(sk_sock **out);
  * the object's socket cannot reach); SK_EACCESS (a broadcast address
  * without the broadcast option, or no permission for the path);
  * SK_EUNSUPPORTED (an abstract UNIX name outside Linux, or a dual-stack
- * peer change Wine refuses); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * peer change Wine refuses); SK_ENORESOURCES; SK_ESYSTEM (any other failure
+ * the system reports: sk_syserror has its code).
  * @param[in] s a datagram object
  * @param[in] host the peer: a numeric address or a name, a path for a
  *                 UNIX-domain object, or "*" to drop the peer
@@ -818,7 +822,8 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port);
  * SK_EFAMILY (a destination of a family the object's socket cannot
  * reach); SK_EADDRNOTAVAIL; SK_EWOULDBLOCK (non-blocking mode: no room);
  * SK_ENORESOURCES (no memory or descriptors, or the system's buffers ran
- * out); SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * out); SK_ESYSTEM (any other failure the system reports: sk_syserror has its
+ * code).
  * @param[in] s a datagram object
  * @param[in] data the datagram
  * @param[in] len its length in bytes (0: an empty datagram)
@@ -846,7 +851,8 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
  * object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
  * SK_ECONNREFUSED; SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with
  * a peer, as above); SK_EWOULDBLOCK (non-blocking mode: no datagram
- * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
  * @param[in] s a datagram object
  * @param[out] buf where the datagram goes
  * @param[in] cap the room in buf, in bytes (at least 1)
@@ -872,7 +878,8 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
  * some systems); SK_EHOSTNOTFOUND; SK_ENAMETEMP (the resolver failed for
  * now); SK_EFAMILY (a group of a family the object's socket cannot
  * join); SK_ENORESOURCES (no memory or descriptors, or the system's
- * limit of memberships); SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * limit of memberships); SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
  * @param[in] s a datagram object
  * @param[in] group the multicast group: a numeric address or a name
  * @param[in] ifindex the interface index, 0 for the system's choice
@@ -1138,7 +1145,8 @@ typedef struct sk_iovec {
  * SK_ECLOSED (a closed object, the peer gone or sending shut down);
  * SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK (non-blocking mode: no
  * room, or the connection still pending); SK_ENORESOURCES (the system's
- * buffers ran out); SK_ESYSTEM (any other failure the system reports: sk_syserror has its code).
+ * buffers ran out); SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
  * @param[in] s a client
  * @param[in] iov the buffers, sent in order
  * @param[in] n the number of buffers
@@ -1768,7 +1776,8 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
  * (state_changed is called before this returns) and sk_conn_local names
  * the port.  @return 0; SK_EINVAL (c NULL, port out of range);
  * SK_EWRONGROLE (not UNCONNECTED); SK_EADDRINUSE; SK_EACCESS;
- * SK_EADDRNOTAVAIL; SK_EFAMILY; SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports: sk_syserror has its code)
+ * SK_EADDRNOTAVAIL; SK_EFAMILY; SK_ENORESOURCES; SK_ESYSTEM (any other
+ * failure the system reports: sk_syserror has its code)
  * (the state is then unchanged and sk_conn_error
  * tells the error; no handler is called).
  * @param[in] c the connection
