@@ -229,14 +229,7 @@ int skcat_pump(sk_sock *c, const struct skcat_opts *o)
         if (!peer_done && (busy || fds[0].revents != 0)) {
             size_t got = 0;
 
-            /* Non-blocking for this read: over TLS a readable socket
-             * may hold no data yet (a session ticket, a partial record),
-             * and a blocking read would then wait with stdin unread. */
-            (void)sk_setblocking(c, 0);
             r = sk_read(c, outbuf, sizeof outbuf, &got);
-            (void)sk_setblocking(c, 1);
-            if (r == SK_EWOULDBLOCK)
-                r = SK_ETIMEOUT; /* nothing yet: poll again */
             if (r == SK_OK) {
                 if (write_all(1, outbuf, got) != 0) {
                     perror("skcat: write to stdout");

@@ -41,6 +41,12 @@ static void usage(FILE *f)
         "  -w SECS  connect timeout, and exit 1 after SECS without data\n"
         "  -q SECS  after the end of stdin, wait at most SECS for the peer\n"
         "  -v       report addresses and statistics on stderr\n"
+        "  --tls           TLS (as ncat's --ssl): a client verifies HOST;\n"
+        "                  -l needs --tls-cert; not with -u or -z\n"
+        "  --tls-ca FILE   trust these PEM certificates instead of the\n"
+        "                  system's (-l: require client certificates)\n"
+        "  --tls-cert FILE certificate PEM (with its key, or --tls-key FILE)\n"
+        "  --tls-insecure  client: no verification of the server\n"
         "  -h, --help  this text\n"
         "Each direction ends on its own: the end of stdin shuts down the\n"
         "sending side; the peer's end of stream ends only the receiving.\n"
@@ -118,10 +124,54 @@ static void print_stats(const sk_sock *c)
 struct cmd {
     struct skcat_opts o;
     int listen, keep, family, udp, unixd, zero, numeric;
+    int tls, insecure;                   /* --tls, --tls-insecure */
+    const char *tls_ca, *tls_cert, *tls_key;
     int sport;        /* -p, 0: none */
     const char *host; /* or the path (-U) */
     int port;
 };
+
+/* tls_context: the TLS context of the command for mode, or NULL
+ * (reported). */
+static sk_tls_ctx *tls_context(const struct cmd *m, int mode)
+{
+    sk_tls_ctx *ctx = NULL;
+    int r = sk_tls_ctx_new(&ctx, mode);
+    if (r == SK_OK && m->tls_ca != NULL)
+        r = sk_tls_ctx_set_ca_file(ctx, m->tls_ca, NULL);
+    if (r == SK_OK && m->tls_cert != NULL)
+        r = sk_tls_ctx_set_cert_file(ctx, m->tls_cert, m->tls_key);
+    if (r == SK_OK && mode == SK_TLS_CLIENT && m->insecure)
+        r = sk_tls_ctx_set_verify(ctx, SK_TLS_VERIFY_NONE);
+    if (r == SK_OK && mode == SK_TLS_SERVER && m->tls_ca != NULL)
+        r = sk_tls_ctx_set_verify(ctx, SK_TLS_VERIFY_PEER);
+    if (r != SK_OK) {
+        fprintf(stderr, "skcat: TLS: %s\n", sk_strerror(r));
+        sk_tls_ctx_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* tls_report: a failed handshake with the TLS library's words, or (ok
+ * and verbose) the session. */
+static void tls_report(sk_sock *c, int r, int verbose)
+{
+    const char *v = NULL, *cipher = NULL, *peer = NULL;
+    if (r != SK_OK) {
+        if (sk_tls_get(c, SK_TLS_ERROR_MESSAGE, &v) != SK_OK)
+            v = "";
+        fprintf(stderr, "skcat: TLS handshake: %s (%s)%s%s\n",
+                sk_strerror(r), sk_errname(r), v[0] != '\0' ? ": " : "", v);
+        return;
+    }
+    if (!verbose)
+        return;
+    if (sk_tls_get(c, SK_TLS_VERSION, &v) == SK_OK &&
+        sk_tls_get(c, SK_TLS_CIPHER, &cipher) == SK_OK &&
+        sk_tls_get(c, SK_TLS_PEER_SUBJECT, &peer) == SK_OK)
+        fprintf(stderr, "skcat: %s %s, peer \"%s\"\n", v, cipher, peer);
+}
 
 /* make_object: the object the command needs (not yet bound). */
 static int make_object(const struct cmd *m, sk_sock **out)
@@ -218,6 +268,17 @@ static int run_client(const struct cmd *m0)
         if ((r = sk_settimeout(c, -1.0, 't')) != SK_OK ||
             (r = sk_settimeout(c, m->o.idle, 'b')) != SK_OK)
             goto fail;
+        if (m->tls) { /* verifying the server as the host connected to */
+            sk_tls_ctx *ctx = tls_context(m, SK_TLS_CLIENT);
+            r = ctx != NULL ? sk_tls_start(c, ctx, m->host) : SK_EINVAL;
+            sk_tls_ctx_free(ctx); /* c keeps it */
+            if (ctx != NULL)
+                tls_report(c, r, m->o.verbose);
+            if (r != SK_OK) {
+                sk_free(c);
+                return SKCAT_FAIL;
+            }
+        }
         rc = skcat_pump(c, &m->o);
     }
     if (m->o.verbose)
@@ -293,6 +354,17 @@ static int run_server(const struct cmd *m)
         sk_free(srv);
         return rc;
     }
+    if (m->tls) { /* every accepted client speaks TLS */
+        sk_tls_ctx *ctx = tls_context(m, SK_TLS_SERVER);
+        r = ctx != NULL ? sk_tls_listen(srv, ctx) : SK_EINVAL;
+        sk_tls_ctx_free(ctx); /* the listener keeps it */
+        if (r != SK_OK) {
+            if (ctx != NULL)
+                fprintf(stderr, "skcat: TLS: %s\n", sk_strerror(r));
+            sk_free(srv);
+            return SKCAT_FAIL;
+        }
+    }
     do {
         int one;
 
@@ -306,7 +378,15 @@ static int run_server(const struct cmd *m)
         }
         if (m->o.verbose)
             print_ends("accepted", c);
-        one = skcat_pump(c, &m->o);
+        one = SKCAT_OK;
+        if (m->tls) { /* the handshake, under -w */
+            r = sk_tls_handshake(c);
+            tls_report(c, r, m->o.verbose);
+            if (r != SK_OK)
+                one = SKCAT_FAIL;
+        }
+        if (one == SKCAT_OK)
+            one = skcat_pump(c, &m->o);
         if (one != SKCAT_OK)
             rc = one; /* -k goes on serving; the status remembers it */
         if (m->o.verbose)
@@ -358,6 +438,24 @@ int main(int argc, char **argv)
             }
             break;
         }
+        if (strcmp(a, "--tls") == 0 || strcmp(a, "--tls-insecure") == 0) {
+            m.tls = 1;
+            m.insecure |= a[5] != '\0';
+            continue;
+        }
+        if (strcmp(a, "--tls-ca") == 0 || strcmp(a, "--tls-cert") == 0 ||
+            strcmp(a, "--tls-key") == 0) {
+            if (i + 1 >= argc)
+                return bad(a, " needs a file");
+            m.tls = 1;
+            if (strcmp(a, "--tls-ca") == 0)
+                m.tls_ca = argv[++i];
+            else if (strcmp(a, "--tls-cert") == 0)
+                m.tls_cert = argv[++i];
+            else
+                m.tls_key = argv[++i];
+            continue;
+        }
         if (a[1] == '-')
             return bad("unknown option ", a);
         for (a++; *a != '\0'; a++) {
@@ -400,6 +498,14 @@ int main(int argc, char **argv)
     }
     if (m.keep && !m.listen)
         return bad("-k needs -l", NULL);
+    if (m.tls && (m.udp || m.zero))
+        return bad("--tls does not go with -u or -z", NULL);
+    if (m.tls && m.listen && m.tls_cert == NULL)
+        return bad("--tls with -l needs --tls-cert", NULL);
+    if (m.tls && sk_tls_provider() == NULL) {
+        fprintf(stderr, "skcat: this sockit was built without TLS\n");
+        return SKCAT_FAIL;
+    }
     if (m.keep && m.udp)
         return bad("-k does not go with -u", NULL);
     if (m.zero && (m.listen || m.udp))
