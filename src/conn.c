@@ -404,8 +404,8 @@ static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
 {
     sk_sock *s = c->s;
     int r;
-    if (s->connecting || s->role != SK_ROLE_CLIENT ||
-        s->rfirst != s->rlast || s->tls)
+    if ((s->connecting | s->tls) || s->role != SK_ROLE_CLIENT ||
+        s->rfirst != s->rlast)
         return sk_read(s, dst, room, n); /* TLS (else never: kept correct) */
     r = sk__plat_recv(s->fd, dst, room, n, &s->sys);
     s->nrecv += *n;
@@ -420,7 +420,7 @@ static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
 {
     sk_sock *s = c->s;
     int r;
-    if (s->connecting || s->role != SK_ROLE_CLIENT || s->tls) {
+    if ((s->connecting | s->tls) || s->role != SK_ROLE_CLIENT) {
         ptrdiff_t last = 0; /* TLS: through its records */
         r = sk_send(s, p, len, 1, -1, &last);
         *n = (size_t)last;
@@ -550,12 +550,11 @@ static void conn_io(sk_watch *w, int events, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
     (void)w;
-    if (c->state == SK_CONN_ENCRYPTING) {
-        (void)conn_handshake(c);
+    if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_CLOSING) {
+        if (c->state == SK_CONN_ENCRYPTING) /* TLS: the handshake's turn */
+            (void)conn_handshake(c);
         return;
     }
-    if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_CLOSING)
-        return;
     if ((events & (SK_READABLE | SK_ERRORED)) &&
         (c->interest & SK_READABLE)) {
         if (conn_on_read(c))
@@ -692,8 +691,8 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     }
     if (c == NULL || (data == NULL && len > 0))
         return SK_EINVAL;
-    if (c->state != SK_CONN_HOST_LOOKUP && c->state != SK_CONN_CONNECTING &&
-        c->state != SK_CONN_ENCRYPTING && c->state != SK_CONN_CONNECTED)
+    if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_HOST_LOOKUP &&
+        c->state != SK_CONN_CONNECTING && c->state != SK_CONN_ENCRYPTING)
         return SK_EWRONGROLE;
     if (len == 0)
         return 0;
