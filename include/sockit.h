@@ -109,7 +109,9 @@ enum sk_role {
     SK_ROLE_MASTER = 0, /**< fresh object: may bind, listen, connect */
     SK_ROLE_CLIENT = 1, /**< connected (or connecting) stream */
     SK_ROLE_SERVER = 2, /**< listening socket */
-    SK_ROLE_CLOSED = 3, /**< after sk_close: only sk_close/sk_free allowed */
+    SK_ROLE_CLOSED = 3, /**< after sk_close: only sk_close/sk_free allowed
+                           (and the queries that say so: sk_lastrole
+                           names the role it had) */
     SK_ROLE_UNCONNECTED = 4, /**< datagram object without a fixed peer */
     SK_ROLE_CONNECTED = 5 /**< datagram object with a fixed peer */
 };
@@ -155,6 +157,32 @@ SK_API void sk_free(sk_sock *s);
 
 /** sk_role: the object's role (enum sk_role), or SK_EINVAL for NULL. */
 SK_API int sk_role(const sk_sock *s);
+
+/** sk_lastrole: the role the object had before sk_close (SK_ROLE_MASTER,
+ * SK_ROLE_CLIENT, SK_ROLE_SERVER, SK_ROLE_UNCONNECTED or
+ * SK_ROLE_CONNECTED) when it is closed, its current role (as sk_role)
+ * when it is not: what a binding's tostring names after a close.
+ * @param s  the object (closed or not)
+ * @return the enum sk_role value (never SK_ROLE_CLOSED); SK_EINVAL for a
+ *         NULL s. */
+SK_API int sk_lastrole(const sk_sock *s);
+
+/** sk_setuserdata: attach the caller's pointer to the object (libuv's
+ * handle->data, hiredis's privdata): sockit never reads it, and it stays
+ * across every call, sk_close included, until sk_free or the next
+ * sk_setuserdata.  Objects start with NULL; a client made by sk_accept
+ * starts with NULL too.  With sk_getuserdata it maps what sk_select,
+ * sk_selector_wait or a watch hands back to the caller's own state
+ * without a table of the caller's.
+ * @param s     the object (closed or not)
+ * @param data  any pointer, NULL included
+ * @return 0; SK_EINVAL (s NULL). */
+SK_API int sk_setuserdata(sk_sock *s, void *data);
+
+/** sk_getuserdata: the pointer last given to sk_setuserdata for s.
+ * @param s  the object (closed or not)
+ * @return that pointer; NULL when none was set, and for a NULL s. */
+SK_API void *sk_getuserdata(const sk_sock *s);
 
 /** sk_syserror: the raw OS code (errno, WSA or resolver code) behind the
  * object's last failed call, 0 if none; for debugging only.  0 for NULL. */
@@ -278,8 +306,18 @@ SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
  * SK_EWOULDBLOCK (non-blocking mode, nothing available). */
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
 
-/** sk_setlinelimit: the longest line SK_LINE assembles (default 1 MiB,
- * minimum 1).  Returns 0, SK_EINVAL, SK_ECLOSED. */
+/** The line limit that means none (sk_setlinelimit): SK_LINE then
+ * assembles a line of any length, as LuaSocket's "*l" does, bounded only by
+ * memory (SK_ENORESOURCES).  Only for trusted peers. */
+#define SK_LINE_NOLIMIT SIZE_MAX
+
+/** sk_setlinelimit: the longest line SK_LINE (and sk_receiveline,
+ * sk_conn_read_line) assembles: default 1 MiB, minimum 1, SK_LINE_NOLIMIT
+ * for none.
+ * @param s    the object
+ * @param max  the limit in bytes (1..SIZE_MAX; SK_LINE_NOLIMIT is
+ *             SIZE_MAX)
+ * @return 0; SK_EINVAL (s NULL, max 0); SK_ECLOSED. */
 SK_API int sk_setlinelimit(sk_sock *s, size_t max);
 
 /** sk_getlinelimit: the current line limit in *max.  Returns 0, SK_EINVAL,
@@ -344,8 +382,57 @@ enum sk_option {
     SK_OPT_TCP_CORK, /**< "tcp-cork": hold partial segments until uncorked
                         (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
                         SK_EUNSUPPORTED on Windows) */
-    SK_OPT_COUNT
+    SK_OPT_ERROR, /**< "error" (read-only): the socket's pending error
+                     (SO_ERROR) as an SK_E* code, 0 when none; reading it
+                     clears it, as the system does.  0 for an object
+                     with no socket yet.  Every kind of object has it;
+                     sk_setoption refuses it (SK_EINVAL) */
+    SK_OPT_COUNT /**< the number of options: they are 0..SK_OPT_COUNT-1 */
 };
+
+/** What an option's value means (sk_optinfo::kind). */
+enum sk_optkind {
+    SK_OPTKIND_BOOL = 0,    /**< 0 or 1 */
+    SK_OPTKIND_COUNT = 1,   /**< a number >= 0 (a count or queue length) */
+    SK_OPTKIND_SECONDS = 2, /**< whole seconds >= 0 */
+    SK_OPTKIND_BYTES = 3,   /**< bytes >= 0 (the system may round) */
+    SK_OPTKIND_LINGER = 4,  /**< -1 for off, else seconds >= 0 */
+    SK_OPTKIND_TTL = 5,     /**< a TTL or hop limit, 0..255 */
+    SK_OPTKIND_IFINDEX = 6, /**< an interface index >= 0 (0: the system's
+                               choice) */
+    SK_OPTKIND_ERROR = 7    /**< an SK_E* code, read-only */
+};
+
+/** Which objects take an option (sk_optinfo::objects, combined with |);
+ * the others get SK_EUNSUPPORTED. */
+enum sk_optfor {
+    SK_OPTFOR_TCP = 1,        /**< TCP objects (sk_tcp, sk_tcp4, sk_tcp6) */
+    SK_OPTFOR_UDP = 2,        /**< UDP objects (sk_udp, sk_udp4, sk_udp6) */
+    SK_OPTFOR_UNIXSTREAM = 4, /**< UNIX-domain stream objects (sk_unix) */
+    SK_OPTFOR_UNIXDGRAM = 8   /**< UNIX-domain datagram objects
+                                 (sk_unixdgram) */
+};
+
+/** An option's description (sk_optioninfo). */
+typedef struct sk_optinfo {
+    const char *name; /**< LuaSocket name, a static string (sk_optionid) */
+    int kind;         /**< enum sk_optkind */
+    int min;          /**< the smallest value sk_setoption takes */
+    int max;          /**< the largest value sk_setoption takes */
+    int readonly;     /**< 1: sk_getoption only (sk_setoption is
+                         SK_EINVAL) */
+    int objects;      /**< enum sk_optfor bits: the objects that take it
+                         (the system may still lack it: SK_EUNSUPPORTED) */
+} sk_optinfo;
+
+/** sk_optioninfo: describe option (enum sk_option) in *out, for bindings
+ * that offer every option without a table of their own.  The options are
+ * 0..SK_OPT_COUNT-1, so
+ * `for (i = 0; sk_optioninfo(i, &info) == 0; i++)` visits each once.
+ * @param option  the enum sk_option value
+ * @param out     receives the description
+ * @return 0; SK_EINVAL (out NULL, option outside 0..SK_OPT_COUNT-1). */
+SK_API int sk_optioninfo(int option, sk_optinfo *out);
 
 /** sk_optionid: the enum sk_option for a LuaSocket option name, or SK_EINVAL
  * for an unknown name or NULL. */
@@ -369,12 +456,25 @@ SK_API int sk_setoption(sk_sock *s, int option, int value);
  * set.  Returns 0 or the errors of sk_setoption. */
 SK_API int sk_getoption(sk_sock *s, int option, int *value);
 
-/** sk_setoptname: sk_setoption by LuaSocket option name (SK_EINVAL for an
- * unknown name). */
+/** sk_setoptname: sk_setoption by LuaSocket option name.  The object is
+ * checked first (as by every call): a closed object is SK_ECLOSED whatever
+ * the name.
+ * @param s      the object
+ * @param name   the LuaSocket name ("keepalive", "tcp-nodelay", ...)
+ * @param value  as sk_setoption
+ * @return 0; SK_EINVAL (s or name NULL, an unknown name, a bad value, a
+ *         read-only option); SK_ECLOSED; SK_EUNSUPPORTED; the errors of
+ *         sk_setoption. */
 SK_API int sk_setoptname(sk_sock *s, const char *name, int value);
 
-/** sk_getoptname: sk_getoption by LuaSocket option name (SK_EINVAL for an
- * unknown name). */
+/** sk_getoptname: sk_getoption by LuaSocket option name ("error" gives the
+ * pending error as an SK_E* code).  The object is checked first.
+ * @param s      the object
+ * @param name   the LuaSocket name
+ * @param value  receives the value
+ * @return 0; SK_EINVAL (s, name or value NULL, an unknown name);
+ *         SK_ECLOSED; SK_EUNSUPPORTED; SK_EWRONGROLE; the errors of
+ *         sk_getoption. */
 SK_API int sk_getoptname(sk_sock *s, const char *name, int *value);
 
 /* ---- names, shutdown, handles, statistics ----------------------------- */
@@ -426,16 +526,43 @@ SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
 SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
                        double age);
 
+/* ---- clocks and sleeping ---------------------------------------------- */
+/* (LuaSocket's gettime and sleep, and a monotonic clock.) */
+
+/** sk_gettime: the wall clock: seconds since 1970-01-01 00:00 UTC, with a
+ * fraction (microsecond resolution where the system has it), as
+ * LuaSocket's socket.gettime.  It jumps when the system's time is set:
+ * measure intervals with sk_monotime.
+ * @return the time in seconds. */
+SK_API double sk_gettime(void);
+
+/** sk_monotime: a monotonic clock in seconds from an arbitrary origin
+ * (microsecond resolution), the clock of sockit's timeouts and of
+ * sk_loop_now: it never goes back and does not jump when the system's
+ * time is set.
+ * @return the time in seconds. */
+SK_API double sk_monotime(void);
+
+/** sk_sleep: suspend the calling thread for seconds (millisecond
+ * resolution on Windows, finer elsewhere), as LuaSocket's socket.sleep;
+ * a signal does not cut it short (the rest is slept).  0 and negative
+ * values return at once.
+ * @param seconds  how long (at most 1e9)
+ * @return 0; SK_EINVAL (seconds NaN or above 1e9, +infinity included). */
+SK_API int sk_sleep(double seconds);
+
 /* ---- select ----------------------------------------------------------- */
 
 /** sk_select: wait until some of recvt can be read (or accepted) or some of
  * sendt can be written, for at most timeout seconds (negative = no limit).
  * A client with buffered bytes is readable at once.  NULL and closed entries
  * are skipped; there is no limit on the count.  The ready objects are
- * written to readable[] and writable[] (capacity nrecv and nsend; either
- * may be NULL when its count is 0) with their counts in *nreadable and
- * *nwritable.  Returns 0 when something is ready; SK_ETIMEOUT when nothing
- * is; SK_EINVAL (also: nothing to wait for and no timeout); SK_ENORESOURCES.
+ * written to readable[] and writable[] (capacity nrecv and nsend) with
+ * their counts in *nreadable and *nwritable; for a set whose count is 0
+ * (nrecv or nsend), its array, its output array and its count pointer may
+ * all be NULL.  Returns 0 when something is ready; SK_ETIMEOUT when
+ * nothing is; SK_EINVAL (a NULL array or count pointer of a non-empty set,
+ * a NaN timeout, or nothing to wait for and no timeout); SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the
  * object reports it.  sk_select reads all of its inputs on every call: for
  * many objects of which few are ready, sk_selector is the form whose wait
@@ -833,7 +960,7 @@ SK_API int sk_setblocking(sk_sock *s, int blocking);
 /** sk_setsockopt: sk_setoption by nixio's level and option names; each pair
  * names an entry of the same option table as the LuaSocket names:
  * - "socket": "keepalive", "reuseaddr", "reuseport", "sndbuf", "rcvbuf",
- *   "linger", "broadcast";
+ *   "linger", "broadcast", "error" (read-only: SK_OPT_ERROR);
  * - "tcp": "nodelay", "cork", "keepidle", "keepcnt", "keepintvl",
  *   "defer_accept", "fastopen", "fastopen_connect";
  * - "ip": "multicast_ttl", "multicast_loop", "multicast_if";

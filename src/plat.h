@@ -179,6 +179,12 @@ int sk__plat_family(sk_fd_t fd, int *family, int *sys);
 int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys);
 int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys);
 
+/* sk__plat_sockerror: read (and so clear) the socket's pending error
+ * (SO_ERROR): *code receives its SK_E* code, 0 when none is pending, and
+ * *sys (may be NULL) the raw OS code.  Returns 0, or the error of the
+ * query itself. */
+int sk__plat_sockerror(sk_fd_t fd, int *code, int *sys);
+
 /* ---- addresses --------------------------------------------------------- */
 
 /* sk__plat_resolve: the addresses of host (NULL = any address, for passive
@@ -200,6 +206,15 @@ int sk__plat_addrname(const sk__addr *a, sk_name *out);
 
 /* sk__plat_now_us: monotonic microseconds from an arbitrary origin. */
 int64_t sk__plat_now_us(void);
+
+/* sk__plat_wall_us: the wall clock, microseconds since 1970-01-01 00:00
+ * UTC (it jumps when the system's time is set: never for timeouts). */
+int64_t sk__plat_wall_us(void);
+
+/* sk__plat_sleep_us: suspend the calling thread for about us microseconds
+ * (0 < us <= 86400e6); it may return early (a signal): the caller checks
+ * the clock and sleeps again. */
+void sk__plat_sleep_us(int64_t us);
 
 /* sk__plat_has_ipv6: 1 when the host can make IPv6 sockets. */
 int sk__plat_has_ipv6(void);

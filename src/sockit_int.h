@@ -62,7 +62,7 @@ struct sk__note {
     void (*fn)(sk__note *note, sk_sock *s, int what, sk_fd_t fd);
 };
 
-/* An object, kept small: every accepted client has one (88 bytes on 64-bit
+/* An object, kept small: every accepted client has one (96 bytes on 64-bit
  * POSIX; the receive buffer and sk__extra only while needed).  The receive
  * buffer's offsets are 16-bit: */
 typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
@@ -84,8 +84,9 @@ struct sk_sock {
     unsigned char bound;     /* sk_bind succeeded */
     unsigned char connecting; /* a client whose connect may still be
                                  pending */
-    unsigned char started;   /* sk__plat_startup succeeded (pair with
-                                cleanup) */
+    unsigned char lastrole;  /* the role before sk_close (sk_lastrole);
+                                every object holds one sk__plat_startup,
+                                paired with the cleanup in sk_free */
     unsigned char adopted;   /* fd came from sk_setfd (not made by sockit) */
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
@@ -99,6 +100,7 @@ struct sk_sock {
     sk__extra *extra;        /* NULL until needed */
     sk__note *note;          /* who watches this object (a loop's watch),
                                 or NULL: see sk__notify */
+    void *data;              /* the caller's (sk_setuserdata) */
 };
 
 /* The few helpers on every call's path are static inline here, so that

@@ -15,6 +15,7 @@
  */
 #include "support.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 113 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 120 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -78,7 +79,10 @@
     X(sk_selector_add, 1) X(sk_selector_set, 1) X(sk_selector_remove, 1)  \
     X(sk_selector_wait, 0)                                                \
     /* line views */                                                        \
-    X(sk_receiveline, 1)
+    X(sk_receiveline, 1)                                                    \
+    /* API 0.4: roles, user data, options, clocks */                        \
+    X(sk_lastrole, 1) X(sk_setuserdata, 1) X(sk_getuserdata, 1)             \
+    X(sk_optioninfo, 0) X(sk_gettime, 0) X(sk_monotime, 0) X(sk_sleep, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -166,6 +170,7 @@ static int select_rows(fx *f, int which)
     sk_sock *ready[2] = {NULL, NULL};
     sk_sock *recvt[1];
     size_t nr = 9, nw = 9;
+    int r;
     recvt[0] = f->acc;
     switch (which) {
     case 0: /* NULL recvt with a count */
@@ -176,8 +181,14 @@ static int select_rows(fx *f, int which)
         return sk_select(NULL, 0, NULL, 1, 0, NULL, &nr, ready, &nw);
     case 3: /* NULL nreadable */
         return sk_select(recvt, 1, NULL, 0, 0, ready, NULL, NULL, &nw);
-    case 4: /* NULL nwritable */
-        return sk_select(recvt, 1, NULL, 0, 0, ready, &nr, NULL, NULL);
+    case 4: /* NULL nwritable with a count */
+        return sk_select(NULL, 0, recvt, 1, 0, NULL, NULL, ready, NULL);
+    case 9: /* empty send set: its arrays and count may all be NULL */
+        r = sk_select(recvt, 1, NULL, 0, 0, ready, &nr, NULL, NULL);
+        return r == 0 || r == SK_ETIMEOUT;
+    case 10: /* empty receive set likewise */
+        r = sk_select(NULL, 0, recvt, 1, 0, NULL, NULL, ready, &nw);
+        return r == 0 && nw == 1 && ready[0] == f->acc;
     case 5: /* NaN timeout */
         return sk_select(recvt, 1, NULL, 0, NAN, ready, &nr, NULL, &nw);
     case 6: /* nothing to wait for, no timeout */
@@ -198,6 +209,42 @@ static int recv_tmp(sk_sock *s, int pattern, size_t n)
     int r = sk_receive(s, &b, pattern, n);
     sk_buf_free(&b);
     return r;
+}
+
+/* API 0.4 helpers. */
+static int getoptname_tmp(sk_sock *s, const char *name)
+{
+    int v = 0;
+    return sk_getoptname(s, name, &v);
+}
+static int getopt_is(sk_sock *s, int option, int want_rc, int want)
+{
+    int v = 12345, r = sk_getoption(s, option, &v);
+    return r == want_rc && v == want;
+}
+static int linelimit_is(sk_sock *s, size_t max)
+{
+    size_t got = 0;
+    int ok = sk_setlinelimit(s, max) == 0 &&
+             sk_getlinelimit(s, &got) == 0 && got == max;
+    (void)sk_setlinelimit(s, (size_t)1 << 20);
+    return ok;
+}
+static int lastrole_closed(fx *f)
+{
+    int r = sk_lastrole(f->closed);
+    return r >= SK_ROLE_MASTER && r <= SK_ROLE_CONNECTED &&
+           r != SK_ROLE_CLOSED && sk_role(f->closed) == SK_ROLE_CLOSED;
+}
+static int optinfo_rc(int option)
+{
+    sk_optinfo info;
+    return sk_optioninfo(option, &info);
+}
+static int monotime_order(void)
+{
+    double a = sk_monotime(), b = sk_monotime();
+    return a >= 0 && b >= a;
 }
 
 /* sk_buf_reserve on a buffer whose len exceeds its cap. */
@@ -248,6 +295,23 @@ typedef struct row {
     R(free_null, sk_free, "NULL (no-op)", NUL, 0, free_null())            \
     R(free_closed, sk_free, "closed", OBJ, 0, free_closed(f))             \
     R(role_null, sk_role, "NULL", NUL, SK_EINVAL, sk_role(NULL))          \
+    R(lastrole_null, sk_lastrole, "NULL", NUL, SK_EINVAL,                 \
+      sk_lastrole(NULL))                                                  \
+    R(lastrole_closed, sk_lastrole, "closed: the role before, not CLOSED",\
+      OBJ, 1, lastrole_closed(f))                                         \
+    R(lastrole_srv, sk_lastrole, "a server: its role", 0, SK_ROLE_SERVER, \
+      sk_lastrole(f->srv))                                                \
+    R(setud_null, sk_setuserdata, "NULL", NUL, SK_EINVAL,                 \
+      sk_setuserdata(NULL, f))                                            \
+    R(setud_closed, sk_setuserdata, "closed: kept", OBJ, 1,               \
+      sk_setuserdata(f->closed, f) == 0 &&                                \
+          sk_getuserdata(f->closed) == (void *)f)                         \
+    R(getud_null, sk_getuserdata, "NULL", NUL, 1,                         \
+      sk_getuserdata(NULL) == NULL)                                       \
+    R(getud_closed, sk_getuserdata, "closed, never set: NULL", OBJ, 1,    \
+      sk_getuserdata(f->closed) == NULL)                                  \
+    R(getud_acc, sk_getuserdata, "accepted client: NULL", 0, 1,           \
+      sk_getuserdata(f->acc) == NULL)                                     \
     R(role_closed, sk_role, "closed", OBJ, SK_ROLE_CLOSED,                \
       sk_role(f->closed))                                                 \
     R(syserror_null, sk_syserror, "NULL", NUL, 0, sk_syserror(NULL))      \
@@ -440,6 +504,8 @@ typedef struct row {
       sk_setlinelimit(NULL, 10))                                          \
     R(setll_closed, sk_setlinelimit, "closed", OBJ, SK_ECLOSED,           \
       sk_setlinelimit(f->closed, 10))                                     \
+    R(setll_nolimit, sk_setlinelimit, "SK_LINE_NOLIMIT", 0, 1,            \
+      linelimit_is(f->acc, SK_LINE_NOLIMIT))                              \
     R(setll_zero, sk_setlinelimit, "0", 0, SK_EINVAL,                     \
       sk_setlinelimit(f->acc, 0))                                         \
     R(setll_zero_srv, sk_setlinelimit, "0 on a server", 0, SK_EINVAL,     \
@@ -486,6 +552,31 @@ typedef struct row {
       sk_optionid("keepalive "))                                          \
     R(optid_prefix, sk_optionid, "\"keep\"", 0, SK_EINVAL,                \
       sk_optionid("keep"))                                                \
+    R(optinfo_nullout, sk_optioninfo, "NULL out", 0, SK_EINVAL,           \
+      sk_optioninfo(0, NULL))                                             \
+    R(optinfo_count, sk_optioninfo, "SK_OPT_COUNT", 0, SK_EINVAL,         \
+      optinfo_rc(SK_OPT_COUNT))                                           \
+    R(optinfo_m1, sk_optioninfo, "-1", 0, SK_EINVAL, optinfo_rc(-1))      \
+    R(optinfo_min, sk_optioninfo, "INT_MIN", 0, SK_EINVAL,                \
+      optinfo_rc(INT_MIN))                                                \
+    R(optinfo_max, sk_optioninfo, "INT_MAX", 0, SK_EINVAL,                \
+      optinfo_rc(INT_MAX))                                                \
+    R(optinfo_last, sk_optioninfo, "SK_OPT_COUNT - 1", 0, 0,              \
+      optinfo_rc(SK_OPT_COUNT - 1))                                       \
+    /* -- clocks and sleeping ----------------------------------------- */ \
+    R(gettime_sane, sk_gettime, "after 2020, finite", 0, 1,               \
+      sk_gettime() > 1.5e9 && sk_gettime() < 1e11)                        \
+    R(monotime_order, sk_monotime, "never goes back", 0, 1,               \
+      monotime_order())                                                   \
+    R(sleep_nan, sk_sleep, "NaN", 0, SK_EINVAL, sk_sleep(NAN))            \
+    R(sleep_inf, sk_sleep, "+infinity", 0, SK_EINVAL, sk_sleep(INFINITY)) \
+    R(sleep_big, sk_sleep, "1e9 + 1 s", 0, SK_EINVAL, sk_sleep(1e9 + 1))  \
+    R(sleep_dblmax, sk_sleep, "DBL_MAX", 0, SK_EINVAL, sk_sleep(DBL_MAX)) \
+    R(sleep_neg, sk_sleep, "-1: at once", 0, 0, sk_sleep(-1))             \
+    R(sleep_neginf, sk_sleep, "-infinity: at once", 0, 0,                 \
+      sk_sleep(-INFINITY))                                                \
+    R(sleep_zero, sk_sleep, "0: at once", 0, 0, sk_sleep(0))              \
+    R(sleep_tiny, sk_sleep, "1e-300: at once", 0, 0, sk_sleep(1e-300))    \
     R(optname_count, sk_optionname, "SK_OPT_COUNT", 0, 1,                 \
       sk_optionname(SK_OPT_COUNT) == NULL)                                \
     R(optname_m1, sk_optionname, "-1", 0, 1, sk_optionname(-1) == NULL)   \
@@ -537,6 +628,26 @@ typedef struct row {
       sk_setoptname(NULL, "keepalive", 1))                                \
     R(setoptn_closed, sk_setoptname, "closed", OBJ, SK_ECLOSED,           \
       sk_setoptname(f->closed, "keepalive", 1))                           \
+    R(setoptn_closed_bad, sk_setoptname, "closed, unknown name: object "  \
+      "first", OBJ, SK_ECLOSED, sk_setoptname(f->closed, "nope", 1))      \
+    R(setoptn_closed_null, sk_setoptname, "closed, NULL name", OBJ,       \
+      SK_ECLOSED, sk_setoptname(f->closed, NULL, 1))                      \
+    R(getoptn_closed_bad, sk_getoptname, "closed, unknown name: object "  \
+      "first", OBJ, SK_ECLOSED, getoptname_tmp(f->closed, "nope"))        \
+    R(setoptn_error, sk_setoptname, "\"error\" is read-only", 0,          \
+      SK_EINVAL, sk_setoptname(f->acc, "error", 0))                       \
+    R(getoptn_error, sk_getoptname, "\"error\" on a client: 0, none",     \
+      0, 0, getoptname_tmp(f->acc, "error"))                              \
+    R(setopt_error, sk_setoption, "SK_OPT_ERROR is read-only", 0,         \
+      SK_EINVAL, sk_setoption(f->acc, SK_OPT_ERROR, 0))                   \
+    R(setopt_error_dual, sk_setoption, "SK_OPT_ERROR, dual master", 0,    \
+      SK_EINVAL, sk_setoption(f->md, SK_OPT_ERROR, 0))                    \
+    R(getopt_error_dual, sk_getoption, "SK_OPT_ERROR, no socket: 0", 0,   \
+      1, getopt_is(f->md, SK_OPT_ERROR, 0, 0))                            \
+    R(getopt_error_udp, sk_getoption, "SK_OPT_ERROR, UDP: 0", 0, 1,       \
+      getopt_is(f->u4, SK_OPT_ERROR, 0, 0))                               \
+    R(getopt_error_null, sk_getoption, "SK_OPT_ERROR, NULL value", 0,     \
+      SK_EINVAL, sk_getoption(f->acc, SK_OPT_ERROR, NULL))                \
     R(setoptn_nullname, sk_setoptname, "NULL name", 0, SK_EINVAL,         \
       sk_setoptname(f->acc, NULL, 1))                                     \
     R(setoptn_unknown, sk_setoptname, "unknown name", 0, SK_EINVAL,       \
@@ -650,8 +761,12 @@ typedef struct row {
       select_rows(f, 2))                                                  \
     R(select_nullnr, sk_select, "NULL nreadable", 0, SK_EINVAL,           \
       select_rows(f, 3))                                                  \
-    R(select_nullnw, sk_select, "NULL nwritable", 0, SK_EINVAL,           \
+    R(select_nullnw, sk_select, "NULL nwritable, nsend 1", 0, SK_EINVAL,  \
       select_rows(f, 4))                                                  \
+    R(select_nullnw0, sk_select, "NULL writable and nwritable, nsend 0",  \
+      0, 1, select_rows(f, 9))                                            \
+    R(select_nullnr0, sk_select, "NULL readable and nreadable, nrecv 0",  \
+      0, 1, select_rows(f, 10))                                           \
     R(select_nan, sk_select, "NaN timeout", 0, SK_EINVAL,                 \
       select_rows(f, 5))                                                  \
     R(select_nothing, sk_select, "nothing, no timeout", 0, SK_EINVAL,     \

@@ -677,12 +677,31 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys)
     return 0;
 }
 
+int sk__plat_sockerror(sk_fd_t fd, int *code, int *sys)
+{
+    (void)slot(fd);
+    (void)sys;
+    *code = 0; /* the fake's sockets never hold a pending error */
+    return 0;
+}
+
 /* ---- time -------------------------------------------------------------- */
 
 int64_t sk__plat_now_us(void)
 {
     tick();
     return fake.now_us;
+}
+
+int64_t sk__plat_wall_us(void)
+{
+    tick();
+    return fake.now_us;
+}
+
+void sk__plat_sleep_us(int64_t us)
+{
+    fake.now_us += us; /* time passes, nothing waits */
 }
 
 int sk__plat_has_ipv6(void)

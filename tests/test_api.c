@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_api.c - the calls of API 0.4 that spare a binding its own OS calls
+ * and side tables: the pending error (SK_OPT_ERROR), user data on objects
+ * (through sk_select and sk_selector), the former role of a closed
+ * object, option metadata, the clocks and sleep, and the line limit that
+ * means none.
+ */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A port on 127.0.0.1 where nothing listens (a server's, after it went). */
+static int closed_port(void)
+{
+    sk_sock *srv = NULL;
+    int port = 0;
+    sup_listen4(&srv, &port, 1);
+    sk_free(srv);
+    return port;
+}
+
+/* A non-blocking connect to a closed port: its failure is the pending
+ * error, an SK_E code, read (and cleared) through the option. */
+static void t_pending_error(void **state)
+{
+    sk_sock *c = NULL, *ready[1];
+    size_t nw = 0;
+    int v = 99, r, port = closed_port();
+    (void)state;
+    sup_assert_rc(sk_tcp4(&c), 0);
+    sup_assert_rc(sk_getoption(c, SK_OPT_ERROR, &v), 0);
+    assert_int_equal(v, 0); /* nothing pending on a fresh socket */
+    sup_assert_rc(sk_setblocking(c, 0), 0);
+    r = sk_connect(c, "127.0.0.1", port);
+    if (r == SK_ECONNREFUSED) { /* refused at once: nothing left pending */
+        sup_assert_rc(sk_getoption(c, SK_OPT_ERROR, &v), 0);
+        assert_int_equal(v, 0);
+        sk_free(c);
+        return;
+    }
+    sup_assert_rc(r, SK_EINPROGRESS);
+    sup_assert_rc(sk_select(NULL, 0, &c, 1, 10, NULL, NULL, ready, &nw), 0);
+    assert_int_equal(nw, 1);
+    sup_assert_rc(sk_getoptname(c, "error", &v), 0);
+    assert_int_equal(v, SK_ECONNREFUSED);
+    v = 99;
+    sup_assert_rc(sk_getsockopt(c, "socket", "error", &v), 0);
+    assert_int_equal(v, 0); /* read once: cleared */
+    sk_free(c);
+}
+
+/* A dual-stack master without a socket has nothing pending; a UNIX or
+ * UDP object has the option too. */
+static void t_pending_error_kinds(void **state)
+{
+    sk_sock *s = NULL;
+    int v = 99;
+    (void)state;
+    sup_assert_rc(sk_tcp(&s), 0);
+    sup_assert_rc(sk_getoption(s, SK_OPT_ERROR, &v), 0);
+    assert_int_equal(v, 0);
+    sup_assert_rc(sk_setoption(s, SK_OPT_ERROR, 0), SK_EINVAL);
+    sk_free(s);
+    sup_assert_rc(sk_udp4(&s), 0);
+    v = 99;
+    sup_assert_rc(sk_getoption(s, SK_OPT_ERROR, &v), 0);
+    assert_int_equal(v, 0);
+    sk_free(s);
+}
+
+/* The user pointer: NULL at first (accepted clients too), kept across
+ * close, handed back through what sk_select and sk_selector return. */
+static void t_userdata(void **state)
+{
+    sk_sock *a = NULL, *b = NULL, *ready[2];
+    sk_selector *sel = NULL;
+    int tag_a = 1, tag_b = 2, ev[2];
+    size_t nr = 0, nw = 0, n = 0;
+    (void)state;
+    sup_pair(&a, &b);
+    assert_null(sk_getuserdata(a));
+    assert_null(sk_getuserdata(b));
+    sup_assert_rc(sk_setuserdata(a, &tag_a), 0);
+    sup_assert_rc(sk_setuserdata(b, &tag_b), 0);
+    sup_send_str(a, "x");
+    sup_assert_rc(sk_select(&b, 1, NULL, 0, 10, ready, &nr, NULL, NULL), 0);
+    assert_int_equal(nr, 1);
+    assert_ptr_equal(sk_getuserdata(ready[0]), &tag_b);
+    sup_assert_rc(sk_selector_new(&sel), 0);
+    sup_assert_rc(sk_selector_add(sel, b, SK_READABLE), 0);
+    sup_assert_rc(sk_selector_wait(sel, 10, ready, ev, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(sk_getuserdata(ready[0]), &tag_b);
+    sk_selector_free(sel);
+    (void)nw;
+    sup_assert_rc(sk_close(a), 0);
+    assert_ptr_equal(sk_getuserdata(a), &tag_a); /* kept across close */
+    sup_assert_rc(sk_setuserdata(a, NULL), 0);
+    assert_null(sk_getuserdata(a));
+    sk_free(a);
+    sk_free(b);
+}
+
+/* The role before the close stays queryable, per kind of object. */
+static void t_lastrole(void **state)
+{
+    sk_sock *srv = NULL, *a = NULL, *b = NULL, *m = NULL, *u = NULL;
+    int port = 0;
+    (void)state;
+    sup_listen4(&srv, &port, 4);
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_tcp4(&m), 0);
+    sup_assert_rc(sk_udp4(&u), 0);
+    assert_int_equal(sk_lastrole(srv), SK_ROLE_SERVER);
+    assert_int_equal(sk_lastrole(m), SK_ROLE_MASTER);
+    sup_assert_rc(sk_close(srv), 0);
+    sup_assert_rc(sk_close(a), 0);
+    sup_assert_rc(sk_close(b), 0);
+    sup_assert_rc(sk_close(m), 0);
+    sup_assert_rc(sk_close(u), 0);
+    sup_assert_rc(sk_close(u), 0); /* twice: still the role before */
+    assert_int_equal(sk_role(srv), SK_ROLE_CLOSED);
+    assert_int_equal(sk_lastrole(srv), SK_ROLE_SERVER);
+    assert_int_equal(sk_lastrole(a), SK_ROLE_CLIENT);
+    assert_int_equal(sk_lastrole(b), SK_ROLE_CLIENT);
+    assert_int_equal(sk_lastrole(m), SK_ROLE_MASTER);
+    assert_int_equal(sk_lastrole(u), SK_ROLE_UNCONNECTED);
+    sk_free(srv);
+    sk_free(a);
+    sk_free(b);
+    sk_free(m);
+    sk_free(u);
+}
+
+/* Every option is described, under the name sk_optionid knows. */
+static void t_optioninfo(void **state)
+{
+    sk_optinfo info;
+    int i, readonly = 0;
+    (void)state;
+    for (i = 0; sk_optioninfo(i, &info) == 0; i++) {
+        assert_non_null(info.name);
+        assert_int_equal(sk_optionid(info.name), i);
+        assert_string_equal(sk_optionname(i), info.name);
+        assert_true(info.kind >= SK_OPTKIND_BOOL &&
+                    info.kind <= SK_OPTKIND_ERROR);
+        assert_true(info.objects != 0);
+        readonly += info.readonly;
+        if (!info.readonly) {
+            assert_true(info.min <= info.max);
+            assert_int_equal(sk_optioninfo(i, &info), 0);
+        }
+    }
+    assert_int_equal(i, SK_OPT_COUNT);
+    assert_int_equal(readonly, 1);
+    sup_assert_rc(sk_optioninfo(SK_OPT_KEEPALIVE, &info), 0);
+    assert_int_equal(info.kind, SK_OPTKIND_BOOL);
+    assert_int_equal(info.min, 0);
+    assert_int_equal(info.max, 1);
+    assert_int_equal(info.objects, SK_OPTFOR_TCP | SK_OPTFOR_UDP |
+                                       SK_OPTFOR_UNIXSTREAM |
+                                       SK_OPTFOR_UNIXDGRAM);
+    sup_assert_rc(sk_optioninfo(SK_OPT_LINGER, &info), 0);
+    assert_int_equal(info.kind, SK_OPTKIND_LINGER);
+    assert_int_equal(info.min, -1);
+    assert_int_equal(info.objects, SK_OPTFOR_TCP | SK_OPTFOR_UNIXSTREAM);
+    sup_assert_rc(sk_optioninfo(SK_OPT_TCP_NODELAY, &info), 0);
+    assert_int_equal(info.objects, SK_OPTFOR_TCP);
+    sup_assert_rc(sk_optioninfo(SK_OPT_TCP_KEEPIDLE, &info), 0);
+    assert_int_equal(info.kind, SK_OPTKIND_SECONDS);
+    sup_assert_rc(sk_optioninfo(SK_OPT_RCVBUF, &info), 0);
+    assert_int_equal(info.kind, SK_OPTKIND_BYTES);
+    sup_assert_rc(sk_optioninfo(SK_OPT_MULTICAST_TTL, &info), 0);
+    assert_int_equal(info.kind, SK_OPTKIND_TTL);
+    assert_int_equal(info.max, 255);
+    assert_int_equal(info.objects, SK_OPTFOR_UDP);
+    sup_assert_rc(sk_optioninfo(SK_OPT_MULTICAST_IF, &info), 0);
+    assert_int_equal(info.kind, SK_OPTKIND_IFINDEX);
+    sup_assert_rc(sk_optioninfo(SK_OPT_IPV6_V6ONLY, &info), 0);
+    assert_int_equal(info.objects, SK_OPTFOR_TCP | SK_OPTFOR_UDP);
+    sup_assert_rc(sk_optioninfo(SK_OPT_ERROR, &info), 0);
+    assert_string_equal(info.name, "error");
+    assert_int_equal(info.kind, SK_OPTKIND_ERROR);
+    assert_int_equal(info.readonly, 1);
+    assert_true(info.min > info.max); /* no value is settable */
+}
+
+/* The wall clock agrees with time(); the monotonic one with the loop's;
+ * a sleep lasts at least what was asked. */
+static void t_clocks(void **state)
+{
+    double before, after, wall;
+    time_t t0, t1;
+    sk_loop *loop = NULL;
+    (void)state;
+    t0 = time(NULL);
+    wall = sk_gettime();
+    t1 = time(NULL);
+    assert_true(wall >= (double)t0 - 1 && wall <= (double)t1 + 1);
+    sup_assert_rc(sk_loop_new(&loop), 0);
+    before = sk_monotime();
+    assert_true(sk_loop_now(loop) <= before); /* one clock */
+    sup_assert_rc(sk_sleep(0.02), 0);
+    after = sk_monotime();
+    assert_true(after - before >= 0.0195); /* never shorter */
+    sk_loop_free(loop);
+}
+
+/* SK_LINE_NOLIMIT: a line of 3 MiB arrives whole; the default limit
+ * stops it. */
+static void t_line_nolimit(void **state)
+{
+    const size_t big = (size_t)3 << 20;
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf buf = {NULL, 0, 0};
+    sup_sender tx;
+    char *data;
+    size_t max = 0;
+    (void)state;
+    data = (char *)malloc(big + 1);
+    assert_non_null(data);
+    memset(data, 'a', big);
+    data[big] = '\n';
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_setlinelimit(b, SK_LINE_NOLIMIT), 0);
+    sup_assert_rc(sk_getlinelimit(b, &max), 0);
+    assert_true(max == SK_LINE_NOLIMIT);
+    sup_sender_start(&tx, a, data, big + 1, 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0);
+    sup_sender_join(&tx);
+    assert_true(buf.len == big);
+    assert_true(buf.data[0] == 'a' && buf.data[big - 1] == 'a');
+    sup_assert_rc(sk_setlinelimit(b, (size_t)1 << 20), 0);
+    buf.len = 0;
+    sup_sender_start(&tx, a, data, big + 1, 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), SK_ETOOLONG);
+    assert_true(buf.len == (size_t)1 << 20);
+    sup_assert_rc(sk_setlinelimit(b, SK_LINE_NOLIMIT), 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0); /* the rest */
+    assert_true(buf.len == big);
+    sup_sender_join(&tx);
+    sk_buf_free(&buf);
+    sk_free(a);
+    sk_free(b);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_pending_error),
+        cmocka_unit_test(t_pending_error_kinds),
+        cmocka_unit_test(t_userdata),
+        cmocka_unit_test(t_lastrole),
+        cmocka_unit_test(t_optioninfo),
+        cmocka_unit_test(t_clocks),
+        cmocka_unit_test(t_line_nolimit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
