@@ -383,9 +383,10 @@ enum sk_option {
                         (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
                         SK_EUNSUPPORTED on Windows) */
     SK_OPT_ERROR, /**< "error" (read-only): the socket's pending error
-                     (SO_ERROR) as an SK_E* code, 0 when none; reading it
-                     clears it, as the system does.  0 for an object
-                     with no socket yet.  Every kind of object has it;
+                     (SO_ERROR) as an SK_E* code, 0 when none; on POSIX
+                     reading it clears it, as the system does (Winsock
+                     may report it again).  0 for an object with no
+                     socket yet.  Every kind of object has it;
                      sk_setoption refuses it (SK_EINVAL) */
     SK_OPT_COUNT /**< the number of options: they are 0..SK_OPT_COUNT-1 */
 };

@@ -48,7 +48,12 @@ static void t_pending_error(void **state)
     assert_int_equal(v, SK_ECONNREFUSED);
     v = 99;
     sup_assert_rc(sk_getsockopt(c, "socket", "error", &v), 0);
+#if defined(_WIN32)
+    /* Winsock may keep it (Wine does): the same error, or none. */
+    assert_true(v == 0 || v == SK_ECONNREFUSED);
+#else
     assert_int_equal(v, 0); /* read once: cleared */
+#endif
     sk_free(c);
 }
 
