@@ -52,7 +52,7 @@ int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
 static int rbuf_make(sk_sock *s)
 {
     if (s->rbuf == NULL) {
-        s->rbuf = (char *)malloc(SK__RBUF_SIZE);
+        s->rbuf = (char *)sk__malloc(SK__RBUF_SIZE);
         if (s->rbuf == NULL)
             return SK_ENORESOURCES;
     }
@@ -88,7 +88,7 @@ int sk__stash(sk_sock *s, const char *p, size_t n)
 
 void sk__rbuf_free(sk_sock *s)
 {
-    free(s->rbuf);
+    sk__free(s->rbuf);
     s->rbuf = NULL;
     s->rfirst = s->rlast = s->rscan = 0;
     s->shut &= (unsigned char)~SK__LINEWAIT;

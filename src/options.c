@@ -140,7 +140,7 @@ SK_API int sk_optioninfo(int option, sk_optinfo *out)
 int sk__need_extra(sk_sock *s)
 {
     if (s->extra == NULL) {
-        s->extra = (sk__extra *)calloc(1, sizeof *s->extra);
+        s->extra = (sk__extra *)sk__calloc(1, sizeof *s->extra);
         if (s->extra == NULL)
             return SK_ENORESOURCES;
     }

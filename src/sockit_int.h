@@ -262,7 +262,7 @@ int sk__want_family(const sk_sock *s);
 int sk__check_host(const char *host);
 
 /* addr.c: what a host (or path) and port mean for an object: its
- * addresses in resolver order, in a malloc'd *list (free with free()). */
+ * addresses in resolver order, in a malloc'd *list (free with sk__free()). */
 int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
                   int passive, sk__addr **list, size_t *count);
 
@@ -407,7 +407,7 @@ int sk__line_take(const char *p, size_t avail, sk_buf *b, size_t *count,
 
 /* conn_lookup.c: a host lookup on a worker thread.  done(ud, rc, list,
  * count) runs on the loop's thread (through sk_loop_post) unless the
- * lookup was cancelled first; it owns list (free with free()), the
+ * lookup was cancelled first; it owns list (free with sk__free()), the
  * addresses in resolver (or hook) order with port set.  The request is
  * reference-counted (the connection's reference, the worker's): whichever
  * lets go last frees it, so neither a cancel nor a late worker touches

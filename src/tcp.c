@@ -74,7 +74,7 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     *out = NULL;
     /* malloc and memset, not calloc: glibc's calloc bypasses its
      * per-thread cache, and objects come and go with connections. */
-    s = (sk_sock *)malloc(sizeof *s);
+    s = (sk_sock *)sk__malloc(sizeof *s);
     if (s == NULL)
         return SK_ENORESOURCES;
     memset(s, 0, sizeof *s);
@@ -88,7 +88,7 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     s->birth_us = sk__plat_now_us();
     r = sk__plat_startup(&s->sys);
     if (r != 0) {
-        free(s);
+        sk__free(s);
         return r;
     }
     if (with_socket) {
@@ -131,7 +131,7 @@ SK_API int sk_close(sk_sock *s)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     sk__unix_close(s); /* the path it bound, now that nothing listens */
-    free(s->extra);    /* options and path: nothing asks for them now */
+    sk__free(s->extra);    /* options and path: nothing asks for them now */
     s->extra = NULL;
     if (s->role != SK_ROLE_CLOSED)
         s->lastrole = s->role;
@@ -147,7 +147,7 @@ SK_API void sk_free(sk_sock *s)
         return;
     sk_close(s);
     sk__plat_cleanup(); /* object_new's startup */
-    free(s);
+    sk__free(s);
 }
 
 SK_API int sk_role(const sk_sock *s)
@@ -210,7 +210,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
     if (r == 0)
         r = sk__unix_bind_begin(s, host, &keep);
     if (r != 0) {
-        free(list);
+        sk__free(list);
         return r;
     }
     r = SK_EHOSTNOTFOUND;
@@ -230,7 +230,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
             sk__plat_close(fd); /* made for this address only */
         }
     }
-    free(list);
+    sk__free(list);
     sk__unix_bind_end(s, keep, r);
     return r;
 }
@@ -323,7 +323,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             break;
         }
     }
-    free(list);
+    sk__free(list);
     if (r != 0 && s->role == SK_ROLE_MASTER && s->fd == SK_FD_INVALID) {
         /* Leave a usable master: unbound, with a fresh socket unless it
          * is dual-stack.  Keep the raw code of the real failure. */

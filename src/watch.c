@@ -105,7 +105,7 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
         return SK_ECLOSED;
     if (s->note != NULL)
         return SK_EINVAL; /* one watch per object */
-    w = (sk_watch *)calloc(1, sizeof *w);
+    w = (sk_watch *)sk__calloc(1, sizeof *w);
     if (w == NULL)
         return SK_ENORESOURCES;
     w->loop = loop;
@@ -176,7 +176,7 @@ SK_API void sk_watch_free(sk_watch *w)
         loop->graveyard = w;
         return;
     }
-    free(w);
+    sk__free(w);
 }
 
 /* ---- the object's note (see sk__note in sockit_int.h) ----------------- */
@@ -306,7 +306,7 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
     while (loop->graveyard != NULL) {
         w = loop->graveyard;
         loop->graveyard = w->next;
-        free(w);
+        sk__free(w);
     }
 }
 
@@ -317,7 +317,7 @@ void sk__watches_release(sk_loop *loop)
         loop->watches = w->next;
         if (w->sock != NULL)
             w->sock->note = NULL; /* the object stays usable */
-        free(w);
+        sk__free(w);
     }
     loop->dirty = NULL;
     loop->nlive = 0;
