@@ -255,11 +255,37 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
 SK_API int sk_send(sk_sock *s, const void *data, size_t len,
                    ptrdiff_t i, ptrdiff_t j, ptrdiff_t *last);
 
+/** sk_write: send the len bytes at data, all of them, waiting within the
+ * timeouts for room (the plain form of sk_send, mirroring sk_read: no
+ * slice positions).  Never raises SIGPIPE.
+ * @param s     a client
+ * @param data  the bytes; may be NULL when len is 0
+ * @param len   how many (0 returns 0 at once)
+ * @param sent  (may be NULL) receives the bytes sent, also on error:
+ *              resume at data + *sent
+ * @return 0 (every byte sent); SK_EINVAL (s NULL, data NULL with len > 0);
+ *         SK_EWRONGROLE (not a client); SK_ECLOSED (a closed object, the
+ *         peer gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT;
+ *         SK_EWOULDBLOCK (non-blocking mode: no room, or the connection
+ *         still pending; *sent says how far it got). */
+SK_API int sk_write(sk_sock *s, const void *data, size_t len, size_t *sent);
+
 /* ---- client: receiving ------------------------------------------------- */
 
-/** A caller-owned growable byte buffer.  Start from {NULL, 0, 0} (or your own
- * malloc'd block of cap bytes); sk_receive appends to it with realloc.
- * Release with sk_buf_free or free(data). */
+/** A caller-owned growable byte buffer.  Start from SK_BUF_INIT ({NULL, 0,
+ * 0}) or your own malloc'd block of cap bytes; sk_receive appends to it
+ * with realloc (what it holds is LuaSocket's prefix, kept), and leaves
+ * data[len] a NUL byte, not counted in len.  Empty it with sk_buf_reset
+ * before each receive that should start afresh; release it with
+ * sk_buf_free or free(data).  A line loop:
+ * @code
+ * sk_buf line = SK_BUF_INIT;
+ * while (sk_receive(c, &line, SK_LINE, 0) == 0) {
+ *     handle(line.data, line.len); // a C string: line.data[line.len] == 0
+ *     sk_buf_reset(&line);         // else the next line is appended
+ * }
+ * sk_buf_free(&line);
+ * @endcode */
 typedef struct sk_buf {
     char *data; /**< the bytes (malloc'd), NULL when empty */
     size_t len; /**< bytes held */
@@ -271,8 +297,18 @@ typedef struct sk_buf {
  * or the total would pass PTRDIFF_MAX), leaving b as it was. */
 SK_API int sk_buf_reserve(sk_buf *b, size_t extra);
 
+/** An empty sk_buf, for initialising one: `sk_buf b = SK_BUF_INIT;`. */
+#define SK_BUF_INIT {NULL, 0, 0}
+
 /** sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op. */
 SK_API void sk_buf_free(sk_buf *b);
+
+/** sk_buf_reset: empty b for the next receive, keeping its memory: len
+ * becomes 0 and data (when not NULL) the empty C string.  A receive loop
+ * calls it before each sk_receive whose bytes it does not want appended
+ * to the last ones.
+ * @param b  the buffer; NULL is a no-op */
+SK_API void sk_buf_reset(sk_buf *b);
 
 /** sk_receive's patterns. */
 enum sk_pattern {
@@ -285,7 +321,12 @@ enum sk_pattern {
 };
 
 /** sk_receive: read by pattern and append to buf; what buf already holds is
- * the prefix and is kept.  On SK_ECLOSED or SK_ETIMEOUT (or any other error)
+ * the prefix and is kept (empty it with sk_buf_reset for a fresh start).
+ * Afterwards buf is NUL-terminated: buf->data[buf->len] is a NUL byte not
+ * counted in len (data is made when it was NULL), after success and after
+ * every error alike whenever buf itself is valid (not NULL, len <= cap,
+ * data NULL only with cap 0), so buf->data is a C string when the bytes
+ * hold no NUL.  On SK_ECLOSED or SK_ETIMEOUT (or any other error)
  * the bytes that did arrive stay appended: nothing read is ever lost.  A
  * line longer than the line limit (sk_setlinelimit) stops with SK_ETOOLONG
  * after appending the limit's worth of bytes; the rest of that line is still
@@ -294,8 +335,10 @@ enum sk_pattern {
  * SK_BYTES with n 0 returns 0 at once); SK_EWRONGROLE; SK_ECLOSED;
  * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory;
  * bytes that SK_BYTES read ahead past its n are then appended too rather
- * than lost); SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes
- * that have not arrived; those that did are appended). */
+ * than lost; also when there is no memory for the NUL: an error already
+ * being returned is returned instead, and buf may then lack the NUL);
+ * SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes that have not
+ * arrived; those that did are appended). */
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 
 /** sk_read: copy up to cap bytes straight into dst, without an intermediate
@@ -310,6 +353,22 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
  * assembles a line of any length, as LuaSocket's "*l" does, bounded only by
  * memory (SK_ENORESOURCES).  Only for trusted peers. */
 #define SK_LINE_NOLIMIT SIZE_MAX
+
+/** sk_readn: read exactly n bytes into dst (SK_BYTES into the caller's
+ * memory): buffered bytes first, then straight from the system, waiting
+ * within the timeouts (the total timeout bounds the whole call).
+ * @param s    a client
+ * @param dst  room for n bytes; may be NULL when n is 0
+ * @param n    how many (0 returns 0 at once)
+ * @param got  (required) receives the bytes stored in dst, n on success;
+ *             on error the bytes that did arrive (they are in dst and no
+ *             longer in the stream: nothing read is lost)
+ * @return 0 (*got == n); SK_EINVAL (s, got NULL, dst NULL with n > 0);
+ *         SK_EWRONGROLE (not a client); SK_ECLOSED (a closed object, or the
+ *         peer closed before n bytes came: *got < n); SK_ETIMEOUT;
+ *         SK_ECONNRESET; SK_EWOULDBLOCK (non-blocking mode: the bytes that
+ *         were there are in dst, *got < n). */
+SK_API int sk_readn(sk_sock *s, void *dst, size_t n, size_t *got);
 
 /** sk_setlinelimit: the longest line SK_LINE (and sk_receiveline,
  * sk_conn_read_line) assembles: default 1 MiB, minimum 1, SK_LINE_NOLIMIT
@@ -641,22 +700,26 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
 
 /** sk_recvfrom: receive one datagram into buf (cap bytes), waiting within
  * the object's timeouts while none is there.  *got (required) receives the
- * bytes stored, 0 on error; from, when not NULL, the sender (an
- * IPv4-mapped sender is shown as IPv4, family "inet"; zeroed on error).  An
- * empty datagram gives 0 with *got 0.  A datagram longer than cap gives
- * SK_ETRUNCATED with *got = cap and its first cap bytes in buf (and from
- * filled): the rest of it is discarded, and the next call gets the next
- * datagram.  An object with a peer receives only from its peer.  On an
- * object with a peer a POSIX system may report an ICMP error that an
+ * bytes stored, 0 on error; *size (may be NULL) the datagram's length;
+ * from, when not NULL, the sender (an IPv4-mapped sender is shown as IPv4,
+ * family "inet"; zeroed on error).  An empty datagram gives 0 with *got 0.
+ * A datagram longer than cap gives SK_ETRUNCATED with *got = cap and its
+ * first cap bytes in buf (and from filled), as LuaSocket's receivefrom
+ * gives the part: the rest of it is discarded, and the next call gets the
+ * next datagram; *size is then its full length where the system tells it
+ * (Linux), else 0 (unknown: Windows, macOS, the BSDs).  cap 0 (buf may
+ * then be NULL) takes one datagram without keeping its bytes: 0 for an
+ * empty one, else SK_ETRUNCATED.  An object with a peer receives only from
+ * its peer.  On an object with a peer a POSIX system may report an ICMP error that an
  * earlier datagram met (SK_ECONNREFUSED: the peer's port was closed;
  * SK_EHOSTUNREACH, SK_ENETUNREACH); an object without a peer never
  * reports those (on Windows they are turned off when its socket is made).
- * Returns 0; SK_ETRUNCATED; SK_EINVAL (NULL object, buf or got, cap 0);
- * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN (an
- * object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
- * SK_ECONNREFUSED; ... */
+ * Returns 0; SK_ETRUNCATED; SK_EINVAL (NULL object or got, buf NULL with
+ * cap > 0); SK_EWRONGROLE (not a datagram object); SK_ECLOSED;
+ * SK_ENOTCONN (an object that is not bound yet: nothing can arrive);
+ * SK_ETIMEOUT; SK_ECONNREFUSED; ... */
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
-                       sk_name *from);
+                       size_t *size, sk_name *from);
 
 /** sk_joingroup: join the multicast group (a numeric IPv4 or IPv6 address,
  * or a name whose addresses are tried in order) on the interface with index
@@ -1262,7 +1325,16 @@ SK_API int sk_conn_errcode(int code);
  * disconnected follows state_changed(UNCONNECTED) whenever a connection
  * that was CONNECTED ends, and only then.  When a handler changes the
  * state itself (sk_conn_abort in state_changed(CONNECTED), say), the
- * handlers of the older change that had not run yet are not called. */
+ * handlers of the older change that had not run yet are not called.
+ *
+ * Name the handlers you set with designated initializers (C99, C++20);
+ * the others are NULL:
+ * @code
+ * sk_conn_handlers h = { .connected = on_up, .ready_read = on_data };
+ * sk_conn_sethandlers(c, &h, my_state);
+ * @endcode
+ * (In C89 or older C++: `sk_conn_handlers h; memset(&h, 0, sizeof h);
+ * h.connected = on_up; ...`.) */
 typedef struct sk_conn_handlers {
     /** connected: the connection is established (after
      * state_changed(CONNECTED)). */

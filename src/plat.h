@@ -267,15 +267,17 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
                     const sk__addr *to, size_t *sent, int *sys);
 
 /* sk__plat_recvfrom: one non-blocking receive of one datagram into buf
- * (len > 0).  *got receives the bytes stored; from (may be NULL) the
- * sender (family SK__AF_UNSPEC and len 0 when the system names none).
- * Returns 0 (also for an empty datagram: *got 0), SK_ETRUNCATED (the
- * datagram was longer: buf holds its first len bytes, *got = len, the rest
- * is gone), SK_EWOULDBLOCK, SK_ECONNREFUSED / SK_EHOSTUNREACH /
- * SK_ENETUNREACH (an ICMP error an earlier datagram met), or another
- * error.  EINTR is retried inside. */
+ * (len bytes, 0 included: buf is then not touched).  *got receives the
+ * bytes stored; *size the datagram's length (*got when it fit; when it
+ * did not, its full length where the system tells it, else 0); from (may
+ * be NULL) the sender (family SK__AF_UNSPEC and len 0 when the system
+ * names none).  Returns 0 (also for an empty datagram: *got 0),
+ * SK_ETRUNCATED (the datagram was longer: buf holds its first len bytes,
+ * *got = len, the rest is gone), SK_EWOULDBLOCK, SK_ECONNREFUSED /
+ * SK_EHOSTUNREACH / SK_ENETUNREACH (an ICMP error an earlier datagram
+ * met), or another error.  EINTR is retried inside. */
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys);
+                      size_t *size, sk__addr *from, int *sys);
 
 /* sk__plat_disconnect: drop a datagram socket's peer (POSIX: connect to
  * AF_UNSPEC; Windows: connect to an all-zero address).  Returns 0 or an

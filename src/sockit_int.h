@@ -211,6 +211,19 @@ SK__INLINE void sk__rbuf_release(sk_sock *s)
 SK__NOINLINE int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 size_t sk__take(sk_sock *s, char *dst, size_t cap);
 
+/* buffer.c: end b's bytes with a NUL (not counted in len) and return r;
+ * when there is no memory for it, r if r is an error, else
+ * SK_ENORESOURCES. */
+int sk__buf_nul_slow(sk_buf *b, int r);
+SK__INLINE int sk__buf_nul(sk_buf *b, int r)
+{
+    if (b->len < b->cap) {
+        b->data[b->len] = '\0';
+        return r;
+    }
+    return sk__buf_nul_slow(b, r);
+}
+
 /* options.c */
 int sk__opt_check(int option, int value);
 int sk__opt_apply_all(sk_sock *s, sk_fd_t fd, int family);

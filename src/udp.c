@@ -293,31 +293,35 @@ static int udp_icmp_error(int r)
 }
 
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
-                       sk_name *from)
+                       size_t *size, sk_name *from)
 {
     sk__addr a;
     sk__tm tm;
     int r;
     if (got != NULL)
         *got = 0;
+    if (size != NULL)
+        *size = 0;
     if (from != NULL)
         memset(from, 0, sizeof *from);
     r = udp_check(s);
     if (r != 0)
         return r;
-    if (buf == NULL || cap == 0 || got == NULL)
+    if ((buf == NULL && cap > 0) || got == NULL)
         return SK_EINVAL;
     if (!udp_is_bound(s))
         return SK_ENOTCONN;
     sk__tm_start(&tm, s);
     for (;;) {
-        size_t n = 0;
+        size_t n = 0, full = 0;
         memset(&a, 0, sizeof a);
-        r = sk__plat_recvfrom(s->fd, buf, cap, &n, from ? &a : NULL,
+        r = sk__plat_recvfrom(s->fd, buf, cap, &n, &full, from ? &a : NULL,
                               &s->sys);
         if (r == 0 || r == SK_ETRUNCATED) {
             s->nrecv += n;
             *got = n;
+            if (size != NULL)
+                *size = full;
             if (from != NULL && sk__plat_addrname(&a, from) != 0) {
                 memset(from, 0, sizeof *from); /* an unnamed sender */
                 if (s->family == SK__AF_UNIX) /* no address at all */

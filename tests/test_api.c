@@ -3,8 +3,9 @@
  * test_api.c - the calls of API 0.4 that spare a binding its own OS calls
  * and side tables: the pending error (SK_OPT_ERROR), user data on objects
  * (through sk_select and sk_selector), the former role of a closed
- * object, option metadata, the clocks and sleep, and the line limit that
- * means none.
+ * object, option metadata, the clocks and sleep, the line limit that
+ * means none; sk_write and sk_readn; sk_receive's NUL and sk_buf_reset;
+ * sk_recvfrom's capacity 0 and the size of a truncated datagram.
  */
 #include "support.h"
 
@@ -253,6 +254,170 @@ static void t_line_nolimit(void **state)
     free(data);
 }
 
+/* sk_write sends everything, or says how far it got. */
+static void t_write(void **state)
+{
+    const size_t big = (size_t)64 << 20;
+    sk_sock *a = NULL, *b = NULL;
+    size_t sent = 77;
+    char *data;
+    (void)state;
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_write(a, "hello", 5, &sent), 0);
+    assert_int_equal(sent, 5);
+    sup_assert_rc(sk_write(a, " world", 6, NULL), 0);
+    sup_expect_str(b, "hello world");
+    sk_free(a);
+    sk_free(b);
+    /* Non-blocking, far more than the buffers hold: partial progress. */
+    sup_nb_pair(&a, &b);
+    data = (char *)calloc(1, big);
+    assert_non_null(data);
+    sup_assert_rc(sk_write(a, data, big, &sent), SK_EWOULDBLOCK);
+    assert_true(sent > 0 && sent < big);
+    free(data);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* sk_readn: buffered bytes first, then the system; the count on a close
+ * before n. */
+static void t_readn(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf line = SK_BUF_INIT;
+    char dst[16];
+    size_t got = 77;
+    (void)state;
+    sup_pair(&a, &b);
+    sup_send_str(a, "l1\nabcd");
+    sup_assert_rc(sk_receive(b, &line, SK_LINE, 0), 0);
+    assert_string_equal(line.data, "l1");
+    sup_send_str(a, "ef");
+    memset(dst, 0, sizeof dst);
+    sup_assert_rc(sk_readn(b, dst, 6, &got), 0);
+    assert_int_equal(got, 6);
+    assert_string_equal(dst, "abcdef");
+    sup_assert_rc(sk_readn(b, NULL, 0, &got), 0);
+    assert_int_equal(got, 0);
+    sup_send_str(a, "xy");
+    sup_assert_rc(sk_close(a), 0);
+    memset(dst, 0, sizeof dst);
+    sup_assert_rc(sk_readn(b, dst, 4, &got), SK_ECLOSED);
+    assert_int_equal(got, 2);
+    assert_string_equal(dst, "xy");
+    sk_buf_free(&line);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* After sk_receive the buffer is a C string: success, error, the quick
+ * line path with no room to spare; sk_buf_reset starts afresh. */
+static void t_receive_nul(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf buf = SK_BUF_INIT;
+    (void)state;
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_settimeout(b, 0, 'b'), 0);
+    sup_assert_rc(sk_receive(b, &buf, SK_SOME, 0), SK_ETIMEOUT);
+    assert_non_null(buf.data); /* made for the NUL */
+    assert_int_equal(buf.len, 0);
+    assert_int_equal(buf.data[0], '\0');
+    sup_assert_rc(sk_settimeout(b, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_send_str(a, "abc");
+    sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 3), 0);
+    assert_int_equal(buf.len, 3);
+    assert_string_equal(buf.data, "abc");
+    /* The line fits the room exactly: the NUL needs one more byte. */
+    sk_buf_reset(&buf);
+    assert_int_equal(buf.len, 0);
+    assert_string_equal(buf.data, "");
+    sup_send_str(a, "wxyz\nrest\n");
+    sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 0), 0); /* n 0: at once */
+    buf.len = buf.cap - 4;
+    memset(buf.data, '.', buf.len);
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0);
+    assert_true(buf.len < buf.cap);
+    assert_int_equal(buf.data[buf.len], '\0');
+    assert_memory_equal(buf.data + buf.len - 4, "wxyz", 4);
+    sk_buf_reset(&buf);
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0);
+    assert_string_equal(buf.data, "rest");
+    /* A closed object leaves a valid buffer terminated too. */
+    sup_assert_rc(sk_close(b), 0);
+    buf.len = 2;
+    buf.data[2] = 'x';
+    sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), SK_ECLOSED);
+    assert_int_equal(buf.data[2], '\0');
+    sk_buf_free(&buf);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* A bound UDP object on 127.0.0.1 with the safety timeout. */
+static sk_sock *udp_here(int *port)
+{
+    sk_sock *u = NULL;
+    sk_name n;
+    sup_assert_rc(sk_udp4(&u), 0);
+    sup_assert_rc(sk_bind(u, "127.0.0.1", 0), 0);
+    sup_assert_rc(sk_settimeout(u, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_assert_rc(sk_getsockname(u, &n), 0);
+    *port = n.port;
+    return u;
+}
+
+/* Capacity 0 takes a datagram without its bytes; a truncated one gives
+ * its part and, where the system tells it, its length. */
+static void t_recvfrom_sizes(void **state)
+{
+    sk_sock *rx, *tx;
+    char buf[8];
+    size_t got = 77, size = 77;
+    int port = 0, tport = 0;
+    sk_name from;
+    (void)state;
+    rx = udp_here(&port);
+    tx = udp_here(&tport);
+    sup_assert_rc(sk_sendto(tx, "hello", 5, "127.0.0.1", port), 0);
+    sup_assert_rc(sk_sendto(tx, "", 0, "127.0.0.1", port), 0);
+    sup_assert_rc(sk_sendto(tx, "abcdefg", 7, "127.0.0.1", port), 0);
+    sup_assert_rc(sk_sendto(tx, "fits", 4, "127.0.0.1", port), 0);
+    /* hello, into nothing */
+    sup_assert_rc(sk_recvfrom(rx, NULL, 0, &got, &size, &from),
+                  SK_ETRUNCATED);
+    assert_int_equal(got, 0);
+    assert_int_equal(from.port, tport);
+#if defined(__linux__)
+    assert_int_equal(size, 5);
+#else
+    assert_true(size == 5 || size == 0);
+#endif
+    /* the empty one, into nothing: not truncated */
+    size = 77;
+    sup_assert_rc(sk_recvfrom(rx, NULL, 0, &got, &size, NULL), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(size, 0);
+    /* abcdefg into 3 bytes: the part */
+    sup_assert_rc(sk_recvfrom(rx, buf, 3, &got, &size, NULL),
+                  SK_ETRUNCATED);
+    assert_int_equal(got, 3);
+    assert_memory_equal(buf, "abc", 3);
+#if defined(__linux__)
+    assert_int_equal(size, 7);
+#else
+    assert_true(size == 7 || size == 0);
+#endif
+    /* the next datagram is whole */
+    sup_assert_rc(sk_recvfrom(rx, buf, sizeof buf, &got, &size, NULL), 0);
+    assert_int_equal(got, 4);
+    assert_int_equal(size, 4);
+    assert_memory_equal(buf, "fits", 4);
+    sk_free(rx);
+    sk_free(tx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +428,10 @@ int main(void)
         cmocka_unit_test(t_optioninfo),
         cmocka_unit_test(t_clocks),
         cmocka_unit_test(t_line_nolimit),
+        cmocka_unit_test(t_write),
+        cmocka_unit_test(t_readn),
+        cmocka_unit_test(t_receive_nul),
+        cmocka_unit_test(t_recvfrom_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

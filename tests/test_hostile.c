@@ -24,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 120 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 123 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -82,7 +82,8 @@
     X(sk_receiveline, 1)                                                    \
     /* API 0.4: roles, user data, options, clocks */                        \
     X(sk_lastrole, 1) X(sk_setuserdata, 1) X(sk_getuserdata, 1)             \
-    X(sk_optioninfo, 0) X(sk_gettime, 0) X(sk_monotime, 0) X(sk_sleep, 0)
+    X(sk_optioninfo, 0) X(sk_gettime, 0) X(sk_monotime, 0) X(sk_sleep, 0)  \
+    X(sk_write, 1) X(sk_readn, 1) X(sk_buf_reset, 0)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -446,12 +447,54 @@ typedef struct row {
       sk_send(f->bound, "abc", 3, 1, -1, NULL))                           \
     R(send_server, sk_send, "on a server", 0, SK_EWRONGROLE,              \
       sk_send(f->srv, "abc", 3, 1, -1, NULL))                             \
+    /* -- write ------------------------------------------------------- */ \
+    R(write_null, sk_write, "NULL object", NUL, SK_EINVAL,                \
+      write_rc(NULL, "abc", 3))                                           \
+    R(write_closed, sk_write, "closed", OBJ, SK_ECLOSED,                  \
+      write_rc(f->closed, "abc", 3))                                      \
+    R(write_closed_nulldata, sk_write, "closed, NULL data: object first", \
+      OBJ, SK_ECLOSED, write_rc(f->closed, NULL, 3))                      \
+    R(write_nulldata, sk_write, "NULL data, len 3", 0, SK_EINVAL,         \
+      write_rc(f->cli, NULL, 3))                                          \
+    R(write_nulldata0, sk_write, "NULL data, len 0", 0, 0,                \
+      write_rc(f->cli, NULL, 0))                                          \
+    R(write_nullsent, sk_write, "NULL sent (allowed), len 0", 0, 0,       \
+      sk_write(f->cli, "abc", 0, NULL))                                   \
+    R(write_master, sk_write, "on a master", 0, SK_EWRONGROLE,            \
+      write_rc(f->m4, "abc", 3))                                          \
+    R(write_dual, sk_write, "on a dual-stack master", 0, SK_EWRONGROLE,   \
+      write_rc(f->md, "abc", 3))                                          \
+    R(write_server, sk_write, "on a server", 0, SK_EWRONGROLE,            \
+      write_rc(f->srv, "abc", 3))                                         \
+    R(write_udp, sk_write, "on a datagram object", 0, SK_EWRONGROLE,      \
+      write_rc(f->u4, "abc", 3))                                          \
+    /* -- readn ------------------------------------------------------- */ \
+    R(readn_null, sk_readn, "NULL object", NUL, SK_EINVAL,                \
+      readn_rc(f, NULL, 4))                                               \
+    R(readn_closed, sk_readn, "closed", OBJ, SK_ECLOSED,                  \
+      readn_rc(f, f->closed, 4))                                          \
+    R(readn_nullgot, sk_readn, "NULL got", 0, SK_EINVAL,                  \
+      sk_readn(f->acc, f->dst, 4, NULL))                                  \
+    R(readn_nulldst, sk_readn, "NULL dst, n 4", 0, SK_EINVAL,             \
+      sk_readn(f->acc, NULL, 4, &f->buf.len))                             \
+    R(readn_zero, sk_readn, "n 0, NULL dst: 0 at once", 0, 0,             \
+      readn_rc(f, f->acc, 0))                                             \
+    R(readn_master, sk_readn, "on a master", 0, SK_EWRONGROLE,            \
+      readn_rc(f, f->m4, 4))                                              \
+    R(readn_server, sk_readn, "on a server", 0, SK_EWRONGROLE,            \
+      readn_rc(f, f->srv, 4))                                             \
+    R(readn_udp, sk_readn, "on a datagram object", 0, SK_EWRONGROLE,      \
+      readn_rc(f, f->u4, 4))                                              \
     /* -- buffers ------------------------------------------------------ */\
     R(reserve_null, sk_buf_reserve, "NULL", 0, SK_EINVAL,                 \
       sk_buf_reserve(NULL, 1))                                            \
     R(reserve_overlen, sk_buf_reserve, "len > cap", 0, SK_EINVAL,         \
       reserve_overlen(f))                                                 \
     R(buf_free_null, sk_buf_free, "NULL (no-op)", 0, 0, buf_free_null())  \
+    R(buf_reset_null, sk_buf_reset, "NULL (no-op)", 0, 1,                 \
+      (sk_buf_reset(NULL), 1))                                            \
+    R(buf_reset_keep, sk_buf_reset, "keeps memory, empty C string", 0, 1, \
+      buf_reset_row())                                                    \
     /* -- receive ------------------------------------------------------ */\
     R(receive_null, sk_receive, "NULL object", NUL, SK_EINVAL,            \
       sk_receive(NULL, &f->buf, SK_LINE, 0))                              \
@@ -931,12 +974,14 @@ typedef struct row {
       recvfrom_into(f, NULL, 4, 1))                                       \
     R(recvfrom_closed, sk_recvfrom, "closed", OBJ, SK_ECLOSED,            \
       recvfrom_into(f, f->closed, 4, 1))                                  \
-    R(recvfrom_nullbuf, sk_recvfrom, "NULL buf", 0, SK_EINVAL,            \
-      sk_recvfrom(f->u4, NULL, 4, &f->buf.len, NULL))                     \
+    R(recvfrom_nullbuf, sk_recvfrom, "NULL buf, cap 4", 0, SK_EINVAL,     \
+      sk_recvfrom(f->u4, NULL, 4, &f->buf.len, NULL, NULL))               \
     R(recvfrom_nullgot, sk_recvfrom, "NULL got", 0, SK_EINVAL,            \
-      sk_recvfrom(f->u4, f->dst, 4, NULL, NULL))                          \
-    R(recvfrom_cap0, sk_recvfrom, "cap 0", 0, SK_EINVAL,                  \
-      recvfrom_into(f, f->u4, 0, 1))                                      \
+      sk_recvfrom(f->u4, f->dst, 4, NULL, NULL, NULL))                    \
+    R(recvfrom_cap0, sk_recvfrom, "cap 0 (allowed), nothing", 0,          \
+      SK_ETIMEOUT, recvfrom_into(f, f->u4, 0, 1))                         \
+    R(recvfrom_nobuf, sk_recvfrom, "NULL buf, cap 0 (allowed), nothing",  \
+      0, SK_ETIMEOUT, recvfrom_nobuf(f))                                  \
     R(recvfrom_nullfrom, sk_recvfrom, "from NULL (allowed), nothing", 0,  \
       SK_ETIMEOUT, recvfrom_into(f, f->u4, 4, 0))                         \
     R(recvfrom_unbound, sk_recvfrom, "dual-stack, no socket", 0,          \
@@ -1667,13 +1712,58 @@ static int state_rows(const sk_sock *s, int which)
 static int recvfrom_into(fx *f, sk_sock *s, size_t cap, int want_from)
 {
     sk_name from;
-    size_t got = 77;
+    size_t got = 77, size = 77;
     int r;
     memset(&from, 'x', sizeof from);
-    r = sk_recvfrom(s, f->dst, cap, &got, want_from ? &from : NULL);
-    if (r != 0 && (got != 0 || (want_from && from.port != 0)))
+    r = sk_recvfrom(s, f->dst, cap, &got, &size, want_from ? &from : NULL);
+    if (r != 0 && (got != 0 || size != 0 || (want_from && from.port != 0)))
         return 12345;
     return r;
+}
+
+/* sk_recvfrom with cap 0 and buf NULL: allowed. */
+static int recvfrom_nobuf(fx *f)
+{
+    size_t got = 77, size = 77;
+    int r = sk_recvfrom(f->u4, NULL, 0, &got, &size, NULL);
+    if (got != 0 || size != 0)
+        return 12345;
+    return r;
+}
+
+/* sk_write's *sent and sk_readn's *got are 0 on an early error. */
+static int write_rc(sk_sock *s, const void *data, size_t len)
+{
+    size_t sent = 77;
+    int r = sk_write(s, data, len, &sent);
+    if (sent != 0)
+        return 12345;
+    return r;
+}
+static int readn_rc(fx *f, sk_sock *s, size_t n)
+{
+    size_t got = 77;
+    int r = sk_readn(s, n ? f->dst : NULL, n, &got);
+    if (got != 0)
+        return 12345;
+    return r;
+}
+/* sk_buf_reset keeps the memory and leaves an empty C string. */
+static int buf_reset_row(void)
+{
+    sk_buf b = SK_BUF_INIT;
+    int ok;
+    sk_buf_reset(&b); /* empty: nothing to do */
+    ok = b.data == NULL && b.len == 0;
+    if (sk_buf_reserve(&b, 8) != 0)
+        return 0;
+    memcpy(b.data, "abc", 3);
+    b.len = 3;
+    sk_buf_reset(&b);
+    ok = ok && b.len == 0 && b.cap >= 8 && b.data != NULL &&
+         b.data[0] == '\0';
+    sk_buf_free(&b);
+    return ok;
 }
 
 /* Address lookup rows: a failed lookup must leave the list empty

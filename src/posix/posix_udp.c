@@ -59,30 +59,41 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
     return 0;
 }
 
+/* Linux's MSG_TRUNC makes recvmsg return a datagram's full length (UDP;
+ * UNIX datagrams since 3.4); elsewhere it returns the bytes stored. */
+#if defined(__linux__) && defined(MSG_TRUNC)
+#  define SK_RECV_TRUNC_FLAGS MSG_TRUNC
+#else
+#  define SK_RECV_TRUNC_FLAGS 0
+#endif
+
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys)
+                      size_t *size, sk__addr *from, int *sys)
 {
     struct sockaddr_storage ss;
     struct msghdr msg;
     struct iovec iov;
     ssize_t n;
+    char none;
     *got = 0;
+    *size = 0;
     if (len > (size_t)SSIZE_MAX)
         len = (size_t)SSIZE_MAX;
     memset(&ss, 0, sizeof ss);
     memset(&msg, 0, sizeof msg);
-    iov.iov_base = buf;
+    iov.iov_base = len > 0 ? buf : &none; /* never NULL */
     iov.iov_len = len;
     msg.msg_name = &ss;
     msg.msg_namelen = (socklen_t)sizeof ss;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     do {
-        n = recvmsg(fd, &msg, 0);
+        n = recvmsg(fd, &msg, SK_RECV_TRUNC_FLAGS);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return sk__posix_fail(sys);
-    *got = (size_t)n;
+    *got = (size_t)n < len ? (size_t)n : len;
+    *size = (size_t)n; /* the full length with MSG_TRUNC, else *got */
     if (from != NULL) {
         size_t nl = (size_t)msg.msg_namelen;
         memset(from, 0, sizeof *from);
@@ -95,6 +106,8 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
         }
     }
     if (msg.msg_flags & MSG_TRUNC) {
+        if (SK_RECV_TRUNC_FLAGS == 0)
+            *size = 0; /* unknown here */
         if (sys != NULL)
             *sys = EMSGSIZE;
         return SK_ETRUNCATED; /* the OS dropped the rest */

@@ -91,19 +91,22 @@ static void sk__win_from(sk__addr *from, const struct sockaddr_storage *ss,
 }
 
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys) {
+                      size_t *size, sk__addr *from, int *sys) {
     struct sockaddr_storage ss;
     int n, err, sl;
     int want = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+    char none;
 
     *got = 0;
+    *size = 0; /* Winsock never tells a truncated datagram's length */
     for (;;) {
         memset(&ss, 0, sizeof ss);
         sl = (int)sizeof ss;
-        n = recvfrom(SK__SOCK(fd), (char *)buf, want, 0,
+        n = recvfrom(SK__SOCK(fd), want > 0 ? (char *)buf : &none, want, 0,
                      (struct sockaddr *)&ss, &sl);
         if (n != SOCKET_ERROR) {
             *got = (size_t)n;
+            *size = (size_t)n;
             if (from != NULL)
                 sk__win_from(from, &ss, sl);
             return 0;

@@ -764,8 +764,9 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
 }
 
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys)
+                      size_t *size, sk__addr *from, int *sys)
 {
+    *size = 0;
     (void)fd;
     (void)buf;
     (void)len;
