@@ -323,10 +323,11 @@ enum sk_pattern {
 /** sk_receive: read by pattern and append to buf; what buf already holds is
  * the prefix and is kept (empty it with sk_buf_reset for a fresh start).
  * Afterwards buf is NUL-terminated: buf->data[buf->len] is a NUL byte not
- * counted in len (data is made when it was NULL), after success and after
- * every error alike whenever buf itself is valid (not NULL, len <= cap,
- * data NULL only with cap 0), so buf->data is a C string when the bytes
- * hold no NUL.  On SK_ECLOSED or SK_ETIMEOUT (or any other error)
+ * counted in len, so buf->data is a C string when the bytes hold no NUL:
+ * after success always (data is made when it was NULL), and after an
+ * error whenever data is not NULL and buf itself is valid (not NULL, len
+ * <= cap); an error never allocates for the NUL alone, so a buffer that
+ * had no memory and got no byte stays {NULL, 0, 0}.  On SK_ECLOSED or SK_ETIMEOUT (or any other error)
  * the bytes that did arrive stay appended: nothing read is ever lost.  A
  * line longer than the line limit (sk_setlinelimit) stops with SK_ETOOLONG
  * after appending the limit's worth of bytes; the rest of that line is still

@@ -325,7 +325,10 @@ static SK__NOINLINE int receive_line_call(sk_sock *s, sk_buf *b)
 
 int sk__buf_nul_slow(sk_buf *b, int r)
 {
-    int k = sk_buf_reserve(b, 1);
+    int k;
+    if (r != 0 && b->data == NULL)
+        return r; /* an error never allocates just for the NUL */
+    k = sk_buf_reserve(b, 1);
     if (k != 0)
         return r != 0 ? r : k;
     b->data[b->len] = '\0';

@@ -213,7 +213,8 @@ size_t sk__take(sk_sock *s, char *dst, size_t cap);
 
 /* buffer.c: end b's bytes with a NUL (not counted in len) and return r;
  * when there is no memory for it, r if r is an error, else
- * SK_ENORESOURCES. */
+ * SK_ENORESOURCES.  After an error (r != 0) a buffer without memory
+ * (data NULL) is left so: no allocation the caller might not free. */
 int sk__buf_nul_slow(sk_buf *b, int r);
 SK__INLINE int sk__buf_nul(sk_buf *b, int r)
 {

@@ -320,10 +320,25 @@ static void t_receive_nul(void **state)
     (void)state;
     sup_pair(&a, &b);
     sup_assert_rc(sk_settimeout(b, 0, 'b'), 0);
+    sup_assert_rc(sk_receive(b, NULL, 9, 0), SK_EINVAL);
+    sup_assert_rc(sk_receive(b, &buf, 9, 0), SK_EINVAL);
+    assert_null(buf.data); /* an error allocates nothing for the NUL */
     sup_assert_rc(sk_receive(b, &buf, SK_SOME, 0), SK_ETIMEOUT);
-    assert_non_null(buf.data); /* made for the NUL */
     assert_int_equal(buf.len, 0);
+    if (buf.data != NULL) /* the engine's room for reading */
+        assert_int_equal(buf.data[0], '\0');
+    sk_buf_free(&buf);
+    sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 0), 0);
+    assert_non_null(buf.data); /* success: made for the NUL */
     assert_int_equal(buf.data[0], '\0');
+    sk_buf_free(&buf);
+    sup_assert_rc(sk_buf_reserve(&buf, 4), 0);
+    buf.len = buf.cap; /* full: the NUL needs a byte more */
+    memset(buf.data, 'z', buf.len);
+    sup_assert_rc(sk_receive(b, &buf, SK_SOME, 0), SK_ETIMEOUT);
+    assert_true(buf.len < buf.cap);
+    assert_int_equal(buf.data[buf.len], '\0');
+    sk_buf_reset(&buf);
     sup_assert_rc(sk_settimeout(b, SUP_SAFETY_TIMEOUT, 'b'), 0);
     sup_send_str(a, "abc");
     sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 3), 0);
