@@ -91,6 +91,7 @@ static int object_new(sk_sock **out, int family, int type, int dual,
         sk__free(s);
         return r;
     }
+    s->life |= SK__LIFE_STARTED;
     if (with_socket) {
         r = sk__make_socket(s, family, &s->fd);
         if (r != 0) {
@@ -133,8 +134,11 @@ SK_API int sk_close(sk_sock *s)
     sk__unix_close(s); /* the path it bound, now that nothing listens */
     sk__free(s->extra);    /* options and path: nothing asks for them now */
     s->extra = NULL;
-    if (s->role != SK_ROLE_CLOSED)
-        s->lastrole = s->role;
+    if (s->role != SK_ROLE_CLOSED) { /* keep the role for sk_lastrole */
+        unsigned keep = s->life & ((1u << SK__LIFE_ROLE_SHIFT) - 1);
+        s->life = (unsigned char)(keep | ((unsigned)s->role
+                                          << SK__LIFE_ROLE_SHIFT));
+    }
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
     sk__rbuf_free(s);
@@ -146,7 +150,8 @@ SK_API void sk_free(sk_sock *s)
     if (s == NULL)
         return;
     sk_close(s);
-    sk__plat_cleanup(); /* object_new's startup */
+    if (s->life & SK__LIFE_STARTED)
+        sk__plat_cleanup();
     sk__free(s);
 }
 
@@ -159,7 +164,8 @@ SK_API int sk_lastrole(const sk_sock *s)
 {
     if (s == NULL)
         return SK_EINVAL;
-    return s->role == SK_ROLE_CLOSED ? s->lastrole : s->role;
+    return s->role == SK_ROLE_CLOSED ? s->life >> SK__LIFE_ROLE_SHIFT
+                                     : s->role;
 }
 
 SK_API int sk_setuserdata(sk_sock *s, void *data)
@@ -177,7 +183,7 @@ SK_API void *sk_getuserdata(const sk_sock *s)
 
 SK_API int sk_syserror(const sk_sock *s)
 {
-    return s == NULL ? 0 : s->sys;
+    return s == NULL ? 0 : SK__SYS_LOAD(&s->sys);
 }
 
 int sk__want_family(const sk_sock *s)
