@@ -288,6 +288,16 @@ if skcat_listen "$tmp/got" "$tmp/sk.err" 127.0.0.1 0; then
     else fail "-p (exit $rc)"; cat "$tmp/p.err" "$tmp/sk.err"; fi
 else fail "-p: skcat -l did not listen"; fi
 
+# netcat's traditional -l -p PORT: the port comes from -p.
+port="$(free_port 127.0.0.1)"
+timeout "$T" "$SKCAT" -l -p "$port" 127.0.0.1 </dev/null >"$tmp/got" 2>"$tmp/sk.err" &
+pids+=($!); skpid=$!
+if wait_listen "$port"; then
+    timeout "$T" "$SKCAT" -N 127.0.0.1 "$port" <"$tmp/line" >/dev/null 2>"$tmp/p.err"; rc=$?
+    wait "$skpid"; rc2=$?
+    [[ $rc == 0 && $rc2 == 0 ]] && same "-l -p PORT HOST: listens on PORT" "$tmp/line" "$tmp/got" || { fail "-l -p (exit $rc, listener $rc2)"; cat "$tmp/p.err" "$tmp/sk.err"; }
+else fail "-l -p: skcat did not listen on $port"; cat "$tmp/sk.err"; fi
+
 sock="$tmp/skcat.sock"
 timeout "$T" "$SKCAT" -U -l "$sock" </dev/null >"$tmp/got" 2>"$tmp/sk.err" &
 pids+=($!); skpid=$!
