@@ -19,9 +19,9 @@
  *
  * Threads: docs/thread-safety.md says exactly what is safe.  In short:
  * each object is used by one thread at a time, except that one thread may
- * send (sk_send, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while another
- * receives (sk_receive, sk_read, sk_receiveline) on the same connected
- * client, and sk_loop_wake / sk_loop_post may be called from any thread.
+ * send (sk_send, sk_write, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while
+ * another receives (sk_receive, sk_read, sk_readn, sk_receiveline) on the
+ * same connected client, and sk_loop_wake / sk_loop_post may be called from any thread.
  */
 /**
  * @defgroup versions Versions and building
@@ -1083,6 +1083,53 @@ SK_API int sk_joingroup(sk_sock *s, const char *group, int ifindex);
  * @param[in] ifindex the ifindex given to sk_joingroup
  */
 SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex);
+
+/** sk_joingroupif: sk_joingroup with the interface named as text, the way
+ * LuaSocket's "ip-add-membership" {multiaddr, interface} and nixio name
+ * it: NULL, "" or "*" for the system's choice; a numeric IPv4 address for
+ * the interface that has it (IPv4 groups only); decimal digits for an
+ * interface index, as sk_joingroup's ifindex (IPv6 interfaces are named
+ * by index, as LuaSocket's "ipv6-add-membership" does).
+ * @param s      a datagram object
+ * @param group  as sk_joingroup
+ * @param iface  the interface: NULL, "", "*", "a.b.c.d" or an index
+ * @return 0; SK_EINVAL (s or group NULL, a bad group as sk_joingroup, an
+ *         iface that is none of those forms (names are not looked up), an
+ *         index above 999999999, or an IPv4 interface address for an IPv6
+ *         group); SK_EWRONGROLE (not a datagram object); SK_ECLOSED;
+ *         SK_EUNSUPPORTED (an IPv6 address as iface, a UNIX-domain
+ *         object, or the OS lacks it); SK_EADDRNOTAVAIL (no interface has
+ *         that address or index, or it takes no multicast);
+ *         SK_EADDRINUSE (joined already, on some systems);
+ *         SK_EHOSTNOTFOUND; the other errors of sk_joingroup. */
+SK_API int sk_joingroupif(sk_sock *s, const char *group, const char *iface);
+
+/** sk_leavegroupif: leave a group joined with sk_joingroupif (the same
+ * group and iface).
+ * @param s      a datagram object
+ * @param group  as sk_joingroupif
+ * @param iface  as sk_joingroupif
+ * @return as sk_joingroupif; SK_EADDRNOTAVAIL (or SK_EINVAL on some
+ *         systems) when the group was not joined there. */
+SK_API int sk_leavegroupif(sk_sock *s, const char *group, const char *iface);
+
+/** sk_setmulticastif: the interface outgoing multicast uses, named as text
+ * (LuaSocket's "ip-multicast-if" takes an address): NULL, "" or "*" for
+ * the system's choice; a numeric IPv4 address for the interface that has
+ * it (IPv4 multicast, also through a dual-stack object's IPv6 socket where
+ * the OS allows it); decimal digits for an interface index (as
+ * sk_setoption(s, SK_OPT_MULTICAST_IF, index), and remembered the same
+ * way on a dual-stack object without a socket).  An object without a
+ * socket gets one for an address, as sk_joingroup does.
+ * @param s      a datagram object
+ * @param iface  the interface: NULL, "", "*", "a.b.c.d" or an index
+ * @return 0; SK_EINVAL (s NULL, an iface that is none of those forms, an
+ *         index above 999999999); SK_EWRONGROLE (not a datagram object);
+ *         SK_ECLOSED; SK_EUNSUPPORTED (an IPv6 address as iface, a
+ *         UNIX-domain object, or the socket takes no IPv4 option);
+ *         SK_EADDRNOTAVAIL (no interface has that address or index);
+ *         SK_ENORESOURCES; the errors of sk_setoption. */
+SK_API int sk_setmulticastif(sk_sock *s, const char *iface);
 
 /** @} */
 

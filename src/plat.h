@@ -294,6 +294,20 @@ int sk__plat_disconnect(sk_fd_t fd, int *sys);
 int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
                         int ifindex, int *sys);
 
+/* sk__plat_membership4: sk__plat_membership for an IPv4 group (SK__AF_INET)
+ * on the interface that has the IPv4 address ifaddr (SK__AF_INET; its port
+ * is ignored), as IP_ADD_MEMBERSHIP's imr_interface names it.  Returns as
+ * sk__plat_membership. */
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys);
+
+/* sk__plat_mcastif4: the interface outgoing IPv4 multicast uses, by its
+ * IPv4 address ifaddr (IP_MULTICAST_IF with an in_addr; the any-address
+ * gives the choice back to the system).  Returns 0, SK_EADDRNOTAVAIL (no
+ * interface has it), SK_EUNSUPPORTED (the socket takes no IPv4 option),
+ * or another error. */
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys);
+
 /* sk__plat_v4mapped: the IPv4-mapped IPv6 form (::ffff:a.b.c.d, same
  * port) of an SK__AF_INET address in *out, for IPv6 dual-stack sockets.
  * Returns 0 or SK_EINVAL (not an IPv4 address). */

@@ -5,7 +5,8 @@
  * (through sk_select and sk_selector), the former role of a closed
  * object, option metadata, the clocks and sleep, the line limit that
  * means none; sk_write and sk_readn; sk_receive's NUL and sk_buf_reset;
- * sk_recvfrom's capacity 0 and the size of a truncated datagram.
+ * sk_recvfrom's capacity 0 and the size of a truncated datagram; the
+ * multicast interface named by address.
  */
 #include "support.h"
 
@@ -433,6 +434,104 @@ static void t_recvfrom_sizes(void **state)
     sk_free(tx);
 }
 
+#define GROUP4 "239.255.77.3"
+
+/* Join and send on the loopback interface named by its address, as
+ * LuaSocket's ip-add-membership and ip-multicast-if do. */
+static void t_multicast_by_address(void **state)
+{
+    sk_sock *r = NULL, *s = NULL;
+    int pr = 0, ps = 0, rc;
+    char buf[16];
+    size_t got = 0;
+    sk_name from;
+    (void)state;
+    sup_assert_rc(sk_udp4(&r), 0);
+    sup_assert_rc(sk_bind(r, "*", 0), 0);
+    sup_assert_rc(sk_getsockname(r, &from), 0);
+    pr = from.port;
+    sup_assert_rc(sk_settimeout(r, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    rc = sk_joingroupif(r, GROUP4, "127.0.0.1");
+#if defined(__linux__)
+    sup_assert_rc(rc, 0);
+#endif
+    if (rc != 0) {
+        print_message("joining %s on 127.0.0.1 refused here: %s\n", GROUP4,
+                      sk_errname(rc));
+        assert_true(rc == SK_EADDRNOTAVAIL || rc == SK_EUNSUPPORTED ||
+                    rc == SK_EINVAL);
+        sk_free(r);
+        return;
+    }
+    sup_assert_rc(sk_udp4(&s), 0);
+    sup_assert_rc(sk_setoption(s, SK_OPT_MULTICAST_TTL, 0), 0);
+    sup_assert_rc(sk_setoption(s, SK_OPT_MULTICAST_LOOP, 1), 0);
+    rc = sk_setmulticastif(s, "127.0.0.1");
+#if defined(__linux__)
+    sup_assert_rc(rc, 0);
+#endif
+    if (rc == 0) {
+        sup_assert_rc(sk_bind(s, "127.0.0.1", 0), 0);
+        sup_assert_rc(sk_getsockname(s, &from), 0);
+        ps = from.port;
+        sup_assert_rc(sk_sendto(s, "group", 5, GROUP4, pr), 0);
+        sup_assert_rc(sk_recvfrom(r, buf, sizeof buf, &got, NULL, &from), 0);
+        assert_int_equal(got, 5);
+        assert_memory_equal(buf, "group", 5);
+        assert_int_equal(from.port, ps);
+    } else {
+        print_message("sending on 127.0.0.1 refused here: %s\n",
+                      sk_errname(rc));
+    }
+    sup_assert_rc(sk_leavegroupif(r, GROUP4, "127.0.0.1"), 0);
+    rc = sk_leavegroupif(r, GROUP4, "127.0.0.1");
+    assert_true(rc == SK_EADDRNOTAVAIL || rc == SK_EINVAL);
+    sk_free(s);
+    sk_free(r);
+}
+
+/* The forms of an interface: the system's choice, an index, an IPv4
+ * address; names and IPv6 addresses are refused. */
+static void t_multicast_iface_forms(void **state)
+{
+    sk_sock *u = NULL, *c = NULL, *d = NULL;
+    int v = -1;
+    (void)state;
+    sup_assert_rc(sk_udp4(&u), 0);
+    sup_assert_rc(sk_setmulticastif(u, NULL), 0);
+    sup_assert_rc(sk_setmulticastif(u, ""), 0);
+    sup_assert_rc(sk_setmulticastif(u, "*"), 0);
+    sup_assert_rc(sk_setmulticastif(u, "0"), 0);
+    sup_assert_rc(sk_getoption(u, SK_OPT_MULTICAST_IF, &v), 0);
+    assert_int_equal(v, 0);
+    sup_assert_rc(sk_setmulticastif(u, "0.0.0.0"), 0); /* any: the system's */
+    sup_assert_rc(sk_setmulticastif(u, "eth0"), SK_EINVAL);
+    sup_assert_rc(sk_setmulticastif(u, "::1"), SK_EUNSUPPORTED);
+    sup_assert_rc(sk_setmulticastif(u, "1234567890"), SK_EINVAL);
+    sup_assert_rc(sk_setmulticastif(u, "1.2.3.4.5"), SK_EINVAL);
+#if defined(__linux__)
+    /* TEST-NET-1: no interface of this host has it. */
+    sup_assert_rc(sk_setmulticastif(u, "192.0.2.1"), SK_EADDRNOTAVAIL);
+#endif
+    sup_assert_rc(sk_joingroupif(u, GROUP4, "lo"), SK_EINVAL);
+    sup_assert_rc(sk_joingroupif(u, GROUP4, "fe80::1"), SK_EUNSUPPORTED);
+    sup_assert_rc(sk_joingroupif(u, "127.0.0.1", "127.0.0.1"), SK_EINVAL);
+    sup_assert_rc(sk_joingroupif(u, "*", NULL), SK_EINVAL);
+    /* A dual-stack object with no socket remembers an index. */
+    sup_assert_rc(sk_udp(&d), 0);
+    sup_assert_rc(sk_setmulticastif(d, "0"), 0);
+    assert_true(sk_getfd(d) == SK_FD_INVALID);
+    if (sup_ipv6_loopback()) /* an IPv6 group, an IPv4 interface */
+        sup_assert_rc(sk_joingroupif(d, "ff15::77", "127.0.0.1"), SK_EINVAL);
+    /* Streams have none of it. */
+    sup_assert_rc(sk_tcp4(&c), 0);
+    sup_assert_rc(sk_setmulticastif(c, "127.0.0.1"), SK_EWRONGROLE);
+    sup_assert_rc(sk_joingroupif(c, GROUP4, NULL), SK_EWRONGROLE);
+    sk_free(c);
+    sk_free(d);
+    sk_free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +546,8 @@ int main(void)
         cmocka_unit_test(t_readn),
         cmocka_unit_test(t_receive_nul),
         cmocka_unit_test(t_recvfrom_sizes),
+        cmocka_unit_test(t_multicast_by_address),
+        cmocka_unit_test(t_multicast_iface_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

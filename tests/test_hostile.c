@@ -24,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 123 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 126 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -83,7 +83,8 @@
     /* API 0.4: roles, user data, options, clocks */                        \
     X(sk_lastrole, 1) X(sk_setuserdata, 1) X(sk_getuserdata, 1)             \
     X(sk_optioninfo, 0) X(sk_gettime, 0) X(sk_monotime, 0) X(sk_sleep, 0)  \
-    X(sk_write, 1) X(sk_readn, 1) X(sk_buf_reset, 0)
+    X(sk_write, 1) X(sk_readn, 1) X(sk_buf_reset, 0)                       \
+    X(sk_joingroupif, 1) X(sk_leavegroupif, 1) X(sk_setmulticastif, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -970,6 +971,48 @@ typedef struct row {
       sk_sendto(f->cli, "a", 1, NULL, 0))                                 \
     R(sendto_accepted, sk_sendto, "on an accepted client", 0,             \
       SK_EWRONGROLE, sk_sendto(f->acc, "a", 1, "127.0.0.1", f->uport))    \
+    R(joinif_null, sk_joingroupif, "NULL object", NUL, SK_EINVAL,         \
+      sk_joingroupif(NULL, "239.1.2.3", NULL))                            \
+    R(joinif_closed, sk_joingroupif, "closed", OBJ, SK_ECLOSED,           \
+      sk_joingroupif(f->closed, "239.1.2.3", NULL))                       \
+    R(joinif_closed_bad, sk_joingroupif, "closed, bad iface: object "     \
+      "first", OBJ, SK_ECLOSED, sk_joingroupif(f->closed, NULL, "x"))     \
+    R(joinif_nullgroup, sk_joingroupif, "NULL group", 0, SK_EINVAL,       \
+      sk_joingroupif(f->u4, NULL, NULL))                                  \
+    R(joinif_256, sk_joingroupif, "256-byte group", 0, SK_EINVAL,         \
+      sk_joingroupif(f->u4, f->host256, NULL))                            \
+    R(joinif_iface256, sk_joingroupif, "256-byte iface", 0, SK_EINVAL,    \
+      sk_joingroupif(f->u4, "239.1.2.3", f->host256))                     \
+    R(joinif_name, sk_joingroupif, "iface a name", 0, SK_EINVAL,          \
+      sk_joingroupif(f->u4, "239.1.2.3", "eth0"))                         \
+    R(joinif_v6, sk_joingroupif, "iface an IPv6 address", 0,              \
+      SK_EUNSUPPORTED, sk_joingroupif(f->u4, "239.1.2.3", "::1"))         \
+    R(joinif_bigidx, sk_joingroupif, "index 10 digits", 0, SK_EINVAL,     \
+      sk_joingroupif(f->u4, "239.1.2.3", "4294967296"))                   \
+    R(joinif_client, sk_joingroupif, "on a client", 0, SK_EWRONGROLE,     \
+      sk_joingroupif(f->cli, "239.1.2.3", NULL))                          \
+    R(leaveif_null, sk_leavegroupif, "NULL object", NUL, SK_EINVAL,       \
+      sk_leavegroupif(NULL, "239.1.2.3", NULL))                           \
+    R(leaveif_closed, sk_leavegroupif, "closed", OBJ, SK_ECLOSED,         \
+      sk_leavegroupif(f->closed, "239.1.2.3", NULL))                      \
+    R(leaveif_name, sk_leavegroupif, "iface a name", 0, SK_EINVAL,        \
+      sk_leavegroupif(f->u4, "239.1.2.3", "lo0"))                         \
+    R(leaveif_server, sk_leavegroupif, "on a server", 0, SK_EWRONGROLE,   \
+      sk_leavegroupif(f->srv, "239.1.2.3", NULL))                         \
+    R(mcif_null, sk_setmulticastif, "NULL object", NUL, SK_EINVAL,        \
+      sk_setmulticastif(NULL, NULL))                                      \
+    R(mcif_closed, sk_setmulticastif, "closed", OBJ, SK_ECLOSED,          \
+      sk_setmulticastif(f->closed, "x"))                                  \
+    R(mcif_name, sk_setmulticastif, "a name", 0, SK_EINVAL,               \
+      sk_setmulticastif(f->u4, "localhost"))                              \
+    R(mcif_v6, sk_setmulticastif, "an IPv6 address", 0, SK_EUNSUPPORTED,  \
+      sk_setmulticastif(f->u4, "::"))                                     \
+    R(mcif_256, sk_setmulticastif, "256 bytes", 0, SK_EINVAL,             \
+      sk_setmulticastif(f->u4, f->host256))                               \
+    R(mcif_default, sk_setmulticastif, "NULL: the system's choice", 0, 0, \
+      sk_setmulticastif(f->u4, NULL))                                     \
+    R(mcif_client, sk_setmulticastif, "on a client", 0, SK_EWRONGROLE,    \
+      sk_setmulticastif(f->cli, NULL))                                    \
     R(recvfrom_null, sk_recvfrom, "NULL object", NUL, SK_EINVAL,          \
       recvfrom_into(f, NULL, 4, 1))                                       \
     R(recvfrom_closed, sk_recvfrom, "closed", OBJ, SK_ECLOSED,            \

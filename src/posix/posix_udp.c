@@ -232,6 +232,50 @@ int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
 }
 #endif
 
+/* The in_addr of an SK__AF_INET address. */
+static struct in_addr udp_in4(const sk__addr *a)
+{
+    struct sockaddr_in sin;
+    memcpy(&sin, a->sa.bytes, sizeof sin);
+    return sin.sin_addr;
+}
+
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys)
+{
+    struct ip_mreq m;
+    if (group->family != SK__AF_INET || ifaddr->family != SK__AF_INET)
+        return SK_EINVAL;
+    memset(&m, 0, sizeof m);
+    m.imr_multiaddr = udp_in4(group);
+    m.imr_interface = udp_in4(ifaddr);
+    if (setsockopt(fd, IPPROTO_IP,
+                   join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
+                   (socklen_t)sizeof m) != 0)
+        return udp_mcast_fail(sys);
+    return 0;
+}
+
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys)
+{
+    struct in_addr a;
+    if (ifaddr->family != SK__AF_INET)
+        return SK_EINVAL;
+    a = udp_in4(ifaddr);
+    if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, (socklen_t)sizeof a) !=
+        0) {
+        int e = errno;
+        if (sys != NULL)
+            *sys = e;
+        if (e == ENOPROTOOPT || e == EOPNOTSUPP)
+            return SK_EUNSUPPORTED;
+        if (e == ENODEV || e == ENXIO || e == EINVAL)
+            return SK_EADDRNOTAVAIL; /* not an address of this host */
+        return sk__posix_err(e);
+    }
+    return 0;
+}
+
 /* ---- options ----------------------------------------------------------- */
 
 int sk__posix_dgram_option(int option)

@@ -776,6 +776,25 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return SK_EUNSUPPORTED;
 }
 
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys)
+{
+    (void)fd;
+    (void)join;
+    (void)group;
+    (void)ifaddr;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys)
+{
+    (void)fd;
+    (void)ifaddr;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
 int sk__plat_disconnect(sk_fd_t fd, int *sys)
 {
     (void)fd;
