@@ -323,6 +323,41 @@ static SK__NOINLINE int receive_line_call(sk_sock *s, sk_buf *b)
     return sk__receive(s, b, SK_LINE, 0);
 }
 
+/* SK_BYTES's common case, nothing buffered and room for the n bytes in b:
+ * one read straight into b (reading ahead as read_direct does), and the
+ * general reader only for what that read did not bring.  Out of line, so
+ * that sk_receive keeps a small frame for SK_LINE. */
+static SK__NOINLINE int bytes_quick(sk_sock *s, sk_buf *b, size_t n)
+{
+    size_t room = b->cap - b->len, got = 0;
+    sk__tm tm;
+    int r;
+    sk__tm_start(&tm, s);
+    r = sk__recv_some(s, b->data + b->len,
+                      room < SK__RBUF_SIZE || room < n ? room
+                      : n > SK__RBUF_SIZE ? n : SK__RBUF_SIZE,
+                      &got, &tm);
+    if (r == 0 && got == n) {
+        b->len += n;
+        sk__rbuf_release(s); /* (one sk_receiveline may have left) */
+        return 0;
+    }
+    if (got > n) { /* read ahead: keep what is not ours (as read_direct) */
+        int k = sk__stash(s, b->data + b->len + n, got - n);
+        if (k != 0) {
+            b->len += got;
+            return k;
+        }
+        b->len += n;
+        return 0;
+    }
+    b->len += got;
+    if (r == 0)
+        r = receive_count(s, b, n - got, SK_BYTES, &tm);
+    sk__rbuf_release(s);
+    return r;
+}
+
 int sk__buf_nul_slow(sk_buf *b, int r)
 {
     int k;
@@ -337,18 +372,29 @@ int sk__buf_nul_slow(sk_buf *b, int r)
 
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
 {
-    int r = sk__check_role(s, SK_ROLE_CLIENT);
-    if (buf == NULL || buf->len > buf->cap || (buf->data == NULL && buf->cap))
-        return r != 0 ? r : SK_EINVAL;
-    if (r == 0) {
-        if (pattern == SK_LINE)
-            r = receive_line_call(s, buf);
-        else if (pattern < SK_ALL || pattern > SK_SOME)
-            r = SK_EINVAL;
-        else if (pattern == SK_ALL || (pattern == SK_SOME && n == 0))
-            r = sk__receive(s, buf, pattern, SIZE_MAX); /* no count */
-        else if (n > 0) /* SK_BYTES 0 returns at once */
-            r = sk__receive(s, buf, pattern, n);
+    int r;
+    /* One test for the common case: a client, and a usable buffer. */
+    if (s == NULL || s->role != SK_ROLE_CLIENT || buf == NULL ||
+        buf->len > buf->cap || (buf->data == NULL && buf->cap)) {
+        r = sk__check_role(s, SK_ROLE_CLIENT);
+        if (buf == NULL || buf->len > buf->cap ||
+            (buf->data == NULL && buf->cap))
+            return r != 0 ? r : SK_EINVAL;
+        return sk__buf_nul(buf, r); /* a usable buffer: terminated too */
     }
+    if (pattern == SK_LINE)
+        r = receive_line_call(s, buf);
+    else if (pattern == SK_BYTES && n > 0 && s->rfirst == s->rlast &&
+             buf->cap - buf->len > n) /* room for the NUL too */
+        r = bytes_quick(s, buf, n);
+    else if (pattern < SK_ALL || pattern > SK_SOME)
+        r = SK_EINVAL;
+    else if (pattern == SK_BYTES && n == 0)
+        r = 0;
+    else /* SK_ALL has no count, SK_SOME's 0 means no limit. */
+        r = sk__receive(s, buf, pattern,
+                        (pattern == SK_ALL || (pattern == SK_SOME && n == 0))
+                            ? SIZE_MAX
+                            : n);
     return sk__buf_nul(buf, r);
 }
