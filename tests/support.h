@@ -174,6 +174,19 @@ void sup_fd_limit_restore(void);
  * from the kernel's; 0 otherwise. */
 int sup_under_valgrind(void);
 
+/* sup_emulator: the user-mode emulator the tests run under, as named by
+ * SOCKIT_TEST_EMULATOR (ci/test's s390x lane sets "qemu-user"), or NULL
+ * when they run on the hardware they were built for. */
+const char *sup_emulator(void);
+
+/* sup_emulator_refused: 1 when the tests run under an emulator
+ * (sup_emulator) and rc is SK_EUNSUPPORTED for s, the answer of an
+ * emulator to a call it does not translate (qemu-user 7.2: IP_MULTICAST_IF
+ * with struct ip_mreqn, MCAST_JOIN_GROUP); it then prints a line saying
+ * that what was skipped and why, with the OS code.  0 otherwise: the
+ * caller checks rc as it would anywhere. */
+int sup_emulator_refused(int rc, const sk_sock *s, const char *what);
+
 /* sup_sig_install: install a no-op SIGUSR1 handler WITHOUT SA_RESTART (so
  * that blocking system calls fail with EINTR) and reset the handler's
  * counter.  Returns 1, or 0 where there are no POSIX signals (Windows).
