@@ -42,15 +42,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 target="${1:-}"
 cross_args=()
 case "$target" in
-    mingw64) toolchain=toolchain-mingw-w64.cmake; cc=x86_64-w64-mingw32-gcc
+    mingw64) toolchain="toolchain-mingw-w64.cmake"; cc="x86_64-w64-mingw32-gcc"
              cross_args=(-DMINGW_TRIPLE=x86_64-w64-mingw32) ;;
-    mingw32) toolchain=toolchain-mingw-w64.cmake; cc=i686-w64-mingw32-gcc
+    mingw32) toolchain="toolchain-mingw-w64.cmake"; cc="i686-w64-mingw32-gcc"
              cross_args=(-DMINGW_TRIPLE=i686-w64-mingw32) ;;
-    i386) toolchain=toolchain-i386.cmake; cc=gcc
+    i386) toolchain="toolchain-i386.cmake"; cc="gcc"
           cross_args=("-DSOCKIT_I386_INCLUDE=$SOCKIT_DEPS_DIR/i386-include") ;;
-    s390x) toolchain=toolchain-linux-cross.cmake; cc=s390x-linux-gnu-gcc
+    s390x) toolchain="toolchain-linux-cross.cmake"; cc="s390x-linux-gnu-gcc"
            cross_args=(-DCROSS_TRIPLE=s390x-linux-gnu) ;;
-    musl) toolchain=toolchain-musl.cmake; cc=musl-gcc ;;
+    musl) toolchain="toolchain-musl.cmake"; cc="musl-gcc" ;;
     *) die "usage: ci/build-cmocka.sh mingw64|mingw32|i386|s390x|musl [PREFIX]" ;;
 esac
 prefix="${2:-$(cmocka_prefix "$target")}"
