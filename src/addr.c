@@ -16,12 +16,12 @@ static int addr_unix_list(sk_sock *s, const char *path, int port,
     int r;
     if (path == NULL || port != 0)
         return SK_EINVAL; /* "*" and ports mean nothing here */
-    a = (sk__addr *)calloc(1, sizeof *a);
+    a = (sk__addr *)sk__calloc(1, sizeof *a);
     if (a == NULL)
         return SK_ENORESOURCES;
     r = sk__plat_unix_addr(path, a, &s->sys);
     if (r != 0) {
-        free(a);
+        sk__free(a);
         return r;
     }
     *list = a;

@@ -16,7 +16,7 @@ SK_API void sk_buf_free(sk_buf *b)
 {
     if (b == NULL)
         return;
-    free(b->data);
+    sk__free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -38,7 +38,7 @@ SK_API int sk_buf_reserve(sk_buf *b, size_t extra)
     cap = b->cap < 64 ? 64 : b->cap;
     while (cap < need)
         cap = (cap > (size_t)PTRDIFF_MAX / 2) ? need : cap * 2;
-    p = (char *)realloc(b->data, cap);
+    p = (char *)sk__realloc(b->data, cap);
     if (p == NULL)
         return SK_ENORESOURCES;
     b->data = p;

@@ -20,7 +20,7 @@ static void conn_destroy(sk_conn *c)
 {
     sk_buf_free(&c->rb);
     sk_buf_free(&c->wb);
-    free(c);
+    sk__free(c);
 }
 
 void sk__conn_hold(sk_conn *c)
@@ -114,7 +114,7 @@ static void conn_timer_stop(sk_timer *t)
 
 static sk_conn *conn_alloc(sk_loop *loop, sk_sock *s)
 {
-    sk_conn *c = (sk_conn *)calloc(1, sizeof *c);
+    sk_conn *c = (sk_conn *)sk__calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
     c->loop = loop;
@@ -572,7 +572,7 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
         return SK_ENORESOURCES;
     r = sk_watch_new(loop, s, conn_io, c, &c->w);
     if (r != 0) {
-        free(c);
+        sk__free(c);
         return r;
     }
     c->state = SK_CONN_CONNECTED;

@@ -45,11 +45,11 @@ void sk__conn_stop_connect(sk_conn *c)
     if (c->att != NULL) {
         for (i = 0; i < c->naddrs; i++)
             attempt_close(c, &c->att[i]);
-        free(c->att);
+        sk__free(c->att);
         c->att = NULL;
     }
     c->natt = 0;
-    free(c->addrs);
+    sk__free(c->addrs);
     c->addrs = NULL;
     c->naddrs = c->next = 0;
     if (c->tm_next != NULL)
@@ -239,13 +239,13 @@ static int addr_same(const sk__addr *a, const sk__addr *b)
  * family in resolver order. */
 static sk__addr *conn_order(const sk__addr *in, size_t n, size_t *out_n)
 {
-    sk__addr *out = (sk__addr *)calloc(n ? n : 1, sizeof *out);
-    size_t *idx = (size_t *)calloc(n ? 2 * n : 1, sizeof *idx);
+    sk__addr *out = (sk__addr *)sk__calloc(n ? n : 1, sizeof *out);
+    size_t *idx = (size_t *)sk__calloc(n ? 2 * n : 1, sizeof *idx);
     size_t *pref = idx, *rest = idx + n; /* the two families */
     size_t np = 0, nr = 0, i, j, k = 0;
     if (out == NULL || idx == NULL) {
-        free(out);
-        free(idx);
+        sk__free(out);
+        sk__free(idx);
         return NULL;
     }
     for (i = 0; i < n; i++) {
@@ -265,7 +265,7 @@ static sk__addr *conn_order(const sk__addr *in, size_t n, size_t *out_n)
         if (i < nr)
             out[k++] = in[rest[i]];
     }
-    free(idx);
+    sk__free(idx);
     *out_n = k;
     return out;
 }
@@ -276,7 +276,7 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
     sk__addr *ordered = NULL;
     size_t n = 0;
     if (c->state != SK_CONN_HOST_LOOKUP) {
-        free(list);
+        sk__free(list);
         return;
     }
     if (rc == 0) {
@@ -284,11 +284,11 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
         if (ordered == NULL)
             rc = SK_ENORESOURCES;
     }
-    free(list);
+    sk__free(list);
     if (rc == 0) {
-        c->att = (sk__attempt *)calloc(n, sizeof *c->att);
+        c->att = (sk__attempt *)sk__calloc(n, sizeof *c->att);
         if (c->att == NULL) {
-            free(ordered);
+            sk__free(ordered);
             rc = SK_ENORESOURCES;
         }
     }
@@ -359,7 +359,7 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
     if (r == 0) {
         r = sk__conn_timer(c, &c->tm_defer, 0, conn_numeric_due);
         if (r != 0) {
-            free(list);
+            sk__free(list);
             return r;
         }
         c->addrs = list;

@@ -30,12 +30,12 @@ struct sk__lookup {
 
 static void lookup_destroy(sk__lookup *l)
 {
-    free(l->list);
+    sk__free(l->list);
     if (l->started)
         sk__plat_cleanup();
     if (l->mu != NULL)
         sk__plat_mutex_free(l->mu);
-    free(l);
+    sk__free(l);
 }
 
 /* Drop one reference (the caller holds none of mu); frees at the last. */
@@ -72,17 +72,17 @@ static int lookup_parse(const char *host, int port, int flags,
     r = sk__plat_lookup(host, svc, SK__AF_UNSPEC, SK__STREAM,
                         flags | SK__LOOKUP_NUMERICSERV, &ents, &n, &canon,
                         &sys);
-    free(canon);
+    sk__free(canon);
     if (r != 0)
         return r;
-    *list = (sk__addr *)calloc(n, sizeof **list);
+    *list = (sk__addr *)sk__calloc(n, sizeof **list);
     if (*list == NULL) {
-        free(ents);
+        sk__free(ents);
         return SK_ENORESOURCES;
     }
     for (i = 0; i < n; i++)
         (*list)[i] = ents[i].addr;
-    free(ents);
+    sk__free(ents);
     *count = n;
     return 0;
 }
@@ -100,14 +100,14 @@ static int lookup_hook(sk__lookup *l)
     sk_addrinfo *out;
     size_t n = 0, i;
     int r;
-    out = (sk_addrinfo *)calloc(SK_CONN_RESOLVE_MAX, sizeof *out);
+    out = (sk_addrinfo *)sk__calloc(SK_CONN_RESOLVE_MAX, sizeof *out);
     if (out == NULL)
         return SK_ENORESOURCES;
     r = l->fn(l->host, l->port, out, SK_CONN_RESOLVE_MAX, &n, l->fnud);
     if (r > 0 || r < SK_ERROR_MIN)
         r = SK_EHOSTNOTFOUND;
     if (r == 0) {
-        l->list = (sk__addr *)calloc(SK_CONN_RESOLVE_MAX, sizeof *l->list);
+        l->list = (sk__addr *)sk__calloc(SK_CONN_RESOLVE_MAX, sizeof *l->list);
         if (l->list == NULL)
             r = SK_ENORESOURCES;
     }
@@ -124,9 +124,9 @@ static int lookup_hook(sk__lookup *l)
         if (lookup_parse(out[i].addr, port, SK_LOOKUP_NUMERICHOST, &one,
                          &cnt) == 0)
             l->list[l->count++] = one[0];
-        free(one);
+        sk__free(one);
     }
-    free(out);
+    sk__free(out);
     if (r == 0 && l->count == 0)
         r = SK_EHOSTNOTFOUND;
     return r;
@@ -183,7 +183,7 @@ static void lookup_worker(void *arg)
         l->rc = sk__plat_resolve(l->host, l->port, SK__AF_UNSPEC, 0,
                                  &l->list, &l->count, NULL);
     if (l->rc != 0) {
-        free(l->list);
+        sk__free(l->list);
         l->list = NULL;
         l->count = 0;
     }
@@ -208,7 +208,7 @@ int sk__lookup_start(sk_loop *loop, const char *host, int port,
     sk__lookup *l;
     int r, sys = 0;
     *out = NULL;
-    l = (sk__lookup *)calloc(1, sizeof *l);
+    l = (sk__lookup *)sk__calloc(1, sizeof *l);
     if (l == NULL)
         return SK_ENORESOURCES;
     r = sk__plat_mutex_new(&l->mu);

@@ -52,7 +52,7 @@ int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
 static int rbuf_make(sk_sock *s)
 {
     if (s->rbuf == NULL) {
-        s->rbuf = (char *)malloc(SK__RBUF_SIZE);
+        s->rbuf = (char *)sk__malloc(SK__RBUF_SIZE);
         if (s->rbuf == NULL)
             return SK_ENORESOURCES;
     }
@@ -70,8 +70,8 @@ int sk__fill(sk_sock *s, const sk__tm *tm)
         return r;
     r = sk__recv_some(s, s->rbuf, SK__RBUF_SIZE, &got, tm);
     s->rlast = (uint16_t)got; /* at most SK__RBUF_SIZE */
-    if (got > 0 && s->watch != NULL)
-        sk__watch_filled(s); /* buffered bytes are readable at once */
+    if (got > 0)
+        sk__notify(s, SK__NOTE_FILLED, SK_FD_INVALID); /* readable now */
     return r;
 }
 
@@ -82,14 +82,13 @@ int sk__stash(sk_sock *s, const char *p, size_t n)
         return r;
     memcpy(s->rbuf, p, n);
     s->rlast = (uint16_t)n;
-    if (s->watch != NULL)
-        sk__watch_filled(s); /* buffered bytes are readable at once */
+    sk__notify(s, SK__NOTE_FILLED, SK_FD_INVALID); /* readable now */
     return 0;
 }
 
 void sk__rbuf_free(sk_sock *s)
 {
-    free(s->rbuf);
+    sk__free(s->rbuf);
     s->rbuf = NULL;
     s->rfirst = s->rlast = s->rscan = 0;
     s->shut &= (unsigned char)~SK__LINEWAIT;
@@ -114,7 +113,7 @@ int sk__fill_more(sk_sock *s, const sk__tm *tm)
     s->shut &= (unsigned char)~SK__LINEWAIT;
     r = sk__recv_some(s, s->rbuf + keep, SK__RBUF_SIZE - keep, &got, tm);
     s->rlast = (uint16_t)(keep + got); /* at most SK__RBUF_SIZE */
-    if (got > 0 && s->watch != NULL)
-        sk__watch_filled(s); /* buffered bytes are readable at once */
+    if (got > 0)
+        sk__notify(s, SK__NOTE_FILLED, SK_FD_INVALID); /* readable now */
     return r;
 }

@@ -59,7 +59,7 @@ static int lookup_service(const char *service, char *buf, const char **use,
 static char *lookup_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *p = (char *)malloc(n);
+    char *p = (char *)sk__malloc(n);
     if (p != NULL)
         memcpy(p, s, n);
     return p;
@@ -73,7 +73,7 @@ static int lookup_fill(sk_addrlist *out, const sk__lookup_ent *ents,
     size_t i, j, k = 0;
     if (n > (size_t)-1 / sizeof *out->items)
         return SK_ENORESOURCES;
-    out->items = (sk_addrinfo *)calloc(n ? n : 1, sizeof *out->items);
+    out->items = (sk_addrinfo *)sk__calloc(n ? n : 1, sizeof *out->items);
     if (out->items == NULL)
         return SK_ENORESOURCES;
     for (i = 0; i < n; i++) {
@@ -103,8 +103,8 @@ SK_API void sk_addrlist_free(sk_addrlist *list)
 {
     if (list == NULL)
         return;
-    free(list->items);
-    free(list->canonname);
+    sk__free(list->items);
+    sk__free(list->canonname);
     list->items = NULL;
     list->count = 0;
     list->canonname = NULL;
@@ -156,7 +156,7 @@ SK_API int sk_getaddrinfo(const char *host, const char *service, int family,
         r = lookup_fill(out, ents, n);
     if (r == 0 && (flags & SK_LOOKUP_CANONNAME)) {
         if (canon == NULL || canon[0] == '\0') {
-            free(canon);
+            sk__free(canon);
             canon = lookup_strdup(host);
             if (canon == NULL)
                 r = SK_ENORESOURCES;
@@ -164,8 +164,8 @@ SK_API int sk_getaddrinfo(const char *host, const char *service, int family,
         out->canonname = canon;
         canon = NULL;
     }
-    free(canon);
-    free(ents);
+    sk__free(canon);
+    sk__free(ents);
     if (r != 0)
         sk_addrlist_free(out);
     return r;
@@ -217,8 +217,8 @@ SK_API int sk_getnameinfo(const char *addr, char *name, size_t cap)
                    (sk__plat_addrname(&ents[0].addr, &text) == 0 &&
                     strcmp(found, text.addr) == 0)))
         r = SK_EHOSTNOTFOUND;
-    free(ents);
-    free(canon);
+    sk__free(ents);
+    sk__free(canon);
     if (r == 0)
         r = lookup_give(found, name, cap);
     return r;

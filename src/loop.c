@@ -18,12 +18,12 @@ static int sk__lp_new(sk_loop **out, const char *backend)
     if (out == NULL)
         return SK_EINVAL;
     *out = NULL;
-    loop = (sk_loop *)calloc(1, sizeof *loop);
+    loop = (sk_loop *)sk__calloc(1, sizeof *loop);
     if (loop == NULL)
         return SK_ENORESOURCES;
     r = sk__plat_startup(&sys);
     if (r != 0) {
-        free(loop);
+        sk__free(loop);
         return r;
     }
     loop->started = 1;
@@ -83,13 +83,13 @@ SK_API void sk_loop_free(sk_loop *loop)
         loop->post_head = p->next;
         if (p->drop != NULL)
             p->drop(p->ud);
-        free(p);
+        sk__free(p);
     }
-    free(loop->evs);
+    sk__free(loop->evs);
     sk_buf_free(&loop->conn_spare);
     if (loop->started)
         sk__plat_cleanup();
-    free(loop);
+    sk__free(loop);
 }
 
 SK_API const char *sk_loop_backend(const sk_loop *loop)
@@ -142,7 +142,7 @@ int sk__loop_post_drop(sk_loop *loop, sk_post_cb fn, sk_post_cb drop,
     int r;
     if (loop == NULL || fn == NULL)
         return SK_EINVAL;
-    p = (sk__post *)malloc(sizeof *p);
+    p = (sk__post *)sk__malloc(sizeof *p);
     if (p == NULL)
         return SK_ENORESOURCES;
     p->fn = fn;
@@ -207,7 +207,7 @@ void sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive)
         cap *= 2;
     if (cap > ((size_t)-1) / sizeof *p)
         return;
-    p = (sk__pollout *)realloc(*evs, cap * sizeof *p);
+    p = (sk__pollout *)sk__realloc(*evs, cap * sizeof *p);
     if (p == NULL)
         return;
     *evs = p;
@@ -268,7 +268,7 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
         sk__post *p = posts;
         posts = p->next;
         p->fn(p->ud);
-        free(p);
+        sk__free(p);
     }
     if (loop->nheap > 0) /* (no clock reading when no timer is started) */
         sk__timers_run(loop, sk__plat_now_us());

@@ -85,8 +85,7 @@ SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
     int family = SK__AF_UNSPEC, r = sk__check(s);
     if (r != 0)
         return r;
-    if (s->watch != NULL)
-        sk__watch_setfd(s, fd); /* the watch moves to the new handle */
+    sk__notify(s, SK__NOTE_SETFD, fd); /* a watch moves to the new handle */
     s->fd = fd;
     /* Learn the family of a socket made elsewhere, so that bind and
      * connect pick matching addresses; and make it block only if the

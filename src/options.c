@@ -103,7 +103,7 @@ static int opt_foreign(const sk_sock *s, int option)
 int sk__need_extra(sk_sock *s)
 {
     if (s->extra == NULL) {
-        s->extra = (sk__extra *)calloc(1, sizeof *s->extra);
+        s->extra = (sk__extra *)sk__calloc(1, sizeof *s->extra);
         if (s->extra == NULL)
             return SK_ENORESOURCES;
     }

@@ -65,6 +65,39 @@ typedef struct sk__pollent {
     int revents; /* set by sk__plat_poll */
 } sk__pollent;
 
+/* ---- memory ------------------------------------------------------------ */
+
+/* sk__malloc, sk__calloc, sk__realloc, sk__free: every allocation in src/
+ * (shared code and both backends) goes through these four.  In the library
+ * users get they are the C library's calls, nothing more: no hook, no
+ * process-wide state.  Only a test build of the library (compiled with
+ * SOCKIT_TEST_HOOKS, never installed) makes them functions (src/alloc.c)
+ * that can fail the Nth allocation on demand (sk__test_alloc_*), so the
+ * test suite can check every path that handles an allocation failure. */
+#if defined(SOCKIT_TEST_HOOKS)
+void *sk__malloc(size_t n);
+void *sk__calloc(size_t count, size_t n);
+void *sk__realloc(void *p, size_t n);
+void sk__free(void *p);
+
+/* sk__test_alloc_fail_at: from now on count allocations (sk__malloc,
+ * sk__calloc, and sk__realloc with n > 0) and make the nth one (1-based)
+ * return NULL; n == 0 stops counting and failing.  Not thread-safe: arm it
+ * only while one thread uses the library.
+ * sk__test_alloc_count: allocations counted since the last
+ * sk__test_alloc_fail_at (the failed one included).
+ * sk__test_alloc_failed: 1 when the armed failure has happened. */
+void sk__test_alloc_fail_at(unsigned long n);
+unsigned long sk__test_alloc_count(void);
+int sk__test_alloc_failed(void);
+#else
+#  include <stdlib.h>
+#  define sk__malloc(n) malloc(n)
+#  define sk__calloc(count, n) calloc((count), (n))
+#  define sk__realloc(p, n) realloc((p), (n))
+#  define sk__free(p) free(p)
+#endif
+
 /* ---- lifetime ---------------------------------------------------------- */
 
 /* sk__plat_startup: make the socket layer usable (WSAStartup on Windows,
@@ -183,7 +216,7 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys);
 
 /* sk__plat_resolve: the addresses of host (NULL = any address, for passive
  * use) and port, of family (SK__AF_UNSPEC for both), for TCP, in resolver
- * order, in a malloc'd array *list of *count entries (free with free()).
+ * order, in a malloc'd array *list of *count entries (free with sk__free()).
  * Numeric hosts are never sent to a resolver.  Returns 0,
  * SK_EHOSTNOTFOUND, SK_ENAMETEMP, SK_EFAMILY, SK_ENORESOURCES. */
 int sk__plat_resolve(const char *host, int port, int family, int passive,
@@ -261,7 +294,7 @@ int sk__plat_v4mapped(const sk__addr *in, sk__addr *out);
  * SK_EUNSUPPORTED (an '@' name where the system has no abstract names). */
 int sk__plat_unix_addr(const char *path, sk__addr *out, int *sys);
 
-/* sk__plat_unix_keep: a malloc'd copy of path (free with free()) that
+/* sk__plat_unix_keep: a malloc'd copy of path (free with sk__free()) that
  * names the same file after a change of working directory (absolute where
  * the current directory can be read).  Returns 0 or SK_ENORESOURCES. */
 int sk__plat_unix_keep(const char *path, char **out);
@@ -289,10 +322,10 @@ typedef struct sk__lookup_ent {
  * family (SK__AF_UNSPEC/INET/INET6) and type (0, SK__STREAM, SK__DGRAM),
  * with flags (enum sk_lookup_flags | SK__LOOKUP_NUMERICSERV; the caller
  * has checked every argument).  The answers come in resolver order in a
- * malloc'd *list of *count entries (free with free()): only IP families,
+ * malloc'd *list of *count entries (free with sk__free()): only IP families,
  * only stream and datagram types (an answer without a type is listed once
  * for each).  *canon receives the malloc'd canonical name (free with
- * free()) when SK_LOOKUP_CANONNAME is set and the resolver gives one, else
+ * sk__free()) when SK_LOOKUP_CANONNAME is set and the resolver gives one, else
  * NULL.  Needs sk__plat_startup.  Returns 0 (with *count > 0),
  * SK_EHOSTNOTFOUND, SK_ENAMETEMP, SK_ENOSERVICE, SK_EFAMILY,
  * SK_ENORESOURCES, SK_EINVAL, SK_ESYSTEM. */

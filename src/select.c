@@ -64,7 +64,7 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
         nrecv > SIZE_MAX / sizeof *ents - 1 - nsend)
         return SK_ENORESOURCES;
     if (n > SK__SELECT_STACK) {
-        ents = (sk__pollent *)malloc(n * sizeof *ents);
+        ents = (sk__pollent *)sk__malloc(n * sizeof *ents);
         if (ents == NULL)
             return SK_ENORESOURCES;
     }
@@ -108,6 +108,6 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
     r = (nr + nw) ? 0 : SK_ETIMEOUT;
 out:
     if (ents != stack)
-        free(ents);
+        sk__free(ents);
     return r;
 }

@@ -71,7 +71,7 @@ static void sk__sel_drop(sk__selmem *m)
 {
     sk__sel_unqueue(m);
     sk_watch_free(m->w);
-    free(m);
+    sk__free(m);
 }
 
 void sk__selector_closing(sk_watch *w)
@@ -86,13 +86,13 @@ static int sk__sel_new(sk_selector **out, const char *backend)
     if (out == NULL)
         return SK_EINVAL;
     *out = NULL;
-    sel = (sk_selector *)calloc(1, sizeof *sel);
+    sel = (sk_selector *)sk__calloc(1, sizeof *sel);
     if (sel == NULL)
         return SK_ENORESOURCES;
     r = backend == NULL ? sk_loop_new(&sel->loop)
                         : sk_loop_new_backend(&sel->loop, backend);
     if (r != 0) {
-        free(sel);
+        sk__free(sel);
         return r;
     }
     sel->polled = 1;
@@ -120,10 +120,10 @@ SK_API void sk_selector_free(sk_selector *sel)
     if (sel == NULL)
         return;
     for (w = sel->loop->watches; w != NULL; w = w->next)
-        free(w->ud); /* the watches go with the loop */
+        sk__free(w->ud); /* the watches go with the loop */
     sk_loop_free(sel->loop);
-    free(sel->evs);
-    free(sel);
+    sk__free(sel->evs);
+    sk__free(sel);
 }
 
 SK_API const char *sk_selector_backend(const sk_selector *sel)
@@ -134,7 +134,7 @@ SK_API const char *sk_selector_backend(const sk_selector *sel)
 /* s's member of sel, or NULL when s is not in sel. */
 static sk__selmem *sk__sel_member(const sk_selector *sel, const sk_sock *s)
 {
-    sk_watch *w = s->watch;
+    sk_watch *w = sk__watch_of(s);
     if (w == NULL || w->loop != sel->loop || w->cb != sk__selector_ready)
         return NULL;
     return (sk__selmem *)w->ud;
@@ -155,9 +155,9 @@ SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
     int r = sk__sel_args(sel, s, events);
     if (r != 0)
         return r;
-    if (s->watch != NULL)
+    if (s->note != NULL)
         return SK_EINVAL; /* in a selector or watched by a loop already */
-    m = (sk__selmem *)calloc(1, sizeof *m);
+    m = (sk__selmem *)sk__calloc(1, sizeof *m);
     if (m == NULL)
         return SK_ENORESOURCES;
     m->sel = sel;
@@ -166,7 +166,7 @@ SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
         r = sk_watch_set(m->w, events);
     if (r != 0) {
         sk_watch_free(m->w);
-        free(m);
+        sk__free(m);
     }
     return r;
 }

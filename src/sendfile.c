@@ -83,7 +83,7 @@ SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
         want = left < SK__SF_STEP ? (size_t)left : SK__SF_STEP;
         if (copy) {
             if (buf == NULL) {
-                buf = (char *)malloc(SK__SF_BUFSIZE);
+                buf = (char *)sk__malloc(SK__SF_BUFSIZE);
                 if (buf == NULL) {
                     r = SK_ENORESOURCES;
                     break;
@@ -112,7 +112,7 @@ SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
                 s->sys = sys;
         }
     }
-    free(buf);
+    sk__free(buf);
     if (sent != NULL)
         *sent = done;
     return r;

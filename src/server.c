@@ -31,12 +31,12 @@ SK_API int sk_server_new(sk_loop *loop, sk_server **out)
         *out = NULL;
     if (loop == NULL || out == NULL)
         return SK_EINVAL;
-    srv = (sk_server *)calloc(1, sizeof *srv);
+    srv = (sk_server *)sk__calloc(1, sizeof *srv);
     if (srv == NULL)
         return SK_ENORESOURCES;
     r = sk_tcp(&srv->s);
     if (r != 0) {
-        free(srv);
+        sk__free(srv);
         return r;
     }
     srv->loop = loop;
@@ -82,7 +82,7 @@ static void server_ready(sk_watch *w, int events, void *ud)
         srv->depth++;
         srv->cb(srv, c, srv->ud);
         if (--srv->depth == 0 && srv->freed) {
-            free(srv);
+            sk__free(srv);
             return;
         }
         if (srv->freed)
@@ -173,5 +173,5 @@ SK_API void sk_server_free(sk_server *srv)
     (void)sk_server_close(srv);
     srv->freed = 1;
     if (srv->depth == 0)
-        free(srv);
+        sk__free(srv);
 }

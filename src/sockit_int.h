@@ -3,6 +3,20 @@
  * sockit_int.h - the private object layout and the helpers shared by
  * sockit's files in src/.  Nothing here is public; nothing here includes a
  * system socket header (that is the backends' business, see plat.h).
+ *
+ * The layers of src/, bottom-up; each uses only the ones below it:
+ *   backends     src/posix/, src/win32/: the OS calls
+ *   contract     plat.h (backend calls), this file (object layout)
+ *   objects      roles, receive engine, options, select, udp, unix, time
+ *                (tcp.c, client.c, object.c, io.c, buffer.c, lines.c,
+ *                options.c, select.c, udp.c, unix.c, state.c, ...)
+ *   loop         sk_loop, timers, watches, sk_selector (loop.c, timer.c,
+ *                watch.c, selector.c)
+ *   connections  sk_conn, sk_server, async lookup (conn*.c, server.c)
+ * A lower layer learns about a higher one only through a pointer the
+ * higher one installs: an object tells its watcher about its socket
+ * through the sk__note hook below (installed by watch.c), never by
+ * calling the loop layer by name.
  */
 #ifndef SK_INT_H
 #define SK_INT_H
@@ -32,6 +46,21 @@ typedef struct sk__extra {
     uint32_t optset;   /* bit per enum sk_option: remembered value valid */
     int optval[SK_OPT_COUNT];
 } sk__extra;
+
+/* The object's one way up (see the layers above): a higher layer that
+ * follows an object's socket installs a note on it (s->note) and the
+ * object calls it through sk__notify:
+ * - SK__NOTE_FILLED: bytes were read into the receive buffer (they are
+ *   readable without the system's help);
+ * - SK__NOTE_SETFD: the object's socket is about to be replaced by fd
+ *   (SK_FD_INVALID: none for now), while the old handle is still open;
+ * - SK__NOTE_CLOSING: the object is being closed, its socket still open;
+ *   the note must uninstall itself (s->note = NULL). */
+enum { SK__NOTE_FILLED = 1, SK__NOTE_SETFD = 2, SK__NOTE_CLOSING = 3 };
+typedef struct sk__note sk__note;
+struct sk__note {
+    void (*fn)(sk__note *note, sk_sock *s, int what, sk_fd_t fd);
+};
 
 /* An object, kept small: every accepted client has one (88 bytes on 64-bit
  * POSIX; the receive buffer and sk__extra only while needed).  The receive
@@ -71,8 +100,8 @@ struct sk_sock {
     char *rbuf;              /* SK__RBUF_SIZE bytes while bytes are
                                 buffered */
     sk__extra *extra;        /* NULL until needed */
-    sk_watch *watch;         /* event loop: the watch on this object, or
-                                NULL */
+    sk__note *note;          /* who watches this object (a loop's watch),
+                                or NULL: see sk__notify */
 };
 
 /* The few helpers on every call's path are static inline here, so that
@@ -89,6 +118,13 @@ struct sk_sock {
 #  define SK__INLINE static inline
 #  define SK__NOINLINE
 #endif
+
+/* Tell the object's note (if any) what happened: see sk__note. */
+SK__INLINE void sk__notify(sk_sock *s, int what, sk_fd_t fd)
+{
+    if (s->note != NULL)
+        s->note->fn(s->note, s, what, fd);
+}
 
 /* timeout.c (sk__tm_start here): start a call's deadline state. */
 SK__INLINE void sk__tm_start(sk__tm *tm, const sk_sock *s)
@@ -227,7 +263,7 @@ int sk__want_family(const sk_sock *s);
 int sk__check_host(const char *host);
 
 /* addr.c: what a host (or path) and port mean for an object: its
- * addresses in resolver order, in a malloc'd *list (free with free()). */
+ * addresses in resolver order, in a malloc'd *list (free with sk__free()). */
 int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
                   int passive, sk__addr **list, size_t *count);
 
@@ -259,19 +295,9 @@ void sk__unix_close(sk_sock *s);
 /* (sk_loop, sk_timer, sk_watch: loop.c runs the loop and its post queue,
  * timer.c keeps the timers in a binary heap, watch.c the watches.) */
 
-/* An object's watch follows its socket through these hooks, called only
- * when s->watch is not NULL: sk_close (tcp.c) calls sk__watch_closing
- * before the socket is closed; sk_setfd (object.c), and sk_connect and
- * reset_socket (tcp.c) where they replace a master's socket, call
- * sk__watch_setfd before the old handle is closed or dropped (fd is the
- * new handle, or SK_FD_INVALID: then the watch keeps its interest and is
- * registered again by the next call with a handle, or sk_watch_set);
- * sk__fill (io.c) calls sk__watch_filled
- * after it buffered bytes, so that buffered bytes are reported readable
- * without scanning every watch. */
-void sk__watch_closing(sk_sock *s);
-void sk__watch_setfd(sk_sock *s, sk_fd_t fd);
-void sk__watch_filled(sk_sock *s);
+/* watch.c: an object's watch (NULL if none), found through the note the
+ * watch installed on it. */
+sk_watch *sk__watch_of(const sk_sock *s);
 
 #define SK__NOHEAP ((size_t)-1) /* sk_timer.heap of a stopped timer */
 
@@ -304,6 +330,7 @@ struct sk_watch {
     int live;                /* reg is registered with the poller */
     sk__pollreg reg;
     sk_watch *dprev, *dnext; /* the dirty list */
+    sk__note note;           /* installed on sock (sock->note) */
 };
 
 typedef struct sk__post {
@@ -381,7 +408,7 @@ int sk__line_take(const char *p, size_t avail, sk_buf *b, size_t *count,
 
 /* conn_lookup.c: a host lookup on a worker thread.  done(ud, rc, list,
  * count) runs on the loop's thread (through sk_loop_post) unless the
- * lookup was cancelled first; it owns list (free with free()), the
+ * lookup was cancelled first; it owns list (free with sk__free()), the
  * addresses in resolver (or hook) order with port set.  The request is
  * reference-counted (the connection's reference, the worker's): whichever
  * lets go last frees it, so neither a cancel nor a late worker touches
@@ -501,8 +528,9 @@ int sk__conn_bind(sk_conn *c, int port);
  * registrations; on no memory the old array stays (the rest waits). */
 void sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive);
 void sk__selector_ready(sk_watch *w, int events, void *ud);
-/* sk__watch_closing calls this for a selector member's watch, after the
- * watch went inert: the member is dropped and the watch freed. */
+/* watch.c calls this for a selector member's watch when its object is
+ * closed, after the watch went inert: the member is dropped and the watch
+ * freed. */
 void sk__selector_closing(sk_watch *w);
 
 /* ---- line views (sk_receiveline) --------------------------------------- */

@@ -58,15 +58,14 @@ static int reset_socket(sk_sock *s)
 {
     sk_fd_t fd = SK_FD_INVALID;
     int r = 0;
-    if (s->watch != NULL)
-        sk__watch_setfd(s, SK_FD_INVALID); /* before the socket goes */
+    sk__notify(s, SK__NOTE_SETFD, SK_FD_INVALID); /* before it goes */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     if (!s->dual) {
         r = sk__make_socket(s, s->family, &fd);
-        if (s->watch != NULL && fd != SK_FD_INVALID)
-            sk__watch_setfd(s, fd); /* the watch follows the socket */
+        if (fd != SK_FD_INVALID)
+            sk__notify(s, SK__NOTE_SETFD, fd); /* a watch follows it */
         s->fd = fd;
     } else {
         s->family = SK__AF_UNSPEC; /* no socket, no family yet */
@@ -86,7 +85,7 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     *out = NULL;
     /* malloc and memset, not calloc: glibc's calloc bypasses its
      * per-thread cache, and objects come and go with connections. */
-    s = (sk_sock *)malloc(sizeof *s);
+    s = (sk_sock *)sk__malloc(sizeof *s);
     if (s == NULL)
         return SK_ENORESOURCES;
     memset(s, 0, sizeof *s);
@@ -100,7 +99,7 @@ static int object_new(sk_sock **out, int family, int type, int dual,
     s->birth_us = sk__plat_now_us();
     r = sk__plat_startup(&s->sys);
     if (r != 0) {
-        free(s);
+        sk__free(s);
         return r;
     }
     s->started = 1;
@@ -139,13 +138,12 @@ SK_API int sk_close(sk_sock *s)
 {
     if (s == NULL)
         return SK_EINVAL;
-    if (s->watch != NULL)
-        sk__watch_closing(s); /* out of its loop while the socket is open */
+    sk__notify(s, SK__NOTE_CLOSING, SK_FD_INVALID); /* socket still open */
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     sk__unix_close(s); /* the path it bound, now that nothing listens */
-    free(s->extra);    /* options and path: nothing asks for them now */
+    sk__free(s->extra);    /* options and path: nothing asks for them now */
     s->extra = NULL;
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
@@ -160,7 +158,7 @@ SK_API void sk_free(sk_sock *s)
     sk_close(s);
     if (s->started)
         sk__plat_cleanup();
-    free(s);
+    sk__free(s);
 }
 
 SK_API int sk_role(const sk_sock *s)
@@ -203,7 +201,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
     if (r == 0)
         r = sk__unix_bind_begin(s, host, &keep);
     if (r != 0) {
-        free(list);
+        sk__free(list);
         return r;
     }
     r = SK_EHOSTNOTFOUND;
@@ -223,7 +221,7 @@ SK_API int sk_bind(sk_sock *s, const char *host, int port)
             sk__plat_close(fd); /* made for this address only */
         }
     }
-    free(list);
+    sk__free(list);
     sk__unix_bind_end(s, keep, r);
     return r;
 }
@@ -290,8 +288,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             r = sk__make_socket(s, list[i].family, &fd);
             if (r != 0)
                 continue;
-            if (s->watch != NULL)
-                sk__watch_setfd(s, fd); /* the watch follows the socket */
+            sk__notify(s, SK__NOTE_SETFD, fd); /* a watch follows it */
             if (s->fd != SK_FD_INVALID)
                 sk__plat_close(s->fd);
             s->fd = fd;
@@ -307,8 +304,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             break;
         }
         /* A failed socket is not reused: its state is unspecified. */
-        if (s->watch != NULL)
-            sk__watch_setfd(s, SK_FD_INVALID);
+        sk__notify(s, SK__NOTE_SETFD, SK_FD_INVALID);
         sk__plat_close(fd);
         s->fd = SK_FD_INVALID;
         if (s->bound)
@@ -318,7 +314,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
             break;
         }
     }
-    free(list);
+    sk__free(list);
     if (r != 0 && s->role == SK_ROLE_MASTER && s->fd == SK_FD_INVALID) {
         /* Leave a usable master: unbound, with a fresh socket unless it
          * is dual-stack.  Keep the raw code of the real failure. */

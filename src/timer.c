@@ -100,13 +100,13 @@ SK_API int sk_timer_new(sk_loop *loop, sk_timer **out)
         sk_timer **h;
         if (cap > ((size_t)-1) / sizeof *h)
             return SK_ENORESOURCES;
-        h = (sk_timer **)realloc(loop->heap, cap * sizeof *h);
+        h = (sk_timer **)sk__realloc(loop->heap, cap * sizeof *h);
         if (h == NULL)
             return SK_ENORESOURCES;
         loop->heap = h;
         loop->heapcap = cap;
     }
-    t = (sk_timer *)calloc(1, sizeof *t);
+    t = (sk_timer *)sk__calloc(1, sizeof *t);
     if (t == NULL)
         return SK_ENORESOURCES;
     t->loop = loop;
@@ -172,7 +172,7 @@ SK_API void sk_timer_free(sk_timer *t)
      * calling its callback, and a stopped timer is nowhere else. */
     sk__tmr_remove(t);
     sk__tmr_unlink(t);
-    free(t);
+    sk__free(t);
 }
 
 int64_t sk__timers_next(const sk_loop *loop)
@@ -209,9 +209,9 @@ void sk__timers_release(sk_loop *loop)
     while (loop->timers != NULL) {
         sk_timer *t = loop->timers;
         loop->timers = t->next;
-        free(t);
+        sk__free(t);
     }
-    free(loop->heap);
+    sk__free(loop->heap);
     loop->heap = NULL;
     loop->nheap = loop->heapcap = loop->ntimers = 0;
 }

@@ -139,7 +139,7 @@ static int udp_rebind(sk_sock *s, const char *addr, int port)
     int r = sk__addrs_for(s, addr, port, s->family, 1, &list, &count);
     if (r == 0)
         r = sk__plat_bind(s->fd, &list[0], &s->sys);
-    free(list);
+    sk__free(list);
     return r;
 }
 
@@ -214,7 +214,7 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port)
                 break;
         }
     }
-    free(list);
+    sk__free(list);
     if (r != 0)
         return r;
     s->role = SK_ROLE_CONNECTED;
@@ -283,7 +283,7 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
                 break;
         }
     }
-    free(list);
+    sk__free(list);
     return r;
 }
 
@@ -389,7 +389,7 @@ static int udp_membership(sk_sock *s, int join, const char *group,
                 break;
         }
     }
-    free(list);
+    sk__free(list);
     return r;
 }
 

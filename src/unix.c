@@ -46,7 +46,7 @@ int sk__unix_bind_begin(sk_sock *s, const char *host, char **keep)
 void sk__unix_bind_end(sk_sock *s, char *keep, int r)
 {
     if (r != 0) {
-        free(keep); /* the path is someone else's (or nobody's): keep off */
+        sk__free(keep); /* the path is someone else's (or nobody's): keep off */
         return;
     }
     if (keep != NULL)
@@ -58,6 +58,6 @@ void sk__unix_close(sk_sock *s)
     if (s->extra == NULL || s->extra->upath == NULL)
         return;
     sk__plat_unix_remove(s->extra->upath);
-    free(s->extra->upath);
+    sk__free(s->extra->upath);
     s->extra->upath = NULL;
 }

@@ -8,12 +8,26 @@
  */
 #include "sockit_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 /* The public readiness bits are the backends' (SK__WAIT_*). */
 typedef char sk__wch_same_bits[(SK_READABLE == SK__WAIT_READ &&
                                  SK_WRITABLE == SK__WAIT_WRITE &&
                                  SK_ERRORED == SK__WAIT_ERROR) ? 1 : -1];
+
+/* The watch around its note (sk__note is a member of sk_watch). */
+#define SK__WCH_OF_NOTE(n)                                                  \
+    ((sk_watch *)(void *)((char *)(n) - offsetof(sk_watch, note)))
+
+static void sk__wch_note(sk__note *note, sk_sock *s, int what, sk_fd_t fd);
+
+sk_watch *sk__watch_of(const sk_sock *s)
+{
+    if (s->note == NULL || s->note->fn != sk__wch_note)
+        return NULL;
+    return SK__WCH_OF_NOTE(s->note);
+}
 
 static void sk__wch_dirty_add(sk_watch *w)
 {
@@ -89,9 +103,9 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
         return SK_EINVAL;
     if (s->role == SK_ROLE_CLOSED)
         return SK_ECLOSED;
-    if (s->watch != NULL)
+    if (s->note != NULL)
         return SK_EINVAL; /* one watch per object */
-    w = (sk_watch *)calloc(1, sizeof *w);
+    w = (sk_watch *)sk__calloc(1, sizeof *w);
     if (w == NULL)
         return SK_ENORESOURCES;
     w->loop = loop;
@@ -99,11 +113,12 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
     w->cb = cb;
     w->ud = ud;
     w->reg.fd = SK_FD_INVALID;
+    w->note.fn = sk__wch_note;
     w->next = loop->watches;
     if (w->next != NULL)
         w->next->prev = w;
     loop->watches = w;
-    s->watch = w;
+    s->note = &w->note;
     *out = w;
     return 0;
 }
@@ -144,7 +159,7 @@ SK_API void sk_watch_free(sk_watch *w)
     sk__wch_unregister(w);
     sk__wch_dirty_del(w);
     if (w->sock != NULL)
-        w->sock->watch = NULL;
+        w->sock->note = NULL;
     w->sock = NULL;
     w->events = 0;
     if (w->prev != NULL)
@@ -161,26 +176,24 @@ SK_API void sk_watch_free(sk_watch *w)
         loop->graveyard = w;
         return;
     }
-    free(w);
+    sk__free(w);
 }
 
-/* ---- hooks from the synchronous side (see sockit_int.h) --------------- */
+/* ---- the object's note (see sk__note in sockit_int.h) ----------------- */
 
-void sk__watch_closing(sk_sock *s)
+static void sk__wch_closing(sk_watch *w, sk_sock *s)
 {
-    sk_watch *w = s->watch;
     sk__wch_unregister(w); /* while the socket is still open */
     sk__wch_dirty_del(w);
     w->events = 0;
     w->sock = NULL;
-    s->watch = NULL;
+    s->note = NULL;
     if (w->cb == sk__selector_ready)
         sk__selector_closing(w); /* a selector member: dropped and freed */
 }
 
-void sk__watch_setfd(sk_sock *s, sk_fd_t fd)
+static void sk__wch_setfd(sk_watch *w, sk_fd_t fd)
 {
-    sk_watch *w = s->watch;
     int sys = 0;
     sk__wch_unregister(w); /* the old handle is still open */
     if (fd != SK_FD_INVALID && w->events != 0 &&
@@ -188,9 +201,20 @@ void sk__watch_setfd(sk_sock *s, sk_fd_t fd)
         w->events = 0; /* refused: the watch is paused */
 }
 
-void sk__watch_filled(sk_sock *s)
+static void sk__wch_note(sk__note *note, sk_sock *s, int what, sk_fd_t fd)
 {
-    sk__wch_dirty_add(s->watch);
+    sk_watch *w = SK__WCH_OF_NOTE(note);
+    switch (what) {
+    case SK__NOTE_FILLED: /* buffered bytes are readable at once */
+        sk__wch_dirty_add(w);
+        break;
+    case SK__NOTE_SETFD:
+        sk__wch_setfd(w, fd);
+        break;
+    default: /* SK__NOTE_CLOSING */
+        sk__wch_closing(w, s);
+        break;
+    }
 }
 
 /* ---- for loop.c -------------------------------------------------------- */
@@ -282,7 +306,7 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
     while (loop->graveyard != NULL) {
         w = loop->graveyard;
         loop->graveyard = w->next;
-        free(w);
+        sk__free(w);
     }
 }
 
@@ -292,8 +316,8 @@ void sk__watches_release(sk_loop *loop)
         sk_watch *w = loop->watches;
         loop->watches = w->next;
         if (w->sock != NULL)
-            w->sock->watch = NULL; /* the object stays usable */
-        free(w);
+            w->sock->note = NULL; /* the object stays usable */
+        sk__free(w);
     }
     loop->dirty = NULL;
     loop->nlive = 0;

@@ -41,7 +41,7 @@ static int sk__posix_numeric(const char *host, int port, int family,
     } else {
         return 0;
     }
-    a = (sk__addr *)malloc(sizeof *a); /* calloc skips glibc's cache */
+    a = (sk__addr *)sk__malloc(sizeof *a); /* calloc skips glibc's cache */
     *r = a == NULL ? SK_ENORESOURCES : 0;
     if (a == NULL)
         return 1;
@@ -87,7 +87,7 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
     }
     for (ai = res; ai != NULL; ai = ai->ai_next)
         n++;
-    *list = (sk__addr *)calloc(n ? n : 1, sizeof **list);
+    *list = (sk__addr *)sk__calloc(n ? n : 1, sizeof **list);
     if (*list == NULL) {
         freeaddrinfo(res);
         return SK_ENORESOURCES;
@@ -106,7 +106,7 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
     freeaddrinfo(res);
     *count = n;
     if (n == 0) {
-        free(*list);
+        sk__free(*list);
         *list = NULL;
         return SK_EHOSTNOTFOUND;
     }

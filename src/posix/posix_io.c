@@ -108,7 +108,7 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
     if (n > (size_t)((nfds_t)-1) || n > SIZE_MAX / sizeof *p)
         return SK_ENORESOURCES;
     if (n > SK__POLL_STACK) {
-        p = (struct pollfd *)malloc(n * sizeof *p);
+        p = (struct pollfd *)sk__malloc(n * sizeof *p);
         if (p == NULL)
             return SK_ENORESOURCES;
     }
@@ -134,7 +134,7 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
         r = 0;
     }
     if (p != stack)
-        free(p);
+        sk__free(p);
     *ready = count;
     return r;
 }

@@ -61,7 +61,7 @@ int sk__plat_lookup(const char *host, const char *service, int family,
     for (ai = res; ai != NULL; ai = ai->ai_next)
         n += ai->ai_socktype == 0 ? 2 : 1;
     out = n <= (size_t)-1 / sizeof *out
-              ? (sk__lookup_ent *)calloc(n ? n : 1, sizeof *out)
+              ? (sk__lookup_ent *)sk__calloc(n ? n : 1, sizeof *out)
               : NULL;
     if (out == NULL) {
         freeaddrinfo(res);
@@ -81,10 +81,10 @@ int sk__plat_lookup(const char *host, const char *service, int family,
         if ((flags & SK_LOOKUP_CANONNAME) && *canon == NULL &&
             ai->ai_canonname != NULL) {
             size_t len = strlen(ai->ai_canonname) + 1;
-            *canon = (char *)malloc(len);
+            *canon = (char *)sk__malloc(len);
             if (*canon == NULL) {
                 freeaddrinfo(res);
-                free(out);
+                sk__free(out);
                 return SK_ENORESOURCES;
             }
             memcpy(*canon, ai->ai_canonname, len);
@@ -92,8 +92,8 @@ int sk__plat_lookup(const char *host, const char *service, int family,
     }
     freeaddrinfo(res);
     if (k == 0) {
-        free(out);
-        free(*canon);
+        sk__free(out);
+        sk__free(*canon);
         *canon = NULL;
         return SK_EHOSTNOTFOUND;
     }

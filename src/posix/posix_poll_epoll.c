@@ -87,7 +87,7 @@ static int sk__epoll_wait(sk__poller *base, int64_t ms, sk__pollout *out,
     if (cap > SK__EPOLL_BATCH)
         cap = SK__EPOLL_BATCH;
     if (cap > p->cap) {
-        struct epoll_event *evs = (struct epoll_event *)realloc(
+        struct epoll_event *evs = (struct epoll_event *)sk__realloc(
             p->evs, cap * sizeof *evs);
         if (evs != NULL) { /* else: fewer this time, the rest next time */
             p->evs = evs;
@@ -121,8 +121,8 @@ static void sk__epoll_free(sk__poller *base)
 {
     sk__epoll *p = (sk__epoll *)base;
     close(p->epfd);
-    free(p->evs);
-    free(p);
+    sk__free(p->evs);
+    sk__free(p);
 }
 
 static const sk__poller_ops sk__epoll_ops = {
@@ -131,20 +131,20 @@ static const sk__poller_ops sk__epoll_ops = {
 
 int sk__posix_epoll_new(sk__poller **out, int *sys)
 {
-    sk__epoll *p = (sk__epoll *)calloc(1, sizeof *p);
+    sk__epoll *p = (sk__epoll *)sk__calloc(1, sizeof *p);
     if (p == NULL)
         return SK_ENORESOURCES;
     p->cap = 64;
-    p->evs = (struct epoll_event *)malloc(p->cap * sizeof *p->evs);
+    p->evs = (struct epoll_event *)sk__malloc(p->cap * sizeof *p->evs);
     if (p->evs == NULL) {
-        free(p);
+        sk__free(p);
         return SK_ENORESOURCES;
     }
     p->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (p->epfd < 0) {
         int r = sk__posix_fail(sys);
-        free(p->evs);
-        free(p);
+        sk__free(p->evs);
+        sk__free(p);
         return r;
     }
     p->base.ops = &sk__epoll_ops;

@@ -127,7 +127,7 @@ static int sk__kq_wait(sk__poller *base, int64_t ms, sk__pollout *out,
     *n = 0;
     if (cap > p->cap) {
         struct kevent *evs =
-            (struct kevent *)realloc(p->evs, cap * sizeof *evs);
+            (struct kevent *)sk__realloc(p->evs, cap * sizeof *evs);
         if (evs != NULL) { /* else: fewer this time, the rest next time */
             p->evs = evs;
             p->cap = cap;
@@ -174,8 +174,8 @@ static void sk__kq_free(sk__poller *base)
 {
     sk__kq *p = (sk__kq *)base;
     close(p->kq);
-    free(p->evs);
-    free(p);
+    sk__free(p->evs);
+    sk__free(p);
 }
 
 static const sk__poller_ops sk__kq_ops = {
@@ -183,14 +183,14 @@ static const sk__poller_ops sk__kq_ops = {
 
 int sk__posix_kqueue_new(sk__poller **out, int *sys)
 {
-    sk__kq *p = (sk__kq *)calloc(1, sizeof *p);
+    sk__kq *p = (sk__kq *)sk__calloc(1, sizeof *p);
     int fl, r;
     if (p == NULL)
         return SK_ENORESOURCES;
     p->cap = 64;
-    p->evs = (struct kevent *)malloc(p->cap * sizeof *p->evs);
+    p->evs = (struct kevent *)sk__malloc(p->cap * sizeof *p->evs);
     if (p->evs == NULL) {
-        free(p);
+        sk__free(p);
         return SK_ENORESOURCES;
     }
     /* kqueue descriptors are not inherited by fork; close-on-exec too
@@ -198,16 +198,16 @@ int sk__posix_kqueue_new(sk__poller **out, int *sys)
     p->kq = kqueue();
     if (p->kq < 0) {
         r = sk__posix_fail(sys);
-        free(p->evs);
-        free(p);
+        sk__free(p->evs);
+        sk__free(p);
         return r;
     }
     fl = fcntl(p->kq, F_GETFD);
     if (fl < 0 || fcntl(p->kq, F_SETFD, fl | FD_CLOEXEC) != 0) {
         r = sk__posix_fail(sys);
         close(p->kq);
-        free(p->evs);
-        free(p);
+        sk__free(p->evs);
+        sk__free(p);
         return r;
     }
     p->base.ops = &sk__kq_ops;

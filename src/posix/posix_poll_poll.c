@@ -39,11 +39,11 @@ static int sk__pollb_add(sk__poller *base, sk__pollreg *r, int *sys)
         sk__pollreg **regs;
         if (cap > ((size_t)-1) / sizeof *fds)
             return SK_ENORESOURCES;
-        fds = (struct pollfd *)realloc(p->fds, cap * sizeof *fds);
+        fds = (struct pollfd *)sk__realloc(p->fds, cap * sizeof *fds);
         if (fds == NULL)
             return SK_ENORESOURCES;
         p->fds = fds;
-        regs = (sk__pollreg **)realloc(p->regs, cap * sizeof *regs);
+        regs = (sk__pollreg **)sk__realloc(p->regs, cap * sizeof *regs);
         if (regs == NULL)
             return SK_ENORESOURCES;
         p->regs = regs;
@@ -111,9 +111,9 @@ static int sk__pollb_wait(sk__poller *base, int64_t ms, sk__pollout *out,
 static void sk__pollb_free(sk__poller *base)
 {
     sk__pollb *p = (sk__pollb *)base;
-    free(p->fds);
-    free(p->regs);
-    free(p);
+    sk__free(p->fds);
+    sk__free(p->regs);
+    sk__free(p);
 }
 
 static const sk__poller_ops sk__pollb_ops = {
@@ -122,7 +122,7 @@ static const sk__poller_ops sk__pollb_ops = {
 
 int sk__posix_poll_new(sk__poller **out, int *sys)
 {
-    sk__pollb *p = (sk__pollb *)calloc(1, sizeof *p);
+    sk__pollb *p = (sk__pollb *)sk__calloc(1, sizeof *p);
     (void)sys;
     if (p == NULL)
         return SK_ENORESOURCES;

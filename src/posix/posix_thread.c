@@ -18,7 +18,7 @@ typedef struct sk__posix_start {
 static void *sk__posix_thread_main(void *p)
 {
     sk__posix_start st = *(sk__posix_start *)p;
-    free(p);
+    sk__free(p);
     st.fn(st.arg);
     return NULL;
 }
@@ -30,7 +30,7 @@ int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
     sigset_t all, old;
     sk__posix_start *st;
     int e;
-    st = (sk__posix_start *)malloc(sizeof *st);
+    st = (sk__posix_start *)sk__malloc(sizeof *st);
     if (st == NULL)
         return SK_ENORESOURCES;
     st->fn = fn;
@@ -48,7 +48,7 @@ int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
         pthread_attr_destroy(&attr);
     }
     if (e != 0) {
-        free(st);
+        sk__free(st);
         if (sys != NULL)
             *sys = e;
         return e == EAGAIN || e == ENOMEM ? SK_ENORESOURCES

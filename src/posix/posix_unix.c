@@ -90,7 +90,7 @@ int sk__plat_unix_keep(const char *path, char **out)
      * found after a chdir.  A directory too deep to read stays relative. */
     if (path[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
         d = strlen(cwd);
-    *out = (char *)malloc(d + 1 + n + 1);
+    *out = (char *)sk__malloc(d + 1 + n + 1);
     if (*out == NULL)
         return SK_ENORESOURCES;
     if (d > 0) {

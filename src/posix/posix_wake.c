@@ -73,14 +73,14 @@ static int sk__wake_open_pipe(int *rfd, int *wfd, int *sys)
 
 int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys)
 {
-    sk__waker *w = (sk__waker *)malloc(sizeof *w);
+    sk__waker *w = (sk__waker *)sk__malloc(sizeof *w);
     int r;
     *out = NULL;
     if (w == NULL)
         return SK_ENORESOURCES;
     r = SK__WAKE_OPEN(&w->rfd, &w->wfd, sys);
     if (r != 0) {
-        free(w);
+        sk__free(w);
         return r;
     }
     *fd = w->rfd;
@@ -129,7 +129,7 @@ void sk__plat_waker_free(sk__waker *w)
     close(w->rfd);
     if (w->wfd != w->rfd)
         close(w->wfd);
-    free(w);
+    sk__free(w);
 }
 
 struct sk__mutex {
@@ -138,12 +138,12 @@ struct sk__mutex {
 
 int sk__plat_mutex_new(sk__mutex **out)
 {
-    sk__mutex *m = (sk__mutex *)malloc(sizeof *m);
+    sk__mutex *m = (sk__mutex *)sk__malloc(sizeof *m);
     *out = NULL;
     if (m == NULL)
         return SK_ENORESOURCES;
     if (pthread_mutex_init(&m->m, NULL) != 0) {
-        free(m);
+        sk__free(m);
         return SK_ENORESOURCES;
     }
     *out = m;
@@ -165,6 +165,6 @@ void sk__plat_mutex_free(sk__mutex *m)
     if (m == NULL)
         return;
     (void)pthread_mutex_destroy(&m->m);
-    free(m);
+    sk__free(m);
 }
 #endif

@@ -83,7 +83,7 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
 
     for (ai = res; ai != NULL; ai = ai->ai_next)
         n++;
-    out = (sk__addr *)malloc((n ? n : 1) * sizeof *out);
+    out = (sk__addr *)sk__malloc((n ? n : 1) * sizeof *out);
     if (out == NULL) {
         freeaddrinfo(res);
         return sk__win_fail(WSA_NOT_ENOUGH_MEMORY, sys);
@@ -97,7 +97,7 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
     }
     freeaddrinfo(res);
     if (k == 0) {
-        free(out);
+        sk__free(out);
         return sk__win_fail(WSAHOST_NOT_FOUND, sys);
     }
     *list = out;

@@ -46,7 +46,7 @@ static int sk__wsel_reserve(sk__wsel *p, size_t n) {
     sets[1] = &p->wr;
     sets[2] = &p->ex;
     for (i = 0; i < 3; i++) {
-        fd_set *s = (fd_set *)realloc(*sets[i], bytes);
+        fd_set *s = (fd_set *)sk__realloc(*sets[i], bytes);
         if (s == NULL)
             return SK_ENORESOURCES; /* the old ones stay, as large as before */
         *sets[i] = s;
@@ -72,7 +72,7 @@ static int sk__wsel_add(sk__poller *base, sk__pollreg *r, int *sys) {
         sk__pollreg **regs;
         if (cap > ((size_t)-1) / sizeof *regs)
             return SK_ENORESOURCES;
-        regs = (sk__pollreg **)realloc(p->regs, cap * sizeof *regs);
+        regs = (sk__pollreg **)sk__realloc(p->regs, cap * sizeof *regs);
         if (regs == NULL)
             return SK_ENORESOURCES;
         p->regs = regs;
@@ -228,11 +228,11 @@ static int sk__wsel_wait(sk__poller *base, int64_t ms, sk__pollout *out,
 
 static void sk__wsel_free(sk__poller *base) {
     sk__wsel *p = (sk__wsel *)base;
-    free(p->regs);
-    free(p->rd);
-    free(p->wr);
-    free(p->ex);
-    free(p);
+    sk__free(p->regs);
+    sk__free(p->rd);
+    sk__free(p->wr);
+    sk__free(p->ex);
+    sk__free(p);
 }
 
 static const sk__poller_ops sk__wsel_ops = {
@@ -245,7 +245,7 @@ int sk__plat_poller_new(const char *name, sk__poller **out, int *sys) {
     *out = NULL;
     if (name != NULL && strcmp(name, "select") != 0)
         return SK_EUNSUPPORTED;
-    p = (sk__wsel *)calloc(1, sizeof *p);
+    p = (sk__wsel *)sk__calloc(1, sizeof *p);
     if (p == NULL)
         return SK_ENORESOURCES;
     p->base.ops = &sk__wsel_ops;

@@ -19,14 +19,14 @@ typedef struct sk__win_start {
 static DWORD WINAPI sk__win_thread_main(LPVOID p)
 {
     sk__win_start st = *(sk__win_start *)p;
-    free(p);
+    sk__free(p);
     st.fn(st.arg);
     return 0;
 }
 
 int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
 {
-    sk__win_start *st = (sk__win_start *)malloc(sizeof *st);
+    sk__win_start *st = (sk__win_start *)sk__malloc(sizeof *st);
     HANDLE h;
     if (st == NULL)
         return SK_ENORESOURCES;
@@ -35,7 +35,7 @@ int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
     h = CreateThread(NULL, 0, sk__win_thread_main, st, 0, NULL);
     if (h == NULL) {
         DWORD e = GetLastError();
-        free(st);
+        sk__free(st);
         if (sys != NULL)
             *sys = (int)e;
         return e == ERROR_NOT_ENOUGH_MEMORY || e == ERROR_OUTOFMEMORY

@@ -122,14 +122,14 @@ int sk__plat_unix_keep(const char *path, char **out) {
      * directory changes; the path as given when that cannot be had. */
     need = GetFullPathNameA(path, 0, NULL, NULL);
     if (need > 0) {
-        *out = (char *)malloc((size_t)need);
+        *out = (char *)sk__malloc((size_t)need);
         if (*out == NULL)
             return SK_ENORESOURCES;
         if (GetFullPathNameA(path, need, *out, NULL) < need)
             return 0;
-        free(*out);
+        sk__free(*out);
     }
-    *out = (char *)malloc(n + 1);
+    *out = (char *)sk__malloc(n + 1);
     if (*out == NULL)
         return SK_ENORESOURCES;
     memcpy(*out, path, n + 1);

@@ -156,7 +156,7 @@ int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys) {
  * FD_SETSIZE. */
 static fd_set *sk__win_fdset_new(size_t n) {
     size_t bytes = offsetof(fd_set, fd_array) + n * sizeof(SOCKET);
-    fd_set *set = (fd_set *)malloc(bytes < sizeof(fd_set) ? sizeof(fd_set)
+    fd_set *set = (fd_set *)sk__malloc(bytes < sizeof(fd_set) ? sizeof(fd_set)
                                                           : bytes);
     if (set != NULL)
         set->fd_count = 0;
@@ -307,9 +307,9 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
     *ready = count;
 
 out:
-    free(rd);
-    free(wr);
-    free(ex);
+    sk__free(rd);
+    sk__free(wr);
+    sk__free(ex);
     return rc;
 }
 

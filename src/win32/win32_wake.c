@@ -54,7 +54,7 @@ static int sk__wake_bind(SOCKET s, struct sockaddr_in *a) {
 }
 
 int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys) {
-    sk__waker *w = (sk__waker *)malloc(sizeof *w);
+    sk__waker *w = (sk__waker *)sk__malloc(sizeof *w);
     struct sockaddr_in ra, wa;
     int err;
     *out = NULL;
@@ -74,7 +74,7 @@ int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys) {
             closesocket(w->rd);
         if (w->wr != INVALID_SOCKET)
             closesocket(w->wr);
-        free(w);
+        sk__free(w);
         return sk__win_fail(err, sys);
     }
     *fd = SK__FD(w->rd);
@@ -108,7 +108,7 @@ void sk__plat_waker_free(sk__waker *w) {
         return;
     closesocket(w->rd);
     closesocket(w->wr);
-    free(w);
+    sk__free(w);
 }
 
 struct sk__mutex {
@@ -116,7 +116,7 @@ struct sk__mutex {
 };
 
 int sk__plat_mutex_new(sk__mutex **out) {
-    sk__mutex *m = (sk__mutex *)malloc(sizeof *m);
+    sk__mutex *m = (sk__mutex *)sk__malloc(sizeof *m);
     *out = NULL;
     if (m == NULL)
         return SK_ENORESOURCES;
@@ -137,7 +137,7 @@ void sk__plat_mutex_free(sk__mutex *m) {
     if (m == NULL)
         return;
     DeleteCriticalSection(&m->cs);
-    free(m);
+    sk__free(m);
 }
 
 #endif /* SK_OS_WIN32 */

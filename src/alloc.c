@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alloc.c - the allocation hook of sockit's test build.  Compiled empty in
+ * the library users get (plat.h maps sk__malloc and friends to the C
+ * library); with SOCKIT_TEST_HOOKS (tests/CMakeLists.txt's sockit_hooked)
+ * it counts allocations and fails the Nth on demand, the way SQLite's test
+ * builds fail the Nth malloc.  The counter is process-wide: that is why it
+ * exists only in a test build.
+ */
+#include "plat.h"
+
+#if defined(SOCKIT_TEST_HOOKS)
+
+#include <stdlib.h>
+
+static unsigned long alloc_fail_at; /* 0: not armed */
+static unsigned long alloc_count;
+static int alloc_failed;
+
+/* One more allocation: 1 when it is the one to fail. */
+static int alloc_fails(void)
+{
+    if (alloc_fail_at == 0)
+        return 0;
+    alloc_count++;
+    if (alloc_count != alloc_fail_at)
+        return 0;
+    alloc_failed = 1;
+    return 1;
+}
+
+void sk__test_alloc_fail_at(unsigned long n)
+{
+    alloc_fail_at = n;
+    alloc_count = 0;
+    alloc_failed = 0;
+}
+
+unsigned long sk__test_alloc_count(void)
+{
+    return alloc_count;
+}
+
+int sk__test_alloc_failed(void)
+{
+    return alloc_failed;
+}
+
+void *sk__malloc(size_t n)
+{
+    return alloc_fails() ? NULL : malloc(n);
+}
+
+void *sk__calloc(size_t count, size_t n)
+{
+    return alloc_fails() ? NULL : calloc(count, n);
+}
+
+void *sk__realloc(void *p, size_t n)
+{
+    if (n > 0 && alloc_fails())
+        return NULL;
+    return realloc(p, n);
+}
+
+void sk__free(void *p)
+{
+    free(p);
+}
+
+#endif /* SOCKIT_TEST_HOOKS */
