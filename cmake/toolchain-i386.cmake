@@ -13,6 +13,9 @@
 # include directory whose asm links to the x86_64 one (the same headers;
 # they choose by __i386__), as gcc-multilib's own /usr/include/asm does.
 #   SOCKIT_I386_INCLUDE  that directory (default <build dir>/i386-include)
+# The flags below are CMake's initial ones: a -DCMAKE_C_FLAGS=... given on
+# the command line replaces them, so it must say -m32 (and the -idirafter)
+# itself.
 
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES SOCKIT_I386_INCLUDE)
 

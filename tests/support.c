@@ -487,8 +487,12 @@ int sup_emulator_refused(int rc, const sk_sock *s, const char *what)
     const char *emu = sup_emulator();
     if (emu == NULL || rc != SK_EUNSUPPORTED)
         return 0;
-    print_message("skipped under %s: %s (SK_EUNSUPPORTED, OS code %d): a "
-                  "call the emulator does not translate\n",
+#if defined(ENOPROTOOPT)
+    if (sk_syserror(s) != ENOPROTOOPT)
+        return 0; /* the kernel's own refusal, checked as anywhere */
+#endif
+    print_message("skipped under %s: %s, refused with ENOPROTOOPT (OS code "
+                  "%d): a call the emulator does not translate\n",
                   emu, what, sk_syserror(s));
     return 1;
 }

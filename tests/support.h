@@ -180,11 +180,12 @@ int sup_under_valgrind(void);
 const char *sup_emulator(void);
 
 /* sup_emulator_refused: 1 when the tests run under an emulator
- * (sup_emulator) and rc is SK_EUNSUPPORTED for s, the answer of an
- * emulator to a call it does not translate (qemu-user 7.2: IP_MULTICAST_IF
- * with struct ip_mreqn, MCAST_JOIN_GROUP); it then prints a line saying
- * that what was skipped and why, with the OS code.  0 otherwise: the
- * caller checks rc as it would anywhere. */
+ * (sup_emulator), rc is SK_EUNSUPPORTED and s's OS code ENOPROTOOPT: the
+ * answer of qemu-user 7.2 to the calls it does not translate
+ * (IP_MULTICAST_IF with struct ip_mreqn, MCAST_JOIN_GROUP); it then prints
+ * a line naming what was skipped and why.  0 otherwise: the caller checks
+ * rc as it would anywhere.  Call it only where such a call was made (the
+ * OS code may be left from an earlier failure). */
 int sup_emulator_refused(int rc, const sk_sock *s, const char *what);
 
 /* sup_sig_install: install a no-op SIGUSR1 handler WITHOUT SA_RESTART (so

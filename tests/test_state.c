@@ -733,7 +733,9 @@ static int nixio_roundtrip(sk_sock *s, const char *obj,
                     sk_errname(rl));
         fail();
     }
-    if (rl == rn && sup_emulator_refused(rl, s, w->luaname))
+    if (rl == rn && strncmp(obj, "UDP", 3) == 0 &&
+        strcmp(w->luaname, "ip-multicast-if") == 0 &&
+        sup_emulator_refused(rl, s, w->luaname))
         return 1; /* not checked here, but not missing either */
     if (rl != 0) {
         gl = sk_getoptname(s, w->luaname, &x);
