@@ -762,6 +762,15 @@ static void t_bad_input(void **state)
     sup_assert_rc(sk_sendto(c, "a", 1, "127.0.0.1", pu), SK_EISCONN);
     sup_assert_rc(sk_sendto(u, "a", 1, "nonexistent..invalid", pu),
                   SK_EHOSTNOTFOUND);
+    /* A dual-stack object makes its socket before the lookup (whether it
+     * reaches IPv4 decides what may be looked up) and drops it again when
+     * the lookup fails. */
+    sup_assert_rc(sk_sendto(d, "a", 1, "nonexistent..invalid", pu),
+                  SK_EHOSTNOTFOUND);
+    sup_assert_rc(sk_setpeername(d, "nonexistent..invalid", pu),
+                  SK_EHOSTNOTFOUND);
+    sup_assert_rc(sk_joingroup(d, "nonexistent..invalid", 0),
+                  SK_EHOSTNOTFOUND);
     assert_true(sk_getfd(d) == SK_FD_INVALID); /* nothing was made */
 
     /* recvfrom */
