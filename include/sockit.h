@@ -8,6 +8,20 @@
  * makes new clients.  Every call returns 0 on success or a negative SK_E*
  * code; byte counts come back through out-parameters so that partial
  * progress is never lost.  This header includes only standard C headers.
+ *
+ * Versions (README, "Versions"): MAJOR.MINOR.PATCH.  While the version is
+ * 0.x a 0.MINOR release may change the API or ABI incompatibly (each such
+ * change is in CHANGELOG.md with its migration); a PATCH release never
+ * does.  From 1.0, only a MAJOR release may.  The shared library's SONAME
+ * changes with every release that may be incompatible: libsockit.so.0.MINOR
+ * while 0.x, libsockit.so.MAJOR from 1.0.  The CMake package accepts the
+ * same 0.MINOR while 0.x (SameMinorVersion), the same MAJOR from 1.0.
+ *
+ * Threads: docs/thread-safety.md says exactly what is safe.  In short:
+ * each object is used by one thread at a time, except that one thread may
+ * send (sk_send, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while another
+ * receives (sk_receive, sk_read, sk_receiveline) on the same connected
+ * client, and sk_loop_wake / sk_loop_post may be called from any thread.
  */
 #ifndef SOCKIT_H
 #define SOCKIT_H
@@ -35,9 +49,10 @@ extern "C" {
 #  define SK_API
 #endif
 
-#define SOCKIT_VERSION_MAJOR 0 /**< incompatible API changes */
-#define SOCKIT_VERSION_MINOR 3 /**< compatible additions */
-#define SOCKIT_VERSION_PATCH 0 /**< fixes */
+#define SOCKIT_VERSION_MAJOR 0 /**< incompatible changes (from 1.0) */
+#define SOCKIT_VERSION_MINOR 3 /**< additions; while 0.x also incompatible
+                                  changes */
+#define SOCKIT_VERSION_PATCH 0 /**< fixes only, never incompatible */
 #define SOCKIT_VERSION "0.3.0" /**< the three as a string */
 
 /* ---- native handle ---------------------------------------------------- */
