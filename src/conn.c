@@ -550,6 +550,8 @@ int sk__conn_established(sk_conn *c)
         c->wb.len = c->wfirst = 0;
         if (sk__conn_emit_error(c, r))
             return 1;
+        c->wb.len = c->wfirst = 0; /* written by the error handler */
+        c->unreported = 0;
         return sk__conn_set_state(c, SK_CONN_UNCONNECTED);
     }
     c->eof = c->eof_done = c->rerr = c->shut = 0;
