@@ -699,13 +699,11 @@ static int conn_bad_buf(const sk_buf *b)
     return b == NULL || b->len > b->cap || (b->data == NULL && b->cap > 0);
 }
 
-SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
+static int conn_read_line(sk_conn *c, sk_buf *line)
 {
     const char *p, *lf;
     size_t avail, max, count = 0, used = 0;
     int r;
-    if (c == NULL || conn_bad_buf(line))
-        return SK_EINVAL;
     avail = conn_avail(c);
     if (avail == 0)
         return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
@@ -718,6 +716,10 @@ SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
             max)
             return SK_EWOULDBLOCK;
     }
+    /* Room first, the NUL's byte included: no failure after the take. */
+    r = sk_buf_reserve(line, (lf != NULL ? (size_t)(lf - p) : avail) + 1);
+    if (r != 0)
+        return r;
     r = sk__line_take(p, lf != NULL ? (size_t)(lf - p) + 1 : avail, line,
                       &count, max, &used);
     c->rfirst += used;
@@ -731,16 +733,22 @@ SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
     return r;
 }
 
-SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
+/* Both leave the buffer NUL-terminated, as sk_receive does. */
+SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
+{
+    if (c == NULL || conn_bad_buf(line))
+        return SK_EINVAL;
+    return sk__buf_nul(line, conn_read_line(c, line));
+}
+
+static int conn_read_all(sk_conn *c, sk_buf *out)
 {
     size_t n;
     int r;
-    if (c == NULL || conn_bad_buf(out))
-        return SK_EINVAL;
     n = conn_avail(c);
     if (n == 0)
         return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
-    r = sk_buf_reserve(out, n);
+    r = sk_buf_reserve(out, n + 1); /* and the NUL */
     if (r != 0)
         return r;
     memcpy(out->data + out->len, c->rb.data + c->rfirst, n);
@@ -748,6 +756,13 @@ SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
     conn_rb_idle(c);
     conn_update(c);
     return 0;
+}
+
+SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
+{
+    if (c == NULL || conn_bad_buf(out))
+        return SK_EINVAL;
+    return sk__buf_nul(out, conn_read_all(c, out));
 }
 
 SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max)
