@@ -127,7 +127,6 @@ static sk_conn *conn_alloc(sk_loop *loop, sk_sock *s)
     c->t_connect = -1;
     c->t_delay = 0.25;
     c->t_linger = 30;
-    c->last_fail = SK_EHOSTNOTFOUND;
     (void)sk_setblocking(s, 0);
     return c;
 }
@@ -190,12 +189,9 @@ SK_API void sk_conn_free(sk_conn *c)
     live = c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING;
     c->freed = 1;
     sk__conn_stop_connect(c);
-    sk_timer_free(c->tm_next);
-    sk_timer_free(c->tm_limit);
-    sk_timer_free(c->tm_defer);
+    sk__conn_cx_free(c);
     sk_timer_free(c->tm_close);
-    sk_timer_free(c->tm_bind);
-    c->tm_next = c->tm_limit = c->tm_defer = c->tm_close = c->tm_bind = NULL;
+    c->tm_close = NULL;
     sk__conn_drop_socket(c, live);
     sk_free(c->s);
     c->s = NULL;
@@ -665,6 +661,7 @@ SK_API int sk_conn_abort(sk_conn *c)
     if (was == SK_CONN_UNCONNECTED)
         return 0;
     sk__conn_stop_connect(c);
+    sk__conn_cx_done(c);
     (void)conn_finish(c, was == SK_CONN_CONNECTED || was == SK_CONN_CLOSING);
     return 0;
 }
