@@ -18,9 +18,6 @@
 
 static void conn_destroy(sk_conn *c)
 {
-    if (c->tls != NULL)
-        sk__tls_ctx_release(c->tls);
-    sk__free(c->tlshost);
     sk_buf_free(&c->rb);
     sk_buf_free(&c->wb);
     sk__free(c);
@@ -590,8 +587,9 @@ int sk__conn_established(sk_conn *c)
         return sk__conn_set_state(c, SK_CONN_UNCONNECTED);
     }
     c->eof = c->eof_done = c->rerr = c->shut = 0;
-    if (c->tls != NULL) {
-        r = sk_tls_start(c->s, c->tls, c->tlshost);
+    if (c->s->extra != NULL && c->s->extra->conntls != NULL) {
+        r = sk_tls_start(c->s, c->s->extra->conntls,
+                         c->s->extra->conntlshost);
         if (r == SK_EWOULDBLOCK) { /* the usual case: on the loop */
             if (sk__conn_set_state(c, SK_CONN_ENCRYPTING))
                 return 1;
@@ -895,11 +893,18 @@ SK_API int sk_conn_sock(sk_conn *c, sk_sock **out)
 SK_API int sk_conn_settls(sk_conn *c, sk_tls_ctx *ctx, const char *host)
 {
     char *copy = NULL;
+    sk__extra *x;
     int r;
     if (c == NULL)
         return SK_EINVAL;
     if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND)
         return SK_EWRONGROLE;
+    if (ctx == NULL && c->s->extra == NULL)
+        return 0;
+    r = sk__need_extra(c->s);
+    if (r != 0)
+        return r;
+    x = c->s->extra;
     if (ctx != NULL) {
         r = sk__tls_ctx_take(ctx, host);
         if (r != 0)
@@ -914,10 +919,10 @@ SK_API int sk_conn_settls(sk_conn *c, sk_tls_ctx *ctx, const char *host)
             memcpy(copy, host, n);
         }
     }
-    if (c->tls != NULL)
-        sk__tls_ctx_release(c->tls);
-    sk__free(c->tlshost);
-    c->tls = ctx;
-    c->tlshost = copy;
+    if (x->conntls != NULL)
+        sk__tls_ctx_release(x->conntls);
+    sk__free(x->conntlshost);
+    x->conntls = ctx;
+    x->conntlshost = copy;
     return 0;
 }

@@ -46,6 +46,10 @@ typedef struct sk__extra {
     char *upath;       /* UNIX-domain path this object bound, or NULL */
     struct sk__tls *tls;  /* the TLS session of a client (s->tls) */
     sk_tls_ctx *tlslisten; /* a listener's context for accepted clients */
+    sk_tls_ctx *conntls;  /* sk_conn_settls: the context of an sk_conn's
+                             connections (kept on its object: the sk_conn
+                             has no room), or NULL */
+    char *conntlshost;    /* ... and the host they verify, or NULL */
     uint32_t optset;   /* bit per enum sk_option: remembered value valid */
     int optval[SK_OPT_COUNT];
 } sk__extra;

@@ -139,8 +139,12 @@ SK_API int sk_close(sk_sock *s)
     if (s == NULL)
         return SK_EINVAL;
     sk__notify(s, SK__NOTE_CLOSING, SK_FD_INVALID); /* socket still open */
-    if (s->extra != NULL)
+    if (s->extra != NULL) {
         sk__tls_drop(s); /* close_notify while the socket is open */
+        if (s->extra->conntls != NULL)
+            sk__tls_ctx_release(s->extra->conntls);
+        sk__free(s->extra->conntlshost);
+    }
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
