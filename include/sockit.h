@@ -292,15 +292,19 @@ SK_API int sk_dirty(const sk_sock *s);
 
 /* ---- timeouts --------------------------------------------------------- */
 
-/** sk_settimeout: set the block ('b') or total ('t') timeout in seconds,
- * millisecond precision; negative means no limit (the default for both).
+/** sk_settimeout: set the block ('b') or total ('t') timeout in seconds.
+ * Every call of the API that takes a timeout follows one rule: negative
+ * values and +inf mean no limit; NaN and finite values above 1e9 seconds
+ * are SK_EINVAL; anything else is honoured as given, rounded to the
+ * millisecond, without any cap.  No limit is the default for both.
  * Block bounds each single wait on the OS; total bounds a whole call; with
  * both set the sooner wins.  0 makes calls non-blocking: they try once and
  * return SK_ETIMEOUT.  They apply to connect, accept, send and receive, and
  * are measured on a monotonic clock.  Non-blocking mode (sk_setblocking(s,
  * 0)) overrides both without changing them: calls then return
  * SK_EWOULDBLOCK instead of waiting, and these timeouts apply again after
- * sk_setblocking(s, 1).  Returns 0; SK_EINVAL (bad mode, NaN); SK_ECLOSED. */
+ * sk_setblocking(s, 1).  Returns 0; SK_EINVAL (s NULL, bad mode, seconds
+ * NaN or finite above 1e9); SK_ECLOSED. */
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode);
 
 /** sk_gettimeout: the block and total timeouts in seconds (-1 = none); either
@@ -429,13 +433,18 @@ SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
 /* ---- select ----------------------------------------------------------- */
 
 /** sk_select: wait until some of recvt can be read (or accepted) or some of
- * sendt can be written, for at most timeout seconds (negative = no limit).
- * A client with buffered bytes is readable at once.  NULL and closed entries
- * are skipped; there is no limit on the count.  The ready objects are
+ * sendt can be written, for at most timeout seconds (the rule of
+ * sk_settimeout: negative or +inf = no limit; NaN or finite above 1e9 =
+ * SK_EINVAL).  A client with buffered bytes is readable at once.  NULL and
+ * closed entries are skipped; there is no limit on the count: the system
+ * is handed one entry per distinct object (both directions merged), so
+ * neither duplicates nor NULL and closed entries count against the
+ * descriptor limit.  The ready objects are
  * written to readable[] and writable[] (capacity nrecv and nsend; either
  * may be NULL when its count is 0) with their counts in *nreadable and
  * *nwritable.  Returns 0 when something is ready; SK_ETIMEOUT when nothing
- * is; SK_EINVAL (also: nothing to wait for and no timeout); SK_ENORESOURCES.
+ * is; SK_EINVAL (a NULL array or count pointer, a bad timeout, or nothing
+ * to wait for and no timeout); SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the
  * object reports it.  sk_select reads all of its inputs on every call: for
  * many objects of which few are ready, sk_selector is the form whose wait
@@ -993,8 +1002,11 @@ SK_API int sk_timer_new(sk_loop *loop, sk_timer **out);
  * push the later ones back); periods missed entirely (the loop was busy or
  * not running) are skipped, not run in a burst.  Timers fire in deadline
  * order, those with the same deadline in the order they were started.  A
- * started timer is restarted with the new values.  Returns 0; SK_EINVAL
- * (t or cb NULL; after or repeat negative, NaN, or above 1e9 seconds). */
+ * started timer is restarted with the new values.  after and repeat follow
+ * the timeout rule of sk_settimeout: an after that is negative or +inf
+ * (no limit) never comes, so the timer is left stopped; a repeat that is
+ * negative or +inf means no repeat, as 0 does.  Returns 0; SK_EINVAL (t or
+ * cb NULL; after or repeat NaN or finite above 1e9 seconds). */
 SK_API int sk_timer_start(sk_timer *t, double after, double repeat,
                           sk_timer_cb cb, void *ud);
 
@@ -1210,20 +1222,23 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  * resolution), by mode:
  * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup
  *   and every attempt): when it runs out the error handler gets
- *   SOCKET_TIMEOUT.  Negative: none (the default; the system's own limits
+ *   SOCKET_TIMEOUT.  No limit is the default (the system's own limits
  *   then end each attempt).
  * - 'd': the Happy Eyeballs delay (RFC 8305's Connection Attempt Delay):
  *   how long an attempt runs alone before the next address is tried
- *   beside it (default 0.25; 0 starts every address at once).  Must not be
- *   negative.
+ *   beside it (default 0.25; 0 starts every address at once; no limit
+ *   tries the addresses one after the other, each when the one before has
+ *   failed).
  * - 'l': how long CLOSING waits for the peer to close after every pending
  *   byte was written (sk_conn_disconnect); then the connection is closed
  *   anyway.  Negative: no limit.  Default 30.
  *
  * 'c' is read when a connect starts, 'd' whenever an attempt starts, 'l'
- * when the flush ends.
- * Returns 0; SK_EINVAL (c NULL, unknown mode, NaN, a negative 'd', or more
- * than 1e9 seconds). */
+ * when the flush ends.  seconds follows the timeout rule of sk_settimeout:
+ * negative or +inf is no limit (read back as -1); NaN and finite values
+ * above 1e9 are refused; anything else is honoured to the millisecond.
+ * Returns 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
+ * 1e9). */
 SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode);
 
 /** sk_conn_gettimeout: the time of mode ('c', 'd' or 'l', see
@@ -1493,7 +1508,9 @@ SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events);
 SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
 
 /** sk_selector_wait: wait until some members of sel are ready for their
- * interest, for at most timeout seconds (negative = no limit), and store
+ * interest, for at most timeout seconds (the rule of sk_settimeout:
+ * negative or +inf = no limit; NaN or finite above 1e9 = SK_EINVAL), and
+ * store
  * up to cap of them in ready[] with their readiness in events[] (enum
  * sk_events: SK_READABLE, SK_WRITABLE, SK_ERRORED as sk_watch_new
  * describes it per system) and their count in *n.  As in sk_select, a
@@ -1507,9 +1524,9 @@ SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
  * gone when the caller acts (treat SK_EWOULDBLOCK as "wait again");
  * readiness that lasts is reported again.  Returns 0 (*n > 0);
  * SK_ETIMEOUT (nothing became ready in time; *n 0); SK_EINVAL (sel, ready,
- * events or n NULL, cap 0, timeout NaN, or no timeout while no member has
- * interest); or the backend's error when waiting failed (SK_ENORESOURCES,
- * SK_ESYSTEM). */
+ * events or n NULL, cap 0, timeout NaN or finite above 1e9, or no timeout
+ * while no member has interest); or the backend's error when waiting
+ * failed (SK_ENORESOURCES, SK_ESYSTEM). */
 SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
                             int *events, size_t cap, size_t *n);
 

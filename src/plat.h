@@ -71,8 +71,8 @@ typedef struct sk__pollent {
  * (shared code and both backends) goes through these four.  In the library
  * users get they are the C library's calls, nothing more: no hook, no
  * process-wide state.  Only a test build of the library (compiled with
- * SOCKIT_TEST_HOOKS, never installed) makes them functions (src/alloc.c)
- * that can fail the Nth allocation on demand (sk__test_alloc_*), so the
+ * SOCKIT_TEST_HOOKS, never installed) makes them functions
+ * (src/testhooks.c) that can fail the Nth allocation on demand (sk__test_alloc_*), so the
  * test suite can check every path that handles an allocation failure. */
 #if defined(SOCKIT_TEST_HOOKS)
 void *sk__malloc(size_t n);
@@ -90,6 +90,14 @@ void sk__free(void *p);
 void sk__test_alloc_fail_at(unsigned long n);
 unsigned long sk__test_alloc_count(void);
 int sk__test_alloc_failed(void);
+
+/* sk__test_lookup_inline: with on 1, sk_conn's host lookups run their
+ * resolver (hook) on the calling thread, inside sk_conn_connect, instead of
+ * a worker thread (the answer still comes through the loop's post queue):
+ * allocations and hook calls then come in a fixed order.
+ * sk__test_lookup_inlined: the current setting. */
+void sk__test_lookup_inline(int on);
+int sk__test_lookup_inlined(void);
 #else
 #  include <stdlib.h>
 #  define sk__malloc(n) malloc(n)

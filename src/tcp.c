@@ -320,12 +320,17 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     sk__tm tm;
     sk__addr a;
     sk_fd_t fd;
-    sk_sock *c;
+    sk_sock *c = NULL;
     int r = (client == NULL) ? SK_EINVAL : 0;
     if (client != NULL)
         *client = NULL;
     if (r == 0)
         r = sk__check_role(s, SK_ROLE_SERVER);
+    if (r != 0)
+        return r;
+    /* The object first: a connection taken from the system is never
+     * dropped for want of memory (it stays queued for the next try). */
+    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
     if (r != 0)
         return r;
     sk__tm_start(&tm, s);
@@ -336,16 +341,12 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
                                &s->sys);
         if (r == 0)
             break;
-        if (r != SK_EWOULDBLOCK)
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_READ, &tm);
+        if (r != 0) {
+            sk_free(c);
             return r;
-        r = sk__wait(s, SK__WAIT_READ, &tm);
-        if (r != 0)
-            return r;
-    }
-    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
-    if (r != 0) {
-        sk__plat_close(fd);
-        return r;
+        }
     }
     c->fd = fd;
     c->role = SK_ROLE_CLIENT;
@@ -354,6 +355,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     c->total_ms = s->total_ms;
     c->nonblock = s->nonblock;
     c->linemax = s->linemax;
+    c->birth_us = sk__plat_now_us();
     if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
         memset(peer, 0, sizeof *peer);
     *client = c;

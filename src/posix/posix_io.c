@@ -10,13 +10,11 @@
 #include <limits.h>
 #include <stdlib.h>
 
-/* poll takes an int timeout. */
-static int poll_ms(int64_t ms)
-{
-    if (ms < 0)
-        return -1;
-    return ms > INT_MAX ? INT_MAX : (int)ms;
-}
+/* poll takes an int timeout: a longer wait (up to 1e12 ms, see
+ * sk__timeout_ms) is made of pieces of INT_MAX ms (24.8 days); a piece
+ * that ends with nothing ready says SK_EWOULDBLOCK ("call again with the
+ * time that is left"), never SK_ETIMEOUT, so no timeout is cut short. */
+#define poll_cut(ms) ((ms) > (int64_t)INT_MAX)
 
 int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
                   int *sys)
@@ -80,12 +78,12 @@ int sk__posix_wait(int fd, int events, int64_t ms, int *revents, int *sys)
     p.fd = fd;
     p.events = to_poll(events);
     p.revents = 0;
-    r = poll(&p, 1, poll_ms(ms));
+    r = poll(&p, 1, sk__posix_wait_ms(ms));
     *revents = from_poll(p.revents);
     if (r > 0)
         return 0;
     if (r == 0)
-        return SK_ETIMEOUT;
+        return poll_cut(ms) ? SK_EWOULDBLOCK : SK_ETIMEOUT;
     return sk__posix_fail(sys); /* EINTR maps to SK_EWOULDBLOCK */
 }
 
@@ -119,9 +117,13 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
         p[i].events = to_poll(ents[i].events);
         p[i].revents = 0;
     }
-    r = poll(p, (nfds_t)n, poll_ms(ms));
+    r = poll(p, (nfds_t)n, sk__posix_wait_ms(ms));
     if (r < 0) {
         r = sk__posix_fail(sys);
+    } else if (r == 0 && poll_cut(ms)) {
+        for (i = 0; i < n; i++)
+            ents[i].revents = 0;
+        r = SK_EWOULDBLOCK;
     } else {
         /* Only r entries have revents: stop looking once all are seen. */
         for (i = 0; i < n && count < (size_t)r; i++) {
