@@ -209,7 +209,8 @@ typedef struct sk_name {
  * peer, when not NULL, receives the client's address.  A client that
  * vanished before the accept is skipped, never blocking past the timeout.
  * The new client inherits the server's timeouts, blocking mode and line
- * limit.  Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
+ * limit.  Its object is made before the connection is taken from the
+ * system, so SK_ENORESOURCES leaves the connection queued.  Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
  * SK_EWOULDBLOCK (non-blocking mode, nothing pending). */
 SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
 
@@ -1417,7 +1418,8 @@ SK_API int sk_server_new(sk_loop *loop, sk_server **out);
  * returns, which may block) and listen with backlog (as sk_listen); from
  * then on the loop accepts each connection and calls cb(srv, conn, ud).
  * When the system runs out of descriptors or memory, accepting pauses for
- * 0.1 s.  Returns 0; SK_EINVAL (srv or cb NULL, bad host or port);
+ * 0.1 s (a connection accepted without memory to wrap it is kept and
+ * handed over then: none is dropped for want of memory).  Returns 0; SK_EINVAL (srv or cb NULL, bad host or port);
  * SK_EWRONGROLE (listening already); SK_ECLOSED (after sk_server_close);
  * the errors of sk_bind and sk_listen. */
 SK_API int sk_server_listen(sk_server *srv, const char *host, int port,
