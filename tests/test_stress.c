@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_threads.c - sockit under threads, for ThreadSanitizer (the tsan
+ * test_stress.c - sockit under threads, for ThreadSanitizer (the tsan
  * lane) as much as for the other lanes:
  *  - four threads post and wake a loop while it runs, until half of the
  *    posts ran; the loop then stops, the threads post some more, and the
@@ -196,7 +196,7 @@ static void t_eight_own_objects(void **state)
         sup_thread_join(w[i].thread);
     for (i = 0; i < WORKERS; i++) {
         if (w[i].fail != 0)
-            fail_msg("worker %d: check at test_threads.c:%d failed in "
+            fail_msg("worker %d: check at test_stress.c:%d failed in "
                      "round %d", i, w[i].fail, w[i].round);
         assert_int_equal(w[i].round, ROUNDS);
         assert_int_equal(w[i].fired, ROUNDS);
