@@ -8,6 +8,12 @@
  * makes new clients.  Every call returns 0 on success or a negative SK_E*
  * code; byte counts come back through out-parameters so that partial
  * progress is never lost.  This header includes only standard C headers.
+ *
+ * Threads: docs/thread-safety.md says exactly what is safe.  In short:
+ * each object is used by one thread at a time, except that one thread may
+ * send (sk_send, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while another
+ * receives (sk_receive, sk_read, sk_receiveline) on the same connected
+ * client, and sk_loop_wake / sk_loop_post may be called from any thread.
  */
 #ifndef SOCKIT_H
 #define SOCKIT_H

@@ -76,12 +76,16 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
 
 SK_API int sk_shutdown(sk_sock *s, int how)
 {
-    int r = sk__check_role(s, SK_ROLE_CLIENT);
+    int sys = 0, r = sk__check_role(s, SK_ROLE_CLIENT);
     if (r != 0)
         return r;
     if (how < SK_SHUT_RECEIVE || how > SK_SHUT_BOTH)
         return SK_EINVAL;
-    r = sk__plat_shutdown(s->fd, how, &s->sys);
+    r = sk__plat_shutdown(s->fd, how, &sys);
+    sk__sys_set(s, sys);
+    /* shut is the sending side's byte: the receive side keeps its state
+     * elsewhere (linewait), so that one thread may shut the sending side
+     * while another receives. */
     if (r == 0) /* for sk_getstate: bit 1 receiving, bit 2 sending */
         s->shut |= how == SK_SHUT_RECEIVE ? 1 : how == SK_SHUT_SEND ? 2 : 3;
     return r;

@@ -168,7 +168,7 @@ void sk__conn_drop_socket(sk_conn *c, int abortive)
     s->dual = 1;
     s->bound = 0;
     s->connecting = 0;
-    s->shut = 0;
+    s->shut = s->linewait = 0;
     s->rfirst = s->rlast = 0;
     c->eof = c->eof_done = c->rerr = 0;
     c->shut = 0;

@@ -96,7 +96,7 @@ static void conn_win(sk_conn *c, sk__attempt *at)
     cs->role = SK_ROLE_CLIENT;
     cs->connecting = 0;
     cs->bound = 1;
-    cs->shut = 0;
+    cs->shut = cs->linewait = 0;
     cs->rfirst = cs->rlast = 0;
     (void)sk__conn_established(c);
 }

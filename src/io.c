@@ -21,7 +21,9 @@ int sk__wait(sk_sock *s, int events, const sk__tm *tm)
         return SK_EWOULDBLOCK;
     for (;;) {
         int64_t ms = sk__tm_left(tm);
-        int r = sk__plat_wait(s->fd, events, ms, &s->sys);
+        int sys = 0;
+        int r = sk__plat_wait(s->fd, events, ms, &sys);
+        sk__sys_set(s, sys);
         if (r != SK_EWOULDBLOCK)
             return r;
     }
@@ -37,8 +39,10 @@ int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
     if (!s->connecting)
         return 0;
     do {
+        int sys = 0;
         r = sk__plat_wait_connect(s->fd, s->nonblock ? 0 : sk__tm_left(tm),
-                                  &s->sys);
+                                  &sys);
+        sk__sys_set(s, sys);
     } while (r == SK_EWOULDBLOCK);
     if (r == SK_ETIMEOUT)
         return s->nonblock ? SK_EWOULDBLOCK : r;
@@ -57,7 +61,7 @@ static int rbuf_make(sk_sock *s)
             return SK_ENORESOURCES;
     }
     s->rfirst = s->rlast = s->rscan = 0;
-    s->shut &= (unsigned char)~SK__LINEWAIT;
+    s->linewait = 0;
     return 0;
 }
 
@@ -91,7 +95,7 @@ void sk__rbuf_free(sk_sock *s)
     sk__free(s->rbuf);
     s->rbuf = NULL;
     s->rfirst = s->rlast = s->rscan = 0;
-    s->shut &= (unsigned char)~SK__LINEWAIT;
+    s->linewait = 0;
 }
 
 /* For sk_receiveline (lines.c), whose lines are views into the buffer: a
@@ -110,7 +114,7 @@ int sk__fill_more(sk_sock *s, const sk__tm *tm)
         s->rfirst = 0;
         s->rlast = (uint16_t)keep;
     }
-    s->shut &= (unsigned char)~SK__LINEWAIT;
+    s->linewait = 0;
     r = sk__recv_some(s, s->rbuf + keep, SK__RBUF_SIZE - keep, &got, tm);
     s->rlast = (uint16_t)(keep + got); /* at most SK__RBUF_SIZE */
     if (got > 0)

@@ -90,7 +90,7 @@ static SK__NOINLINE int sk__lines_slow(sk_sock *s, const char **line,
         return sk__lines_view(s, (size_t)(s->rlast - s->rfirst),
                               SK__LV_CLOSED, line, len);
     if (s->rfirst < s->rlast)
-        s->shut |= SK__LINEWAIT; /* not dirty until more arrive */
+        s->linewait = 1; /* not dirty until more arrive */
     else
         sk__rbuf_release(s);
     return r;

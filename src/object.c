@@ -11,7 +11,7 @@ void sk__sync_blocking(sk_sock *s, int was)
     /* A failure leaves a socket that does not block, which every call
      * handles (by waiting in poll): nothing to report. */
     if (now != was && s->fd != SK_FD_INVALID)
-        (void)sk__plat_set_blocking(s->fd, now, !s->adopted, NULL);
+        (void)sk__plat_set_blocking(s->fd, now, !(s->life & SK__LIFE_ADOPTED), NULL);
 }
 
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
@@ -92,7 +92,7 @@ SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
         family = s->family;
         (void)sk__plat_family(fd, &family, NULL);
         s->family = (unsigned char)family;
-        s->adopted = 1;
+        s->life |= SK__LIFE_ADOPTED;
         (void)sk__plat_set_blocking(fd, sk__os_blocking(s, s->family), 0,
                                     NULL);
     }

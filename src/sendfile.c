@@ -38,7 +38,7 @@ static int sk__sf_copy_step(sk_sock *s, int file, uint64_t pos, size_t want,
         want = SK__SF_BUFSIZE;
     r = sk__plat_pread(file, buf, want, pos, &got, &sys);
     if (r != 0) {
-        s->sys = sys;
+        sk__sys_set(s, sys);
         return r;
     }
     if (got == 0) {
@@ -109,7 +109,7 @@ SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
             } else if (r == SK_EWOULDBLOCK)
                 r = sk__wait(s, SK__WAIT_WRITE, &tm);
             else if (r != 0)
-                s->sys = sys;
+                sk__sys_set(s, sys);
         }
     }
     sk__free(buf);

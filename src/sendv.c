@@ -51,14 +51,15 @@ SK_API int sk_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent)
     r = sk__ensure_connected(s, &tm);
     while (r == 0 && done < total) {
         size_t k = 0;
+        int sys = 0;
         /* Pass over finished and empty entries: one with bytes left exists
          * while done < total. */
         while (iov[first].len == skip) {
             first++;
             skip = 0;
         }
-        r = sk__plat_sendv(s->fd, iov + first, n - first, skip, &k,
-                           &s->sys);
+        r = sk__plat_sendv(s->fd, iov + first, n - first, skip, &k, &sys);
+        sk__sys_set(s, sys);
         if (k > total - done)
             k = total - done; /* never trust a count past the end */
         done += k;

@@ -69,23 +69,26 @@ typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
 
 struct sk_sock {
     sk_fd_t fd;
-    int sys;                 /* raw OS code of the last failure */
+    int sys;                 /* raw OS code of the last failure; written
+                                with sk__sys_set where one thread may send
+                                while another receives (see below) */
     int64_t block_ms;        /* settimeout 'b', -1 none (sk__timeout_ms) */
     int64_t total_ms;        /* settimeout 't', -1 none */
     unsigned char role;      /* enum sk_role */
     unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
                                 dual) */
     unsigned char type;      /* SK__STREAM or SK__DGRAM */
-    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending;
-                                bit 4 (SK__LINEWAIT): see sk__buffered */
+    unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending
+                                (written only by sk_shutdown) */
+    unsigned char linewait;  /* receive side: see sk__buffered */
     unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
     unsigned char dual;      /* made by sk_tcp(): socket created lazily */
     unsigned char bound;     /* sk_bind succeeded */
     unsigned char connecting; /* a client whose connect may still be
                                  pending */
-    unsigned char started;   /* sk__plat_startup succeeded (pair with
-                                cleanup) */
-    unsigned char adopted;   /* fd came from sk_setfd (not made by sockit) */
+    unsigned char life;      /* SK__LIFE_STARTED: sk__plat_startup
+                                succeeded (pair with cleanup);
+                                SK__LIFE_ADOPTED: fd came from sk_setfd */
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
     uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
@@ -99,6 +102,24 @@ struct sk_sock {
     sk__note *note;          /* who watches this object (a loop's watch),
                                 or NULL: see sk__notify */
 };
+
+#define SK__LIFE_STARTED 1
+#define SK__LIFE_ADOPTED 2
+
+/* One thread may send while another receives on the same client (see
+ * docs/thread-safety.md): the two sides touch disjoint fields (sending:
+ * nsent, the shut byte; receiving: the receive buffer, rfirst..rscan,
+ * linewait, nrecv), never bits of one byte, and both may record a failure in
+ * sys, so that one is stored and loaded as a relaxed atomic: the last
+ * failure wins, as with one thread.  Other compilers get a volatile int,
+ * which every supported ABI stores and loads whole. */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#  define SK__SYS_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#  define SK__SYS_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#else
+#  define SK__SYS_STORE(p, v) (*(volatile int *)(p) = (v))
+#  define SK__SYS_LOAD(p) (*(const volatile int *)(p))
+#endif
 
 /* The few helpers on every call's path are static inline here, so that
  * the hot paths make no call for them (MSVC's C mode spells it __inline);
@@ -114,6 +135,13 @@ struct sk_sock {
 #  define SK__INLINE static inline
 #  define SK__NOINLINE
 #endif
+
+/* Record a failure's OS code (0: the backend left none: keep the last). */
+SK__INLINE void sk__sys_set(sk_sock *s, int sys)
+{
+    if (sys != 0)
+        SK__SYS_STORE(&s->sys, sys);
+}
 
 /* Tell the object's note (if any) what happened: see sk__note. */
 SK__INLINE void sk__notify(sk_sock *s, int what, sk_fd_t fd)
@@ -162,7 +190,9 @@ SK__INLINE int sk__send_all(sk_sock *s, const char *data, size_t len,
     int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
     while (r == 0 && done < len) {
         size_t n = 0;
-        r = sk__plat_send(s->fd, data + done, len - done, &n, &s->sys);
+        int sys = 0;
+        r = sk__plat_send(s->fd, data + done, len - done, &n, &sys);
+        sk__sys_set(s, sys);
         done += n;
         s->nsent += n;
         if (r == SK_EWOULDBLOCK)
@@ -180,7 +210,9 @@ SK__INLINE int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
     int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
     *got = 0;
     while (r == 0) {
-        r = sk__plat_recv(s->fd, dst, cap, got, &s->sys);
+        int sys = 0;
+        r = sk__plat_recv(s->fd, dst, cap, got, &sys);
+        sk__sys_set(s, sys);
         if (r == 0) {
             s->nrecv += *got;
             return 0;
@@ -548,18 +580,18 @@ void sk__selector_closing(sk_watch *w);
 
 /* ---- line views (sk_receiveline) --------------------------------------- */
 
-/* A bit of s->shut (the receive side's state; kept there so that the
- * object does not grow): the buffered bytes are the start of a line that
- * sk_receiveline found incomplete and waits to complete.  Set when it
- * gives up waiting; cleared whenever bytes are read into the buffer
- * (io.c: sk__fill, sk__stash, sk__fill_more) or the buffer goes. */
-#define SK__LINEWAIT 4
+/* s->linewait (the receive side's own byte, not a bit of shut: another
+ * thread may shut the sending side meanwhile): the buffered bytes are the
+ * start of a line that sk_receiveline found incomplete and waits to
+ * complete.  Set when it gives up waiting; cleared whenever bytes are read
+ * into the buffer (io.c: sk__fill, sk__stash, sk__fill_more) or the buffer
+ * goes. */
 /* 1 when s holds buffered bytes worth a wake-up (sk_dirty, sk_select, the
- * loop): not while SK__LINEWAIT says they only wait for more, so that a
- * select loop does not spin on them. */
+ * loop): not while linewait says they only wait for more, so that a select
+ * loop does not spin on them. */
 SK__INLINE int sk__buffered(const sk_sock *s)
 {
-    return s->rfirst < s->rlast && !(s->shut & SK__LINEWAIT);
+    return s->rfirst < s->rlast && !s->linewait;
 }
 /* buffer.c: append the span bytes at p (no LF among them) to b as line
  * bytes, every CR dropped, at most room kept; cr: the first CR among them
@@ -576,7 +608,7 @@ size_t sk__line_kept(const char *p, size_t span, const char *cr);
 const char *sk__line_first_cr(sk_sock *s, size_t end);
 /* io.c: keep the unread bytes, moved to the front of the receive buffer
  * (made if needed), and read more after them (one successful read, within
- * tm).  Clears SK__LINEWAIT. */
+ * tm).  Clears linewait. */
 int sk__fill_more(sk_sock *s, const sk__tm *tm);
 
 #endif /* SK_INT_H */

@@ -91,7 +91,7 @@ static int object_new(sk_sock **out, int family, int type, int dual,
         sk__free(s);
         return r;
     }
-    s->started = 1;
+    s->life |= SK__LIFE_STARTED;
     if (with_socket) {
         r = sk__make_socket(s, family, &s->fd);
         if (r != 0) {
@@ -145,7 +145,7 @@ SK_API void sk_free(sk_sock *s)
     if (s == NULL)
         return;
     sk_close(s);
-    if (s->started)
+    if (s->life & SK__LIFE_STARTED)
         sk__plat_cleanup();
     sk__free(s);
 }
@@ -157,7 +157,7 @@ SK_API int sk_role(const sk_sock *s)
 
 SK_API int sk_syserror(const sk_sock *s)
 {
-    return s == NULL ? 0 : s->sys;
+    return s == NULL ? 0 : SK__SYS_LOAD(&s->sys);
 }
 
 int sk__want_family(const sk_sock *s)
