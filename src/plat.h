@@ -431,7 +431,12 @@ typedef struct sk__poller sk__poller;
  * (> 0) ready entries in out and their count in *n: 0 (also when nothing
  * is ready: *n 0), SK_EWOULDBLOCK (interrupted by a signal: *n 0), or an
  * error.  Level-triggered: what stays ready is reported again.  free
- * releases the poller (registrations need not be removed first). */
+ * releases the poller (registrations need not be removed first).  reserve
+ * (NULL for a backend whose add never needs memory) makes room for n
+ * registrations at once, so that add needs no memory while no more than n
+ * are registered: 0 or SK_ENORESOURCES.  The loop reserves for every
+ * watch when it is made, so that watching (sk_watch_set, the connections'
+ * interest changes) never fails for want of memory. */
 typedef struct sk__poller_ops {
     const char *name; /* "epoll", "kqueue", "poll", "select" */
     int (*add)(sk__poller *p, sk__pollreg *r, int *sys);
@@ -440,6 +445,7 @@ typedef struct sk__poller_ops {
     int (*wait)(sk__poller *p, int64_t ms, sk__pollout *out, size_t cap,
                 size_t *n, int *sys);
     void (*free)(sk__poller *p);
+    int (*reserve)(sk__poller *p, size_t n);
 } sk__poller_ops;
 
 /* Every backend's poller starts with this. */

@@ -401,6 +401,8 @@ struct sk_loop {
     size_t ntimers;
     /* watches (watch.c) */
     sk_watch *watches;
+    size_t nwatch;        /* watches made (the poller has room for them
+                             all and the waker: ops->reserve) */
     size_t nlive;         /* watches registered with the poller */
     sk_watch *dirty;      /* may hold buffered bytes */
     sk_watch *ready;      /* gathered for this iteration's dispatch */

@@ -249,8 +249,10 @@ out:
     return rc;
 }
 
-/* sk_selector: add, wait, set, wait, remove, on each backend. */
+/* The backend the loop scenarios and sc_selector run on (each in turn). */
 static const char *sel_backend;
+
+/* sk_selector: add, wait, set, wait, remove, on each backend. */
 static int sc_selector(void)
 {
     int rc = 0, ev[4];
@@ -324,7 +326,7 @@ static int sc_timers(void)
     sk_timer *t[3] = {NULL, NULL, NULL}, *guard = NULL;
 
     memset(&G, 0, sizeof G);
-    OK(sk_loop_new(&loop));
+    OK(sk_loop_new_backend(&loop, sel_backend));
     G.loop = loop;
     OK(sk_timer_new(loop, &guard));
     OK(sk_timer_start(guard, SUP_SAFETY_TIMEOUT, 0, on_guard, NULL));
@@ -483,7 +485,7 @@ static int sc_conn(void)
     unsigned i;
 
     memset(&G, 0, sizeof G);
-    OK(sk_loop_new(&loop));
+    OK(sk_loop_new_backend(&loop, sel_backend));
     G.loop = loop;
     OK(sk_timer_new(loop, &guard));
     OK(sk_timer_start(guard, SUP_SAFETY_TIMEOUT, 0, on_guard, NULL));
@@ -611,17 +613,33 @@ static void t_selector(void **state)
     sup_each_backend(sel_one);
 }
 
+static void timers_one(const char *backend)
+{
+    char name[64];
+    sel_backend = backend;
+    snprintf(name, sizeof name, "timers(%s)", backend);
+    sweep(name, sc_timers);
+}
+
 static void t_timers(void **state)
 {
     (void)state;
-    sweep("timers", sc_timers);
+    sup_each_backend(timers_one);
+}
+
+static void conn_one(const char *backend)
+{
+    char name[64];
+    sel_backend = backend;
+    snprintf(name, sizeof name, "conn+server(%s)", backend);
+    sweep(name, sc_conn);
 }
 
 static void t_conn(void **state)
 {
     (void)state;
     sk__test_lookup_inline(1);
-    sweep("conn+server", sc_conn);
+    sup_each_backend(conn_one);
     sk__test_lookup_inline(0);
 }
 

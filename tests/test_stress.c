@@ -2,10 +2,10 @@
 /*
  * test_stress.c - sockit under threads, for ThreadSanitizer (the tsan
  * lane) as much as for the other lanes:
- *  - four threads post and wake a loop while it runs, until half of the
- *    posts ran; the loop then stops, the threads post some more, and the
- *    loop is freed with those still queued (dropped: never run, never
- *    leaked);
+ *  - four threads post and wake a loop while it runs, in phases (each
+ *    phase's posts are made while the loop takes them); the loop then
+ *    stops, the threads post some more, and the loop is freed with those
+ *    still queued (dropped: never run, never leaked);
  *  - eight threads each on their own objects (a loop with a timer and a
  *    post, a TCP pair, a selector), round after round: nothing in the
  *    library is shared between objects.
@@ -21,12 +21,14 @@
 /* ---- four threads posting and waking ----------------------------------- */
 
 #define POSTERS 4
-#define POSTS_EACH 2000 /* posts per thread (and as many wakes) */
+#define PHASES 20
+#define POSTS_PHASE 100 /* posts (and wakes) per thread and phase */
 #define POSTS_LATE 100  /* per thread, once the loop has stopped */
 
 typedef struct poster {
     sk_loop *loop;
     long *ran;    /* the loop thread's count (touched by it alone) */
+    sup_gate **phase;  /* phase[k] opens when the loop takes phase k */
     sup_gate *stopped; /* opened when the loop no longer runs */
     int failed;   /* a post or wake that did not return 0 */
     sup_thread *thread;
@@ -40,12 +42,18 @@ static void post_ran(void *ud)
 static void poster_main(void *arg)
 {
     poster *p = (poster *)arg;
-    int i;
-    for (i = 0; i < POSTS_EACH; i++) {
-        if (sk_loop_post(p->loop, post_ran, p->ran) != 0)
+    int i, k;
+    for (k = 0; k < PHASES; k++) {
+        if (!sup_gate_wait(p->phase[k], SUP_SAFETY_TIMEOUT)) {
             p->failed++;
-        if (sk_loop_wake(p->loop) != 0)
-            p->failed++;
+            return;
+        }
+        for (i = 0; i < POSTS_PHASE; i++) {
+            if (sk_loop_post(p->loop, post_ran, p->ran) != 0)
+                p->failed++;
+            if (sk_loop_wake(p->loop) != 0)
+                p->failed++;
+        }
     }
     if (!sup_gate_wait(p->stopped, SUP_SAFETY_TIMEOUT)) {
         p->failed++;
@@ -60,28 +68,35 @@ static void t_post_wake_then_free(void **state)
 {
     poster p[POSTERS];
     sk_loop *loop = NULL;
-    sup_gate *stopped = sup_gate_new();
-    long ran = 0, at_stop, total = (long)POSTERS * POSTS_EACH;
+    sup_gate *phase[PHASES], *stopped = sup_gate_new();
+    long ran = 0, at_stop, total = (long)POSTERS * PHASES * POSTS_PHASE;
     unsigned long rounds = 0;
-    int i;
+    int i, k;
     (void)state;
 
+    for (k = 0; k < PHASES; k++)
+        phase[k] = sup_gate_new();
     sup_assert_rc(sk_loop_new(&loop), 0);
     for (i = 0; i < POSTERS; i++) {
         p[i].loop = loop;
         p[i].ran = &ran;
+        p[i].phase = phase;
         p[i].stopped = stopped;
         p[i].failed = 0;
         p[i].thread = sup_thread_start(poster_main, &p[i]);
     }
     /* Each round waits for a wake-up (there is no other handle): a post
-     * or a wake always comes while posts remain, so the count of rounds
-     * is bounded by the posts and wakes sent. */
-    while (ran < total / 2 && rounds < 2UL * (unsigned long)total) {
-        sup_assert_rc(sk_loop_run(loop, SK_RUN_ONCE), 0);
-        rounds++;
+     * or a wake always comes while a phase's posts remain, so the count
+     * of rounds is bounded by the posts and wakes sent. */
+    for (k = 0; k < PHASES; k++) {
+        long want = (long)(k + 1) * POSTERS * POSTS_PHASE;
+        sup_gate_open(phase[k]);
+        while (ran < want && rounds < 2UL * (unsigned long)total) {
+            sup_assert_rc(sk_loop_run(loop, SK_RUN_ONCE), 0);
+            rounds++;
+        }
+        assert_int_equal(ran, want);
     }
-    assert_true(ran >= total / 2);
     at_stop = ran;
     sup_gate_open(stopped);
     for (i = 0; i < POSTERS; i++) {
@@ -91,10 +106,13 @@ static void t_post_wake_then_free(void **state)
     sk_loop_free(loop); /* the posts still queued are dropped */
     assert_int_equal(ran, at_stop); /* none ran after the loop stopped */
     sup_gate_free(stopped);
-    print_message("posts: %d threads x %d posts and wakes (+%d after the "
-                  "stop); %ld ran in %lu rounds, %ld dropped by "
-                  "sk_loop_free\n", POSTERS, POSTS_EACH, POSTS_LATE, ran,
-                  rounds, total + (long)POSTERS * POSTS_LATE - ran);
+    for (k = 0; k < PHASES; k++)
+        sup_gate_free(phase[k]);
+    print_message("posts: %d threads x %d posts and wakes in %d phases "
+                  "(+%d each after the stop); %ld ran in %lu loop rounds, "
+                  "%ld dropped by sk_loop_free\n", POSTERS,
+                  PHASES * POSTS_PHASE, PHASES, POSTS_LATE, ran, rounds,
+                  total + (long)POSTERS * POSTS_LATE - ran);
 }
 
 /* ---- eight threads, each on its own objects ---------------------------- */
