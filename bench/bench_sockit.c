@@ -5,7 +5,10 @@
  * sk_receiveline (a view, no copy) for lines, sk_receive(SK_BYTES) for
  * fixed messages, sk_selector for fan-in (its O(ready) readiness set; key
  * select=1 runs the stateless sk_select server instead).  Usage: see
- * common.h.
+ * common.h.  Keys of the instruction-budget runs (bench/budgets):
+ * backend=NAME the selector's backend (the synchronous calls wait with
+ * poll(2): any other name is refused for them), recv=read the pingpong
+ * client on sk_read, recv=receive the lines reader on sk_receive(SK_LINE).
  */
 #include "common.h"
 
@@ -23,6 +26,16 @@ static void check(int r, const char *what)
 }
 
 /* A server on 127.0.0.1, port chosen by the system; prints "PORT <n>". */
+/* The backend=NAME key: sockit's synchronous calls wait with poll(2), so
+ * only "poll" (or no key) names what they use; the selector takes any
+ * name sk_selector_new_backend knows. */
+static void sync_backend(int argc, char **argv)
+{
+    const char *b = bench_sarg(argc, argv, "backend", "poll");
+    if (strcmp(b, "poll") != 0)
+        bench_die("backend=%s: the synchronous calls wait with poll", b);
+}
+
 static sk_sock *listen_here(int backlog)
 {
     sk_sock *s = NULL;
@@ -123,17 +136,28 @@ static void lines_server(int argc, char **argv)
     unsigned long long lines = 0, bytes = 0;
     int64_t t0 = bench_now_ns();
     int r;
-    (void)argc;
-    (void)argv;
-    for (;;) {
-        r = sk_receiveline(c, &line, &len);
-        if (r != SK_OK)
-            break;
-        lines++;
-        bytes += len;
+    sk_buf b = {NULL, 0, 0};
+    if (strcmp(bench_sarg(argc, argv, "recv", "line"), "receive") == 0) {
+        for (;;) { /* sk_receive(SK_LINE): a copy into b */
+            b.len = 0;
+            r = sk_receive(c, &b, SK_LINE, 0);
+            if (r != SK_OK)
+                break;
+            lines++;
+            bytes += b.len;
+        }
+    } else {
+        for (;;) {
+            r = sk_receiveline(c, &line, &len);
+            if (r != SK_OK)
+                break;
+            lines++;
+            bytes += len;
+        }
     }
+    sk_buf_free(&b);
     if (r != SK_ECLOSED)
-        check(r, "sk_receiveline");
+        check(r, "sk_receiveline / sk_receive");
     printf("RESULT ns=%lld lines=%llu bytes=%llu\n",
            (long long)(bench_now_ns() - t0), lines, bytes);
     sk_free(c);
@@ -173,6 +197,8 @@ static void pingpong_client(int argc, char **argv)
     char out[BENCH_MSG];
     sk_buf msg = {NULL, 0, 0};
     sk_sock *c = connect_here(argc, argv);
+    int use_read = strcmp(bench_sarg(argc, argv, "recv", "receive"), "read") == 0;
+    char in[BENCH_MSG];
     int64_t t0;
     memset(out, 'p', sizeof out);
     check(sk_setoption(c, SK_OPT_TCP_NODELAY, 1), "tcp-nodelay");
@@ -180,8 +206,16 @@ static void pingpong_client(int argc, char **argv)
     for (i = 0; i < n; i++) {
         int64_t s = (lat_on && i % BENCH_LAT_EVERY == 0) ? bench_now_ns() : 0;
         check(sk_send(c, out, sizeof out, 1, -1, NULL), "sk_send");
-        msg.len = 0;
-        check(sk_receive(c, &msg, SK_BYTES, BENCH_MSG), "sk_receive");
+        if (use_read) { /* sk_read until the 64 bytes are in */
+            size_t have = 0, got = 0;
+            while (have < sizeof in) {
+                check(sk_read(c, in + have, sizeof in - have, &got), "sk_read");
+                have += got;
+            }
+        } else {
+            msg.len = 0;
+            check(sk_receive(c, &msg, SK_BYTES, BENCH_MSG), "sk_receive");
+        }
         if (s)
             lat[nlat++] = bench_now_ns() - s;
     }
@@ -219,6 +253,56 @@ static void connrate_client(int argc, char **argv)
     printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
 }
 
+/* ---- udp: 64-byte datagrams echoed (the client with a peer, the server
+ * answering whoever sent: sk_recvfrom's sender, sk_sendto to it) -------- */
+static void udp_server(int argc, char **argv)
+{
+    char buf[2048];
+    sk_sock *s = NULL;
+    sk_name me, from;
+    unsigned long long n = 0;
+    (void)argc;
+    (void)argv;
+    check(sk_udp4(&s), "sk_udp4");
+    check(sk_bind(s, "127.0.0.1", 0), "sk_bind");
+    check(sk_getsockname(s, &me), "sk_getsockname");
+    printf("PORT %d\n", me.port);
+    fflush(stdout);
+    for (;;) {
+        size_t got = 0;
+        check(sk_recvfrom(s, buf, sizeof buf, &got, &from), "sk_recvfrom");
+        if (got == 0) /* the client's empty datagram: the end */
+            break;
+        check(sk_sendto(s, buf, got, from.addr, from.port), "sk_sendto");
+        n++;
+    }
+    printf("RESULT served=%llu\n", n);
+    sk_free(s);
+}
+
+static void udp_client(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 100000), i;
+    char out[BENCH_MSG], in[2048];
+    sk_sock *c = NULL;
+    int64_t t0;
+    memset(out, 'u', sizeof out);
+    check(sk_udp4(&c), "sk_udp4");
+    check(sk_setpeername(c, "127.0.0.1", (int)bench_arg(argc, argv, "port", 0)),
+          "sk_setpeername");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        size_t got = 0;
+        check(sk_sendto(c, out, sizeof out, NULL, 0), "sk_sendto");
+        check(sk_recvfrom(c, in, sizeof in, &got, NULL), "sk_recvfrom");
+        if (got != sizeof out)
+            bench_die("echo of %zu bytes", got);
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    check(sk_sendto(c, out, 0, NULL, 0), "sk_sendto (end)");
+    sk_free(c);
+}
+
 /* ---- fanin: a selector holding the server and every client ------------- */
 
 /* One ready client of a fan-in server: echo what can be read.  1 when the
@@ -233,7 +317,7 @@ static int fanin_echo(sk_sock *c)
     return r != SK_OK && r != SK_EWOULDBLOCK;
 }
 
-static void fanin_selector_server(long clients)
+static void fanin_selector_server(long clients, const char *backend)
 {
     long accepted = 0, gone = 0;
     size_t cap = (size_t)clients + 1, nr = 0, i;
@@ -245,7 +329,10 @@ static void fanin_selector_server(long clients)
     if (ready == NULL || ev == NULL)
         bench_die("malloc");
     check(sk_setblocking(l, 0), "sk_setblocking"); /* clients inherit it */
-    check(sk_selector_new(&sel), "sk_selector_new");
+    if (backend != NULL)
+        check(sk_selector_new_backend(&sel, backend), "sk_selector_new_backend");
+    else
+        check(sk_selector_new(&sel), "sk_selector_new");
     check(sk_selector_add(sel, l, SK_READABLE), "sk_selector_add");
     while (gone < clients) {
         int r = sk_selector_wait(sel, -1.0, ready, ev, cap, &nr);
@@ -331,10 +418,12 @@ static void fanin_select_server(long clients)
 static void fanin_server(int argc, char **argv)
 {
     long clients = (long)bench_arg(argc, argv, "clients", 1000);
-    if (bench_arg(argc, argv, "select", 0))
+    if (bench_arg(argc, argv, "select", 0)) {
+        sync_backend(argc, argv); /* sk_select is poll(2) */
         fanin_select_server(clients);
-    else
-        fanin_selector_server(clients);
+    } else {
+        fanin_selector_server(clients, bench_sarg(argc, argv, "backend", NULL));
+    }
 }
 
 /* ---- idle: accept, read one line, keep the object ---------------------- */
@@ -375,8 +464,11 @@ int main(int argc, char **argv)
         {"connrate", connrate_server, connrate_client},
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
+        {"udp", udp_server, udp_client},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
+    if (strcmp(argv[2], "fanin") != 0) /* (fanin: its server checks) */
+        sync_backend(argc, argv);
     f(argc, argv);
     fflush(stdout);
     return 0;

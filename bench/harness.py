@@ -112,7 +112,10 @@ UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt
 # implementation gets the same treatment.
 BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5}
 CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
-        "fanin1000": "two", "fanin10000": "two", "idle": "two"}
+        "fanin1000": "two", "fanin10000": "two", "idle": "two",
+        # 64-byte datagrams echoed (bench/budgets only, not a column of the
+        # timed table yet)
+        "udp": "one"}
 
 
 def log(*a):
@@ -215,7 +218,7 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     cargs.update(extra_client or {})
     lg = lambda mode, args: [loadgen, mode] + ["%s=%s" % kv for kv in args.items()]
     server_argv = impl.argv("server", base, sargs)
-    if base in ("bulk", "pingpong", "connrate"):
+    if base in ("bulk", "pingpong", "connrate", "udp"):
         cfn = lambda port: impl.argv("client", base, dict(cargs, port=port))
     elif base == "sendfile":  # the implementation sends, loadgen receives
         server_argv = lg("sink", sargs)
@@ -232,7 +235,7 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
         return s["lines"] / s["ns"] * 1e9, dict(s)
     if base == "pingpong":
         return c["n"] / c["ns"] * 1e9, dict(c)
-    if base == "connrate":
+    if base in ("connrate", "udp"):
         return c["n"] / c["ns"] * 1e9, dict(c)
     if base == "fanin":
         d = dict(c)
@@ -289,6 +292,38 @@ def callgrind_ir(path):
     raise RunError("no totals in " + path)
 
 
+def callgrind_per_op(im, w, side, params, key, ops, loadgen, cpus, out, env=(),
+                     timeout=900, lockstep=False):
+    """User instructions per operation of one side ("server" or "client") of
+    workload w on im: a run at params and one with params[key] doubled, each
+    under callgrind (out.1, out.2: the profiles), the difference of the two
+    totals divided by ops (the operations the doubling added), so that
+    start-up and set-up cancel out.  env: NAME=VALUE strings for the
+    measured process only.  lockstep: both processes on cpus[0], the
+    measured one at SCHED_IDLE, so that it runs only while the other waits
+    (which then answers every message at once): a wait of the measured
+    side always finds every busy peer ready, and the count no longer
+    depends on how the two were scheduled.  Returns (per operation, None or (waits, ready
+    objects, instructions) of the extra operations when the program counts
+    its waits).  Raises RunError."""
+    irs, dets = [], []
+    for mult in (1, 2):
+        p = {k: (v * mult if k == key else v) for k, v in params.items()}
+        wrap = (["chrt", "--idle", "0"] if lockstep else []) + (
+            ["env"] + list(env) if env else []) + [
+            "valgrind", "--tool=callgrind", "-q", "--callgrind-out-file=%s.%d" % (out, mult)]
+        _, d = run_one(im, w, p, (cpus[0], cpus[0]) if lockstep else cpus, loadgen, timeout,
+                       server_wrap=wrap if side == "server" else (),
+                       client_wrap=wrap if side == "client" else ())
+        irs.append(callgrind_ir("%s.%d" % (out, mult)))
+        dets.append(d)
+    det = None
+    if "selects" in dets[1]:
+        det = (dets[1]["selects"] - dets[0]["selects"],
+               dets[1]["ready"] - dets[0]["ready"], irs[1] - irs[0])
+    return (irs[1] - irs[0]) / ops, det
+
+
 def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
     """Instruction counts and system-call counts; keys of the result:
     (what, impl) -> per-operation figure (or a dict of syscall -> count).
@@ -300,33 +335,19 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
             return False
         log("  skipped (time budget spent): " + what)
         return True
-    cg = ["valgrind", "--tool=callgrind", "-q"]
-
     def callgrind(im, w, side, params, key, label, ops):
-        """Run at params and with params[key] doubled; the difference of the
-        two instruction totals divided by ops (the extra operations)."""
-        irs, dets = [], []
+        """callgrind_per_op, its result kept under (label, im.name)."""
         if late("callgrind %s %s" % (label, im.name)):
             return None
-        for mult in (1, 2):
-            p = {k: (v * mult if k == key else v) for k, v in params.items()}
-            out = os.path.join(outdir, "callgrind.%s.%s.%d" % (label, im.name, mult))
-            wrap = cg + ["--callgrind-out-file=" + out]
-            try:
-                _, d = run_one(im, w, p, cpus, loadgen, 900,
-                               server_wrap=wrap if side == "server" else (),
-                               client_wrap=wrap if side == "client" else ())
-            except RunError as e:
-                log("  callgrind %s %s: %s" % (label, im.name, e))
-                return None
-            irs.append(callgrind_ir(out))
-            dets.append(d)
-        per = (irs[1] - irs[0]) / ops
+        try:
+            per, det = callgrind_per_op(im, w, side, params, key, ops, loadgen,
+                                        cpus, os.path.join(outdir, "callgrind.%s.%s" % (label, im.name)))
+        except RunError as e:
+            log("  callgrind %s %s: %s" % (label, im.name, e))
+            return None
         res[(label, im.name)] = per
-        if "selects" in dets[1]:
-            ds = dets[1]["selects"] - dets[0]["selects"]
-            dr = dets[1]["ready"] - dets[0]["ready"]
-            res[(label + "-selects", im.name)] = (ds, dr, irs[1] - irs[0])
+        if det is not None:
+            res[(label + "-selects", im.name)] = det
         log("  callgrind %-16s %-10s %10.1f user instructions per operation" %
             (label, im.name, per))
         return per

@@ -268,6 +268,63 @@ static void idle_server(int argc, char **argv)
     close(l);
 }
 
+/* ---- udp: 64-byte datagrams echoed; the client connect()s to the
+ * server, the server answers with sendto to recvfrom's sender ----------- */
+static void udp_server(int argc, char **argv)
+{
+    char buf[2048];
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    unsigned long long n = 0;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    (void)argc;
+    (void)argv;
+    raw_addr(&a, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        bench_die("udp socket");
+    printf("PORT %d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    for (;;) {
+        struct sockaddr_in from;
+        socklen_t flen = sizeof from;
+        ssize_t got = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
+        if (got < 0)
+            bench_die("recvfrom");
+        if (got == 0)
+            break;
+        if (sendto(fd, buf, (size_t)got, 0, (struct sockaddr *)&from, flen) != got)
+            bench_die("sendto");
+        n++;
+    }
+    printf("RESULT served=%llu\n", n);
+    close(fd);
+}
+
+static void udp_client(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 100000), i;
+    char out[BENCH_MSG], in[2048];
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int64_t t0;
+    memset(out, 'u', sizeof out);
+    raw_addr(&a, (int)bench_arg(argc, argv, "port", 0));
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
+        bench_die("udp connect");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        if (send(fd, out, sizeof out, 0) != (ssize_t)sizeof out)
+            bench_die("send");
+        if (recv(fd, in, sizeof in, 0) != (ssize_t)sizeof out)
+            bench_die("recv");
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    if (send(fd, out, 0, 0) != 0)
+        bench_die("send (end)");
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     static const bench_workload w[] = {
@@ -278,6 +335,7 @@ int main(int argc, char **argv)
         {"connrate", connrate_server, connrate_client},
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
+        {"udp", udp_server, udp_client},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     f(argc, argv);

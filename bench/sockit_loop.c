@@ -7,7 +7,8 @@
  * sk_conn_write sends (at once when nothing is queued; bytes_written is
  * left NULL); the client is sk_conn_connect with connected and ready_read.
  * Workloads: pingpong (both ends), fanin (the server).  Usage: see
- * common.h.
+ * common.h; backend=NAME runs the loop on that backend
+ * (sk_loop_new_backend: the instruction budgets name theirs).
  */
 #include "common.h"
 
@@ -198,7 +199,11 @@ int main(int argc, char **argv)
         {"fanin", fanin_server, NULL},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
-    check(sk_loop_new(&loop), "sk_loop_new");
+    const char *backend = bench_sarg(argc, argv, "backend", NULL);
+    if (backend != NULL)
+        check(sk_loop_new_backend(&loop, backend), "sk_loop_new_backend");
+    else
+        check(sk_loop_new(&loop), "sk_loop_new");
     f(argc, argv);
     fflush(stdout);
     sk_loop_free(loop);

@@ -14,11 +14,18 @@
 #                 example target exists there, that configuring warns about
 #                 nothing, and that sockit adds no cache entries but
 #                 SOCKIT_* and CMake's own; static, then BUILD_SHARED_LIBS=ON
-#   find_package  cmake --install sockit into a prefix, static and shared,
-#                 then ci/consumers/find_package (find_package(sockit CONFIG
+#   find_package  sockit built and installed with the README's three
+#                 commands ("Build and install": no build type given, so
+#                 Release; -DBUILD_TESTING=OFF, so the library alone) into a
+#                 prefix, static and shared (whose SONAME must be
+#                 libsockit.so.0.MINOR while the version is 0.x), then
+#                 ci/consumers/find_package (find_package(sockit CONFIG
 #                 REQUIRED)) against each
 #   pkgconfig     cc $(pkg-config --cflags --libs sockit) against the same
-#                 two prefixes (--static for the static one)
+#                 two prefixes (--static for the static one); then a static
+#                 MinGW-w64 install, a program linked with exactly
+#                 `pkg-config --static --cflags --libs sockit` (nothing added
+#                 by hand) and run under Wine (prefix build/consumers/wineprefix)
 #   makefile      ci/consumers/makefile/Makefile: plain make, one compiler
 #                 line over src/*.c src/posix/*.c, then src/*.c src/*/*.c
 #
@@ -145,20 +152,38 @@ path_subdir() {
 # ---------------------------------------------------------------------------
 # 2. cmake --install + find_package, 3. pkg-config
 # ---------------------------------------------------------------------------
-# install_sockit KIND : build and install sockit (no tests, no examples) into
-# $OUT/prefix-KIND, once per run.
+# install_sockit KIND : build and install sockit into $OUT/prefix-KIND, once
+# per run, as README's "Build and install" says: no build type (sockit then
+# defaults to Release) and -DBUILD_TESTING=OFF (the library alone: no test,
+# example or tool target may exist).  KIND: static, shared, or mingw (static,
+# cross-built with cmake/toolchain-mingw-w64.cmake).
 install_sockit() {
-    local kind="$1" shared=OFF
+    local kind="$1" args=()
     local dir="$OUT/sockit-$kind" prefix="$OUT/prefix-$kind"
     [[ -f "$prefix/.installed" ]] && return 0
-    [[ "$kind" == shared ]] && shared=ON
+    case "$kind" in
+        static) args=(-DCMAKE_C_COMPILER="$CC") ;;
+        shared) args=(-DCMAKE_C_COMPILER="$CC" -DBUILD_SHARED_LIBS=ON) ;;
+        mingw) args=(-DCMAKE_TOOLCHAIN_FILE="$SOCKIT_ROOT/cmake/toolchain-mingw-w64.cmake") ;;
+    esac
     rm -rf "$dir" "$prefix"
     cmake_configure "$OUT/sockit-$kind.configure.log" -S "$SOCKIT_ROOT" -B "$dir" \
-        -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$CC" -DBUILD_SHARED_LIBS="$shared" \
-        -DSOCKIT_BUILD_TESTS=OFF -DSOCKIT_BUILD_EXAMPLES=OFF -DSOCKIT_WERROR=ON \
+        "${args[@]}" -DBUILD_TESTING=OFF -DSOCKIT_WERROR=ON \
         -DCMAKE_INSTALL_PREFIX="$prefix" || return
+    cmake --build "$dir" --target help >"$dir/targets.txt" || return
+    if grep -E '^\.\.\. (test_|example|echo_|chat_|http_|skcat)' "$dir/targets.txt" >&2; then
+        printf 'error: -DBUILD_TESTING=OFF still builds more than the library (%s)\n' \
+            "$dir/targets.txt" >&2
+        return 1
+    fi
     quiet "$dir/build.log" cmake --build "$dir" -j "$SOCKIT_JOBS" || return
     quiet "$dir/install.log" cmake --install "$dir" || return
+    grep -qF 'Install configuration: "Release"' "$dir/install.log" || {
+        printf 'error: a configure without a build type did not install Release (%s)\n' \
+            "$dir/install.log" >&2
+        return 1
+    }
+    [[ "$kind" == mingw ]] && { touch "$prefix/.installed"; return 0; }
     local f
     for f in include/sockit.h lib/pkgconfig/sockit.pc lib/cmake/sockit/sockitConfig.cmake \
         lib/cmake/sockit/sockitConfigVersion.cmake lib/cmake/sockit/sockitTargets.cmake; do
@@ -167,6 +192,19 @@ install_sockit() {
             return 1
         }
     done
+    if [[ "$kind" == shared ]]; then
+        # While the version is 0.x every 0.MINOR has its own SONAME.
+        local major minor soname want
+        IFS=. read -r major minor _ <<<"$VERSION"
+        want="libsockit.so.$major"
+        ((major == 0)) && want="libsockit.so.0.$minor"
+        soname="$(objdump -p "$prefix/lib/libsockit.so" | sed -n 's/^ *SONAME *//p')"
+        printf '    SONAME %s\n' "$soname" >&2
+        [[ "$soname" == "$want" ]] || {
+            printf 'error: SONAME %s, want %s\n' "$soname" "$want" >&2
+            return 1
+        }
+    fi
     touch "$prefix/.installed"
 }
 
@@ -220,6 +258,25 @@ path_pkgconfig() {
             run "$exe" || return
         fi
     done
+    pkgconfig_mingw || return
+}
+
+# pkgconfig_mingw : a static MinGW-w64 sockit, a consumer linked with only
+# what its sockit.pc says (-lws2_32 comes from Libs.private), run under Wine.
+pkgconfig_mingw() {
+    local exe="$OUT/pkgconfig-mingw.exe" flags
+    mingw_check || return
+    install_sockit mingw || return
+    # Only the MinGW prefix's .pc files: never the host's.
+    flags="$(PKG_CONFIG_LIBDIR="$OUT/prefix-mingw/lib/pkgconfig" PKG_CONFIG_PATH='' \
+        pkg-config --static --cflags --libs sockit)" || return
+    printf '    pkg-config --static (MinGW): %s\n' "$flags" >&2
+    # shellcheck disable=SC2086
+    run "$MINGW_CC" -std=c99 -Wall -Wextra -Werror -pedantic -O2 -o "$exe" \
+        "$CONSUMERS/common/main.c" $flags || return
+    trap wine_down EXIT # this path runs in a subshell
+    wine_up "$OUT/wineprefix" || return
+    run timeout --kill-after=10 120 "$WINE_LOADER" "$exe" </dev/null || return
 }
 
 # ---------------------------------------------------------------------------
@@ -260,14 +317,8 @@ wine_down() {
     "$WINESERVER" -w >/dev/null 2>&1 || true
 }
 
-path_amalgamation() {
-    local dir="$OUT/amalgamation"
-    local srcroot="${SOCKIT_AMALGAMATE_SRCROOT:-$SOCKIT_ROOT}"
-    rm -rf "$dir"
-    run bash "$SOCKIT_ROOT/ci/amalgamate.sh" "$dir" "$srcroot" || return
-    run "$CC" -std=c99 -pthread -Wall -Wextra -Werror -pedantic -O2 -I"$dir" -o "$dir/consumer" \
-        "$CONSUMERS/common/main.c" "$dir/sockit.c" || return
-    run "$dir/consumer" || return
+# mingw_check : the MinGW-w64 compiler and Wine are there.
+mingw_check() {
     command -v "$MINGW_CC" >/dev/null || {
         printf 'error: %s not found (Debian package mingw-w64)\n' "$MINGW_CC" >&2
         return 1
@@ -276,6 +327,17 @@ path_amalgamation() {
         printf 'error: Wine (%s, %s) not found (packages wine, wine64)\n' "$WINE_LOADER" "$WINESERVER" >&2
         return 1
     }
+}
+
+path_amalgamation() {
+    local dir="$OUT/amalgamation"
+    local srcroot="${SOCKIT_AMALGAMATE_SRCROOT:-$SOCKIT_ROOT}"
+    rm -rf "$dir"
+    run bash "$SOCKIT_ROOT/ci/amalgamate.sh" "$dir" "$srcroot" || return
+    run "$CC" -std=c99 -pthread -Wall -Wextra -Werror -pedantic -O2 -I"$dir" -o "$dir/consumer" \
+        "$CONSUMERS/common/main.c" "$dir/sockit.c" || return
+    run "$dir/consumer" || return
+    mingw_check || return
     run "$MINGW_CC" -std=c99 -Wall -Wextra -Werror -pedantic -O2 -I"$dir" -o "$dir/consumer.exe" \
         "$CONSUMERS/common/main.c" "$dir/sockit.c" -lws2_32 -static-libgcc || return
     trap wine_down EXIT # this path runs in a subshell

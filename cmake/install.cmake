@@ -19,18 +19,25 @@ install(EXPORT sockitTargets NAMESPACE sockit::
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/sockitConfig.cmake.in
   ${PROJECT_BINARY_DIR}/sockitConfig.cmake
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
+# The package's compatibility rule (README, "Versions"): while the version
+# is 0.x an incompatible change may come with any 0.MINOR, so
+# find_package(sockit 0.3) accepts 0.3.x only (not 0.2, not 0.4); from 1.0
+# it accepts any later release of the same MAJOR.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(sockit_compatibility SameMinorVersion)
+else()
+  set(sockit_compatibility SameMajorVersion)
+endif()
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/sockitConfigVersion.cmake
-  COMPATIBILITY SameMinorVersion)
+  COMPATIBILITY ${sockit_compatibility})
 install(FILES ${PROJECT_BINARY_DIR}/sockitConfig.cmake
               ${PROJECT_BINARY_DIR}/sockitConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
 
-if(WIN32)
-  set(SOCKIT_PC_LIBS_PRIVATE "-lws2_32")
-else()
-  # pthreads for the event loop: empty where the C library has them.
-  set(SOCKIT_PC_LIBS_PRIVATE "${CMAKE_THREAD_LIBS_INIT}")
-endif()
+# Libs.private and Requires.private: what a static link needs (the lists
+# CMakeLists.txt builds beside SOCKIT_LINK_LIBS).
+string(REPLACE ";" " " SOCKIT_PC_LIBS_PRIVATE "${SOCKIT_PC_LIBS}")
+string(REPLACE ";" ", " SOCKIT_PC_REQUIRES_PRIVATE "${SOCKIT_PC_REQUIRES}")
 if(sockit_type STREQUAL "SHARED_LIBRARY")
   set(SOCKIT_PC_CFLAGS "-DSOCKIT_SHARED")
 else()

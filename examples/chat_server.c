@@ -11,7 +11,15 @@
  * -n COUNT: exit once COUNT clients have come and gone (for tests).
  * -t SECONDS: exit after at most SECONDS of run time.
  * Exit status: 0 when COUNT clients were served (or, without -n, when the
- * time ran out); 1 on errors or when the time ran out first.
+ * time ran out); 1 on errors or when the time ran out first.  At exit it
+ * prints "accept attempts A, failed F, rounds R" (for tests, see below).
+ *
+ * Out of descriptors: a failed sk_accept leaves the connection in the
+ * listener's queue, so the listener stays readable; calling sk_accept
+ * again at once would spin.  Instead the listener is left out of the
+ * select set for a moment (as sk_server pauses its listener): until a
+ * client leaves (a descriptor is free again), a wait of ACCEPT_PAUSE
+ * passes with nothing else to do, or PAUSE_ROUNDS rounds went by.
  */
 #include <sockit.h>
 
@@ -22,6 +30,8 @@
 
 #define MAX_CLIENTS 64
 #define MAX_LINE 4096 /* longer lines get their sender dropped */
+#define ACCEPT_PAUSE 0.25 /* seconds without accepting after a failure */
+#define PAUSE_ROUNDS 50   /* ... or at most this many select rounds */
 
 struct client {
     sk_sock *s;
@@ -32,6 +42,7 @@ struct client {
 
 static struct client clients[MAX_CLIENTS];
 static size_t nclients;
+static unsigned long accept_attempts, accept_failures, rounds;
 
 /* Mark a client for removal; the caller's loop sweeps it out later, so
  * that dropping never shifts the array under a loop running over it. */
@@ -104,19 +115,32 @@ static int sweep(void)
     return gone;
 }
 
-static void on_accept(sk_sock *server)
+/* Accept one client.  Returns 0, or -1 when accepting failed for a reason
+ * that retrying at once would not cure (the caller pauses the listener). */
+static int on_accept(sk_sock *server)
 {
     sk_sock *s = NULL;
     sk_name peer;
     /* The server's timeout is 0: a client that vanished gives SK_ETIMEOUT
      * instead of blocking.  Clients inherit the timeout and line limit. */
     int r = sk_accept(server, &s, &peer);
-    if (r != SK_OK)
-        return;
+    accept_attempts++;
+    if (r == SK_ETIMEOUT || r == SK_EWOULDBLOCK)
+        return 0; /* the client left the queue before we took it */
+    if (r != SK_OK) {
+        /* SK_ENORESOURCES: out of descriptors (EMFILE, ENFILE) or memory;
+         * the connection stays queued and the listener readable. */
+        accept_failures++;
+        if (accept_failures == 1 || accept_failures % 100 == 0) {
+            printf("accept failed: %s (pausing)\n", sk_strerror(r));
+            fflush(stdout);
+        }
+        return -1;
+    }
     if (nclients == MAX_CLIENTS) {
-        sk_send(s, "server full\n", 12, 1, -1, NULL);
+        (void)sk_send(s, "server full\n", 12, 1, -1, NULL); /* best effort */
         sk_free(s);
-        return;
+        return 0;
     }
     clients[nclients].s = s;
     clients[nclients].in.data = NULL;
@@ -126,6 +150,7 @@ static void on_accept(sk_sock *server)
     nclients++;
     printf("join %s %d\n", peer.addr, peer.port);
     fflush(stdout);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -137,6 +162,7 @@ int main(int argc, char **argv)
     sk_sock *server = NULL;
     sk_name name;
     size_t i;
+    unsigned long paused = 0; /* rounds left out of the set, 0: watching */
 
     for (; argi + 1 < argc && argv[argi][0] == '-' && argv[argi][1];
          argi += 2) {
@@ -172,10 +198,12 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     for (;;) {
-        /* The server first, then the clients: one array for sk_select. */
+        /* The server first (unless paused), then the clients: one array
+         * for sk_select. */
         sk_sock *recvt[MAX_CLIENTS + 1], *ready[MAX_CLIENTS + 1];
-        size_t nready = 0, nwritable = 0; /* both counts are required */
+        size_t nready = 0, nwritable = 0, n = 0; /* both counts required */
         double wait = -1;
+        int gone;
         if (limit >= 0) {
             wait = limit - difftime(time(NULL), start);
             if (wait <= 0) {
@@ -184,13 +212,19 @@ int main(int argc, char **argv)
                 break;
             }
         }
-        recvt[0] = server;
+        if (paused && (wait < 0 || wait > ACCEPT_PAUSE))
+            wait = ACCEPT_PAUSE; /* the pause ends when nothing happens */
+        if (!paused)
+            recvt[n++] = server;
         for (i = 0; i < nclients; i++)
-            recvt[i + 1] = clients[i].s;
-        r = sk_select(recvt, nclients + 1, NULL, 0, wait, ready, &nready,
-                      NULL, &nwritable);
-        if (r == SK_ETIMEOUT)
-            continue; /* the time check above ends the loop */
+            recvt[n++] = clients[i].s;
+        rounds++;
+        r = sk_select(recvt, n, NULL, 0, wait, ready, &nready, NULL,
+                      &nwritable);
+        if (r == SK_ETIMEOUT) {
+            paused = 0; /* a quiet ACCEPT_PAUSE: try the listener again */
+            continue;   /* the time check above ends the loop */
+        }
         if (r != SK_OK) {
             fprintf(stderr, "chat_server: select: %s\n", sk_strerror(r));
             break;
@@ -198,14 +232,18 @@ int main(int argc, char **argv)
         for (i = 0; i < nready; i++) {
             size_t k;
             if (ready[i] == server) {
-                on_accept(server);
+                if (on_accept(server) != 0)
+                    paused = PAUSE_ROUNDS;
                 continue;
             }
             for (k = 0; k < nclients; k++)
                 if (clients[k].s == ready[i] && !clients[k].dead)
                     on_readable(&clients[k]);
         }
-        served += sweep();
+        gone = sweep();
+        served += gone;
+        if (paused && (gone > 0 || --paused == 0))
+            paused = 0; /* descriptors were freed, or the pause is over */
         if (count >= 0 && served >= count) {
             status = 0;
             break;
@@ -215,5 +253,7 @@ int main(int argc, char **argv)
         clients[i].dead = 1;
     sweep();
     sk_free(server);
+    printf("accept attempts %lu, failed %lu, rounds %lu\n", accept_attempts,
+           accept_failures, rounds);
     return status;
 }

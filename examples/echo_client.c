@@ -44,6 +44,8 @@ int main(int argc, char **argv)
             r = sk_receive(c, &reply, SK_LINE, 0);
         if (r == SK_OK)
             printf("echo: %.*s\n", (int)reply.len, reply.data);
+        else if (reply.len > 0) /* what did arrive is kept: show it */
+            printf("echo (incomplete): %.*s\n", (int)reply.len, reply.data);
     }
     if (r != SK_OK)
         fprintf(stderr, "echo_client: %s\n", sk_strerror(r));

@@ -20,10 +20,18 @@ static int serve(sk_sock *client)
     for (;;) {
         line.len = 0;
         r = sk_receive(client, &line, SK_LINE, 0);
+        if (r == SK_ECLOSED && line.len > 0) {
+            /* A last line without its LF: still the client's bytes, so
+             * echo them as they came (nothing received is dropped). */
+            r = sk_send(client, line.data, line.len, 1, -1, NULL);
+            if (r == SK_OK)
+                r = SK_ECLOSED;
+        }
         if (r != SK_OK)
             break;
-        /* Put the LF back that the line pattern stripped, and echo. */
-        if (sk_buf_reserve(&line, 1) != SK_OK)
+        /* Put the LF back that the line pattern stripped, and echo.  A
+         * send returns only when every byte went out, or fails. */
+        if ((r = sk_buf_reserve(&line, 1)) != SK_OK)
             break;
         line.data[line.len++] = '\n';
         r = sk_send(client, line.data, line.len, 1, -1, NULL);
@@ -41,7 +49,7 @@ int main(int argc, char **argv)
     int count = argc > 3 ? atoi(argv[3]) : 1;
     sk_sock *server = NULL;
     sk_name name;
-    int r, i;
+    int r, i, status = 0;
 
     if ((r = sk_tcp(&server)) != SK_OK ||
         (r = sk_setoption(server, SK_OPT_REUSEADDR, 1)) != SK_OK ||
@@ -66,9 +74,11 @@ int main(int argc, char **argv)
         fflush(stdout);
         r = serve(client);
         sk_free(client);
-        if (r != SK_OK)
+        if (r != SK_OK) {
             fprintf(stderr, "echo_server: %s\n", sk_strerror(r));
+            status = 1;
+        }
     }
     sk_free(server);
-    return r == SK_OK ? 0 : 1;
+    return r == SK_OK && status == 0 ? 0 : 1;
 }

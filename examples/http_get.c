@@ -178,8 +178,10 @@ int main(int argc, char **argv)
             b.len = 0;
             r = sk_receive(c, &b, SK_BYTES,
                            left < CHUNK ? (size_t)left : CHUNK);
-            if (out && b.len)
-                fwrite(b.data, 1, b.len, out);
+            if (out && b.len && fwrite(b.data, 1, b.len, out) != b.len) {
+                perror(outname);
+                goto done;
+            }
             got += b.len; /* on error the bytes that came are kept too */
             if (r != SK_OK) {
                 fail("body", r);
@@ -196,8 +198,10 @@ int main(int argc, char **argv)
             fail("body", r);
             goto done;
         }
-        if (out && b.len)
-            fwrite(b.data, 1, b.len, out);
+        if (out && b.len && fwrite(b.data, 1, b.len, out) != b.len) {
+            perror(outname);
+            goto done;
+        }
         got = b.len;
     }
     /* (a double: mingw's printf may not know %llu) */

@@ -9,12 +9,96 @@
  * code; byte counts come back through out-parameters so that partial
  * progress is never lost.  This header includes only standard C headers.
  *
+ * Versions (README, "Versions"): MAJOR.MINOR.PATCH.  While the version is
+ * 0.x a 0.MINOR release may change the API or ABI incompatibly (each such
+ * change is in CHANGELOG.md with its migration); a PATCH release never
+ * does.  From 1.0, only a MAJOR release may.  The shared library's SONAME
+ * changes with every release that may be incompatible: libsockit.so.0.MINOR
+ * while 0.x, libsockit.so.MAJOR from 1.0.  The CMake package accepts the
+ * same 0.MINOR while 0.x (SameMinorVersion), the same MAJOR from 1.0.
+ *
  * Threads: docs/thread-safety.md says exactly what is safe.  In short:
  * each object is used by one thread at a time, except that one thread may
  * send (sk_send, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while another
  * receives (sk_receive, sk_read, sk_receiveline) on the same connected
  * client, and sk_loop_wake / sk_loop_post may be called from any thread.
  */
+/**
+ * @defgroup versions Versions and building
+ * The version macros and the export macro (README: "Versions", "Using it in
+ * your project").
+ *
+ * @defgroup errors Errors
+ * One table of SK_E* codes for every call; sk_strerror, sk_errname,
+ * sk_syserror (README: "Usage").
+ *
+ * @defgroup model The model: LuaSocket's TCP objects
+ * Masters, clients and servers; receive patterns; timeouts; options;
+ * select (README: "The model (LuaSocket's TCP objects)").
+ *
+ * @defgroup objects Objects and roles
+ * @ingroup model
+ * Creating objects, binding, listening, connecting and accepting.
+ *
+ * @defgroup sending Sending
+ * @ingroup model
+ * Sending with LuaSocket's slice rules (sk_send).
+ *
+ * @defgroup receiving Receiving
+ * @ingroup model
+ * Patterns, the prefix, sk_read, sk_receiveline and the line limit.
+ *
+ * @defgroup timeouts Timeouts
+ * @ingroup model
+ * Block and total timeouts on a monotonic clock.
+ *
+ * @defgroup options Options
+ * @ingroup model
+ * Options by enum and by LuaSocket name.
+ *
+ * @defgroup names Names, shutdown, handles and statistics
+ * @ingroup model
+ * Addresses of both ends, shutdown, the native handle, byte counts.
+ *
+ * @defgroup select Readiness: sk_select and sk_selector
+ * @ingroup model
+ * Waiting for many objects: sk_select, and sk_selector, its set kept
+ * between calls.
+ *
+ * @defgroup beyond Beyond TCP
+ * UDP, UNIX-domain sockets, address lookup, files and gathered buffers,
+ * state and blocking mode (README: "Beyond TCP").
+ *
+ * @defgroup udp UDP
+ * @ingroup beyond
+ * Datagram objects, peers, sk_sendto / sk_recvfrom, multicast.
+ *
+ * @defgroup unix UNIX-domain sockets
+ * @ingroup beyond
+ * Stream and datagram objects on paths and abstract names.
+ *
+ * @defgroup lookup Address lookup
+ * @ingroup beyond
+ * Forward and reverse lookups, the local host name.
+ *
+ * @defgroup files Files and gathered buffers
+ * @ingroup beyond
+ * Sending a file (sk_sendfile) and gathered buffers (sk_sendv).
+ *
+ * @defgroup state State and blocking mode
+ * @ingroup beyond
+ * The state of an object (sk_getstate), non-blocking mode (sk_setblocking),
+ * options by nixio's level and name.
+ *
+ * @defgroup loop Event loop
+ * The loop (sk_loop): readiness of sk_socks, timers, posting from other
+ * threads (README: "Event loop").
+ *
+ * @defgroup conn Event-driven connections
+ * Connections (sk_conn) and listeners (sk_server) with TcpSocket's states
+ * and handlers on an sk_loop (README: "Event-driven connections").
+ */
+
 #ifndef SOCKIT_H
 #define SOCKIT_H
 
@@ -25,6 +109,8 @@
 extern "C" {
 #endif
 
+/** @addtogroup versions
+ * @{ */
 /* ---- export macro ----------------------------------------------------- */
 /** Empty for static builds and source drops.  The CMake shared build defines
  * SOCKIT_BUILDING_SHARED while compiling sockit and SOCKIT_SHARED for its
@@ -41,11 +127,16 @@ extern "C" {
 #  define SK_API
 #endif
 
-#define SOCKIT_VERSION_MAJOR 0 /**< incompatible API changes */
-#define SOCKIT_VERSION_MINOR 3 /**< compatible additions */
-#define SOCKIT_VERSION_PATCH 0 /**< fixes */
+#define SOCKIT_VERSION_MAJOR 0 /**< incompatible changes (from 1.0) */
+#define SOCKIT_VERSION_MINOR 3 /**< additions; while 0.x also incompatible
+                                  changes */
+#define SOCKIT_VERSION_PATCH 0 /**< fixes only, never incompatible */
 #define SOCKIT_VERSION "0.3.0" /**< the three as a string */
 
+/** @} */
+
+/** @addtogroup names
+ * @{ */
 /* ---- native handle ---------------------------------------------------- */
 /** int on POSIX; on Windows the value of a SOCKET (UINT_PTR), kept in an
  * integer this wide so that this header needs no windows.h. */
@@ -57,6 +148,10 @@ typedef int sk_fd_t;
 #  define SK_FD_INVALID (-1) /**< no handle */
 #endif
 
+/** @} */
+
+/** @addtogroup errors
+ * @{ */
 /* ---- errors ----------------------------------------------------------- */
 /** One table: code, value, message.  Messages are LuaSocket's words where
  * LuaSocket has them.  The same situation gives the same code on every
@@ -98,13 +193,23 @@ enum sk_error {
 };
 
 /** sk_strerror: a static, human-readable message for code (0 gives "ok");
- * "unknown error" for a value outside the table.  Never NULL. */
+ * "unknown error" for a value outside the table.  Never NULL.
+ * @param[in] code an SK_E* code (or SK_OK)
+ * @return the message: a static string, never NULL
+ */
 SK_API const char *sk_strerror(int code);
 
 /** sk_errname: the code's symbolic name ("SK_ETIMEOUT", "SK_OK"), or
- * "SK_EUNKNOWN" for a value outside the table.  Never NULL. */
+ * "SK_EUNKNOWN" for a value outside the table.  Never NULL.
+ * @param[in] code an SK_E* code (or SK_OK)
+ * @return the name: a static string, never NULL
+ */
 SK_API const char *sk_errname(int code);
 
+/** @} */
+
+/** @addtogroup objects
+ * @{ */
 /* ---- objects ---------------------------------------------------------- */
 typedef struct sk_sock sk_sock; /**< opaque socket object: a TCP (or UNIX
                                    stream) master, client or server, or a
@@ -134,13 +239,18 @@ enum sk_socktype {
     SK_DGRAM = 2   /**< datagrams (UDP, UNIX datagram) */
 };
 
-/** sk_tcp4: create an IPv4 TCP master in *out.  Returns 0, SK_EINVAL (out is
+/** sk_tcp4: create an IPv4 TCP master in *out.  @return 0, SK_EINVAL (out is
  * NULL), SK_ENORESOURCES (no memory or descriptors) or SK_EFAMILY.  The
- * caller owns *out and releases it with sk_free. */
+ * caller owns *out and releases it with sk_free.
+ * @param[out] out receives the new object, owned by the caller
+ */
 SK_API int sk_tcp4(sk_sock **out);
 
 /** sk_tcp6: like sk_tcp4 for IPv6, with ipv6-v6only on (IPv4 peers are not
- * accepted and IPv4 addresses are not tried). */
+ * accepted and IPv4 addresses are not tried).
+ * @param[out] out receives the new object, owned by the caller
+ * @return as sk_tcp4
+ */
 SK_API int sk_tcp6(sk_sock **out);
 
 /** sk_tcp: create a dual-stack TCP master.  No socket exists until sk_bind or
@@ -148,22 +258,35 @@ SK_API int sk_tcp6(sk_sock **out);
  * takes IPv4 clients (an IPv4 socket where the host has no IPv6); binding a
  * name or connecting tries its IPv6 and IPv4 addresses in resolver order.
  * Options set before then are remembered and applied when the socket is
- * made.  Returns as sk_tcp4. */
+ * made.  @return as sk_tcp4.
+ * @param[out] out receives the new object, owned by the caller
+ */
 SK_API int sk_tcp(sk_sock **out);
 
 /** sk_close: close the object's socket (idempotent; 0 every time on a valid
  * pointer, SK_EINVAL for NULL).  The object stays allocated in the
- * SK_ROLE_CLOSED role, where every other call returns SK_ECLOSED. */
+ * SK_ROLE_CLOSED role, where every other call returns SK_ECLOSED.
+ * @param[in] s the object
+ * @return 0 (every time, on a valid pointer); SK_EINVAL for NULL
+ */
 SK_API int sk_close(sk_sock *s);
 
-/** sk_free: close (if needed) and release the object.  NULL is a no-op. */
+/** sk_free: close (if needed) and release the object.  NULL is a no-op.
+ * @param[in] s the object, or NULL
+ */
 SK_API void sk_free(sk_sock *s);
 
-/** sk_role: the object's role (enum sk_role), or SK_EINVAL for NULL. */
+/** sk_role: the object's role (enum sk_role), or SK_EINVAL for NULL.
+ * @param[in] s the object
+ * @return the role (enum sk_role), or SK_EINVAL for NULL
+ */
 SK_API int sk_role(const sk_sock *s);
 
 /** sk_syserror: the raw OS code (errno, WSA or resolver code) behind the
- * object's last failed call, 0 if none; for debugging only.  0 for NULL. */
+ * object's last failed call, 0 if none; for debugging only.  0 for NULL.
+ * @param[in] s the object
+ * @return the OS code, or 0 when there is none (and for NULL)
+ */
 SK_API int sk_syserror(const sk_sock *s);
 
 /* ---- master ----------------------------------------------------------- */
@@ -171,16 +294,36 @@ SK_API int sk_syserror(const sk_sock *s);
 /** sk_bind: bind a master (or a datagram object) to host and port.  host
  * "*" is any address (see sk_sock for dual-stack), otherwise a numeric
  * address or a name whose addresses are tried in order; port 0 lets the
- * system pick (read it back with sk_getsockname).  Returns 0; SK_EINVAL
+ * system pick (read it back with sk_getsockname).  @return 0; SK_EINVAL
  * (NULL/empty/over-long host, port outside 0..65535); SK_EWRONGROLE (not a
  * master or a datagram object without a peer, or already bound);
- * SK_EHOSTNOTFOUND; SK_EADDRINUSE; SK_EADDRNOTAVAIL; SK_EACCESS; ... */
+ * SK_ECLOSED (a closed object); SK_EHOSTNOTFOUND (no such host; for a
+ * UNIX-domain path, a directory that does not exist); SK_ENAMETEMP (the
+ * resolver failed for now); SK_EFAMILY (a family the system lacks);
+ * SK_EADDRINUSE; SK_EADDRNOTAVAIL (not an address of this host);
+ * SK_EACCESS (a privileged port, or no permission for the path);
+ * SK_EUNSUPPORTED (an abstract UNIX name outside Linux);
+ * SK_ENORESOURCES (no memory or descriptors); SK_ESYSTEM (any other failure
+ * the system reports: sk_syserror has its code).
+ * @param[in] s a master, or a datagram object without a peer, not bound yet
+ * @param[in] host "*" for any address, a numeric address or a name
+ * @param[in] port 0..65535; 0 lets the system pick
+ */
 SK_API int sk_bind(sk_sock *s, const char *host, int port);
 
 /** sk_listen: turn a bound master into a server with the given backlog (0
  * and negative values are passed as 0: the system's minimum).  An unbound
  * master is bound to "*" port 0 first (the system's behaviour made
- * explicit).  Returns 0, SK_EWRONGROLE (not a master), or an OS error. */
+ * explicit).  @return 0; SK_EINVAL (NULL, or an unbound UNIX-domain
+ * master); SK_EWRONGROLE (not a master); SK_ECLOSED (a closed object);
+ * the errors of sk_bind (an unbound master); SK_EADDRINUSE (the port was
+ * taken meanwhile); SK_EUNSUPPORTED (the socket cannot listen);
+ * SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
+ * @param[in] s a master
+ * @param[in] backlog the length of the queue of pending connections (0 and
+ *                    below: the system's minimum)
+ */
 SK_API int sk_listen(sk_sock *s, int backlog);
 
 /** sk_connect: connect a master to host:port (port 1..65535), trying every
@@ -189,10 +332,21 @@ SK_API int sk_listen(sk_sock *s, int backlog);
  * a client.  On SK_ETIMEOUT the object is a client whose connection may
  * still complete: sk_select it for sending, or close it.  On any other error
  * it stays a master, unchanged, and the error is the last address's.
- * Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
- * SK_ECONNREFUSED; SK_ENETUNREACH; SK_EHOSTUNREACH; ...  In non-blocking
- * mode (sk_setblocking) SK_EINPROGRESS: a client whose connect is pending,
- * as after SK_ETIMEOUT. */
+ * @return 0; SK_EINVAL; SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
+ * SK_ECONNREFUSED; SK_ENETUNREACH; SK_EHOSTUNREACH; SK_ECLOSED (a closed
+ * object); SK_ENAMETEMP (the resolver failed for now); SK_EFAMILY (a
+ * family the system lacks); SK_ECONNRESET (reset while connecting);
+ * SK_EADDRNOTAVAIL (no local address or port left for it); SK_EACCESS
+ * (refused by the system, e.g. a firewall rule); SK_EUNSUPPORTED (an
+ * abstract UNIX name outside Linux); SK_ENORESOURCES (no memory or
+ * descriptors); SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).  In non-blocking mode (sk_setblocking)
+ * SK_EINPROGRESS: a client whose connect is pending, as after SK_ETIMEOUT.
+ * @param[in] s a master
+ * @param[in] host a numeric address or a name (every address is tried); for
+ *                 sk_unix a path
+ * @param[in] port 1..65535 (0 for sk_unix)
+ */
 SK_API int sk_connect(sk_sock *s, const char *host, int port);
 
 /* ---- server ----------------------------------------------------------- */
@@ -216,10 +370,19 @@ typedef struct sk_name {
  * vanished before the accept is skipped, never blocking past the timeout.
  * The new client inherits the server's timeouts, blocking mode and line
  * limit.  Its object is made before the connection is taken from the
- * system, so SK_ENORESOURCES leaves the connection queued.  Returns 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
- * SK_EWOULDBLOCK (non-blocking mode, nothing pending). */
+ * system, so SK_ENORESOURCES leaves the connection queued.
+ * @return 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
+ * SK_EWOULDBLOCK (non-blocking mode, nothing pending).
+ * @param[in] s a server
+ * @param[out] client receives the new client, owned by the caller
+ * @param[out] peer receives the client's address; may be NULL
+ */
 SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
 
+/** @} */
+
+/** @addtogroup sending
+ * @{ */
 /* ---- client: sending --------------------------------------------------- */
 
 /** sk_send: send the slice [i, j] of data (len bytes) with LuaSocket's
@@ -227,13 +390,25 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
  * is the last byte), i below 1 means 1, j past len means len; (1, -1) is the
  * whole buffer.  *last (may be NULL) receives the position of the last byte
  * sent, i-1 when none, also on error: resume at *last + 1.  An empty slice
- * sends nothing and returns 0.  Never raises SIGPIPE.  Returns 0; SK_EINVAL
+ * sends nothing and returns 0.  Never raises SIGPIPE.  @return 0; SK_EINVAL
  * (NULL object, NULL data with len > 0); SK_EWRONGROLE; SK_ECLOSED (peer
  * gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK
- * (non-blocking mode: no room, or the connection still pending). */
+ * (non-blocking mode: no room, or the connection still pending).
+ * @param[in] s a client
+ * @param[in] data the buffer the slice is taken from
+ * @param[in] len the length of data in bytes
+ * @param[in] i the slice's first position (1-based; negative: from the end)
+ * @param[in] j the slice's last position (-1: the last byte)
+ * @param[out] last receives the position of the last byte sent (i-1 when
+ *                  none), also on error; may be NULL
+ */
 SK_API int sk_send(sk_sock *s, const void *data, size_t len,
                    ptrdiff_t i, ptrdiff_t j, ptrdiff_t *last);
 
+/** @} */
+
+/** @addtogroup receiving
+ * @{ */
 /* ---- client: receiving ------------------------------------------------- */
 
 /** A caller-owned growable byte buffer.  Start from {NULL, 0, 0} (or your own
@@ -246,11 +421,16 @@ typedef struct sk_buf {
 } sk_buf;
 
 /** sk_buf_reserve: make room for extra more bytes after b->len (growing
- * geometrically).  Returns 0; SK_EINVAL (NULL); SK_ENORESOURCES (no memory,
- * or the total would pass PTRDIFF_MAX), leaving b as it was. */
+ * geometrically).  @return 0; SK_EINVAL (NULL); SK_ENORESOURCES (no memory,
+ * or the total would pass PTRDIFF_MAX), leaving b as it was.
+ * @param[in,out] b the buffer
+ * @param[in] extra the bytes wanted after b->len
+ */
 SK_API int sk_buf_reserve(sk_buf *b, size_t extra);
 
-/** sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op. */
+/** sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op.
+ * @param[in,out] b the buffer, or NULL
+ */
 SK_API void sk_buf_free(sk_buf *b);
 
 /** sk_receive's patterns. */
@@ -269,34 +449,59 @@ enum sk_pattern {
  * line longer than the line limit (sk_setlinelimit) stops with SK_ETOOLONG
  * after appending the limit's worth of bytes; the rest of that line is still
  * there for the next call.  SK_ALL is not bounded: use SK_BYTES or SK_SOME
- * where the peer is not trusted.  Returns 0; SK_EINVAL (NULL, bad pattern,
+ * where the peer is not trusted.  @return 0; SK_EINVAL (NULL, bad pattern,
  * SK_BYTES with n 0 returns 0 at once); SK_EWRONGROLE; SK_ECLOSED;
  * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory;
  * bytes that SK_BYTES read ahead past its n are then appended too rather
  * than lost); SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes
- * that have not arrived; those that did are appended). */
+ * that have not arrived; those that did are appended).
+ * @param[in] s a client
+ * @param[in,out] buf the caller's buffer; what it holds is the prefix, the
+ *                    bytes received are appended
+ * @param[in] pattern SK_ALL, SK_LINE, SK_BYTES or SK_SOME (enum sk_pattern)
+ * @param[in] n the byte count for SK_BYTES, the most for SK_SOME (0: no
+ *              limit); ignored otherwise
+ */
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 
 /** sk_read: copy up to cap bytes straight into dst, without an intermediate
  * buffer when nothing is buffered: buffered bytes first, else one read from
  * the OS, waiting (within the timeout) only while nothing is available.
- * *got (required) receives the count, 0 on error.  Returns 0; SK_EINVAL
+ * *got (required) receives the count, 0 on error.  @return 0; SK_EINVAL
  * (cap 0, NULL); SK_EWRONGROLE; SK_ECLOSED; SK_ETIMEOUT; SK_ECONNRESET;
- * SK_EWOULDBLOCK (non-blocking mode, nothing available). */
+ * SK_EWOULDBLOCK (non-blocking mode, nothing available).
+ * @param[in] s a client
+ * @param[out] dst where the bytes go
+ * @param[in] cap the most bytes to copy (at least 1)
+ * @param[out] got receives the number of bytes stored (required)
+ */
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
 
 /** sk_setlinelimit: the longest line SK_LINE assembles (default 1 MiB,
- * minimum 1).  Returns 0, SK_EINVAL, SK_ECLOSED. */
+ * minimum 1).  @return 0, SK_EINVAL, SK_ECLOSED.
+ * @param[in] s the object
+ * @param[in] max the longest line in bytes (at least 1)
+ */
 SK_API int sk_setlinelimit(sk_sock *s, size_t max);
 
-/** sk_getlinelimit: the current line limit in *max.  Returns 0, SK_EINVAL,
- * SK_ECLOSED. */
+/** sk_getlinelimit: the current line limit in *max.  @return 0, SK_EINVAL,
+ * SK_ECLOSED.
+ * @param[in] s the object
+ * @param[out] max receives the line limit in bytes
+ */
 SK_API int sk_getlinelimit(const sk_sock *s, size_t *max);
 
 /** sk_dirty: 1 when the object holds received bytes not yet handed out, 0
- * when not (also for NULL and closed objects). */
+ * when not (also for NULL and closed objects).
+ * @param[in] s the object, or NULL
+ * @return 1 or 0
+ */
 SK_API int sk_dirty(const sk_sock *s);
 
+/** @} */
+
+/** @addtogroup timeouts
+ * @{ */
 /* ---- timeouts --------------------------------------------------------- */
 
 /** sk_settimeout: set the block ('b') or total ('t') timeout in seconds.
@@ -310,14 +515,26 @@ SK_API int sk_dirty(const sk_sock *s);
  * are measured on a monotonic clock.  Non-blocking mode (sk_setblocking(s,
  * 0)) overrides both without changing them: calls then return
  * SK_EWOULDBLOCK instead of waiting, and these timeouts apply again after
- * sk_setblocking(s, 1).  Returns 0; SK_EINVAL (s NULL, bad mode, seconds
- * NaN or finite above 1e9); SK_ECLOSED. */
+ * sk_setblocking(s, 1).  @return 0; SK_EINVAL (s NULL, bad mode, seconds
+ * NaN or finite above 1e9); SK_ECLOSED.
+ * @param[in] s the object
+ * @param[in] seconds the timeout in seconds; negative or +inf: none
+ * @param[in] mode 'b' (block: each wait) or 't' (total: each call)
+ */
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode);
 
 /** sk_gettimeout: the block and total timeouts in seconds (-1 = none); either
- * pointer may be NULL.  Returns 0, SK_EINVAL, SK_ECLOSED. */
+ * pointer may be NULL.  @return 0, SK_EINVAL, SK_ECLOSED.
+ * @param[in] s the object
+ * @param[out] block receives the block timeout (-1: none); may be NULL
+ * @param[out] total receives the total timeout (-1: none); may be NULL
+ */
 SK_API int sk_gettimeout(const sk_sock *s, double *block, double *total);
 
+/** @} */
+
+/** @addtogroup options
+ * @{ */
 /* ---- options ---------------------------------------------------------- */
 /** Values are ints: booleans 0/1, counts and seconds as numbers.  linger is
  * -1 for off, or the seconds to linger (0 = reset on close).  reuseaddr on
@@ -359,46 +576,80 @@ enum sk_option {
 };
 
 /** sk_optionid: the enum sk_option for a LuaSocket option name, or SK_EINVAL
- * for an unknown name or NULL. */
+ * for an unknown name or NULL.
+ * @param[in] name the LuaSocket name, e.g. "tcp-nodelay"
+ * @return the enum sk_option value, or SK_EINVAL
+ */
 SK_API int sk_optionid(const char *name);
 
 /** sk_optionname: the LuaSocket name of an option, or NULL when out of
- * range. */
+ * range.
+ * @param[in] option an enum sk_option value
+ * @return the name (a static string), or NULL
+ */
 SK_API const char *sk_optionname(int option);
 
 /** sk_setoption: set an option.  On a dual-stack master before its socket
  * exists the value is remembered and applied when the socket is made.
- * Returns 0; SK_EINVAL (unknown option, bad value); SK_EUNSUPPORTED (the OS
+ * @return 0; SK_EINVAL (unknown option, bad value); SK_EUNSUPPORTED (the OS
  * or the socket's family lacks it, or it belongs to another kind of object:
  * broadcast and multicast to datagram objects, linger and the tcp-* options
  * to TCP streams, none of those nor ipv6-v6only to UNIX-domain objects;
- * never silently ignored); SK_ECLOSED. */
+ * never silently ignored); SK_ECLOSED.
+ * @param[in] s the object
+ * @param[in] option the option, an enum sk_option value
+ * @param[in] value the option's value (booleans 0 or 1; see enum sk_option)
+ */
 SK_API int sk_setoption(sk_sock *s, int option, int value);
 
 /** sk_getoption: read an option into *value.  Before a dual-stack master has
  * a socket, returns the remembered value, or SK_EWRONGROLE if it was never
- * set.  Returns 0 or the errors of sk_setoption. */
+ * set.  @return 0 or the errors of sk_setoption.
+ * @param[in] s the object
+ * @param[in] option the option, an enum sk_option value
+ * @param[out] value receives the option's value
+ */
 SK_API int sk_getoption(sk_sock *s, int option, int *value);
 
 /** sk_setoptname: sk_setoption by LuaSocket option name (SK_EINVAL for an
- * unknown name). */
+ * unknown name).
+ * @param[in] s the object
+ * @param[in] name the option's LuaSocket name, e.g. "tcp-nodelay"
+ * @param[in] value the option's value (booleans 0 or 1; see enum sk_option)
+ * @return as sk_setoption, and SK_EINVAL for an unknown name
+ */
 SK_API int sk_setoptname(sk_sock *s, const char *name, int value);
 
 /** sk_getoptname: sk_getoption by LuaSocket option name (SK_EINVAL for an
- * unknown name). */
+ * unknown name).
+ * @param[in] s the object
+ * @param[in] name the option's LuaSocket name, e.g. "tcp-nodelay"
+ * @param[out] value receives the option's value
+ * @return as sk_getoption, and SK_EINVAL for an unknown name
+ */
 SK_API int sk_getoptname(sk_sock *s, const char *name, int *value);
 
+/** @} */
+
+/** @addtogroup names
+ * @{ */
 /* ---- names, shutdown, handles, statistics ----------------------------- */
 
-/** sk_getsockname: the local address of the object.  Returns 0; SK_EINVAL;
+/** sk_getsockname: the local address of the object.  @return 0; SK_EINVAL;
  * SK_ECLOSED; SK_ENOTCONN (a master or datagram object with no socket yet
- * or not bound, on every OS). */
+ * or not bound, on every OS).
+ * @param[in] s the object
+ * @param[out] out receives the local address
+ */
 SK_API int sk_getsockname(const sk_sock *s, sk_name *out);
 
 /** sk_getpeername: the remote address of a client or of a datagram object's
- * peer.  Returns 0; SK_EINVAL; SK_EWRONGROLE (not a client or datagram
+ * peer.  @return 0; SK_EINVAL; SK_EWRONGROLE (not a client or datagram
  * object); SK_ENOTCONN (not connected yet/any more, or a datagram object
- * without a peer); SK_ECLOSED. */
+ * without a peer); SK_ECLOSED.
+ * @param[in] s a client, or a datagram object with a peer
+ * @param[out] out receives the peer's address
+ */
 SK_API int sk_getpeername(const sk_sock *s, sk_name *out);
 
 /** Which way sk_shutdown shuts. */
@@ -410,12 +661,18 @@ enum sk_shutdown_how {
 
 /** sk_shutdown: shut down one or both directions of a client.  After
  * SK_SHUT_SEND the peer reads end-of-stream; buffered received bytes are
- * kept.  Returns 0; SK_EINVAL (bad how); SK_EWRONGROLE; SK_ENOTCONN;
- * SK_ECLOSED. */
+ * kept.  @return 0; SK_EINVAL (bad how); SK_EWRONGROLE; SK_ENOTCONN;
+ * SK_ECLOSED.
+ * @param[in] s a client
+ * @param[in] how SK_SHUT_RECEIVE, SK_SHUT_SEND or SK_SHUT_BOTH
+ */
 SK_API int sk_shutdown(sk_sock *s, int how);
 
 /** sk_getfd: the native handle, SK_FD_INVALID when there is none (closed,
- * dual-stack master before bind/connect, or NULL). */
+ * dual-stack master before bind/connect, or NULL).
+ * @param[in] s the object, or NULL
+ * @return the native handle, or SK_FD_INVALID
+ */
 SK_API sk_fd_t sk_getfd(const sk_sock *s);
 
 /** sk_setfd: replace the native handle without closing the old one and
@@ -423,20 +680,37 @@ SK_API sk_fd_t sk_getfd(const sk_sock *s);
  * object now owns fd and closes it).  On POSIX the handle is made blocking
  * or non-blocking (O_NONBLOCK) as the object's timeouts and mode need: it
  * blocks only while the object has no timeout and is in blocking mode.
- * Pass SK_FD_INVALID to detach.  Returns 0, SK_EINVAL, SK_ECLOSED. */
+ * Pass SK_FD_INVALID to detach.  @return 0, SK_EINVAL, SK_ECLOSED.
+ * @param[in] s the object
+ * @param[in] fd the new native handle, or SK_FD_INVALID to detach
+ */
 SK_API int sk_setfd(sk_sock *s, sk_fd_t fd);
 
 /** sk_getstats: bytes received from and sent to the OS by this object, and
- * its age in seconds; any pointer may be NULL.  Returns 0, SK_EINVAL,
- * SK_ECLOSED. */
+ * its age in seconds; any pointer may be NULL.  @return 0, SK_EINVAL,
+ * SK_ECLOSED.
+ * @param[in] s the object
+ * @param[out] received receives the bytes received; may be NULL
+ * @param[out] sent receives the bytes sent; may be NULL
+ * @param[out] age receives the object's age in seconds; may be NULL
+ */
 SK_API int sk_getstats(const sk_sock *s, uint64_t *received, uint64_t *sent,
                        double *age);
 
 /** sk_setstats: reset the counters and the age (seconds, >= 0).
- * Returns 0, SK_EINVAL (NULL, negative or NaN age), SK_ECLOSED. */
+ * @return 0, SK_EINVAL (NULL, negative or NaN age), SK_ECLOSED.
+ * @param[in] s the object
+ * @param[in] received the new count of bytes received
+ * @param[in] sent the new count of bytes sent
+ * @param[in] age the new age in seconds (>= 0)
+ */
 SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
                        double age);
 
+/** @} */
+
+/** @addtogroup select
+ * @{ */
 /* ---- select ----------------------------------------------------------- */
 
 /** sk_select: wait until some of recvt can be read (or accepted) or some of
@@ -449,18 +723,33 @@ SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
  * descriptor limit.  The ready objects are
  * written to readable[] and writable[] (capacity nrecv and nsend; either
  * may be NULL when its count is 0) with their counts in *nreadable and
- * *nwritable.  Returns 0 when something is ready; SK_ETIMEOUT when nothing
+ * *nwritable.  @return 0 when something is ready; SK_ETIMEOUT when nothing
  * is; SK_EINVAL (a NULL array or count pointer, a bad timeout, or nothing
  * to wait for and no timeout); SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the
  * object reports it.  sk_select reads all of its inputs on every call: for
  * many objects of which few are ready, sk_selector is the form whose wait
- * costs what is ready, not what is watched. */
+ * costs what is ready, not what is watched.
+ * @param[in] recvt the objects to wait for reading (or accepting); NULL and
+ *                  closed entries are skipped
+ * @param[in] nrecv the number of entries of recvt
+ * @param[in] sendt the objects to wait for writing
+ * @param[in] nsend the number of entries of sendt
+ * @param[in] timeout the most seconds to wait; negative or +inf: no limit
+ * @param[out] readable receives the objects ready to read (room for nrecv)
+ * @param[out] nreadable receives their count
+ * @param[out] writable receives the objects ready to write (room for nsend)
+ * @param[out] nwritable receives their count
+ */
 SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
                      sk_sock *const *sendt, size_t nsend, double timeout,
                      sk_sock **readable, size_t *nreadable,
                      sk_sock **writable, size_t *nwritable);
 
+/** @} */
+
+/** @addtogroup udp
+ * @{ */
 /* ---- datagrams (UDP) ------------------------------------------------ */
 /* (UDP objects: constructors, peers, sendto / recvfrom, multicast.) */
 
@@ -472,12 +761,17 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
  * calls (sk_listen, sk_accept, sk_connect, sk_send, sk_receive, sk_read,
  * sk_shutdown) return SK_EWRONGROLE.  A datagram object is bound by
  * sk_bind, or by the system on its first sk_sendto or sk_setpeername.
- * Returns 0, SK_EINVAL (out is NULL), SK_ENORESOURCES or SK_EFAMILY.  The
- * caller owns *out and releases it with sk_free. */
+ * @return 0, SK_EINVAL (out is NULL), SK_ENORESOURCES or SK_EFAMILY.  The
+ * caller owns *out and releases it with sk_free.
+ * @param[out] out receives the new object, owned by the caller
+ */
 SK_API int sk_udp4(sk_sock **out);
 
 /** sk_udp6: like sk_udp4 for IPv6, with ipv6-v6only on (IPv4 addresses
- * are neither sent to nor received from). */
+ * are neither sent to nor received from).
+ * @param[out] out receives the new object, owned by the caller
+ * @return as sk_udp4
+ */
 SK_API int sk_udp6(sk_sock **out);
 
 /** sk_udp: create a dual-stack UDP object.  No socket exists until sk_bind,
@@ -488,7 +782,9 @@ SK_API int sk_udp6(sk_sock **out);
  * with v6only off where the host has IPv6 (IPv4 destinations are then sent
  * to as IPv4-mapped IPv6 addresses, and IPv4 senders are still named
  * "inet"), else an IPv4 socket.  Options set before then are remembered and
- * applied when the socket is made.  Returns as sk_udp4. */
+ * applied when the socket is made.  @return as sk_udp4.
+ * @param[out] out receives the new object, owned by the caller
+ */
 SK_API int sk_udp(sk_sock **out);
 
 /** sk_setpeername: fix the peer of a datagram object: sk_sendto with host
@@ -502,10 +798,20 @@ SK_API int sk_udp(sk_sock **out);
  * peer is dropped or changed (so a dual-stack object that the system bound
  * to an IPv4-mapped address for an IPv4 peer may be unable to take an IPv6
  * peer after it: Wine says SK_EUNSUPPORTED).  When every address failed the
- * object has no peer (SK_ROLE_UNCONNECTED).  Returns 0; SK_EINVAL (NULL object, NULL,
+ * object has no peer (SK_ROLE_UNCONNECTED).  @return 0; SK_EINVAL (NULL object, NULL,
  * empty or over-long host, port out of range); SK_EWRONGROLE (not a
  * datagram object); SK_ECLOSED; SK_EHOSTNOTFOUND; SK_ENAMETEMP;
- * SK_ENETUNREACH; SK_EADDRNOTAVAIL; SK_ENORESOURCES; ... */
+ * SK_ENETUNREACH; SK_EHOSTUNREACH; SK_EADDRNOTAVAIL; SK_EFAMILY (a family
+ * the object's socket cannot reach); SK_EACCESS (a broadcast address
+ * without the broadcast option, or no permission for the path);
+ * SK_EUNSUPPORTED (an abstract UNIX name outside Linux, or a dual-stack
+ * peer change Wine refuses); SK_ENORESOURCES; SK_ESYSTEM (any other failure
+ * the system reports: sk_syserror has its code).
+ * @param[in] s a datagram object
+ * @param[in] host the peer: a numeric address or a name, a path for a
+ *                 UNIX-domain object, or "*" to drop the peer
+ * @param[in] port 1..65535 (0 for a path; ignored with "*")
+ */
 SK_API int sk_setpeername(sk_sock *s, const char *host, int port);
 
 /** sk_sendto: send len bytes of data as one datagram, all or nothing (len 0
@@ -515,7 +821,7 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port);
  * its addresses are tried in order until one takes the datagram.  An object
  * that is not bound is bound by the system.  When the send buffer is full
  * the call waits within the object's timeouts.  Never raises SIGPIPE.
- * Returns 0; SK_EINVAL (NULL object, NULL data with len > 0, empty, "*" or
+ * @return 0; SK_EINVAL (NULL object, NULL data with len > 0, empty, "*" or
  * over-long host, port out of range); SK_EWRONGROLE (not a datagram
  * object); SK_ECLOSED; SK_ENOTCONN (host NULL on an object without a
  * peer); SK_EISCONN (a host given to an object with a peer); SK_EMSGSIZE
@@ -523,7 +829,19 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port);
  * SK_ETIMEOUT; SK_EACCESS (a broadcast address without the broadcast
  * option); SK_EHOSTNOTFOUND; SK_ENETUNREACH; SK_EHOSTUNREACH;
  * SK_ECONNREFUSED (POSIX, an object with a peer: an earlier datagram to the
- * peer met a closed port); SK_ENORESOURCES; ... */
+ * peer met a closed port); SK_ENAMETEMP (the resolver failed for now);
+ * SK_EFAMILY (a destination of a family the object's socket cannot
+ * reach); SK_EADDRNOTAVAIL; SK_EWOULDBLOCK (non-blocking mode: no room);
+ * SK_ENORESOURCES (no memory or descriptors, or the system's buffers ran
+ * out); SK_ESYSTEM (any other failure the system reports: sk_syserror has its
+ * code).
+ * @param[in] s a datagram object
+ * @param[in] data the datagram
+ * @param[in] len its length in bytes (0: an empty datagram)
+ * @param[in] host the destination (a numeric address, a name, or a path), or
+ *                 NULL for the object's peer
+ * @param[in] port 1..65535 (0 for a path; ignored when host is NULL)
+ */
 SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
                      const char *host, int port);
 
@@ -539,10 +857,19 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
  * earlier datagram met (SK_ECONNREFUSED: the peer's port was closed;
  * SK_EHOSTUNREACH, SK_ENETUNREACH); an object without a peer never
  * reports those (on Windows they are turned off when its socket is made).
- * Returns 0; SK_ETRUNCATED; SK_EINVAL (NULL object, buf or got, cap 0);
+ * @return 0; SK_ETRUNCATED; SK_EINVAL (NULL object, buf or got, cap 0);
  * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN (an
  * object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
- * SK_ECONNREFUSED; ... */
+ * SK_ECONNREFUSED; SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with
+ * a peer, as above); SK_EWOULDBLOCK (non-blocking mode: no datagram
+ * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
+ * @param[in] s a datagram object
+ * @param[out] buf where the datagram goes
+ * @param[in] cap the room in buf, in bytes (at least 1)
+ * @param[out] got receives the number of bytes stored (required)
+ * @param[out] from receives the sender's address; may be NULL
+ */
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
                        sk_name *from);
 
@@ -554,19 +881,35 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
  * receive the group's datagrams bind the object to "*" (or the group) and
  * the group's port.  Windows takes an IPv4 interface index as the address
  * 0.0.0.ifindex (Wine refuses that: SK_EINVAL; it takes ifindex 0).
- * Returns 0; SK_EINVAL (NULL object or group, empty, "*" or over-long
+ * @return 0; SK_EINVAL (NULL object or group, empty, "*" or over-long
  * group, ifindex < 0, or not a multicast address);
  * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_EUNSUPPORTED (a
  * UNIX-domain object, or the OS lacks it); SK_EADDRNOTAVAIL (no such
  * interface, or it takes no multicast); SK_EADDRINUSE (joined already, on
- * some systems); SK_EHOSTNOTFOUND; ... */
+ * some systems); SK_EHOSTNOTFOUND; SK_ENAMETEMP (the resolver failed for
+ * now); SK_EFAMILY (a group of a family the object's socket cannot
+ * join); SK_ENORESOURCES (no memory or descriptors, or the system's
+ * limit of memberships); SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
+ * @param[in] s a datagram object
+ * @param[in] group the multicast group: a numeric address or a name
+ * @param[in] ifindex the interface index, 0 for the system's choice
+ */
 SK_API int sk_joingroup(sk_sock *s, const char *group, int ifindex);
 
 /** sk_leavegroup: leave a group joined with sk_joingroup (the same group
- * and ifindex).  Returns as sk_joingroup; SK_EADDRNOTAVAIL (or SK_EINVAL on
- * some systems) when the group was not joined. */
+ * and ifindex).  @return as sk_joingroup; SK_EADDRNOTAVAIL (or SK_EINVAL on
+ * some systems) when the group was not joined.
+ * @param[in] s a datagram object
+ * @param[in] group the group given to sk_joingroup
+ * @param[in] ifindex the ifindex given to sk_joingroup
+ */
 SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex);
 
+/** @} */
+
+/** @addtogroup unix
+ * @{ */
 /* ---- UNIX-domain sockets --------------------------------------------- */
 /* (UNIX stream and datagram objects.) */
 
@@ -602,10 +945,12 @@ SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex);
  * on Linux, which would otherwise queue the caller); SK_EACCESS for
  * permissions.  TCP's options and ipv6-v6only are SK_EUNSUPPORTED.
  *
- * Returns 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED (the system has no
+ * @return 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED (the system has no
  * UNIX-domain sockets: Windows before 10 1803, and Wine, whose socket
  * layer refuses AF_UNIX); SK_ENORESOURCES.  The caller owns *out and
- * releases it with sk_free. */
+ * releases it with sk_free.
+ * @param[out] out receives the new object, owned by the caller
+ */
 SK_API int sk_unix(sk_sock **out);
 
 /** sk_unixdgram: create a UNIX-domain datagram object in *out, in the
@@ -613,10 +958,16 @@ SK_API int sk_unix(sk_sock **out);
  * host and port 0 (sk_bind, sk_sendto, sk_recvfrom, sk_setpeername); paths,
  * names, abstract names and socket files are as for sk_unix.  A sender that
  * never bound is unnamed: its datagrams come with an empty address and
- * cannot be answered.  Returns 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED
- * (no UNIX-domain datagrams: always on Windows); SK_ENORESOURCES. */
+ * cannot be answered.  @return 0; SK_EINVAL (out is NULL); SK_EUNSUPPORTED
+ * (no UNIX-domain datagrams: always on Windows); SK_ENORESOURCES.
+ * @param[out] out receives the new object, owned by the caller
+ */
 SK_API int sk_unixdgram(sk_sock **out);
 
+/** @} */
+
+/** @addtogroup lookup
+ * @{ */
 /* ---- address lookup -------------------------------------------------- */
 /* (Forward and reverse lookups, the local host name.) */
 
@@ -678,7 +1029,7 @@ typedef struct sk_addrlist {
  *
  * Names may be sent to the system's resolver (hosts file, DNS), which can
  * block; numeric hosts never are.  On error *out is the empty list.
- * Returns 0; SK_EINVAL (out NULL; host and service both NULL; empty or
+ * @return 0; SK_EINVAL (out NULL; host and service both NULL; empty or
  * over-long host; empty service, a number above 65535, a service name over
  * 255 bytes; family not an enum sk_family value; type not 0, SK_STREAM or
  * SK_DGRAM; an unknown flag; SK_LOOKUP_CANONNAME with a NULL host);
@@ -686,31 +1037,51 @@ typedef struct sk_addrlist {
  * support); SK_EHOSTNOTFOUND (no such host, no address in the family, or a
  * name with SK_LOOKUP_NUMERICHOST); SK_ENAMETEMP (the resolver failed for
  * now: try again later); SK_ENOSERVICE (unknown service name, or not
- * defined for the type); SK_ENORESOURCES (no memory); SK_ESYSTEM. */
+ * defined for the type); SK_ENORESOURCES (no memory); SK_ESYSTEM.
+ * @param[in] host a name or a numeric address, or NULL
+ * @param[in] service a port number or a service name, or NULL
+ * @param[in] family SK_AF_UNSPEC, SK_AF_INET or SK_AF_INET6
+ * @param[in] type SK_STREAM, SK_DGRAM, or 0 for both
+ * @param[in] flags enum sk_lookup_flags values combined with |, or 0
+ * @param[out] out receives the list (release it with sk_addrlist_free)
+ */
 SK_API int sk_getaddrinfo(const char *host, const char *service, int family,
                           int type, int flags, sk_addrlist *out);
 
 /** sk_addrlist_free: free a list's entries and canonical name and reset it
- * to empty (safe to call again).  NULL is a no-op. */
+ * to empty (safe to call again).  NULL is a no-op.
+ * @param[in,out] list the list, or NULL
+ */
 SK_API void sk_addrlist_free(sk_addrlist *list);
 
 /** sk_getnameinfo: the host name of a numeric address (IPv4 or IPv6 text)
  * into name, cap bytes with the NUL; the resolver is asked (hosts file,
  * DNS), which can block.  The numeric text is never reported as a name.
  * On error name is "" (when name is not NULL and cap > 0): never a
- * truncated name.  Returns 0; SK_EINVAL (addr NULL, empty, over-long or
+ * truncated name.  @return 0; SK_EINVAL (addr NULL, empty, over-long or
  * not a numeric address; name NULL; cap 0); SK_EHOSTNOTFOUND (the address
  * has no name); SK_ENAMETEMP; SK_ENORESOURCES (the name does not fit in
- * cap bytes, or no memory: SK_NAMESTRLEN bytes always fit). */
+ * cap bytes, or no memory: SK_NAMESTRLEN bytes always fit).
+ * @param[in] addr a numeric IPv4 or IPv6 address
+ * @param[out] name receives the host name, NUL-terminated
+ * @param[in] cap the room in name, with the NUL (SK_NAMESTRLEN always fits)
+ */
 SK_API int sk_getnameinfo(const char *addr, char *name, size_t cap);
 
 /** sk_gethostname: the local host's name, as the system reports it, into
  * name, cap bytes with the NUL.  On error name is "" (when name is not
- * NULL and cap > 0).  Returns 0; SK_EINVAL (name NULL, cap 0);
+ * NULL and cap > 0).  @return 0; SK_EINVAL (name NULL, cap 0);
  * SK_ENORESOURCES (the name does not fit in cap bytes: SK_NAMESTRLEN bytes
- * always fit); SK_ESYSTEM. */
+ * always fit); SK_ESYSTEM.
+ * @param[out] name receives the host name, NUL-terminated
+ * @param[in] cap the room in name, with the NUL (SK_NAMESTRLEN always fits)
+ */
 SK_API int sk_gethostname(char *name, size_t cap);
 
+/** @} */
+
+/** @addtogroup files
+ * @{ */
 /* ---- sending files and gathered buffers ------------------------------ */
 /* (sk_sendfile, sk_sendv.) */
 
@@ -747,13 +1118,21 @@ SK_API int sk_gethostname(char *name, size_t cap);
  * WSAEventSelect(FD_CLOSE) meanwhile, which ends any WSAEventSelect or
  * WSAAsyncSelect association the caller made on sk_getfd's socket.
  *
- * Returns 0; SK_EINVAL (NULL object, file < 0, length < -1, offset above
+ * @return 0; SK_EINVAL (NULL object, file < 0, length < -1, offset above
  * 2^63 - 1 or above what the system's file offsets hold, offset + length
  * above 2^63 - 1, a descriptor that is not open for reading or cannot be
  * read at an offset); SK_EWRONGROLE (not a client); SK_ECLOSED (a closed
  * object, the peer gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT;
- * SK_ENORESOURCES (no memory for the read-and-send buffer); SK_ESYSTEM
- * (reading the file failed, e.g. an I/O error; see sk_syserror). */
+ * SK_EWOULDBLOCK (non-blocking mode: no room, or the connection still
+ * pending); SK_ENORESOURCES (no memory for the read-and-send buffer);
+ * SK_ESYSTEM (reading the file failed, e.g. an I/O error, or any other
+ * failure the system reports; see sk_syserror).
+ * @param[in] s a client
+ * @param[in] file a file descriptor open for reading
+ * @param[in] offset the first byte of the file to send
+ * @param[in] length how many bytes to send; -1: through the end of the file
+ * @param[out] sent receives the bytes sent, also on error; may be NULL
+ */
 SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
                        uint64_t *sent);
 
@@ -771,13 +1150,25 @@ typedef struct sk_iovec {
  * keeps ownership of iov and the buffers.  *sent (may be NULL) receives the
  * total bytes sent, also on error: resume by skipping that many bytes.
  * Timeouts apply as for sk_send; the bytes are counted in the statistics;
- * never raises SIGPIPE.  Returns 0 (at once for n 0 or when every buffer
+ * never raises SIGPIPE.  @return 0 (at once for n 0 or when every buffer
  * is empty); SK_EINVAL (NULL object, NULL iov with n > 0, NULL data with
  * len > 0, a total length above SIZE_MAX); SK_EWRONGROLE (not a client);
  * SK_ECLOSED (a closed object, the peer gone or sending shut down);
- * SK_ECONNRESET; SK_ETIMEOUT. */
+ * SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK (non-blocking mode: no
+ * room, or the connection still pending); SK_ENORESOURCES (the system's
+ * buffers ran out); SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
+ * @param[in] s a client
+ * @param[in] iov the buffers, sent in order
+ * @param[in] n the number of buffers
+ * @param[out] sent receives the total bytes sent, also on error; may be NULL
+ */
 SK_API int sk_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent);
 
+/** @} */
+
+/** @addtogroup state
+ * @{ */
 /* ---- state queries and blocking mode --------------------------------- */
 /* (sk_getstate, sk_setblocking, options by level and name.) */
 
@@ -825,7 +1216,10 @@ typedef struct sk_state {
  * every object, never waits and changes nothing.  A closed object reports
  * closed 1; bound, connected, listening, shut_receive and shut_send 0;
  * family, type and protocol as they were before the close; blocking as
- * last set.  Returns 0, or SK_EINVAL (s or out NULL). */
+ * last set.  @return 0, or SK_EINVAL (s or out NULL).
+ * @param[in] s the object
+ * @param[out] out receives the state
+ */
 SK_API int sk_getstate(const sk_sock *s, sk_state *out);
 
 /** sk_setblocking: blocking (1, the default) or non-blocking (0) mode.  In
@@ -843,7 +1237,10 @@ SK_API int sk_getstate(const sk_sock *s, sk_state *out);
  * addresses.  sk_select is not affected (it has its own timeout).  The
  * timeouts of sk_settimeout are kept and apply again after
  * sk_setblocking(s, 1).  Clients returned by sk_accept inherit the server's
- * mode.  Returns 0; SK_EINVAL (NULL, blocking not 0 or 1); SK_ECLOSED. */
+ * mode.  @return 0; SK_EINVAL (NULL, blocking not 0 or 1); SK_ECLOSED.
+ * @param[in] s the object
+ * @param[in] blocking 1 for blocking mode, 0 for non-blocking
+ */
 SK_API int sk_setblocking(sk_sock *s, int blocking);
 
 /** sk_setsockopt: sk_setoption by nixio's level and option names; each pair
@@ -858,20 +1255,34 @@ SK_API int sk_setblocking(sk_sock *s, int blocking);
  * The "ip" and "ipv6" multicast names are the same sockit options
  * ("ip-multicast-ttl", "ip-multicast-loop", "ip-multicast-if"), which act
  * on the socket's own family.  Names are exact and case-sensitive.  Values
- * follow sk_setoption's conventions.  Returns 0; SK_EINVAL (s, level or name
+ * follow sk_setoption's conventions.  @return 0; SK_EINVAL (s, level or name
  * NULL; unknown level, or a name that level does not have; an option this
  * build of sockit does not know; bad value); SK_EUNSUPPORTED; SK_ECLOSED;
- * the errors of sk_setoption. */
+ * the errors of sk_setoption.
+ * @param[in] s the object
+ * @param[in] level nixio's level: "socket", "tcp", "ip" or "ipv6"
+ * @param[in] name the option's nixio name within level, e.g. "nodelay"
+ * @param[in] value the option's value (booleans 0 or 1; see enum sk_option)
+ */
 SK_API int sk_setsockopt(sk_sock *s, const char *level, const char *name,
                          int value);
 
 /** sk_getsockopt: sk_getoption by nixio's level and option names (the pairs
- * of sk_setsockopt) into *value.  Returns 0; SK_EINVAL (s, level, name or
+ * of sk_setsockopt) into *value.  @return 0; SK_EINVAL (s, level, name or
  * value NULL; unknown level or name); SK_EUNSUPPORTED; SK_ECLOSED; the
- * errors of sk_getoption. */
+ * errors of sk_getoption.
+ * @param[in] s the object
+ * @param[in] level nixio's level: "socket", "tcp", "ip" or "ipv6"
+ * @param[in] name the option's nixio name within level, e.g. "nodelay"
+ * @param[out] value receives the option's value
+ */
 SK_API int sk_getsockopt(sk_sock *s, const char *level, const char *name,
                          int *value);
 
+/** @} */
+
+/** @addtogroup loop
+ * @{ */
 /* ---- event loop ------------------------------------------------------- */
 /* (sk_loop: readiness of sk_socks, timers, posting from other threads.) */
 
@@ -925,28 +1336,39 @@ typedef void (*sk_post_cb)(void *ud);
  * one that runs it, except sk_loop_post and sk_loop_wake, which any thread
  * may call.  A loop has no process-wide state and uses no signals: any
  * number of loops may run, one per thread.  The caller owns *out and
- * releases it with sk_loop_free.  Returns 0; SK_EINVAL (out NULL);
+ * releases it with sk_loop_free.  @return 0; SK_EINVAL (out NULL);
  * SK_ENORESOURCES (no memory or descriptors: a loop uses a descriptor for
  * its backend where it has one and one or two for its wake-up channel);
- * SK_ESYSTEM. */
+ * SK_ESYSTEM.
+ * @param[out] out receives the new loop, owned by the caller
+ */
 SK_API int sk_loop_new(sk_loop **out);
 
 /** sk_loop_new_backend: sk_loop_new with a named backend: "epoll",
- * "kqueue", "poll" or "select" (names are exact).  Returns as sk_loop_new;
+ * "kqueue", "poll" or "select" (names are exact).  @return as sk_loop_new;
  * SK_EINVAL (backend NULL or not one of those names); SK_EUNSUPPORTED (a
  * backend this build has not got: "epoll" only on Linux, "kqueue" only on
  * macOS and the BSDs, "poll" only on POSIX systems, "select" only on
- * Windows). */
+ * Windows).
+ * @param[out] out receives the new loop, owned by the caller
+ * @param[in] backend the backend's name: "epoll", "kqueue", "poll" or
+ *                    "select"
+ */
 SK_API int sk_loop_new_backend(sk_loop **out, const char *backend);
 
 /** sk_loop_free: release the loop and every timer and watch it still has
  * (their pointers must not be used afterwards; the watched sk_socks are
  * left open and usable), and drop what was posted and not run.  Must not
- * be called from one of the loop's callbacks.  NULL is a no-op. */
+ * be called from one of the loop's callbacks.  NULL is a no-op.
+ * @param[in] loop the loop, or NULL
+ */
 SK_API void sk_loop_free(sk_loop *loop);
 
 /** sk_loop_backend: the name of the loop's backend ("epoll", "kqueue",
- * "poll" or "select"), a static string; NULL for NULL. */
+ * "poll" or "select"), a static string; NULL for NULL.
+ * @param[in] loop the loop
+ * @return the backend's name (a static string), or NULL
+ */
 SK_API const char *sk_loop_backend(const sk_loop *loop);
 
 /** sk_loop_run: run the loop in mode (enum sk_run_mode) on the calling
@@ -963,42 +1385,59 @@ SK_API const char *sk_loop_backend(const sk_loop *loop);
  * in the same iteration.  Callbacks may see readiness that is gone by the
  * time they act (the sockets are non-blocking: treat SK_EWOULDBLOCK as
  * "wait again").  A signal that interrupts the wait makes an iteration
- * with nothing ready (SK_RUN_DEFAULT then waits again).  Returns 0
+ * with nothing ready (SK_RUN_DEFAULT then waits again).  @return 0
  * (SK_RUN_DEFAULT: after sk_loop_stop, or when nothing is left to wait
  * for; the others: after their iteration); SK_EINVAL (loop NULL, bad mode,
  * or called from one of this loop's callbacks); or the backend's error
- * when waiting failed (SK_ENORESOURCES, SK_ESYSTEM, ...). */
+ * when waiting failed (SK_ENORESOURCES or SK_ESYSTEM).
+ * @param[in] loop the loop
+ * @param[in] mode SK_RUN_DEFAULT, SK_RUN_ONCE or SK_RUN_NOWAIT
+ */
 SK_API int sk_loop_run(sk_loop *loop, int mode);
 
 /** sk_loop_stop: make the current sk_loop_run return once its iteration is
  * complete (call it on the loop's thread, from a callback); called while
  * the loop is not running, it makes the next sk_loop_run return after one
- * iteration that does not wait.  Returns 0, SK_EINVAL (NULL). */
+ * iteration that does not wait.  @return 0, SK_EINVAL (NULL).
+ * @param[in] loop the loop
+ */
 SK_API int sk_loop_stop(sk_loop *loop);
 
 /** sk_loop_wake: from any thread, make a waiting sk_loop_run return from
  * its wait (SK_RUN_ONCE then returns; SK_RUN_DEFAULT iterates again); a
  * loop that is not waiting returns from its next wait at once.  Wakes are
- * coalesced.  Returns 0, SK_EINVAL (NULL), or SK_ESYSTEM when the wake-up
- * channel failed. */
+ * coalesced.  @return 0, SK_EINVAL (NULL), or SK_ESYSTEM when the wake-up
+ * channel failed.
+ * @param[in] loop the loop
+ */
 SK_API int sk_loop_wake(sk_loop *loop);
 
 /** sk_loop_post: from any thread, queue fn(ud) to run on the loop's thread
  * in its next iteration (posts run in the order they were made) and wake
  * the loop.  A loop freed before the call ran drops it without calling it.
- * Returns 0; SK_EINVAL (loop or fn NULL); SK_ENORESOURCES (no memory: fn
+ * @return 0; SK_EINVAL (loop or fn NULL); SK_ENORESOURCES (no memory: fn
  * will not run); SK_ESYSTEM (the wake-up channel failed: fn is queued and
- * runs with the next iteration). */
+ * runs with the next iteration).
+ * @param[in] loop the loop
+ * @param[in] fn the function to run on the loop's thread
+ * @param[in] ud handed to fn unchanged
+ */
 SK_API int sk_loop_post(sk_loop *loop, sk_post_cb fn, void *ud);
 
 /** sk_loop_now: the loop's time in seconds on a monotonic clock (an
  * arbitrary origin), as read when the loop was made and after each of its
- * waits: constant within the callbacks of one iteration.  0 for NULL. */
+ * waits: constant within the callbacks of one iteration.  0 for NULL.
+ * @param[in] loop the loop
+ * @return the time in seconds, or 0 for NULL
+ */
 SK_API double sk_loop_now(const sk_loop *loop);
 
 /** sk_timer_new: a new timer of loop in *out, not started.  Release it
- * with sk_timer_free (or sk_loop_free).  Returns 0; SK_EINVAL (loop or out
- * NULL); SK_ENORESOURCES. */
+ * with sk_timer_free (or sk_loop_free).  @return 0; SK_EINVAL (loop or out
+ * NULL); SK_ENORESOURCES.
+ * @param[in] loop the loop
+ * @param[out] out receives the new timer
+ */
 SK_API int sk_timer_new(sk_loop *loop, sk_timer **out);
 
 /** sk_timer_start: (re)start t: cb(t, ud) runs after `after` seconds (0:
@@ -1012,18 +1451,30 @@ SK_API int sk_timer_new(sk_loop *loop, sk_timer **out);
  * started timer is restarted with the new values.  after and repeat follow
  * the timeout rule of sk_settimeout: an after that is negative or +inf
  * (no limit) never comes, so the timer is left stopped; a repeat that is
- * negative or +inf means no repeat, as 0 does.  Returns 0; SK_EINVAL (t or
- * cb NULL; after or repeat NaN or finite above 1e9 seconds). */
+ * negative or +inf means no repeat, as 0 does.  @return 0; SK_EINVAL (t or
+ * cb NULL; after or repeat NaN or finite above 1e9 seconds).
+ * @param[in] t the timer
+ * @param[in] after seconds until the first call (0: the next iteration;
+ *                  negative or +inf: never)
+ * @param[in] repeat the period in seconds after that; 0, negative or +inf:
+ *                   once
+ * @param[in] cb the function called when the timer fires
+ * @param[in] ud user data, handed to the callback unchanged
+ */
 SK_API int sk_timer_start(sk_timer *t, double after, double repeat,
                           sk_timer_cb cb, void *ud);
 
 /** sk_timer_stop: stop t; it keeps its values and can be started again.
  * Stopping a stopped timer is 0.  A one-shot timer is stopped when its
- * callback runs.  Returns 0, SK_EINVAL (NULL). */
+ * callback runs.  @return 0, SK_EINVAL (NULL).
+ * @param[in] t the timer
+ */
 SK_API int sk_timer_stop(sk_timer *t);
 
 /** sk_timer_free: stop and release t (also from any callback, its own
- * included).  NULL is a no-op. */
+ * included).  NULL is a no-op.
+ * @param[in] t the timer, or NULL
+ */
 SK_API void sk_timer_free(sk_timer *t);
 
 /** sk_watch_new: register s with loop in *out, with no interest yet (use
@@ -1043,10 +1494,16 @@ SK_API void sk_timer_free(sk_timer *t);
  * connection and when both directions are closed (with the readiness the
  * system gives besides), by kqueue on a socket error or a write side that
  * is shut, and by select (Windows) only for a connect that failed (a reset
- * peer is SK_READABLE there: the read reports it).  Returns 0; SK_EINVAL
+ * peer is SK_READABLE there: the read reports it).  @return 0; SK_EINVAL
  * (loop, s, cb or out NULL; s watched already or in an sk_selector);
  * SK_ECLOSED (s closed);
- * SK_ENORESOURCES. */
+ * SK_ENORESOURCES.
+ * @param[in] loop the loop
+ * @param[in] s the object to watch
+ * @param[in] cb the function called when s is ready
+ * @param[in] ud user data, handed to the callback unchanged
+ * @param[out] out receives the new watch
+ */
 SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
                         sk_watch **out);
 
@@ -1054,19 +1511,28 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
  * 0 to pause it (a paused watch gets no callback and does not keep
  * SK_RUN_DEFAULT running).  Takes effect from the next wait, or at once
  * inside a callback (readiness already seen is then filtered by the new
- * interest).  Returns 0; SK_EINVAL (NULL, events outside READABLE |
+ * interest).  @return 0; SK_EINVAL (NULL, events outside READABLE |
  * WRITABLE, non-zero events on an object without a socket yet, such as a
  * dual-stack master before sk_bind, or a handle the backend refuses: not
  * a socket, or one another object's watch has already); SK_ECLOSED (the
  * object was closed or freed; 0 events is still 0); SK_ENORESOURCES;
- * SK_ESYSTEM. */
+ * SK_ESYSTEM.
+ * @param[in] w the watch
+ * @param[in] events SK_READABLE, SK_WRITABLE, both (combined with |), or 0
+ */
 SK_API int sk_watch_set(sk_watch *w, int events);
 
 /** sk_watch_free: unregister and release w (also from any callback, its
  * own included); the object is not closed and may be watched again.  NULL
- * is a no-op. */
+ * is a no-op.
+ * @param[in] w the watch, or NULL
+ */
 SK_API void sk_watch_free(sk_watch *w);
 
+/** @} */
+
+/** @addtogroup conn
+ * @{ */
 /* ---- event-driven connections ----------------------------------------- */
 /* (sk_conn: TcpSocket's state machine and handlers on an sk_loop, async
  * host lookup, Happy Eyeballs; sk_server: accepting on the loop.) */
@@ -1122,7 +1588,10 @@ enum sk_conn_error {
 
 /** sk_conn_errstr: a static, human-readable message for a connection error
  * (enum sk_conn_error); "unknown error" for a value outside the table.
- * Never NULL. */
+ * Never NULL.
+ * @param[in] error an enum sk_conn_error value
+ * @return the message: a static string, never NULL
+ */
 SK_API const char *sk_conn_errstr(int error);
 
 /** sk_conn_errcode: the connection error (enum sk_conn_error) that stands
@@ -1134,7 +1603,11 @@ SK_API const char *sk_conn_errstr(int error);
  * SK_EFAMILY UNSUPPORTED_OPERATION; SK_EINPROGRESS OPERATION_IN_PROGRESS;
  * SK_EWRONGROLE, SK_EISCONN and SK_ENOTCONN WRONG_STATE; SK_EWOULDBLOCK and
  * SK_ENAMETEMP TEMPORARY; every other value (0, SK_EADDRINUSE,
- * SK_EADDRNOTAVAIL, SK_EACCESS, SK_EINVAL, SK_ESYSTEM, ...) UNKNOWN. */
+ * SK_EADDRNOTAVAIL, SK_EACCESS, SK_EINVAL, SK_ETOOLONG, SK_ESYSTEM, and
+ * any value outside the table) UNKNOWN.
+ * @param[in] code an SK_E* code
+ * @return the enum sk_conn_error value
+ */
 SK_API int sk_conn_errcode(int code);
 
 /** A connection's handlers (TcpSocket's event handlers).  Any of them may
@@ -1201,28 +1674,41 @@ typedef void (*sk_conn_bind_cb)(sk_conn *c, int result, int error, void *ud);
 /** sk_conn_new: a new connection of loop in *out, in the UNCONNECTED
  * state, with no handlers.  It belongs to the loop's thread: every sk_conn
  * call must be made there, and the connection must be freed before its
- * loop.  The caller owns *out and releases it with sk_conn_free.  Returns
- * 0; SK_EINVAL (loop or out NULL); SK_ENORESOURCES. */
+ * loop.  The caller owns *out and releases it with sk_conn_free.  @return
+ * 0; SK_EINVAL (loop or out NULL); SK_ENORESOURCES.
+ * @param[in] loop the loop
+ * @param[out] out receives the new connection, owned by the caller
+ */
 SK_API int sk_conn_new(sk_loop *loop, sk_conn **out);
 
 /** sk_conn_free: abort whatever the connection is doing (as sk_conn_abort,
  * but calling no handler), cancel a host lookup in flight (its worker
  * thread finishes on its own and its result is dropped) and a pending
  * sk_conn_bind_async, and release the connection.  Allowed inside the
- * connection's own handlers.  NULL is a no-op. */
+ * connection's own handlers.  NULL is a no-op.
+ * @param[in] c the connection, or NULL
+ */
 SK_API void sk_conn_free(sk_conn *c);
 
 /** sk_conn_sethandlers: copy *h as the connection's handlers, with ud
- * passed to each (h NULL: no handlers).  Takes effect at once.  Returns 0,
- * SK_EINVAL (c NULL). */
+ * passed to each (h NULL: no handlers).  Takes effect at once.  @return 0,
+ * SK_EINVAL (c NULL).
+ * @param[in] c the connection
+ * @param[in] h the handlers (copied), or NULL for none
+ * @param[in] ud handed to every handler unchanged
+ */
 SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
                                void *ud);
 
 /** sk_conn_setresolver: look hosts up with fn(host, port, ..., ud) on a
  * worker thread instead of the system's resolver, from the next
  * sk_conn_connect on; fn NULL goes back to the system's.  With a hook
- * every host goes to the hook, numeric ones too.  Returns 0, SK_EINVAL (c
- * NULL). */
+ * every host goes to the hook, numeric ones too.  @return 0, SK_EINVAL (c
+ * NULL).
+ * @param[in] c the connection
+ * @param[in] fn the resolver hook, or NULL for the system's resolver
+ * @param[in] ud handed to fn unchanged
+ */
 SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
 
 /** sk_conn_settimeout: one of the connection's times, in seconds (1 ms
@@ -1244,19 +1730,31 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  * when the flush ends.  seconds follows the timeout rule of sk_settimeout:
  * negative or +inf is no limit (read back as -1); NaN and finite values
  * above 1e9 are refused; anything else is honoured to the millisecond.
- * Returns 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
- * 1e9). */
+ * @return 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
+ * 1e9).
+ * @param[in] c the connection
+ * @param[in] seconds the time in seconds (see each mode)
+ * @param[in] mode 'c' (connect), 'd' (Happy Eyeballs delay) or 'l' (linger in
+ *                 CLOSING)
+ */
 SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode);
 
 /** sk_conn_gettimeout: the time of mode ('c', 'd' or 'l', see
- * sk_conn_settimeout) in *seconds (-1 for none).  Returns 0, SK_EINVAL (c
- * or seconds NULL, unknown mode). */
+ * sk_conn_settimeout) in *seconds (-1 for none).  @return 0, SK_EINVAL (c
+ * or seconds NULL, unknown mode).
+ * @param[in] c the connection
+ * @param[in] mode 'c', 'd' or 'l' (see sk_conn_settimeout)
+ * @param[out] seconds receives the time in seconds (-1: none)
+ */
 SK_API int sk_conn_gettimeout(const sk_conn *c, char mode, double *seconds);
 
 /** sk_conn_setreadlimit: the most bytes the read buffer holds before the
  * connection stops reading from the system until the application reads
  * (TCP then slows the peer down); 0, the default, means no limit.
- * Returns 0, SK_EINVAL (c NULL). */
+ * @return 0, SK_EINVAL (c NULL).
+ * @param[in] c the connection
+ * @param[in] max the most bytes buffered; 0: no limit
+ */
 SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
 
 /** sk_conn_connect: connect to host and port (1..65535), from UNCONNECTED
@@ -1280,10 +1778,14 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
  * attempt.  Each attempt's socket gets the options set on sk_conn_sock's
  * object.
  *
- * Returns 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
+ * @return 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
  * host NULL, empty or too long; port out of range); SK_EWRONGROLE (not
  * UNCONNECTED or BOUND); SK_ENORESOURCES (no memory, or no thread for the
- * lookup): the state is then unchanged. */
+ * lookup): the state is then unchanged.
+ * @param[in] c the connection
+ * @param[in] host a name or a numeric address
+ * @param[in] port 1..65535
+ */
 SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
 
 /** sk_conn_bind: bind to port (0..65535; 0: the system picks one) on every
@@ -1291,18 +1793,28 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
  * ipv6-v6only off where the host has IPv6, so IPv4 peers are reached too,
  * else IPv4), from UNCONNECTED.  On success the state is BOUND
  * (state_changed is called before this returns) and sk_conn_local names
- * the port.  Returns 0; SK_EINVAL (c NULL, port out of range);
+ * the port.  @return 0; SK_EINVAL (c NULL, port out of range);
  * SK_EWRONGROLE (not UNCONNECTED); SK_EADDRINUSE; SK_EACCESS;
- * SK_ENORESOURCES; ... (the state is then unchanged and sk_conn_error
- * tells the error; no handler is called). */
+ * SK_EADDRNOTAVAIL; SK_EFAMILY; SK_ENORESOURCES; SK_ESYSTEM (any other
+ * failure the system reports: sk_syserror has its code)
+ * (the state is then unchanged and sk_conn_error
+ * tells the error; no handler is called).
+ * @param[in] c the connection
+ * @param[in] port 0..65535; 0 lets the system pick
+ */
 SK_API int sk_conn_bind(sk_conn *c, int port);
 
 /** sk_conn_bind_async: sk_conn_bind run from the loop: the bind happens in
  * the loop's next iteration (if the state is then not UNCONNECTED it fails
  * with SK_EWRONGROLE), and cb(c, result, error, ud) follows it (after
  * state_changed(BOUND) on success).  sk_conn_free cancels a pending one:
- * cb is then not called.  Returns 0; SK_EINVAL (c or cb NULL, port out of
- * range); SK_EINPROGRESS (one is pending already); SK_ENORESOURCES. */
+ * cb is then not called.  @return 0; SK_EINVAL (c or cb NULL, port out of
+ * range); SK_EINPROGRESS (one is pending already); SK_ENORESOURCES.
+ * @param[in] c the connection
+ * @param[in] port 0..65535; 0 lets the system pick
+ * @param[in] cb called after the bind with its outcome
+ * @param[in] ud user data, handed to the callback unchanged
+ */
 SK_API int sk_conn_bind_async(sk_conn *c, int port, sk_conn_bind_cb cb,
                               void *ud);
 
@@ -1313,7 +1825,9 @@ SK_API int sk_conn_bind_async(sk_conn *c, int port, sk_conn_bind_cb cb,
  * at most the time 'l' of sk_conn_settimeout), then the socket is closed:
  * state_changed(UNCONNECTED), disconnected.  From HOST_LOOKUP, CONNECTING
  * or BOUND: as sk_conn_abort.  In CLOSING or UNCONNECTED: nothing.
- * Returns 0, SK_EINVAL (c NULL). */
+ * @return 0, SK_EINVAL (c NULL).
+ * @param[in] c the connection
+ */
 SK_API int sk_conn_disconnect(sk_conn *c);
 
 /** sk_conn_abort: close at once.  Queued bytes are discarded; a connection
@@ -1322,7 +1836,9 @@ SK_API int sk_conn_disconnect(sk_conn *c);
  * UNCONNECTED, the state becomes UNCONNECTED (state_changed), followed by
  * disconnected when a connection was established (CONNECTED or CLOSING);
  * the handlers are called before this returns.  Bytes received stay
- * readable.  Returns 0, SK_EINVAL (c NULL). */
+ * readable.  @return 0, SK_EINVAL (c NULL).
+ * @param[in] c the connection
+ */
 SK_API int sk_conn_abort(sk_conn *c);
 
 /** sk_conn_write: queue len bytes of data (copied) to be sent; never waits
@@ -1330,18 +1846,27 @@ SK_API int sk_conn_abort(sk_conn *c);
  * connected; discarded if the connect fails) and CONNECTED; in CONNECTED
  * with nothing queued the bytes are offered to the system at once.
  * bytes_written reports the progress from the loop.  len 0 returns 0.
- * Returns 0; SK_EINVAL (c NULL, data NULL with len > 0); SK_EWRONGROLE
+ * @return 0; SK_EINVAL (c NULL, data NULL with len > 0); SK_EWRONGROLE
  * (UNCONNECTED, BOUND or CLOSING); SK_ENORESOURCES (no memory: nothing was
- * queued). */
+ * queued).
+ * @param[in] c the connection
+ * @param[in] data the bytes to queue (copied)
+ * @param[in] len how many bytes
+ */
 SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len);
 
 /** sk_conn_read: move up to cap bytes from the front of the read buffer to
- * dst; *got (required) receives the count, 0 on error.  Returns 0 (at
+ * dst; *got (required) receives the count, 0 on error.  @return 0 (at
  * least one byte); SK_EWOULDBLOCK (nothing buffered, and more may come:
  * HOST_LOOKUP, CONNECTING, and CONNECTED or CLOSING until the peer's end of
  * stream); SK_ECLOSED (nothing buffered, and nothing more can come:
  * UNCONNECTED, BOUND, or the peer's end of stream was read); SK_EINVAL (c,
- * dst or got NULL, cap 0). */
+ * dst or got NULL, cap 0).
+ * @param[in] c the connection
+ * @param[out] dst where the bytes go
+ * @param[in] cap the most bytes to move (at least 1)
+ * @param[out] got receives the number of bytes stored (required)
+ */
 SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got);
 
 /** sk_conn_read_line: take one line from the read buffer and append it to
@@ -1352,47 +1877,75 @@ SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got);
  * SK_ECLOSED is returned (also when it was empty).  A line longer than the
  * line limit of sk_conn_sock's object (sk_setlinelimit, default 1 MiB)
  * stops with SK_ETOOLONG after appending the limit's worth; the rest stays
- * buffered.  Returns 0; SK_EWOULDBLOCK; SK_ECLOSED; SK_ETOOLONG; SK_EINVAL
+ * buffered.  @return 0; SK_EWOULDBLOCK; SK_ECLOSED; SK_ETOOLONG; SK_EINVAL
  * (c or line NULL, line->len > line->cap, data NULL with cap > 0);
- * SK_ENORESOURCES (no memory: nothing was taken). */
+ * SK_ENORESOURCES (no memory: nothing was taken).
+ * @param[in] c the connection
+ * @param[in,out] line the caller's buffer the line is appended to
+ */
 SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line);
 
 /** sk_conn_read_all: append everything the read buffer holds to out and
- * empty it.  Returns 0 (at least one byte); SK_EWOULDBLOCK and SK_ECLOSED
+ * empty it.  @return 0 (at least one byte); SK_EWOULDBLOCK and SK_ECLOSED
  * as sk_conn_read when nothing is buffered; SK_EINVAL (as
- * sk_conn_read_line); SK_ENORESOURCES (no memory: nothing was taken). */
+ * sk_conn_read_line); SK_ENORESOURCES (no memory: nothing was taken).
+ * @param[in] c the connection
+ * @param[in,out] out the caller's buffer the bytes are appended to
+ */
 SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out);
 
 /** sk_conn_state: the connection's state (enum sk_conn_state), or
- * SK_EINVAL for NULL. */
+ * SK_EINVAL for NULL.
+ * @param[in] c the connection, or NULL
+ * @return the state (enum sk_conn_state), or SK_EINVAL
+ */
 SK_API int sk_conn_state(const sk_conn *c);
 
 /** sk_conn_error: the connection's last error: *error (may be NULL) the
  * enum sk_conn_error, *code (may be NULL) the SK_E* code behind it.
- * Before any error: SK_CONN_ERR_UNKNOWN and 0.  Returns 0, SK_EINVAL (c
- * NULL). */
+ * Before any error: SK_CONN_ERR_UNKNOWN and 0.  @return 0, SK_EINVAL (c
+ * NULL).
+ * @param[in] c the connection
+ * @param[out] error receives the enum sk_conn_error; may be NULL
+ * @param[out] code receives the SK_E* code behind it; may be NULL
+ */
 SK_API int sk_conn_error(const sk_conn *c, int *error, int *code);
 
 /** sk_conn_valid: 1 when the connection can be read and written now
- * (CONNECTED), else 0 (also for NULL). */
+ * (CONNECTED), else 0 (also for NULL).
+ * @param[in] c the connection, or NULL
+ * @return 1 or 0
+ */
 SK_API int sk_conn_valid(const sk_conn *c);
 
 /** sk_conn_bytes_available: the bytes the read buffer holds, in *n.
- * Returns 0, SK_EINVAL (c or n NULL). */
+ * @return 0, SK_EINVAL (c or n NULL).
+ * @param[in] c the connection
+ * @param[out] n receives the bytes buffered
+ */
 SK_API int sk_conn_bytes_available(const sk_conn *c, size_t *n);
 
 /** sk_conn_bytes_to_write: the bytes queued and not yet handed to the
- * system, in *n.  Returns 0, SK_EINVAL (c or n NULL). */
+ * system, in *n.  @return 0, SK_EINVAL (c or n NULL).
+ * @param[in] c the connection
+ * @param[out] n receives the bytes queued
+ */
 SK_API int sk_conn_bytes_to_write(const sk_conn *c, size_t *n);
 
 /** sk_conn_local: the local address and port of the connection (BOUND,
- * CONNECTED, CLOSING) into *out.  Returns 0; SK_EINVAL (c or out NULL);
- * SK_ENOTCONN (no socket now: out then holds addr "" and port 0). */
+ * CONNECTED, CLOSING) into *out.  @return 0; SK_EINVAL (c or out NULL);
+ * SK_ENOTCONN (no socket now: out then holds addr "" and port 0).
+ * @param[in] c the connection
+ * @param[out] out receives the local address
+ */
 SK_API int sk_conn_local(const sk_conn *c, sk_name *out);
 
 /** sk_conn_remote: the peer's address and port (CONNECTED, CLOSING) into
- * *out.  Returns 0; SK_EINVAL (c or out NULL); SK_ENOTCONN (no peer now:
- * out then holds addr "" and port 0). */
+ * *out.  @return 0; SK_EINVAL (c or out NULL); SK_ENOTCONN (no peer now:
+ * out then holds addr "" and port 0).
+ * @param[in] c the connection
+ * @param[out] out receives the peer's address
+ */
 SK_API int sk_conn_remote(const sk_conn *c, sk_name *out);
 
 /** sk_conn_sock: the sk_sock object the connection keeps for its whole
@@ -1403,7 +1956,10 @@ SK_API int sk_conn_remote(const sk_conn *c, sk_name *out);
  * sk_getpeername and sk_getfd see the current connection.  It is in
  * non-blocking mode and watched by the loop: never close, free, bind,
  * connect, shut down, read from, write to, watch or change the blocking
- * mode of it.  Returns 0, SK_EINVAL (c or out NULL). */
+ * mode of it.  @return 0, SK_EINVAL (c or out NULL).
+ * @param[in] c the connection
+ * @param[out] out receives the connection's sk_sock object
+ */
 SK_API int sk_conn_sock(sk_conn *c, sk_sock **out);
 
 /** An sk_server's callback: conn is a new connection, already CONNECTED,
@@ -1416,7 +1972,10 @@ typedef void (*sk_server_cb)(sk_server *srv, sk_conn *conn, void *ud);
 /** sk_server_new: a new server of loop in *out, not listening.  Options
  * for its socket go on sk_server_sock's object before sk_server_listen.
  * It belongs to the loop's thread and must be freed before the loop.
- * Returns 0; SK_EINVAL (loop or out NULL); SK_ENORESOURCES. */
+ * @return 0; SK_EINVAL (loop or out NULL); SK_ENORESOURCES.
+ * @param[in] loop the loop
+ * @param[out] out receives the new server, owned by the caller
+ */
 SK_API int sk_server_new(sk_loop *loop, sk_server **out);
 
 /** sk_server_listen: bind to host and port ("*" for every address, dual
@@ -1425,27 +1984,46 @@ SK_API int sk_server_new(sk_loop *loop, sk_server **out);
  * then on the loop accepts each connection and calls cb(srv, conn, ud).
  * When the system runs out of descriptors or memory, accepting pauses for
  * 0.1 s (a connection accepted without memory to wrap it is kept and
- * handed over then: none is dropped for want of memory).  Returns 0; SK_EINVAL (srv or cb NULL, bad host or port);
+ * handed over then: none is dropped for want of memory).  @return 0;
+ * SK_EINVAL (srv or cb NULL, bad host or port);
  * SK_EWRONGROLE (listening already); SK_ECLOSED (after sk_server_close);
- * the errors of sk_bind and sk_listen. */
+ * the errors of sk_bind and sk_listen.
+ * @param[in] srv the server
+ * @param[in] host "*" for every address, a numeric address or a name
+ * @param[in] port 0..65535; 0 lets the system pick
+ * @param[in] backlog the length of the queue of pending connections
+ * @param[in] cb called with each accepted connection
+ * @param[in] ud user data, handed to the callback unchanged
+ */
 SK_API int sk_server_listen(sk_server *srv, const char *host, int port,
                             int backlog, sk_server_cb cb, void *ud);
 
 /** sk_server_sock: the server's sk_sock object in *out, for options
  * (before sk_server_listen) and its address (sk_getsockname); never close,
- * free, accept on or watch it.  Returns 0; SK_EINVAL (srv or out NULL);
- * SK_ECLOSED (after sk_server_close). */
+ * free, accept on or watch it.  @return 0; SK_EINVAL (srv or out NULL);
+ * SK_ECLOSED (after sk_server_close).
+ * @param[in] srv the server
+ * @param[out] out receives the server's sk_sock object
+ */
 SK_API int sk_server_sock(sk_server *srv, sk_sock **out);
 
 /** sk_server_close: stop listening and close the socket for good (the
  * connections accepted so far are not touched).  Idempotent: 0 every time.
- * Allowed in the server's callback.  Returns 0, SK_EINVAL (NULL). */
+ * Allowed in the server's callback.  @return 0, SK_EINVAL (NULL).
+ * @param[in] srv the server
+ */
 SK_API int sk_server_close(sk_server *srv);
 
 /** sk_server_free: close (if needed) and release the server; allowed in
- * its callback.  NULL is a no-op. */
+ * its callback.  NULL is a no-op.
+ * @param[in] srv the server, or NULL
+ */
 SK_API void sk_server_free(sk_server *srv);
 
+/** @} */
+
+/** @addtogroup select
+ * @{ */
 /* ---- selector --------------------------------------------------------- */
 /* (sk_selector: sk_select over a set kept between calls; a wait costs what
  * is ready, not what is watched.) */
@@ -1466,24 +2044,35 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
  * a time, and to the process that made it (after fork, an epoll set is
  * shared with the child and a kqueue is not inherited: make a new one
  * there); a selector has no process-wide state.
- * The caller owns *out and releases it with sk_selector_free.  Returns 0;
+ * The caller owns *out and releases it with sk_selector_free.  @return 0;
  * SK_EINVAL (out NULL); SK_ENORESOURCES (no memory or descriptors: a
- * selector uses the descriptors of an sk_loop); SK_ESYSTEM. */
+ * selector uses the descriptors of an sk_loop); SK_ESYSTEM.
+ * @param[out] out receives the new selector, owned by the caller
+ */
 SK_API int sk_selector_new(sk_selector **out);
 
 /** sk_selector_new_backend: sk_selector_new with a named backend, as
- * sk_loop_new_backend: "epoll", "kqueue", "poll" or "select".  Returns as
+ * sk_loop_new_backend: "epoll", "kqueue", "poll" or "select".  @return as
  * sk_selector_new; SK_EINVAL (backend NULL or not one of those names);
- * SK_EUNSUPPORTED (a backend this build has not got). */
+ * SK_EUNSUPPORTED (a backend this build has not got).
+ * @param[out] out receives the new selector, owned by the caller
+ * @param[in] backend the backend's name: "epoll", "kqueue", "poll" or
+ *                    "select"
+ */
 SK_API int sk_selector_new_backend(sk_selector **out, const char *backend);
 
 /** sk_selector_free: release sel.  Its members are taken out and left open
  * and usable (never closed); they may be added to a selector or watched
- * again.  NULL is a no-op. */
+ * again.  NULL is a no-op.
+ * @param[in] sel the selector, or NULL
+ */
 SK_API void sk_selector_free(sk_selector *sel);
 
 /** sk_selector_backend: the name of sel's backend ("epoll", "kqueue",
- * "poll" or "select"), a static string; NULL for NULL. */
+ * "poll" or "select"), a static string; NULL for NULL.
+ * @param[in] sel the selector
+ * @return the backend's name (a static string), or NULL
+ */
 SK_API const char *sk_selector_backend(const sk_selector *sel);
 
 /** sk_selector_add: make s a member of sel with interest events
@@ -1494,25 +2083,36 @@ SK_API const char *sk_selector_backend(const sk_selector *sel);
  * sure nothing waits after a readiness that is gone).  Closing or freeing
  * it (sk_close, sk_free) takes it out of the selector; sk_setfd and
  * sk_connect's replacement of a master's socket keep it in, on the new
- * handle.  Returns 0; SK_EINVAL (sel or s NULL; events outside READABLE |
+ * handle.  @return 0; SK_EINVAL (sel or s NULL; events outside READABLE |
  * WRITABLE; s in a selector or watched already; non-zero events on an
  * object without a socket yet, such as a dual-stack master before
  * sk_bind, or a handle the backend refuses); SK_ECLOSED (s closed);
- * SK_ENORESOURCES; SK_ESYSTEM. */
+ * SK_ENORESOURCES; SK_ESYSTEM.
+ * @param[in] sel the selector
+ * @param[in] s the object to add
+ * @param[in] events SK_READABLE, SK_WRITABLE, both (combined with |), or 0
+ */
 SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events);
 
 /** sk_selector_set: change the interest of member s of sel to events
  * (SK_READABLE, SK_WRITABLE, both, or 0 to pause it).  Readiness seen
  * already and not handed out yet is filtered by the new interest.
- * Returns 0; SK_EINVAL (sel or s NULL, bad events, s not a member of sel,
+ * @return 0; SK_EINVAL (sel or s NULL, bad events, s not a member of sel,
  * non-zero events on an object without a socket yet); SK_ECLOSED (s
- * closed: it left the selector then); SK_ENORESOURCES; SK_ESYSTEM. */
+ * closed: it left the selector then); SK_ENORESOURCES; SK_ESYSTEM.
+ * @param[in] sel the selector
+ * @param[in] s a member of sel
+ * @param[in] events SK_READABLE, SK_WRITABLE, both (combined with |), or 0
+ */
 SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events);
 
 /** sk_selector_remove: take s out of sel (s is not touched otherwise and
  * may be added again, to any selector).  Readiness not handed out yet is
- * dropped.  Returns 0; SK_EINVAL (sel or s NULL, s not a member of sel);
- * SK_ECLOSED (s closed: it left the selector then). */
+ * dropped.  @return 0; SK_EINVAL (sel or s NULL, s not a member of sel);
+ * SK_ECLOSED (s closed: it left the selector then).
+ * @param[in] sel the selector
+ * @param[in] s a member of sel
+ */
 SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
 
 /** sk_selector_wait: wait until some members of sel are ready for their
@@ -1530,14 +2130,25 @@ SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
  * before the system is asked again: each readiness is handed out once,
  * and no ready member waits behind members found later.  Readiness may be
  * gone when the caller acts (treat SK_EWOULDBLOCK as "wait again");
- * readiness that lasts is reported again.  Returns 0 (*n > 0);
+ * readiness that lasts is reported again.  @return 0 (*n > 0);
  * SK_ETIMEOUT (nothing became ready in time; *n 0); SK_EINVAL (sel, ready,
  * events or n NULL, cap 0, timeout NaN or finite above 1e9, or no timeout
  * while no member has interest); or the backend's error when waiting
- * failed (SK_ENORESOURCES, SK_ESYSTEM). */
+ * failed (SK_ENORESOURCES, SK_ESYSTEM).
+ * @param[in] sel the selector
+ * @param[in] timeout the most seconds to wait; negative or +inf: no limit
+ * @param[out] ready receives the ready members (room for cap)
+ * @param[out] events receives the readiness of each (enum sk_events)
+ * @param[in] cap the room in ready and events (at least 1)
+ * @param[out] n receives the number of ready members
+ */
 SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
                             int *events, size_t cap, size_t *n);
 
+/** @} */
+
+/** @addtogroup receiving
+ * @{ */
 /* ---- line views ------------------------------------------------------- */
 
 /** sk_receiveline: the fast way to read lines: the next line as a view
@@ -1563,11 +2174,47 @@ SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
  * as SK_LINE does; sk_receive(SK_LINE) assembles longer lines.  The
  * receive buffer is kept while a view may point into it.  Bytes are
  * counted in sk_getstats when read from the system, as for sk_receive.
- * Returns 0; SK_EINVAL (s, line or len NULL); SK_EWRONGROLE; SK_ECLOSED;
+ * @return 0; SK_EINVAL (s, line or len NULL); SK_EWRONGROLE; SK_ECLOSED;
  * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory for
  * the receive buffer); SK_EWOULDBLOCK (non-blocking mode, no whole line
- * buffered). */
+ * buffered).
+ * @param[in] s a client
+ * @param[out] line receives the line: a view into s's receive buffer
+ * @param[out] len receives the line's length in bytes
+ */
 SK_API int sk_receiveline(sk_sock *s, const char **line, size_t *len);
+
+/** @} */
+
+/**
+ * @example echo_server.c
+ * A line echo server: one client after the other (sk_tcp, sk_bind,
+ * sk_listen, sk_accept, sk_receive with SK_LINE, sk_send).
+ *
+ * @example echo_client.c
+ * Send lines and print their echoes, with a total timeout (sk_connect
+ * tries every address).
+ *
+ * @example chat_server.c
+ * A chat server on sk_select: every line goes to every other client.
+ *
+ * @example http_get.c
+ * An HTTP/1.1 GET client: header lines with a line limit, a body by
+ * length or to the end of the stream.
+ *
+ * @example echo_select.c
+ * Many clients with sk_select (examples/many/; see the guide's "Many
+ * connections: which API").
+ *
+ * @example echo_selector.c
+ * Many clients with sk_selector, the set kept between waits.
+ *
+ * @example echo_loop.c
+ * Many clients with sk_loop and sk_watch, and a timer.
+ *
+ * @example echo_conn.c
+ * Many clients with sk_server and sk_conn: queued writes, handlers.
+ */
 
 #ifdef __cplusplus
 }
