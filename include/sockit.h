@@ -717,13 +717,13 @@ SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
  * sendt can be written, for at most timeout seconds (the rule of
  * sk_settimeout: negative or +inf = no limit; NaN or finite above 1e9 =
  * SK_EINVAL).  A client with buffered bytes is readable at once.  NULL and
- * closed entries are skipped; there is no limit on the count: the system
- * is handed one entry per distinct object (both directions merged), so
- * neither duplicates nor NULL and closed entries count against the
- * descriptor limit.  The ready objects are
- * written to readable[] and writable[] (capacity nrecv and nsend; either
- * may be NULL when its count is 0) with their counts in *nreadable and
- * *nwritable.  @return 0 when something is ready; SK_ETIMEOUT when nothing
+ * closed entries are skipped; there is no limit on the count: NULL and
+ * closed entries never reach the system, and a list longer than the
+ * system takes (more entries than the descriptor limit) is handed to it as
+ * one entry per distinct object, both directions merged.  The ready
+ * objects are written to readable[] and writable[] (capacity nrecv and
+ * nsend; either may be NULL when its count is 0) with their counts in
+ * *nreadable and *nwritable.  @return 0 when something is ready; SK_ETIMEOUT when nothing
  * is; SK_EINVAL (a NULL array or count pointer, a bad timeout, or nothing
  * to wait for and no timeout); SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the

@@ -191,9 +191,12 @@ int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys);
 
 /* sk__plat_poll: wait up to ms milliseconds for any of n entries; fills
  * revents.  *ready receives how many entries have revents != 0.  Entries
- * with events 0 are ignored.  No limit on n.  Returns 0 (also when nothing
- * became ready: *ready is 0), SK_EWOULDBLOCK when interrupted,
- * SK_ENORESOURCES, or another error. */
+ * with events 0 are ignored (never handed to the system).  No limit on n,
+ * but the system may refuse more entries than it has descriptors: then
+ * SK_EINVAL (POSIX poll above RLIMIT_NOFILE; sk_select merges duplicates
+ * and asks again).  Returns 0 (also when nothing became ready: *ready is
+ * 0), SK_EWOULDBLOCK when interrupted, SK_ENORESOURCES, SK_EINVAL, or
+ * another error. */
 int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys);
 

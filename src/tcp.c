@@ -355,7 +355,6 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     c->total_ms = s->total_ms;
     c->nonblock = s->nonblock;
     c->linemax = s->linemax;
-    c->birth_us = sk__plat_now_us();
     if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
         memset(peer, 0, sizeof *peer);
     *client = c;

@@ -249,6 +249,38 @@ out:
     return rc;
 }
 
+/* sk_select past the descriptor limit (POSIX): the pair listed 2,000
+ * times in each set, the limit lowered to just above the descriptors open,
+ * so that the plain list is refused and the merged one is made. */
+#define LIMIT_ENTRIES 2000
+static sk_sock *lim_rt[LIMIT_ENTRIES], *lim_st[LIMIT_ENTRIES],
+    *lim_r[LIMIT_ENTRIES], *lim_w[LIMIT_ENTRIES];
+static int sc_select_limit(void)
+{
+    int rc = 0;
+    sk_sock *srv = NULL, *cli = NULL, *acc = NULL;
+    size_t i, nr = 0, nw = 0, room = 0;
+
+    OK(tcp_pair(&srv, &cli, &acc));
+    for (i = 0; i < LIMIT_ENTRIES; i++) {
+        lim_rt[i] = acc;
+        lim_st[i] = cli;
+    }
+    OK(sk_send(cli, "x", 1, 1, -1, NULL));
+    room = sup_fd_limit_lower(2);
+    rc = sk_select(lim_rt, LIMIT_ENTRIES, lim_st, LIMIT_ENTRIES,
+                   SUP_SAFETY_TIMEOUT, lim_r, &nr, lim_w, &nw);
+    sup_fd_limit_restore();
+    OK(rc);
+    assert_int_equal(nw, LIMIT_ENTRIES);
+    (void)room;
+out:
+    sk_free(acc);
+    sk_free(cli);
+    sk_free(srv);
+    return rc;
+}
+
 /* The backend the loop scenarios and sc_selector run on (each in turn). */
 static const char *sel_backend;
 
@@ -599,6 +631,18 @@ static void t_select(void **state)
     sweep("select", sc_select);
 }
 
+static void t_select_limit(void **state)
+{
+    (void)state;
+#if defined(_WIN32)
+    print_message("skipped: Windows has no descriptor limit to lower (its "
+                  "select sets are sized to need)\n");
+    skip();
+#else
+    sweep("select past the fd limit", sc_select_limit);
+#endif
+}
+
 static void sel_one(const char *backend)
 {
     char name[64];
@@ -651,6 +695,7 @@ int main(void)
         cmocka_unit_test(t_udp),
         cmocka_unit_test(t_unix),
         cmocka_unit_test(t_select),
+        cmocka_unit_test(t_select_limit),
         cmocka_unit_test(t_selector),
         cmocka_unit_test(t_timers),
         cmocka_unit_test(t_conn),

@@ -100,7 +100,7 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys)
 {
     struct pollfd stack[SK__POLL_STACK], *p = stack;
-    size_t i, count = 0;
+    size_t i, j, c, count = 0;
     int r;
     *ready = 0;
     if (n > (size_t)((nfds_t)-1) || n > SIZE_MAX / sizeof *p)
@@ -110,29 +110,34 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
         if (p == NULL)
             return SK_ENORESOURCES;
     }
-    for (i = 0; i < n; i++) {
-        /* poll skips negative descriptors: that is how unused entries
-         * are left out. */
-        p[i].fd = ents[i].events ? ents[i].fd : -1;
-        p[i].events = to_poll(ents[i].events);
-        p[i].revents = 0;
+    /* Entries without events are left out (poll would count each against
+     * the descriptor limit): p holds the others, in order. */
+    for (i = 0, c = 0; i < n; i++) {
+        ents[i].revents = 0;
+        if (ents[i].events == 0)
+            continue;
+        p[c].fd = ents[i].fd;
+        p[c].events = to_poll(ents[i].events);
+        p[c].revents = 0;
+        c++;
     }
-    r = poll(p, (nfds_t)n, sk__posix_wait_ms(ms));
+    r = poll(p, (nfds_t)c, sk__posix_wait_ms(ms));
     if (r < 0) {
-        r = sk__posix_fail(sys);
+        r = sk__posix_fail(sys); /* EINVAL: c above RLIMIT_NOFILE */
     } else if (r == 0 && poll_cut(ms)) {
-        for (i = 0; i < n; i++)
-            ents[i].revents = 0;
         r = SK_EWOULDBLOCK;
     } else {
         /* Only r entries have revents: stop looking once all are seen. */
-        for (i = 0; i < n && count < (size_t)r; i++) {
-            ents[i].revents = p[i].revents ? from_poll(p[i].revents) : 0;
-            if (ents[i].revents)
-                count++;
+        for (i = 0, j = 0; i < n && count < (size_t)r; i++) {
+            if (ents[i].events == 0)
+                continue;
+            if (p[j].revents) {
+                ents[i].revents = from_poll(p[j].revents);
+                if (ents[i].revents)
+                    count++;
+            }
+            j++;
         }
-        for (; i < n; i++)
-            ents[i].revents = 0;
         r = 0;
     }
     if (p != stack)
