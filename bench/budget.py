@@ -23,7 +23,7 @@ client ready.  The references (raw, libuv) run as bench/run profiles
 them, without lockstep: libuv reads until EAGAIN, which lockstep would
 turn into bursts that no real peer makes.
 
-    budget.py --build DIR [--budgets FILE] [--only REGEX] [--update]
+    budget.py --build DIR [--budgets FILE] [--only REGEX] [--top N] [--update]
 
 --update rewrites the budget column of every line that ran with its count
 (a commit that lowers counts lowers its budgets so; see bench/README.md
@@ -33,6 +33,7 @@ import argparse
 import os
 import re
 import resource
+import subprocess
 import sys
 import time
 
@@ -113,6 +114,30 @@ def parse(path):
     return lines, rows
 
 
+def self_costs(path):
+    """function -> self instructions, from callgrind_annotate."""
+    out = subprocess.run(["callgrind_annotate", "--threshold=100", "--auto=no", path],
+                         capture_output=True, text=True).stdout
+    out = out[out.find("file:function"):]
+    costs = {}
+    for line in out.splitlines()[2:]:
+        if not line.strip():
+            break
+        m = re.match(r"^\s*([\d,]+) \([\s\d.]+%\)\s+(\S.*?)(?: \[.*\])?$", line)
+        if m and "PROGRAM TOTALS" not in line:
+            fn = m.group(2).split(":", 1)[-1]
+            costs[fn] = costs.get(fn, 0) + int(m.group(1).replace(",", ""))
+    return costs
+
+
+def top(prof, ops, n):
+    """The n functions costing most per operation: the difference of the
+    two runs' self costs (set-up cancels out), divided by ops."""
+    a, b = self_costs(prof + ".1"), self_costs(prof + ".2")
+    d = sorted(((b.get(f, 0) - a.get(f, 0)) / ops, f) for f in set(a) | set(b))
+    return ", ".join("%s %.1f" % (f, c) for c, f in reversed(d[-n:]) if c >= 0.5)
+
+
 def update(path, lines, counts):
     """Rewrite the budget column of the lines in counts (index -> count),
     keeping the file's layout."""
@@ -129,6 +154,8 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--budgets", default=os.path.join(HERE, "budgets"))
     ap.add_argument("--only", default="", help="regex: the workload lines to run")
+    ap.add_argument("--top", type=int, default=0,
+                    help="also print the N functions costing most per operation")
     ap.add_argument("--update", action="store_true",
                     help="rewrite the budgets that ran with their counts")
     o = ap.parse_args()
@@ -194,6 +221,8 @@ def main():
             w, name, be, per, "-" if budget is None else "%.1f" % budget,
             "-" if budget is None else "%.3f" % (per / budget), verdict, time.monotonic() - t1)
         print(line, flush=True)
+        if o.top:
+            print("    top: " + top(prof, params[key] * per_unit, o.top), flush=True)
         out.append(line)
         if verdict.startswith("FAIL"):
             fails.append(line)

@@ -332,7 +332,9 @@ SK_API int sk_listen(sk_sock *s, int backlog);
  * a client.  On SK_ETIMEOUT the object is a client whose connection may
  * still complete: sk_select it for sending, or close it.  On any other error
  * it stays a master, unchanged, and the error is the last address's.
- * @return 0; SK_EINVAL; SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
+ * @return 0; SK_EINVAL (NULL, empty, "*" or over-long host, port out of
+ * range; for a UNIX-domain object an invalid path or a port other than 0);
+ * SK_EWRONGROLE; SK_EHOSTNOTFOUND; SK_ETIMEOUT;
  * SK_ECONNREFUSED; SK_ENETUNREACH; SK_EHOSTUNREACH; SK_ECLOSED (a closed
  * object); SK_ENAMETEMP (the resolver failed for now); SK_EFAMILY (a
  * family the system lacks); SK_ECONNRESET (reset while connecting);
@@ -1779,7 +1781,7 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
  * object.
  *
  * @return 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
- * host NULL, empty or too long; port out of range); SK_EWRONGROLE (not
+ * host NULL, empty, "*" or too long; port out of range); SK_EWRONGROLE (not
  * UNCONNECTED or BOUND); SK_ENORESOURCES (no memory, or no thread for the
  * lookup): the state is then unchanged.
  * @param[in] c the connection
@@ -2019,6 +2021,28 @@ SK_API int sk_server_close(sk_server *srv);
  * @param[in] srv the server, or NULL
  */
 SK_API void sk_server_free(sk_server *srv);
+
+/** What sk_server_getstats reports. */
+typedef struct sk_server_stats {
+    uint64_t accepted; /**< connections handed to the callback */
+    uint64_t failed;   /**< accepts that failed for want of descriptors or
+                          memory (the client stays queued); each one
+                          pauses accepting */
+    int paused;        /**< 1 while accepting is paused after such a
+                          failure (it resumes 0.1 s later), else 0 */
+} sk_server_stats;
+
+/** sk_server_getstats: the server's counts since sk_server_new into *out
+ * (0 before sk_server_listen; kept after sk_server_close, which ends a
+ * pause).  For watching a server under load: failures mean the process
+ * ran out of descriptors or memory, and then the server pauses (at most
+ * one failed accept per pause) instead of spinning on a listener that
+ * stays readable.
+ * @return 0, SK_EINVAL (srv or out NULL).
+ * @param[in] srv the server
+ * @param[out] out receives the counts
+ */
+SK_API int sk_server_getstats(const sk_server *srv, sk_server_stats *out);
 
 /** @} */
 

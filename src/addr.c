@@ -7,6 +7,7 @@
 #include "sockit_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* A UNIX-domain object's one address: the path, port 0. */
 static int addr_unix_list(sk_sock *s, const char *path, int port,
@@ -14,7 +15,7 @@ static int addr_unix_list(sk_sock *s, const char *path, int port,
 {
     sk__addr *a;
     int r;
-    if (path == NULL || port != 0)
+    if (path == NULL || port != 0 || strcmp(path, "*") == 0)
         return SK_EINVAL; /* "*" and ports mean nothing here */
     a = (sk__addr *)sk__calloc(1, sizeof *a);
     if (a == NULL)

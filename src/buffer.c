@@ -314,15 +314,54 @@ static SK__NOINLINE int receive_line_call(sk_sock *s, sk_buf *b)
     return sk__receive(s, b, SK_LINE, 0);
 }
 
+/* SK_BYTES's common case, nothing buffered and room for the n bytes in b:
+ * one read straight into b (reading ahead as read_direct does), and the
+ * general reader only for what that read did not bring.  Out of line, so
+ * that sk_receive keeps a small frame for SK_LINE. */
+static SK__NOINLINE int bytes_quick(sk_sock *s, sk_buf *b, size_t n)
+{
+    size_t room = b->cap - b->len, got = 0;
+    sk__tm tm;
+    int r;
+    sk__tm_start(&tm, s);
+    r = sk__recv_some(s, b->data + b->len,
+                      room < SK__RBUF_SIZE || room < n ? room
+                      : n > SK__RBUF_SIZE ? n : SK__RBUF_SIZE,
+                      &got, &tm);
+    if (r == 0 && got == n) {
+        b->len += n;
+        sk__rbuf_release(s); /* (one sk_receiveline may have left) */
+        return 0;
+    }
+    if (got > n) { /* read ahead: keep what is not ours (as read_direct) */
+        int k = sk__stash(s, b->data + b->len + n, got - n);
+        if (k != 0) {
+            b->len += got;
+            return k;
+        }
+        b->len += n;
+        return 0;
+    }
+    b->len += got;
+    if (r == 0)
+        r = receive_count(s, b, n - got, SK_BYTES, &tm);
+    sk__rbuf_release(s);
+    return r;
+}
+
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
 {
-    int r = sk__check_role(s, SK_ROLE_CLIENT);
-    if (r != 0)
-        return r;
-    if (buf == NULL || buf->len > buf->cap || (buf->data == NULL && buf->cap))
-        return SK_EINVAL;
+    /* One test for the common case: a client, and a usable buffer. */
+    if (s == NULL || s->role != SK_ROLE_CLIENT || buf == NULL ||
+        buf->len > buf->cap || (buf->data == NULL && buf->cap)) {
+        int r = sk__check_role(s, SK_ROLE_CLIENT);
+        return r != 0 ? r : SK_EINVAL;
+    }
     if (pattern == SK_LINE)
         return receive_line_call(s, buf);
+    if (pattern == SK_BYTES && n > 0 && s->rfirst == s->rlast &&
+        buf->cap - buf->len >= n)
+        return bytes_quick(s, buf, n);
     if (pattern < SK_ALL || pattern > SK_SOME)
         return SK_EINVAL;
     if (pattern == SK_BYTES && n == 0)

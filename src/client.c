@@ -30,25 +30,24 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
 {
     ptrdiff_t from, to;
     size_t sent = 0;
-    sk__tm tm;
     int r;
-    if (last != NULL)
-        *last = (i > 0 ? i : 1) - 1;
-    r = sk__check_role(s, SK_ROLE_CLIENT);
-    if (r == 0 && data == NULL && len > 0)
-        r = SK_EINVAL;
-    if (r == 0 && len > (size_t)PTRDIFF_MAX)
-        r = SK_EINVAL;
-    if (r != 0)
-        return r;
+    /* One test for the common case: a client, and data that can be sent. */
+    if (s == NULL || s->role != SK_ROLE_CLIENT || (data == NULL && len > 0) ||
+        len > (size_t)PTRDIFF_MAX) {
+        if (last != NULL)
+            *last = (i > 0 ? i : 1) - 1;
+        r = sk__check_role(s, SK_ROLE_CLIENT);
+        return r != 0 ? r : SK_EINVAL;
+    }
     slice(len, i, j, &from, &to);
-    if (last != NULL)
-        *last = from - 1;
-    if (from > to)
+    if (from > to) {
+        if (last != NULL)
+            *last = from - 1;
         return 0;
-    sk__tm_start(&tm, s);
+    }
+    /* The deadline starts at the first wait, if any (sk__send_all). */
     r = sk__send_all(s, (const char *)data + (from - 1),
-                     (size_t)(to - from + 1), &sent, &tm);
+                     (size_t)(to - from + 1), &sent, NULL);
     if (last != NULL)
         *last = from - 1 + (ptrdiff_t)sent;
     return r;
@@ -56,22 +55,20 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
 
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
 {
-    sk__tm tm;
-    int r;
-    if (got != NULL)
-        *got = 0;
-    r = sk__check_role(s, SK_ROLE_CLIENT);
-    if (r != 0)
-        return r;
-    if (dst == NULL || cap == 0 || got == NULL)
-        return SK_EINVAL;
+    if (s == NULL || s->role != SK_ROLE_CLIENT || dst == NULL || cap == 0 ||
+        got == NULL) {
+        int r = sk__check_role(s, SK_ROLE_CLIENT);
+        if (got != NULL)
+            *got = 0;
+        return r != 0 ? r : SK_EINVAL;
+    }
     if (s->rfirst < s->rlast) {
         *got = sk__take(s, (char *)dst, cap);
         sk__rbuf_release(s);
         return 0;
     }
-    sk__tm_start(&tm, s);
-    return sk__recv_some(s, (char *)dst, cap, got, &tm);
+    /* (sk__recv_some sets *got; the deadline starts at the first wait) */
+    return sk__recv_some(s, (char *)dst, cap, got, NULL);
 }
 
 SK_API int sk_shutdown(sk_sock *s, int how)

@@ -368,7 +368,7 @@ static void conn_compact(sk_buf *b, size_t *first)
  * that the next read of any of its connections starts with, so that a
  * connection with nothing unread holds no buffer and a busy one allocates
  * none per read (one spare per loop: a second idle buffer is freed). */
-static void conn_rb_idle(sk_conn *c)
+SK__INLINE void conn_rb_idle(sk_conn *c)
 {
     sk_buf *spare = &c->loop->conn_spare;
     c->rb.len = c->rfirst = 0;
@@ -553,6 +553,8 @@ int sk__conn_established(sk_conn *c)
         c->wb.len = c->wfirst = 0;
         if (sk__conn_emit_error(c, r))
             return 1;
+        c->wb.len = c->wfirst = 0; /* written by the error handler */
+        c->unreported = 0;
         return sk__conn_set_state(c, SK_CONN_UNCONNECTED);
     }
     c->eof = c->eof_done = c->rerr = c->shut = 0;
@@ -619,6 +621,22 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
 {
     const char *p = (const char *)data;
     int r;
+    /* The common case, one test: connected, nothing queued or pending,
+     * room to queue what the system may not take: offer it all now. */
+    if (c != NULL && p != NULL && c->state == SK_CONN_CONNECTED &&
+        c->wb.len == 0 && c->wb.cap >= len && c->h.bytes_written == NULL &&
+        !c->rerr && !c->eof) {
+        size_t last = 0;
+        (void)conn_send(c, p, len, &last);
+        if (last == len)
+            return 0; /* all gone: the interest stands */
+        p += last;
+        len -= last;
+        memcpy(c->wb.data, p, len);
+        c->wb.len = len;
+        conn_update(c);
+        return 0;
+    }
     if (c == NULL || (data == NULL && len > 0))
         return SK_EINVAL;
     if (c->state != SK_CONN_HOST_LOOKUP && c->state != SK_CONN_CONNECTING &&

@@ -70,6 +70,10 @@ static void conn_fail(sk_conn *c, int code)
     c->unreported = 0;
     if (sk__conn_emit_error(c, code))
         return;
+    /* What the error handler wrote (the state still allowed it) goes the
+     * same way: nothing stays queued on an UNCONNECTED connection. */
+    c->wb.len = c->wfirst = 0;
+    c->unreported = 0;
     (void)sk__conn_set_state(c, SK_CONN_UNCONNECTED);
 }
 
@@ -352,8 +356,9 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
     sk__addr *list = NULL;
     size_t count = 0;
     int r;
-    if (c == NULL || sk__check_host(host) != 0 || port < 1 || port > 65535)
-        return SK_EINVAL;
+    if (c == NULL || sk__check_host(host) != 0 || strcmp(host, "*") == 0 ||
+        port < 1 || port > 65535)
+        return SK_EINVAL; /* "*" names no one (see sk_connect) */
     if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND) {
         sk__conn_record(c, SK_EWRONGROLE);
         return SK_EWRONGROLE;

@@ -50,6 +50,58 @@ int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
     return r;
 }
 
+int sk__send_rest(sk_sock *s, const char *data, size_t len, size_t done,
+                  int r, size_t *sent, const sk__tm *tm)
+{
+    sk__tm own;
+    if (tm == NULL) {
+        sk__tm_start(&own, s);
+        tm = &own;
+    }
+    if (r == 0)
+        r = sk__ensure_connected(s, tm);
+    for (;;) {
+        size_t n = 0;
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_WRITE, tm);
+        if (r != 0 || done >= len)
+            break;
+        int sys = 0;
+        r = sk__plat_send(s->fd, data + done, len - done, &n, &sys);
+        sk__sys_set(s, sys);
+        done += n;
+        s->nsent += n;
+    }
+    *sent = done;
+    return r;
+}
+
+int sk__recv_wait(sk_sock *s, char *dst, size_t cap, size_t *got, int r,
+                  const sk__tm *tm)
+{
+    sk__tm own;
+    if (tm == NULL) {
+        sk__tm_start(&own, s);
+        tm = &own;
+    }
+    *got = 0;
+    if (r == 0)
+        r = sk__ensure_connected(s, tm);
+    for (;;) {
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_READ, tm);
+        if (r != 0)
+            return r;
+        int sys = 0;
+        r = sk__plat_recv(s->fd, dst, cap, got, &sys);
+        sk__sys_set(s, sys);
+        if (r == 0) {
+            s->nrecv += *got;
+            return 0;
+        }
+    }
+}
+
 /* The receive buffer, made on first use and given back as soon as it is
  * empty at the end of a call (sk__rbuf_release): an idle object holds no
  * buffer.  rscan belongs to the line reader (buffer.c). */

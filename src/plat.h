@@ -171,15 +171,15 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys);
 
 /* sk__plat_send: one non-blocking send of up to len bytes; *sent receives
  * the count (0 on error).  Returns 0, SK_EWOULDBLOCK, SK_ECLOSED (peer gone,
- * EPIPE / sending shut down), SK_ECONNRESET, or another error.  EINTR is
- * retried inside. */
+ * EPIPE / sending shut down), SK_ECONNRESET, or another error.  A signal
+ * (EINTR) gives SK_EWOULDBLOCK: the caller waits and tries again. */
 int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
                   int *sys);
 
 /* sk__plat_recv: one non-blocking receive of up to len bytes (len > 0);
  * *got receives the count.  Returns 0 with *got > 0, SK_ECLOSED at end of
- * stream, SK_EWOULDBLOCK, SK_ECONNRESET, or another error.  EINTR is
- * retried inside. */
+ * stream, SK_EWOULDBLOCK, SK_ECONNRESET, or another error.  A signal
+ * (EINTR) gives SK_EWOULDBLOCK: the caller waits and tries again. */
 int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys);
 
 /* sk__plat_wait: wait up to ms milliseconds (-1 forever, 0 poll) for fd to

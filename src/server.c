@@ -21,6 +21,7 @@ struct sk_server {
                          for one): handed over when accepting resumes */
     sk_server_cb cb;
     void *ud;
+    sk_server_stats st; /* sk_server_getstats */
     int closed;
     int depth, freed; /* the callback may free the server */
 };
@@ -52,6 +53,7 @@ static void server_resume(sk_timer *t, void *ud)
 {
     sk_server *srv = (sk_server *)ud;
     (void)t;
+    srv->st.paused = 0;
     if (!srv->closed && srv->w != NULL) {
         (void)sk_watch_set(srv->w, SK_READABLE);
         if (srv->held != NULL) /* it will not make the listener readable */
@@ -84,13 +86,16 @@ static void server_ready(sk_watch *w, int events, void *ud)
         if (r == SK_ENORESOURCES) {
             /* The listener stays readable while the queue is full: pause
              * instead of spinning, and try again a little later. */
+            srv->st.failed++;
             if (sk_timer_start(srv->pause, SK__SERVER_PAUSE, 0,
-                               server_resume, srv) == 0)
-                (void)sk_watch_set(srv->w, 0);
+                               server_resume, srv) == 0 &&
+                sk_watch_set(srv->w, 0) == 0)
+                srv->st.paused = 1;
             return;
         }
         if (r != 0)
             return;
+        srv->st.accepted++;
         srv->depth++;
         srv->cb(srv, c, srv->ud);
         if (--srv->depth == 0 && srv->freed) {
@@ -171,12 +176,21 @@ SK_API int sk_server_close(sk_server *srv)
     srv->closed = 1;
     sk_free(srv->held);
     srv->held = NULL;
+    srv->st.paused = 0;
     sk_watch_free(srv->w);
     srv->w = NULL;
     sk_timer_free(srv->pause);
     srv->pause = NULL;
     sk_free(srv->s);
     srv->s = NULL;
+    return 0;
+}
+
+SK_API int sk_server_getstats(const sk_server *srv, sk_server_stats *out)
+{
+    if (srv == NULL || out == NULL)
+        return SK_EINVAL;
+    *out = srv->st;
     return 0;
 }
 

@@ -181,46 +181,62 @@ int sk__timeout_ms(double seconds, int64_t *ms);
 int sk__wait(sk_sock *s, int events, const sk__tm *tm);
 int sk__ensure_connected(sk_sock *s, const sk__tm *tm);
 
-/* Send all len bytes, waiting for room within tm; *sent receives the count
- * (also on error).  Inline: on every send's path. */
+/* The slow halves of sk__send_all and sk__recv_some (io.c): a connect to
+ * settle first, or waits for readiness between system calls.  done bytes
+ * were sent already; r is SK_EWOULDBLOCK when the attempt before found
+ * no room (or nothing to read), 0 when no attempt was made (a connect may
+ * be pending).  tm NULL: the deadline starts here, at the call's first
+ * wait (what came before was one non-blocking attempt). */
+int sk__send_rest(sk_sock *s, const char *data, size_t len, size_t done,
+                  int r, size_t *sent, const sk__tm *tm);
+int sk__recv_wait(sk_sock *s, char *dst, size_t cap, size_t *got, int r,
+                  const sk__tm *tm);
+
+/* Send all len bytes, waiting for room within tm (NULL: a deadline that
+ * starts at the first wait); *sent receives the count (also on error).
+ * Inline: on every send's path, whose common case is one system call and
+ * one test. */
 SK__INLINE int sk__send_all(sk_sock *s, const char *data, size_t len,
                             size_t *sent, const sk__tm *tm)
 {
-    size_t done = 0;
-    int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
-    while (r == 0 && done < len) {
-        size_t n = 0;
+    size_t n = 0;
+    int r = 0;
+    if (!s->connecting && len > 0) {
         int sys = 0;
-        r = sk__plat_send(s->fd, data + done, len - done, &n, &sys);
-        sk__sys_set(s, sys);
-        done += n;
+        r = sk__plat_send(s->fd, data, len, &n, &sys);
         s->nsent += n;
-        if (r == SK_EWOULDBLOCK)
-            r = sk__wait(s, SK__WAIT_WRITE, tm);
+        if (r == 0 && n == len) {
+            *sent = n;
+            return 0;
+        }
+        sk__sys_set(s, sys);
+        if (r != 0 && r != SK_EWOULDBLOCK) {
+            *sent = n;
+            return r;
+        }
     }
-    *sent = done;
-    return r;
+    return sk__send_rest(s, data, len, n, r, sent, tm);
 }
 
 /* One successful read of at least one byte straight into dst, waiting as
- * needed.  Inline: on every receive's path. */
+ * needed within tm (NULL as for sk__send_all).  Inline: on every
+ * receive's path, whose common case is one system call and one test. */
 SK__INLINE int sk__recv_some(sk_sock *s, char *dst, size_t cap, size_t *got,
                              const sk__tm *tm)
 {
-    int r = s->connecting ? sk__ensure_connected(s, tm) : 0;
-    *got = 0;
-    while (r == 0) {
+    int r = 0;
+    if (!s->connecting) {
         int sys = 0;
         r = sk__plat_recv(s->fd, dst, cap, got, &sys);
-        sk__sys_set(s, sys);
         if (r == 0) {
             s->nrecv += *got;
             return 0;
         }
-        if (r == SK_EWOULDBLOCK)
-            r = sk__wait(s, SK__WAIT_READ, tm);
+        sk__sys_set(s, sys);
+        if (r != SK_EWOULDBLOCK)
+            return r;
     }
-    return r;
+    return sk__recv_wait(s, dst, cap, got, r, tm);
 }
 
 /* Refill the empty receive buffer (made if needed) with one read. */

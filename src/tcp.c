@@ -253,7 +253,9 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
     if (r != 0)
         return r;
     /* UNIX-domain paths take port 0 (sk__addrs_for checks it). */
-    if ((r = sk__check_host(host)) != 0 ||
+    /* "*" names no one to connect to (glibc's resolver would take it for
+     * the loopback address, Windows' for a name). */
+    if ((r = sk__check_host(host)) != 0 || strcmp(host, "*") == 0 ||
         port < (s->family == SK__AF_UNIX ? 0 : 1) || port > 65535)
         return r ? r : SK_EINVAL;
     /* One deadline for every address: the sooner of block and total. */

@@ -23,7 +23,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 113 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 114 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -71,6 +71,7 @@
     X(sk_conn_bytes_to_write, 1) X(sk_conn_local, 1) X(sk_conn_remote, 1)   \
     X(sk_conn_sock, 1) X(sk_server_new, 0) X(sk_server_listen, 1)           \
     X(sk_server_sock, 1) X(sk_server_close, 1) X(sk_server_free, 1)       \
+    X(sk_server_getstats, 1)                                              \
     /* selector (sk_selector; the object of add / set / remove is the    \
      * sk_sock member) */                                                 \
     X(sk_selector_new, 0) X(sk_selector_new_backend, 0)                   \
@@ -344,6 +345,8 @@ typedef struct row {
       sk_connect(f->m4, NULL, f->port))                                   \
     R(connect_empty, sk_connect, "empty host", 0, SK_EINVAL,              \
       sk_connect(f->m4, "", f->port))                                     \
+    R(connect_star, sk_connect, "host \"*\" names no one", 0, SK_EINVAL,  \
+      sk_connect(f->md, "*", f->port))                                    \
     R(connect_256, sk_connect, "256-byte host", 0, SK_EINVAL,             \
       sk_connect(f->m4, f->host256, f->port))                             \
     R(connect_256_dual, sk_connect, "256-byte host, dual-stack", 0,       \
@@ -1278,6 +1281,8 @@ typedef struct row {
       cx_connect(CF, NULL, 80))                                           \
     R(cconn_empty, sk_conn_connect, "empty host", 0, SK_EINVAL,           \
       cx_connect(CF, "", 80))                                             \
+    R(cconn_star, sk_conn_connect, "host \"*\"", 0, SK_EINVAL,            \
+      cx_connect(CF, "*", 80))                                            \
     R(cconn_256, sk_conn_connect, "256-byte host", 0, SK_EINVAL,          \
       cx_connect(CF, f->host256, 80))                                     \
     R(cconn_1000, sk_conn_connect, "1000-byte host", 0, SK_EINVAL,        \
@@ -1454,6 +1459,12 @@ typedef struct row {
       cx_sclose(SC))                                                      \
     R(sfree_null, sk_server_free, "NULL (no-op)", NUL, 0, sfree_null())   \
     R(sfree_closed, sk_server_free, "closed", OBJ, 0, cx_sfree(SC))       \
+    R(sstats_null, sk_server_getstats, "NULL server", NUL, SK_EINVAL,     \
+      cx_sstats(-1, 1))                                                   \
+    R(sstats_nullout, sk_server_getstats, "NULL out", 0, SK_EINVAL,       \
+      cx_sstats(SF, 0))                                                   \
+    R(sstats_closed, sk_server_getstats, "closed: counts kept", OBJ, 0,   \
+      cx_sstats(SC, 1))                                                   \
     /* -- selector ---------------------------------------------------- */ \
     R(sel_new_null, sk_selector_new, "NULL out", 0, SK_EINVAL,             \
       sk_selector_new(NULL))                                               \
@@ -2289,6 +2300,20 @@ static int cx_ssock_on(sk_server *srv, int with_out)
 static int cx_ssock(int kind, int with_out)
 {
     CX_RUN(kind, cx_ssock_on(x->srv, with_out));
+}
+static int cx_sstats_on(sk_server *srv, int with_out)
+{
+    sk_server_stats st;
+    int r;
+    memset(&st, 0x5a, sizeof st);
+    r = sk_server_getstats(srv, with_out ? &st : NULL);
+    if (r == 0 && (st.accepted != 0 || st.failed != 0 || st.paused != 0))
+        return 12345; /* nothing accepted yet */
+    return r;
+}
+static int cx_sstats(int kind, int with_out)
+{
+    CX_RUN(kind, cx_sstats_on(x->srv, with_out));
 }
 static int cx_sclose(int kind)
 {

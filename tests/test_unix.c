@@ -689,6 +689,7 @@ static void t_errors(void **state)
     sup_assert_rc(sk_connect(m, path, 80), SK_EINVAL);
     sup_assert_rc(sk_connect(m, path, -1), SK_EINVAL);
     sup_assert_rc(sk_bind(m, "*", 0), SK_EINVAL);
+    sup_assert_rc(sk_connect(m, "*", 0), SK_EINVAL); /* not a file "*" */
     sup_assert_rc(sk_bind(m, NULL, 0), SK_EINVAL);
     sup_assert_rc(sk_connect(m, NULL, 0), SK_EINVAL);
     sup_assert_rc(sk_listen(m, 1), SK_EINVAL); /* no "any" path to take */

@@ -16,37 +16,32 @@
  * time that is left"), never SK_ETIMEOUT, so no timeout is cut short. */
 #define poll_cut(ms) ((ms) > (int64_t)INT_MAX)
 
+/* One system call each, and nothing kept across it but the out-parameter:
+ * the common case (bytes moved) costs the call and two tests.  EINTR is
+ * SK_EWOULDBLOCK (sk__posix_err): every caller then waits for readiness,
+ * or looks again on the next one, and tries again. */
 int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
                   int *sys)
 {
-    ssize_t n;
+    ssize_t n = send(fd, buf, len <= (size_t)SSIZE_MAX ? len : (size_t)SSIZE_MAX,
+                     SK_SEND_FLAGS);
+    if (n >= 0) {
+        *sent = (size_t)n;
+        return 0;
+    }
     *sent = 0;
-    if (len > (size_t)SSIZE_MAX)
-        len = (size_t)SSIZE_MAX;
-    do {
-        n = send(fd, buf, len, SK_SEND_FLAGS);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return sk__posix_fail(sys);
-    *sent = (size_t)n;
-    return 0;
+    return sk__posix_fail(sys);
 }
 
 int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys)
 {
-    ssize_t n;
+    ssize_t n = recv(fd, buf, len <= (size_t)SSIZE_MAX ? len : (size_t)SSIZE_MAX, 0);
+    if (n > 0) {
+        *got = (size_t)n;
+        return 0;
+    }
     *got = 0;
-    if (len > (size_t)SSIZE_MAX)
-        len = (size_t)SSIZE_MAX;
-    do {
-        n = recv(fd, buf, len, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return sk__posix_fail(sys);
-    if (n == 0)
-        return SK_ECLOSED;
-    *got = (size_t)n;
-    return 0;
+    return n == 0 ? SK_ECLOSED : sk__posix_fail(sys);
 }
 
 static short to_poll(int events)

@@ -4,7 +4,8 @@
  * every function of src/plat.h, over the script in `fake` (see
  * fake_plat.h).  Nothing here calls the OS: no sockets, no resolver, no
  * clock; it is linked with the shared sources (src/ without posix/ and
- * win32/) instead of a real backend.
+ * win32/) and fake_addr.c (the POSIX backend's address code) instead of a
+ * real backend.
  * Plain C99.
  */
 #include "fake_plat.h"
@@ -73,6 +74,42 @@ static void tick(void)
     fake.now_us += 137; /* every look at the clock moves it a little */
 }
 
+/* The next decision byte of loop mode (0 when the script is over). */
+static unsigned script8(void)
+{
+    return fake.script != NULL ? rd8(fake.script) : 0;
+}
+
+unsigned char fake_pattern(uint64_t p)
+{
+    static const char text[] = "GET / HTTP/1.0\r\nHost: x\r\n\r\nok\n"
+                               "\n\r\nan unusually long line of text "
+                               "without an end for a while\r\r\n";
+    return (unsigned char)text[p % (sizeof text - 1)];
+}
+
+/* A new fake descriptor of family and type in *fd, or SK_ENORESOURCES. */
+static int fd_open(int family, int type, sk_fd_t *fd, int *sys)
+{
+    int i;
+    for (i = 0; i < FAKE_MAX_FDS; i++) {
+        if (!fake.fds[i].open) {
+            unsigned gen = fake.fds[i].gen + 1;
+            memset(&fake.fds[i], 0, sizeof fake.fds[i]);
+            fake.fds[i].gen = gen;
+            fake.fds[i].open = 1;
+            fake.fds[i].family = family;
+            fake.fds[i].type = type;
+            fake.nopen++;
+            *fd = (sk_fd_t)(FAKE_FD_BASE + i);
+            return 0;
+        }
+    }
+    if (sys != NULL)
+        *sys = 24; /* EMFILE */
+    return SK_ENORESOURCES;
+}
+
 /* ---- lifetime ---------------------------------------------------------- */
 
 int sk__plat_startup(int *sys)
@@ -90,28 +127,16 @@ void sk__plat_cleanup(void)
 
 int sk__plat_socket(int family, int type, sk_fd_t *fd, int *sys)
 {
-    int i;
     FAKE_CHECK(fd != NULL);
-    FAKE_CHECK(type == SK__STREAM); /* the fuzzers make TCP objects only */
-    FAKE_CHECK(family == SK__AF_INET || family == SK__AF_INET6);
+    FAKE_CHECK(type == SK__STREAM || type == SK__DGRAM);
+    FAKE_CHECK(family == SK__AF_INET || family == SK__AF_INET6 ||
+               family == SK__AF_UNIX);
     if (family == SK__AF_INET6 && !fake.has_ipv6) {
         if (sys != NULL)
             *sys = 97; /* EAFNOSUPPORT, for show */
         return SK_EFAMILY;
     }
-    for (i = 0; i < FAKE_MAX_FDS; i++) {
-        if (!fake.fds[i].open) {
-            memset(&fake.fds[i], 0, sizeof fake.fds[i]);
-            fake.fds[i].open = 1;
-            fake.fds[i].family = family;
-            fake.nopen++;
-            *fd = (sk_fd_t)(FAKE_FD_BASE + i);
-            return 0;
-        }
-    }
-    if (sys != NULL)
-        *sys = 24; /* EMFILE */
-    return SK_ENORESOURCES;
+    return fd_open(family, type, fd, sys);
 }
 
 /* The fake never blocks: blocking is only a hint (see plat.h). */
@@ -134,257 +159,14 @@ int sk__plat_set_blocking(sk_fd_t fd, int blocking, int mine, int *sys)
 void sk__plat_close(sk_fd_t fd)
 {
     int i = slot(fd); /* a double close aborts here */
+    FAKE_CHECK(!fake.fds[i].waker);
     fake.fds[i].open = 0;
     fake.nopen--;
 }
 
 /* ---- addresses --------------------------------------------------------- */
-
-/* Layout of a fake sk__addr: sa.bytes[0..1] the port (big-endian), then 4
- * or 16 address bytes. */
-static void make_addr(sk__addr *a, int family, const unsigned char *ip,
-                      int port)
-{
-    size_t n = family == SK__AF_INET ? 4 : 16;
-    memset(a, 0, sizeof *a);
-    a->family = family;
-    a->len = (unsigned)(2 + n);
-    a->sa.bytes[0] = (unsigned char)((unsigned)port >> 8);
-    a->sa.bytes[1] = (unsigned char)((unsigned)port & 0xff);
-    memcpy(a->sa.bytes + 2, ip, n);
-}
-
-static int parse_ipv4(const char *s, unsigned char out[4])
-{
-    int part;
-    for (part = 0; part < 4; part++) {
-        unsigned v = 0;
-        int digits = 0;
-        while (*s >= '0' && *s <= '9') {
-            v = v * 10 + (unsigned)(*s - '0');
-            if (++digits > 3 || v > 255)
-                return 0;
-            s++;
-        }
-        if (digits == 0)
-            return 0;
-        out[part] = (unsigned char)v;
-        if (part < 3) {
-            if (*s != '.')
-                return 0;
-            s++;
-        }
-    }
-    return *s == '\0';
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Numeric IPv6 with one optional "::" (no embedded IPv4, no zone). */
-static int parse_ipv6(const char *s, unsigned char out[16])
-{
-    unsigned groups[8];
-    int n = 0, gap = -1, i;
-    if (s[0] == ':' && s[1] == ':') {
-        gap = 0;
-        s += 2;
-    }
-    while (*s != '\0') {
-        unsigned v = 0;
-        int digits = 0, h;
-        if (n == 8)
-            return 0;
-        while ((h = hexval(*s)) >= 0) {
-            v = v * 16 + (unsigned)h;
-            if (++digits > 4)
-                return 0;
-            s++;
-        }
-        if (digits == 0)
-            return 0;
-        groups[n++] = v;
-        if (*s == '\0')
-            break;
-        if (*s != ':')
-            return 0;
-        s++;
-        if (*s == ':') {
-            if (gap >= 0)
-                return 0;
-            gap = n;
-            s++;
-        } else if (*s == '\0') {
-            return 0; /* trailing single colon */
-        }
-    }
-    if (gap < 0 ? n != 8 : n > 7)
-        return 0;
-    memset(out, 0, 16);
-    for (i = 0; i < n; i++) {
-        int at = (gap < 0 || i < gap) ? i : 8 - (n - i);
-        out[2 * at] = (unsigned char)(groups[i] >> 8);
-        out[2 * at + 1] = (unsigned char)(groups[i] & 0xff);
-    }
-    return 1;
-}
-
-int sk__plat_resolve(const char *host, int port, int family, int passive,
-                     sk__addr **list, size_t *count, int *sys)
-{
-    static const unsigned char any[16] = {0};
-    unsigned char ip[16];
-    sk__addr *out;
-    size_t n = 0;
-    FAKE_CHECK(list != NULL && count != NULL);
-    FAKE_CHECK(port >= 0 && port <= 65535);
-    FAKE_CHECK(family == SK__AF_UNSPEC || family == SK__AF_INET ||
-               family == SK__AF_INET6);
-    *list = NULL;
-    *count = 0;
-    out = (sk__addr *)malloc(2 * sizeof *out);
-    if (out == NULL)
-        return SK_ENORESOURCES;
-    if (host == NULL) {
-        FAKE_CHECK(passive);
-        if (family != SK__AF_INET && fake.has_ipv6)
-            make_addr(&out[n++], SK__AF_INET6, any, port);
-        if (family != SK__AF_INET6)
-            make_addr(&out[n++], SK__AF_INET, any, port);
-    } else {
-        size_t len = strlen(host);
-        FAKE_CHECK(len > 0 && len <= 255);
-        if (parse_ipv4(host, ip) && family != SK__AF_INET6)
-            make_addr(&out[n++], SK__AF_INET, ip, port);
-        else if (parse_ipv6(host, ip) && family != SK__AF_INET)
-            make_addr(&out[n++], SK__AF_INET6, ip, port);
-    }
-    if (n == 0) {
-        free(out);
-        if (sys != NULL)
-            *sys = -2; /* EAI_NONAME, for show */
-        return SK_EHOSTNOTFOUND;
-    }
-    *list = out;
-    *count = n;
-    return 0;
-}
-
-int sk__plat_addrname(const sk__addr *a, sk_name *out)
-{
-    const unsigned char *b;
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
-                                             0, 0, 0, 0, 0xff, 0xff};
-    FAKE_CHECK(a != NULL && out != NULL);
-    b = a->sa.bytes;
-    memset(out, 0, sizeof *out);
-    if (a->family == SK__AF_INET && a->len == 6) {
-        sprintf(out->addr, "%u.%u.%u.%u", b[2], b[3], b[4], b[5]);
-        strcpy(out->family, "inet");
-    } else if (a->family == SK__AF_INET6 && a->len == 18) {
-        if (memcmp(b + 2, mapped, 12) == 0) {
-            sprintf(out->addr, "%u.%u.%u.%u", b[14], b[15], b[16], b[17]);
-            strcpy(out->family, "inet");
-        } else {
-            int i, pos = 0;
-            for (i = 0; i < 8; i++)
-                pos += sprintf(out->addr + pos, i ? ":%x" : "%x",
-                               (unsigned)(b[2 + 2 * i] << 8 | b[3 + 2 * i]));
-            strcpy(out->family, "inet6");
-        }
-    } else {
-        return SK_EINVAL;
-    }
-    out->port = b[0] << 8 | b[1];
-    return 0;
-}
-
-/* ---- address lookup ---------------------------------------------------- */
-
-/* Numeric hosts only (names: SK_EHOSTNOTFOUND), no canonical name, a
- * numeric service only (names: SK_ENOSERVICE); one entry per type. */
-int sk__plat_lookup(const char *host, const char *service, int family,
-                    int type, int flags, sk__lookup_ent **list,
-                    size_t *count, char **canon, int *sys)
-{
-    static const unsigned char any[16] = {0};
-    static const unsigned char lo6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
-                                          0, 0, 0, 0, 0, 0, 0, 1};
-    static const unsigned char lo4[4] = {127, 0, 0, 1};
-    unsigned char ip[16];
-    sk__addr a[2];
-    size_t na = 0, i;
-    int port = 0, t, k = 0;
-    FAKE_CHECK(list != NULL && count != NULL && canon != NULL);
-    FAKE_CHECK(fake.started > 0);
-    FAKE_CHECK(host != NULL || service != NULL);
-    FAKE_CHECK(family == SK__AF_UNSPEC || family == SK__AF_INET ||
-               family == SK__AF_INET6);
-    FAKE_CHECK(type == 0 || type == SK__STREAM || type == SK__DGRAM);
-    *list = NULL;
-    *count = 0;
-    *canon = NULL;
-    (void)sys;
-    if (service != NULL) {
-        if (!(flags & SK__LOOKUP_NUMERICSERV))
-            return SK_ENOSERVICE;
-        port = atoi(service);
-        FAKE_CHECK(port >= 0 && port <= 65535);
-    }
-    if (host == NULL) {
-        int passive = (flags & SK_LOOKUP_PASSIVE) != 0;
-        if (family != SK__AF_INET6)
-            make_addr(&a[na++], SK__AF_INET, passive ? any : lo4, port);
-        if (family != SK__AF_INET && fake.has_ipv6)
-            make_addr(&a[na++], SK__AF_INET6, passive ? any : lo6, port);
-    } else if (parse_ipv4(host, ip)) {
-        if (family != SK__AF_INET6)
-            make_addr(&a[na++], SK__AF_INET, ip, port);
-    } else if (parse_ipv6(host, ip)) {
-        if (family != SK__AF_INET)
-            make_addr(&a[na++], SK__AF_INET6, ip, port);
-    }
-    if (na == 0)
-        return SK_EHOSTNOTFOUND;
-    *list = (sk__lookup_ent *)calloc(2 * na, sizeof **list);
-    if (*list == NULL)
-        return SK_ENORESOURCES;
-    for (i = 0; i < na; i++)
-        for (t = SK__STREAM; t <= SK__DGRAM; t++)
-            if (type == 0 || type == t) {
-                (*list)[k].addr = a[i];
-                (*list)[k++].type = t;
-            }
-    *count = (size_t)k;
-    return 0;
-}
-
-/* No names at all. */
-int sk__plat_reverse(const sk__addr *a, char *name, int *sys)
-{
-    FAKE_CHECK(a != NULL && name != NULL);
-    FAKE_CHECK(fake.started > 0);
-    (void)sys;
-    name[0] = '\0';
-    return SK_EHOSTNOTFOUND;
-}
-
-int sk__plat_hostname(char *name, int *sys)
-{
-    FAKE_CHECK(name != NULL);
-    FAKE_CHECK(fake.started > 0);
-    (void)sys;
-    strcpy(name, "fakehost");
-    return 0;
-}
+/* Parsing and formatting are the real POSIX backend's (fake_addr.c); a
+ * fake socket's own addresses are built with fake_make_addr. */
 
 /* ---- connection set-up ------------------------------------------------- */
 
@@ -419,8 +201,8 @@ static void connected(int i, const sk__addr *a)
     fake.fds[i].connected = 1;
     fake.fds[i].peer = *a;
     if (!fake.fds[i].bound) {
-        make_addr(&fake.fds[i].local, a->family,
-                  a->family == SK__AF_INET ? lo4 : lo6, 40000 + i);
+        fake_make_addr(&fake.fds[i].local, a->family,
+                       a->family == SK__AF_INET ? lo4 : lo6, 40000 + i);
         fake.fds[i].bound = 1;
     }
 }
@@ -429,7 +211,25 @@ int sk__plat_connect_start(sk_fd_t fd, const sk__addr *a, int *sys)
 {
     int i = slot(fd);
     FAKE_CHECK(a != NULL && a->family == fake.fds[i].family);
-    FAKE_CHECK(!fake.fds[i].connected && !fake.fds[i].listening);
+    FAKE_CHECK(!fake.fds[i].listening);
+    if (fake.fds[i].type == SK__DGRAM) {
+        connected(i, a); /* a datagram peer is only remembered */
+        return 0;
+    }
+    FAKE_CHECK(!fake.fds[i].connected && !fake.fds[i].connecting);
+    if (fake.loop_mode) {
+        /* at once, refused at once, or settled later by a wait */
+        unsigned k = script8();
+        if (k % 4 == 1) {
+            connected(i, a);
+            return 0;
+        }
+        if (k % 4 == 2)
+            return SK_ENETUNREACH;
+        fake.fds[i].connecting = 1;
+        fake.fds[i].peer = *a;
+        return SK_EINPROGRESS;
+    }
     switch (fake.connect_mode) {
     case FAKE_CONN_NOW:
         connected(i, a);
@@ -456,6 +256,22 @@ int sk__plat_wait_connect(sk_fd_t fd, int64_t ms, int *sys)
     int i = slot(fd);
     FAKE_CHECK(ms >= -1);
     tick();
+    if (fake.loop_mode) {
+        FAKE_CHECK(ms == 0); /* from a loop callback: never waits */
+        if (fake.fds[i].connected)
+            return 0;
+        FAKE_CHECK(fake.fds[i].connecting);
+        if (fake.fds[i].settle == 0)
+            return SK_EWOULDBLOCK; /* not yet */
+        fake.fds[i].connecting = 0;
+        if (fake.fds[i].settle < 0) {
+            if (sys != NULL)
+                *sys = 111;
+            return fake.fds[i].settle;
+        }
+        connected(i, &fake.fds[i].peer);
+        return 0;
+    }
     if (fake.connect_timeouts_left > 0) {
         fake.connect_timeouts_left--;
         if (ms > 0)
@@ -478,7 +294,35 @@ int sk__plat_accept(sk_fd_t fd, sk_fd_t *out, sk__addr *peer, int *sys)
     (void)peer;
     (void)sys;
     FAKE_CHECK(out != NULL && fake.fds[i].listening);
-    return SK_EWOULDBLOCK; /* nobody ever connects to a fake server */
+    if (fake.fds[i].pending == 0)
+        return SK_EWOULDBLOCK;
+    if (fake.accept_fail) {
+        fake.accept_fail = 0;
+        if (sys != NULL)
+            *sys = 24; /* EMFILE */
+        return SK_ENORESOURCES; /* the client stays queued */
+    }
+    {
+        static const unsigned char peer4[4] = {10, 0, 0, 7};
+        static const unsigned char peer6[16] = {0x20, 1, 0xd, 0xb8};
+        sk__addr p;
+        int r, k;
+        r = fd_open(fake.fds[i].family, SK__STREAM, out, sys);
+        if (r != 0)
+            return r;
+        fake.fds[i].pending--;
+        k = (int)(*out - (sk_fd_t)FAKE_FD_BASE);
+        fake_make_addr(&p, fake.fds[i].family,
+                       fake.fds[i].family == SK__AF_INET ? peer4 : peer6,
+                       30000 + k);
+        fake.fds[k].bound = 1;
+        fake.fds[k].local = fake.fds[i].local;
+        fake.fds[k].connected = 1;
+        fake.fds[k].peer = p;
+        if (peer != NULL)
+            *peer = p;
+        return 0;
+    }
 }
 
 /* ---- data -------------------------------------------------------------- */
@@ -498,6 +342,19 @@ int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
     (void)sys;
     FAKE_CHECK(sent != NULL && buf != NULL && len > 0);
     *sent = 0;
+    if (fake.loop_mode) {
+        int i = slot(fd);
+        FAKE_CHECK(fake.fds[i].connected);
+        if (fake.fds[i].rx_end == SK_ECONNRESET)
+            return SK_ECONNRESET;
+        if (fake.fds[i].tx_block)
+            return SK_EWOULDBLOCK;
+        n = len < fake.send_step ? len : fake.send_step;
+        fake.fds[i].tx_total += n;
+        fake.accepted += n;
+        *sent = n;
+        return 0;
+    }
     if (fake.accepted >= fake.send_limit)
         return fake.send_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.send_end;
     fake.send_calls++;
@@ -527,6 +384,25 @@ int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys)
     (void)sys;
     FAKE_CHECK(buf != NULL && got != NULL && len > 0);
     *got = 0;
+    if (fake.loop_mode) {
+        int i = slot(fd);
+        size_t k;
+        FAKE_CHECK(fake.fds[i].connected);
+        if (fake.fds[i].rx_pending == 0)
+            return fake.fds[i].rx_end != 0 ? fake.fds[i].rx_end
+                                           : SK_EWOULDBLOCK;
+        n = len;
+        if ((uint64_t)n > fake.fds[i].rx_pending)
+            n = (size_t)fake.fds[i].rx_pending;
+        for (k = 0; k < n; k++)
+            ((unsigned char *)buf)[k] = fake_pattern(fake.fds[i].rx_pos + k);
+        fake.fds[i].rx_pos += n;
+        fake.fds[i].rx_pending -= n;
+        fake.delivered += n;
+        fake.recv_ok++;
+        *got = n;
+        return 0;
+    }
     if (fake.iev == fake.nev)
         return fake.recv_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.recv_end;
     e = &fake.ev[fake.iev];
@@ -624,7 +500,7 @@ int sk__plat_sockname(sk_fd_t fd, sk__addr *a, int *sys)
     if (fake.fds[i].bound)
         *a = fake.fds[i].local;
     else
-        make_addr(a, fake.fds[i].family, any, 0);
+        fake_make_addr(a, fake.fds[i].family, any, 0);
     return 0;
 }
 
@@ -690,29 +566,6 @@ int sk__plat_has_ipv6(void)
     return fake.has_ipv6;
 }
 
-/* ---- UNIX-domain sockets ------------------------------------------------ */
-/* The fuzzers make TCP objects only: no UNIX object ever asks. */
-
-int sk__plat_unix_addr(const char *path, sk__addr *out, int *sys)
-{
-    (void)path;
-    (void)out;
-    (void)sys;
-    return SK_EUNSUPPORTED;
-}
-
-int sk__plat_unix_keep(const char *path, char **out)
-{
-    (void)path;
-    *out = NULL;
-    return SK_EUNSUPPORTED;
-}
-
-void sk__plat_unix_remove(const char *path)
-{
-    (void)path;
-}
-
 size_t fake_recv_avail(int *code)
 {
     size_t i, n = 0;
@@ -729,56 +582,66 @@ size_t fake_recv_avail(int *code)
 }
 
 /* ---- datagrams ----------------------------------------------------------- */
-/* The fuzzers make stream objects only (sk__plat_socket checks it), so no
- * datagram call can reach these. */
+/* Every datagram goes out whole; nothing ever arrives (recvfrom follows
+ * recv_end: SK_ETIMEOUT says SK_EWOULDBLOCK, and the wait times out). */
 
 int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
                     const sk__addr *to, size_t *sent, int *sys)
 {
-    (void)fd;
-    (void)buf;
-    (void)len;
-    (void)to;
+    int i = slot(fd);
     (void)sys;
+    FAKE_CHECK(sent != NULL && (buf != NULL || len == 0));
+    FAKE_CHECK(fake.fds[i].type == SK__DGRAM);
     *sent = 0;
-    return SK_EUNSUPPORTED;
+    if (to == NULL) {
+        FAKE_CHECK(fake.fds[i].connected);
+    } else {
+        FAKE_CHECK(to->family == fake.fds[i].family);
+        FAKE_CHECK(!fake.fds[i].connected);
+    }
+    if (!fake.fds[i].bound && fake.fds[i].family != SK__AF_UNIX) {
+        static const unsigned char any[16] = {0};
+        fake_make_addr(&fake.fds[i].local, fake.fds[i].family, any,
+                       50000 + i);
+        fake.fds[i].bound = 1;
+    }
+    fake.datagrams++;
+    *sent = len;
+    return 0;
 }
 
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
                       sk__addr *from, int *sys)
 {
-    (void)fd;
-    (void)buf;
-    (void)len;
-    (void)from;
+    int i = slot(fd);
     (void)sys;
+    FAKE_CHECK(buf != NULL && got != NULL && len > 0);
+    FAKE_CHECK(fake.fds[i].type == SK__DGRAM);
+    (void)from;
     *got = 0;
-    return SK_EUNSUPPORTED;
+    return fake.recv_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.recv_end;
 }
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys)
 {
-    (void)fd;
+    int i = slot(fd);
     (void)sys;
-    return SK_EUNSUPPORTED;
+    FAKE_CHECK(fake.fds[i].type == SK__DGRAM);
+    fake.fds[i].connected = 0;
+    return 0;
 }
 
 int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
                         int ifindex, int *sys)
 {
-    (void)fd;
-    (void)join;
-    (void)group;
-    (void)ifindex;
+    int i = slot(fd);
     (void)sys;
-    return SK_EUNSUPPORTED;
-}
-
-int sk__plat_v4mapped(const sk__addr *in, sk__addr *out)
-{
-    (void)in;
-    (void)out;
-    return SK_EINVAL;
+    FAKE_CHECK(fake.fds[i].type == SK__DGRAM);
+    FAKE_CHECK(join == 0 || join == 1);
+    FAKE_CHECK(group != NULL && ifindex >= 0);
+    FAKE_CHECK(group->family == SK__AF_INET ||
+               group->family == SK__AF_INET6);
+    return join ? 0 : SK_EADDRNOTAVAIL;
 }
 
 /* ---- sending files and gathered buffers -------------------------------- */
@@ -827,45 +690,271 @@ int sk__plat_sendv(sk_fd_t fd, const sk_iovec *iov, size_t n, size_t skip,
 }
 
 /* ---- event loop ---------------------------------------------------------- */
-/* The fuzzers never make a loop: no poller or wake-up channel here, so
- * sk_loop_new fails with SK_EUNSUPPORTED.  The mutex is a plain flag that
- * catches a lock taken twice. */
+/* Loop mode only: a poller over the fake descriptors whose readiness the
+ * script drives (see fake_plat.h), and a wake-up channel that is a fake
+ * descriptor of its own (so that a leaked channel is a leaked descriptor).
+ * The mutex is a plain flag that catches a lock taken twice. */
+
+#define FAKE_MAX_REGS (2 * FAKE_MAX_FDS)
+
+typedef struct fake_poller {
+    sk__poller base;
+    struct {
+        int used;
+        sk_fd_t fd;
+        unsigned gen; /* the descriptor's generation when registered */
+        int events;
+        void *ptr;
+    } regs[FAKE_MAX_REGS];
+} fake_poller;
+
+static const sk__poller_ops fake_poller_ops;
+
+static int reg_live(const fake_poller *p, size_t k)
+{
+    int i;
+    if (!p->regs[k].used)
+        return 0;
+    i = (int)(p->regs[k].fd - (sk_fd_t)FAKE_FD_BASE);
+    return fake.fds[i].open && fake.fds[i].gen == p->regs[k].gen;
+}
+
+static int fp_add(sk__poller *bp, sk__pollreg *r, int *sys)
+{
+    fake_poller *p = (fake_poller *)bp;
+    size_t k, free_k = FAKE_MAX_REGS;
+    int i = slot(r->fd);
+    (void)sys;
+    FAKE_CHECK(r->events != 0 &&
+               (r->events & ~(SK__WAIT_READ | SK__WAIT_WRITE)) == 0);
+    for (k = 0; k < FAKE_MAX_REGS; k++) {
+        if (reg_live(p, k) && p->regs[k].fd == r->fd)
+            return SK_EINVAL; /* registered twice (epoll: EEXIST) */
+        if (!p->regs[k].used && free_k == FAKE_MAX_REGS)
+            free_k = k;
+    }
+    if (free_k == FAKE_MAX_REGS)
+        return SK_ENORESOURCES;
+    p->regs[free_k].used = 1;
+    p->regs[free_k].fd = r->fd;
+    p->regs[free_k].gen = fake.fds[i].gen;
+    p->regs[free_k].events = r->events;
+    p->regs[free_k].ptr = r->ptr;
+    r->slot = free_k;
+    return 0;
+}
+
+static int fp_mod(sk__poller *bp, sk__pollreg *r, int *sys)
+{
+    fake_poller *p = (fake_poller *)bp;
+    (void)sys;
+    (void)slot(r->fd);
+    FAKE_CHECK(r->slot < FAKE_MAX_REGS && p->regs[r->slot].used);
+    FAKE_CHECK(p->regs[r->slot].fd == r->fd);
+    FAKE_CHECK(r->events != 0 &&
+               (r->events & ~(SK__WAIT_READ | SK__WAIT_WRITE)) == 0);
+    if (!reg_live(p, r->slot))
+        return fp_add(bp, r, sys); /* closed and reused behind our back */
+    p->regs[r->slot].events = r->events;
+    p->regs[r->slot].ptr = r->ptr;
+    return 0;
+}
+
+static void fp_del(sk__poller *bp, sk__pollreg *r, int stale)
+{
+    fake_poller *p = (fake_poller *)bp;
+    FAKE_CHECK(r->slot < FAKE_MAX_REGS && p->regs[r->slot].used);
+    FAKE_CHECK(p->regs[r->slot].fd == r->fd);
+    /* Not stale: the registered descriptor is still the same socket. */
+    if (!stale)
+        FAKE_CHECK(reg_live(p, r->slot));
+    p->regs[r->slot].used = 0;
+}
+
+/* One decision of the script: something happens to a registered
+ * descriptor, or time passes (returns 1). */
+static int fp_happen(fake_poller *p, int64_t ms)
+{
+    unsigned k = script8(), pick, n = 0, i;
+    size_t j, chosen = FAKE_MAX_REGS;
+#if defined(FUZZ_CONN_TRACE)
+    fprintf(stderr, "wait ms %ld: action %u\n", (long)ms, k);
+#endif
+    if (k % 8 == 0) {
+        if (ms > 0)
+            fake.now_us += ms * 1000; /* the wait timed out */
+        return 1;
+    }
+    pick = script8();
+    for (j = 0; j < FAKE_MAX_REGS; j++)
+        if (reg_live(p, j))
+            n++;
+    if (n == 0)
+        return 0;
+    pick %= n;
+    for (j = 0; j < FAKE_MAX_REGS && chosen == FAKE_MAX_REGS; j++)
+        if (reg_live(p, j) && pick-- == 0)
+            chosen = j;
+    i = (unsigned)(p->regs[chosen].fd - (sk_fd_t)FAKE_FD_BASE);
+    if (fake.fds[i].waker)
+        return 0;
+    switch (k % 8) {
+    case 1: /* bytes arrive */
+        if (fake.fds[i].connected && fake.fds[i].rx_end == 0)
+            fake.fds[i].rx_pending += 1 + script8() * (1 + (k >> 3));
+        break;
+    case 2: /* the peer closes */
+        if (fake.fds[i].connected && fake.fds[i].rx_end == 0)
+            fake.fds[i].rx_end = SK_ECLOSED;
+        break;
+    case 3: /* a reset */
+        if (fake.fds[i].connected)
+            fake.fds[i].rx_end = SK_ECONNRESET;
+        break;
+    case 4: /* a connect settles */
+        if (fake.fds[i].connecting && fake.fds[i].settle == 0)
+            fake.fds[i].settle = (k >> 3) % 3 == 0 ? SK_ECONNREFUSED
+                               : (k >> 3) % 3 == 1 ? SK_EHOSTUNREACH
+                                                   : 1;
+        break;
+    case 5: /* the send buffer fills up or drains */
+        fake.fds[i].tx_block = !fake.fds[i].tx_block;
+        break;
+    case 6: /* a client arrives (the next accept may fail) */
+        if (fake.fds[i].listening) {
+            fake.fds[i].pending++;
+            fake.accept_fail = (k >> 3) % 4 == 0;
+        }
+        break;
+    default: /* several clients at once */
+        if (fake.fds[i].listening)
+            fake.fds[i].pending += 1 + (k >> 3) % 8;
+        break;
+    }
+    return 0;
+}
+
+static int fp_wait(sk__poller *bp, int64_t ms, sk__pollout *out, size_t cap,
+                   size_t *n, int *sys)
+{
+    fake_poller *p = (fake_poller *)bp;
+    size_t j;
+    (void)sys;
+    FAKE_CHECK(ms >= -1 && out != NULL && cap > 0 && n != NULL);
+    *n = 0;
+    tick();
+    fake.waits++;
+    if (fp_happen(p, ms))
+        return 0; /* time passed: nothing to report */
+    for (j = 0; j < FAKE_MAX_REGS && *n < cap; j++) {
+        int i, ev = 0, want;
+        if (!reg_live(p, j))
+            continue;
+        i = (int)(p->regs[j].fd - (sk_fd_t)FAKE_FD_BASE);
+        want = p->regs[j].events;
+        if (fake.fds[i].waker) {
+            ev = fake.fds[i].signalled ? SK__WAIT_READ : 0;
+        } else if (fake.fds[i].listening) {
+            ev = fake.fds[i].pending > 0 ? SK__WAIT_READ : 0;
+        } else if (fake.fds[i].connecting) {
+            if (fake.fds[i].settle != 0)
+                ev = SK__WAIT_WRITE |
+                     (fake.fds[i].settle < 0 ? SK__WAIT_ERROR : 0);
+        } else if (fake.fds[i].connected) {
+            if (fake.fds[i].rx_pending > 0 || fake.fds[i].rx_end != 0)
+                ev |= SK__WAIT_READ;
+            if (!fake.fds[i].tx_block || fake.fds[i].rx_end == SK_ECONNRESET)
+                ev |= SK__WAIT_WRITE;
+            if (fake.fds[i].rx_end == SK_ECONNRESET)
+                ev |= SK__WAIT_ERROR;
+        }
+        ev &= want | SK__WAIT_ERROR;
+        if (ev != 0) {
+            out[*n].ptr = p->regs[j].ptr;
+            out[*n].events = ev;
+            (*n)++;
+        }
+    }
+    if (*n == 0 && ms > 0)
+        fake.now_us += ms * 1000; /* nothing came within ms */
+    return 0;
+}
+
+static void fp_free(sk__poller *bp)
+{
+    free(bp);
+}
+
+static const sk__poller_ops fake_poller_ops = {"fake", fp_add, fp_mod,
+                                               fp_del, fp_wait, fp_free};
 
 int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
 {
-    (void)name;
+    fake_poller *p;
     (void)sys;
     FAKE_CHECK(out != NULL);
     *out = NULL;
-    return SK_EUNSUPPORTED;
+    if (!fake.loop_mode || (name != NULL && strcmp(name, "fake") != 0))
+        return SK_EUNSUPPORTED;
+    p = (fake_poller *)calloc(1, sizeof *p);
+    if (p == NULL)
+        return SK_ENORESOURCES;
+    p->base.ops = &fake_poller_ops;
+    p->base.unique = 1;
+    *out = &p->base;
+    return 0;
 }
+
+struct sk__waker {
+    sk_fd_t fd;
+};
 
 int sk__plat_waker_new(sk__waker **out, sk_fd_t *fd, int *sys)
 {
-    (void)sys;
+    sk__waker *w;
+    int r;
     FAKE_CHECK(out != NULL && fd != NULL);
     *out = NULL;
     *fd = SK_FD_INVALID;
-    return SK_EUNSUPPORTED;
+    if (!fake.loop_mode)
+        return SK_EUNSUPPORTED;
+    w = (sk__waker *)calloc(1, sizeof *w);
+    if (w == NULL)
+        return SK_ENORESOURCES;
+    r = fd_open(SK__AF_UNIX, SK__DGRAM, &w->fd, sys);
+    if (r != 0) {
+        free(w);
+        return r;
+    }
+    fake.fds[w->fd - (sk_fd_t)FAKE_FD_BASE].waker = 1;
+    *out = w;
+    *fd = w->fd;
+    return 0;
 }
 
 int sk__plat_waker_signal(sk__waker *w, int *sys)
 {
-    (void)w;
     (void)sys;
-    FAKE_CHECK(!"sk__plat_waker_signal without a waker");
-    return SK_EUNSUPPORTED;
+    FAKE_CHECK(w != NULL);
+    fake.fds[slot(w->fd)].signalled = 1;
+    return 0;
 }
 
 void sk__plat_waker_drain(sk__waker *w)
 {
-    (void)w;
-    FAKE_CHECK(!"sk__plat_waker_drain without a waker");
+    FAKE_CHECK(w != NULL);
+    fake.fds[slot(w->fd)].signalled = 0;
 }
 
 void sk__plat_waker_free(sk__waker *w)
 {
-    FAKE_CHECK(w == NULL);
+    int i;
+    if (w == NULL)
+        return;
+    i = slot(w->fd);
+    fake.fds[i].open = 0;
+    fake.nopen--;
+    free(w);
 }
 
 struct sk__mutex {
@@ -900,12 +989,21 @@ void sk__plat_mutex_free(sk__mutex *m)
 
 /* ---- event-driven connections -------------------------------------------- */
 
-/* No threads in the fake backend: the fuzzers never connect through
- * sk_conn, and a lookup that cannot start fails cleanly. */
+/* No threads in the fake backend: in loop mode the "thread" runs at once,
+ * inside this call (a lookup is answered before sk_conn_connect returns,
+ * through the loop's post queue), unless thread_fail asks for a failure;
+ * outside loop mode a lookup cannot start and fails cleanly. */
 int sk__plat_thread_start(sk__thread_fn fn, void *arg, int *sys)
 {
-    (void)fn;
-    (void)arg;
     (void)sys;
-    return SK_EUNSUPPORTED;
+    FAKE_CHECK(fn != NULL);
+    if (!fake.loop_mode)
+        return SK_EUNSUPPORTED;
+    if (fake.thread_fail) {
+        fake.thread_fail = 0;
+        return SK_ENORESOURCES;
+    }
+    fake.threads++;
+    fn(arg);
+    return 0;
 }
