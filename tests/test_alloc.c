@@ -249,6 +249,7 @@ out:
     return rc;
 }
 
+#if !defined(_WIN32)
 /* sk_select past the descriptor limit (POSIX): the pair listed 2,000
  * times in each set, the limit lowered to just above the descriptors open,
  * so that the plain list is refused and the merged one is made. */
@@ -280,6 +281,7 @@ out:
     sk_free(srv);
     return rc;
 }
+#endif
 
 /* The backend the loop scenarios and sc_selector run on (each in turn). */
 static const char *sel_backend;
