@@ -19,9 +19,9 @@
  *
  * Threads: docs/thread-safety.md says exactly what is safe.  In short:
  * each object is used by one thread at a time, except that one thread may
- * send (sk_send, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while another
- * receives (sk_receive, sk_read, sk_receiveline) on the same connected
- * client, and sk_loop_wake / sk_loop_post may be called from any thread.
+ * send (sk_send, sk_write, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while
+ * another receives (sk_receive, sk_read, sk_readn, sk_receiveline) on the
+ * same connected client, and sk_loop_wake / sk_loop_post may be called from any thread.
  */
 /**
  * @defgroup versions Versions and building
@@ -59,6 +59,10 @@
  * @defgroup names Names, shutdown, handles and statistics
  * @ingroup model
  * Addresses of both ends, shutdown, the native handle, byte counts.
+ *
+ * @defgroup clocks Clocks and sleeping
+ * @ingroup model
+ * LuaSocket's gettime and sleep, and the monotonic clock of the timeouts.
  *
  * @defgroup select Readiness: sk_select and sk_selector
  * @ingroup model
@@ -220,7 +224,9 @@ enum sk_role {
     SK_ROLE_MASTER = 0, /**< fresh object: may bind, listen, connect */
     SK_ROLE_CLIENT = 1, /**< connected (or connecting) stream */
     SK_ROLE_SERVER = 2, /**< listening socket */
-    SK_ROLE_CLOSED = 3, /**< after sk_close: only sk_close/sk_free allowed */
+    SK_ROLE_CLOSED = 3, /**< after sk_close: only sk_close/sk_free allowed
+                           (and the queries that say so: sk_lastrole
+                           names the role it had) */
     SK_ROLE_UNCONNECTED = 4, /**< datagram object without a fixed peer */
     SK_ROLE_CONNECTED = 5 /**< datagram object with a fixed peer */
 };
@@ -281,6 +287,32 @@ SK_API void sk_free(sk_sock *s);
  * @return the role (enum sk_role), or SK_EINVAL for NULL
  */
 SK_API int sk_role(const sk_sock *s);
+
+/** sk_lastrole: the role the object had before sk_close (SK_ROLE_MASTER,
+ * SK_ROLE_CLIENT, SK_ROLE_SERVER, SK_ROLE_UNCONNECTED or
+ * SK_ROLE_CONNECTED) when it is closed, its current role (as sk_role)
+ * when it is not: what a binding's tostring names after a close.
+ * @param s  the object (closed or not)
+ * @return the enum sk_role value (never SK_ROLE_CLOSED); SK_EINVAL for a
+ *         NULL s. */
+SK_API int sk_lastrole(const sk_sock *s);
+
+/** sk_setuserdata: attach the caller's pointer to the object (libuv's
+ * handle->data, hiredis's privdata): sockit never reads it, and it stays
+ * across every call, sk_close included, until sk_free or the next
+ * sk_setuserdata.  Objects start with NULL; a client made by sk_accept
+ * starts with NULL too.  With sk_getuserdata it maps what sk_select,
+ * sk_selector_wait or a watch hands back to the caller's own state
+ * without a table of the caller's.
+ * @param s     the object (closed or not)
+ * @param data  any pointer, NULL included
+ * @return 0; SK_EINVAL (s NULL). */
+SK_API int sk_setuserdata(sk_sock *s, void *data);
+
+/** sk_getuserdata: the pointer last given to sk_setuserdata for s.
+ * @param s  the object (closed or not)
+ * @return that pointer; NULL when none was set, and for a NULL s. */
+SK_API void *sk_getuserdata(const sk_sock *s);
 
 /** sk_syserror: the raw OS code (errno, WSA or resolver code) behind the
  * object's last failed call, 0 if none; for debugging only.  0 for NULL.
@@ -407,15 +439,41 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
 SK_API int sk_send(sk_sock *s, const void *data, size_t len,
                    ptrdiff_t i, ptrdiff_t j, ptrdiff_t *last);
 
+/** sk_write: send the len bytes at data, all of them, waiting within the
+ * timeouts for room (the plain form of sk_send, mirroring sk_read: no
+ * slice positions).  Never raises SIGPIPE.
+ * @param s     a client
+ * @param data  the bytes; may be NULL when len is 0
+ * @param len   how many (0 returns 0 at once)
+ * @param sent  (may be NULL) receives the bytes sent, also on error:
+ *              resume at data + *sent
+ * @return 0 (every byte sent); SK_EINVAL (s NULL, data NULL with len > 0);
+ *         SK_EWRONGROLE (not a client); SK_ECLOSED (a closed object, the
+ *         peer gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT;
+ *         SK_EWOULDBLOCK (non-blocking mode: no room, or the connection
+ *         still pending; *sent says how far it got). */
+SK_API int sk_write(sk_sock *s, const void *data, size_t len, size_t *sent);
+
 /** @} */
 
 /** @addtogroup receiving
  * @{ */
 /* ---- client: receiving ------------------------------------------------- */
 
-/** A caller-owned growable byte buffer.  Start from {NULL, 0, 0} (or your own
- * malloc'd block of cap bytes); sk_receive appends to it with realloc.
- * Release with sk_buf_free or free(data). */
+/** A caller-owned growable byte buffer.  Start from SK_BUF_INIT ({NULL, 0,
+ * 0}) or your own malloc'd block of cap bytes; sk_receive appends to it
+ * with realloc (what it holds is LuaSocket's prefix, kept), and leaves
+ * data[len] a NUL byte, not counted in len.  Empty it with sk_buf_reset
+ * before each receive that should start afresh; release it with
+ * sk_buf_free or free(data).  A line loop:
+ * @code
+ * sk_buf line = SK_BUF_INIT;
+ * while (sk_receive(c, &line, SK_LINE, 0) == 0) {
+ *     handle(line.data, line.len); // a C string: line.data[line.len] == 0
+ *     sk_buf_reset(&line);         // else the next line is appended
+ * }
+ * sk_buf_free(&line);
+ * @endcode */
 typedef struct sk_buf {
     char *data; /**< the bytes (malloc'd), NULL when empty */
     size_t len; /**< bytes held */
@@ -430,10 +488,20 @@ typedef struct sk_buf {
  */
 SK_API int sk_buf_reserve(sk_buf *b, size_t extra);
 
+/** An empty sk_buf, for initialising one: `sk_buf b = SK_BUF_INIT;`. */
+#define SK_BUF_INIT {NULL, 0, 0}
+
 /** sk_buf_free: free b->data and reset *b to empty.  NULL is a no-op.
  * @param[in,out] b the buffer, or NULL
  */
 SK_API void sk_buf_free(sk_buf *b);
+
+/** sk_buf_reset: empty b for the next receive, keeping its memory: len
+ * becomes 0 and data (when not NULL) the empty C string.  A receive loop
+ * calls it before each sk_receive whose bytes it does not want appended
+ * to the last ones.
+ * @param b  the buffer; NULL is a no-op */
+SK_API void sk_buf_reset(sk_buf *b);
 
 /** sk_receive's patterns. */
 enum sk_pattern {
@@ -446,8 +514,14 @@ enum sk_pattern {
 };
 
 /** sk_receive: read by pattern and append to buf; what buf already holds is
- * the prefix and is kept.  On SK_ECLOSED or SK_ETIMEOUT (or any other error)
- * the bytes that did arrive stay appended: nothing read is ever lost.  A
+ * the prefix and is kept (empty it with sk_buf_reset for a fresh start).
+ * Afterwards buf is NUL-terminated: buf->data[buf->len] is a NUL byte not
+ * counted in len, so buf->data is a C string when the bytes hold no NUL:
+ * after success always (data is made when it was NULL), and after an
+ * error whenever data is not NULL and buf itself is valid (not NULL, len
+ * <= cap); an error never allocates for the NUL alone, so a buffer that
+ * had no memory and got no byte stays {NULL, 0, 0}.  On SK_ECLOSED or
+ * SK_ETIMEOUT (or any other error) the bytes that did arrive stay appended: nothing read is ever lost.  A
  * line longer than the line limit (sk_setlinelimit) stops with SK_ETOOLONG
  * after appending the limit's worth of bytes; the rest of that line is still
  * there for the next call.  SK_ALL is not bounded: use SK_BYTES or SK_SOME
@@ -455,8 +529,10 @@ enum sk_pattern {
  * SK_BYTES with n 0 returns 0 at once); SK_EWRONGROLE; SK_ECLOSED;
  * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory;
  * bytes that SK_BYTES read ahead past its n are then appended too rather
- * than lost); SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes
- * that have not arrived; those that did are appended).
+ * than lost; also when there is no memory for the NUL: an error already
+ * being returned is returned instead, and buf may then lack the NUL);
+ * SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes that have not
+ * arrived; those that did are appended).
  * @param[in] s a client
  * @param[in,out] buf the caller's buffer; what it holds is the prefix, the
  *                    bytes received are appended
@@ -479,11 +555,34 @@ SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
  */
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
 
-/** sk_setlinelimit: the longest line SK_LINE assembles (default 1 MiB,
- * minimum 1).  @return 0, SK_EINVAL, SK_ECLOSED.
- * @param[in] s the object
- * @param[in] max the longest line in bytes (at least 1)
- */
+/** The line limit that means none (sk_setlinelimit): SK_LINE then
+ * assembles a line of any length, as LuaSocket's "*l" does, bounded only by
+ * memory (SK_ENORESOURCES).  Only for trusted peers. */
+#define SK_LINE_NOLIMIT SIZE_MAX
+
+/** sk_readn: read exactly n bytes into dst (SK_BYTES into the caller's
+ * memory): buffered bytes first, then straight from the system, waiting
+ * within the timeouts (the total timeout bounds the whole call).
+ * @param s    a client
+ * @param dst  room for n bytes; may be NULL when n is 0
+ * @param n    how many (0 returns 0 at once)
+ * @param got  (required) receives the bytes stored in dst, n on success;
+ *             on error the bytes that did arrive (they are in dst and no
+ *             longer in the stream: nothing read is lost)
+ * @return 0 (*got == n); SK_EINVAL (s, got NULL, dst NULL with n > 0);
+ *         SK_EWRONGROLE (not a client); SK_ECLOSED (a closed object, or the
+ *         peer closed before n bytes came: *got < n); SK_ETIMEOUT;
+ *         SK_ECONNRESET; SK_EWOULDBLOCK (non-blocking mode: the bytes that
+ *         were there are in dst, *got < n). */
+SK_API int sk_readn(sk_sock *s, void *dst, size_t n, size_t *got);
+
+/** sk_setlinelimit: the longest line SK_LINE (and sk_receiveline,
+ * sk_conn_read_line) assembles: default 1 MiB, minimum 1, SK_LINE_NOLIMIT
+ * for none.
+ * @param s    the object
+ * @param max  the limit in bytes (1..SIZE_MAX; SK_LINE_NOLIMIT is
+ *             SIZE_MAX)
+ * @return 0; SK_EINVAL (s NULL, max 0); SK_ECLOSED. */
 SK_API int sk_setlinelimit(sk_sock *s, size_t max);
 
 /** sk_getlinelimit: the current line limit in *max.  @return 0, SK_EINVAL,
@@ -574,8 +673,58 @@ enum sk_option {
     SK_OPT_TCP_CORK, /**< "tcp-cork": hold partial segments until uncorked
                         (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
                         SK_EUNSUPPORTED on Windows) */
-    SK_OPT_COUNT
+    SK_OPT_ERROR, /**< "error" (read-only): the socket's pending error
+                     (SO_ERROR) as an SK_E* code, 0 when none; on POSIX
+                     reading it clears it, as the system does (Winsock
+                     may report it again).  0 for an object with no
+                     socket yet.  Every kind of object has it;
+                     sk_setoption refuses it (SK_EINVAL) */
+    SK_OPT_COUNT /**< the number of options: they are 0..SK_OPT_COUNT-1 */
 };
+
+/** What an option's value means (sk_optinfo::kind). */
+enum sk_optkind {
+    SK_OPTKIND_BOOL = 0,    /**< 0 or 1 */
+    SK_OPTKIND_COUNT = 1,   /**< a number >= 0 (a count or queue length) */
+    SK_OPTKIND_SECONDS = 2, /**< whole seconds >= 0 */
+    SK_OPTKIND_BYTES = 3,   /**< bytes >= 0 (the system may round) */
+    SK_OPTKIND_LINGER = 4,  /**< -1 for off, else seconds >= 0 */
+    SK_OPTKIND_TTL = 5,     /**< a TTL or hop limit, 0..255 */
+    SK_OPTKIND_IFINDEX = 6, /**< an interface index >= 0 (0: the system's
+                               choice) */
+    SK_OPTKIND_ERROR = 7    /**< an SK_E* code, read-only */
+};
+
+/** Which objects take an option (sk_optinfo::objects, combined with |);
+ * the others get SK_EUNSUPPORTED. */
+enum sk_optfor {
+    SK_OPTFOR_TCP = 1,        /**< TCP objects (sk_tcp, sk_tcp4, sk_tcp6) */
+    SK_OPTFOR_UDP = 2,        /**< UDP objects (sk_udp, sk_udp4, sk_udp6) */
+    SK_OPTFOR_UNIXSTREAM = 4, /**< UNIX-domain stream objects (sk_unix) */
+    SK_OPTFOR_UNIXDGRAM = 8   /**< UNIX-domain datagram objects
+                                 (sk_unixdgram) */
+};
+
+/** An option's description (sk_optioninfo). */
+typedef struct sk_optinfo {
+    const char *name; /**< LuaSocket name, a static string (sk_optionid) */
+    int kind;         /**< enum sk_optkind */
+    int min;          /**< the smallest value sk_setoption takes */
+    int max;          /**< the largest value sk_setoption takes */
+    int readonly;     /**< 1: sk_getoption only (sk_setoption is
+                         SK_EINVAL) */
+    int objects;      /**< enum sk_optfor bits: the objects that take it
+                         (the system may still lack it: SK_EUNSUPPORTED) */
+} sk_optinfo;
+
+/** sk_optioninfo: describe option (enum sk_option) in *out, for bindings
+ * that offer every option without a table of their own.  The options are
+ * 0..SK_OPT_COUNT-1, so
+ * `for (i = 0; sk_optioninfo(i, &info) == 0; i++)` visits each once.
+ * @param option  the enum sk_option value
+ * @param out     receives the description
+ * @return 0; SK_EINVAL (out NULL, option outside 0..SK_OPT_COUNT-1). */
+SK_API int sk_optioninfo(int option, sk_optinfo *out);
 
 /** sk_optionid: the enum sk_option for a LuaSocket option name, or SK_EINVAL
  * for an unknown name or NULL.
@@ -613,22 +762,25 @@ SK_API int sk_setoption(sk_sock *s, int option, int value);
  */
 SK_API int sk_getoption(sk_sock *s, int option, int *value);
 
-/** sk_setoptname: sk_setoption by LuaSocket option name (SK_EINVAL for an
- * unknown name).
- * @param[in] s the object
- * @param[in] name the option's LuaSocket name, e.g. "tcp-nodelay"
- * @param[in] value the option's value (booleans 0 or 1; see enum sk_option)
- * @return as sk_setoption, and SK_EINVAL for an unknown name
- */
+/** sk_setoptname: sk_setoption by LuaSocket option name.  The object is
+ * checked first (as by every call): a closed object is SK_ECLOSED whatever
+ * the name.
+ * @param s      the object
+ * @param name   the LuaSocket name ("keepalive", "tcp-nodelay", ...)
+ * @param value  as sk_setoption
+ * @return 0; SK_EINVAL (s or name NULL, an unknown name, a bad value, a
+ *         read-only option); SK_ECLOSED; SK_EUNSUPPORTED; the errors of
+ *         sk_setoption. */
 SK_API int sk_setoptname(sk_sock *s, const char *name, int value);
 
-/** sk_getoptname: sk_getoption by LuaSocket option name (SK_EINVAL for an
- * unknown name).
- * @param[in] s the object
- * @param[in] name the option's LuaSocket name, e.g. "tcp-nodelay"
- * @param[out] value receives the option's value
- * @return as sk_getoption, and SK_EINVAL for an unknown name
- */
+/** sk_getoptname: sk_getoption by LuaSocket option name ("error" gives the
+ * pending error as an SK_E* code).  The object is checked first.
+ * @param s      the object
+ * @param name   the LuaSocket name
+ * @param value  receives the value
+ * @return 0; SK_EINVAL (s, name or value NULL, an unknown name);
+ *         SK_ECLOSED; SK_EUNSUPPORTED; SK_EWRONGROLE; the errors of
+ *         sk_getoption. */
 SK_API int sk_getoptname(sk_sock *s, const char *name, int *value);
 
 /** @} */
@@ -711,6 +863,35 @@ SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
 
 /** @} */
 
+/** @addtogroup clocks
+ * @{ */
+/* ---- clocks and sleeping ---------------------------------------------- */
+/* (LuaSocket's gettime and sleep, and a monotonic clock.) */
+
+/** sk_gettime: the wall clock: seconds since 1970-01-01 00:00 UTC, with a
+ * fraction (microsecond resolution where the system has it), as
+ * LuaSocket's socket.gettime.  It jumps when the system's time is set:
+ * measure intervals with sk_monotime.
+ * @return the time in seconds. */
+SK_API double sk_gettime(void);
+
+/** sk_monotime: a monotonic clock in seconds from an arbitrary origin
+ * (microsecond resolution), the clock of sockit's timeouts and of
+ * sk_loop_now: it never goes back and does not jump when the system's
+ * time is set.
+ * @return the time in seconds. */
+SK_API double sk_monotime(void);
+
+/** sk_sleep: suspend the calling thread for seconds (millisecond
+ * resolution on Windows, finer elsewhere), as LuaSocket's socket.sleep;
+ * a signal does not cut it short (the rest is slept).  0 and negative
+ * values return at once.
+ * @param seconds  how long (at most 1e9)
+ * @return 0; SK_EINVAL (seconds NaN or above 1e9, +infinity included). */
+SK_API int sk_sleep(double seconds);
+
+/** @} */
+
 /** @addtogroup select
  * @{ */
 /* ---- select ----------------------------------------------------------- */
@@ -724,10 +905,12 @@ SK_API int sk_setstats(sk_sock *s, uint64_t received, uint64_t sent,
  * system takes (more entries than the descriptor limit) is handed to it as
  * one entry per distinct object, both directions merged.  The ready
  * objects are written to readable[] and writable[] (capacity nrecv and
- * nsend; either may be NULL when its count is 0) with their counts in
- * *nreadable and *nwritable.  @return 0 when something is ready; SK_ETIMEOUT when nothing
- * is; SK_EINVAL (a NULL array or count pointer, a bad timeout, or nothing
- * to wait for and no timeout); SK_ENORESOURCES.
+ * nsend) with their counts in *nreadable and *nwritable; for a set whose
+ * count is 0 (nrecv or nsend), its array, its output array and its count
+ * pointer may all be NULL.  @return 0 when something is ready; SK_ETIMEOUT
+ * when nothing is; SK_EINVAL (a NULL array or count pointer of a non-empty
+ * set, a bad timeout, or nothing to wait for and no timeout);
+ * SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the
  * object reports it.  sk_select reads all of its inputs on every call: for
  * many objects of which few are ready, sk_selector is the form whose wait
@@ -849,31 +1032,37 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
 
 /** sk_recvfrom: receive one datagram into buf (cap bytes), waiting within
  * the object's timeouts while none is there.  *got (required) receives the
- * bytes stored, 0 on error; from, when not NULL, the sender (an
- * IPv4-mapped sender is shown as IPv4, family "inet"; zeroed on error).  An
- * empty datagram gives 0 with *got 0.  A datagram longer than cap gives
- * SK_ETRUNCATED with *got = cap and its first cap bytes in buf (and from
- * filled): the rest of it is discarded, and the next call gets the next
- * datagram.  An object with a peer receives only from its peer.  On an
- * object with a peer a POSIX system may report an ICMP error that an
- * earlier datagram met (SK_ECONNREFUSED: the peer's port was closed;
- * SK_EHOSTUNREACH, SK_ENETUNREACH); an object without a peer never
+ * bytes stored, 0 on error; *size (may be NULL) the datagram's length;
+ * from, when not NULL, the sender (an IPv4-mapped sender is shown as IPv4,
+ * family "inet"; zeroed on error).  An empty datagram gives 0 with *got 0.
+ * A datagram longer than cap gives SK_ETRUNCATED with *got = cap and its
+ * first cap bytes in buf (and from filled), as LuaSocket's receivefrom
+ * gives the part: the rest of it is discarded, and the next call gets the
+ * next datagram; *size is then its full length where the system tells it
+ * (Linux), else 0 (unknown: Windows, macOS, the BSDs).  cap 0 (buf may
+ * then be NULL) takes one datagram without keeping its bytes: 0 for an
+ * empty one, else SK_ETRUNCATED.  An object with a peer receives only from
+ * its peer.  On an object with a peer a POSIX system may report an ICMP
+ * error that an earlier datagram met (SK_ECONNREFUSED: the peer's port was
+ * closed; SK_EHOSTUNREACH, SK_ENETUNREACH); an object without a peer never
  * reports those (on Windows they are turned off when its socket is made).
- * @return 0; SK_ETRUNCATED; SK_EINVAL (NULL object, buf or got, cap 0);
- * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN (an
- * object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
+ * @return 0; SK_ETRUNCATED; SK_EINVAL (NULL object or got, buf NULL with
+ * cap > 0); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN
+ * (an object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
  * SK_ECONNREFUSED; SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with
  * a peer, as above); SK_EWOULDBLOCK (non-blocking mode: no datagram
  * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
  * sk_syserror has its code).
  * @param[in] s a datagram object
- * @param[out] buf where the datagram goes
- * @param[in] cap the room in buf, in bytes (at least 1)
+ * @param[out] buf where the datagram goes; may be NULL when cap is 0
+ * @param[in] cap the room in buf, in bytes (0: take one datagram and keep
+ *                none of its bytes)
  * @param[out] got receives the number of bytes stored (required)
+ * @param[out] size receives the datagram's length (see above); may be NULL
  * @param[out] from receives the sender's address; may be NULL
  */
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
-                       sk_name *from);
+                       size_t *size, sk_name *from);
 
 /** sk_joingroup: join the multicast group (a numeric IPv4 or IPv6 address,
  * or a name whose addresses are tried in order) on the interface with index
@@ -907,6 +1096,53 @@ SK_API int sk_joingroup(sk_sock *s, const char *group, int ifindex);
  * @param[in] ifindex the ifindex given to sk_joingroup
  */
 SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex);
+
+/** sk_joingroupif: sk_joingroup with the interface named as text, the way
+ * LuaSocket's "ip-add-membership" {multiaddr, interface} and nixio name
+ * it: NULL, "" or "*" for the system's choice; a numeric IPv4 address for
+ * the interface that has it (IPv4 groups only); decimal digits for an
+ * interface index, as sk_joingroup's ifindex (IPv6 interfaces are named
+ * by index, as LuaSocket's "ipv6-add-membership" does).
+ * @param s      a datagram object
+ * @param group  as sk_joingroup
+ * @param iface  the interface: NULL, "", "*", "a.b.c.d" or an index
+ * @return 0; SK_EINVAL (s or group NULL, a bad group as sk_joingroup, an
+ *         iface that is none of those forms (names are not looked up), an
+ *         index above 999999999, or an IPv4 interface address for an IPv6
+ *         group); SK_EWRONGROLE (not a datagram object); SK_ECLOSED;
+ *         SK_EUNSUPPORTED (an IPv6 address as iface, a UNIX-domain
+ *         object, or the OS lacks it); SK_EADDRNOTAVAIL (no interface has
+ *         that address or index, or it takes no multicast);
+ *         SK_EADDRINUSE (joined already, on some systems);
+ *         SK_EHOSTNOTFOUND; the other errors of sk_joingroup. */
+SK_API int sk_joingroupif(sk_sock *s, const char *group, const char *iface);
+
+/** sk_leavegroupif: leave a group joined with sk_joingroupif (the same
+ * group and iface).
+ * @param s      a datagram object
+ * @param group  as sk_joingroupif
+ * @param iface  as sk_joingroupif
+ * @return as sk_joingroupif; SK_EADDRNOTAVAIL (or SK_EINVAL on some
+ *         systems) when the group was not joined there. */
+SK_API int sk_leavegroupif(sk_sock *s, const char *group, const char *iface);
+
+/** sk_setmulticastif: the interface outgoing multicast uses, named as text
+ * (LuaSocket's "ip-multicast-if" takes an address): NULL, "" or "*" for
+ * the system's choice; a numeric IPv4 address for the interface that has
+ * it (IPv4 multicast, also through a dual-stack object's IPv6 socket where
+ * the OS allows it); decimal digits for an interface index (as
+ * sk_setoption(s, SK_OPT_MULTICAST_IF, index), and remembered the same
+ * way on a dual-stack object without a socket).  An object without a
+ * socket gets one for an address, as sk_joingroup does.
+ * @param s      a datagram object
+ * @param iface  the interface: NULL, "", "*", "a.b.c.d" or an index
+ * @return 0; SK_EINVAL (s NULL, an iface that is none of those forms, an
+ *         index above 999999999); SK_EWRONGROLE (not a datagram object);
+ *         SK_ECLOSED; SK_EUNSUPPORTED (an IPv6 address as iface, a
+ *         UNIX-domain object, or the socket takes no IPv4 option);
+ *         SK_EADDRNOTAVAIL (no interface has that address or index);
+ *         SK_ENORESOURCES; the errors of sk_setoption. */
+SK_API int sk_setmulticastif(sk_sock *s, const char *iface);
 
 /** @} */
 
@@ -1248,7 +1484,7 @@ SK_API int sk_setblocking(sk_sock *s, int blocking);
 /** sk_setsockopt: sk_setoption by nixio's level and option names; each pair
  * names an entry of the same option table as the LuaSocket names:
  * - "socket": "keepalive", "reuseaddr", "reuseport", "sndbuf", "rcvbuf",
- *   "linger", "broadcast";
+ *   "linger", "broadcast", "error" (read-only: SK_OPT_ERROR);
  * - "tcp": "nodelay", "cork", "keepidle", "keepcnt", "keepintvl",
  *   "defer_accept", "fastopen", "fastopen_connect";
  * - "ip": "multicast_ttl", "multicast_loop", "multicast_if";
@@ -1628,7 +1864,16 @@ SK_API int sk_conn_errcode(int code);
  * disconnected follows state_changed(UNCONNECTED) whenever a connection
  * that was CONNECTED ends, and only then.  When a handler changes the
  * state itself (sk_conn_abort in state_changed(CONNECTED), say), the
- * handlers of the older change that had not run yet are not called. */
+ * handlers of the older change that had not run yet are not called.
+ *
+ * Name the handlers you set with designated initializers (C99, C++20);
+ * the others are NULL:
+ * @code
+ * sk_conn_handlers h = { .connected = on_up, .ready_read = on_data };
+ * sk_conn_sethandlers(c, &h, my_state);
+ * @endcode
+ * (In C89 or older C++: `sk_conn_handlers h; memset(&h, 0, sizeof h);
+ * h.connected = on_up; ...`.) */
 typedef struct sk_conn_handlers {
     /** connected: the connection is established (after
      * state_changed(CONNECTED)). */

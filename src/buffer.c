@@ -21,6 +21,15 @@ SK_API void sk_buf_free(sk_buf *b)
     b->len = b->cap = 0;
 }
 
+SK_API void sk_buf_reset(sk_buf *b)
+{
+    if (b == NULL)
+        return;
+    b->len = 0;
+    if (b->data != NULL && b->cap > 0)
+        b->data[0] = '\0';
+}
+
 /* Make room for extra more bytes, growing geometrically; checks overflow. */
 SK_API int sk_buf_reserve(sk_buf *b, size_t extra)
 {
@@ -224,7 +233,7 @@ static int line_quick(sk_sock *s, sk_buf *b)
             n--; /* CR LF */
         }
     }
-    if (n > s->linemax || b->cap - len < n)
+    if (n > s->linemax || b->cap - len <= n) /* room for the NUL too */
         return 0;
     b->len = len + n;
     s->rfirst = (uint16_t)(end + 1);
@@ -349,25 +358,43 @@ static SK__NOINLINE int bytes_quick(sk_sock *s, sk_buf *b, size_t n)
     return r;
 }
 
+int sk__buf_nul_slow(sk_buf *b, int r)
+{
+    int k;
+    if (r != 0 && b->data == NULL)
+        return r; /* an error never allocates just for the NUL */
+    k = sk_buf_reserve(b, 1);
+    if (k != 0)
+        return r != 0 ? r : k;
+    b->data[b->len] = '\0';
+    return r;
+}
+
 SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
 {
+    int r;
     /* One test for the common case: a client, and a usable buffer. */
     if (s == NULL || s->role != SK_ROLE_CLIENT || buf == NULL ||
         buf->len > buf->cap || (buf->data == NULL && buf->cap)) {
-        int r = sk__check_role(s, SK_ROLE_CLIENT);
-        return r != 0 ? r : SK_EINVAL;
+        r = sk__check_role(s, SK_ROLE_CLIENT);
+        if (buf == NULL || buf->len > buf->cap ||
+            (buf->data == NULL && buf->cap))
+            return r != 0 ? r : SK_EINVAL;
+        return sk__buf_nul(buf, r); /* a usable buffer: terminated too */
     }
     if (pattern == SK_LINE)
-        return receive_line_call(s, buf);
-    if (pattern == SK_BYTES && n > 0 && s->rfirst == s->rlast &&
-        buf->cap - buf->len >= n)
-        return bytes_quick(s, buf, n);
-    if (pattern < SK_ALL || pattern > SK_SOME)
-        return SK_EINVAL;
-    if (pattern == SK_BYTES && n == 0)
-        return 0;
-    /* SK_ALL has no count, SK_SOME's 0 means no limit. */
-    if (pattern == SK_ALL || (pattern == SK_SOME && n == 0))
-        n = SIZE_MAX;
-    return sk__receive(s, buf, pattern, n);
+        r = receive_line_call(s, buf);
+    else if (pattern == SK_BYTES && n > 0 && s->rfirst == s->rlast &&
+             buf->cap - buf->len > n) /* room for the NUL too */
+        r = bytes_quick(s, buf, n);
+    else if (pattern < SK_ALL || pattern > SK_SOME)
+        r = SK_EINVAL;
+    else if (pattern == SK_BYTES && n == 0)
+        r = 0;
+    else /* SK_ALL has no count, SK_SOME's 0 means no limit. */
+        r = sk__receive(s, buf, pattern,
+                        (pattern == SK_ALL || (pattern == SK_SOME && n == 0))
+                            ? SIZE_MAX
+                            : n);
+    return sk__buf_nul(buf, r);
 }

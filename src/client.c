@@ -53,6 +53,54 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
     return r;
 }
 
+SK_API int sk_write(sk_sock *s, const void *data, size_t len, size_t *sent)
+{
+    size_t done = 0;
+    sk__tm tm;
+    int r;
+    if (sent != NULL)
+        *sent = 0;
+    r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r != 0)
+        return r;
+    if (data == NULL && len > 0)
+        return SK_EINVAL;
+    if (len == 0)
+        return 0;
+    sk__tm_start(&tm, s);
+    r = sk__send_all(s, (const char *)data, len, &done, &tm);
+    if (sent != NULL)
+        *sent = done;
+    return r;
+}
+
+SK_API int sk_readn(sk_sock *s, void *dst, size_t n, size_t *got)
+{
+    char *p = (char *)dst;
+    size_t done = 0;
+    sk__tm tm;
+    int r;
+    if (got != NULL)
+        *got = 0;
+    r = sk__check_role(s, SK_ROLE_CLIENT);
+    if (r != 0)
+        return r;
+    if (got == NULL || (dst == NULL && n > 0))
+        return SK_EINVAL;
+    if (s->rfirst < s->rlast) {
+        done = sk__take(s, p, n);
+        sk__rbuf_release(s);
+    }
+    sk__tm_start(&tm, s);
+    while (r == 0 && done < n) {
+        size_t k = 0;
+        r = sk__recv_some(s, p + done, n - done, &k, &tm);
+        done += k;
+    }
+    *got = done;
+    return r;
+}
+
 SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
 {
     if (s == NULL || s->role != SK_ROLE_CLIENT || dst == NULL || cap == 0 ||

@@ -8,10 +8,19 @@
  */
 #include "sockit_int.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { SK__BOOL, SK__COUNT, SK__LINGER, SK__TTL };
+/* The public kinds (enum sk_optkind), shorter. */
+#define SK__BOOL SK_OPTKIND_BOOL
+#define SK__COUNT SK_OPTKIND_COUNT
+#define SK__SECS SK_OPTKIND_SECONDS
+#define SK__BYTES SK_OPTKIND_BYTES
+#define SK__LINGER SK_OPTKIND_LINGER
+#define SK__TTL SK_OPTKIND_TTL
+#define SK__IFINDEX SK_OPTKIND_IFINDEX
+#define SK__ERROR SK_OPTKIND_ERROR
 
 static const struct {
     const char *name;
@@ -19,14 +28,14 @@ static const struct {
 } opt_table[SK_OPT_COUNT] = {
     {"keepalive", SK__BOOL},           {"linger", SK__LINGER},
     {"reuseaddr", SK__BOOL},           {"reuseport", SK__BOOL},
-    {"tcp-nodelay", SK__BOOL},         {"tcp-keepidle", SK__COUNT},
-    {"tcp-keepcnt", SK__COUNT},        {"tcp-keepintvl", SK__COUNT},
-    {"tcp-defer-accept", SK__COUNT},   {"tcp-fastopen", SK__COUNT},
+    {"tcp-nodelay", SK__BOOL},         {"tcp-keepidle", SK__SECS},
+    {"tcp-keepcnt", SK__COUNT},        {"tcp-keepintvl", SK__SECS},
+    {"tcp-defer-accept", SK__SECS},    {"tcp-fastopen", SK__COUNT},
     {"tcp-fastopen-connect", SK__BOOL}, {"ipv6-v6only", SK__BOOL},
-    {"sndbuf", SK__COUNT},             {"rcvbuf", SK__COUNT},
+    {"sndbuf", SK__BYTES},             {"rcvbuf", SK__BYTES},
     {"broadcast", SK__BOOL},           {"ip-multicast-ttl", SK__TTL},
-    {"ip-multicast-loop", SK__BOOL},   {"ip-multicast-if", SK__COUNT},
-    {"tcp-cork", SK__BOOL},
+    {"ip-multicast-loop", SK__BOOL},   {"ip-multicast-if", SK__IFINDEX},
+    {"tcp-cork", SK__BOOL},            {"error", SK__ERROR},
 };
 
 SK_API int sk_optionid(const char *name)
@@ -47,22 +56,26 @@ SK_API const char *sk_optionname(int option)
     return opt_table[option].name;
 }
 
-/* Validate option and value: booleans 0/1, counts >= 0, linger >= -1,
- * a TTL 0..255. */
+/* The values sk_setoption takes for a kind: booleans 0/1, linger >= -1,
+ * a TTL 0..255, the other numbers >= 0; none for a read-only option. */
+static void opt_range(int kind, int *min, int *max)
+{
+    *min = kind == SK__LINGER ? -1 : 0;
+    *max = kind == SK__BOOL ? 1 : kind == SK__TTL ? 255 : INT_MAX;
+    if (kind == SK__ERROR) { /* empty: not settable */
+        *min = 1;
+        *max = 0;
+    }
+}
+
+/* Validate option and value (see opt_range). */
 int sk__opt_check(int option, int value)
 {
+    int min, max;
     if (option < 0 || option >= SK_OPT_COUNT)
         return SK_EINVAL;
-    switch (opt_table[option].kind) {
-    case SK__BOOL:
-        return (value == 0 || value == 1) ? 0 : SK_EINVAL;
-    case SK__LINGER:
-        return value >= -1 ? 0 : SK_EINVAL;
-    case SK__TTL:
-        return (value >= 0 && value <= 255) ? 0 : SK_EINVAL;
-    default:
-        return value >= 0 ? 0 : SK_EINVAL;
-    }
+    opt_range(opt_table[option].kind, &min, &max);
+    return (value >= min && value <= max) ? 0 : SK_EINVAL;
 }
 
 /* Options that only mean something on an IPv6 socket. */
@@ -98,6 +111,30 @@ static int opt_foreign(const sk_sock *s, int option)
         return 1;
     return s->family == SK__AF_UNIX &&
            (tcp_only(option) || only_ipv6(option) || datagram_only(option));
+}
+
+SK_API int sk_optioninfo(int option, sk_optinfo *out)
+{
+    int objects = 0;
+    if (out == NULL || option < 0 || option >= SK_OPT_COUNT)
+        return SK_EINVAL;
+    out->name = opt_table[option].name;
+    out->kind = opt_table[option].kind;
+    opt_range(out->kind, &out->min, &out->max);
+    out->readonly = out->kind == SK__ERROR;
+    /* The objects opt_foreign leaves it to. */
+    if (!datagram_only(option))
+        objects |= SK_OPTFOR_TCP;
+    if (!tcp_only(option) && option != SK_OPT_LINGER)
+        objects |= SK_OPTFOR_UDP;
+    if (!tcp_only(option) && !only_ipv6(option) && !datagram_only(option)) {
+        if (objects & SK_OPTFOR_TCP)
+            objects |= SK_OPTFOR_UNIXSTREAM;
+        if (objects & SK_OPTFOR_UDP)
+            objects |= SK_OPTFOR_UNIXDGRAM;
+    }
+    out->objects = objects;
+    return 0;
 }
 
 int sk__need_extra(sk_sock *s)
@@ -189,6 +226,12 @@ SK_API int sk_getoption(sk_sock *s, int option, int *value)
         return SK_EINVAL;
     if (opt_foreign(s, option))
         return SK_EUNSUPPORTED;
+    if (option == SK_OPT_ERROR) { /* no socket: nothing pending */
+        *value = 0;
+        return s->fd == SK_FD_INVALID
+                   ? 0
+                   : sk__plat_sockerror(s->fd, value, &s->sys);
+    }
     if (s->fd != SK_FD_INVALID) {
         r = sk__plat_getopt(s->fd, option, value, &s->sys);
         if (r != SK__EREMEMBERED)
@@ -200,15 +243,22 @@ SK_API int sk_getoption(sk_sock *s, int option, int *value)
     return remembered(s, option, value) ? 0 : SK_EWRONGROLE;
 }
 
+/* The object first, then the name: the order of every call. */
 SK_API int sk_setoptname(sk_sock *s, const char *name, int value)
 {
-    int id = sk_optionid(name);
+    int id, r = sk__check(s);
+    if (r != 0)
+        return r;
+    id = sk_optionid(name);
     return id < 0 ? id : sk_setoption(s, id, value);
 }
 
 SK_API int sk_getoptname(sk_sock *s, const char *name, int *value)
 {
-    int id = sk_optionid(name);
+    int id, r = sk__check(s);
+    if (r != 0)
+        return r;
+    id = sk_optionid(name);
     return id < 0 ? id : sk_getoption(s, id, value);
 }
 
@@ -228,6 +278,7 @@ static const struct {
     {"socket", "rcvbuf", "rcvbuf"},
     {"socket", "linger", "linger"},
     {"socket", "broadcast", "broadcast"},
+    {"socket", "error", "error"},
     {"tcp", "nodelay", "tcp-nodelay"},
     {"tcp", "cork", "tcp-cork"},
     {"tcp", "keepidle", "tcp-keepidle"},

@@ -223,6 +223,12 @@ int sk__plat_family(sk_fd_t fd, int *family, int *sys);
 int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys);
 int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys);
 
+/* sk__plat_sockerror: read (and so clear) the socket's pending error
+ * (SO_ERROR): *code receives its SK_E* code, 0 when none is pending, and
+ * *sys (may be NULL) the raw OS code.  Returns 0, or the error of the
+ * query itself. */
+int sk__plat_sockerror(sk_fd_t fd, int *code, int *sys);
+
 /* ---- addresses --------------------------------------------------------- */
 
 /* sk__plat_resolve: the addresses of host (NULL = any address, for passive
@@ -245,6 +251,15 @@ int sk__plat_addrname(const sk__addr *a, sk_name *out);
 /* sk__plat_now_us: monotonic microseconds from an arbitrary origin. */
 int64_t sk__plat_now_us(void);
 
+/* sk__plat_wall_us: the wall clock, microseconds since 1970-01-01 00:00
+ * UTC (it jumps when the system's time is set: never for timeouts). */
+int64_t sk__plat_wall_us(void);
+
+/* sk__plat_sleep_us: suspend the calling thread for about us microseconds
+ * (0 < us <= 86400e6); it may return early (a signal): the caller checks
+ * the clock and sleeps again. */
+void sk__plat_sleep_us(int64_t us);
+
 /* sk__plat_has_ipv6: 1 when the host can make IPv6 sockets. */
 int sk__plat_has_ipv6(void);
 
@@ -263,15 +278,17 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
                     const sk__addr *to, size_t *sent, int *sys);
 
 /* sk__plat_recvfrom: one non-blocking receive of one datagram into buf
- * (len > 0).  *got receives the bytes stored; from (may be NULL) the
- * sender (family SK__AF_UNSPEC and len 0 when the system names none).
- * Returns 0 (also for an empty datagram: *got 0), SK_ETRUNCATED (the
- * datagram was longer: buf holds its first len bytes, *got = len, the rest
- * is gone), SK_EWOULDBLOCK, SK_ECONNREFUSED / SK_EHOSTUNREACH /
- * SK_ENETUNREACH (an ICMP error an earlier datagram met), or another
- * error.  EINTR is retried inside. */
+ * (len bytes, 0 included: buf is then not touched).  *got receives the
+ * bytes stored; *size the datagram's length (*got when it fit; when it
+ * did not, its full length where the system tells it, else 0); from (may
+ * be NULL) the sender (family SK__AF_UNSPEC and len 0 when the system
+ * names none).  Returns 0 (also for an empty datagram: *got 0),
+ * SK_ETRUNCATED (the datagram was longer: buf holds its first len bytes,
+ * *got = len, the rest is gone), SK_EWOULDBLOCK, SK_ECONNREFUSED /
+ * SK_EHOSTUNREACH / SK_ENETUNREACH (an ICMP error an earlier datagram
+ * met), or another error.  EINTR is retried inside. */
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys);
+                      size_t *size, sk__addr *from, int *sys);
 
 /* sk__plat_disconnect: drop a datagram socket's peer (POSIX: connect to
  * AF_UNSPEC; Windows: connect to an all-zero address).  Returns 0 or an
@@ -287,6 +304,20 @@ int sk__plat_disconnect(sk_fd_t fd, int *sys);
  * interface, or not joined), SK_EUNSUPPORTED, or another error. */
 int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
                         int ifindex, int *sys);
+
+/* sk__plat_membership4: sk__plat_membership for an IPv4 group (SK__AF_INET)
+ * on the interface that has the IPv4 address ifaddr (SK__AF_INET; its port
+ * is ignored), as IP_ADD_MEMBERSHIP's imr_interface names it.  Returns as
+ * sk__plat_membership. */
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys);
+
+/* sk__plat_mcastif4: the interface outgoing IPv4 multicast uses, by its
+ * IPv4 address ifaddr (IP_MULTICAST_IF with an in_addr; the any-address
+ * gives the choice back to the system).  Returns 0, SK_EADDRNOTAVAIL (no
+ * interface has it), SK_EUNSUPPORTED (the socket takes no IPv4 option),
+ * or another error. */
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys);
 
 /* sk__plat_v4mapped: the IPv4-mapped IPv6 form (::ffff:a.b.c.d, same
  * port) of an SK__AF_INET address in *out, for IPv6 dual-stack sockets.

@@ -129,9 +129,9 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
         *nreadable = 0;
     if (nwritable != NULL)
         *nwritable = 0;
-    if ((nrecv && (recvt == NULL || readable == NULL)) ||
-        (nsend && (sendt == NULL || writable == NULL)) ||
-        nreadable == NULL || nwritable == NULL)
+    /* An empty set needs neither its arrays nor its count pointer. */
+    if ((nrecv && (recvt == NULL || readable == NULL || nreadable == NULL)) ||
+        (nsend && (sendt == NULL || writable == NULL || nwritable == NULL)))
         return SK_EINVAL;
     r = sk__timeout_ms(timeout, &ms);
     if (r != 0)
@@ -186,8 +186,10 @@ SK_API int sk_select(sk_sock *const *recvt, size_t nrecv,
             ready--;
         }
     }
-    *nreadable = nr;
-    *nwritable = nw;
+    if (nreadable != NULL)
+        *nreadable = nr;
+    if (nwritable != NULL)
+        *nwritable = nw;
     r = (nr + nw) ? 0 : SK_ETIMEOUT;
 out:
     if (ents != stack)

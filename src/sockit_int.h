@@ -88,7 +88,9 @@ struct sk_sock {
                                  pending */
     unsigned char life;      /* SK__LIFE_STARTED: sk__plat_startup
                                 succeeded (pair with cleanup);
-                                SK__LIFE_ADOPTED: fd came from sk_setfd */
+                                SK__LIFE_ADOPTED: fd came from sk_setfd;
+                                above SK__LIFE_ROLE_SHIFT: the role before
+                                sk_close (sk_lastrole) */
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
     uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
@@ -101,10 +103,12 @@ struct sk_sock {
     sk__extra *extra;        /* NULL until needed */
     sk__note *note;          /* who watches this object (a loop's watch),
                                 or NULL: see sk__notify */
+    void *data;              /* the caller's (sk_setuserdata) */
 };
 
 #define SK__LIFE_STARTED 1
 #define SK__LIFE_ADOPTED 2
+#define SK__LIFE_ROLE_SHIFT 2 /* enum sk_role fits the 6 bits above */
 
 /* One thread may send while another receives on the same client (see
  * docs/thread-safety.md): the two sides touch disjoint fields (sending:
@@ -260,6 +264,20 @@ SK__INLINE void sk__rbuf_release(sk_sock *s)
  * so that sk_receive's quick path for buffered lines stays small). */
 SK__NOINLINE int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
 size_t sk__take(sk_sock *s, char *dst, size_t cap);
+
+/* buffer.c: end b's bytes with a NUL (not counted in len) and return r;
+ * when there is no memory for it, r if r is an error, else
+ * SK_ENORESOURCES.  After an error (r != 0) a buffer without memory
+ * (data NULL) is left so: no allocation the caller might not free. */
+int sk__buf_nul_slow(sk_buf *b, int r);
+SK__INLINE int sk__buf_nul(sk_buf *b, int r)
+{
+    if (b->len < b->cap) {
+        b->data[b->len] = '\0';
+        return r;
+    }
+    return sk__buf_nul_slow(b, r);
+}
 
 /* options.c */
 int sk__opt_check(int option, int value);

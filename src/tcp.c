@@ -134,6 +134,11 @@ SK_API int sk_close(sk_sock *s)
     sk__unix_close(s); /* the path it bound, now that nothing listens */
     sk__free(s->extra);    /* options and path: nothing asks for them now */
     s->extra = NULL;
+    if (s->role != SK_ROLE_CLOSED) { /* keep the role for sk_lastrole */
+        unsigned keep = s->life & ((1u << SK__LIFE_ROLE_SHIFT) - 1);
+        s->life = (unsigned char)(keep | ((unsigned)s->role
+                                          << SK__LIFE_ROLE_SHIFT));
+    }
     s->role = SK_ROLE_CLOSED;
     s->connecting = 0;
     sk__rbuf_free(s);
@@ -153,6 +158,27 @@ SK_API void sk_free(sk_sock *s)
 SK_API int sk_role(const sk_sock *s)
 {
     return s == NULL ? SK_EINVAL : s->role;
+}
+
+SK_API int sk_lastrole(const sk_sock *s)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    return s->role == SK_ROLE_CLOSED ? s->life >> SK__LIFE_ROLE_SHIFT
+                                     : s->role;
+}
+
+SK_API int sk_setuserdata(sk_sock *s, void *data)
+{
+    if (s == NULL)
+        return SK_EINVAL;
+    s->data = data;
+    return 0;
+}
+
+SK_API void *sk_getuserdata(const sk_sock *s)
+{
+    return s == NULL ? NULL : s->data;
 }
 
 SK_API int sk_syserror(const sk_sock *s)
@@ -323,13 +349,14 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     sk__addr a;
     sk_fd_t fd;
     sk_sock *c = NULL;
-    int r = (client == NULL) ? SK_EINVAL : 0;
+    int r;
     if (client != NULL)
         *client = NULL;
-    if (r == 0)
-        r = sk__check_role(s, SK_ROLE_SERVER);
+    r = sk__check_role(s, SK_ROLE_SERVER); /* the object first */
     if (r != 0)
         return r;
+    if (client == NULL)
+        return SK_EINVAL;
     /* The object first: a connection taken from the system is never
      * dropped for want of memory (it stays queued for the next try). */
     r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */

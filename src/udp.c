@@ -293,31 +293,35 @@ static int udp_icmp_error(int r)
 }
 
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
-                       sk_name *from)
+                       size_t *size, sk_name *from)
 {
     sk__addr a;
     sk__tm tm;
     int r;
     if (got != NULL)
         *got = 0;
+    if (size != NULL)
+        *size = 0;
     if (from != NULL)
         memset(from, 0, sizeof *from);
     r = udp_check(s);
     if (r != 0)
         return r;
-    if (buf == NULL || cap == 0 || got == NULL)
+    if ((buf == NULL && cap > 0) || got == NULL)
         return SK_EINVAL;
     if (!udp_is_bound(s))
         return SK_ENOTCONN;
     sk__tm_start(&tm, s);
     for (;;) {
-        size_t n = 0;
+        size_t n = 0, full = 0;
         memset(&a, 0, sizeof a);
-        r = sk__plat_recvfrom(s->fd, buf, cap, &n, from ? &a : NULL,
+        r = sk__plat_recvfrom(s->fd, buf, cap, &n, &full, from ? &a : NULL,
                               &s->sys);
         if (r == 0 || r == SK_ETRUNCATED) {
             s->nrecv += n;
             *got = n;
+            if (size != NULL)
+                *size = full;
             if (from != NULL && sk__plat_addrname(&a, from) != 0) {
                 memset(from, 0, sizeof *from); /* an unnamed sender */
                 if (s->family == SK__AF_UNIX) /* no address at all */
@@ -335,8 +339,57 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
     }
 }
 
+/* A multicast interface named as text (sk_joingroupif, sk_setmulticastif):
+ * NULL, "" or "*" is the system's choice (*ifindex 0); decimal digits an
+ * interface index (*ifindex); a numeric IPv4 address the interface that
+ * has it (*ifaddr, *byaddr 1).  Returns 0, SK_EINVAL (anything else: a
+ * name, an index above INT_MAX), SK_EUNSUPPORTED (an IPv6 address: IPv6
+ * names its interfaces by index). */
+static int udp_iface(sk_sock *s, const char *iface, int *ifindex,
+                     sk__addr *ifaddr, int *byaddr)
+{
+    sk__addr *list = NULL;
+    size_t count = 0, i, digits = 0, dots = 0;
+    long v = 0;
+    int r;
+    *ifindex = 0;
+    *byaddr = 0;
+    if (iface == NULL || iface[0] == '\0' || strcmp(iface, "*") == 0)
+        return 0;
+    if ((r = sk__check_host(iface)) != 0)
+        return r;
+    if (strchr(iface, ':') != NULL)
+        return SK_EUNSUPPORTED; /* an IPv6 address */
+    for (i = 0; iface[i] != '\0'; i++) {
+        if (iface[i] >= '0' && iface[i] <= '9')
+            digits++;
+        else if (iface[i] == '.')
+            dots++;
+        else
+            return SK_EINVAL; /* a name: not looked up */
+    }
+    if (dots == 0) { /* an index */
+        if (digits > 9)
+            return SK_EINVAL;
+        for (i = 0; iface[i] != '\0'; i++)
+            v = v * 10 + (iface[i] - '0');
+        *ifindex = (int)v;
+        return 0;
+    }
+    /* digits and dots: numeric, so no resolver is asked */
+    r = sk__plat_resolve(iface, 0, SK__AF_INET, 0, &list, &count, &s->sys);
+    if (r != 0 || count == 0) {
+        sk__free(list);
+        return SK_EINVAL;
+    }
+    *ifaddr = list[0];
+    *byaddr = 1;
+    sk__free(list);
+    return 0;
+}
+
 static int udp_membership(sk_sock *s, int join, const char *group,
-                          int ifindex)
+                          int ifindex, const sk__addr *ifaddr)
 {
     sk__addr *list = NULL;
     size_t count = 0, i;
@@ -358,8 +411,14 @@ static int udp_membership(sk_sock *s, int join, const char *group,
     if (r == 0) {
         r = SK_EHOSTNOTFOUND;
         for (i = 0; i < count; i++) {
-            r = sk__plat_membership(s->fd, join, &list[i], ifindex,
-                                    &s->sys);
+            if (ifaddr == NULL)
+                r = sk__plat_membership(s->fd, join, &list[i], ifindex,
+                                        &s->sys);
+            else if (list[i].family == SK__AF_INET)
+                r = sk__plat_membership4(s->fd, join, &list[i], ifaddr,
+                                         &s->sys);
+            else
+                r = SK_EINVAL; /* an IPv4 interface for an IPv6 group */
             if (r == 0)
                 break;
         }
@@ -370,10 +429,53 @@ static int udp_membership(sk_sock *s, int join, const char *group,
 
 SK_API int sk_joingroup(sk_sock *s, const char *group, int ifindex)
 {
-    return udp_membership(s, 1, group, ifindex);
+    return udp_membership(s, 1, group, ifindex, NULL);
+}
+
+/* sk_joingroupif / sk_leavegroupif: the interface as text. */
+static int udp_membership_if(sk_sock *s, int join, const char *group,
+                             const char *iface)
+{
+    sk__addr a;
+    int ifindex, byaddr, r = udp_check(s);
+    if (r != 0)
+        return r;
+    if ((r = sk__check_host(group)) != 0)
+        return r;
+    r = udp_iface(s, iface, &ifindex, &a, &byaddr);
+    if (r != 0)
+        return r;
+    return udp_membership(s, join, group, ifindex, byaddr ? &a : NULL);
+}
+
+SK_API int sk_joingroupif(sk_sock *s, const char *group, const char *iface)
+{
+    return udp_membership_if(s, 1, group, iface);
+}
+
+SK_API int sk_leavegroupif(sk_sock *s, const char *group, const char *iface)
+{
+    return udp_membership_if(s, 0, group, iface);
+}
+
+SK_API int sk_setmulticastif(sk_sock *s, const char *iface)
+{
+    sk__addr a;
+    int ifindex, byaddr, r = udp_check(s);
+    if (r != 0)
+        return r;
+    if (s->family == SK__AF_UNIX)
+        return SK_EUNSUPPORTED;
+    r = udp_iface(s, iface, &ifindex, &a, &byaddr);
+    if (r != 0)
+        return r;
+    if (!byaddr)
+        return sk_setoption(s, SK_OPT_MULTICAST_IF, ifindex);
+    r = udp_ensure_socket(s, udp_family(s));
+    return r != 0 ? r : sk__plat_mcastif4(s->fd, &a, &s->sys);
 }
 
 SK_API int sk_leavegroup(sk_sock *s, const char *group, int ifindex)
 {
-    return udp_membership(s, 0, group, ifindex);
+    return udp_membership(s, 0, group, ifindex, NULL);
 }

@@ -50,9 +50,9 @@ static void t_receive(void **state)
     sup_send_str(peer, "HELLO\r\n1234more data");
     sup_assert_rc(sk_shutdown(peer, SK_SHUT_SEND), 0);
 
-    sk_buf b = {NULL, 0, 0};
-    r = sk_receive(c, &b, SK_LINE, 0);  /* b: "HELLO" (CR and LF dropped) */
-    b.len = 0;                          /* empty b, keep its memory */
+    sk_buf b = SK_BUF_INIT;
+    r = sk_receive(c, &b, SK_LINE, 0);  /* b.data: "HELLO", a C string */
+    sk_buf_reset(&b);                   /* empty b, keep its memory */
     r = sk_receive(c, &b, SK_BYTES, 4); /* b: "1234" */
     r = sk_receive(c, &b, SK_ALL, 0);   /* b: "1234more data": a prefix */
 

@@ -15,6 +15,7 @@
  */
 #include "support.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 114 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 127 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -79,7 +80,12 @@
     X(sk_selector_add, 1) X(sk_selector_set, 1) X(sk_selector_remove, 1)  \
     X(sk_selector_wait, 0)                                                \
     /* line views */                                                        \
-    X(sk_receiveline, 1)
+    X(sk_receiveline, 1)                                                    \
+    /* API 0.4: roles, user data, options, clocks */                        \
+    X(sk_lastrole, 1) X(sk_setuserdata, 1) X(sk_getuserdata, 1)             \
+    X(sk_optioninfo, 0) X(sk_gettime, 0) X(sk_monotime, 0) X(sk_sleep, 0)  \
+    X(sk_write, 1) X(sk_readn, 1) X(sk_buf_reset, 0)                       \
+    X(sk_joingroupif, 1) X(sk_leavegroupif, 1) X(sk_setmulticastif, 1)
 
 enum api_fn {
 #define FN_ENUM(name, obj) F_##name,
@@ -167,6 +173,7 @@ static int select_rows(fx *f, int which)
     sk_sock *ready[2] = {NULL, NULL};
     sk_sock *recvt[1];
     size_t nr = 9, nw = 9;
+    int r;
     recvt[0] = f->acc;
     switch (which) {
     case 0: /* NULL recvt with a count */
@@ -177,8 +184,14 @@ static int select_rows(fx *f, int which)
         return sk_select(NULL, 0, NULL, 1, 0, NULL, &nr, ready, &nw);
     case 3: /* NULL nreadable */
         return sk_select(recvt, 1, NULL, 0, 0, ready, NULL, NULL, &nw);
-    case 4: /* NULL nwritable */
-        return sk_select(recvt, 1, NULL, 0, 0, ready, &nr, NULL, NULL);
+    case 4: /* NULL nwritable with a count */
+        return sk_select(NULL, 0, recvt, 1, 0, NULL, NULL, ready, NULL);
+    case 9: /* empty send set: its arrays and count may all be NULL */
+        r = sk_select(recvt, 1, NULL, 0, 0, ready, &nr, NULL, NULL);
+        return r == 0 || r == SK_ETIMEOUT;
+    case 10: /* empty receive set likewise */
+        r = sk_select(NULL, 0, recvt, 1, 0, NULL, NULL, ready, &nw);
+        return r == 0 && nw == 1 && ready[0] == f->acc;
     case 5: /* NaN timeout */
         return sk_select(recvt, 1, NULL, 0, NAN, ready, &nr, NULL, &nw);
     case 6: /* nothing to wait for, no timeout */
@@ -231,6 +244,42 @@ static int recv_tmp(sk_sock *s, int pattern, size_t n)
     return r;
 }
 
+/* API 0.4 helpers. */
+static int getoptname_tmp(sk_sock *s, const char *name)
+{
+    int v = 0;
+    return sk_getoptname(s, name, &v);
+}
+static int getopt_is(sk_sock *s, int option, int want_rc, int want)
+{
+    int v = 12345, r = sk_getoption(s, option, &v);
+    return r == want_rc && v == want;
+}
+static int linelimit_is(sk_sock *s, size_t max)
+{
+    size_t got = 0;
+    int ok = sk_setlinelimit(s, max) == 0 &&
+             sk_getlinelimit(s, &got) == 0 && got == max;
+    (void)sk_setlinelimit(s, (size_t)1 << 20);
+    return ok;
+}
+static int lastrole_closed(fx *f)
+{
+    int r = sk_lastrole(f->closed);
+    return r >= SK_ROLE_MASTER && r <= SK_ROLE_CONNECTED &&
+           r != SK_ROLE_CLOSED && sk_role(f->closed) == SK_ROLE_CLOSED;
+}
+static int optinfo_rc(int option)
+{
+    sk_optinfo info;
+    return sk_optioninfo(option, &info);
+}
+static int monotime_order(void)
+{
+    double a = sk_monotime(), b = sk_monotime();
+    return a >= 0 && b >= a;
+}
+
 /* sk_buf_reserve on a buffer whose len exceeds its cap. */
 static int reserve_overlen(fx *f)
 {
@@ -279,6 +328,23 @@ typedef struct row {
     R(free_null, sk_free, "NULL (no-op)", NUL, 0, free_null())            \
     R(free_closed, sk_free, "closed", OBJ, 0, free_closed(f))             \
     R(role_null, sk_role, "NULL", NUL, SK_EINVAL, sk_role(NULL))          \
+    R(lastrole_null, sk_lastrole, "NULL", NUL, SK_EINVAL,                 \
+      sk_lastrole(NULL))                                                  \
+    R(lastrole_closed, sk_lastrole, "closed: the role before, not CLOSED",\
+      OBJ, 1, lastrole_closed(f))                                         \
+    R(lastrole_srv, sk_lastrole, "a server: its role", 0, SK_ROLE_SERVER, \
+      sk_lastrole(f->srv))                                                \
+    R(setud_null, sk_setuserdata, "NULL", NUL, SK_EINVAL,                 \
+      sk_setuserdata(NULL, f))                                            \
+    R(setud_closed, sk_setuserdata, "closed: kept", OBJ, 1,               \
+      sk_setuserdata(f->closed, f) == 0 &&                                \
+          sk_getuserdata(f->closed) == (void *)f)                         \
+    R(getud_null, sk_getuserdata, "NULL", NUL, 1,                         \
+      sk_getuserdata(NULL) == NULL)                                       \
+    R(getud_closed, sk_getuserdata, "closed, never set: NULL", OBJ, 1,    \
+      sk_getuserdata(f->closed) == NULL)                                  \
+    R(getud_acc, sk_getuserdata, "accepted client: NULL", 0, 1,           \
+      sk_getuserdata(f->acc) == NULL)                                     \
     R(role_closed, sk_role, "closed", OBJ, SK_ROLE_CLOSED,                \
       sk_role(f->closed))                                                 \
     R(syserror_null, sk_syserror, "NULL", NUL, 0, sk_syserror(NULL))      \
@@ -415,12 +481,54 @@ typedef struct row {
       sk_send(f->bound, "abc", 3, 1, -1, NULL))                           \
     R(send_server, sk_send, "on a server", 0, SK_EWRONGROLE,              \
       sk_send(f->srv, "abc", 3, 1, -1, NULL))                             \
+    /* -- write ------------------------------------------------------- */ \
+    R(write_null, sk_write, "NULL object", NUL, SK_EINVAL,                \
+      write_rc(NULL, "abc", 3))                                           \
+    R(write_closed, sk_write, "closed", OBJ, SK_ECLOSED,                  \
+      write_rc(f->closed, "abc", 3))                                      \
+    R(write_closed_nulldata, sk_write, "closed, NULL data: object first", \
+      OBJ, SK_ECLOSED, write_rc(f->closed, NULL, 3))                      \
+    R(write_nulldata, sk_write, "NULL data, len 3", 0, SK_EINVAL,         \
+      write_rc(f->cli, NULL, 3))                                          \
+    R(write_nulldata0, sk_write, "NULL data, len 0", 0, 0,                \
+      write_rc(f->cli, NULL, 0))                                          \
+    R(write_nullsent, sk_write, "NULL sent (allowed), len 0", 0, 0,       \
+      sk_write(f->cli, "abc", 0, NULL))                                   \
+    R(write_master, sk_write, "on a master", 0, SK_EWRONGROLE,            \
+      write_rc(f->m4, "abc", 3))                                          \
+    R(write_dual, sk_write, "on a dual-stack master", 0, SK_EWRONGROLE,   \
+      write_rc(f->md, "abc", 3))                                          \
+    R(write_server, sk_write, "on a server", 0, SK_EWRONGROLE,            \
+      write_rc(f->srv, "abc", 3))                                         \
+    R(write_udp, sk_write, "on a datagram object", 0, SK_EWRONGROLE,      \
+      write_rc(f->u4, "abc", 3))                                          \
+    /* -- readn ------------------------------------------------------- */ \
+    R(readn_null, sk_readn, "NULL object", NUL, SK_EINVAL,                \
+      readn_rc(f, NULL, 4))                                               \
+    R(readn_closed, sk_readn, "closed", OBJ, SK_ECLOSED,                  \
+      readn_rc(f, f->closed, 4))                                          \
+    R(readn_nullgot, sk_readn, "NULL got", 0, SK_EINVAL,                  \
+      sk_readn(f->acc, f->dst, 4, NULL))                                  \
+    R(readn_nulldst, sk_readn, "NULL dst, n 4", 0, SK_EINVAL,             \
+      sk_readn(f->acc, NULL, 4, &f->buf.len))                             \
+    R(readn_zero, sk_readn, "n 0, NULL dst: 0 at once", 0, 0,             \
+      readn_rc(f, f->acc, 0))                                             \
+    R(readn_master, sk_readn, "on a master", 0, SK_EWRONGROLE,            \
+      readn_rc(f, f->m4, 4))                                              \
+    R(readn_server, sk_readn, "on a server", 0, SK_EWRONGROLE,            \
+      readn_rc(f, f->srv, 4))                                             \
+    R(readn_udp, sk_readn, "on a datagram object", 0, SK_EWRONGROLE,      \
+      readn_rc(f, f->u4, 4))                                              \
     /* -- buffers ------------------------------------------------------ */\
     R(reserve_null, sk_buf_reserve, "NULL", 0, SK_EINVAL,                 \
       sk_buf_reserve(NULL, 1))                                            \
     R(reserve_overlen, sk_buf_reserve, "len > cap", 0, SK_EINVAL,         \
       reserve_overlen(f))                                                 \
     R(buf_free_null, sk_buf_free, "NULL (no-op)", 0, 0, buf_free_null())  \
+    R(buf_reset_null, sk_buf_reset, "NULL (no-op)", 0, 1,                 \
+      (sk_buf_reset(NULL), 1))                                            \
+    R(buf_reset_keep, sk_buf_reset, "keeps memory, empty C string", 0, 1, \
+      buf_reset_row())                                                    \
     /* -- receive ------------------------------------------------------ */\
     R(receive_null, sk_receive, "NULL object", NUL, SK_EINVAL,            \
       sk_receive(NULL, &f->buf, SK_LINE, 0))                              \
@@ -473,6 +581,8 @@ typedef struct row {
       sk_setlinelimit(NULL, 10))                                          \
     R(setll_closed, sk_setlinelimit, "closed", OBJ, SK_ECLOSED,           \
       sk_setlinelimit(f->closed, 10))                                     \
+    R(setll_nolimit, sk_setlinelimit, "SK_LINE_NOLIMIT", 0, 1,            \
+      linelimit_is(f->acc, SK_LINE_NOLIMIT))                              \
     R(setll_zero, sk_setlinelimit, "0", 0, SK_EINVAL,                     \
       sk_setlinelimit(f->acc, 0))                                         \
     R(setll_zero_srv, sk_setlinelimit, "0 on a server", 0, SK_EINVAL,     \
@@ -531,6 +641,31 @@ typedef struct row {
       sk_optionid("keepalive "))                                          \
     R(optid_prefix, sk_optionid, "\"keep\"", 0, SK_EINVAL,                \
       sk_optionid("keep"))                                                \
+    R(optinfo_nullout, sk_optioninfo, "NULL out", 0, SK_EINVAL,           \
+      sk_optioninfo(0, NULL))                                             \
+    R(optinfo_count, sk_optioninfo, "SK_OPT_COUNT", 0, SK_EINVAL,         \
+      optinfo_rc(SK_OPT_COUNT))                                           \
+    R(optinfo_m1, sk_optioninfo, "-1", 0, SK_EINVAL, optinfo_rc(-1))      \
+    R(optinfo_min, sk_optioninfo, "INT_MIN", 0, SK_EINVAL,                \
+      optinfo_rc(INT_MIN))                                                \
+    R(optinfo_max, sk_optioninfo, "INT_MAX", 0, SK_EINVAL,                \
+      optinfo_rc(INT_MAX))                                                \
+    R(optinfo_last, sk_optioninfo, "SK_OPT_COUNT - 1", 0, 0,              \
+      optinfo_rc(SK_OPT_COUNT - 1))                                       \
+    /* -- clocks and sleeping ----------------------------------------- */ \
+    R(gettime_sane, sk_gettime, "after 2020, finite", 0, 1,               \
+      sk_gettime() > 1.5e9 && sk_gettime() < 1e11)                        \
+    R(monotime_order, sk_monotime, "never goes back", 0, 1,               \
+      monotime_order())                                                   \
+    R(sleep_nan, sk_sleep, "NaN", 0, SK_EINVAL, sk_sleep(NAN))            \
+    R(sleep_inf, sk_sleep, "+infinity", 0, SK_EINVAL, sk_sleep(INFINITY)) \
+    R(sleep_big, sk_sleep, "1e9 + 1 s", 0, SK_EINVAL, sk_sleep(1e9 + 1))  \
+    R(sleep_dblmax, sk_sleep, "DBL_MAX", 0, SK_EINVAL, sk_sleep(DBL_MAX)) \
+    R(sleep_neg, sk_sleep, "-1: at once", 0, 0, sk_sleep(-1))             \
+    R(sleep_neginf, sk_sleep, "-infinity: at once", 0, 0,                 \
+      sk_sleep(-INFINITY))                                                \
+    R(sleep_zero, sk_sleep, "0: at once", 0, 0, sk_sleep(0))              \
+    R(sleep_tiny, sk_sleep, "1e-300: at once", 0, 0, sk_sleep(1e-300))    \
     R(optname_count, sk_optionname, "SK_OPT_COUNT", 0, 1,                 \
       sk_optionname(SK_OPT_COUNT) == NULL)                                \
     R(optname_m1, sk_optionname, "-1", 0, 1, sk_optionname(-1) == NULL)   \
@@ -582,6 +717,26 @@ typedef struct row {
       sk_setoptname(NULL, "keepalive", 1))                                \
     R(setoptn_closed, sk_setoptname, "closed", OBJ, SK_ECLOSED,           \
       sk_setoptname(f->closed, "keepalive", 1))                           \
+    R(setoptn_closed_bad, sk_setoptname, "closed, unknown name: object "  \
+      "first", OBJ, SK_ECLOSED, sk_setoptname(f->closed, "nope", 1))      \
+    R(setoptn_closed_null, sk_setoptname, "closed, NULL name", OBJ,       \
+      SK_ECLOSED, sk_setoptname(f->closed, NULL, 1))                      \
+    R(getoptn_closed_bad, sk_getoptname, "closed, unknown name: object "  \
+      "first", OBJ, SK_ECLOSED, getoptname_tmp(f->closed, "nope"))        \
+    R(setoptn_error, sk_setoptname, "\"error\" is read-only", 0,          \
+      SK_EINVAL, sk_setoptname(f->acc, "error", 0))                       \
+    R(getoptn_error, sk_getoptname, "\"error\" on a client: 0, none",     \
+      0, 0, getoptname_tmp(f->acc, "error"))                              \
+    R(setopt_error, sk_setoption, "SK_OPT_ERROR is read-only", 0,         \
+      SK_EINVAL, sk_setoption(f->acc, SK_OPT_ERROR, 0))                   \
+    R(setopt_error_dual, sk_setoption, "SK_OPT_ERROR, dual master", 0,    \
+      SK_EINVAL, sk_setoption(f->md, SK_OPT_ERROR, 0))                    \
+    R(getopt_error_dual, sk_getoption, "SK_OPT_ERROR, no socket: 0", 0,   \
+      1, getopt_is(f->md, SK_OPT_ERROR, 0, 0))                            \
+    R(getopt_error_udp, sk_getoption, "SK_OPT_ERROR, UDP: 0", 0, 1,       \
+      getopt_is(f->u4, SK_OPT_ERROR, 0, 0))                               \
+    R(getopt_error_null, sk_getoption, "SK_OPT_ERROR, NULL value", 0,     \
+      SK_EINVAL, sk_getoption(f->acc, SK_OPT_ERROR, NULL))                \
     R(setoptn_nullname, sk_setoptname, "NULL name", 0, SK_EINVAL,         \
       sk_setoptname(f->acc, NULL, 1))                                     \
     R(setoptn_unknown, sk_setoptname, "unknown name", 0, SK_EINVAL,       \
@@ -695,8 +850,12 @@ typedef struct row {
       select_rows(f, 2))                                                  \
     R(select_nullnr, sk_select, "NULL nreadable", 0, SK_EINVAL,           \
       select_rows(f, 3))                                                  \
-    R(select_nullnw, sk_select, "NULL nwritable", 0, SK_EINVAL,           \
+    R(select_nullnw, sk_select, "NULL nwritable, nsend 1", 0, SK_EINVAL,  \
       select_rows(f, 4))                                                  \
+    R(select_nullnw0, sk_select, "NULL writable and nwritable, nsend 0",  \
+      0, 1, select_rows(f, 9))                                            \
+    R(select_nullnr0, sk_select, "NULL readable and nreadable, nrecv 0",  \
+      0, 1, select_rows(f, 10))                                           \
     R(select_nan, sk_select, "NaN timeout", 0, SK_EINVAL,                 \
       select_rows(f, 5))                                                  \
     R(select_nothing, sk_select, "nothing, no timeout", 0, SK_EINVAL,     \
@@ -867,16 +1026,60 @@ typedef struct row {
       sk_sendto(f->cli, "a", 1, NULL, 0))                                 \
     R(sendto_accepted, sk_sendto, "on an accepted client", 0,             \
       SK_EWRONGROLE, sk_sendto(f->acc, "a", 1, "127.0.0.1", f->uport))    \
+    R(joinif_null, sk_joingroupif, "NULL object", NUL, SK_EINVAL,         \
+      sk_joingroupif(NULL, "239.1.2.3", NULL))                            \
+    R(joinif_closed, sk_joingroupif, "closed", OBJ, SK_ECLOSED,           \
+      sk_joingroupif(f->closed, "239.1.2.3", NULL))                       \
+    R(joinif_closed_bad, sk_joingroupif, "closed, bad iface: object "     \
+      "first", OBJ, SK_ECLOSED, sk_joingroupif(f->closed, NULL, "x"))     \
+    R(joinif_nullgroup, sk_joingroupif, "NULL group", 0, SK_EINVAL,       \
+      sk_joingroupif(f->u4, NULL, NULL))                                  \
+    R(joinif_256, sk_joingroupif, "256-byte group", 0, SK_EINVAL,         \
+      sk_joingroupif(f->u4, f->host256, NULL))                            \
+    R(joinif_iface256, sk_joingroupif, "256-byte iface", 0, SK_EINVAL,    \
+      sk_joingroupif(f->u4, "239.1.2.3", f->host256))                     \
+    R(joinif_name, sk_joingroupif, "iface a name", 0, SK_EINVAL,          \
+      sk_joingroupif(f->u4, "239.1.2.3", "eth0"))                         \
+    R(joinif_v6, sk_joingroupif, "iface an IPv6 address", 0,              \
+      SK_EUNSUPPORTED, sk_joingroupif(f->u4, "239.1.2.3", "::1"))         \
+    R(joinif_bigidx, sk_joingroupif, "index 10 digits", 0, SK_EINVAL,     \
+      sk_joingroupif(f->u4, "239.1.2.3", "4294967296"))                   \
+    R(joinif_client, sk_joingroupif, "on a client", 0, SK_EWRONGROLE,     \
+      sk_joingroupif(f->cli, "239.1.2.3", NULL))                          \
+    R(leaveif_null, sk_leavegroupif, "NULL object", NUL, SK_EINVAL,       \
+      sk_leavegroupif(NULL, "239.1.2.3", NULL))                           \
+    R(leaveif_closed, sk_leavegroupif, "closed", OBJ, SK_ECLOSED,         \
+      sk_leavegroupif(f->closed, "239.1.2.3", NULL))                      \
+    R(leaveif_name, sk_leavegroupif, "iface a name", 0, SK_EINVAL,        \
+      sk_leavegroupif(f->u4, "239.1.2.3", "lo0"))                         \
+    R(leaveif_server, sk_leavegroupif, "on a server", 0, SK_EWRONGROLE,   \
+      sk_leavegroupif(f->srv, "239.1.2.3", NULL))                         \
+    R(mcif_null, sk_setmulticastif, "NULL object", NUL, SK_EINVAL,        \
+      sk_setmulticastif(NULL, NULL))                                      \
+    R(mcif_closed, sk_setmulticastif, "closed", OBJ, SK_ECLOSED,          \
+      sk_setmulticastif(f->closed, "x"))                                  \
+    R(mcif_name, sk_setmulticastif, "a name", 0, SK_EINVAL,               \
+      sk_setmulticastif(f->u4, "localhost"))                              \
+    R(mcif_v6, sk_setmulticastif, "an IPv6 address", 0, SK_EUNSUPPORTED,  \
+      sk_setmulticastif(f->u4, "::"))                                     \
+    R(mcif_256, sk_setmulticastif, "256 bytes", 0, SK_EINVAL,             \
+      sk_setmulticastif(f->u4, f->host256))                               \
+    R(mcif_default, sk_setmulticastif, "NULL: the system's choice", 0, 0, \
+      sk_setmulticastif(f->u4, NULL))                                     \
+    R(mcif_client, sk_setmulticastif, "on a client", 0, SK_EWRONGROLE,    \
+      sk_setmulticastif(f->cli, NULL))                                    \
     R(recvfrom_null, sk_recvfrom, "NULL object", NUL, SK_EINVAL,          \
       recvfrom_into(f, NULL, 4, 1))                                       \
     R(recvfrom_closed, sk_recvfrom, "closed", OBJ, SK_ECLOSED,            \
       recvfrom_into(f, f->closed, 4, 1))                                  \
-    R(recvfrom_nullbuf, sk_recvfrom, "NULL buf", 0, SK_EINVAL,            \
-      sk_recvfrom(f->u4, NULL, 4, &f->buf.len, NULL))                     \
+    R(recvfrom_nullbuf, sk_recvfrom, "NULL buf, cap 4", 0, SK_EINVAL,     \
+      sk_recvfrom(f->u4, NULL, 4, &f->buf.len, NULL, NULL))               \
     R(recvfrom_nullgot, sk_recvfrom, "NULL got", 0, SK_EINVAL,            \
-      sk_recvfrom(f->u4, f->dst, 4, NULL, NULL))                          \
-    R(recvfrom_cap0, sk_recvfrom, "cap 0", 0, SK_EINVAL,                  \
-      recvfrom_into(f, f->u4, 0, 1))                                      \
+      sk_recvfrom(f->u4, f->dst, 4, NULL, NULL, NULL))                    \
+    R(recvfrom_cap0, sk_recvfrom, "cap 0 (allowed), nothing", 0,          \
+      SK_ETIMEOUT, recvfrom_into(f, f->u4, 0, 1))                         \
+    R(recvfrom_nobuf, sk_recvfrom, "NULL buf, cap 0 (allowed), nothing",  \
+      0, SK_ETIMEOUT, recvfrom_nobuf(f))                                  \
     R(recvfrom_nullfrom, sk_recvfrom, "from NULL (allowed), nothing", 0,  \
       SK_ETIMEOUT, recvfrom_into(f, f->u4, 4, 0))                         \
     R(recvfrom_unbound, sk_recvfrom, "dual-stack, no socket", 0,          \
@@ -1633,13 +1836,58 @@ static int state_rows(const sk_sock *s, int which)
 static int recvfrom_into(fx *f, sk_sock *s, size_t cap, int want_from)
 {
     sk_name from;
-    size_t got = 77;
+    size_t got = 77, size = 77;
     int r;
     memset(&from, 'x', sizeof from);
-    r = sk_recvfrom(s, f->dst, cap, &got, want_from ? &from : NULL);
-    if (r != 0 && (got != 0 || (want_from && from.port != 0)))
+    r = sk_recvfrom(s, f->dst, cap, &got, &size, want_from ? &from : NULL);
+    if (r != 0 && (got != 0 || size != 0 || (want_from && from.port != 0)))
         return 12345;
     return r;
+}
+
+/* sk_recvfrom with cap 0 and buf NULL: allowed. */
+static int recvfrom_nobuf(fx *f)
+{
+    size_t got = 77, size = 77;
+    int r = sk_recvfrom(f->u4, NULL, 0, &got, &size, NULL);
+    if (got != 0 || size != 0)
+        return 12345;
+    return r;
+}
+
+/* sk_write's *sent and sk_readn's *got are 0 on an early error. */
+static int write_rc(sk_sock *s, const void *data, size_t len)
+{
+    size_t sent = 77;
+    int r = sk_write(s, data, len, &sent);
+    if (sent != 0)
+        return 12345;
+    return r;
+}
+static int readn_rc(fx *f, sk_sock *s, size_t n)
+{
+    size_t got = 77;
+    int r = sk_readn(s, n ? f->dst : NULL, n, &got);
+    if (got != 0)
+        return 12345;
+    return r;
+}
+/* sk_buf_reset keeps the memory and leaves an empty C string. */
+static int buf_reset_row(void)
+{
+    sk_buf b = SK_BUF_INIT;
+    int ok;
+    sk_buf_reset(&b); /* empty: nothing to do */
+    ok = b.data == NULL && b.len == 0;
+    if (sk_buf_reserve(&b, 8) != 0)
+        return 0;
+    memcpy(b.data, "abc", 3);
+    b.len = 3;
+    sk_buf_reset(&b);
+    ok = ok && b.len == 0 && b.cap >= 8 && b.data != NULL &&
+         b.data[0] == '\0';
+    sk_buf_free(&b);
+    return ok;
 }
 
 /* Address lookup rows: a failed lookup must leave the list empty

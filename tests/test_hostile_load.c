@@ -804,12 +804,15 @@ static void hostile_run(int kind)
 
     print_message("%s: %ld server steps, %.2f s\n", srv_name(&v), steps,
                   srv_now(&v) - t0);
-    for (i = 0; i < A_COUNT; i++)
-        print_message("  %-9s ok %d failed %d %s%s\n", names[i], at[i].ok,
-                      at[i].failed, at[i].what,
-                      (i == A_NOREAD1 || i == A_NOREAD2)
-                          ? (at[i].stalled ? " (stalled)" : " (never stalled)")
-                          : "");
+    for (i = 0; i < A_COUNT; i++) {
+        print_message("  %-9s ok %d failed %d %s", names[i], at[i].ok,
+                      at[i].failed, at[i].what);
+        if (i == A_NOREAD1 || i == A_NOREAD2)
+            print_message(" (%s after %lu KiB)",
+                          at[i].stalled ? "stalled" : "never stalled",
+                          (unsigned long)(at[i].bytes / 1024));
+        print_message("\n");
+    }
     print_message("  accepted %ld, lines refused %ld, max write queue %lu, "
                   "max read buffer %lu\n",
                   kind == 0 ? v.l.accepted : v.s.accepted,

@@ -15,7 +15,7 @@ static const char *const names[SK_OPT_COUNT] = {
     "tcp-keepidle", "tcp-keepcnt", "tcp-keepintvl", "tcp-defer-accept",
     "tcp-fastopen", "tcp-fastopen-connect", "ipv6-v6only", "sndbuf", "rcvbuf",
     "broadcast", "ip-multicast-ttl", "ip-multicast-loop", "ip-multicast-if",
-    "tcp-cork"};
+    "tcp-cork", "error"};
 
 static void t_option_names(void **state)
 {
@@ -159,6 +159,15 @@ static void t_every_option(void **state)
         supported[o] |= roundtrip(u, &udp_cases[k]);
     }
     sk_free(u);
+
+    /* error: read-only, 0 on a healthy client (test_api reads a real
+     * one). */
+    v = -5;
+    sup_assert_rc(sk_getoption(a, SK_OPT_ERROR, &v), 0);
+    assert_int_equal(v, 0);
+    sup_assert_rc(sk_setoption(a, SK_OPT_ERROR, 0), SK_EINVAL);
+    seen[SK_OPT_ERROR] = 1;
+    supported[SK_OPT_ERROR] = 1;
 
     /* ipv6-v6only: not an option of an IPv4 socket. */
     sup_assert_rc(sk_setoption(a, SK_OPT_IPV6_V6ONLY, 1), SK_EUNSUPPORTED);

@@ -804,7 +804,7 @@ static void t_nixio_bad(void **state)
         {"", ""}, {"socket", ""}, {"", "keepalive"},
         {"socket", "keepalive "}, {"socket", "tcp-nodelay"},
         {"tcp", "tcp-nodelay"}, {"socket", "priority"},
-        {"socket", "error"}, {"ip", "add_membership"}};
+        {"ip", "error"}, {"ip", "add_membership"}};
     sk_sock *a = NULL, *b = NULL;
     int v = 1234;
     size_t i;
@@ -820,6 +820,11 @@ static void t_nixio_bad(void **state)
         }
     }
     assert_int_equal(v, 1234);
+    /* "socket"/"error" (read-only): the pending error, none here. */
+    sup_assert_rc(sk_setsockopt(a, "socket", "error", 0), SK_EINVAL);
+    sup_assert_rc(sk_getsockopt(a, "socket", "error", &v), 0);
+    assert_int_equal(v, 0);
+    v = 1234;
     sup_assert_rc(sk_setsockopt(a, NULL, "keepalive", 1), SK_EINVAL);
     sup_assert_rc(sk_setsockopt(a, "socket", NULL, 1), SK_EINVAL);
     sup_assert_rc(sk_getsockopt(a, NULL, "keepalive", &v), SK_EINVAL);

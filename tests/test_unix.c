@@ -778,7 +778,7 @@ static void expect_dgram(sk_sock *d, const char *want, const char *from)
     size_t got = 99;
     sk_name n;
     memset(&n, 0x55, sizeof n);
-    sup_assert_rc(sk_recvfrom(d, buf, sizeof buf, &got, &n), 0);
+    sup_assert_rc(sk_recvfrom(d, buf, sizeof buf, &got, NULL, &n), 0);
     assert_int_equal(got, strlen(want));
     assert_memory_equal(buf, want, got);
     assert_name(&n, from);
@@ -820,7 +820,7 @@ static void t_dgram(void **state)
                             NULL, &nw),
                   0);
     assert_int_equal(nr, 1);
-    sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, &n), 0);
+    sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, NULL, &n), 0);
     assert_int_equal(got, 5);
     assert_memory_equal(buf, "hello", 5);
     assert_name(&n, p2);
@@ -830,14 +830,15 @@ static void t_dgram(void **state)
     /* Datagram boundaries: a longer one is cut at cap and says so. */
     sup_assert_rc(sk_sendto(b, "0123456789", 10, p1, 0), 0);
     sup_assert_rc(sk_sendto(b, "next", 4, p1, 0), 0);
-    sup_assert_rc(sk_recvfrom(a, buf, 4, &got, NULL), SK_ETRUNCATED);
+    sup_assert_rc(sk_recvfrom(a, buf, 4, &got, NULL, NULL), SK_ETRUNCATED);
     assert_int_equal(got, 4);
     assert_memory_equal(buf, "0123", 4);
     expect_dgram(a, "next", p2);
 
     /* Nothing there: the timeout. */
     sup_assert_rc(sk_settimeout(a, 0, 'b'), 0);
-    sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, NULL), SK_ETIMEOUT);
+    sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, NULL, NULL),
+                  SK_ETIMEOUT);
     sup_assert_rc(sk_settimeout(a, SUP_SAFETY_TIMEOUT, 'b'), 0);
 
     /* Destinations: port 0 only; a path that names nothing; a socket

@@ -40,11 +40,9 @@ static void on_disconnected(sk_conn *c, void *ud)
 
 static void on_accept(sk_server *srv, sk_conn *c, void *ud)
 {
-    sk_conn_handlers h;
+    sk_conn_handlers h = {.ready_read = on_read,
+                          .disconnected = on_disconnected}; /* rest NULL */
     (void)srv;
-    memset(&h, 0, sizeof h);
-    h.ready_read = on_read;
-    h.disconnected = on_disconnected;
     sk_conn_sethandlers(c, &h, ud);
 }
 

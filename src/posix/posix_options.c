@@ -99,6 +99,20 @@ static int lookup(int option, int *level, int *name)
     }
 }
 
+int sk__plat_sockerror(sk_fd_t fd, int *code, int *sys)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    *code = 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        return sk__posix_fail(sys);
+    if (sys != NULL)
+        *sys = err;
+    if (err != 0)
+        *code = sk__posix_err(err);
+    return 0;
+}
+
 /* An option that does not apply to this socket (IPv6 on IPv4...) is
  * "unsupported" for it, not an invalid argument. */
 static int opt_fail(int *sys)

@@ -59,30 +59,41 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
     return 0;
 }
 
+/* Linux's MSG_TRUNC makes recvmsg return a datagram's full length (UDP;
+ * UNIX datagrams since 3.4); elsewhere it returns the bytes stored. */
+#if defined(__linux__) && defined(MSG_TRUNC)
+#  define SK_RECV_TRUNC_FLAGS MSG_TRUNC
+#else
+#  define SK_RECV_TRUNC_FLAGS 0
+#endif
+
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys)
+                      size_t *size, sk__addr *from, int *sys)
 {
     struct sockaddr_storage ss;
     struct msghdr msg;
     struct iovec iov;
     ssize_t n;
+    char none;
     *got = 0;
+    *size = 0;
     if (len > (size_t)SSIZE_MAX)
         len = (size_t)SSIZE_MAX;
     memset(&ss, 0, sizeof ss);
     memset(&msg, 0, sizeof msg);
-    iov.iov_base = buf;
+    iov.iov_base = len > 0 ? buf : &none; /* never NULL */
     iov.iov_len = len;
     msg.msg_name = &ss;
     msg.msg_namelen = (socklen_t)sizeof ss;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     do {
-        n = recvmsg(fd, &msg, 0);
+        n = recvmsg(fd, &msg, SK_RECV_TRUNC_FLAGS);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return sk__posix_fail(sys);
-    *got = (size_t)n;
+    *got = (size_t)n < len ? (size_t)n : len;
+    *size = (size_t)n; /* the full length with MSG_TRUNC, else *got */
     if (from != NULL) {
         size_t nl = (size_t)msg.msg_namelen;
         memset(from, 0, sizeof *from);
@@ -95,6 +106,8 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
         }
     }
     if (msg.msg_flags & MSG_TRUNC) {
+        if (SK_RECV_TRUNC_FLAGS == 0)
+            *size = 0; /* unknown here */
         if (sys != NULL)
             *sys = EMSGSIZE;
         return SK_ETRUNCATED; /* the OS dropped the rest */
@@ -218,6 +231,50 @@ int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
     return r == 0 ? 0 : udp_mcast_fail(sys);
 }
 #endif
+
+/* The in_addr of an SK__AF_INET address. */
+static struct in_addr udp_in4(const sk__addr *a)
+{
+    struct sockaddr_in sin;
+    memcpy(&sin, a->sa.bytes, sizeof sin);
+    return sin.sin_addr;
+}
+
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys)
+{
+    struct ip_mreq m;
+    if (group->family != SK__AF_INET || ifaddr->family != SK__AF_INET)
+        return SK_EINVAL;
+    memset(&m, 0, sizeof m);
+    m.imr_multiaddr = udp_in4(group);
+    m.imr_interface = udp_in4(ifaddr);
+    if (setsockopt(fd, IPPROTO_IP,
+                   join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
+                   (socklen_t)sizeof m) != 0)
+        return udp_mcast_fail(sys);
+    return 0;
+}
+
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys)
+{
+    struct in_addr a;
+    if (ifaddr->family != SK__AF_INET)
+        return SK_EINVAL;
+    a = udp_in4(ifaddr);
+    if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, (socklen_t)sizeof a) !=
+        0) {
+        int e = errno;
+        if (sys != NULL)
+            *sys = e;
+        if (e == ENOPROTOOPT || e == EOPNOTSUPP)
+            return SK_EUNSUPPORTED;
+        if (e == ENODEV || e == ENXIO || e == EINVAL)
+            return SK_EADDRNOTAVAIL; /* not an address of this host */
+        return sk__posix_err(e);
+    }
+    return 0;
+}
 
 /* ---- options ----------------------------------------------------------- */
 

@@ -157,6 +157,19 @@ int sk__plat_setopt(sk_fd_t fd, int option, int value, int *sys) {
     return 0;
 }
 
+int sk__plat_sockerror(sk_fd_t fd, int *code, int *sys) {
+    int err = 0, len = (int)sizeof err;
+    *code = 0;
+    if (getsockopt(SK__SOCK(fd), SOL_SOCKET, SO_ERROR, (char *)&err, &len) ==
+        SOCKET_ERROR)
+        return sk__win_fail(WSAGetLastError(), sys);
+    if (sys != NULL)
+        *sys = err;
+    if (err != 0)
+        *code = sk__win_code(err);
+    return 0;
+}
+
 int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys) {
     int level, name, kind, len, rc;
     SOCKET s = SK__SOCK(fd);

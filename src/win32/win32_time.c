@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * time.c - the monotonic clock for timeouts: QueryPerformanceCounter in
- * microseconds.  Never the wall clock, which jumps when the time is set.
+ * microseconds (never the wall clock, which jumps when the time is set);
+ * the wall clock for sk_gettime, and sleeping.
  */
 #include "../plat.h"
 
@@ -24,6 +25,22 @@ int64_t sk__plat_now_us(void) {
     /* count * 1000000 would overflow after a few days of uptime at a 10 MHz
      * frequency; whole seconds and the remainder separately do not. */
     return (c / f) * 1000000 + ((c % f) * 1000000) / f;
+}
+
+int64_t sk__plat_wall_us(void) {
+    FILETIME ft;
+    ULARGE_INTEGER t;
+    /* 100 ns units since 1601-01-01; 11644473600 s later is 1970. */
+    GetSystemTimeAsFileTime(&ft);
+    t.LowPart = ft.dwLowDateTime;
+    t.HighPart = ft.dwHighDateTime;
+    return (int64_t)(t.QuadPart / 10) - (int64_t)11644473600 * 1000000;
+}
+
+void sk__plat_sleep_us(int64_t us) {
+    /* Sleep counts milliseconds: round up, so that a sleep is never
+     * shorter than asked (the caller checks the clock anyway). */
+    Sleep((DWORD)((us + 999) / 1000));
 }
 
 #endif /* SK_OS_WIN32 */

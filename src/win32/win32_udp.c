@@ -91,19 +91,22 @@ static void sk__win_from(sk__addr *from, const struct sockaddr_storage *ss,
 }
 
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys) {
+                      size_t *size, sk__addr *from, int *sys) {
     struct sockaddr_storage ss;
     int n, err, sl;
     int want = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+    char none;
 
     *got = 0;
+    *size = 0; /* Winsock never tells a truncated datagram's length */
     for (;;) {
         memset(&ss, 0, sizeof ss);
         sl = (int)sizeof ss;
-        n = recvfrom(SK__SOCK(fd), (char *)buf, want, 0,
+        n = recvfrom(SK__SOCK(fd), want > 0 ? (char *)buf : &none, want, 0,
                      (struct sockaddr *)&ss, &sl);
         if (n != SOCKET_ERROR) {
             *got = (size_t)n;
+            *size = (size_t)n;
             if (from != NULL)
                 sk__win_from(from, &ss, sl);
             return 0;
@@ -235,6 +238,47 @@ int sk__plat_membership(sk_fd_t fd, int join, const sk__addr *group,
         return 0;
     err = WSAGetLastError();
     return sk__win_fail(err, sys);
+}
+
+/* The IN_ADDR of an SK__AF_INET address. */
+static IN_ADDR sk__win_in4(const sk__addr *a) {
+    struct sockaddr_in sin;
+    memcpy(&sin, a->sa.bytes, sizeof sin);
+    return sin.sin_addr;
+}
+
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys) {
+    struct ip_mreq m;
+    if (group->family != SK__AF_INET || ifaddr->family != SK__AF_INET)
+        return sk__win_fail(WSAEINVAL, sys);
+    memset(&m, 0, sizeof m);
+    m.imr_multiaddr = sk__win_in4(group);
+    m.imr_interface = sk__win_in4(ifaddr);
+    if (setsockopt(SK__SOCK(fd), IPPROTO_IP,
+                   join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+                   (const char *)&m, (int)sizeof m) != 0)
+        return sk__win_fail(WSAGetLastError(), sys);
+    return 0;
+}
+
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys) {
+    IN_ADDR a;
+    int err;
+    if (ifaddr->family != SK__AF_INET)
+        return sk__win_fail(WSAEINVAL, sys);
+    a = sk__win_in4(ifaddr);
+    if (setsockopt(SK__SOCK(fd), IPPROTO_IP, IP_MULTICAST_IF,
+                   (const char *)&a, (int)sizeof a) == 0)
+        return 0;
+    err = WSAGetLastError();
+    if (sys != NULL)
+        *sys = err;
+    if (err == WSAENOPROTOOPT || err == WSAEOPNOTSUPP)
+        return SK_EUNSUPPORTED;
+    if (err == WSAEINVAL || err == WSAEADDRNOTAVAIL)
+        return SK_EADDRNOTAVAIL; /* not an address of this host */
+    return sk__win_code(err);
 }
 
 /* ---- options ----------------------------------------------------------- */

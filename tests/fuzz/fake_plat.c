@@ -553,12 +553,31 @@ int sk__plat_getopt(sk_fd_t fd, int option, int *value, int *sys)
     return 0;
 }
 
+int sk__plat_sockerror(sk_fd_t fd, int *code, int *sys)
+{
+    (void)slot(fd);
+    (void)sys;
+    *code = 0; /* the fake's sockets never hold a pending error */
+    return 0;
+}
+
 /* ---- time -------------------------------------------------------------- */
 
 int64_t sk__plat_now_us(void)
 {
     tick();
     return fake.now_us;
+}
+
+int64_t sk__plat_wall_us(void)
+{
+    tick();
+    return fake.now_us;
+}
+
+void sk__plat_sleep_us(int64_t us)
+{
+    fake.now_us += us; /* time passes, nothing waits */
 }
 
 int sk__plat_has_ipv6(void)
@@ -611,15 +630,35 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
 }
 
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
-                      sk__addr *from, int *sys)
+                      size_t *size, sk__addr *from, int *sys)
 {
     int i = slot(fd);
+    *size = 0;
     (void)sys;
-    FAKE_CHECK(buf != NULL && got != NULL && len > 0);
+    FAKE_CHECK((buf != NULL || len == 0) && got != NULL);
     FAKE_CHECK(fake.fds[i].type == SK__DGRAM);
     (void)from;
     *got = 0;
     return fake.recv_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.recv_end;
+}
+
+int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
+                         const sk__addr *ifaddr, int *sys)
+{
+    (void)fd;
+    (void)join;
+    (void)group;
+    (void)ifaddr;
+    (void)sys;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__plat_mcastif4(sk_fd_t fd, const sk__addr *ifaddr, int *sys)
+{
+    (void)fd;
+    (void)ifaddr;
+    (void)sys;
+    return SK_EUNSUPPORTED;
 }
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys)

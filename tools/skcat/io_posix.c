@@ -303,7 +303,7 @@ int skcat_pump_dgram(sk_sock *c, const struct skcat_opts *o)
         if (fds[0].revents != 0) {
             size_t got = 0;
 
-            r = sk_recvfrom(c, outbuf, sizeof outbuf, &got, NULL);
+            r = sk_recvfrom(c, outbuf, sizeof outbuf, &got, NULL, NULL);
             if (r == SK_OK || r == SK_ETRUNCATED) {
                 if (write_all(1, outbuf, got) != 0) {
                     perror("skcat: write to stdout");

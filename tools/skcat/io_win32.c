@@ -349,7 +349,7 @@ int skcat_pump_dgram(sk_sock *c, const struct skcat_opts *o)
         if (r == SK_OK && nready > 0) {
             size_t got = 0;
 
-            r = sk_recvfrom(c, outbuf, sizeof outbuf, &got, NULL);
+            r = sk_recvfrom(c, outbuf, sizeof outbuf, &got, NULL, NULL);
             if (r == SK_OK || r == SK_ETRUNCATED) {
                 if (write_all(out, outbuf, got) != 0) {
                     fprintf(stderr, "skcat: write to stdout failed\n");

@@ -244,7 +244,8 @@ static int serve_dgram(const struct cmd *m, sk_sock *c)
     int r;
 
     if ((r = sk_settimeout(c, m->o.idle, 'b')) != SK_OK ||
-        ((r = sk_recvfrom(c, first, sizeof first, &got, &from)) != SK_OK &&
+        ((r = sk_recvfrom(c, first, sizeof first, &got, NULL, &from)) !=
+             SK_OK &&
          r != SK_ETRUNCATED)) {
         fprintf(stderr, "skcat: receive: %s\n", sk_strerror(r));
         return SKCAT_FAIL;
