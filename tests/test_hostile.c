@@ -199,17 +199,17 @@ static int select_rows(fx *f, int which)
     case 7: /* only NULL entries, no timeout */
         recvt[0] = NULL;
         return sk_select(recvt, 1, NULL, 0, -1, ready, &nr, NULL, &nw);
-    case 9: /* the timeout rule (sk_settimeout): the entry is writable */
+    case 20: /* the timeout rule (sk_settimeout): the entry is writable */
         return sk_select(NULL, 0, recvt, 1, HUGE_VAL, NULL, &nr, ready, &nw);
-    case 10:
+    case 21:
         return sk_select(NULL, 0, recvt, 1, -HUGE_VAL, NULL, &nr, ready,
                          &nw);
-    case 11:
+    case 22:
         return sk_select(NULL, 0, recvt, 1, 35.0 * 86400.0, NULL, &nr, ready,
                          &nw);
-    case 12:
+    case 23:
         return sk_select(NULL, 0, recvt, 1, 1e9 + 1, NULL, &nr, ready, &nw);
-    case 13:
+    case 24:
         return sk_select(NULL, 0, recvt, 1, 1e300, NULL, &nr, ready, &nw);
     default: /* counts whose sum overflows: never allocated */
         return sk_select(recvt, SIZE_MAX, recvt, SIZE_MAX, 0, ready, &nr,
@@ -865,15 +865,15 @@ typedef struct row {
     R(select_overflow, sk_select, "nrecv + nsend overflow", 0,            \
       SK_ENORESOURCES, select_rows(f, 8))                                 \
     R(select_inf, sk_select, "+inf timeout, a writable entry", 0, 0,      \
-      select_rows(f, 9))                                                  \
+      select_rows(f, 20))                                                  \
     R(select_neginf, sk_select, "-inf timeout, a writable entry", 0, 0,   \
-      select_rows(f, 10))                                                 \
+      select_rows(f, 21))                                                 \
     R(select_35d, sk_select, "35-day timeout, a writable entry", 0, 0,    \
-      select_rows(f, 11))                                                 \
+      select_rows(f, 22))                                                 \
     R(select_big, sk_select, "timeout 1e9 + 1 s", 0, SK_EINVAL,           \
-      select_rows(f, 12))                                                 \
+      select_rows(f, 23))                                                 \
     R(select_huge, sk_select, "timeout 1e300 s", 0, SK_EINVAL,            \
-      select_rows(f, 13))                                                 \
+      select_rows(f, 24))                                                 \
     /* -- state queries and blocking mode ------------------------------ */\
     R(getstate_null, sk_getstate, "NULL object", NUL, SK_EINVAL,          \
       state_rows(NULL, 0))                                                \
