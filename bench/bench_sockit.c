@@ -270,7 +270,7 @@ static void udp_server(int argc, char **argv)
     fflush(stdout);
     for (;;) {
         size_t got = 0;
-        check(sk_recvfrom(s, buf, sizeof buf, &got, &from), "sk_recvfrom");
+        check(sk_recvfrom(s, buf, sizeof buf, &got, NULL, &from), "sk_recvfrom");
         if (got == 0) /* the client's empty datagram: the end */
             break;
         check(sk_sendto(s, buf, got, from.addr, from.port), "sk_sendto");
@@ -294,7 +294,7 @@ static void udp_client(int argc, char **argv)
     for (i = 0; i < n; i++) {
         size_t got = 0;
         check(sk_sendto(c, out, sizeof out, NULL, 0), "sk_sendto");
-        check(sk_recvfrom(c, in, sizeof in, &got, NULL), "sk_recvfrom");
+        check(sk_recvfrom(c, in, sizeof in, &got, NULL, NULL), "sk_recvfrom");
         if (got != sizeof out)
             bench_die("echo of %zu bytes", got);
     }

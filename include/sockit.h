@@ -2124,7 +2124,9 @@ SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got);
  * SK_ECLOSED is returned (also when it was empty).  A line longer than the
  * line limit of sk_conn_sock's object (sk_setlinelimit, default 1 MiB)
  * stops with SK_ETOOLONG after appending the limit's worth; the rest stays
- * buffered.  @return 0; SK_EWOULDBLOCK; SK_ECLOSED; SK_ETOOLONG; SK_EINVAL
+ * buffered.  Afterwards line is NUL-terminated as after sk_receive
+ * (line->data[line->len] is 0, whenever line->data is not NULL).
+ * @return 0; SK_EWOULDBLOCK; SK_ECLOSED; SK_ETOOLONG; SK_EINVAL
  * (c or line NULL, line->len > line->cap, data NULL with cap > 0);
  * SK_ENORESOURCES (no memory: nothing was taken).
  * @param[in] c the connection
@@ -2133,7 +2135,8 @@ SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got);
 SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line);
 
 /** sk_conn_read_all: append everything the read buffer holds to out and
- * empty it.  @return 0 (at least one byte); SK_EWOULDBLOCK and SK_ECLOSED
+ * empty it; out is then NUL-terminated as after sk_conn_read_line.
+ * @return 0 (at least one byte); SK_EWOULDBLOCK and SK_ECLOSED
  * as sk_conn_read when nothing is buffered; SK_EINVAL (as
  * sk_conn_read_line); SK_ENORESOURCES (no memory: nothing was taken).
  * @param[in] c the connection

@@ -124,7 +124,6 @@ static sk_conn *conn_alloc(sk_loop *loop, sk_sock *s)
     c->t_connect = -1;
     c->t_delay = 0.25;
     c->t_linger = 30;
-    c->last_fail = SK_EHOSTNOTFOUND;
     (void)sk_setblocking(s, 0);
     return c;
 }
@@ -182,12 +181,9 @@ SK_API void sk_conn_free(sk_conn *c)
     live = c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING;
     c->freed = 1;
     sk__conn_stop_connect(c);
-    sk_timer_free(c->tm_next);
-    sk_timer_free(c->tm_limit);
-    sk_timer_free(c->tm_defer);
+    sk__conn_cx_free(c);
     sk_timer_free(c->tm_close);
-    sk_timer_free(c->tm_bind);
-    c->tm_next = c->tm_limit = c->tm_defer = c->tm_close = c->tm_bind = NULL;
+    c->tm_close = NULL;
     sk__conn_drop_socket(c, live);
     sk_free(c->s);
     c->s = NULL;
@@ -613,6 +609,7 @@ SK_API int sk_conn_abort(sk_conn *c)
     if (was == SK_CONN_UNCONNECTED)
         return 0;
     sk__conn_stop_connect(c);
+    sk__conn_cx_done(c);
     (void)conn_finish(c, was == SK_CONN_CONNECTED || was == SK_CONN_CLOSING);
     return 0;
 }
@@ -701,13 +698,11 @@ static int conn_bad_buf(const sk_buf *b)
     return b == NULL || b->len > b->cap || (b->data == NULL && b->cap > 0);
 }
 
-SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
+static int conn_read_line(sk_conn *c, sk_buf *line)
 {
     const char *p, *lf;
     size_t avail, max, count = 0, used = 0;
     int r;
-    if (c == NULL || conn_bad_buf(line))
-        return SK_EINVAL;
     avail = conn_avail(c);
     if (avail == 0)
         return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
@@ -720,6 +715,10 @@ SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
             max)
             return SK_EWOULDBLOCK;
     }
+    /* Room first, the NUL's byte included: no failure after the take. */
+    r = sk_buf_reserve(line, (lf != NULL ? (size_t)(lf - p) : avail) + 1);
+    if (r != 0)
+        return r;
     r = sk__line_take(p, lf != NULL ? (size_t)(lf - p) + 1 : avail, line,
                       &count, max, &used);
     c->rfirst += used;
@@ -733,16 +732,22 @@ SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
     return r;
 }
 
-SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
+/* Both leave the buffer NUL-terminated, as sk_receive does. */
+SK_API int sk_conn_read_line(sk_conn *c, sk_buf *line)
+{
+    if (c == NULL || conn_bad_buf(line))
+        return SK_EINVAL;
+    return sk__buf_nul(line, conn_read_line(c, line));
+}
+
+static int conn_read_all(sk_conn *c, sk_buf *out)
 {
     size_t n;
     int r;
-    if (c == NULL || conn_bad_buf(out))
-        return SK_EINVAL;
     n = conn_avail(c);
     if (n == 0)
         return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
-    r = sk_buf_reserve(out, n);
+    r = sk_buf_reserve(out, n + 1); /* and the NUL */
     if (r != 0)
         return r;
     memcpy(out->data + out->len, c->rb.data + c->rfirst, n);
@@ -750,6 +755,13 @@ SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
     conn_rb_idle(c);
     conn_update(c);
     return 0;
+}
+
+SK_API int sk_conn_read_all(sk_conn *c, sk_buf *out)
+{
+    if (c == NULL || conn_bad_buf(out))
+        return SK_EINVAL;
+    return sk__buf_nul(out, conn_read_all(c, out));
 }
 
 SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max)

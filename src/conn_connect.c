@@ -32,32 +32,66 @@ static void attempt_close(sk_conn *c, sk__attempt *at)
         sk_free(at->s);
     }
     at->s = NULL;
-    c->natt--;
+    c->cx->natt--;
 }
 
 void sk__conn_stop_connect(sk_conn *c)
 {
+    sk__conn_cx *x = c->cx;
     size_t i;
-    if (c->lookup != NULL) {
-        sk__lookup_cancel(c->lookup); /* the worker's answer is dropped */
-        c->lookup = NULL;
+    if (x == NULL)
+        return;
+    if (x->lookup != NULL) {
+        sk__lookup_cancel(x->lookup); /* the worker's answer is dropped */
+        x->lookup = NULL;
     }
-    if (c->att != NULL) {
-        for (i = 0; i < c->naddrs; i++)
-            attempt_close(c, &c->att[i]);
-        sk__free(c->att);
-        c->att = NULL;
+    if (x->att != NULL) {
+        for (i = 0; i < x->naddrs; i++)
+            attempt_close(c, &x->att[i]);
+        sk__free(x->att);
+        x->att = NULL;
     }
-    c->natt = 0;
-    sk__free(c->addrs);
-    c->addrs = NULL;
-    c->naddrs = c->next = 0;
-    if (c->tm_next != NULL)
-        (void)sk_timer_stop(c->tm_next);
-    if (c->tm_limit != NULL)
-        (void)sk_timer_stop(c->tm_limit);
-    if (c->tm_defer != NULL)
-        (void)sk_timer_stop(c->tm_defer);
+    x->natt = 0;
+    sk__free(x->addrs);
+    x->addrs = NULL;
+    x->naddrs = x->next = 0;
+    if (x->tm_next != NULL)
+        (void)sk_timer_stop(x->tm_next);
+    if (x->tm_limit != NULL)
+        (void)sk_timer_stop(x->tm_limit);
+    if (x->tm_defer != NULL)
+        (void)sk_timer_stop(x->tm_defer);
+}
+
+int sk__conn_cx_need(sk_conn *c)
+{
+    if (c->cx == NULL) {
+        c->cx = (sk__conn_cx *)sk__calloc(1, sizeof *c->cx);
+        if (c->cx == NULL)
+            return SK_ENORESOURCES;
+        c->cx->last_fail = SK_EHOSTNOTFOUND;
+    }
+    return 0;
+}
+
+void sk__conn_cx_free(sk_conn *c)
+{
+    sk__conn_cx *x = c->cx;
+    if (x == NULL)
+        return;
+    sk__conn_stop_connect(c);
+    sk_timer_free(x->tm_next);
+    sk_timer_free(x->tm_limit);
+    sk_timer_free(x->tm_defer);
+    sk_timer_free(x->tm_bind);
+    sk__free(x);
+    c->cx = NULL;
+}
+
+void sk__conn_cx_done(sk_conn *c)
+{
+    if (c->cx != NULL && c->cx->bind_cb == NULL) /* (a bind still due) */
+        sk__conn_cx_free(c);
 }
 
 /* The connect failed with code: report it in the state it happened in,
@@ -65,6 +99,7 @@ void sk__conn_stop_connect(sk_conn *c)
 static void conn_fail(sk_conn *c, int code)
 {
     sk__conn_stop_connect(c);
+    sk__conn_cx_done(c);
     sk__conn_drop_socket(c, 0); /* a bound connection's socket too */
     c->wb.len = c->wfirst = 0;
     c->unreported = 0;
@@ -85,8 +120,9 @@ static void conn_win(sk_conn *c, sk__attempt *at)
         sk_watch_free(at->w);
     at->w = NULL;
     at->s = NULL;
-    c->natt--;
+    c->cx->natt--;
     sk__conn_stop_connect(c);
+    sk__conn_cx_done(c);
     if (s != cs) {
         /* the attempt's socket moves into the connection's object */
         if (cs->fd != SK_FD_INVALID)
@@ -112,13 +148,13 @@ static void conn_next_due(sk_timer *t, void *ud);
  * at once) or the failure. */
 static int attempt_start(sk_conn *c, size_t i)
 {
-    sk__attempt *at = &c->att[i];
-    const sk__addr *a = &c->addrs[i];
+    sk__attempt *at = &c->cx->att[i];
+    const sk__addr *a = &c->cx->addrs[i];
     sk__addr dst = *a;
     sk_sock *s;
     sk_fd_t fd = SK_FD_INVALID;
     int r;
-    if (c->bound) {
+    if (c->cx->bound) {
         s = c->s;
         if (s->family == SK__AF_INET6 && a->family == SK__AF_INET)
             r = sk__plat_v4mapped(a, &dst);
@@ -128,7 +164,7 @@ static int attempt_start(sk_conn *c, size_t i)
             /* after a failed attempt: a new socket, the same address */
             r = sk__make_socket(s, s->family, &fd);
             if (r == 0) {
-                r = sk__plat_bind(fd, &c->local, &s->sys);
+                r = sk__plat_bind(fd, &c->cx->local, &s->sys);
                 if (r != 0)
                     sk__plat_close(fd);
                 else
@@ -159,7 +195,7 @@ static int attempt_start(sk_conn *c, size_t i)
         at->w = NULL;
         s->role = SK_ROLE_CLIENT;
         s->connecting = r != 0;
-        c->natt++;
+        c->cx->natt++;
         if (r == 0)
             return 1;
         r = sk_watch_new(c->loop, s, attempt_ready, at, &at->w);
@@ -184,8 +220,8 @@ static int attempt_start(sk_conn *c, size_t i)
  * have answered may be the one we could not try). */
 static void attempt_failed(sk_conn *c, int r)
 {
-    if (c->last_fail != SK_ENORESOURCES)
-        c->last_fail = r;
+    if (c->cx->last_fail != SK_ENORESOURCES)
+        c->cx->last_fail = r;
 }
 
 /* Start the next address (and the timer for the one after), passing over
@@ -193,24 +229,24 @@ static void attempt_failed(sk_conn *c, int r)
  * the connect has failed. */
 static void conn_next(sk_conn *c)
 {
-    while (c->next < c->naddrs) {
-        size_t i = c->next++;
+    while (c->cx->next < c->cx->naddrs) {
+        size_t i = c->cx->next++;
         int r = attempt_start(c, i);
         if (r == 1) {
-            conn_win(c, &c->att[i]);
+            conn_win(c, &c->cx->att[i]);
             return;
         }
         if (r == 0) {
             /* A bound connection has one local port: one at a time. */
-            if (!c->bound && c->next < c->naddrs)
-                (void)sk__conn_timer(c, &c->tm_next, c->t_delay,
+            if (!c->cx->bound && c->cx->next < c->cx->naddrs)
+                (void)sk__conn_timer(c, &c->cx->tm_next, c->t_delay,
                                      conn_next_due);
             return;
         }
         attempt_failed(c, r);
     }
-    if (c->natt == 0)
-        conn_fail(c, c->last_fail);
+    if (c->cx->natt == 0)
+        conn_fail(c, c->cx->last_fail);
 }
 
 /* The Happy Eyeballs delay ran out: start the next address beside. */
@@ -302,8 +338,8 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
     }
     sk__free(list);
     if (rc == 0) {
-        c->att = (sk__attempt *)sk__calloc(n, sizeof *c->att);
-        if (c->att == NULL) {
+        c->cx->att = (sk__attempt *)sk__calloc(n, sizeof *c->cx->att);
+        if (c->cx->att == NULL) {
             sk__free(ordered);
             rc = SK_ENORESOURCES;
         }
@@ -312,11 +348,11 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
         conn_fail(c, rc);
         return;
     }
-    c->addrs = ordered;
-    c->naddrs = n;
-    c->next = 0;
-    c->natt = 0;
-    c->last_fail = SK_EHOSTNOTFOUND;
+    c->cx->addrs = ordered;
+    c->cx->naddrs = n;
+    c->cx->next = 0;
+    c->cx->natt = 0;
+    c->cx->last_fail = SK_EHOSTNOTFOUND;
     if (sk__conn_emit_simple(c, c->h.host_found))
         return;
     if (sk__conn_set_state(c, SK_CONN_CONNECTING))
@@ -327,7 +363,7 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
 static void conn_lookup_done(void *ud, int rc, sk__addr *list, size_t count)
 {
     sk_conn *c = (sk_conn *)ud;
-    c->lookup = NULL;
+    c->cx->lookup = NULL;
     conn_resolved(c, rc, list, count);
 }
 
@@ -335,11 +371,11 @@ static void conn_lookup_done(void *ud, int rc, sk__addr *list, size_t count)
 static void conn_numeric_due(sk_timer *t, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
-    sk__addr *list = c->addrs;
-    size_t count = c->naddrs;
+    sk__addr *list = c->cx->addrs;
+    size_t count = c->cx->naddrs;
     (void)t;
-    c->addrs = NULL;
-    c->naddrs = 0;
+    c->cx->addrs = NULL;
+    c->cx->naddrs = 0;
     conn_resolved(c, 0, list, count);
 }
 
@@ -351,21 +387,17 @@ static void conn_timed_out(sk_timer *t, void *ud)
         conn_fail(c, SK_ETIMEOUT);
 }
 
-SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
+/* sk_conn_connect after its checks, with c->cx made. */
+static int conn_connect(sk_conn *c, const char *host, int port)
 {
+    sk__conn_cx *x = c->cx;
     sk__addr *list = NULL;
     size_t count = 0;
     int r;
-    if (c == NULL || sk__check_host(host) != 0 || strcmp(host, "*") == 0 ||
-        port < 1 || port > 65535)
-        return SK_EINVAL; /* "*" names no one (see sk_connect) */
-    if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND) {
-        sk__conn_record(c, SK_EWRONGROLE);
-        return SK_EWRONGROLE;
-    }
-    c->bound = c->state == SK_CONN_BOUND;
-    if (c->bound) {
-        r = sk__plat_sockname(c->s->fd, &c->local, &c->s->sys);
+    x->bound = c->state == SK_CONN_BOUND;
+    x->last_fail = SK_EHOSTNOTFOUND;
+    if (x->bound) {
+        r = sk__plat_sockname(c->s->fd, &x->local, &c->s->sys);
         if (r != 0)
             return r;
     }
@@ -374,26 +406,46 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
     r = c->resolver == NULL ? sk__lookup_numeric(host, port, &list, &count)
                             : SK_EHOSTNOTFOUND;
     if (r == 0) {
-        r = sk__conn_timer(c, &c->tm_defer, 0, conn_numeric_due);
+        r = sk__conn_timer(c, &x->tm_defer, 0, conn_numeric_due);
         if (r != 0) {
             sk__free(list);
             return r;
         }
-        c->addrs = list;
-        c->naddrs = count;
+        x->addrs = list;
+        x->naddrs = count;
     } else {
         r = sk__lookup_start(c->loop, host, port, c->resolver,
                              c->resolver_ud, conn_lookup_done, c,
-                             &c->lookup);
+                             &x->lookup);
         if (r != 0)
             return r;
     }
     if (c->t_connect >= 0) {
-        r = sk__conn_timer(c, &c->tm_limit, c->t_connect, conn_timed_out);
+        r = sk__conn_timer(c, &x->tm_limit, c->t_connect, conn_timed_out);
         if (r != 0) {
             sk__conn_stop_connect(c);
             return r;
         }
+    }
+    return 0;
+}
+
+SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
+{
+    int r;
+    if (c == NULL || sk__check_host(host) != 0 || strcmp(host, "*") == 0 ||
+        port < 1 || port > 65535)
+        return SK_EINVAL; /* "*" names no one (see sk_connect) */
+    if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND) {
+        sk__conn_record(c, SK_EWRONGROLE);
+        return SK_EWRONGROLE;
+    }
+    r = sk__conn_cx_need(c);
+    if (r == 0)
+        r = conn_connect(c, host, port);
+    if (r != 0) {
+        sk__conn_cx_done(c); /* nothing under way */
+        return r;
     }
     c->rb.len = c->rfirst = 0; /* a new connection, a new stream */
     c->wb.len = c->wfirst = 0;
@@ -433,16 +485,20 @@ SK_API int sk_conn_bind(sk_conn *c, int port)
 static void conn_bind_due(sk_timer *t, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
-    sk_conn_bind_cb cb = c->bind_cb;
-    void *cbud = c->bind_ud;
+    sk_conn_bind_cb cb = c->cx->bind_cb;
+    void *cbud = c->cx->bind_ud;
     int r;
     (void)t;
-    c->bind_cb = NULL;
-    c->bind_ud = NULL;
+    c->cx->bind_cb = NULL;
+    c->cx->bind_ud = NULL;
     sk__conn_hold(c);
-    r = sk__conn_bind(c, c->bind_port);
+    r = sk__conn_bind(c, c->cx->bind_port);
     if (!c->freed)
         cb(c, r == 0, r, cbud);
+    /* the block goes unless a connect (started in cb) needs it */
+    if (!c->freed && c->state != SK_CONN_HOST_LOOKUP &&
+        c->state != SK_CONN_CONNECTING)
+        sk__conn_cx_done(c);
     (void)sk__conn_release(c);
 }
 
@@ -452,13 +508,17 @@ SK_API int sk_conn_bind_async(sk_conn *c, int port, sk_conn_bind_cb cb,
     int r;
     if (c == NULL || cb == NULL || port < 0 || port > 65535)
         return SK_EINVAL;
-    if (c->bind_cb != NULL)
+    if (c->cx != NULL && c->cx->bind_cb != NULL)
         return SK_EINPROGRESS;
-    r = sk__conn_timer(c, &c->tm_bind, 0, conn_bind_due);
-    if (r != 0)
+    r = sk__conn_cx_need(c);
+    if (r == 0)
+        r = sk__conn_timer(c, &c->cx->tm_bind, 0, conn_bind_due);
+    if (r != 0) {
+        sk__conn_cx_done(c);
         return r;
-    c->bind_port = port;
-    c->bind_cb = cb;
-    c->bind_ud = ud;
+    }
+    c->cx->bind_port = port;
+    c->cx->bind_cb = cb;
+    c->cx->bind_ud = ud;
     return 0;
 }

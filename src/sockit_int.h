@@ -511,6 +511,8 @@ typedef struct sk__attempt {
     sk_watch *w; /* writable: the connect settled */
 } sk__attempt;
 
+typedef struct sk__conn_cx sk__conn_cx;
+
 struct sk_conn {
     /* What every read and write touches first, together (a few cache
      * lines per connection when thousands are busy). */
@@ -541,7 +543,19 @@ struct sk_conn {
     sk_conn_resolver resolver;
     void *resolver_ud;
     double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
-    /* connecting */
+    sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
+    sk__conn_cx *cx;     /* connect-time state: only while connecting or
+                            binding from the loop (conn_connect.c) */
+};
+
+/* An established connection in 256 bytes or fewer (issue 17): its
+ * connect-time state is the separate block below. */
+typedef char sk__conn_fits_256[sizeof(struct sk_conn) <= 256 ? 1 : -1];
+
+/* What a connection needs only while it connects (or binds from the
+ * loop): made by sk_conn_connect and sk_conn_bind_async, freed when that
+ * settles, so that an established connection carries none of it. */
+struct sk__conn_cx {
     sk__lookup *lookup;
     sk__addr *addrs;     /* the addresses to try, Happy Eyeballs order */
     size_t naddrs, next; /* how many, the next to start */
@@ -554,7 +568,6 @@ struct sk_conn {
     sk_timer *tm_next;   /* Happy Eyeballs: start the next attempt */
     sk_timer *tm_limit;  /* connect timeout */
     sk_timer *tm_defer;  /* a numeric host's result, from the loop */
-    sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
     sk_timer *tm_bind;   /* sk_conn_bind_async */
     int bind_port;
     sk_conn_bind_cb bind_cb;
@@ -586,6 +599,12 @@ int sk__conn_established(sk_conn *c);
 /* Close c->s's socket (abortive: linger 0) and make c->s a socket-less
  * dual-stack master again. */
 void sk__conn_drop_socket(sk_conn *c, int abortive);
+/* conn_connect.c: c->cx, made if needed (0 or SK_ENORESOURCES); its end
+ * (the connect and any loop-side bind settled: nothing left in it), and
+ * its end whatever it holds (sk_conn_free). */
+int sk__conn_cx_need(sk_conn *c);
+void sk__conn_cx_done(sk_conn *c);
+void sk__conn_cx_free(sk_conn *c);
 /* A new connection around an accepted client s (owned from now on),
  * CONNECTED without any handler call. */
 int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out);

@@ -607,6 +607,7 @@ static void t_connect(void **state)
     run_until_seq(x.loop, &x.r, "R");
     sup_assert_rc(sk_conn_read_line(x.c, &line), 0);
     sup_assert_bufstr(&line, "world");
+    assert_int_equal(line.data[line.len], '\0'); /* a C string */
     line.len = 0;
     sup_assert_rc(sk_conn_read_line(x.c, &line), SK_EWOULDBLOCK);
     assert_int_equal(line.len, 0);
@@ -807,6 +808,7 @@ static void t_peer_closes(void **state)
     /* what arrived stays readable */
     sup_assert_rc(sk_conn_read_all(x.c, &all), 0);
     sup_assert_bufstr(&all, "bye");
+    assert_string_equal(all.data, "bye"); /* NUL-terminated */
     sup_assert_rc(sk_conn_read_all(x.c, &all), SK_ECLOSED);
     sk_buf_free(&all);
     pair_close(&x);
