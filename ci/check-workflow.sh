@@ -3,7 +3,8 @@
 # ci/check-workflow.sh — structural check of a GitHub Actions workflow (ci/test
 # lint lane): every `run:` step is one line that calls a script under ci/
 # (optionally through sudo, bash, sh or pwsh), and that script exists; the
-# linux job's `lane: [...]` matrix names exactly ci/test's lanes.  Block
+# linux job's `lane:` matrix (a `[...]` flow list or a block list of
+# `- LANE` lines) names exactly ci/test's lanes.  Block
 # scalars (`run: |`) are refused: CI logic belongs in ci/, where it can be
 # run locally.  A `run:` with no value is accepted only as `defaults: run:`
 # (followed by `shell:` or `working-directory:`).
@@ -54,8 +55,19 @@ done <<<"$runs"
 
 # The lane matrix and ci/test's ALL_LANES: the same set.
 test_lanes="$(sed -n 's/^ALL_LANES=(\(.*\))[[:space:]]*$/\1/p' ci/test | tr -s ' ' '\n' | sort)"
-wf_lanes="$(sed -n 's/^[[:space:]]*lane:[[:space:]]*\[\(.*\)\][[:space:]]*$/\1/p' "$wf" |
-    tr -d ' ' | tr ',' '\n' | sed '/^$/d' | sort)"
+wf_lanes="$(awk '
+    /^[[:space:]]*lane:[[:space:]]*\[/ {
+        v = $0; sub(/^[^[]*\[/, "", v); sub(/\].*$/, "", v)
+        n = split(v, a, ",")
+        for (i = 1; i <= n; i++) { gsub(/[[:space:]]/, "", a[i]); if (a[i] != "") print a[i] }
+        next
+    }
+    /^[[:space:]]*lane:[[:space:]]*(#.*)?$/ { inlist = 1; next }
+    inlist && /^[[:space:]]*-[[:space:]]/ {
+        v = $0; sub(/^[[:space:]]*-[[:space:]]*/, "", v); sub(/[[:space:]]*(#.*)?$/, "", v)
+        print v; next
+    }
+    inlist && !/^[[:space:]]*(#.*)?$/ { inlist = 0 }' "$wf" | sort)"
 if [[ -z "$test_lanes" || "$test_lanes" != "$wf_lanes" ]]; then
     printf '%s: lane matrix [%s] differs from ci/test ALL_LANES [%s]\n' "$wf" \
         "$(paste -sd' ' <<<"$wf_lanes")" "$(paste -sd' ' <<<"$test_lanes")" >&2

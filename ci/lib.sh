@@ -8,12 +8,23 @@ SOCKIT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Build products, downloaded sources and dependency prefixes (git-ignored).
 SOCKIT_BUILD_DIR="${SOCKIT_BUILD_DIR:-$SOCKIT_ROOT/build}"
 SOCKIT_DEPS_DIR="${SOCKIT_DEPS_DIR:-$SOCKIT_BUILD_DIR/deps}"
-# Where ci/build-cmocka-mingw.sh installs the static MinGW CMocka.
+# Where ci/build-cmocka.sh installs the static 64-bit MinGW CMocka.
 SOCKIT_MINGW_CMOCKA_PREFIX="${SOCKIT_MINGW_CMOCKA_PREFIX:-$SOCKIT_DEPS_DIR/mingw-cmocka}"
-# Debian's 64-bit Wine loader (package wine64).
+# Debian's 64-bit Wine loader (package wine64) and the 32-bit one (wine32:i386).
 SOCKIT_WINE_LOADER="${SOCKIT_WINE_LOADER:-/usr/lib/wine/wine64}"
+SOCKIT_WINE32_LOADER="${SOCKIT_WINE32_LOADER:-/usr/lib/wine/wine}"
 # Parallelism for make and ctest.
 SOCKIT_JOBS="${SOCKIT_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+
+# cmocka_prefix TARGET : where ci/build-cmocka.sh installs the static CMocka
+# of TARGET (mingw64, mingw32, i386, s390x, musl).
+cmocka_prefix() {
+    if [[ "$1" == mingw64 ]]; then
+        printf '%s\n' "$SOCKIT_MINGW_CMOCKA_PREFIX"
+    else
+        printf '%s\n' "$SOCKIT_DEPS_DIR/cmocka-$1"
+    fi
+}
 
 # log MESSAGE... : a visible progress line on stderr.
 log() {
@@ -32,8 +43,14 @@ want_install() {
     [[ "${SOCKIT_NO_INSTALL:-0}" != 1 && "$(id -u)" == 0 ]]
 }
 
-# apt_noninteractive CMD... : run an apt command with no prompts.
+# apt_noninteractive CMD... : run an apt command with no prompts.  An apt-get
+# waits up to 15 minutes for dpkg's lock (another install in progress)
+# instead of failing at once.
 apt_noninteractive() {
+    if [[ "$1" == apt-get ]]; then
+        shift
+        set -- apt-get -o DPkg::Lock::Timeout=900 "$@"
+    fi
     DEBIAN_FRONTEND=noninteractive "$@" </dev/null
 }
 

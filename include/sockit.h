@@ -264,7 +264,11 @@ SK_API int sk_tcp6(sk_sock **out);
  * takes IPv4 clients (an IPv4 socket where the host has no IPv6); binding a
  * name or connecting tries its IPv6 and IPv4 addresses in resolver order.
  * Options set before then are remembered and applied when the socket is
- * made.  @return as sk_tcp4.
+ * made.  Where the system refuses to turn v6only off (OpenBSD has no
+ * IPv4-mapped addresses), the IPv6 socket stays IPv6-only instead of
+ * failing: binding "*" then takes IPv6 clients only (bind a second object
+ * made by sk_tcp4 to "*" for IPv4 ones), and ipv6-v6only reads 1.
+ * @return as sk_tcp4.
  * @param[out] out receives the new object, owned by the caller
  */
 SK_API int sk_tcp(sk_sock **out);
@@ -672,7 +676,13 @@ enum sk_option {
                             SK_EADDRNOTAVAIL) */
     SK_OPT_TCP_CORK, /**< "tcp-cork": hold partial segments until uncorked
                         (Linux TCP_CORK, BSD/macOS TCP_NOPUSH;
-                        SK_EUNSUPPORTED on Windows) */
+                        SK_EUNSUPPORTED on Windows).  Turning it off
+                        sends what it held on Linux and the BSDs; on
+                        macOS it does not: the held bytes go out with
+                        the next send, when the peer's data or ACK
+                        arrives, or at sk_shutdown / close, so after
+                        the last uncorked write there, shut the sending
+                        side down (or send again) rather than wait */
     SK_OPT_ERROR, /**< "error" (read-only): the socket's pending error
                      (SO_ERROR) as an SK_E* code, 0 when none; on POSIX
                      reading it clears it, as the system does (Winsock
@@ -967,7 +977,11 @@ SK_API int sk_udp6(sk_sock **out);
  * with v6only off where the host has IPv6 (IPv4 destinations are then sent
  * to as IPv4-mapped IPv6 addresses, and IPv4 senders are still named
  * "inet"), else an IPv4 socket.  Options set before then are remembered and
- * applied when the socket is made.  @return as sk_udp4.
+ * applied when the socket is made.  The rule of sk_tcp holds here too:
+ * where the system refuses to turn v6only off (OpenBSD), the IPv6 socket is
+ * IPv6-only, so it neither receives from nor sends to IPv4 (an IPv4
+ * destination is then not found: SK_EHOSTNOTFOUND); use sk_udp4 for IPv4.
+ * @return as sk_udp4.
  * @param[out] out receives the new object, owned by the caller
  */
 SK_API int sk_udp(sk_sock **out);

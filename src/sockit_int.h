@@ -83,6 +83,9 @@ struct sk_sock {
     unsigned char linewait;  /* receive side: see sk__buffered */
     unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
     unsigned char dual;      /* made by sk_tcp(): socket created lazily */
+    unsigned char v6only;    /* dual, but the system refused to turn
+                                IPV6_V6ONLY off (OpenBSD): its IPv6
+                                socket is IPv6-only (sk__make_socket) */
     unsigned char bound;     /* sk_bind succeeded */
     unsigned char connecting; /* a client whose connect may still be
                                  pending */

@@ -29,8 +29,19 @@ int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd)
     if (family == SK__AF_INET6) {
         /* The OS defaults differ (on for Windows, a sysctl on Linux): say
          * it every time.  sk_tcp6 is IPv6-only; dual-stack is not. */
-        r = sk__plat_setopt(*fd, SK_OPT_IPV6_V6ONLY, s->dual ? 0 : 1,
-                            &s->sys);
+        int sys = 0;
+        r = sk__plat_setopt(*fd, SK_OPT_IPV6_V6ONLY, s->dual ? 0 : 1, &sys);
+        if (r == SK_EUNSUPPORTED && s->dual) {
+            /* OpenBSD has no IPv4-mapped addresses: its ip6_ctloutput
+             * (sys/netinet6/ip6_output.c, IPV6_V6ONLY) answers EINVAL to
+             * turning v6only off, and getsockopt always reads 1.  Keep the
+             * IPv6-only socket rather than fail: the rule documented at
+             * sk_tcp and sk_udp in sockit.h. */
+            s->v6only = 1;
+            r = 0;
+        } else if (r != 0) {
+            s->sys = sys;
+        }
     }
     if (r == 0)
         r = sk__opt_apply_all(s, *fd, family);

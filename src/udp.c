@@ -61,11 +61,19 @@ static int udp_family(const sk_sock *s)
     return sk__plat_has_ipv6() ? SK__AF_INET6 : SK__AF_INET;
 }
 
+/* Whether s's socket, of family, reaches IPv4 through IPv4-mapped
+ * addresses: a dual-stack IPv6 socket, unless the system refused to make
+ * it one (s->v6only, see sk__make_socket). */
+static int udp_maps_v4(const sk_sock *s, int family)
+{
+    return s->dual && !s->v6only && family == SK__AF_INET6;
+}
+
 /* The lookup filter for a socket of family: a dual-stack IPv6 socket
  * reaches IPv4 addresses too. */
 static int udp_filter(const sk_sock *s, int family)
 {
-    return (s->dual && family == SK__AF_INET6) ? SK__AF_UNSPEC : family;
+    return udp_maps_v4(s, family) ? SK__AF_UNSPEC : family;
 }
 
 /* What host:port names for a socket of family, in resolver order; IPv4
@@ -76,7 +84,7 @@ static int udp_dests(sk_sock *s, int family, const char *host, int port,
     size_t i;
     int r = sk__addrs_for(s, host, port, udp_filter(s, family), 0, list,
                           count);
-    if (r != 0 || !s->dual || family != SK__AF_INET6)
+    if (r != 0 || !udp_maps_v4(s, family))
         return r;
     for (i = 0; i < *count; i++) {
         sk__addr m;
@@ -100,6 +108,31 @@ static int udp_ensure_socket(sk_sock *s, int family)
     s->fd = fd;
     s->family = (unsigned char)family;
     return 0;
+}
+
+/* A dual-stack object learns whether its IPv6 socket really reaches IPv4
+ * only when it makes it (s->v6only): make it before the lookup whose
+ * filter depends on that.  *made: 1 when this made the socket, which
+ * udp_undo_socket drops again if the lookup fails (a failed lookup leaves
+ * a dual-stack object without a socket, as it found it). */
+static int udp_dual_socket(sk_sock *s, int family, int *made)
+{
+    int r;
+    *made = 0;
+    if (!s->dual || family != SK__AF_INET6 || s->fd != SK_FD_INVALID)
+        return 0;
+    r = udp_ensure_socket(s, family);
+    *made = r == 0;
+    return r;
+}
+
+static void udp_undo_socket(sk_sock *s, int made)
+{
+    if (!made)
+        return;
+    sk__plat_close(s->fd);
+    s->fd = SK_FD_INVALID;
+    s->family = SK__AF_UNSPEC; /* no socket, no family yet */
 }
 
 /* The local name of s's socket (IP families only). */
@@ -162,7 +195,7 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port)
     sk__addr *list = NULL;
     size_t count = 0, i;
     sk__tm tm;
-    int family, r = udp_check(s);
+    int family, made = 0, r = udp_check(s);
     if (r != 0)
         return r;
     if ((r = sk__check_host(host)) != 0)
@@ -175,9 +208,13 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port)
     if ((r = udp_check_dest(s, host, port)) != 0)
         return r;
     family = udp_family(s);
-    r = udp_dests(s, family, host, port, &list, &count);
-    if (r != 0)
+    r = udp_dual_socket(s, family, &made);
+    if (r == 0)
+        r = udp_dests(s, family, host, port, &list, &count);
+    if (r != 0) {
+        udp_undo_socket(s, made);
         return r;
+    }
     /* A new peer: drop the old one first.  Reconnecting in place keeps the
      * old source address on Linux, which is wrong when the new peer is of
      * the other family on a dual-stack socket. */
@@ -231,7 +268,7 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
     sk__addr *list = NULL;
     size_t count = 0, i;
     sk__tm tm;
-    int family, r = udp_check(s);
+    int family, made = 0, r = udp_check(s);
     if (r != 0)
         return r;
     if (data == NULL && len > 0)
@@ -247,7 +284,12 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
     if (s->role == SK_ROLE_CONNECTED)
         return SK_EISCONN;
     family = udp_family(s);
-    r = udp_dests(s, family, host, port, &list, &count);
+    r = udp_dual_socket(s, family, &made);
+    if (r == 0) {
+        r = udp_dests(s, family, host, port, &list, &count);
+        if (r != 0)
+            udp_undo_socket(s, made);
+    }
     if (r == 0)
         r = udp_ensure_socket(s, family);
     if (r == 0) {
@@ -393,7 +435,7 @@ static int udp_membership(sk_sock *s, int join, const char *group,
 {
     sk__addr *list = NULL;
     size_t count = 0, i;
-    int family, r = udp_check(s);
+    int family, made = 0, r = udp_check(s);
     if (r != 0)
         return r;
     if ((r = sk__check_host(group)) != 0)
@@ -405,7 +447,13 @@ static int udp_membership(sk_sock *s, int join, const char *group,
     family = udp_family(s);
     /* No mapping: an IPv4 group on a dual-stack socket is joined at the
      * IPv4 level of the same socket. */
-    r = sk__addrs_for(s, group, 0, udp_filter(s, family), 0, &list, &count);
+    r = udp_dual_socket(s, family, &made);
+    if (r == 0) {
+        r = sk__addrs_for(s, group, 0, udp_filter(s, family), 0, &list,
+                          &count);
+        if (r != 0)
+            udp_undo_socket(s, made);
+    }
     if (r == 0)
         r = udp_ensure_socket(s, family);
     if (r == 0) {

@@ -476,6 +476,27 @@ int sup_under_valgrind(void)
     return p != NULL && strstr(p, "vgpreload") != NULL;
 }
 
+const char *sup_emulator(void)
+{
+    const char *p = getenv("SOCKIT_TEST_EMULATOR");
+    return p != NULL && p[0] != '\0' ? p : NULL;
+}
+
+int sup_emulator_refused(int rc, const sk_sock *s, const char *what)
+{
+    const char *emu = sup_emulator();
+    if (emu == NULL || rc != SK_EUNSUPPORTED)
+        return 0;
+#if defined(ENOPROTOOPT)
+    if (sk_syserror(s) != ENOPROTOOPT)
+        return 0; /* the kernel's own refusal, checked as anywhere */
+#endif
+    print_message("skipped under %s: %s, refused with ENOPROTOOPT (OS code "
+                  "%d): a call the emulator does not translate\n",
+                  emu, what, sk_syserror(s));
+    return 1;
+}
+
 #if defined(_WIN32)
 
 size_t sup_fd_limit_lower(size_t headroom)

@@ -174,6 +174,20 @@ void sup_fd_limit_restore(void);
  * from the kernel's; 0 otherwise. */
 int sup_under_valgrind(void);
 
+/* sup_emulator: the user-mode emulator the tests run under, as named by
+ * SOCKIT_TEST_EMULATOR (ci/test's s390x lane sets "qemu-user"), or NULL
+ * when they run on the hardware they were built for. */
+const char *sup_emulator(void);
+
+/* sup_emulator_refused: 1 when the tests run under an emulator
+ * (sup_emulator), rc is SK_EUNSUPPORTED and s's OS code ENOPROTOOPT: the
+ * answer of qemu-user 7.2 to the calls it does not translate
+ * (IP_MULTICAST_IF with struct ip_mreqn, MCAST_JOIN_GROUP); it then prints
+ * a line naming what was skipped and why.  0 otherwise: the caller checks
+ * rc as it would anywhere.  Call it only where such a call was made (the
+ * OS code may be left from an earlier failure). */
+int sup_emulator_refused(int rc, const sk_sock *s, const char *what);
+
 /* sup_sig_install: install a no-op SIGUSR1 handler WITHOUT SA_RESTART (so
  * that blocking system calls fail with EINTR) and reset the handler's
  * counter.  Returns 1, or 0 where there are no POSIX signals (Windows).

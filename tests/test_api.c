@@ -467,9 +467,11 @@ static void t_multicast_by_address(void **state)
     sup_assert_rc(sk_setoption(s, SK_OPT_MULTICAST_TTL, 0), 0);
     sup_assert_rc(sk_setoption(s, SK_OPT_MULTICAST_LOOP, 1), 0);
     rc = sk_setmulticastif(s, "127.0.0.1");
+    if (!sup_emulator_refused(rc, s, "sk_setmulticastif (IP_MULTICAST_IF)")) {
 #if defined(__linux__)
-    sup_assert_rc(rc, 0);
+        sup_assert_rc(rc, 0);
 #endif
+    }
     if (rc == 0) {
         sup_assert_rc(sk_bind(s, "127.0.0.1", 0), 0);
         sup_assert_rc(sk_getsockname(s, &from), 0);
@@ -495,10 +497,15 @@ static void t_multicast_by_address(void **state)
 static void t_multicast_iface_forms(void **state)
 {
     sk_sock *u = NULL, *c = NULL, *d = NULL;
-    int v = -1;
+    int v = -1, rc;
     (void)state;
     sup_assert_rc(sk_udp4(&u), 0);
-    sup_assert_rc(sk_setmulticastif(u, NULL), 0);
+    rc = sk_setmulticastif(u, NULL);
+    if (sup_emulator_refused(rc, u, "sk_setmulticastif (IP_MULTICAST_IF)")) {
+        sk_free(u);
+        skip();
+    }
+    sup_assert_rc(rc, 0);
     sup_assert_rc(sk_setmulticastif(u, ""), 0);
     sup_assert_rc(sk_setmulticastif(u, "*"), 0);
     sup_assert_rc(sk_setmulticastif(u, "0"), 0);

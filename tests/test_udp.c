@@ -767,6 +767,15 @@ static void t_bad_input(void **state)
     sup_assert_rc(sk_sendto(c, "a", 1, "127.0.0.1", pu), SK_EISCONN);
     sup_assert_rc(sk_sendto(u, "a", 1, "nonexistent..invalid", pu),
                   SK_EHOSTNOTFOUND);
+    /* A dual-stack object makes its socket before the lookup (whether it
+     * reaches IPv4 decides what may be looked up) and drops it again when
+     * the lookup fails. */
+    sup_assert_rc(sk_sendto(d, "a", 1, "nonexistent..invalid", pu),
+                  SK_EHOSTNOTFOUND);
+    sup_assert_rc(sk_setpeername(d, "nonexistent..invalid", pu),
+                  SK_EHOSTNOTFOUND);
+    sup_assert_rc(sk_joingroup(d, "nonexistent..invalid", 0),
+                  SK_EHOSTNOTFOUND);
     assert_true(sk_getfd(d) == SK_FD_INVALID); /* nothing was made */
 
     /* recvfrom */
@@ -907,9 +916,12 @@ static void t_close_free(void **state)
 /* Set and read back one option by enum and by name. */
 static void opt_roundtrip(sk_sock *s, int option, int value)
 {
-    int v = -99;
+    int v = -99, rc;
     const char *name = sk_optionname(option);
-    sup_assert_rc(sk_setoption(s, option, value), 0);
+    rc = sk_setoption(s, option, value);
+    if (option == SK_OPT_MULTICAST_IF && sup_emulator_refused(rc, s, name))
+        return;
+    sup_assert_rc(rc, 0);
     sup_assert_rc(sk_getoption(s, option, &v), 0);
     if (v != value) {
         print_error("%s set to %d reads back %d\n", name, value, v);
@@ -933,7 +945,7 @@ static void if_roundtrip(sk_sock *s, const char *what)
     if (rc == 0) {
         sup_assert_rc(sk_getoption(s, SK_OPT_MULTICAST_IF, &v), 0);
         assert_int_equal(v, lo);
-    } else {
+    } else if (!sup_emulator_refused(rc, s, "ip-multicast-if")) {
 #if defined(__linux__)
         sup_assert_rc(rc, 0);
 #else
@@ -1044,6 +1056,8 @@ static int join_lo(sk_sock *s, const char *group, const char *what)
     rc = sk_joingroup(s, group, lo);
     if (rc == 0)
         return 1;
+    if (sup_emulator_refused(rc, s, "joining a multicast group"))
+        return 0;
 #if defined(__linux__)
     sup_assert_rc(rc, 0);
 #endif
@@ -1084,7 +1098,9 @@ static void t_multicast_v4(void **state)
     sup_assert_rc(sk_setoption(s, SK_OPT_MULTICAST_TTL, 0), 0);
     sup_assert_rc(sk_setoption(s, SK_OPT_MULTICAST_LOOP, 1), 0);
     rc = sk_setoption(s, SK_OPT_MULTICAST_IF, lo);
-    if (rc != 0) {
+    if (rc != 0 && sup_emulator_refused(rc, s, "ip-multicast-if")) {
+        ready = 0;
+    } else if (rc != 0) {
 #if defined(__linux__)
         sup_assert_rc(rc, 0);
 #endif
@@ -1123,7 +1139,8 @@ static void t_multicast_v6_and_errors(void **state)
     /* Not a multicast address. */
     sup_assert_rc(sk_udp4(&u), 0);
     rc = sk_joingroup(u, "127.0.0.1", lo);
-    sup_assert_rc(rc, SK_EINVAL);
+    if (!sup_emulator_refused(rc, u, "joining a group that is not one"))
+        sup_assert_rc(rc, SK_EINVAL);
     sup_assert_rc(sk_joingroup(u, "nonexistent..invalid", lo),
                   SK_EHOSTNOTFOUND);
     /* An IPv6 group on an IPv4 object: no such address for it. */
@@ -1155,7 +1172,8 @@ static void t_multicast_v6_and_errors(void **state)
         if (rc == 0) {
             sup_assert_rc(sk_leavegroup(d, GROUP4, lo), 0);
             print_message("IPv4 group on a dual-stack socket: ok\n");
-        } else {
+        } else if (!sup_emulator_refused(rc, d, "joining an IPv4 group on "
+                                                 "a dual-stack socket")) {
 #if defined(__linux__)
             sup_assert_rc(rc, 0);
 #endif

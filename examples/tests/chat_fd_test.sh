@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# chat_fd_test.sh CHAT_SERVER - examples/chat_server out of descriptors
+# chat_fd_test.sh CHAT_SERVER [EMULATOR...] - examples/chat_server out of
+# descriptors (run through EMULATOR when given: qemu-user for a
+# cross-compiled server)
 # (POSIX: `ulimit -n`).  The server runs with a limit of 24 descriptors
 # and -t 6; python3 opens 48 connections and holds them (twice what the
 # server can take).  Checked, with counts and not CPU time:
@@ -15,7 +17,9 @@
 # Every wait is bounded; the server is killed on exit.
 set -euo pipefail
 
-server="${1:?usage: chat_fd_test.sh CHAT_SERVER}"
+server="${1:?usage: chat_fd_test.sh CHAT_SERVER [EMULATOR...]}"
+shift
+runner=("$@")
 command -v python3 >/dev/null 2>&1 || { echo "chat_fd_test: python3 is required" >&2; exit 1; }
 MAX_FAILED=60 # 6 s / 0.25 s + 10 leaves, with room to spare
 
@@ -32,7 +36,7 @@ trap cleanup EXIT
 
 log="$work/server.log"
 : >"$log"
-(ulimit -n 24 && exec "$server" -t 6 127.0.0.1 0) >"$log" 2>&1 </dev/null &
+(ulimit -n 24 && exec "${runner[@]}" "$server" -t 6 127.0.0.1 0) >"$log" 2>&1 </dev/null &
 pid=$!
 port=
 for _ in $(seq 1 100); do

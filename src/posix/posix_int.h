@@ -14,6 +14,14 @@
 #  if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
 #    define _DARWIN_C_SOURCE 1
 #  endif
+/* A 64-bit off_t on 32-bit glibc (i386, arm): without it sendfile and pread
+ * take 32-bit offsets and a file's bytes from 2 GiB on cannot be sent.
+ * Systems whose off_t is always 64 bits (musl, the BSDs, macOS) ignore
+ * it.  Only this backend's files see off_t; the shared code passes
+ * uint64_t offsets, checked against off_t in posix_sendfile.c. */
+#  if !defined(_FILE_OFFSET_BITS)
+#    define _FILE_OFFSET_BITS 64
+#  endif
 #endif
 
 #include "../plat.h"

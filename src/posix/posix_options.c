@@ -15,11 +15,29 @@
 #endif
 
 /* Holding back partial segments: Linux's TCP_CORK, the BSDs' (and
- * macOS's) TCP_NOPUSH. */
+ * macOS's) TCP_NOPUSH.  Turning it off pushes what was held on Linux
+ * (tcp_push_pending_frames in net/ipv4/tcp.c), FreeBSD and OpenBSD
+ * (tcp_ctloutput calls tcp_output when TF_NOPUSH is cleared on an
+ * established connection: sys/netinet/tcp_usrreq.c).  xnu's tcp_ctloutput
+ * (bsd/netinet/tcp_usrreq.c) only clears TF_NOPUSH, and no other option
+ * runs tcp_output there either, so on macOS the held bytes wait for the
+ * next send, an incoming segment or the FIN: sockit.h says so at
+ * SK_OPT_TCP_CORK, rather than sockit sending anything of its own. */
 #if defined(TCP_CORK)
 #  define SK_TCP_CORK TCP_CORK
 #elif defined(TCP_NOPUSH)
 #  define SK_TCP_CORK TCP_NOPUSH
+#endif
+
+/* Linger in seconds.  xnu (macOS, iOS) counts SO_LINGER in clock ticks
+ * (bsd/kern/uipc_socket.c, sosetoptlock: so_linger = l_linger for SO_LINGER,
+ * l_linger * hz for SO_LINGER_SEC), so a linger of 5 would last 50 ms at
+ * hz 100; SO_LINGER_SEC takes and reads back seconds.  Elsewhere SO_LINGER
+ * is in seconds already (POSIX). */
+#if defined(SO_LINGER_SEC)
+#  define SK_SO_LINGER SO_LINGER_SEC
+#else
+#  define SK_SO_LINGER SO_LINGER
 #endif
 
 /* level and name for an option, or 0 when this OS lacks it. */
@@ -31,7 +49,7 @@ static int lookup(int option, int *level, int *name)
         *name = SO_KEEPALIVE;
         return 1;
     case SK_OPT_LINGER:
-        *name = SO_LINGER;
+        *name = SK_SO_LINGER;
         return 1;
     case SK_OPT_REUSEADDR:
         *name = SO_REUSEADDR;

@@ -12,11 +12,22 @@
 #include <string.h>
 #include <sys/uio.h>
 
-/* Linux's ip_mreqn names an interface by index for IPv4 (a struct, so no
- * macro to test: known by the system that has it). */
-#if defined(__linux__)
+/* struct ip_mreqn names an interface by index for IPv4 (a struct, so no
+ * macro to test: known by the systems that take it).  Linux takes it for
+ * IP_MULTICAST_IF and IP_ADD_MEMBERSHIP (ip(7)); so does FreeBSD
+ * (sys/netinet/in_mcast.c: inp_setmoptions and inp_join_group tell it from
+ * a plain in_addr / ip_mreq by its size; ip(4)).  Without it, IPv4's
+ * outgoing interface goes by IP_MULTICAST_IFINDEX (macOS) or by address. */
+#if defined(__linux__) || defined(__FreeBSD__)
 #  define SK_HAVE_IP_MREQN 1
 #endif
+
+/* The value of IP_MULTICAST_TTL and IP_MULTICAST_LOOP: a u_char, as the
+ * BSD socket API has it.  OpenBSD takes nothing else (its ip_setmoptions,
+ * sys/netinet/ip_output.c, answers EINVAL unless the length is 1); Linux
+ * (ip_sockglue.c takes an int or a char), FreeBSD, NetBSD and macOS take
+ * either.  IPv6's options are ints everywhere (RFC 3493). */
+typedef unsigned char sk__mcast_byte;
 
 /* The SK__AF_* of a native sockaddr family. */
 static int udp_native_family(int af)
@@ -343,16 +354,17 @@ static int udp_set_if4(int fd, int ifindex)
 static int udp_set_one(int fd, int af, int option, int value)
 {
     int v4 = af == AF_INET;
+    sk__mcast_byte b = (sk__mcast_byte)value; /* sockit checked 0..255 */
     switch (option) {
     case SK_OPT_MULTICAST_TTL:
-        return v4 ? setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &value,
-                               (socklen_t)sizeof value)
+        return v4 ? setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &b,
+                               (socklen_t)sizeof b)
                   : setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
                                &value, (socklen_t)sizeof value);
     case SK_OPT_MULTICAST_LOOP:
         if (v4)
-            return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &value,
-                              (socklen_t)sizeof value);
+            return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &b,
+                              (socklen_t)sizeof b);
         {
             unsigned u = (unsigned)value;
             return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &u,
