@@ -449,7 +449,9 @@ typedef struct sk_name {
  * peer, when not NULL, receives the client's address.  A client that
  * vanished before the accept is skipped, never blocking past the timeout.
  * The new client inherits the server's timeouts, blocking mode and line
- * limit.  @return 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
+ * limit.  Its object is made before the connection is taken from the
+ * system, so SK_ENORESOURCES leaves the connection queued.
+ * @return 0; SK_EINVAL; SK_EWRONGROLE; SK_ETIMEOUT; SK_ENORESOURCES;
  * SK_EWOULDBLOCK (non-blocking mode, nothing pending).
  * @param[in] s a server
  * @param[out] client receives the new client, owned by the caller
@@ -649,17 +651,21 @@ SK_API int sk_dirty(const sk_sock *s);
  * @{ */
 /* ---- timeouts --------------------------------------------------------- */
 
-/** sk_settimeout: set the block ('b') or total ('t') timeout in seconds,
- * millisecond precision; negative means no limit (the default for both).
+/** sk_settimeout: set the block ('b') or total ('t') timeout in seconds.
+ * Every call of the API that takes a timeout follows one rule: negative
+ * values and +inf mean no limit; NaN and finite values above 1e9 seconds
+ * are SK_EINVAL; anything else is honoured as given, rounded to the
+ * millisecond, without any cap.  No limit is the default for both.
  * Block bounds each single wait on the OS; total bounds a whole call; with
  * both set the sooner wins.  0 makes calls non-blocking: they try once and
  * return SK_ETIMEOUT.  They apply to connect, accept, send and receive, and
  * are measured on a monotonic clock.  Non-blocking mode (sk_setblocking(s,
  * 0)) overrides both without changing them: calls then return
  * SK_EWOULDBLOCK instead of waiting, and these timeouts apply again after
- * sk_setblocking(s, 1).  @return 0; SK_EINVAL (bad mode, NaN); SK_ECLOSED.
+ * sk_setblocking(s, 1).  @return 0; SK_EINVAL (s NULL, bad mode, seconds
+ * NaN or finite above 1e9); SK_ECLOSED.
  * @param[in] s the object
- * @param[in] seconds the timeout in seconds; negative: none
+ * @param[in] seconds the timeout in seconds; negative or +inf: none
  * @param[in] mode 'b' (block: each wait) or 't' (total: each call)
  */
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode);
@@ -943,15 +949,20 @@ SK_API int sk_sleep(double seconds);
 /* ---- select ----------------------------------------------------------- */
 
 /** sk_select: wait until some of recvt can be read (or accepted) or some of
- * sendt can be written, for at most timeout seconds (negative = no limit).
- * A client with buffered bytes is readable at once.  NULL and closed entries
- * are skipped; there is no limit on the count.  The ready objects are
- * written to readable[] and writable[] (capacity nrecv and nsend) with
- * their counts in *nreadable and *nwritable; for a set whose count is 0
- * (nrecv or nsend), its array, its output array and its count pointer may
- * all be NULL.  @return 0 when something is ready; SK_ETIMEOUT when
- * nothing is; SK_EINVAL (a NULL array or count pointer of a non-empty set,
- * a NaN timeout, or nothing to wait for and no timeout); SK_ENORESOURCES.
+ * sendt can be written, for at most timeout seconds (the rule of
+ * sk_settimeout: negative or +inf = no limit; NaN or finite above 1e9 =
+ * SK_EINVAL).  A client with buffered bytes is readable at once.  NULL and
+ * closed entries are skipped; there is no limit on the count: NULL and
+ * closed entries never reach the system, and a list longer than the
+ * system takes (more entries than the descriptor limit) is handed to it as
+ * one entry per distinct object, both directions merged.  The ready
+ * objects are written to readable[] and writable[] (capacity nrecv and
+ * nsend) with their counts in *nreadable and *nwritable; for a set whose
+ * count is 0 (nrecv or nsend), its array, its output array and its count
+ * pointer may all be NULL.  @return 0 when something is ready; SK_ETIMEOUT
+ * when nothing is; SK_EINVAL (a NULL array or count pointer of a non-empty
+ * set, a bad timeout, or nothing to wait for and no timeout);
+ * SK_ENORESOURCES.
  * A failed connect or a peer's close counts as ready: the next call on the
  * object reports it.  sk_select reads all of its inputs on every call: for
  * many objects of which few are ready, sk_selector is the form whose wait
@@ -961,7 +972,7 @@ SK_API int sk_sleep(double seconds);
  * @param[in] nrecv the number of entries of recvt
  * @param[in] sendt the objects to wait for writing
  * @param[in] nsend the number of entries of sendt
- * @param[in] timeout the most seconds to wait; negative: no limit
+ * @param[in] timeout the most seconds to wait; negative or +inf: no limit
  * @param[out] readable receives the objects ready to read (room for nrecv)
  * @param[out] nreadable receives their count
  * @param[out] writable receives the objects ready to write (room for nsend)
@@ -1731,11 +1742,16 @@ SK_API int sk_timer_new(sk_loop *loop, sk_timer **out);
  * push the later ones back); periods missed entirely (the loop was busy or
  * not running) are skipped, not run in a burst.  Timers fire in deadline
  * order, those with the same deadline in the order they were started.  A
- * started timer is restarted with the new values.  @return 0; SK_EINVAL
- * (t or cb NULL; after or repeat negative, NaN, or above 1e9 seconds).
+ * started timer is restarted with the new values.  after and repeat follow
+ * the timeout rule of sk_settimeout: an after that is negative or +inf
+ * (no limit) never comes, so the timer is left stopped; a repeat that is
+ * negative or +inf means no repeat, as 0 does.  @return 0; SK_EINVAL (t or
+ * cb NULL; after or repeat NaN or finite above 1e9 seconds).
  * @param[in] t the timer
- * @param[in] after seconds until the first call (0: the next iteration)
- * @param[in] repeat the period in seconds after that; 0: once
+ * @param[in] after seconds until the first call (0: the next iteration;
+ *                  negative or +inf: never)
+ * @param[in] repeat the period in seconds after that; 0, negative or +inf:
+ *                   once
  * @param[in] cb the function called when the timer fires
  * @param[in] ud user data, handed to the callback unchanged
  */
@@ -2005,20 +2021,23 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  * resolution), by mode:
  * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup
  *   and every attempt): when it runs out the error handler gets
- *   SOCKET_TIMEOUT.  Negative: none (the default; the system's own limits
+ *   SOCKET_TIMEOUT.  No limit is the default (the system's own limits
  *   then end each attempt).
  * - 'd': the Happy Eyeballs delay (RFC 8305's Connection Attempt Delay):
  *   how long an attempt runs alone before the next address is tried
- *   beside it (default 0.25; 0 starts every address at once).  Must not be
- *   negative.
+ *   beside it (default 0.25; 0 starts every address at once; no limit
+ *   tries the addresses one after the other, each when the one before has
+ *   failed).
  * - 'l': how long CLOSING waits for the peer to close after every pending
  *   byte was written (sk_conn_disconnect); then the connection is closed
  *   anyway.  Negative: no limit.  Default 30.
  *
  * 'c' is read when a connect starts, 'd' whenever an attempt starts, 'l'
- * when the flush ends.
- * @return 0; SK_EINVAL (c NULL, unknown mode, NaN, a negative 'd', or more
- * than 1e9 seconds).
+ * when the flush ends.  seconds follows the timeout rule of sk_settimeout:
+ * negative or +inf is no limit (read back as -1); NaN and finite values
+ * above 1e9 are refused; anything else is honoured to the millisecond.
+ * @return 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
+ * 1e9).
  * @param[in] c the connection
  * @param[in] seconds the time in seconds (see each mode)
  * @param[in] mode 'c' (connect), 'd' (Happy Eyeballs delay) or 'l' (linger in
@@ -2296,7 +2315,9 @@ SK_API int sk_server_new(sk_loop *loop, sk_server **out);
  * returns, which may block) and listen with backlog (as sk_listen); from
  * then on the loop accepts each connection and calls cb(srv, conn, ud).
  * When the system runs out of descriptors or memory, accepting pauses for
- * 0.1 s.  @return 0; SK_EINVAL (srv or cb NULL, bad host or port);
+ * 0.1 s (a connection accepted without memory to wrap it is kept and
+ * handed over then: none is dropped for want of memory).  @return 0;
+ * SK_EINVAL (srv or cb NULL, bad host or port);
  * SK_EWRONGROLE (listening already); SK_ECLOSED (after sk_server_close);
  * the errors of sk_bind and sk_listen.
  * @param[in] srv the server
@@ -2450,7 +2471,9 @@ SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events);
 SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
 
 /** sk_selector_wait: wait until some members of sel are ready for their
- * interest, for at most timeout seconds (negative = no limit), and store
+ * interest, for at most timeout seconds (the rule of sk_settimeout:
+ * negative or +inf = no limit; NaN or finite above 1e9 = SK_EINVAL), and
+ * store
  * up to cap of them in ready[] with their readiness in events[] (enum
  * sk_events: SK_READABLE, SK_WRITABLE, SK_ERRORED as sk_watch_new
  * describes it per system) and their count in *n.  As in sk_select, a
@@ -2464,11 +2487,11 @@ SK_API int sk_selector_remove(sk_selector *sel, sk_sock *s);
  * gone when the caller acts (treat SK_EWOULDBLOCK as "wait again");
  * readiness that lasts is reported again.  @return 0 (*n > 0);
  * SK_ETIMEOUT (nothing became ready in time; *n 0); SK_EINVAL (sel, ready,
- * events or n NULL, cap 0, timeout NaN, or no timeout while no member has
- * interest); or the backend's error when waiting failed (SK_ENORESOURCES,
- * SK_ESYSTEM).
+ * events or n NULL, cap 0, timeout NaN or finite above 1e9, or no timeout
+ * while no member has interest); or the backend's error when waiting
+ * failed (SK_ENORESOURCES, SK_ESYSTEM).
  * @param[in] sel the selector
- * @param[in] timeout the most seconds to wait; negative: no limit
+ * @param[in] timeout the most seconds to wait; negative or +inf: no limit
  * @param[out] ready receives the ready members (room for cap)
  * @param[out] events receives the readiness of each (enum sk_events)
  * @param[in] cap the room in ready and events (at least 1)

@@ -220,17 +220,16 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud)
 
 SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode)
 {
-    if (c == NULL || seconds != seconds || seconds > 1e9)
+    int64_t ms = -1;
+    if (c == NULL || sk__timeout_ms(seconds, &ms) != 0)
         return SK_EINVAL;
-    if (seconds < 0)
-        seconds = -1;
+    if (ms < 0)
+        seconds = -1; /* negative or +inf: no limit */
     switch (mode) {
     case 'c':
         c->t_connect = seconds;
         return 0;
     case 'd':
-        if (seconds < 0)
-            return SK_EINVAL;
         c->t_delay = seconds;
         return 0;
     case 'l':

@@ -214,6 +214,16 @@ static int attempt_start(sk_conn *c, size_t i)
     return r;
 }
 
+/* Keep what an attempt failed with, for the report when none succeeds:
+ * the latest failure, except that running out of resources here outranks
+ * what the network said about another address (the address that would
+ * have answered may be the one we could not try). */
+static void attempt_failed(sk_conn *c, int r)
+{
+    if (c->cx->last_fail != SK_ENORESOURCES)
+        c->cx->last_fail = r;
+}
+
 /* Start the next address (and the timer for the one after), passing over
  * those that fail at once; when none is left and nothing is under way,
  * the connect has failed. */
@@ -233,7 +243,7 @@ static void conn_next(sk_conn *c)
                                      conn_next_due);
             return;
         }
-        c->cx->last_fail = r;
+        attempt_failed(c, r);
     }
     if (c->cx->natt == 0)
         conn_fail(c, c->cx->last_fail);
@@ -261,7 +271,7 @@ static void attempt_ready(sk_watch *w, int events, void *ud)
         conn_win(c, at);
         return;
     }
-    c->cx->last_fail = r; /* this address failed: the next one, at once */
+    attempt_failed(c, r); /* this address failed: the next one, at once */
     attempt_close(c, at);
     conn_next(c);
 }
@@ -281,13 +291,15 @@ static sk__addr *conn_order(const sk__addr *in, size_t n, size_t *out_n)
 {
     sk__addr *out = (sk__addr *)sk__calloc(n ? n : 1, sizeof *out);
     size_t *idx = (size_t *)sk__calloc(n ? 2 * n : 1, sizeof *idx);
-    size_t *pref = idx, *rest = idx + n; /* the two families */
+    size_t *pref, *rest; /* the two families */
     size_t np = 0, nr = 0, i, j, k = 0;
     if (out == NULL || idx == NULL) {
         sk__free(out);
         sk__free(idx);
         return NULL;
     }
+    pref = idx; /* only now: no arithmetic on a failed allocation */
+    rest = idx + n;
     for (i = 0; i < n; i++) {
         for (j = 0; j < i; j++)
             if (addr_same(&in[i], &in[j]))

@@ -4,7 +4,9 @@
  * loop: a worker thread asks the system's resolver (or the connection's
  * hook) and posts the answer to the loop's thread; numeric hosts are
  * parsed at once, without a resolver.  The request is shared by the
- * connection and the worker and freed by whichever lets go last.
+ * connection and the worker and freed by whichever lets go last.  The
+ * post's queue entry is made with the request, so the answer (a failure
+ * included) always reaches the connection.
  */
 #include "sockit_int.h"
 
@@ -26,10 +28,12 @@ struct sk__lookup {
     int rc;         /* the worker's answer, read after the post */
     sk__addr *list;
     size_t count;
+    sk__post *post; /* the answer's queue entry, until posted */
 };
 
 static void lookup_destroy(sk__lookup *l)
 {
+    sk__free(l->post);
     sk__free(l->list);
     if (l->started)
         sk__plat_cleanup();
@@ -116,14 +120,18 @@ static int lookup_hook(sk__lookup *l)
     for (i = 0; r == 0 && i < n; i++) {
         sk__addr *one = NULL;
         size_t cnt = 0;
+        int pr;
         int port = out[i].port >= 1 && out[i].port <= 65535 ? out[i].port
                                                              : l->port;
         out[i].addr[SK_ADDRSTRLEN - 1] = '\0';
         if (out[i].addr[0] == '\0')
             continue;
-        if (lookup_parse(out[i].addr, port, SK_LOOKUP_NUMERICHOST, &one,
-                         &cnt) == 0)
+        pr = lookup_parse(out[i].addr, port, SK_LOOKUP_NUMERICHOST, &one,
+                          &cnt);
+        if (pr == 0)
             l->list[l->count++] = one[0];
+        else if (pr == SK_ENORESOURCES)
+            r = pr; /* not a bad entry: no memory to read it */
         sk__free(one);
     }
     sk__free(out);
@@ -189,16 +197,34 @@ static void lookup_worker(void *arg)
     }
     sk__plat_mutex_lock(l->mu);
     /* Posting under the lock: a cancel comes either before (nothing is
-     * posted) or after (the posted call sees it). */
-    if (!l->cancelled && sk__loop_post_drop(l->loop, lookup_deliver,
-                                            lookup_drop, l) !=
-                             SK_ENORESOURCES)
+     * posted) or after (the posted call sees it).  The entry was made
+     * with the request: posting needs no memory and cannot fail (a failed
+     * wake-up signal still leaves the post queued). */
+    if (!l->cancelled) {
+        sk__post *p = l->post;
+        l->post = NULL; /* the loop's now */
+        (void)sk__loop_post_entry(l->loop, p, lookup_deliver, lookup_drop, l);
         posted = 1;
+    }
     if (!posted)
         last = --l->refs == 0;
     sk__plat_mutex_unlock(l->mu);
     if (last)
         lookup_destroy(l);
+}
+
+/* Run the worker on a thread of its own; in the test build, when asked
+ * (sk__test_lookup_inline), right here, so that a test's allocations and
+ * hook calls happen in a fixed order on one thread. */
+static int lookup_spawn(sk__lookup *l, int *sys)
+{
+#if defined(SOCKIT_TEST_HOOKS)
+    if (sk__test_lookup_inlined()) {
+        lookup_worker(l);
+        return 0;
+    }
+#endif
+    return sk__plat_thread_start(lookup_worker, l, sys);
 }
 
 int sk__lookup_start(sk_loop *loop, const char *host, int port,
@@ -211,6 +237,11 @@ int sk__lookup_start(sk_loop *loop, const char *host, int port,
     l = (sk__lookup *)sk__calloc(1, sizeof *l);
     if (l == NULL)
         return SK_ENORESOURCES;
+    l->post = (sk__post *)sk__malloc(sizeof *l->post);
+    if (l->post == NULL) {
+        sk__free(l);
+        return SK_ENORESOURCES;
+    }
     r = sk__plat_mutex_new(&l->mu);
     if (r == 0)
         r = sk__plat_startup(&sys);
@@ -227,7 +258,7 @@ int sk__lookup_start(sk_loop *loop, const char *host, int port,
     l->fnud = fnud;
     l->done = done;
     l->ud = ud;
-    r = sk__plat_thread_start(lookup_worker, l, &sys);
+    r = lookup_spawn(l, &sys);
     if (r != 0) {
         lookup_destroy(l);
         return r;

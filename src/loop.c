@@ -38,6 +38,8 @@ static int sk__lp_new(sk_loop **out, const char *backend)
         loop->wake_reg.ptr = loop;
         r = loop->poller->ops->add(loop->poller, &loop->wake_reg, &sys);
     }
+    if (r == 0) /* the wait's array, so that no wait finds none */
+        r = sk__pollout_reserve(&loop->evs, &loop->evcap, 0);
     if (r != 0) {
         sk_loop_free(loop);
         return r;
@@ -139,12 +141,18 @@ int sk__loop_post_drop(sk_loop *loop, sk_post_cb fn, sk_post_cb drop,
                        void *ud)
 {
     sk__post *p;
-    int r;
     if (loop == NULL || fn == NULL)
         return SK_EINVAL;
     p = (sk__post *)sk__malloc(sizeof *p);
     if (p == NULL)
         return SK_ENORESOURCES;
+    return sk__loop_post_entry(loop, p, fn, drop, ud);
+}
+
+int sk__loop_post_entry(sk_loop *loop, sk__post *p, sk_post_cb fn,
+                        sk_post_cb drop, void *ud)
+{
+    int r;
     p->fn = fn;
     p->drop = drop;
     p->ud = ud;
@@ -194,24 +202,25 @@ static int sk__lp_posts_queued(sk_loop *loop)
  * filter (kqueue reports reading and writing separately) of nlive
  * registrations, plus the waker.  When memory is short the old array is
  * kept: what does not fit is reported by the next wait. */
-void sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive)
+int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive)
 {
     size_t want = 2 * nlive + 2, cap;
     sk__pollout *p;
     if (want < 64)
         want = 64;
     if (*evcap >= want)
-        return;
+        return 0;
     cap = *evcap ? *evcap : 64;
     while (cap < want && cap <= ((size_t)-1) / 2 / sizeof *p)
         cap *= 2;
-    if (cap > ((size_t)-1) / sizeof *p)
-        return;
-    p = (sk__pollout *)sk__realloc(*evs, cap * sizeof *p);
-    if (p == NULL)
-        return;
-    *evs = p;
-    *evcap = cap;
+    if (cap <= ((size_t)-1) / sizeof *p) {
+        p = (sk__pollout *)sk__realloc(*evs, cap * sizeof *p);
+        if (p != NULL) {
+            *evs = p;
+            *evcap = cap;
+        }
+    }
+    return *evcap > 0 ? 0 : SK_ENORESOURCES;
 }
 
 /* Milliseconds until the first timer (rounded up: a timer never fires
@@ -245,7 +254,7 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
     else
         ms = sk__lp_timeout(loop);
 
-    sk__pollout_reserve(&loop->evs, &loop->evcap, loop->nlive);
+    (void)sk__pollout_reserve(&loop->evs, &loop->evcap, loop->nlive);
     r = loop->poller->ops->wait(loop->poller, ms, loop->evs, loop->evcap, &n,
                                 &sys);
     loop->now_us = sk__plat_now_us();

@@ -16,22 +16,20 @@ void sk__sync_blocking(sk_sock *s, int was)
 
 SK_API int sk_settimeout(sk_sock *s, double seconds, char mode)
 {
+    int64_t ms = -1;
     int was, r = sk__check(s);
     if (r != 0)
         return r;
-    if (seconds != seconds) /* NaN */
+    if (mode != 'b' && mode != 't')
         return SK_EINVAL;
+    r = sk__timeout_ms(seconds, &ms);
+    if (r != 0)
+        return r;
     was = sk__os_blocking(s, s->family);
-    switch (mode) { /* the milliseconds fit 32 bits (sk__seconds_to_ms) */
-    case 'b':
-        s->block_ms = (int32_t)sk__seconds_to_ms(seconds);
-        break;
-    case 't':
-        s->total_ms = (int32_t)sk__seconds_to_ms(seconds);
-        break;
-    default:
-        return SK_EINVAL;
-    }
+    if (mode == 'b')
+        s->block_ms = ms;
+    else
+        s->total_ms = ms;
     sk__sync_blocking(s, was);
     return 0;
 }

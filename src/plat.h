@@ -71,8 +71,8 @@ typedef struct sk__pollent {
  * (shared code and both backends) goes through these four.  In the library
  * users get they are the C library's calls, nothing more: no hook, no
  * process-wide state.  Only a test build of the library (compiled with
- * SOCKIT_TEST_HOOKS, never installed) makes them functions (src/alloc.c)
- * that can fail the Nth allocation on demand (sk__test_alloc_*), so the
+ * SOCKIT_TEST_HOOKS, never installed) makes them functions
+ * (src/testhooks.c) that can fail the Nth allocation on demand (sk__test_alloc_*), so the
  * test suite can check every path that handles an allocation failure. */
 #if defined(SOCKIT_TEST_HOOKS)
 void *sk__malloc(size_t n);
@@ -90,6 +90,14 @@ void sk__free(void *p);
 void sk__test_alloc_fail_at(unsigned long n);
 unsigned long sk__test_alloc_count(void);
 int sk__test_alloc_failed(void);
+
+/* sk__test_lookup_inline: with on 1, sk_conn's host lookups run their
+ * resolver (hook) on the calling thread, inside sk_conn_connect, instead of
+ * a worker thread (the answer still comes through the loop's post queue):
+ * allocations and hook calls then come in a fixed order.
+ * sk__test_lookup_inlined: the current setting. */
+void sk__test_lookup_inline(int on);
+int sk__test_lookup_inlined(void);
 #else
 #  include <stdlib.h>
 #  define sk__malloc(n) malloc(n)
@@ -183,9 +191,12 @@ int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys);
 
 /* sk__plat_poll: wait up to ms milliseconds for any of n entries; fills
  * revents.  *ready receives how many entries have revents != 0.  Entries
- * with events 0 are ignored.  No limit on n.  Returns 0 (also when nothing
- * became ready: *ready is 0), SK_EWOULDBLOCK when interrupted,
- * SK_ENORESOURCES, or another error. */
+ * with events 0 are ignored (never handed to the system).  No limit on n,
+ * but the system may refuse more entries than it has descriptors: then
+ * SK_EINVAL (POSIX poll above RLIMIT_NOFILE; sk_select merges duplicates
+ * and asks again).  Returns 0 (also when nothing became ready: *ready is
+ * 0), SK_EWOULDBLOCK when interrupted, SK_ENORESOURCES, SK_EINVAL, or
+ * another error. */
 int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys);
 
@@ -454,7 +465,12 @@ typedef struct sk__poller sk__poller;
  * (> 0) ready entries in out and their count in *n: 0 (also when nothing
  * is ready: *n 0), SK_EWOULDBLOCK (interrupted by a signal: *n 0), or an
  * error.  Level-triggered: what stays ready is reported again.  free
- * releases the poller (registrations need not be removed first). */
+ * releases the poller (registrations need not be removed first).  reserve
+ * (NULL for a backend whose add never needs memory) makes room for n
+ * registrations at once, so that add needs no memory while no more than n
+ * are registered: 0 or SK_ENORESOURCES.  The loop reserves for every
+ * watch when it is made, so that watching (sk_watch_set, the connections'
+ * interest changes) never fails for want of memory. */
 typedef struct sk__poller_ops {
     const char *name; /* "epoll", "kqueue", "poll", "select" */
     int (*add)(sk__poller *p, sk__pollreg *r, int *sys);
@@ -463,6 +479,7 @@ typedef struct sk__poller_ops {
     int (*wait)(sk__poller *p, int64_t ms, sk__pollout *out, size_t cap,
                 size_t *n, int *sys);
     void (*free)(sk__poller *p);
+    int (*reserve)(sk__poller *p, size_t n);
 } sk__poller_ops;
 
 /* Every backend's poller starts with this. */

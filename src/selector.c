@@ -95,6 +95,11 @@ static int sk__sel_new(sk_selector **out, const char *backend)
         sk__free(sel);
         return r;
     }
+    /* the wait's array, so that no wait finds none */
+    if (sk__pollout_reserve(&sel->evs, &sel->evcap, 0) != 0) {
+        sk_selector_free(sel);
+        return SK_ENORESOURCES;
+    }
     sel->polled = 1;
     *out = sel;
     return 0;
@@ -257,7 +262,7 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
     for (;;) {
         size_t n = 0;
         int sys = 0, r;
-        sk__pollout_reserve(&sel->evs, &sel->evcap, sel->loop->nlive);
+        (void)sk__pollout_reserve(&sel->evs, &sel->evcap, sel->loop->nlive);
         r = p->ops->wait(p, ms, sel->evs, sel->evcap, &n, &sys);
         if (r == SK_EWOULDBLOCK)
             n = 0; /* a signal: wait again for what is left */
@@ -281,14 +286,18 @@ SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
                             int *events, size_t cap, size_t *n)
 {
     size_t k = 0;
+    int64_t ms = -1;
     int r;
     if (n != NULL)
         *n = 0;
     if (sel == NULL || ready == NULL || events == NULL || cap == 0 ||
-        n == NULL || timeout != timeout)
+        n == NULL)
         return SK_EINVAL;
+    r = sk__timeout_ms(timeout, &ms);
+    if (r != 0)
+        return r;
     if (sel->qhead == NULL) {
-        r = sk__sel_fill(sel, sk__seconds_to_ms(timeout));
+        r = sk__sel_fill(sel, ms);
         if (r != 0)
             return r;
     }

@@ -17,6 +17,8 @@ struct sk_server {
     sk_sock *s;       /* a dual-stack master, then the listener */
     sk_watch *w;
     sk_timer *pause;  /* accepting resumes when it fires */
+    sk_sock *held;    /* accepted, still without a connection (no memory
+                         for one): handed over when accepting resumes */
     sk_server_cb cb;
     void *ud;
     sk_server_stats st; /* sk_server_getstats */
@@ -45,13 +47,18 @@ SK_API int sk_server_new(sk_loop *loop, sk_server **out)
     return 0;
 }
 
+static void server_ready(sk_watch *w, int events, void *ud);
+
 static void server_resume(sk_timer *t, void *ud)
 {
     sk_server *srv = (sk_server *)ud;
     (void)t;
     srv->st.paused = 0;
-    if (!srv->closed && srv->w != NULL)
+    if (!srv->closed && srv->w != NULL) {
         (void)sk_watch_set(srv->w, SK_READABLE);
+        if (srv->held != NULL) /* it will not make the listener readable */
+            server_ready(srv->w, SK_READABLE, srv);
+    }
 }
 
 static void server_ready(sk_watch *w, int events, void *ud)
@@ -61,14 +68,19 @@ static void server_ready(sk_watch *w, int events, void *ud)
     (void)w;
     (void)events;
     for (k = 0; k < SK__SERVER_BURST && !srv->closed; k++) {
-        sk_sock *cs = NULL;
+        sk_sock *cs = srv->held;
         sk_conn *c = NULL;
-        int r = sk_accept(srv->s, &cs, NULL);
+        int r = 0;
+        srv->held = NULL;
+        if (cs == NULL)
+            r = sk_accept(srv->s, &cs, NULL);
         if (r == SK_EWOULDBLOCK)
             return;
         if (r == 0) {
             r = sk__conn_accepted(srv->loop, cs, &c);
-            if (r != 0)
+            if (r == SK_ENORESOURCES)
+                srv->held = cs; /* the client keeps its connection */
+            else if (r != 0)
                 sk_free(cs);
         }
         if (r == SK_ENORESOURCES) {
@@ -162,6 +174,8 @@ SK_API int sk_server_close(sk_server *srv)
     if (srv->closed)
         return 0;
     srv->closed = 1;
+    sk_free(srv->held);
+    srv->held = NULL;
     srv->st.paused = 0;
     sk_watch_free(srv->w);
     srv->w = NULL;

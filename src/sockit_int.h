@@ -79,9 +79,8 @@ struct sk_sock {
     int sys;                 /* raw OS code of the last failure; written
                                 with sk__sys_set where one thread may send
                                 while another receives (see below) */
-    int32_t block_ms;        /* settimeout 'b', -1 none (below 2^31: see
-                                sk__seconds_to_ms) */
-    int32_t total_ms;        /* settimeout 't', -1 none */
+    int64_t block_ms;        /* settimeout 'b', -1 none (sk__timeout_ms) */
+    int64_t total_ms;        /* settimeout 't', -1 none */
     unsigned char role;      /* enum sk_role */
     unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
                                 dual) */
@@ -186,7 +185,12 @@ SK__INLINE void sk__tm_start_ms(sk__tm *tm, int64_t ms)
 int64_t sk__tm_left(const sk__tm *tm);
 /* 1 when the total timeout has run out. */
 int sk__tm_expired(const sk__tm *tm);
-int64_t sk__seconds_to_ms(double seconds);
+/* The longest finite timeout any call accepts, in seconds (about 31 years):
+ * its microseconds stay far from int64_t's limit. */
+#define SK__TIMEOUT_MAX_S 1e9
+/* The API's one timeout rule: seconds to *ms (-1: no limit).  Returns 0, or
+ * SK_EINVAL for NaN and finite values above SK__TIMEOUT_MAX_S. */
+int sk__timeout_ms(double seconds, int64_t *ms);
 
 /* tls.c: the stream layer.  s->tls set: s->extra->tls is a TLS session,
  * and the transfers below go through it instead of the socket (see
@@ -440,6 +444,14 @@ typedef struct sk__post {
     struct sk__post *next;
 } sk__post;
 
+/* loop.c: queue p (made with sk__malloc, sizeof *p; the loop frees it
+ * once run or dropped) to run fn(ud) on the loop's thread, or drop(ud)
+ * instead when the loop is freed first.  Needs no memory, so it cannot
+ * fail for lack of it: a post whose failure must not be lost reserves its
+ * entry beforehand.  Returns 0, or SK_ESYSTEM when the wake-up could not
+ * be signalled (the post is queued all the same). */
+int sk__loop_post_entry(sk_loop *loop, sk__post *p, sk_post_cb fn,
+                        sk_post_cb drop, void *ud);
 /* loop.c: sk_loop_post with a drop function: when the loop is freed before
  * fn(ud) ran, sk_loop_free calls drop(ud) instead (to release what ud
  * holds).  Returns as sk_loop_post. */
@@ -460,6 +472,8 @@ struct sk_loop {
     size_t ntimers;
     /* watches (watch.c) */
     sk_watch *watches;
+    size_t nwatch;        /* watches made (the poller has room for them
+                             all and the waker: ops->reserve) */
     size_t nlive;         /* watches registered with the poller */
     sk_watch *dirty;      /* may hold buffered bytes */
     sk_watch *ready;      /* gathered for this iteration's dispatch */
@@ -584,7 +598,8 @@ struct sk__conn_cx {
     size_t naddrs, next; /* how many, the next to start */
     sk__attempt *att;    /* attempts in flight: natt of them */
     size_t natt;
-    int last_fail;       /* SK_E* code of the latest failed attempt */
+    int last_fail;       /* SK_E* code of the latest failed attempt
+                            (SK_ENORESOURCES, once seen, stays) */
     int bound;           /* the connect started from BOUND */
     sk__addr local;      /* a bound connection's local address */
     sk_timer *tm_next;   /* Happy Eyeballs: start the next attempt */
@@ -646,8 +661,11 @@ int sk__conn_bind(sk_conn *c, int port);
 /* The callback of every selector member's watch (watch.c compares it to
  * recognise them). */
 /* loop.c: grow *evs (capacity *evcap) to hold a wait's entries for nlive
- * registrations; on no memory the old array stays (the rest waits). */
-void sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive);
+ * registrations; on no memory the old array stays (the rest waits).
+ * Returns 0, or SK_ENORESOURCES when there is no array at all: the loop
+ * and the selector make theirs when they are made, so that no wait ever
+ * finds it empty. */
+int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive);
 void sk__selector_ready(sk_watch *w, int events, void *ud);
 /* watch.c calls this for a selector member's watch when its object is
  * closed, after the watch went inert: the member is dropped and the watch

@@ -365,7 +365,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     sk__tm tm;
     sk__addr a;
     sk_fd_t fd;
-    sk_sock *c;
+    sk_sock *c = NULL;
     int r;
     if (client != NULL)
         *client = NULL;
@@ -374,6 +374,11 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
         return r;
     if (client == NULL)
         return SK_EINVAL;
+    /* The object first: a connection taken from the system is never
+     * dropped for want of memory (it stays queued for the next try). */
+    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
+    if (r != 0)
+        return r;
     sk__tm_start(&tm, s);
     for (;;) {
         /* The client inherits s's timeouts and mode, so the same kind of
@@ -382,16 +387,12 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
                                &s->sys);
         if (r == 0)
             break;
-        if (r != SK_EWOULDBLOCK)
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_READ, &tm);
+        if (r != 0) {
+            sk_free(c);
             return r;
-        r = sk__wait(s, SK__WAIT_READ, &tm);
-        if (r != 0)
-            return r;
-    }
-    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
-    if (r != 0) {
-        sk__plat_close(fd);
-        return r;
+        }
     }
     c->fd = fd;
     c->role = SK_ROLE_CLIENT;

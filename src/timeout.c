@@ -6,6 +6,8 @@
  */
 #include "sockit_int.h"
 
+#include <float.h>
+
 int64_t sk__tm_left(const sk__tm *tm)
 {
     int64_t left_ms, elapsed_us;
@@ -29,16 +31,21 @@ int sk__tm_expired(const sk__tm *tm)
     return sk__plat_now_us() - tm->start_us >= tm->total_ms * 1000;
 }
 
-/* Seconds (negative: none) to whole milliseconds, rounded to nearest and
- * clamped to about 24 days, so int arithmetic in every backend is safe. */
-int64_t sk__seconds_to_ms(double seconds)
+/* The one timeout rule of the API (every call that takes a timeout uses
+ * it): NaN and finite values above SK__TIMEOUT_MAX_S seconds are
+ * SK_EINVAL; negative values and +inf mean no limit (*ms -1); anything
+ * else is whole milliseconds, rounded to nearest, never capped. */
+int sk__timeout_ms(double seconds, int64_t *ms)
 {
-    const double max_ms = 2147483.0 * 1000.0;
-    double ms;
-    if (!(seconds >= 0)) /* negative or NaN */
-        return -1;
-    ms = seconds * 1000.0 + 0.5;
-    if (ms > max_ms)
-        ms = max_ms;
-    return (int64_t)ms; /* truncation of a positive value: rounds */
+    if (seconds != seconds) /* NaN */
+        return SK_EINVAL;
+    if (seconds < 0 || seconds > DBL_MAX) { /* negative, or +inf */
+        *ms = -1;
+        return 0;
+    }
+    if (seconds > SK__TIMEOUT_MAX_S)
+        return SK_EINVAL;
+    /* 1e12 ms at most: exact in a double, far inside int64_t. */
+    *ms = (int64_t)(seconds * 1000.0 + 0.5);
+    return 0;
 }

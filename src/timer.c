@@ -9,10 +9,6 @@
 
 #include <stdlib.h>
 
-/* The longest after / repeat accepted, in seconds (about 31 years): far
- * from int64_t microseconds' limit, so deadlines never overflow. */
-#define SK__TIMER_MAX_S 1e9
-
 static int sk__tmr_before(const sk_timer *a, const sk_timer *b)
 {
     return a->due_us < b->due_us ||
@@ -120,25 +116,34 @@ SK_API int sk_timer_new(sk_loop *loop, sk_timer **out)
     return 0;
 }
 
-/* Seconds to microseconds, or -1 when out of range. */
-static int64_t sk__tmr_us(double s)
+/* after or repeat under the API's timeout rule (sk__timeout_ms): *us -1
+ * for no limit, else microseconds.  Returns 0 or SK_EINVAL. */
+static int sk__tmr_us(double s, int64_t *us)
 {
-    if (!(s >= 0) || s > SK__TIMER_MAX_S) /* NaN fails the first test */
-        return -1;
-    return (int64_t)(s * 1e6 + 0.5);
+    int64_t ms;
+    int r = sk__timeout_ms(s, &ms); /* NaN, finite > 1e9 s: SK_EINVAL */
+    if (r != 0)
+        return r;
+    *us = ms < 0 ? -1 : (int64_t)(s * 1e6 + 0.5);
+    return 0;
 }
 
 SK_API int sk_timer_start(sk_timer *t, double after, double repeat,
                           sk_timer_cb cb, void *ud)
 {
-    int64_t after_us = sk__tmr_us(after), repeat_us = sk__tmr_us(repeat);
-    if (t == NULL || cb == NULL || after_us < 0 || repeat_us < 0)
+    int64_t after_us = -1, repeat_us = -1;
+    if (t == NULL || cb == NULL || sk__tmr_us(after, &after_us) != 0 ||
+        sk__tmr_us(repeat, &repeat_us) != 0)
         return SK_EINVAL;
-    if (repeat > 0 && repeat_us == 0)
-        repeat_us = 1; /* a period shorter than the clock's unit */
     sk__tmr_remove(t);
     t->cb = cb;
     t->ud = ud;
+    if (after_us < 0) /* no limit: it would never fire; left stopped */
+        return 0;
+    if (repeat_us < 0) /* a period without limit: no repeat */
+        repeat_us = 0;
+    else if (repeat > 0 && repeat_us == 0)
+        repeat_us = 1; /* a period shorter than the clock's unit */
     t->repeat_us = repeat_us;
     t->due_us = sk__plat_now_us() + after_us;
     sk__tmr_insert(t);

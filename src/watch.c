@@ -105,9 +105,15 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
         return SK_ECLOSED;
     if (s->note != NULL)
         return SK_EINVAL; /* one watch per object */
+    /* Room in the poller for this watch too (and the waker): registering
+     * it later never needs memory. */
+    if (loop->poller->ops->reserve != NULL &&
+        loop->poller->ops->reserve(loop->poller, loop->nwatch + 2) != 0)
+        return SK_ENORESOURCES;
     w = (sk_watch *)sk__calloc(1, sizeof *w);
     if (w == NULL)
         return SK_ENORESOURCES;
+    loop->nwatch++;
     w->loop = loop;
     w->sock = s;
     w->cb = cb;
@@ -168,6 +174,7 @@ SK_API void sk_watch_free(sk_watch *w)
         loop->watches = w->next;
     if (w->next != NULL)
         w->next->prev = w->prev;
+    loop->nwatch--;
     if (loop->dispatching) {
         /* It may be on the ready list: keep the memory until the
          * dispatch is over, marked so that it gets no callback. */

@@ -516,9 +516,11 @@ static void t_settings(void **state)
     sup_assert_rc(sk_conn_gettimeout(c, 'c', &v), 0);
     assert_true(v == -1);
     sup_assert_rc(sk_conn_settimeout(c, 0, 'd'), 0);
-    sup_assert_rc(sk_conn_settimeout(c, -1, 'd'), SK_EINVAL);
     sup_assert_rc(sk_conn_gettimeout(c, 'd', &v), 0);
     assert_true(v == 0);
+    sup_assert_rc(sk_conn_settimeout(c, -1, 'd'), 0); /* no limit */
+    sup_assert_rc(sk_conn_gettimeout(c, 'd', &v), 0);
+    assert_true(v == -1);
     sup_assert_rc(sk_conn_settimeout(c, 1, 'x'), SK_EINVAL);
     sup_assert_rc(sk_conn_gettimeout(c, 'x', &v), SK_EINVAL);
     sk_conn_free(c);

@@ -208,10 +208,40 @@ static int select_rows(fx *f, int which)
     case 7: /* only NULL entries, no timeout */
         recvt[0] = NULL;
         return sk_select(recvt, 1, NULL, 0, -1, ready, &nr, NULL, &nw);
+    case 20: /* the timeout rule (sk_settimeout): the entry is writable */
+        return sk_select(NULL, 0, recvt, 1, HUGE_VAL, NULL, &nr, ready, &nw);
+    case 21:
+        return sk_select(NULL, 0, recvt, 1, -HUGE_VAL, NULL, &nr, ready,
+                         &nw);
+    case 22:
+        return sk_select(NULL, 0, recvt, 1, 35.0 * 86400.0, NULL, &nr, ready,
+                         &nw);
+    case 23:
+        return sk_select(NULL, 0, recvt, 1, 1e9 + 1, NULL, &nr, ready, &nw);
+    case 24:
+        return sk_select(NULL, 0, recvt, 1, 1e300, NULL, &nr, ready, &nw);
     default: /* counts whose sum overflows: never allocated */
         return sk_select(recvt, SIZE_MAX, recvt, SIZE_MAX, 0, ready, &nr,
                          ready, &nw);
     }
+}
+
+/* sk_settimeout on the master f->md under the timeout rule: its result,
+ * or 12345 when a success does not read back as want; the master's
+ * timeouts are put back to none afterwards. */
+static int settm_row(fx *f, double v, char mode, double want)
+{
+    double b0 = -1, t0 = -1, b = 0, t = 0;
+    int r;
+    if (sk_gettimeout(f->md, &b0, &t0) != 0)
+        return 12345;
+    r = sk_settimeout(f->md, v, mode);
+    if (r == 0 && (sk_gettimeout(f->md, &b, &t) != 0 ||
+                   (mode == 'b' ? b : t) != want))
+        r = 12345;
+    (void)sk_settimeout(f->md, b0, 'b');
+    (void)sk_settimeout(f->md, t0, 't');
+    return r;
 }
 
 /* Receive into a temporary buffer, then release it. */
@@ -595,6 +625,18 @@ typedef struct row {
       sk_settimeout(f->srv, NAN, 't'))                                    \
     R(settm_nan_m, sk_settimeout, "NaN on a master", 0, SK_EINVAL,        \
       sk_settimeout(f->md, -NAN, 'b'))                                    \
+    R(settm_inf, sk_settimeout, "+inf: no limit", 0, 0,                   \
+      settm_row(f, HUGE_VAL, 'b', -1))                                    \
+    R(settm_neginf, sk_settimeout, "-inf: no limit", 0, 0,                \
+      settm_row(f, -HUGE_VAL, 't', -1))                                   \
+    R(settm_35d, sk_settimeout, "35 days: kept, no cap", 0, 0,            \
+      settm_row(f, 35.0 * 86400.0, 'b', 35.0 * 86400.0))                  \
+    R(settm_max, sk_settimeout, "1e9 s: kept", 0, 0,                      \
+      settm_row(f, 1e9, 't', 1e9))                                        \
+    R(settm_big, sk_settimeout, "1e9 + 1 s", 0, SK_EINVAL,                \
+      settm_row(f, 1e9 + 1, 'b', 0))                                      \
+    R(settm_huge, sk_settimeout, "1e300 s", 0, SK_EINVAL,                 \
+      settm_row(f, 1e300, 't', 0))                                        \
     R(gettm_null, sk_gettimeout, "NULL object", NUL, SK_EINVAL,           \
       sk_gettimeout(NULL, NULL, NULL))                                    \
     R(gettm_closed, sk_gettimeout, "closed", OBJ, SK_ECLOSED,             \
@@ -833,6 +875,16 @@ typedef struct row {
       SK_EINVAL, select_rows(f, 7))                                       \
     R(select_overflow, sk_select, "nrecv + nsend overflow", 0,            \
       SK_ENORESOURCES, select_rows(f, 8))                                 \
+    R(select_inf, sk_select, "+inf timeout, a writable entry", 0, 0,      \
+      select_rows(f, 20))                                                  \
+    R(select_neginf, sk_select, "-inf timeout, a writable entry", 0, 0,   \
+      select_rows(f, 21))                                                 \
+    R(select_35d, sk_select, "35-day timeout, a writable entry", 0, 0,    \
+      select_rows(f, 22))                                                 \
+    R(select_big, sk_select, "timeout 1e9 + 1 s", 0, SK_EINVAL,           \
+      select_rows(f, 23))                                                 \
+    R(select_huge, sk_select, "timeout 1e300 s", 0, SK_EINVAL,            \
+      select_rows(f, 24))                                                 \
     /* -- state queries and blocking mode ------------------------------ */\
     R(getstate_null, sk_getstate, "NULL object", NUL, SK_EINVAL,          \
       state_rows(NULL, 0))                                                \
@@ -1291,26 +1343,32 @@ typedef struct row {
       sk_timer_start(NULL, 0, 0, timer_noop, NULL))                       \
     R(timer_start_nullcb, sk_timer_start, "NULL cb", 0, SK_EINVAL,        \
       timer_row(0, 0, 1))                                                 \
-    R(timer_start_neg, sk_timer_start, "after -1", 0, SK_EINVAL,          \
-      timer_row(-1, 0, 0))                                                \
-    R(timer_start_tiny_neg, sk_timer_start, "after -1e-300", 0,           \
-      SK_EINVAL, timer_row(-1e-300, 0, 0))                                \
+    R(timer_start_neg, sk_timer_start, "after -1: no limit, stopped", 0,  \
+      0, timer_row(-1, 0, 0))                                             \
+    R(timer_start_tiny_neg, sk_timer_start, "after -1e-300: no limit", 0, \
+      0, timer_row(-1e-300, 0, 0))                                        \
     R(timer_start_nan, sk_timer_start, "after NaN", 0, SK_EINVAL,         \
       timer_row(NAN, 0, 0))                                               \
-    R(timer_start_inf, sk_timer_start, "after infinity", 0, SK_EINVAL,    \
+    R(timer_start_inf, sk_timer_start, "after infinity: no limit", 0, 0,  \
       timer_row(HUGE_VAL, 0, 0))                                          \
+    R(timer_start_huge, sk_timer_start, "after 1e300", 0, SK_EINVAL,      \
+      timer_row(1e300, 0, 0))                                             \
+    R(timer_start_35d, sk_timer_start, "after 35 days: allowed", 0, 0,    \
+      timer_row(35.0 * 86400.0, 0, 0))                                    \
     R(timer_start_big, sk_timer_start, "after 1e9 + 1 s", 0, SK_EINVAL,   \
       timer_row(1e9 + 1, 0, 0))                                           \
     R(timer_start_max, sk_timer_start, "after 1e9 s: allowed", 0, 0,      \
       timer_row(1e9, 0, 0))                                               \
     R(timer_start_negzero, sk_timer_start, "after -0.0: allowed", 0, 0,   \
       timer_row(-0.0, 0, 0))                                              \
-    R(timer_start_rneg, sk_timer_start, "repeat -1", 0, SK_EINVAL,        \
+    R(timer_start_rneg, sk_timer_start, "repeat -1: no repeat", 0, 0,     \
       timer_row(0, -1, 0))                                                \
+    R(timer_start_rbig, sk_timer_start, "repeat 1e9 + 1 s", 0, SK_EINVAL, \
+      timer_row(0, 1e9 + 1, 0))                                           \
     R(timer_start_rnan, sk_timer_start, "repeat NaN", 0, SK_EINVAL,       \
       timer_row(0, NAN, 0))                                               \
-    R(timer_start_rinf, sk_timer_start, "repeat infinity", 0, SK_EINVAL,  \
-      timer_row(0, HUGE_VAL, 0))                                          \
+    R(timer_start_rinf, sk_timer_start, "repeat infinity: no repeat", 0,  \
+      0, timer_row(0, HUGE_VAL, 0))                                       \
     R(timer_start_rtiny, sk_timer_start, "repeat 1e-300: allowed", 0, 0,  \
       timer_row(1, 1e-300, 0))                                            \
     R(timer_stop_null, sk_timer_stop, "NULL", NUL, SK_EINVAL,             \
@@ -1397,15 +1455,19 @@ typedef struct row {
       sk_conn_settimeout(NULL, 1, 'c'))                                   \
     R(cset_nan, sk_conn_settimeout, "NaN", 0, SK_EINVAL,                  \
       cx_settimeout(CF, NAN, 'c'))                                        \
-    R(cset_inf, sk_conn_settimeout, "infinity", 0, SK_EINVAL,             \
+    R(cset_inf, sk_conn_settimeout, "infinity: none", 0, 0,               \
       cx_settimeout(CF, HUGE_VAL, 'l'))                                   \
+    R(cset_huge, sk_conn_settimeout, "1e300", 0, SK_EINVAL,               \
+      cx_settimeout(CF, 1e300, 'l'))                                      \
+    R(cset_35d, sk_conn_settimeout, "35 days: allowed", 0, 0,             \
+      cx_settimeout(CF, 35.0 * 86400.0, 'c'))                             \
     R(cset_big, sk_conn_settimeout, "1e9 + 1 s", 0, SK_EINVAL,            \
       cx_settimeout(CF, 1e9 + 1, 'c'))                                    \
     R(cset_max, sk_conn_settimeout, "1e9 s: allowed", 0, 0,               \
       cx_settimeout(CF, 1e9, 'd'))                                        \
     R(cset_neginf, sk_conn_settimeout, "-infinity: none", 0, 0,           \
       cx_settimeout(CF, -HUGE_VAL, 'c'))                                  \
-    R(cset_dneg, sk_conn_settimeout, "negative delay", 0, SK_EINVAL,      \
+    R(cset_dneg, sk_conn_settimeout, "negative delay: none", 0, 0,        \
       cx_settimeout(CF, -0.5, 'd'))                                       \
     R(cset_mode, sk_conn_settimeout, "mode 'x'", 0, SK_EINVAL,            \
       cx_settimeout(CF, 1, 'x'))                                          \
@@ -1708,6 +1770,14 @@ typedef struct row {
       sel_wait_row(f, 9))                                                  \
     R(sel_wait_writable, sk_selector_wait, "a writable member", 0, 1,      \
       sel_wait_row(f, 10))                                                \
+    R(sel_wait_inf, sk_selector_wait, "+inf: no limit", 0, 1,             \
+      sel_wait_row(f, 11))                                                \
+    R(sel_wait_35d, sk_selector_wait, "35 days: allowed", 0, 1,           \
+      sel_wait_row(f, 12))                                                \
+    R(sel_wait_big, sk_selector_wait, "1e9 + 1 s", 0, SK_EINVAL,          \
+      sel_wait_row(f, 13))                                                \
+    R(sel_wait_huge, sk_selector_wait, "1e300 s", 0, SK_EINVAL,           \
+      sel_wait_row(f, 14))                                                \
     /* -- line views --------------------------------------------------- */\
     R(rline_null, sk_receiveline, "NULL object", NUL, SK_EINVAL,          \
       lines_on(NULL, 1, 1))                                               \
@@ -2323,7 +2393,8 @@ static int sel_row(fx *f, sk_sock *s, int op, int events)
 /* sk_selector_wait: 0 NULL selector; 1 cap 0; 2 NaN timeout; 3 NULL
  * ready; 4 NULL events; 5 NULL n; 6 empty, timeout 0; 7 empty, no
  * timeout; 8 empty, -HUGE_VAL; 9 a member closed, timeout 0; 10 a
- * writable member: 1 when it alone is reported. */
+ * writable member: 1 when it alone is reported; 11..14 the same member
+ * with timeouts +inf, 35 days, 1e9 + 1 and 1e300 (the timeout rule). */
 static int sel_wait_row(fx *f, int which)
 {
     sk_selector *sel = NULL;
@@ -2333,7 +2404,7 @@ static int sel_wait_row(fx *f, int which)
     int r = sk_selector_new(&sel);
     if (r != 0)
         return r;
-    if (which == 9 || which == 10) {
+    if (which >= 9) {
         if (sk_selector_add(sel, f->cli, SK_WRITABLE) != 0) {
             sk_selector_free(sel);
             return 12345;
@@ -2345,12 +2416,16 @@ static int sel_wait_row(fx *f, int which)
                          which == 2 ? NAN
                          : which == 7 ? -1.0
                          : which == 8 ? -HUGE_VAL
-                         : which == 10 ? SUP_SAFETY_TIMEOUT : 0.0,
+                         : which == 10 ? SUP_SAFETY_TIMEOUT
+                         : which == 11 ? HUGE_VAL
+                         : which == 12 ? 35.0 * 86400.0
+                         : which == 13 ? 1e9 + 1
+                         : which == 14 ? 1e300 : 0.0,
                          which == 3 ? NULL : ready, which == 4 ? NULL : ev,
                          which == 1 ? 0 : 2, which == 5 ? NULL : &n);
     if (which != 5 && r != 0 && n != 0)
         r = 12345; /* *n must be 0 on failure */
-    if (which == 10 && r == 0)
+    if (which >= 10 && r == 0)
         r = n == 1 && ready[0] == f->cli && ev[0] == SK_WRITABLE;
     sk_selector_free(sel);
     return r;

@@ -76,6 +76,7 @@ static void scale_init(void)
 typedef struct attack {
     int port;
     sup_gate *done;
+    sk_loop *wake;        /* the server's loop, woken when done (or NULL) */
     sup_thread *thread;
     /* results */
     int ok;               /* what the client counts as success */
@@ -85,6 +86,17 @@ typedef struct attack {
     int last_rc;          /* a line-without-end client's end */
     char what[64];        /* the first unexpected failure */
 } attack;
+
+/* The client is done: open its gate, then wake the server's loop, whose
+ * driver may be waiting with nothing else left to happen (the connection
+ * can be gone before the gate opens; without the wake-up the driver would
+ * then wait for an event that never comes). */
+static void finish(attack *a)
+{
+    sup_gate_open(a->done);
+    if (a->wake != NULL)
+        (void)sk_loop_wake(a->wake);
+}
 
 static void note(attack *a, const char *what, int rc)
 {
@@ -131,7 +143,7 @@ static void t_abandon(void *arg)
             sk_free(s); /* opened and abandoned */
         }
     }
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 static void t_reset(void *arg)
@@ -149,7 +161,7 @@ static void t_reset(void *arg)
             a->ok++;
         sk_free(s);
     }
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 static void t_slowloris(void *arg)
@@ -173,7 +185,7 @@ static void t_slowloris(void *arg)
     }
     for (i = 0; i < n; i++)
         sk_free(cl[i]);
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 static void t_noread(void *arg)
@@ -183,7 +195,7 @@ static void t_noread(void *arg)
     sk_sock *s = dial(a);
     int waits = 0, rc;
     if (s == NULL) {
-        sup_gate_open(a->done);
+        finish(a);
         return;
     }
     memset(line, 'n', sizeof line - 1);
@@ -221,7 +233,7 @@ static void t_noread(void *arg)
     if (a->stalled)
         a->ok = 1;
     sk_free(s); /* unread bytes: the server sees a reset */
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 static void t_longline(void *arg)
@@ -236,7 +248,7 @@ static void t_longline(void *arg)
     int i, rc;
     if (blob == NULL) {
         note(a, "malloc", SK_ENORESOURCES);
-        sup_gate_open(a->done);
+        finish(a);
         return;
     }
     memset(blob, 'y', blen);
@@ -262,7 +274,7 @@ static void t_longline(void *arg)
         sk_free(s);
     }
     free(blob);
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 /* Lines of printable bytes, 1..200 long, each ending in LF. */
@@ -297,7 +309,7 @@ static void t_burst(void *arg)
     if (s == NULL || data == NULL) {
         free(data);
         sk_free(s);
-        sup_gate_open(a->done);
+        finish(a);
         return;
     }
     make_lines(data, n, 7);
@@ -337,7 +349,7 @@ static void t_burst(void *arg)
     sk_buf_free(&b);
     sk_free(s);
     free(data);
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 static void t_good(void *arg)
@@ -346,7 +358,7 @@ static void t_good(void *arg)
     sk_sock *s = dial(a);
     int i, rc;
     if (s == NULL) {
-        sup_gate_open(a->done);
+        finish(a);
         return;
     }
     for (i = 0; i < g_sc.good; i++) {
@@ -366,7 +378,7 @@ static void t_good(void *arg)
             break;
     }
     sk_free(s);
-    sup_gate_open(a->done);
+    finish(a);
 }
 
 /* ---- server 1: sk_server and sk_conn on an sk_loop ----------------------- */
@@ -776,6 +788,8 @@ static void hostile_run(int kind)
     for (i = 0; i < A_COUNT; i++) {
         at[i].port = srv_port(&v);
         at[i].done = sup_gate_new();
+        at[i].wake = kind == 0 ? v.l.loop : NULL; /* the selector's waits
+                                                      are bounded */
         at[i].thread = sup_thread_start(fns[i], &at[i]);
     }
     /* Serve until every client is done (their gates), then until every

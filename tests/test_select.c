@@ -2,7 +2,7 @@
 /*
  * test_select.c - sk_select over more sockets than FD_SETSIZE, buffered
  * clients, writable clients, servers with pending connections, timeouts,
- * NULL and closed entries.
+ * NULL and closed entries, and far more entries than the descriptor limit.
  */
 #include "support.h"
 
@@ -291,6 +291,86 @@ static void t_select_buffered(void **state)
     sk_free(b);
 }
 
+/* Far more entries than the descriptor limit (issue 13): with
+ * RLIMIT_NOFILE lowered to a few dozen (POSIX), a few clients listed again
+ * and again in both sets among NULL and closed entries, as a LuaSocket
+ * server loop lists its clients.  The system must be handed one entry per
+ * distinct object (poll() refuses more entries than the limit); every
+ * listed occurrence is still reported, in the callers' order. */
+#define LIMIT_PAIRS 6
+#define LIMIT_ENTRIES 4096
+static sk_sock *limit_pick(size_t i, sk_sock **a, sk_sock **b, sk_sock *cl)
+{
+    size_t k = (i / 5) % LIMIT_PAIRS;
+    switch (i % 5) {
+    case 0: return NULL;
+    case 1: return cl;
+    case 2: return b[k];
+    case 3: return a[k];
+    default: return b[(k + 1) % LIMIT_PAIRS];
+    }
+}
+
+static void t_select_past_fd_limit(void **state)
+{
+    sk_sock *a[LIMIT_PAIRS], *b[LIMIT_PAIRS], *cl = NULL, *cl_peer = NULL;
+    sk_sock **recvt, **sendt, **r, **w;
+    size_t i, k, nr = 0, nw = 0, want_r = 0, want_w = 0, room;
+    int rc;
+    (void)state;
+
+    for (i = 0; i < LIMIT_PAIRS; i++)
+        sup_pair(&a[i], &b[i]);
+    sup_pair(&cl, &cl_peer);
+    sup_assert_rc(sk_close(cl), 0);
+    recvt = (sk_sock **)calloc(LIMIT_ENTRIES, sizeof *recvt);
+    sendt = (sk_sock **)calloc(LIMIT_ENTRIES, sizeof *sendt);
+    r = (sk_sock **)calloc(LIMIT_ENTRIES, sizeof *r);
+    w = (sk_sock **)calloc(LIMIT_ENTRIES, sizeof *w);
+    assert_true(recvt != NULL && sendt != NULL && r != NULL && w != NULL);
+    for (i = 0; i < LIMIT_ENTRIES; i++) {
+        recvt[i] = limit_pick(i, a, b, cl);
+        sendt[i] = limit_pick(i + 2, a, b, cl);
+        want_r += recvt[i] == b[0];
+        want_w += sendt[i] != NULL && sendt[i] != cl;
+    }
+    sup_send_str(a[0], "x");
+    sup_wait_readable(b[0]);
+
+    room = sup_fd_limit_lower(4);
+    if (room == 0)
+        print_message("descriptor limit not lowered (%s): the entries "
+                      "are checked without it\n",
+#if defined(_WIN32)
+                      "Windows has none; its select sets are sized to need"
+#else
+                      "setrlimit refused"
+#endif
+        );
+    rc = sk_select(recvt, LIMIT_ENTRIES, sendt, LIMIT_ENTRIES,
+                   SUP_SAFETY_TIMEOUT, r, &nr, w, &nw);
+    sup_fd_limit_restore();
+    sup_assert_rc(rc, 0);
+    assert_int_equal(nr, want_r);
+    assert_int_equal(nw, want_w);
+    for (i = 0; i < nr; i++)
+        assert_ptr_equal(r[i], b[0]);
+    /* writable[] keeps sendt's order */
+    for (i = 0, k = 0; i < LIMIT_ENTRIES; i++)
+        if (sendt[i] != NULL && sendt[i] != cl)
+            assert_ptr_equal(w[k++], sendt[i]);
+    free(recvt);
+    free(sendt);
+    free(r);
+    free(w);
+    for (i = 0; i < LIMIT_PAIRS; i++) {
+        sk_free(a[i]);
+        sk_free(b[i]);
+    }
+    sk_free(cl);
+    sk_free(cl_peer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +384,7 @@ int main(void)
         cmocka_unit_test(t_select_bad_input),
         /* last: a library that ignores its buffer would block forever */
         cmocka_unit_test(t_select_buffered),
+        cmocka_unit_test(t_select_past_fd_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_timeout.c - block ('b') and total ('t') timeouts: round trips, and
- * SK_ETIMEOUT from receive, accept and connect.  No durations are measured:
- * a timeout test asserts the result code and that partial data is kept.
+ * SK_ETIMEOUT from receive, accept and connect; the one timeout rule of
+ * every call that takes a timeout (sk_settimeout, sk_select,
+ * sk_selector_wait, sk_timer_start, sk_conn_settimeout).  No durations are
+ * measured: a timeout test asserts the result code and that partial data is
+ * kept.
  */
 #include "support.h"
 
@@ -251,6 +254,176 @@ static void t_connect_timeout_then_completes(void **state)
     sk_free(srv);
 }
 
+/* ---- one timeout rule for every call that takes a timeout (issue 13) ---
+ * negative and +inf: no limit; NaN and finite values above 1e9 s:
+ * SK_EINVAL; everything else honoured as given (no cap at 2^31 ms, about
+ * 24.8 days). */
+
+#define DAYS_35 (35.0 * 86400.0) /* beyond 2^31 ms */
+
+static void t_rule_settimeout(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_buf buf = {NULL, 0, 0};
+    (void)state;
+
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_settimeout(a, HUGE_VAL, 'b'), 0);
+    sup_assert_rc(sk_settimeout(a, -HUGE_VAL, 't'), 0);
+    expect_timeouts(a, -1, -1);
+    sup_assert_rc(sk_settimeout(a, DAYS_35, 'b'), 0);
+    sup_assert_rc(sk_settimeout(a, 1e9, 't'), 0);
+    expect_timeouts(a, DAYS_35, 1e9); /* no silent cap */
+    sup_assert_rc(sk_settimeout(a, 1e9 + 1, 'b'), SK_EINVAL);
+    sup_assert_rc(sk_settimeout(a, 1e300, 't'), SK_EINVAL);
+    sup_assert_rc(sk_settimeout(a, NAN, 'b'), SK_EINVAL);
+    expect_timeouts(a, DAYS_35, 1e9); /* refused: unchanged */
+    /* A long timeout is a deadline like any other: data waiting comes at
+     * once; with a total of 0 as well the sooner (0) wins. */
+    sup_send_str(b, "x");
+    sup_assert_rc(sk_receive(a, &buf, SK_BYTES, 1), 0);
+    sup_assert_bufstr(&buf, "x");
+    sup_assert_rc(sk_settimeout(a, 0, 't'), 0);
+    sup_assert_rc(sk_receive(a, &buf, SK_BYTES, 1), SK_ETIMEOUT);
+    sk_buf_free(&buf);
+    sk_free(a);
+    sk_free(b);
+}
+
+static void t_rule_select(void **state)
+{
+    sk_sock *a = NULL, *b = NULL, *w[1], *r[1];
+    size_t nr = 9, nw = 9;
+    (void)state;
+
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_select(NULL, 0, &a, 1, HUGE_VAL, r, &nr, w, &nw), 0);
+    assert_int_equal(nw, 1);
+    sup_assert_rc(sk_select(NULL, 0, &a, 1, -HUGE_VAL, r, &nr, w, &nw), 0);
+    assert_int_equal(nw, 1);
+    sup_assert_rc(sk_select(NULL, 0, &a, 1, DAYS_35, r, &nr, w, &nw), 0);
+    assert_int_equal(nw, 1);
+    sup_assert_rc(sk_select(NULL, 0, &a, 1, 1e9, r, &nr, w, &nw), 0);
+    sup_assert_rc(sk_select(NULL, 0, &a, 1, 1e9 + 1, r, &nr, w, &nw),
+                  SK_EINVAL);
+    sup_assert_rc(sk_select(NULL, 0, &a, 1, NAN, r, &nr, w, &nw), SK_EINVAL);
+    /* No limit and nothing to wait for: refused, +inf as -1. */
+    sup_assert_rc(sk_select(NULL, 0, NULL, 0, HUGE_VAL, r, &nr, w, &nw),
+                  SK_EINVAL);
+    sk_free(a);
+    sk_free(b);
+}
+
+static void t_rule_selector(void **state)
+{
+    sk_sock *a = NULL, *b = NULL, *ready[1];
+    sk_selector *sel = NULL;
+    int ev[1];
+    size_t n = 0;
+    (void)state;
+
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_selector_new(&sel), 0);
+    sup_assert_rc(sk_selector_wait(sel, HUGE_VAL, ready, ev, 1, &n),
+                  SK_EINVAL); /* no member: nothing could end it */
+    sup_assert_rc(sk_selector_add(sel, a, SK_WRITABLE), 0);
+    sup_assert_rc(sk_selector_wait(sel, HUGE_VAL, ready, ev, 1, &n), 0);
+    assert_int_equal(n, 1);
+    sup_assert_rc(sk_selector_wait(sel, -HUGE_VAL, ready, ev, 1, &n), 0);
+    sup_assert_rc(sk_selector_wait(sel, DAYS_35, ready, ev, 1, &n), 0);
+    sup_assert_rc(sk_selector_wait(sel, 1e9, ready, ev, 1, &n), 0);
+    sup_assert_rc(sk_selector_wait(sel, 1e9 + 1, ready, ev, 1, &n),
+                  SK_EINVAL);
+    sup_assert_rc(sk_selector_wait(sel, NAN, ready, ev, 1, &n), SK_EINVAL);
+    sk_selector_free(sel);
+    sk_free(a);
+    sk_free(b);
+}
+
+static void count_cb(sk_timer *t, void *ud)
+{
+    (void)t;
+    (*(int *)ud)++;
+}
+
+static void t_rule_timer(void **state)
+{
+    sk_loop *loop = NULL;
+    sk_timer *t = NULL;
+    int fired = 0;
+    (void)state;
+
+    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_assert_rc(sk_timer_new(loop, &t), 0);
+    /* after without limit: it never comes, the timer stays stopped (the
+     * loop has nothing to run). */
+    sup_assert_rc(sk_timer_start(t, HUGE_VAL, 0, count_cb, &fired), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_DEFAULT), 0);
+    sup_assert_rc(sk_timer_start(t, -1, 1, count_cb, &fired), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_DEFAULT), 0);
+    assert_int_equal(fired, 0);
+    /* repeat without limit: once, like repeat 0. */
+    sup_assert_rc(sk_timer_start(t, 0, HUGE_VAL, count_cb, &fired), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_DEFAULT), 0);
+    assert_int_equal(fired, 1);
+    sup_assert_rc(sk_timer_start(t, 0, -1, count_cb, &fired), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_DEFAULT), 0);
+    assert_int_equal(fired, 2);
+    /* Long but finite: started, not due. */
+    sup_assert_rc(sk_timer_start(t, DAYS_35, DAYS_35, count_cb, &fired), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_NOWAIT), 0);
+    sup_assert_rc(sk_timer_start(t, 1e9, 1e9, count_cb, &fired), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_NOWAIT), 0);
+    assert_int_equal(fired, 2);
+    sup_assert_rc(sk_timer_start(t, 1e9 + 1, 0, count_cb, &fired),
+                  SK_EINVAL);
+    sup_assert_rc(sk_timer_start(t, 0, 1e9 + 1, count_cb, &fired),
+                  SK_EINVAL);
+    sup_assert_rc(sk_timer_start(t, NAN, 0, count_cb, &fired), SK_EINVAL);
+    sup_assert_rc(sk_timer_start(t, 0, NAN, count_cb, &fired), SK_EINVAL);
+    sk_timer_free(t);
+    sk_loop_free(loop);
+}
+
+static void expect_conn_time(sk_conn *c, char mode, double want)
+{
+    double got = -42;
+    sup_assert_rc(sk_conn_gettimeout(c, mode, &got), 0);
+    if (!close_to(got, want)) {
+        print_error("conn_gettimeout '%c': %g, expected %g\n", mode, got,
+                    want);
+        fail();
+    }
+}
+
+static void t_rule_conn(void **state)
+{
+    static const char modes[] = "cdl";
+    sk_loop *loop = NULL;
+    sk_conn *c = NULL;
+    size_t i;
+    (void)state;
+
+    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_assert_rc(sk_conn_new(loop, &c), 0);
+    for (i = 0; i < 3; i++) {
+        char m = modes[i];
+        sup_assert_rc(sk_conn_settimeout(c, HUGE_VAL, m), 0);
+        expect_conn_time(c, m, -1);
+        sup_assert_rc(sk_conn_settimeout(c, DAYS_35, m), 0);
+        expect_conn_time(c, m, DAYS_35);
+        sup_assert_rc(sk_conn_settimeout(c, -0.5, m), 0); /* 'd' too */
+        expect_conn_time(c, m, -1);
+        sup_assert_rc(sk_conn_settimeout(c, 1e9, m), 0);
+        expect_conn_time(c, m, 1e9);
+        sup_assert_rc(sk_conn_settimeout(c, 1e9 + 1, m), SK_EINVAL);
+        sup_assert_rc(sk_conn_settimeout(c, NAN, m), SK_EINVAL);
+        expect_conn_time(c, m, 1e9);
+    }
+    sk_conn_free(c);
+    sk_loop_free(loop);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +435,11 @@ int main(void)
         cmocka_unit_test(t_accept_timeout),
         cmocka_unit_test(t_connect_timeout),
         cmocka_unit_test(t_connect_timeout_then_completes),
+        cmocka_unit_test(t_rule_settimeout),
+        cmocka_unit_test(t_rule_select),
+        cmocka_unit_test(t_rule_selector),
+        cmocka_unit_test(t_rule_timer),
+        cmocka_unit_test(t_rule_conn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,13 +10,11 @@
 #include <limits.h>
 #include <stdlib.h>
 
-/* poll takes an int timeout. */
-static int poll_ms(int64_t ms)
-{
-    if (ms < 0)
-        return -1;
-    return ms > INT_MAX ? INT_MAX : (int)ms;
-}
+/* poll takes an int timeout: a longer wait (up to 1e12 ms, see
+ * sk__timeout_ms) is made of pieces of INT_MAX ms (24.8 days); a piece
+ * that ends with nothing ready says SK_EWOULDBLOCK ("call again with the
+ * time that is left"), never SK_ETIMEOUT, so no timeout is cut short. */
+#define poll_cut(ms) ((ms) > (int64_t)INT_MAX)
 
 /* One system call each, and nothing kept across it but the out-parameter:
  * the common case (bytes moved) costs the call and two tests.  EINTR is
@@ -75,12 +73,12 @@ int sk__posix_wait(int fd, int events, int64_t ms, int *revents, int *sys)
     p.fd = fd;
     p.events = to_poll(events);
     p.revents = 0;
-    r = poll(&p, 1, poll_ms(ms));
+    r = poll(&p, 1, sk__posix_wait_ms(ms));
     *revents = from_poll(p.revents);
     if (r > 0)
         return 0;
     if (r == 0)
-        return SK_ETIMEOUT;
+        return poll_cut(ms) ? SK_EWOULDBLOCK : SK_ETIMEOUT;
     return sk__posix_fail(sys); /* EINTR maps to SK_EWOULDBLOCK */
 }
 
@@ -97,7 +95,7 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys)
 {
     struct pollfd stack[SK__POLL_STACK], *p = stack;
-    size_t i, count = 0;
+    size_t i, j, c, count = 0;
     int r;
     *ready = 0;
     if (n > (size_t)((nfds_t)-1) || n > SIZE_MAX / sizeof *p)
@@ -107,25 +105,34 @@ int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
         if (p == NULL)
             return SK_ENORESOURCES;
     }
-    for (i = 0; i < n; i++) {
-        /* poll skips negative descriptors: that is how unused entries
-         * are left out. */
-        p[i].fd = ents[i].events ? ents[i].fd : -1;
-        p[i].events = to_poll(ents[i].events);
-        p[i].revents = 0;
+    /* Entries without events are left out (poll would count each against
+     * the descriptor limit): p holds the others, in order. */
+    for (i = 0, c = 0; i < n; i++) {
+        ents[i].revents = 0;
+        if (ents[i].events == 0)
+            continue;
+        p[c].fd = ents[i].fd;
+        p[c].events = to_poll(ents[i].events);
+        p[c].revents = 0;
+        c++;
     }
-    r = poll(p, (nfds_t)n, poll_ms(ms));
+    r = poll(p, (nfds_t)c, sk__posix_wait_ms(ms));
     if (r < 0) {
-        r = sk__posix_fail(sys);
+        r = sk__posix_fail(sys); /* EINVAL: c above RLIMIT_NOFILE */
+    } else if (r == 0 && poll_cut(ms)) {
+        r = SK_EWOULDBLOCK;
     } else {
         /* Only r entries have revents: stop looking once all are seen. */
-        for (i = 0; i < n && count < (size_t)r; i++) {
-            ents[i].revents = p[i].revents ? from_poll(p[i].revents) : 0;
-            if (ents[i].revents)
-                count++;
+        for (i = 0, j = 0; i < n && count < (size_t)r; i++) {
+            if (ents[i].events == 0)
+                continue;
+            if (p[j].revents) {
+                ents[i].revents = from_poll(p[j].revents);
+                if (ents[i].revents)
+                    count++;
+            }
+            j++;
         }
-        for (; i < n; i++)
-            ents[i].revents = 0;
         r = 0;
     }
     if (p != stack)

@@ -127,7 +127,7 @@ static void sk__epoll_free(sk__poller *base)
 
 static const sk__poller_ops sk__epoll_ops = {
     "epoll", sk__epoll_add, sk__epoll_mod, sk__epoll_del, sk__epoll_wait,
-    sk__epoll_free};
+    sk__epoll_free, NULL /* add needs no memory of ours */};
 
 int sk__posix_epoll_new(sk__poller **out, int *sys)
 {

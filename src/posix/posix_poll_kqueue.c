@@ -179,7 +179,8 @@ static void sk__kq_free(sk__poller *base)
 }
 
 static const sk__poller_ops sk__kq_ops = {
-    "kqueue", sk__kq_add, sk__kq_mod, sk__kq_del, sk__kq_wait, sk__kq_free};
+    "kqueue", sk__kq_add, sk__kq_mod, sk__kq_del, sk__kq_wait, sk__kq_free,
+    NULL /* add needs no memory of ours */};
 
 int sk__posix_kqueue_new(sk__poller **out, int *sys)
 {

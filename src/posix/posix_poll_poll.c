@@ -27,28 +27,39 @@ static short sk__pollb_mask(int events)
     return m;
 }
 
+/* Room for n registrations (the arrays only grow). */
+static int sk__pollb_reserve(sk__poller *base, size_t n)
+{
+    sk__pollb *p = (sk__pollb *)base;
+    size_t cap = p->cap ? p->cap : 64;
+    struct pollfd *fds;
+    sk__pollreg **regs;
+    if (n <= p->cap)
+        return 0;
+    while (cap < n && cap <= ((size_t)-1) / 2 / sizeof *fds)
+        cap *= 2;
+    if (cap < n || cap > ((size_t)-1) / sizeof *fds)
+        return SK_ENORESOURCES;
+    fds = (struct pollfd *)sk__realloc(p->fds, cap * sizeof *fds);
+    if (fds == NULL)
+        return SK_ENORESOURCES;
+    p->fds = fds;
+    regs = (sk__pollreg **)sk__realloc(p->regs, cap * sizeof *regs);
+    if (regs == NULL)
+        return SK_ENORESOURCES; /* fds stays larger: harmless */
+    p->regs = regs;
+    p->cap = cap;
+    return 0;
+}
+
 static int sk__pollb_add(sk__poller *base, sk__pollreg *r, int *sys)
 {
     sk__pollb *p = (sk__pollb *)base;
     (void)sys;
     if (r->fd < 0)
         return SK_EINVAL;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        struct pollfd *fds;
-        sk__pollreg **regs;
-        if (cap > ((size_t)-1) / sizeof *fds)
-            return SK_ENORESOURCES;
-        fds = (struct pollfd *)sk__realloc(p->fds, cap * sizeof *fds);
-        if (fds == NULL)
-            return SK_ENORESOURCES;
-        p->fds = fds;
-        regs = (sk__pollreg **)sk__realloc(p->regs, cap * sizeof *regs);
-        if (regs == NULL)
-            return SK_ENORESOURCES;
-        p->regs = regs;
-        p->cap = cap;
-    }
+    if (p->n == p->cap && sk__pollb_reserve(base, p->n + 1) != 0)
+        return SK_ENORESOURCES;
     p->fds[p->n].fd = r->fd;
     p->fds[p->n].events = sk__pollb_mask(r->events);
     p->fds[p->n].revents = 0;
@@ -118,7 +129,7 @@ static void sk__pollb_free(sk__poller *base)
 
 static const sk__poller_ops sk__pollb_ops = {
     "poll", sk__pollb_add, sk__pollb_mod, sk__pollb_del, sk__pollb_wait,
-    sk__pollb_free};
+    sk__pollb_free, sk__pollb_reserve};
 
 int sk__posix_poll_new(sk__poller **out, int *sys)
 {

@@ -36,6 +36,12 @@ static int sk__wsel_reserve(sk__wsel *p, size_t n) {
     fd_set **sets[3];
     if (n <= p->setcap && p->rd != NULL)
         return 0;
+    /* Grow by doubling (at least 64): one copy per doubling, not one per
+     * registration. */
+    if (n < 64)
+        n = 64;
+    if (n < 2 * p->setcap && p->setcap <= (size_t)UINT_MAX / 2)
+        n = 2 * p->setcap;
     if (n > (size_t)UINT_MAX ||
         n > ((size_t)-1 - sizeof(fd_set)) / sizeof(SOCKET))
         return SK_ENORESOURCES;
@@ -55,6 +61,25 @@ static int sk__wsel_reserve(sk__wsel *p, size_t n) {
     return 0;
 }
 
+/* Room for n registrations: the list and the three sets (ops->reserve). */
+static int sk__wsel_room(sk__poller *base, size_t n) {
+    sk__wsel *p = (sk__wsel *)base;
+    if (n > p->cap) {
+        size_t cap = p->cap ? p->cap : 64;
+        sk__pollreg **regs;
+        while (cap < n && cap <= ((size_t)-1) / 2 / sizeof *regs)
+            cap *= 2;
+        if (cap < n || cap > ((size_t)-1) / sizeof *regs)
+            return SK_ENORESOURCES;
+        regs = (sk__pollreg **)sk__realloc(p->regs, cap * sizeof *regs);
+        if (regs == NULL)
+            return SK_ENORESOURCES;
+        p->regs = regs;
+        p->cap = cap;
+    }
+    return sk__wsel_reserve(p, n);
+}
+
 static int sk__wsel_add(sk__poller *base, sk__pollreg *r, int *sys) {
     sk__wsel *p = (sk__wsel *)base;
     int type = 0, len = (int)sizeof type;
@@ -67,18 +92,7 @@ static int sk__wsel_add(sk__poller *base, sk__pollreg *r, int *sys) {
             *sys = err;
         return err == WSAENOTSOCK ? SK_EINVAL : sk__win_code(err);
     }
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        sk__pollreg **regs;
-        if (cap > ((size_t)-1) / sizeof *regs)
-            return SK_ENORESOURCES;
-        regs = (sk__pollreg **)sk__realloc(p->regs, cap * sizeof *regs);
-        if (regs == NULL)
-            return SK_ENORESOURCES;
-        p->regs = regs;
-        p->cap = cap;
-    }
-    if (sk__wsel_reserve(p, p->n + 1) != 0)
+    if (sk__wsel_room(base, p->n + 1) != 0)
         return SK_ENORESOURCES;
     p->regs[p->n] = r;
     r->slot = p->n++;
@@ -237,7 +251,7 @@ static void sk__wsel_free(sk__poller *base) {
 
 static const sk__poller_ops sk__wsel_ops = {
     "select", sk__wsel_add, sk__wsel_mod, sk__wsel_del, sk__wsel_wait,
-    sk__wsel_free};
+    sk__wsel_free, sk__wsel_room};
 
 int sk__plat_poller_new(const char *name, sk__poller **out, int *sys) {
     sk__wsel *p;

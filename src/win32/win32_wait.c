@@ -220,20 +220,24 @@ static size_t sk__win_flag_nonsockets(sk__pollent *ents, size_t n,
 int sk__plat_poll(sk__pollent *ents, size_t n, int64_t ms, size_t *ready,
                   int *sys) {
     fd_set *rd = NULL, *wr = NULL, *ex = NULL;
-    size_t i, count = 0;
+    size_t i, count = 0, nrd = 0, nwr = 0;
     int rc, r;
 
     *ready = 0;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         ents[i].revents = 0;
+        nrd += (ents[i].events & SK__WAIT_READ) != 0;
+        nwr += (ents[i].events & SK__WAIT_WRITE) != 0;
+    }
     /* fd_count is a u_int, and the allocation size must not wrap. */
     if (n > (size_t)UINT_MAX ||
         n > ((size_t)-1 - sizeof(fd_set)) / sizeof(SOCKET))
         return sk__win_fail(WSAENOBUFS, sys);
 
-    rd = sk__win_fdset_new(n);
-    wr = sk__win_fdset_new(n);
-    ex = sk__win_fdset_new(n);
+    /* Each set as large as what asks for it, no larger. */
+    rd = sk__win_fdset_new(nrd);
+    wr = sk__win_fdset_new(nwr);
+    ex = sk__win_fdset_new(nwr);
     if (rd == NULL || wr == NULL || ex == NULL) {
         rc = sk__win_fail(WSA_NOT_ENOUGH_MEMORY, sys);
         goto out;

@@ -924,8 +924,9 @@ static void fp_free(sk__poller *bp)
     free(bp);
 }
 
-static const sk__poller_ops fake_poller_ops = {"fake", fp_add, fp_mod,
-                                               fp_del, fp_wait, fp_free};
+static const sk__poller_ops fake_poller_ops = {
+    "fake", fp_add, fp_mod, fp_del, fp_wait, fp_free,
+    NULL /* reserve: fp_add needs no memory */};
 
 int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
 {

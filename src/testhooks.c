@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alloc.c - the allocation hook of sockit's test build.  Compiled empty in
- * the library users get (plat.h maps sk__malloc and friends to the C
- * library); with SOCKIT_TEST_HOOKS (tests/CMakeLists.txt's sockit_hooked)
- * it counts allocations and fails the Nth on demand, the way SQLite's test
- * builds fail the Nth malloc.  The counter is process-wide: that is why it
- * exists only in a test build.
+ * testhooks.c - the hooks of sockit's test build.  Compiled empty in the
+ * library users get (plat.h maps sk__malloc and friends to the C library);
+ * with SOCKIT_TEST_HOOKS (tests/CMakeLists.txt's sockit_hooked) it counts
+ * allocations and fails the Nth on demand, the way SQLite's test builds
+ * fail the Nth malloc, and can run sk_conn's host lookups on the calling
+ * thread.  Its state is process-wide: that is why it exists only in a test
+ * build.
  */
 #include "plat.h"
 
@@ -16,6 +17,7 @@
 static unsigned long alloc_fail_at; /* 0: not armed */
 static unsigned long alloc_count;
 static int alloc_failed;
+static int lookup_inline;
 
 /* One more allocation: 1 when it is the one to fail. */
 static int alloc_fails(void)
@@ -44,6 +46,16 @@ unsigned long sk__test_alloc_count(void)
 int sk__test_alloc_failed(void)
 {
     return alloc_failed;
+}
+
+void sk__test_lookup_inline(int on)
+{
+    lookup_inline = on;
+}
+
+int sk__test_lookup_inlined(void)
+{
+    return lookup_inline;
 }
 
 void *sk__malloc(size_t n)
