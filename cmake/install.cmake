@@ -21,7 +21,7 @@ configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/sockitConfig.cmake.in
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sockit)
 # The package's compatibility rule (README, "Versions"): while the version
 # is 0.x an incompatible change may come with any 0.MINOR, so
-# find_package(sockit 0.3) accepts 0.3.x only (not 0.2, not 0.4); from 1.0
+# find_package(sockit 0.4) accepts 0.4.x only (not 0.3, not 0.5); from 1.0
 # it accepts any later release of the same MAJOR.
 if(PROJECT_VERSION_MAJOR EQUAL 0)
   set(sockit_compatibility SameMinorVersion)
