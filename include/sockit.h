@@ -1623,9 +1623,13 @@ typedef void (*sk_watch_cb)(sk_watch *w, int events, void *ud);
 typedef void (*sk_post_cb)(void *ud);
 
 /** sk_loop_new: a new event loop in *out with the best backend for this
- * system: "epoll" on Linux, "kqueue" on macOS and the BSDs, "poll" on
- * other POSIX systems, "select" on Windows (sets sized to need, no limit
- * of 64).  There is no fixed limit on watches.  Everything about a loop
+ * system: on Linux "uring" (io_uring: the changes and re-arming of every
+ * watch go to the kernel with the wait, one system call per iteration)
+ * where the kernel has io_uring (5.19 or later) and allows it, else
+ * "epoll", silently (containers often forbid io_uring); "kqueue" on macOS
+ * and the BSDs, "poll" on other POSIX systems, "select" on Windows (sets
+ * sized to need, no limit of 64).  sk_loop_backend says which runs.  There
+ * is no fixed limit on watches.  Everything about a loop
  * (its objects, timers, watches and callbacks) belongs to one thread, the
  * one that runs it, except sk_loop_post and sk_loop_wake, which any thread
  * may call.  A loop has no process-wide state and uses no signals: any
@@ -1638,15 +1642,17 @@ typedef void (*sk_post_cb)(void *ud);
  */
 SK_API int sk_loop_new(sk_loop **out);
 
-/** sk_loop_new_backend: sk_loop_new with a named backend: "epoll",
- * "kqueue", "poll" or "select" (names are exact).  @return as sk_loop_new;
- * SK_EINVAL (backend NULL or not one of those names); SK_EUNSUPPORTED (a
- * backend this build has not got: "epoll" only on Linux, "kqueue" only on
- * macOS and the BSDs, "poll" only on POSIX systems, "select" only on
- * Windows).
+/** sk_loop_new_backend: sk_loop_new with a named backend: "uring",
+ * "epoll", "kqueue", "poll" or "select" (names are exact).  @return as
+ * sk_loop_new; SK_EINVAL (backend NULL or not one of those names);
+ * SK_EUNSUPPORTED (a backend this build or system has not got: "uring"
+ * only on Linux, built unless SOCKIT_IO_URING=OFF, and only where the
+ * kernel has io_uring 5.19 or later and allows it; "epoll" only on Linux,
+ * "kqueue" only on macOS and the BSDs, "poll" only on POSIX systems,
+ * "select" only on Windows).
  * @param[out] out receives the new loop, owned by the caller
- * @param[in] backend the backend's name: "epoll", "kqueue", "poll" or
- *                    "select"
+ * @param[in] backend the backend's name: "uring", "epoll", "kqueue",
+ *                    "poll" or "select"
  */
 SK_API int sk_loop_new_backend(sk_loop **out, const char *backend);
 
@@ -1658,8 +1664,8 @@ SK_API int sk_loop_new_backend(sk_loop **out, const char *backend);
  */
 SK_API void sk_loop_free(sk_loop *loop);
 
-/** sk_loop_backend: the name of the loop's backend ("epoll", "kqueue",
- * "poll" or "select"), a static string; NULL for NULL.
+/** sk_loop_backend: the name of the loop's backend ("uring", "epoll",
+ * "kqueue", "poll" or "select"), a static string; NULL for NULL.
  * @param[in] loop the loop
  * @return the backend's name (a static string), or NULL
  */
@@ -2388,11 +2394,12 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
                                            waits for, kept between calls */
 
 /** sk_selector_new: a new, empty selector in *out, on the best backend of
- * this system, as sk_loop_new chooses it ("epoll" on Linux, "kqueue" on
- * macOS and the BSDs, "poll" on other POSIX systems, "select" on Windows,
- * its sets sized to need: no limit of 64).  A selector is sk_select with
- * the set kept between calls: with epoll and kqueue a wait costs what is
- * ready, not what is watched; with poll (its array kept between waits)
+ * this system, as sk_loop_new chooses it ("uring" on Linux where the
+ * kernel allows io_uring, else "epoll"; "kqueue" on macOS and the BSDs,
+ * "poll" on other POSIX systems, "select" on Windows, its sets sized to
+ * need: no limit of 64).  A selector is sk_select with the set kept
+ * between calls: with uring, epoll and kqueue a wait costs what is ready,
+ * not what is watched; with poll (its array kept between waits)
  * and select (its sets rebuilt for each wait) every wait is still a pass
  * over every member, in the system and in the backend.  There is no fixed
  * limit on members.  A selector and its members belong to one thread at
@@ -2407,12 +2414,12 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
 SK_API int sk_selector_new(sk_selector **out);
 
 /** sk_selector_new_backend: sk_selector_new with a named backend, as
- * sk_loop_new_backend: "epoll", "kqueue", "poll" or "select".  @return as
- * sk_selector_new; SK_EINVAL (backend NULL or not one of those names);
- * SK_EUNSUPPORTED (a backend this build has not got).
+ * sk_loop_new_backend: "uring", "epoll", "kqueue", "poll" or "select".
+ * @return as sk_selector_new; SK_EINVAL (backend NULL or not one of those
+ * names); SK_EUNSUPPORTED (a backend this build or system has not got).
  * @param[out] out receives the new selector, owned by the caller
- * @param[in] backend the backend's name: "epoll", "kqueue", "poll" or
- *                    "select"
+ * @param[in] backend the backend's name: "uring", "epoll", "kqueue",
+ *                    "poll" or "select"
  */
 SK_API int sk_selector_new_backend(sk_selector **out, const char *backend);
 
@@ -2423,8 +2430,8 @@ SK_API int sk_selector_new_backend(sk_selector **out, const char *backend);
  */
 SK_API void sk_selector_free(sk_selector *sel);
 
-/** sk_selector_backend: the name of sel's backend ("epoll", "kqueue",
- * "poll" or "select"), a static string; NULL for NULL.
+/** sk_selector_backend: the name of sel's backend ("uring", "epoll",
+ * "kqueue", "poll" or "select"), a static string; NULL for NULL.
  * @param[in] sel the selector
  * @return the backend's name (a static string), or NULL
  */
