@@ -147,6 +147,7 @@ typedef struct sk__uslot {
     void *ptr;
     int fd;
     int events;      /* SK__WAIT_*; 0: the slot is free */
+    uint32_t mask;   /* events as the poll request's mask */
     uint32_t gen;    /* +1 whenever a request of the slot is given up */
     unsigned char armed;  /* a poll request is in the kernel */
     unsigned char queued; /* on the arm list */
@@ -232,20 +233,44 @@ static int sk__ur_flush(sk__uring *u)
     return 0;
 }
 
-/* A zeroed submission entry, NULL when the queue is full and cannot be
- * submitted now. */
+/* Fill e whole (no memset: every field is written once). */
+static void sk__ur_prep(sk__ur_sqe *e, uint8_t op, uint8_t flags, int fd,
+                        uint64_t addr, uint32_t op_flags, uint64_t data)
+{
+    e->opcode = op;
+    e->flags = flags;
+    e->ioprio = 0;
+    e->fd = fd;
+    e->off = 0;
+    e->addr = addr;
+    e->len = 0;
+    e->op_flags = op_flags;
+    e->user_data = data;
+    e->buf_index = 0;
+    e->personality = 0;
+    e->file_index = 0;
+    e->addr3 = 0;
+    e->pad2 = 0;
+}
+
+/* Free submission entries (submitting what is queued when there is none). */
+static uint32_t sk__ur_room(sk__uring *u)
+{
+    uint32_t used = u->tail - sk__ur_load(u->sq_head);
+    if (used >= u->sq_entries) {
+        (void)sk__ur_flush(u);
+        used = u->tail - sk__ur_load(u->sq_head);
+    }
+    return used >= u->sq_entries ? 0 : u->sq_entries - used;
+}
+
+/* The next submission entry, to be filled with sk__ur_prep; NULL when the
+ * queue is full and cannot be submitted now. */
 static sk__ur_sqe *sk__ur_sqe_get(sk__uring *u)
 {
-    sk__ur_sqe *e;
-    if (u->tail - sk__ur_load(u->sq_head) >= u->sq_entries) {
-        (void)sk__ur_flush(u);
-        if (u->tail - sk__ur_load(u->sq_head) >= u->sq_entries)
-            return NULL;
-    }
-    e = &u->sqes[u->tail & u->sq_mask];
-    memset(e, 0, sizeof *e);
-    u->tail++;
-    return e;
+    if (sk__ur_room(u) == 0)
+        return NULL;
+    return &u->sqes[u->tail++ & u->sq_mask];
 }
 
 static uint32_t sk__ur_mask(int events)
@@ -271,11 +296,9 @@ static int sk__ur_disarm(sk__uring *u, size_t s)
     e = sk__ur_sqe_get(u);
     if (e == NULL)
         return -1;
-    e->opcode = SK__UR_OP_POLL_REMOVE;
-    e->flags = SK__UR_SQE_CQE_SKIP_SUCCESS; /* the cancelled one says it */
-    e->fd = -1;
-    e->addr = sk__ur_data(s, sl->gen);
-    e->user_data = SK__UR_IGNORE;
+    /* (its own completion skipped: the cancelled request's says it) */
+    sk__ur_prep(e, SK__UR_OP_POLL_REMOVE, SK__UR_SQE_CQE_SKIP_SUCCESS, -1,
+                sk__ur_data(s, sl->gen), 0, SK__UR_IGNORE);
     sl->armed = 0;
     sl->gen++;
     return 0;
@@ -335,6 +358,7 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
     sl->ptr = r->ptr;
     sl->fd = r->fd;
     sl->events = r->events;
+    sl->mask = sk__ur_mask(r->events);
     sl->failed = 0;
     sl->armed = 0;
     r->slot = s;
@@ -354,6 +378,7 @@ static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
         return SK_ENORESOURCES;
     sl->fd = r->fd;
     sl->events = r->events;
+    sl->mask = sk__ur_mask(r->events);
     sl->failed = 0;
     sk__ur_queue(u, r->slot);
     return 0;
@@ -379,23 +404,21 @@ static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
 static void sk__ur_arm(sk__uring *u)
 {
     size_t i, k = 0;
+    uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
         sk__uslot *sl = &u->slots[s];
-        sk__ur_sqe *e;
         if (sl->events == 0 || sl->armed) {
             sl->queued = 0;
             continue;
         }
-        e = sk__ur_sqe_get(u);
-        if (e == NULL) {
+        if (room == 0 && (room = sk__ur_room(u)) == 0) {
             u->arm[k++] = s; /* next time */
             continue;
         }
-        e->opcode = SK__UR_OP_POLL_ADD;
-        e->fd = sl->fd;
-        e->op_flags = sk__ur_mask(sl->events);
-        e->user_data = sk__ur_data(s, sl->gen);
+        room--;
+        sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD, 0,
+                    sl->fd, 0, sl->mask, sk__ur_data(s, sl->gen));
         sl->armed = 1;
         sl->queued = 0;
     }
@@ -523,10 +546,8 @@ static void sk__ur_free(sk__poller *base)
          * are let go of now. */
         sk__ur_sqe *e = sk__ur_sqe_get(u);
         if (e != NULL) {
-            e->opcode = SK__UR_OP_ASYNC_CANCEL;
-            e->fd = -1;
-            e->op_flags = SK__UR_ASYNC_CANCEL_ANY;
-            e->user_data = SK__UR_IGNORE;
+            sk__ur_prep(e, SK__UR_OP_ASYNC_CANCEL, 0, -1, 0,
+                        SK__UR_ASYNC_CANCEL_ANY, SK__UR_IGNORE);
             (void)sk__ur_flush(u);
         }
     }
