@@ -1855,7 +1855,9 @@ enum sk_conn_state {
 
 /** TcpSocket's error table: code, value, message.  Each connection keeps
  * the last error (sk_conn_error) and hands it to its error handler; the
- * SSL codes are reserved until sockit has TLS. */
+ * SSL codes come from TLS (sk_conn_settls, sk_tls_listen): 13 a failed
+ * handshake or verification, 20 a protocol error or a peer that closed
+ * without close_notify, 21 an unusable certificate or key. */
 #define SK_CONN_ERRORS(X)                                                   \
     X(SK_CONN_ERR_CONNECTION_REFUSED, 0, "connection refused")              \
     X(SK_CONN_ERR_REMOTE_HOST_CLOSED, 1, "remote host closed the "          \
@@ -2019,9 +2021,10 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
 
 /** sk_conn_settimeout: one of the connection's times, in seconds (1 ms
  * resolution), by mode:
- * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup
- *   and every attempt): when it runs out the error handler gets
- *   SOCKET_TIMEOUT.  No limit is the default (the system's own limits
+ * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup,
+ *   every attempt and, with sk_conn_settls, the TLS handshake of
+ *   ENCRYPTING): when it runs out the error handler gets SOCKET_TIMEOUT
+ *   (SK_ETIMEOUT in sk_conn_error) and the connection is UNCONNECTED.  No limit is the default (the system's own limits
  *   then end each attempt).
  * - 'd': the Happy Eyeballs delay (RFC 8305's Connection Attempt Delay):
  *   how long an attempt runs alone before the next address is tried
@@ -2080,8 +2083,8 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
  * the last failure's error.  A BOUND connection tries its addresses one
  * after another from its local port (re-bound for each attempt; IPv4
  * addresses through an IPv6 socket as IPv4-mapped ones), as two sockets
- * cannot share it.  The connect timeout 'c' covers the lookup and every
- * attempt.  Each attempt's socket gets the options set on sk_conn_sock's
+ * cannot share it.  The connect timeout 'c' covers the lookup, every
+ * attempt and a TLS handshake (sk_conn_settls).  Each attempt's socket gets the options set on sk_conn_sock's
  * object.
  *
  * @return 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
@@ -2101,7 +2104,9 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
  * the handshake runs on the loop, then CONNECTED and the connected handler
  * (as QSslSocket's encrypted); a failed handshake or verification calls
  * the error handler with SK_CONN_ERR_SSL_HANDSHAKE_FAILED (the SK_ETLS*
- * code in sk_conn_error) and the connection is UNCONNECTED again.  Later a
+ * code in sk_conn_error) and the connection is UNCONNECTED again.  The
+ * connect timeout ('c', sk_conn_settimeout) covers the handshake: a
+ * server that never answers ends as SOCKET_TIMEOUT (SK_ETIMEOUT).  Later a
  * TLS protocol error or a peer that closed without close_notify is
  * SK_CONN_ERR_SSL_INTERNAL.  sk_conn_disconnect sends close_notify after
  * the flush.  Server side: sk_tls_listen(sk_server_sock(srv), ctx) makes

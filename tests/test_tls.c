@@ -1084,6 +1084,100 @@ static void t_event_api(void **state)
                      SK_CONN_ERR_SSL_INVALID_DATA);
 }
 
+/* The connect timeout covers the handshake: a plain server that accepts
+ * and never answers the ClientHello ends the client at the timeout, in
+ * ENCRYPTING, with SOCKET_TIMEOUT. */
+static void ev_silent_accept(sk_server *server, sk_conn *conn, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)server;
+    assert_int_equal(sk_conn_state(conn), SK_CONN_CONNECTED); /* plain */
+    e->accepted = conn; /* held, never read: the ClientHello waits */
+}
+
+static void ev_safety(sk_timer *t, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)t;
+    e->done = 2; /* gave up: the connect timeout never fired */
+}
+
+static void t_event_silent_server_times_out(void **state)
+{
+    sk_tls_ctx *cc;
+    sk_server *server = NULL;
+    sk_sock *ss = NULL;
+    sk_timer *safety = NULL;
+    sk_conn_handlers h;
+    sk_name n;
+    ev e;
+    int k, i, saw_encrypting = 0;
+    (void)state;
+    tls_ready();
+    cc = client_ctx();
+    memset(&e, 0, sizeof e);
+    sup_assert_rc(sk_loop_new(&e.loop), 0);
+    sup_assert_rc(sk_server_new(e.loop, &server), 0);
+    sup_assert_rc(sk_server_listen(server, "127.0.0.1", 0, 8,
+                                   ev_silent_accept, &e),
+                  0);
+    sup_assert_rc(sk_server_sock(server, &ss), 0);
+    sup_assert_rc(sk_getsockname(ss, &n), 0);
+    sup_assert_rc(sk_conn_new(e.loop, &e.client), 0);
+    sup_assert_rc(sk_conn_settls(e.client, cc, "localhost"), 0);
+    sup_assert_rc(sk_conn_settimeout(e.client, 0.3, 'c'), 0);
+    memset(&h, 0, sizeof h);
+    h.state_changed = ev_state;
+    h.connected = ev_connected;
+    h.error = ev_error;
+    sup_assert_rc(sk_conn_sethandlers(e.client, &h, &e), 0);
+    sup_assert_rc(sk_timer_new(e.loop, &safety), 0);
+    sup_assert_rc(sk_timer_start(safety, SUP_SAFETY_TIMEOUT, 0, ev_safety,
+                                 &e),
+                  0);
+    sup_assert_rc(sk_conn_connect(e.client, "127.0.0.1", n.port), 0);
+    for (k = 0; k < 100000 && (!e.done || sk_conn_state(e.client) !=
+                                              SK_CONN_UNCONNECTED);
+         k++) {
+        sup_assert_rc(sk_loop_run(e.loop, SK_RUN_ONCE), 0);
+        if (e.done == 2)
+            break;
+    }
+    assert_int_equal(e.done, 1); /* the error handler, not the safety */
+    assert_false(e.connected);
+    assert_non_null(e.accepted); /* TCP was accepted: the TLS part hung */
+    assert_int_equal(e.error, SK_CONN_ERR_SOCKET_TIMEOUT);
+    sup_assert_rc(e.code, SK_ETIMEOUT);
+    assert_int_equal(sk_conn_state(e.client), SK_CONN_UNCONNECTED);
+    for (i = 0; i < e.nstates; i++)
+        if (e.states[i] == SK_CONN_ENCRYPTING)
+            saw_encrypting = 1;
+    assert_true(saw_encrypting);
+    assert_int_equal(e.states[e.nstates - 1], SK_CONN_UNCONNECTED);
+    /* the connection is reusable: the same again ends the same way */
+    e.done = 0;
+    e.error = 0;
+    e.nstates = 0;
+    sk_conn_free(e.accepted);
+    e.accepted = NULL;
+    sup_assert_rc(sk_conn_connect(e.client, "127.0.0.1", n.port), 0);
+    for (k = 0; k < 100000 && (!e.done || sk_conn_state(e.client) !=
+                                              SK_CONN_UNCONNECTED);
+         k++) {
+        sup_assert_rc(sk_loop_run(e.loop, SK_RUN_ONCE), 0);
+        if (e.done == 2)
+            break;
+    }
+    assert_int_equal(e.done, 1);
+    assert_int_equal(e.error, SK_CONN_ERR_SOCKET_TIMEOUT);
+    sk_timer_free(safety);
+    sk_conn_free(e.client);
+    sk_conn_free(e.accepted);
+    sk_server_free(server);
+    sk_loop_free(e.loop);
+    sk_tls_ctx_free(cc);
+}
+
 /* Contexts: bad settings are refused, files and memory both load. */
 static void t_context_settings(void **state)
 {
@@ -1144,6 +1238,7 @@ int main(void)
         cmocka_unit_test(t_garbage_server_hello),
         cmocka_unit_test(t_broken_streams),
         cmocka_unit_test(t_event_api),
+        cmocka_unit_test(t_event_silent_server_times_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
