@@ -1444,14 +1444,20 @@ typedef struct sk_iovec {
  * keeps ownership of iov and the buffers.  *sent (may be NULL) receives the
  * total bytes sent, also on error: resume by skipping that many bytes.
  * Timeouts apply as for sk_send; the bytes are counted in the statistics;
- * never raises SIGPIPE.  @return 0 (at once for n 0 or when every buffer
+ * never raises SIGPIPE.  Over TLS the buffers are gathered into records:
+ * small buffers share a record (up to its 16 KiB), not one record each.
+ * @return 0 (at once for n 0 or when every buffer
  * is empty); SK_EINVAL (NULL object, NULL iov with n > 0, NULL data with
  * len > 0, a total length above SIZE_MAX); SK_EWRONGROLE (not a client);
  * SK_ECLOSED (a closed object, the peer gone or sending shut down);
  * SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK (non-blocking mode: no
- * room, or the connection still pending); SK_ENORESOURCES (the system's
- * buffers ran out); SK_ESYSTEM (any other failure the system reports:
- * sk_syserror has its code).
+ * room, or the connection or its TLS handshake still pending);
+ * SK_ENORESOURCES (the system's buffers ran out; over TLS also no memory
+ * for gathering); SK_ETLSHANDSHAKE, SK_ETLSEXPIRED, SK_ETLSHOSTNAME,
+ * SK_ETLSUNTRUSTED, SK_ETLSSELFSIGNED, SK_ETLSCERT (over TLS: the
+ * handshake this send completed failed); SK_ETLSPROTOCOL, SK_ETLSNOCLOSE
+ * (over TLS: the session failed); SK_ESYSTEM (any other failure the
+ * system reports: sk_syserror has its code).
  * @param[in] s a client
  * @param[in] iov the buffers, sent in order
  * @param[in] n the number of buffers
