@@ -21,8 +21,9 @@
  * each object is used by one thread at a time, except that one thread may
  * send (sk_send, sk_write, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while
  * another receives (sk_receive, sk_read, sk_readn, sk_receiveline) on the
- * same connected client (not over TLS), and sk_loop_wake / sk_loop_post
- * may be called from any thread.
+ * same connected client (not over TLS: a TLS client is used by one thread
+ * at a time), sk_loop_wake / sk_loop_post may be called from any thread,
+ * and a TLS context, once set up, may be shared by objects on any threads.
  */
 /**
  * @defgroup versions Versions and building
@@ -2713,7 +2714,9 @@ SK_API int sk_tls_ctx_set_min_version(sk_tls_ctx *ctx, int version);
  * at once in non-blocking mode with SK_EWOULDBLOCK (wait for s readable,
  * sk_select), it is still in progress and continues with sk_tls_handshake
  * or the next receive or send.  sk_tls_get(SK_TLS_ERROR_MESSAGE) has the
- * TLS library's words on a failure.
+ * TLS library's words on a failure.  From then on s is used by one thread
+ * at a time: not one sending while another receives, as a plain client
+ * allows (docs/thread-safety.md).
  * @return 0 (handshake done); SK_EINVAL (ctx NULL; host NULL or empty for
  * a verifying client context; s already speaks TLS); SK_EWRONGROLE (not a
  * client); SK_ECLOSED (closed); SK_ETIMEOUT; SK_EWOULDBLOCK;
