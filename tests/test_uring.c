@@ -6,7 +6,8 @@
  * io_uring (as seccomp, kernel.io_uring_disabled or an old kernel do), for
  * loops and selectors; and that a socket whose poll request is in the
  * kernel (it holds the file) is really closed when sockit closes it, or
- * when the loop is freed before the socket is.  The behaviours every
+ * when the loop is freed before the socket is; and that a selector armed
+ * by one thread can be waited on by another.  The behaviours every
  * backend shares are checked on uring by test_loop, test_selector,
  * test_conn and test_alloc (sup_each_backend).  Linux only; on a machine
  * without io_uring the checks that need a ring say so and skip.
@@ -222,10 +223,61 @@ static void t_listener_port_freed(void **state)
     sk_free(again);
 }
 
+/* ---- a selector handed to another thread --------------------------------- */
+
+/* Requests armed by one thread complete through that thread (the kernel
+ * runs their last step as its task work): the arming thread, asleep in
+ * something else (here: joining), must still be woken for it, or a
+ * selector handed over to another thread would wait forever. */
+typedef struct handover {
+    sk_selector *sel;
+    sk_sock *a, *b;
+    int rc;
+    size_t n;
+    sk_sock *ready;
+} handover;
+
+static void handover_run(void *arg)
+{
+    handover *h = (handover *)arg;
+    int ev = 0;
+    /* The wake-up of b's request happens here; its task work is the
+     * main thread's, which is asleep in sup_thread_join. */
+    sup_assert_rc(sk_send(h->a, "x", 1, 1, -1, NULL), 0);
+    h->rc = sk_selector_wait(h->sel, 10.0, &h->ready, &ev, 1, &h->n);
+}
+
+static void t_selector_handover(void **state)
+{
+    handover h;
+    int ev = 0;
+    size_t n = 0;
+    sk_sock *ready = NULL;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    memset(&h, 0, sizeof h);
+    sup_pair(&h.a, &h.b);
+    sup_assert_rc(sk_selector_new_backend(&h.sel, "uring"), 0);
+    sup_assert_rc(sk_selector_add(h.sel, h.b, SK_READABLE), 0);
+    /* Armed by this thread: */
+    sup_assert_rc(sk_selector_wait(h.sel, 0, &ready, &ev, 1, &n),
+                  SK_ETIMEOUT);
+    sup_thread_join(sup_thread_start(handover_run, &h));
+    sup_assert_rc(h.rc, 0);
+    assert_int_equal(h.n, 1);
+    assert_ptr_equal(h.ready, h.b);
+    sk_selector_free(h.sel);
+    sk_free(h.a);
+    sk_free(h.b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_fallback),
+        cmocka_unit_test(t_selector_handover),
         cmocka_unit_test(t_close_while_armed),
         cmocka_unit_test(t_watch_free_while_armed),
         cmocka_unit_test(t_loop_free_while_armed),

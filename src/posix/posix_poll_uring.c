@@ -20,7 +20,7 @@
  *
  * The kernel must have what this file uses (5.19 and later: a single
  * mmap, no dropped completions, IORING_ENTER_EXT_ARG, SUBMIT_ALL,
- * COOP_TASKRUN, the poll and cancel opcodes); otherwise, or when io_uring
+ * skipped completions, the poll and cancel-any opcodes); otherwise, or when io_uring
  * is forbidden (seccomp's EPERM, kernel.io_uring_disabled, ENOSYS), making
  * it fails with SK_EUNSUPPORTED and the default loop takes epoll.
  */
@@ -113,7 +113,6 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
 #define SK__UR_SETUP_CQSIZE (1U << 3)
 #define SK__UR_SETUP_CLAMP (1U << 4)
 #define SK__UR_SETUP_SUBMIT_ALL (1U << 7)
-#define SK__UR_SETUP_COOP_TASKRUN (1U << 8)
 #define SK__UR_ENTER_GETEVENTS (1U << 0)
 #define SK__UR_ENTER_EXT_ARG (1U << 3)
 #define SK__UR_FEAT_SINGLE_MMAP (1U << 0)
@@ -602,8 +601,11 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
     if (u == NULL)
         return SK_ENORESOURCES;
     memset(&p, 0, sizeof p);
+    /* Not COOP_TASKRUN: a request's last step runs as task work of the
+     * thread that armed it, and a loop or selector may be handed to
+     * another thread while that one sleeps elsewhere: it must be woken. */
     p.flags = SK__UR_SETUP_CQSIZE | SK__UR_SETUP_CLAMP |
-              SK__UR_SETUP_SUBMIT_ALL | SK__UR_SETUP_COOP_TASKRUN;
+              SK__UR_SETUP_SUBMIT_ALL;
     p.cq_entries = SK__UR_CQ;
     u->fd = sk__ur_setup(SK__UR_SQ, &p);
     if (u->fd < 0) {
