@@ -1117,8 +1117,9 @@ static void ev_error(sk_conn *c, int error, void *ud)
     e->done = 1;
 }
 
-/* A client connection with ctx to a TLS server of certificate name. */
-static void event_run(const char *name, ev *e)
+/* A client connection with ctx to a TLS server of certificate name, both
+ * on host (127.0.0.1 or ::1). */
+static void event_run_on(const char *host, const char *name, ev *e)
 {
     sk_tls_ctx *sc = server_ctx(name), *cc = client_ctx();
     sk_server *server = NULL;
@@ -1131,8 +1132,7 @@ static void event_run(const char *name, ev *e)
     sup_assert_rc(sk_server_new(e->loop, &server), 0);
     sup_assert_rc(sk_server_sock(server, &ss), 0);
     sup_assert_rc(sk_tls_listen(ss, sc), 0);
-    sup_assert_rc(sk_server_listen(server, "127.0.0.1", 0, 8, ev_accept, e),
-                  0);
+    sup_assert_rc(sk_server_listen(server, host, 0, 8, ev_accept, e), 0);
     sup_assert_rc(sk_getsockname(ss, &n), 0);
     sup_assert_rc(sk_conn_new(e->loop, &e->client), 0);
     sup_assert_rc(sk_conn_settls(e->client, sc, "localhost"), SK_EINVAL);
@@ -1144,7 +1144,7 @@ static void event_run(const char *name, ev *e)
     h.ready_read = ev_read;
     h.error = ev_error;
     sup_assert_rc(sk_conn_sethandlers(e->client, &h, e), 0);
-    sup_assert_rc(sk_conn_connect(e->client, "127.0.0.1", n.port), 0);
+    sup_assert_rc(sk_conn_connect(e->client, host, n.port), 0);
     for (k = 0; k < 100000 && (!e->done ||
                                sk_conn_state(e->client) != SK_CONN_UNCONNECTED);
          k++)
@@ -1157,6 +1157,11 @@ static void event_run(const char *name, ev *e)
     sk_buf_free(&e->got);
     sk_tls_ctx_free(sc);
     sk_tls_ctx_free(cc);
+}
+
+static void event_run(const char *name, ev *e)
+{
+    event_run_on("127.0.0.1", name, e);
 }
 
 static void t_event_api(void **state)
@@ -1175,6 +1180,13 @@ static void t_event_api(void **state)
             saw_connected = 1;
     }
     assert_true(saw_encrypting && saw_connected);
+    if (sup_ipv6_loopback()) { /* the same over IPv6 */
+        event_run_on("::1", "server", &e);
+        assert_true(e.connected);
+        assert_int_equal(e.error, 0); /* done: the echo came back */
+    } else {
+        print_message("no IPv6 loopback: the IPv6 run skipped\n");
+    }
     /* a failed verification: error 13 with the reason's code */
     event_run("other", &e);
     assert_false(e.connected);
