@@ -2065,11 +2065,18 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  *   anyway.  Negative: no limit.  Default 30.
  *
  * 'c' is read when a connect starts, 'd' whenever an attempt starts, 'l'
- * when the flush ends.  seconds follows the timeout rule of sk_settimeout:
- * negative or +inf is no limit (read back as -1); NaN and finite values
- * above 1e9 are refused; anything else is honoured to the millisecond.
+ * when the flush ends.  One more use of 'c': set on a connection that a
+ * TLS listener accepted (sk_tls_listen on sk_server_sock) while it is
+ * ENCRYPTING, typically in the accept callback, it bounds that handshake
+ * from then on (no limit lifts it again): a client that connects and never
+ * completes the handshake ends with SOCKET_TIMEOUT (SK_ETIMEOUT) and the
+ * connection is UNCONNECTED.  seconds follows the timeout rule of
+ * sk_settimeout: negative or +inf is no limit (read back as -1); NaN and
+ * finite values above 1e9 are refused; anything else is honoured to the
+ * millisecond.
  * @return 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
- * 1e9).
+ * 1e9); SK_ENORESOURCES (no memory for the accepted handshake's limit: the
+ * time is kept, the handshake unbounded).
  * @param[in] c the connection
  * @param[in] seconds the time in seconds (see each mode)
  * @param[in] mode 'c' (connect), 'd' (Happy Eyeballs delay) or 'l' (linger in
