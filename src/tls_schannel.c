@@ -343,14 +343,15 @@ static int tlsw_add_certs(HCERTSTORE store, const char *text, size_t len,
     return r;
 }
 
-/* A key container name unique in this process's life. */
+/* A key container name of c's own: the process, the context and the
+ * moment (no process-wide counter). */
 static void tlsw_keyname(sk_tls_ctx *c)
 {
-    static volatile LONG seq;
-    LONG n = InterlockedIncrement(&seq);
+    LARGE_INTEGER now;
+    QueryPerformanceCounter(&now);
     swprintf(c->keyname, sizeof c->keyname / sizeof c->keyname[0],
-             L"sockit-%lu-%ld-%p", (unsigned long)GetCurrentProcessId(),
-             (long)n, (void *)c);
+             L"sockit-%lu-%p-%llx", (unsigned long)GetCurrentProcessId(),
+             (void *)c, (unsigned long long)now.QuadPart);
 }
 
 /* Forget the context's key container. */

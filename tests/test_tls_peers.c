@@ -7,7 +7,8 @@
  * its checksum and the session's queries, ALPN, SNI choosing the server's
  * certificate, every verification failure as its own code, SK_LINE and
  * sk_receiveline across 512-byte records, a non-blocking handshake with
- * sk_select, client certificates, close_notify both ways, and (skipped
+ * sk_select, client certificates, close_notify both ways, session
+ * resumption, and (skipped
  * under Wine, saying which Wine limit) TLS 1.3 and IP-address names.
  * Peers and directories come from SOCKIT_TEST_PEERS, SOCKIT_TEST_WWW and
  * SOCKIT_TEST_CERTS; without them every test skips, saying so.
@@ -441,6 +442,30 @@ static void t_close_notify(void **state)
     sk_tls_ctx_free(cc);
 }
 
+/* A second connection of the same context to the same peer resumes. */
+static void t_resumption(void **state)
+{
+    sk_tls_ctx *cc;
+    int i, resumed[2] = {-1, -1};
+    (void)state;
+    ready();
+    (void)make_file("small.bin", 1000, 1);
+    cc = client_ctx();
+    for (i = 0; i < 2; i++) {
+        sk_sock *s = connect_peer("www");
+        sk_buf body = {NULL, 0, 0};
+        sup_assert_rc(sk_tls_start(s, cc, "localhost"), 0);
+        (void)get_body(s, "small.bin", &body); /* a TLS 1.3 ticket too */
+        resumed[i] = sk_tls_resumed(s);
+        sk_free(s);
+        sk_buf_free(&body);
+    }
+    print_message("resumed: first %d, second %d\n", resumed[0], resumed[1]);
+    sup_assert_rc(resumed[0], 0);
+    sup_assert_rc(resumed[1], 1);
+    sk_tls_ctx_free(cc);
+}
+
 /* Windows-only under Wine 8: its SChannel has no TLS 1.3. */
 static void t_tls13(void **state)
 {
@@ -489,6 +514,7 @@ int main(void)
         cmocka_unit_test(t_nonblocking_handshake),
         cmocka_unit_test(t_client_certificate),
         cmocka_unit_test(t_close_notify),
+        cmocka_unit_test(t_resumption),
         cmocka_unit_test(t_tls13),
         cmocka_unit_test(t_ip_address_san),
     };
