@@ -5,7 +5,8 @@
  * same test runs on Linux with the OpenSSL provider and, under Wine, with
  * the SChannel provider of a Windows build): a 16 MiB file over HTTPS with
  * its checksum and the session's queries, ALPN, SNI choosing the server's
- * certificate, every verification failure as its own code, SK_LINE and
+ * certificate, every verification failure as its own code, trust from a
+ * CA directory, SK_LINE and
  * sk_receiveline across 512-byte records, a non-blocking handshake with
  * sk_select, client certificates, close_notify both ways, session
  * resumption, and (skipped
@@ -264,6 +265,31 @@ static void t_verify_failures(void **state)
     }
 }
 
+/* Trust from a CA directory (OpenSSL: hashed names; SChannel: every
+ * file read). */
+static void t_ca_directory(void **state)
+{
+    static const struct {
+        const char *peer;
+        int want;
+    } rows[] = {{"www", 0}, {"rogue", SK_ETLSUNTRUSTED}};
+    size_t i;
+    (void)state;
+    ready();
+    for (i = 0; i < 2; i++) {
+        sk_tls_ctx *cc = NULL;
+        sk_sock *s;
+        sup_assert_rc(sk_tls_ctx_new(&cc, SK_TLS_CLIENT), 0);
+        sup_assert_rc(sk_tls_ctx_set_ca_file(cc, NULL,
+                                             path_in(wwwdir, "cadir")),
+                      0);
+        s = connect_peer(rows[i].peer);
+        sup_assert_rc(sk_tls_start(s, cc, "localhost"), rows[i].want);
+        sk_free(s);
+        sk_tls_ctx_free(cc);
+    }
+}
+
 /* The same failures with verification off: the handshake completes and
  * sk_tls_verified still says what was found. */
 static void t_verify_none_reports(void **state)
@@ -516,6 +542,7 @@ int main(void)
         cmocka_unit_test(t_big_file),
         cmocka_unit_test(t_sni),
         cmocka_unit_test(t_verify_failures),
+        cmocka_unit_test(t_ca_directory),
         cmocka_unit_test(t_verify_none_reports),
         cmocka_unit_test(t_lines_across_records),
         cmocka_unit_test(t_nonblocking_handshake),

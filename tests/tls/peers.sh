@@ -6,7 +6,8 @@
 # COMMAND run with
 #   SOCKIT_TEST_PEERS  "name=port name=port ...", every peer on 127.0.0.1
 #   SOCKIT_TEST_WWW    WORKDIR, the directory the -WWW peers serve (the test
-#                      writes its files there)
+#                      writes its files there); WORKDIR/cadir holds the
+#                      test CA under its hashed name (openssl rehash)
 #   SOCKIT_TEST_CERTS  CERTDIR (tests/tls/make-certs.sh made it)
 # and every peer stopped when it ends; COMMAND's status is the script's.
 # Each peer binds port 0 and reports its port in its ACCEPT line, read from
@@ -26,7 +27,10 @@ shift 2
 (($# > 0)) || { echo "peers.sh: no command" >&2; exit 2; }
 command -v openssl >/dev/null || { echo "peers.sh: no openssl program" >&2; exit 2; }
 rm -rf "$work"
-mkdir -p "$work"
+mkdir -p "$work/cadir"
+# a CA directory as OpenSSL wants it (hashed names), holding the test CA
+cp "$certs/ca.pem" "$work/cadir/ca.pem"
+openssl rehash "$work/cadir" >/dev/null 2>&1 || c_rehash "$work/cadir" >/dev/null
 
 pids=()
 fds=()
