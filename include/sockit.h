@@ -111,8 +111,13 @@
  * a listener so that the clients sk_accept makes speak TLS; then every
  * receive, send, select and selector call works as before, on the
  * decrypted bytes.  Built with a provider (CMake's SOCKIT_TLS: OpenSSL on
- * POSIX; SChannel on Windows is not written yet); without one every call
- * answers SK_EUNSUPPORTED and sk_tls_provider returns NULL.
+ * POSIX, SChannel on Windows); without one every call answers
+ * SK_EUNSUPPORTED and sk_tls_provider returns NULL.  SChannel (README:
+ * "TLS"): sockit validates the peer itself (the chain against the
+ * context's trust, then the SSL policy with the host name), so the codes
+ * are the same as with OpenSSL; keys load from PEM as PKCS#1 RSA
+ * (CryptoAPI) or PKCS#8 RSA/EC (CNG); TLS 1.3 needs Windows 11 or Server
+ * 2022; a CA directory is read file by file (no hashed names needed).
  *
  * Over TLS: sk_getstats counts decrypted bytes (what the caller sent and
  * received), not the records on the wire; sk_dirty and sk_select count
@@ -2633,8 +2638,8 @@ enum sk_tls_item {
 };
 
 /** sk_tls_provider: the TLS library this build of sockit uses ("OpenSSL
- * 3.0.19 ..." as the library names itself), or NULL when built without
- * TLS.  Static; never fails.
+ * 3.0.19 ..." as the library names itself, or "SChannel"), or NULL when
+ * built without TLS.  Static; never fails.
  * @return the provider's name, or NULL
  */
 SK_API const char *sk_tls_provider(void);
@@ -2670,7 +2675,7 @@ SK_API int sk_tls_ctx_set_verify(sk_tls_ctx *ctx, int mode);
 
 /** sk_tls_ctx_set_ca_file: trust the certificates in the PEM file and/or
  * the hashed directory dir instead of the system store (calls add to each
- * other).
+ * other).  With SChannel every file of dir is read, whatever its name.
  * @return 0; SK_EINVAL (ctx NULL, both NULL or empty); SK_ETLSBADCERT
  * (unreadable, or no certificate in it); SK_ENORESOURCES.
  * @param[in] ctx the context

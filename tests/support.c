@@ -510,6 +510,25 @@ int sup_under_valgrind(void)
     return p != NULL && strstr(p, "vgpreload") != NULL;
 }
 
+#if defined(_WIN32)
+const char *sup_wine(void)
+{
+    typedef const char *(__cdecl *wine_version_fn)(void);
+    HMODULE nt = GetModuleHandleA("ntdll.dll");
+    FARPROC f = nt != NULL ? GetProcAddress(nt, "wine_get_version") : NULL;
+    wine_version_fn v;
+    if (f == NULL)
+        return NULL;
+    memcpy(&v, &f, sizeof v); /* a data-free cast between function types */
+    return v();
+}
+#else
+const char *sup_wine(void)
+{
+    return NULL;
+}
+#endif
+
 const char *sup_emulator(void)
 {
     const char *p = getenv("SOCKIT_TEST_EMULATOR");

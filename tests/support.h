@@ -182,6 +182,10 @@ void sup_fd_limit_restore(void);
  * from the kernel's; 0 otherwise. */
 int sup_under_valgrind(void);
 
+/* sup_wine: Wine's version ("8.0") when the test runs under Wine (ntdll
+ * exports wine_get_version), else NULL (Linux, real Windows). */
+const char *sup_wine(void);
+
 /* sup_emulator: the user-mode emulator the tests run under, as named by
  * SOCKIT_TEST_EMULATOR (ci/test's s390x lane sets "qemu-user"), or NULL
  * when they run on the hardware they were built for. */
