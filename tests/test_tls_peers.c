@@ -6,7 +6,7 @@
  * the SChannel provider of a Windows build): a 16 MiB file over HTTPS with
  * its checksum and the session's queries, ALPN, SNI choosing the server's
  * certificate, every verification failure as its own code, trust from a
- * CA directory, SK_LINE and
+ * CA directory, PEM in memory or the system's store, SK_LINE and
  * sk_receiveline across 512-byte records, a non-blocking handshake with
  * sk_select, client certificates, close_notify both ways, session
  * resumption, and (skipped
@@ -290,6 +290,35 @@ static void t_ca_directory(void **state)
     }
 }
 
+/* Trust from PEM in memory; and with no trust given, the system's store,
+ * which does not hold the test CA. */
+static void t_ca_pem_and_system_store(void **state)
+{
+    char pem[8192];
+    size_t n;
+    sk_tls_ctx *cc = NULL;
+    sk_sock *s;
+    FILE *f;
+    (void)state;
+    ready();
+    f = fopen(path_in(certdir, "ca.pem"), "rb");
+    assert_non_null(f);
+    n = fread(pem, 1, sizeof pem, f);
+    fclose(f);
+    assert_true(n > 0 && n < sizeof pem);
+    sup_assert_rc(sk_tls_ctx_new(&cc, SK_TLS_CLIENT), 0);
+    sup_assert_rc(sk_tls_ctx_set_ca_pem(cc, pem, n), 0);
+    s = connect_peer("www");
+    sup_assert_rc(sk_tls_start(s, cc, "localhost"), 0);
+    sk_free(s);
+    sk_tls_ctx_free(cc);
+    sup_assert_rc(sk_tls_ctx_new(&cc, SK_TLS_CLIENT), 0);
+    s = connect_peer("www");
+    sup_assert_rc(sk_tls_start(s, cc, "localhost"), SK_ETLSUNTRUSTED);
+    sk_free(s);
+    sk_tls_ctx_free(cc);
+}
+
 /* The same failures with verification off: the handshake completes and
  * sk_tls_verified still says what was found. */
 static void t_verify_none_reports(void **state)
@@ -543,6 +572,7 @@ int main(void)
         cmocka_unit_test(t_sni),
         cmocka_unit_test(t_verify_failures),
         cmocka_unit_test(t_ca_directory),
+        cmocka_unit_test(t_ca_pem_and_system_store),
         cmocka_unit_test(t_verify_none_reports),
         cmocka_unit_test(t_lines_across_records),
         cmocka_unit_test(t_nonblocking_handshake),
