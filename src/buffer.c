@@ -212,42 +212,6 @@ const char *sk__line_first_cr(sk_sock *s, size_t end)
     return s->rscan < end ? s->rbuf + s->rscan : NULL;
 }
 
-/* SK_LINE's common case, taken before anything else: a whole line is
- * buffered, ends in LF or CR LF with no other CR, and fits both the line
- * limit and b's room.  Returns 1 when it took the line, 0 when the general
- * reader (receive_line) must. */
-static int line_quick(sk_sock *s, sk_buf *b)
-{
-    const char *p = s->rbuf + s->rfirst;
-    const char *lf = (const char *)memchr(p, '\n', s->rlast - s->rfirst);
-    size_t n, end, len = b->len;
-    if (lf == NULL)
-        return 0;
-    n = (size_t)(lf - p);
-    end = s->rfirst + n; /* the LF's offset */
-    if (s->rscan < end) { /* not known to be free of CRs: look */
-        const char *cr = sk__line_first_cr(s, end);
-        if (cr != NULL) {
-            if (cr + 1 != lf)
-                return 0;
-            n--; /* CR LF */
-        }
-    }
-    if (n > s->linemax || b->cap - len <= n) /* room for the NUL too */
-        return 0;
-    b->len = len + n;
-    s->rfirst = (uint16_t)(end + 1);
-    if (s->rfirst < s->rlast) {
-        if (n > 0)
-            memcpy(b->data + len, p, n);
-    } else { /* the last buffered line: the buffer goes after the copy */
-        if (n > 0)
-            memcpy(b->data + len, p, n);
-        sk__rbuf_free(s);
-    }
-    return 1;
-}
-
 /* One line's bytes from p (avail bytes) appended to b by SK_LINE's rule:
  * every CR dropped, stop after LF, at most max - *count bytes kept.  For
  * readers that keep their own buffer (sk_conn_read_line).  *used receives
@@ -314,48 +278,52 @@ SK__NOINLINE int sk__receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
     return r;
 }
 
-/* sk_receive's SK_LINE: the quick path when it applies, else the general
- * reader.  Out of line, so that each keeps a small frame. */
-static SK__NOINLINE int receive_line_call(sk_sock *s, sk_buf *b)
+/* How much SK_BYTES's first read asks for, n bytes wanted and room bytes
+ * free in the caller's buffer (room > n): all the room, reading ahead up
+ * to a receive buffer's worth (as read_direct does). */
+static size_t bytes_want(size_t room, size_t n)
 {
-    if (s->rfirst < s->rlast && line_quick(s, b))
-        return 0;
-    return sk__receive(s, b, SK_LINE, 0);
+    return room < SK__RBUF_SIZE ? room : n > SK__RBUF_SIZE ? n : SK__RBUF_SIZE;
 }
 
-/* SK_BYTES's common case, nothing buffered and room for the n bytes in b:
- * one read straight into b (reading ahead as read_direct does), and the
- * general reader only for what that read did not bring.  Out of line, so
- * that sk_receive keeps a small frame for SK_LINE. */
-static SK__NOINLINE int bytes_quick(sk_sock *s, sk_buf *b, size_t n)
+/* SK_BYTES's common case (nothing buffered, room for the n bytes in b)
+ * once its first read was made or skipped: r and got are what
+ * sk__plat_recv said (sys its OS code), or r 0 and got 0 when no read was
+ * made (a connect to settle, TLS).  Finishes as sk__recv_some would, then
+ * keeps what came past n and leaves the rest to the general reader; the
+ * deadline starts here.  Returns what sk_receive returns. */
+static SK__NOINLINE int bytes_rest(sk_sock *s, sk_buf *b, size_t n,
+                                   size_t got, int r, int sys)
 {
-    size_t room = b->cap - b->len, got = 0;
     sk__tm tm;
-    int r;
     sk__tm_start(&tm, s);
-    r = sk__recv_some(s, b->data + b->len,
-                      room < SK__RBUF_SIZE || room < n ? room
-                      : n > SK__RBUF_SIZE ? n : SK__RBUF_SIZE,
-                      &got, &tm);
+    if (r == 0 && got > 0) {
+        s->nrecv += got;
+    } else {
+        sk__sys_set(s, sys);
+        if (r == 0 || r == SK_EWOULDBLOCK)
+            r = sk__recv_wait(s, b->data + b->len,
+                              bytes_want(b->cap - b->len, n), &got, r, &tm);
+    }
     if (r == 0 && got == n) {
         b->len += n;
         sk__rbuf_release(s); /* (one sk_receiveline may have left) */
-        return 0;
+        return sk__buf_nul(b, 0);
     }
     if (got > n) { /* read ahead: keep what is not ours (as read_direct) */
         int k = sk__stash(s, b->data + b->len + n, got - n);
         if (k != 0) {
             b->len += got;
-            return k;
+            return sk__buf_nul(b, k);
         }
         b->len += n;
-        return 0;
+        return sk__buf_nul(b, 0);
     }
     b->len += got;
     if (r == 0)
         r = receive_count(s, b, n - got, SK_BYTES, &tm);
     sk__rbuf_release(s);
-    return r;
+    return sk__buf_nul(b, r);
 }
 
 int sk__buf_nul_slow(sk_buf *b, int r)
@@ -370,7 +338,18 @@ int sk__buf_nul_slow(sk_buf *b, int r)
     return r;
 }
 
-SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
+/* bytes_rest after receive_bytes's read: k bytes (not n), or k 0 (the end
+ * of the stream) or -1 (sk__plat_recv_fail says why). */
+static SK__NOINLINE int bytes_first(sk_sock *s, sk_buf *b, size_t n,
+                                    ptrdiff_t k)
+{
+    int sys = 0, r = k > 0 ? 0 : k == 0 ? SK_ECLOSED : sk__plat_recv_fail(&sys);
+    return bytes_rest(s, b, n, k > 0 ? (size_t)k : 0, r, sys);
+}
+
+/* sk_receive but for its common case: the checks, and every pattern. */
+static SK__NOINLINE int receive_any(sk_sock *s, sk_buf *buf, int pattern,
+                                    size_t n)
 {
     int r;
     /* One test for the common case: a client, and a usable buffer. */
@@ -382,12 +361,10 @@ SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
             return r != 0 ? r : SK_EINVAL;
         return sk__buf_nul(buf, r); /* a usable buffer: terminated too */
     }
-    if (pattern == SK_LINE)
-        r = receive_line_call(s, buf);
-    else if (pattern == SK_BYTES && n > 0 && s->rfirst == s->rlast &&
-             buf->cap - buf->len > n) /* room for the NUL too */
-        r = bytes_quick(s, buf, n);
-    else if (pattern < SK_ALL || pattern > SK_SOME)
+    if (pattern == SK_BYTES && n > 0 && s->rfirst == s->rlast &&
+        buf->cap - buf->len > n) /* room for the NUL too */
+        return bytes_rest(s, buf, n, 0, 0, 0);
+    if (pattern < SK_ALL || pattern > SK_SOME)
         r = SK_EINVAL;
     else if (pattern == SK_BYTES && n == 0)
         r = 0;
@@ -397,4 +374,102 @@ SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
                             ? SIZE_MAX
                             : n);
     return sk__buf_nul(buf, r);
+}
+
+/* The end of SK_LINE's common case: the line of n bytes at p (CRs
+ * dropped already), its LF at offset end, copied into b (checked) when it
+ * fits the line limit and b's room with its NUL; else receive_any. */
+SK__INLINE int line_copy(sk_sock *s, sk_buf *b, const char *p, size_t n,
+                         size_t end)
+{
+    size_t len = b->len;
+    if (n > s->linemax || b->cap - len <= n) /* room for the NUL too */
+        return receive_any(s, b, SK_LINE, 0);
+    b->len = len + n;
+    b->data[len + n] = '\0';
+    s->rfirst = (uint16_t)(end + 1);
+    if (s->rfirst == s->rlast) { /* the last buffered line: the buffer
+                                    goes after the copy */
+        memcpy(b->data + len, p, n);
+        sk__rbuf_free(s);
+        return 0;
+    }
+    memcpy(b->data + len, p, n);
+    return 0;
+}
+
+/* SK_LINE's common case when the buffer is not known to be free of CRs
+ * before the line's LF (lf): look (once per buffer fill for text without
+ * CRs, once per line for CR LF text); a CR right before the LF is dropped,
+ * any other CR goes to receive_any. */
+static SK__NOINLINE int line_cr(sk_sock *s, sk_buf *b, const char *lf)
+{
+    const char *p = s->rbuf + s->rfirst;
+    size_t n = (size_t)(lf - p), end = (size_t)(lf - s->rbuf);
+    const char *cr = sk__line_first_cr(s, end);
+    if (cr != NULL) {
+        if (cr + 1 != lf)
+            return receive_any(s, b, SK_LINE, 0);
+        n--; /* CR LF */
+    }
+    return line_copy(s, b, p, n, end);
+}
+
+/* SK_LINE's common case: a whole line buffered, ending in LF or CR LF with
+ * no other CR, within the line limit and b's room (with its NUL): copied,
+ * terminated, taken (the receive buffer given back after its last line).
+ * rscan says when the buffer is known to hold no CR (line_cr looks once
+ * per buffer fill), so that such lines are looked at once.  Anything
+ * else, the checks' failures too, is receive_any's; b is checked after
+ * the memchr, so that only s, b and p live across it. */
+static SK__NOINLINE int receive_line_quick(sk_sock *s, sk_buf *b)
+{
+    const char *p, *lf;
+    size_t end;
+    if (s == NULL || s->role != SK_ROLE_CLIENT || s->rfirst == s->rlast)
+        return receive_any(s, b, SK_LINE, 0);
+    p = s->rbuf + s->rfirst;
+    lf = (const char *)memchr(p, '\n', (size_t)(s->rlast - s->rfirst));
+    if (lf == NULL || b == NULL || b->data == NULL || b->len >= b->cap)
+        return receive_any(s, b, SK_LINE, 0);
+    end = (size_t)(lf - s->rbuf); /* the LF's offset */
+    if (s->rscan < end)
+        return line_cr(s, b, lf);
+    return line_copy(s, b, p, (size_t)(lf - p), end);
+}
+
+/* SK_BYTES's common case, one test of each condition: SK_BYTES from a plain
+ * connected client with nothing buffered, into a buffer with room for the
+ * n bytes and the NUL (its data then not NULL), met by one read of exactly
+ * n bytes: counted, terminated, done.  Anything else is receive_any's (the
+ * checks) or bytes_rest's (a read that brought more, less, or nothing). */
+static SK__NOINLINE int receive_bytes(sk_sock *s, sk_buf *buf, size_t n)
+{
+    size_t len;
+    ptrdiff_t k;
+    if (s == NULL || buf == NULL || n == 0 || s->role != SK_ROLE_CLIENT ||
+        buf->data == NULL || (len = buf->len) >= buf->cap ||
+        buf->cap - len <= n || s->rfirst != s->rlast)
+        return receive_any(s, buf, SK_BYTES, n);
+    if (s->connecting | s->tls) /* (checked: no read made yet) */
+        return bytes_rest(s, buf, n, 0, 0, 0);
+    k = sk__plat_recv1(s->fd, buf->data + len, bytes_want(buf->cap - len, n));
+    if (k <= 0 || (size_t)k != n)
+        return bytes_first(s, buf, n, k);
+    s->nrecv += n;
+    buf->data[buf->len += n] = '\0';
+    if (s->rbuf != NULL) /* (one sk_receiveline may have left it) */
+        sk__rbuf_free(s);
+    return 0;
+}
+
+/* Each pattern's common case in a function of its own (receive_bytes,
+ * receive_line_quick), reached by a jump: no frame here. */
+SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n)
+{
+    if (pattern == SK_BYTES)
+        return receive_bytes(s, buf, n);
+    if (pattern == SK_LINE)
+        return receive_line_quick(s, buf);
+    return receive_any(s, buf, pattern, n);
 }

@@ -25,13 +25,13 @@ static void slice(size_t len, ptrdiff_t i, ptrdiff_t j, ptrdiff_t *from,
     *to = j;
 }
 
-SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
-                   ptrdiff_t j, ptrdiff_t *last)
+/* sk_send but for its common case: the checks, any slice. */
+static SK__NOINLINE int send_any(sk_sock *s, const char *data, size_t len,
+                                 ptrdiff_t i, ptrdiff_t j, ptrdiff_t *last)
 {
     ptrdiff_t from, to;
     size_t sent = 0;
     int r;
-    /* One test for the common case: a client, and data that can be sent. */
     if (s == NULL || s->role != SK_ROLE_CLIENT || (data == NULL && len > 0) ||
         len > (size_t)PTRDIFF_MAX) {
         if (last != NULL)
@@ -46,11 +46,50 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
         return 0;
     }
     /* The deadline starts at the first wait, if any (sk__send_all). */
-    r = sk__send_all(s, (const char *)data + (from - 1),
-                     (size_t)(to - from + 1), &sent, NULL);
+    r = sk__send_all(s, data + (from - 1), (size_t)(to - from + 1), &sent,
+                     NULL);
     if (last != NULL)
         *last = from - 1 + (ptrdiff_t)sent;
     return r;
+}
+
+/* The whole of data[0..len) after one send that moved k bytes (less than
+ * len) or failed (k -1: sk__plat_send_fail says why), or with k 0 before
+ * any (a connect to settle, TLS): what sk__send_all does after its first
+ * try. */
+static SK__NOINLINE int send_more(sk_sock *s, const char *data, size_t len,
+                                  ptrdiff_t k, ptrdiff_t *last)
+{
+    int sys = 0, r = k < 0 ? sk__plat_send_fail(&sys) : 0;
+    size_t n = k < 0 ? 0 : (size_t)k, sent = n;
+    s->nsent += n;
+    sk__sys_set(s, sys);
+    if (r == 0 || r == SK_EWOULDBLOCK)
+        r = sk__send_rest(s, data, len, n, r, &sent, NULL);
+    if (last != NULL)
+        *last = (ptrdiff_t)sent;
+    return r;
+}
+
+/* The common case first, one test of each condition: the whole of data
+ * (1, -1) from a plain connected client, sent by one system call;
+ * anything else is send_any's (the checks, slices) or send_more's. */
+SK_API int sk_send(sk_sock *s, const void *data, size_t len, ptrdiff_t i,
+                   ptrdiff_t j, ptrdiff_t *last)
+{
+    ptrdiff_t k;
+    if (i != 1 || j != -1 || s == NULL || data == NULL || len == 0 ||
+        len > (size_t)PTRDIFF_MAX || s->role != SK_ROLE_CLIENT)
+        return send_any(s, (const char *)data, len, i, j, last);
+    if (s->connecting | s->tls) /* (checked: straight to sk__send_rest) */
+        return send_more(s, (const char *)data, len, 0, last);
+    k = sk__plat_send1(s->fd, data, len);
+    if (k < 0 || (size_t)k != len)
+        return send_more(s, (const char *)data, len, k, last);
+    s->nsent += len;
+    if (last != NULL)
+        *last = k;
+    return 0;
 }
 
 SK_API int sk_write(sk_sock *s, const void *data, size_t len, size_t *sent)
@@ -101,7 +140,10 @@ SK_API int sk_readn(sk_sock *s, void *dst, size_t n, size_t *got)
     return r;
 }
 
-SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
+/* sk_read but for its common case: the checks, buffered bytes, a connect
+ * to settle, TLS. */
+static SK__NOINLINE int read_any(sk_sock *s, void *dst, size_t cap,
+                                 size_t *got)
 {
     if (s == NULL || s->role != SK_ROLE_CLIENT || dst == NULL || cap == 0 ||
         got == NULL) {
@@ -117,6 +159,39 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
     }
     /* (sk__recv_some sets *got; the deadline starts at the first wait) */
     return sk__recv_some(s, (char *)dst, cap, got, NULL);
+}
+
+/* What sk__recv_some does after a first read that failed (k -1:
+ * sk__plat_recv_fail says why) or found the end of the stream (k 0): wait
+ * and read again when it would block. */
+static SK__NOINLINE int read_more(sk_sock *s, void *dst, size_t cap,
+                                  size_t *got, ptrdiff_t k)
+{
+    int sys = 0, r = k < 0 ? sk__plat_recv_fail(&sys) : SK_ECLOSED;
+    *got = 0;
+    sk__sys_set(s, sys);
+    if (r != SK_EWOULDBLOCK)
+        return r;
+    return sk__recv_wait(s, (char *)dst, cap, got, r, NULL);
+}
+
+/* The common case first, one test of each condition: a plain connected
+ * client with nothing buffered, and one read that brings bytes; anything
+ * else is read_any's (the checks, the buffer) or read_more's. */
+SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got)
+{
+    ptrdiff_t k;
+    if (s == NULL || dst == NULL || cap == 0 || got == NULL ||
+        s->role != SK_ROLE_CLIENT || s->rfirst != s->rlast)
+        return read_any(s, dst, cap, got);
+    if (s->connecting | s->tls) /* what sk__recv_some does for them */
+        return sk__recv_wait(s, (char *)dst, cap, got, 0, NULL);
+    k = sk__plat_recv1(s->fd, dst, cap);
+    if (k <= 0)
+        return read_more(s, dst, cap, got, k);
+    *got = (size_t)k;
+    s->nrecv += (size_t)k;
+    return 0;
 }
 
 SK_API int sk_shutdown(sk_sock *s, int how)

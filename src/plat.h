@@ -189,6 +189,19 @@ int sk__plat_send(sk_fd_t fd, const void *buf, size_t len, size_t *sent,
  * (EINTR) gives SK_EWOULDBLOCK: the caller waits and tries again. */
 int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys);
 
+/* sk__plat_send1 / sk__plat_recv1: sk__plat_send / sk__plat_recv with no
+ * out-parameter, for the hot paths (sk_send, sk_read, sk_receive): one
+ * non-blocking send (receive) of up to len bytes (len > 0).  Return the
+ * bytes moved (sk__plat_recv1: 0 at the end of the stream), or -1: then
+ * sk__plat_send_fail / sk__plat_recv_fail, called next with no system call
+ * between (they read the OS's last error of this thread), return what
+ * sk__plat_send / sk__plat_recv would have returned (a signal: also
+ * SK_EWOULDBLOCK) and store the OS code in *sys where they would. */
+ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len);
+ptrdiff_t sk__plat_recv1(sk_fd_t fd, void *buf, size_t len);
+int sk__plat_send_fail(int *sys);
+int sk__plat_recv_fail(int *sys);
+
 /* sk__plat_wait: wait up to ms milliseconds (-1 forever, 0 poll) for fd to
  * become readable (SK__WAIT_READ) or writable (SK__WAIT_WRITE).  Returns 0
  * when ready (an error or hang-up counts as ready: the next call reports

@@ -44,6 +44,30 @@ int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys)
     return n == 0 ? SK_ECLOSED : sk__posix_fail(sys);
 }
 
+/* The same without out-parameters: a jump to the C library's call, and
+ * errno read by the caller's next call when it failed. */
+ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len)
+{
+    return send(fd, buf, len <= (size_t)SSIZE_MAX ? len : (size_t)SSIZE_MAX,
+                SK_SEND_FLAGS);
+}
+
+ptrdiff_t sk__plat_recv1(sk_fd_t fd, void *buf, size_t len)
+{
+    return recv(fd, buf, len <= (size_t)SSIZE_MAX ? len : (size_t)SSIZE_MAX,
+                0);
+}
+
+int sk__plat_send_fail(int *sys)
+{
+    return sk__posix_fail(sys);
+}
+
+int sk__plat_recv_fail(int *sys)
+{
+    return sk__posix_fail(sys);
+}
+
 static short to_poll(int events)
 {
     short ev = 0;

@@ -170,6 +170,40 @@ int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys) {
     return sk__win_fail(err, sys);
 }
 
+/* The same without out-parameters (plat.h): a signal is SK_EWOULDBLOCK
+ * here (the caller waits and tries again) rather than a retry. */
+ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len) {
+    int want = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+    int n = send(SK__SOCK(fd), (const char *)buf, want, 0);
+    return n == SOCKET_ERROR ? -1 : (ptrdiff_t)n;
+}
+
+ptrdiff_t sk__plat_recv1(sk_fd_t fd, void *buf, size_t len) {
+    int want = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+    int n = recv(SK__SOCK(fd), (char *)buf, want, 0);
+    return n == SOCKET_ERROR ? -1 : (ptrdiff_t)n;
+}
+
+int sk__plat_send_fail(int *sys) {
+    int err = WSAGetLastError();
+    if (err == WSAEWOULDBLOCK || err == WSAEINTR) {
+        if (err == WSAEWOULDBLOCK && sys != NULL)
+            *sys = err;
+        return SK_EWOULDBLOCK;
+    }
+    return sk__win_send_fail(err, sys);
+}
+
+int sk__plat_recv_fail(int *sys) {
+    int err = WSAGetLastError();
+    if (err == WSAEWOULDBLOCK || err == WSAEINTR) {
+        if (err == WSAEWOULDBLOCK && sys != NULL)
+            *sys = err;
+        return SK_EWOULDBLOCK;
+    }
+    return sk__win_fail(err, sys);
+}
+
 int sk__plat_shutdown(sk_fd_t fd, int how, int *sys) {
     int sd;
     switch (how) {

@@ -423,6 +423,45 @@ int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys)
     return 0;
 }
 
+/* sk__plat_send1 / sk__plat_recv1 through the two above: a failure's
+ * code waits here for sk__plat_send_fail / sk__plat_recv_fail (the fake
+ * runs on one thread). */
+static int fake_fail_r, fake_fail_sys;
+
+ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len)
+{
+    size_t n = 0;
+    int sys = 0, r = sk__plat_send(fd, buf, len, &n, &sys);
+    if (r == 0)
+        return (ptrdiff_t)n;
+    fake_fail_r = r;
+    fake_fail_sys = sys;
+    return -1;
+}
+
+ptrdiff_t sk__plat_recv1(sk_fd_t fd, void *buf, size_t len)
+{
+    size_t n = 0;
+    int sys = 0, r = sk__plat_recv(fd, buf, len, &n, &sys);
+    if (r == 0)
+        return (ptrdiff_t)n;
+    fake_fail_r = r;
+    fake_fail_sys = sys;
+    return -1;
+}
+
+int sk__plat_send_fail(int *sys)
+{
+    if (fake_fail_sys != 0)
+        *sys = fake_fail_sys;
+    return fake_fail_r;
+}
+
+int sk__plat_recv_fail(int *sys)
+{
+    return sk__plat_send_fail(sys);
+}
+
 int sk__plat_wait(sk_fd_t fd, int events, int64_t ms, int *sys)
 {
     (void)slot(fd);
