@@ -46,25 +46,37 @@ class Impl:
         return self.cmd + [role, workload] + ["%s=%s" % kv for kv in args.items()]
 
 
+CONTROL = "raw-control"
+
+
 def impls(build):
     b = lambda p: os.path.join(build, p)
     return [
         Impl("raw", [b("bench_raw")]),
+        # the same raw program again, a column of its own: raw-control/raw
+        # is the noise of a ratio that should be 1.00 (every RATIO line
+        # ends with it)
+        Impl(CONTROL, [b("bench_raw")],
+             skip={"idle": "memory is not noisy"}),
         Impl("sockit", [b("bench_sockit")]),
         # sockit's fan-in server on the stateless sk_select (the column
         # "sockit" uses sk_selector); the other workloads are the same code.
         Impl("sockit-select", [b("bench_sockit")], extra={"select": 1},
              skip={w: "same code as sockit (only fan-in differs)"
                    for w in ("bulk", "sendfile", "lines", "pingpong",
-                             "connrate", "idle")}),
-        Impl("libuv", [b("bench_uv")]),
+                             "connrate", "idle", "udp-pps", "udp-pps-conn",
+                             "udp-bulk", "udp-batch")}),
+        Impl("libuv", [b("bench_uv")],
+             skip={"udp-batch": "libuv sends one datagram per call"}),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
         # event-driven workloads (the others measure the synchronous API).
         Impl("sockit-loop", [b("bench_sockit_loop")],
              skip=dict((w, "the event loop is measured on pingpong and fan-in")
-                       for w in ("bulk", "sendfile", "lines", "connrate", "idle"))),
+                       for w in ("bulk", "sendfile", "lines", "connrate", "idle",
+                                 "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch"))),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
-             skip={"fanin10000": "socket.select is select(2): no descriptor "
+             skip={"udp-batch": "LuaSocket sends one datagram per call",
+                   "fanin10000": "socket.select is select(2): no descriptor "
                                  "may reach FD_SETSIZE (1024)"}),
     ]
 
@@ -89,6 +101,10 @@ FULL = {
     "fanin1000": dict(clients=1000, rt=100),
     "fanin10000": dict(clients=10000, rt=100),
     "idle": dict(clients=10000),
+    "udp-pps": dict(n=100000),
+    "udp-pps-conn": dict(n=100000),
+    "udp-bulk": dict(bytes=512 << 20),
+    "udp-batch": dict(n=640000),
 }
 QUICK = {
     "bulk": dict(bytes=256 << 20),
@@ -99,23 +115,35 @@ QUICK = {
     "fanin1000": dict(clients=1000, rt=20),
     "fanin10000": dict(clients=10000, rt=10),
     "idle": dict(clients=10000),
+    "udp-pps": dict(n=20000),
+    "udp-pps-conn": dict(n=20000),
+    "udp-bulk": dict(bytes=128 << 20),
+    "udp-batch": dict(n=128000),
 }
 WORKLOADS = ["bulk", "sendfile", "lines", "pingpong", "connrate", "fanin1000",
-             "fanin10000", "idle"]
+             "fanin10000", "idle", "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch"]
+# Workloads that run a program workload of another name, with extra keys:
+# udp-pps names the server in every sendto and takes the sender from
+# recvfrom on both sides (conn=0); udp-pps-conn gives the client a peer
+# (connect; send / recv); udp-bulk sends 8 KiB datagrams one way, 8 per
+# 1-byte ack; udp-batch keeps 64 datagrams of 64 bytes in flight, echoed
+# (sockit with sk_sendmany / sk_recvmany, raw with one call per datagram).
+PROGRAM = {"udp-pps": ("udp", dict(conn=0)), "udp-pps-conn": ("udp", dict(conn=1)),
+           "udp-bulk": ("udpbulk", dict(size=8192, win=8)),
+           "udp-batch": ("udpbatch", dict(win=64))}
 UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
          "connrate": "conn/s", "fanin1000": "rt/s", "fanin10000": "rt/s",
-         "idle": "B/conn"}
+         "idle": "B/conn", "udp-pps": "rt/s", "udp-pps-conn": "rt/s",
+         "udp-bulk": "MB/s", "udp-batch": "dgram/s"}
 # Workloads whose one run takes under a second (lines: about 40 ms) are run
 # this many times in a row per implementation and round, and the fastest
 # run is that round's figure: on this shared machine noise only ever adds
 # time, and one preemption is a large part of so short a run.  Every
 # implementation gets the same treatment.
-BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5}
+BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5, "udp-bulk": 3}
 CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
         "fanin1000": "two", "fanin10000": "two", "idle": "two",
-        # 64-byte datagrams echoed (bench/budgets only, not a column of the
-        # timed table yet)
-        "udp": "one"}
+        "udp-pps": "one", "udp-pps-conn": "one", "udp-bulk": "one", "udp-batch": "one"}
 
 
 def log(*a):
@@ -214,11 +242,15 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     base = "fanin" if w.startswith("fanin") else w
     sargs = dict(params)
     cargs = dict(params)
+    if w in PROGRAM:
+        base = PROGRAM[w][0]
+        sargs.update(PROGRAM[w][1])
+        cargs.update(PROGRAM[w][1])
     sargs.update(extra_server or {})
     cargs.update(extra_client or {})
     lg = lambda mode, args: [loadgen, mode] + ["%s=%s" % kv for kv in args.items()]
     server_argv = impl.argv("server", base, sargs)
-    if base in ("bulk", "pingpong", "connrate", "udp"):
+    if base in ("bulk", "pingpong", "connrate", "udp", "udpbulk", "udpbatch"):
         cfn = lambda port: impl.argv("client", base, dict(cargs, port=port))
     elif base == "sendfile":  # the implementation sends, loadgen receives
         server_argv = lg("sink", sargs)
@@ -226,7 +258,7 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     else:
         cfn = lambda port: lg(base, dict(cargs, port=port))
     s, c = pair(server_argv, cfn, timeout, server_wrap, client_wrap, scpu, ccpu)
-    if base in ("bulk", "sendfile"):
+    if base in ("bulk", "sendfile", "udpbulk"):
         return c["bytes"] / c["ns"] * 1e3, dict(c)
     if base == "lines":
         n = params["n"]
@@ -235,7 +267,7 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
         return s["lines"] / s["ns"] * 1e9, dict(s)
     if base == "pingpong":
         return c["n"] / c["ns"] * 1e9, dict(c)
-    if base in ("connrate", "udp"):
+    if base in ("connrate", "udp", "udpbatch"):
         return c["n"] / c["ns"] * 1e9, dict(c)
     if base == "fanin":
         d = dict(c)
@@ -354,11 +386,16 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
 
     n_lines = 10000 if quick else 40000
     n_pp = 2000 if quick else 10000
+    ims = [im for im in ims if im.name != CONTROL]  # (the same program as raw)
     for im in ims:
         if "lines" not in im.skip:
             callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
         if "pingpong" not in im.skip:
             callgrind(im, "pingpong", "client", dict(n=n_pp, lat=0), "n", "pingpong", n_pp)
+        if "udp-pps" not in im.skip and im.name != "luasocket":
+            for w in ("udp-pps", "udp-pps-conn"):
+                callgrind(im, w, "client", dict(n=n_pp), "n", w + "-client", n_pp)
+                callgrind(im, w, "server", dict(n=n_pp), "n", w + "-server", n_pp)
     # fan-in servers (full runs, or quick ones with --profile-fanin): every
     # client busy ("busy"), and 10 busy clients among many idle ones
     # ("sparse": what one wait costs when few of the watched sockets are
@@ -410,6 +447,8 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
                 ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
                 ("fanin1000", dict(clients=1000, rt=10), "rt", 1000 * 10, "s"),
                 ("connrate", dict(n=n_pp // 2), "n", n_pp // 2, "sc"),
+                ("udp-pps", dict(n=n_pp), "n", n_pp, "sc"),
+                ("udp-batch", dict(n=32 * n_pp), "n", 32 * n_pp, "sc"),
                 ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, "sc"),
                 ("sendfile", dict(bytes=chunks * 65536), "bytes", chunks, "c")):
             counts = []
@@ -648,6 +687,10 @@ def main():
         P("profiles: user instructions (callgrind: (I(2N) - I(N)) / N, start-up cancels out)")
         for w, unit in (("lines", "per line (reader)"),
                         ("pingpong", "per round trip (client)"),
+                        ("udp-pps-client", "per round trip (client)"),
+                        ("udp-pps-server", "per round trip (server)"),
+                        ("udp-pps-conn-client", "per round trip (client)"),
+                        ("udp-pps-conn-server", "per round trip (server)"),
                         ("fanin1000-busy", "per round trip (server)"),
                         ("fanin10000-busy", "per round trip (server)"),
                         ("fanin1000-sparse", "per round trip (server)"),
@@ -668,7 +711,8 @@ def main():
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
         for w, unit in (("pingpong", "per round trip"), ("fanin1000", "per round trip"),
                         ("lines", "per line"),
-                        ("connrate", "per connection"), ("bulk", "per 64 KiB"),
+                        ("connrate", "per connection"), ("udp-pps", "per round trip"),
+                        ("udp-batch", "per round trip"), ("bulk", "per 64 KiB"),
                         ("sendfile", "per 64 KiB")):
             for n in names:
                 per = prof.get(("strace-" + w, n))
@@ -693,6 +737,9 @@ def main():
             for n in RATIO_AGAINST:
                 x = ratio(w, s, n) if n in names else None
                 parts.append("%s/%s=%s" % (s, n, "%.2f" % x if x is not None else "na"))
+            if CONTROL in names:
+                x = ratio(w, CONTROL, "raw")
+                parts.append("control %s/raw=%s" % (CONTROL, "%.2f" % x if x is not None else "na"))
             ratio_lines.append("RATIO %s %s" % (w, " ".join(parts)))
     text = "\n".join(lines_out)
     print(text)

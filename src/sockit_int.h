@@ -42,8 +42,10 @@ typedef struct sk__tm {
  * replays them onto each new socket it makes; some are answered from here)
  * and the UNIX-domain path it bound. */
 struct sk__tls;
+struct sk__udpc;
 typedef struct sk__extra {
     char *upath;       /* UNIX-domain path this object bound, or NULL */
+    struct sk__udpc *udp; /* a datagram object's conversions (udp.c) */
     struct sk__tls *tls;  /* the TLS session of a client (s->tls) */
     sk_tls_ctx *tlslisten; /* a listener's context for accepted clients */
     sk_tls_ctx *conntls;  /* sk_conn_settls: the context of an sk_conn's
@@ -136,20 +138,7 @@ struct sk_sock {
 #  define SK__SYS_LOAD(p) (*(const volatile int *)(p))
 #endif
 
-/* The few helpers on every call's path are static inline here, so that
- * the hot paths make no call for them (MSVC's C mode spells it __inline);
- * SK__NOINLINE keeps a slow path out of its caller, so that the caller's
- * common case stays small (SQLite's SQLITE_NOINLINE). */
-#if defined(_MSC_VER)
-#  define SK__INLINE static __inline
-#  define SK__NOINLINE __declspec(noinline)
-#elif defined(__GNUC__) || defined(__clang__)
-#  define SK__INLINE static inline
-#  define SK__NOINLINE __attribute__((noinline))
-#else
-#  define SK__INLINE static inline
-#  define SK__NOINLINE
-#endif
+/* (SK__INLINE and SK__NOINLINE: see plat.h.) */
 
 /* Record a failure's OS code (0: the backend left none: keep the last). */
 SK__INLINE void sk__sys_set(sk_sock *s, int sys)
@@ -372,6 +361,52 @@ int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
                   int passive, sk__addr **list, size_t *count);
 
 /* ---- datagrams (UDP) ---------------------------------------------------- */
+
+/* udp.c: what a datagram object remembers so that the common case makes
+ * no text conversion: the last numeric destination of a send (the text
+ * and port given, the address they name for the socket it was made for)
+ * and the last sender a receive named (its address, its name).  Made on
+ * first need, in s->extra->udp; dropped with the object or its socket
+ * (sk_setfd).  A numeric host always names the same address, so the
+ * remembered one is what a new lookup would give. */
+#define SK__UDP_HOSTMAX 48 /* numeric IPv6 text is at most 45 bytes */
+typedef struct sk__udpc {
+    char host[SK__UDP_HOSTMAX]; /* "" : nothing remembered */
+    int port;
+    sk_fd_t fd;                 /* the socket host:port was resolved for
+                                   (forgotten whenever s's socket is made
+                                   or replaced) */
+    sk__addr to;                /* what host:port names */
+    sk__addr from;              /* the last sender (len 0: none) */
+    sk_name name;               /* ... and its name */
+} sk__udpc;
+/* A live datagram object (with or without a peer): 0, SK_EINVAL,
+ * SK_ECLOSED, SK_EWRONGROLE. */
+int sk__udp_check(const sk_sock *s);
+/* Whether s is bound (a datagram could arrive); asks the system about a
+ * socket from sk_setfd. */
+int sk__udp_bound(sk_sock *s);
+/* 1 for the ICMP errors an earlier datagram met (SK_ECONNREFUSED,
+ * SK_EHOSTUNREACH, SK_ENETUNREACH): an object without a peer skips them. */
+int sk__udp_icmp(int r);
+/* Send one datagram to `to` (NULL: the peer), whole, waiting for room
+ * within tm (NULL: a deadline from the first wait). */
+int sk__udp_send(sk_sock *s, const void *data, size_t len,
+                 const sk__addr *to, const sk__tm *tm);
+/* sk_sendto's general case for a host: check it, look it up, try its
+ * addresses in order (tm as for sk__udp_send, started after the lookup
+ * when NULL). */
+int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
+                          const char *host, int port, const sk__tm *tm);
+/* Forget what s remembers (its socket changes). */
+void sk__udp_forget(sk_sock *s);
+/* The one address a datagram to host:port goes to, from what s remembers
+ * or (remembered when numeric) looked up: 1 when *to is it; 0 when the
+ * host needs the general path (a name, several addresses, no memory). */
+int sk__udp_dest(sk_sock *s, const char *host, int port, const sk__addr **to);
+/* The name of sender a into from, through what s remembers; an unnamed
+ * sender gives a zeroed name ("unix" on a UNIX-domain object). */
+void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from);
 
 /* ---- UNIX-domain sockets ------------------------------------------------ */
 

@@ -144,6 +144,7 @@ SK_API int sk_close(sk_sock *s)
         if (s->extra->conntls != NULL)
             sk__tls_ctx_release(s->extra->conntls);
         sk__free(s->extra->conntlshost);
+        sk__free(s->extra->udp);
     }
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
