@@ -575,20 +575,29 @@ static void fanin_server(int argc, char **argv)
     }
 }
 
-/* ---- idle: accept, read one line, keep the object ---------------------- */
+/* ---- idle: accept, read one line, keep the object (watch=1: each in an
+ * sk_selector of the backend named, epoll by default) -------------------- */
 static void idle_server(int argc, char **argv)
 {
     long clients = (long)bench_arg(argc, argv, "clients", 10000), i;
     sk_sock **keep = (sk_sock **)malloc(sizeof *keep * (size_t)clients);
     sk_sock *l = listen_here(4096);
     sk_buf line = {NULL, 0, 0};
-    long long before = bench_rss(), after, heap0 = bench_heap();
+    sk_selector *sel = NULL;
+    long long before, after, heap0;
     if (keep == NULL)
         bench_die("malloc");
+    if (bench_arg(argc, argv, "watch", 0)) /* each kept in a selector */
+        check(sk_selector_new_backend(&sel, bench_sarg(argc, argv, "backend", "epoll")),
+              "sk_selector_new_backend");
+    before = bench_rss();
+    heap0 = bench_heap();
     for (i = 0; i < clients; i++) {
         keep[i] = accept_one(l);
         line.len = 0;
         check(sk_receive(keep[i], &line, SK_LINE, 0), "sk_receive hello");
+        if (sel != NULL)
+            check(sk_selector_add(sel, keep[i], SK_READABLE), "sk_selector_add");
     }
     after = bench_rss();
     printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
@@ -598,6 +607,7 @@ static void idle_server(int argc, char **argv)
     fflush(stdout);
     for (i = 0; i < clients; i++)
         sk_free(keep[i]);
+    sk_selector_free(sel);
     free(keep);
     sk_buf_free(&line);
     sk_free(l);

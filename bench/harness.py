@@ -57,25 +57,28 @@ def impls(build):
         # is the noise of a ratio that should be 1.00 (every RATIO line
         # ends with it)
         Impl(CONTROL, [b("bench_raw")],
-             skip={"idle": "memory is not noisy"}),
+             skip={"idle": "memory is not noisy", "idle-watched": "memory is not noisy"}),
         Impl("sockit", [b("bench_sockit")]),
         # sockit's fan-in server on the stateless sk_select (the column
         # "sockit" uses sk_selector); the other workloads are the same code.
         Impl("sockit-select", [b("bench_sockit")], extra={"select": 1},
              skip={w: "same code as sockit (only fan-in differs)"
                    for w in ("bulk", "sendfile", "lines", "pingpong",
-                             "connrate", "idle", "udp-pps", "udp-pps-conn",
+                             "connrate", "idle", "idle-watched", "udp-pps", "udp-pps-conn",
                              "udp-bulk", "udp-batch")}),
         Impl("libuv", [b("bench_uv")],
              skip={"udp-batch": "libuv sends one datagram per call"}),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
         # event-driven workloads (the others measure the synchronous API).
         Impl("sockit-loop", [b("bench_sockit_loop")],
-             skip=dict((w, "the event loop is measured on pingpong and fan-in")
-                       for w in ("bulk", "sendfile", "lines", "connrate", "idle",
-                                 "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch"))),
+             skip=dict([(w, "the event loop is measured on pingpong, fan-in "
+                            "and idle-watched")
+                        for w in ("bulk", "sendfile", "lines", "connrate",
+                                  "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch")] +
+                       [("idle", "its connections are always watched: see idle-watched")])),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
              skip={"udp-batch": "LuaSocket sends one datagram per call",
+                   "idle-watched": "socket.select keeps no set: nothing to watch with",
                    "fanin10000": "socket.select is select(2): no descriptor "
                                  "may reach FD_SETSIZE (1024)"}),
     ]
@@ -101,6 +104,7 @@ FULL = {
     "fanin1000": dict(clients=1000, rt=100),
     "fanin10000": dict(clients=10000, rt=100),
     "idle": dict(clients=10000),
+    "idle-watched": dict(clients=10000),
     "udp-pps": dict(n=100000),
     "udp-pps-conn": dict(n=100000),
     "udp-bulk": dict(bytes=512 << 20),
@@ -115,25 +119,27 @@ QUICK = {
     "fanin1000": dict(clients=1000, rt=20),
     "fanin10000": dict(clients=10000, rt=10),
     "idle": dict(clients=10000),
+    "idle-watched": dict(clients=10000),
     "udp-pps": dict(n=20000),
     "udp-pps-conn": dict(n=20000),
     "udp-bulk": dict(bytes=128 << 20),
     "udp-batch": dict(n=128000),
 }
 WORKLOADS = ["bulk", "sendfile", "lines", "pingpong", "connrate", "fanin1000",
-             "fanin10000", "idle", "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch"]
+             "fanin10000", "idle", "idle-watched", "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch"]
 # Workloads that run a program workload of another name, with extra keys:
 # udp-pps names the server in every sendto and takes the sender from
 # recvfrom on both sides (conn=0); udp-pps-conn gives the client a peer
 # (connect; send / recv); udp-bulk sends 8 KiB datagrams one way, 8 per
 # 1-byte ack; udp-batch keeps 64 datagrams of 64 bytes in flight, echoed
 # (sockit with sk_sendmany / sk_recvmany, raw with one call per datagram).
-PROGRAM = {"udp-pps": ("udp", dict(conn=0)), "udp-pps-conn": ("udp", dict(conn=1)),
+PROGRAM = {"idle-watched": ("idle", dict(watch=1)),
+           "udp-pps": ("udp", dict(conn=0)), "udp-pps-conn": ("udp", dict(conn=1)),
            "udp-bulk": ("udpbulk", dict(size=8192, win=8)),
            "udp-batch": ("udpbatch", dict(win=64))}
 UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
          "connrate": "conn/s", "fanin1000": "rt/s", "fanin10000": "rt/s",
-         "idle": "B/conn", "udp-pps": "rt/s", "udp-pps-conn": "rt/s",
+         "idle": "B/conn", "idle-watched": "B/conn", "udp-pps": "rt/s", "udp-pps-conn": "rt/s",
          "udp-bulk": "MB/s", "udp-batch": "dgram/s"}
 # Workloads whose one run takes under a second (lines: about 40 ms) are run
 # this many times in a row per implementation and round, and the fastest
@@ -142,7 +148,7 @@ UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt
 # implementation gets the same treatment.
 BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5, "udp-bulk": 3}
 CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
-        "fanin1000": "two", "fanin10000": "two", "idle": "two",
+        "fanin1000": "two", "fanin10000": "two", "idle": "two", "idle-watched": "two",
         "udp-pps": "one", "udp-pps-conn": "one", "udp-bulk": "one", "udp-batch": "one"}
 
 
@@ -660,7 +666,7 @@ def main():
     for w in wls:
         row = "%-10s %-8s " % (w, UNITS[w])
         row += " ".join("%12s" % fmt(median(data[w][n]), UNITS[w]) for n in names)
-        if w != "idle":
+        if not w.startswith("idle"):
             for s in subjects:
                 row += " " + " ".join("%14s" % (("%.2f" % ratio(w, s, n)) if ratio(w, s, n) is not None else "na")
                                       for n in names if n != s)
@@ -677,11 +683,12 @@ def main():
             P("%s server peak RSS (KiB, median): " % w + "  ".join(
                 "%s=%s" % (n, fmt_f(median([d.get("hwm", None) and d["hwm"] / 1024 for d in details[w][n]]), 0))
                 for n in names))
-    if "idle" in wls:
-        P("idle: RSS growth per connection (B) " + "  ".join(
-            "%s=%s" % (n, fmt(median(data["idle"][n]), "B/conn")) for n in names) +
-          "; heap per connection (B) " + "  ".join(
-            "%s=%s" % (n, fmt_f(median([d.get("heap_per_conn") for d in details["idle"][n]]), 0)) for n in names))
+    for iw in ("idle", "idle-watched"):
+        if iw in wls:
+            P("%s: RSS growth per connection (B) " % iw + "  ".join(
+                "%s=%s" % (n, fmt(median(data[iw][n]), "B/conn")) for n in names) +
+              "; heap per connection (B) " + "  ".join(
+                "%s=%s" % (n, fmt_f(median([d.get("heap_per_conn") for d in details[iw][n]]), 0)) for n in names))
     if prof:
         P("")
         P("profiles: user instructions (callgrind: (I(2N) - I(N)) / N, start-up cancels out)")
@@ -725,13 +732,13 @@ def main():
         for w in wls:
             if s != "sockit" and w in skips[s]:
                 continue  # (sockit's lines keep the issue's full form)
-            if w == "idle":
+            if w.startswith("idle"):
                 vals = []
                 for n in [s, "libuv", "luasocket"]:
-                    m = median(data["idle"].get(n, []))
+                    m = median(data[w].get(n, []))
                     vals.append("na" if m is None else "%d" % round(m))
-                ratio_lines.append("RATIO idle %s_bytes=%s libuv_bytes=%s luasocket_bytes=%s"
-                                   % (s, vals[0], vals[1], vals[2]))
+                ratio_lines.append("RATIO %s %s_bytes=%s libuv_bytes=%s luasocket_bytes=%s"
+                                   % (w, s, vals[0], vals[1], vals[2]))
                 continue
             parts = []
             for n in RATIO_AGAINST:

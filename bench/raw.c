@@ -235,12 +235,14 @@ static void fanin_server(int argc, char **argv)
     close(l);
 }
 
-/* ---- idle: accept, read one line, keep the connection ----------------- */
+/* ---- idle: accept, read one line, keep the connection (watch=1: each in
+ * an epoll set, as a server waiting for them would keep them) ----------- */
 static void idle_server(int argc, char **argv)
 {
     long clients = (long)bench_arg(argc, argv, "clients", 10000), i;
     int *fds = (int *)malloc(sizeof *fds * (size_t)clients);
     int l = raw_listen(4096);
+    int ep = bench_arg(argc, argv, "watch", 0) ? epoll_create1(EPOLL_CLOEXEC) : -1;
     long long before = bench_rss(), after, heap0 = bench_heap();
     for (i = 0; i < clients; i++) {
         char line[128];
@@ -255,6 +257,13 @@ static void idle_server(int argc, char **argv)
             have += (size_t)n;
         }
         fds[i] = c;
+        if (ep >= 0) {
+            struct epoll_event ev;
+            ev.events = EPOLLIN;
+            ev.data.u64 = (uint64_t)i;
+            if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) != 0)
+                bench_die("epoll_ctl");
+        }
     }
     after = bench_rss();
     printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "

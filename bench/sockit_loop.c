@@ -6,7 +6,7 @@
  * connection over CONNECTED, ready_read takes the bytes with sk_conn_read,
  * sk_conn_write sends (at once when nothing is queued; bytes_written is
  * left NULL); the client is sk_conn_connect with connected and ready_read.
- * Workloads: pingpong (both ends), fanin (the server).  Usage: see
+ * Workloads: pingpong (both ends), fanin and idle (the server).  Usage: see
  * common.h; backend=NAME runs the loop on that backend
  * (sk_loop_new_backend: the instruction budgets name theirs).
  */
@@ -192,11 +192,57 @@ static void fanin_server(int argc, char **argv)
                 4096);
 }
 
+/* ---- idle: accept, read one line ("hello"), keep the connection watched
+ * by the loop; every connection in, the RSS growth per connection ------- */
+static long idle_clients, idle_done;
+static long long idle_before, idle_heap0;
+
+static void idle_read(sk_conn *c, size_t available, void *ud)
+{
+    char buf[64];
+    (void)ud;
+    while (available > 0) {
+        size_t got = 0;
+        check(sk_conn_read(c, buf, sizeof buf, &got), "sk_conn_read");
+        available -= got;
+        if (got > 0 && buf[got - 1] == '\n' && ++idle_done == idle_clients) {
+            long long after = bench_rss();
+            printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
+                   "bytes_per_conn=%.1f heap_per_conn=%.1f\n",
+                   idle_clients, idle_before, after,
+                   (double)(after - idle_before) / idle_clients,
+                   (double)(bench_heap() - idle_heap0) / idle_clients);
+            fflush(stdout);
+            exit(0); /* closes every connection */
+        }
+    }
+}
+
+static void idle_accept(sk_server *srv, sk_conn *c, void *ud)
+{
+    sk_conn_handlers h;
+    (void)srv;
+    (void)ud;
+    memset(&h, 0, sizeof h);
+    h.ready_read = idle_read;
+    check(sk_conn_sethandlers(c, &h, NULL), "sk_conn_sethandlers");
+}
+
+static void idle_server(int argc, char **argv)
+{
+    idle_clients = (long)bench_arg(argc, argv, "clients", 10000);
+    listen_here(4096, idle_accept);
+    idle_before = bench_rss();
+    idle_heap0 = bench_heap();
+    check(sk_loop_run(loop, SK_RUN_DEFAULT), "sk_loop_run");
+}
+
 int main(int argc, char **argv)
 {
     static const bench_workload w[] = {
         {"pingpong", pingpong_server, pingpong_client},
         {"fanin", fanin_server, NULL},
+        {"idle", idle_server, NULL},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     const char *backend = bench_sarg(argc, argv, "backend", NULL);
