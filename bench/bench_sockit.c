@@ -599,6 +599,14 @@ static void idle_server(int argc, char **argv)
         if (sel != NULL)
             check(sk_selector_add(sel, keep[i], SK_READABLE), "sk_selector_add");
     }
+    if (sel != NULL) { /* one wait, as a server would make: its array too */
+        sk_sock *r1[1];
+        int e1[1];
+        size_t n1 = 0;
+        int r = sk_selector_wait(sel, 0, r1, e1, 1, &n1);
+        if (r != SK_ETIMEOUT)
+            check(r, "sk_selector_wait");
+    }
     after = bench_rss();
     printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
            "bytes_per_conn=%.1f heap_per_conn=%.1f\n",

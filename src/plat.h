@@ -541,6 +541,10 @@ struct sk__poller {
     int unique; /* 1: a wait reports each registration at most once (epoll,
                    poll), so the loop may dispatch in one pass; 0 (kqueue
                    reports reading and writing apart): merged first */
+    size_t most; /* the most entries one wait reports whatever its cap
+                    (epoll: its batch), so that the caller's array need be
+                    no larger; 0: no such limit (a wait reports what cap
+                    allows) */
 };
 
 /* sk__plat_poller_new: a poller of the named backend, or the best one of

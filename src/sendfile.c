@@ -22,7 +22,7 @@
  * leaves, or nothing in non-blocking mode (whose waits return at once). */
 static int64_t sk__sf_step_ms(const sk_sock *s, const sk__tm *tm)
 {
-    return s->nonblock ? 0 : sk__tm_left(tm);
+    return sk__nonblock(s) ? 0 : sk__tm_left(tm);
 }
 
 /* One read-and-send step of up to want bytes at pos: *moved receives the

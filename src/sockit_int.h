@@ -71,10 +71,13 @@ struct sk__note {
     void (*fn)(sk__note *note, sk_sock *s, int what, sk_fd_t fd);
 };
 
-/* An object, kept small: every accepted client has one (96 bytes on 64-bit
+/* An object, kept small: every accepted client has one (104 bytes on 64-bit
  * POSIX; the receive buffer and sk__extra only while needed).  The receive
  * buffer's offsets are 16-bit: */
 typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
+/* 104 bytes (64-bit POSIX): with glibc's 8-byte header a 112-byte block
+ * (issue 17: an idle connection watched by a selector below libuv's 270
+ * bytes).  A field more needs a reason. */
 
 struct sk_sock {
     sk_fd_t fd;
@@ -91,18 +94,20 @@ struct sk_sock {
                                 (written only by sk_shutdown) */
     unsigned char linewait;  /* receive side: see sk__buffered */
     unsigned char tls;       /* s->extra->tls is a TLS session: see tls.c */
-    unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
-    unsigned char dual;      /* made by sk_tcp(): socket created lazily */
-    unsigned char v6only;    /* dual, but the system refused to turn
-                                IPV6_V6ONLY off (OpenBSD): its IPv6
-                                socket is IPv6-only (sk__make_socket) */
+    unsigned char dual;      /* non-zero: made by sk_tcp() / sk_udp(),
+                                socket created lazily; with
+                                SK__DUAL_V6ONLY: the system refused to turn
+                                IPV6_V6ONLY off (OpenBSD), its IPv6 socket
+                                is IPv6-only (sk__make_socket) */
     unsigned char bound;     /* sk_bind succeeded */
     unsigned char connecting; /* a client whose connect may still be
                                  pending */
     unsigned char life;      /* SK__LIFE_STARTED: sk__plat_startup
                                 succeeded (pair with cleanup);
                                 SK__LIFE_ADOPTED: fd came from sk_setfd;
-                                above SK__LIFE_ROLE_SHIFT: the role before
+                                SK__LIFE_NONBLOCK: sk_setblocking(s, 0),
+                                waits return at once (sk__nonblock);
+                                SK__LIFE_ROLE_MASK: the role before
                                 sk_close (sk_lastrole) */
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
@@ -121,7 +126,16 @@ struct sk_sock {
 
 #define SK__LIFE_STARTED 1
 #define SK__LIFE_ADOPTED 2
-#define SK__LIFE_ROLE_SHIFT 2 /* enum sk_role fits the 6 bits above */
+#define SK__LIFE_ROLE_SHIFT 2 /* enum sk_role (0..5) fits 3 bits */
+#define SK__LIFE_ROLE_MASK (7u << SK__LIFE_ROLE_SHIFT)
+#define SK__LIFE_NONBLOCK 0x20
+#define SK__DUAL_V6ONLY 2 /* in s->dual (see there) */
+
+/* Non-blocking mode (sk_setblocking): 1 or 0. */
+#define sk__nonblock(s) (((s)->life & SK__LIFE_NONBLOCK) != 0)
+#define sk__set_nonblock(s, on)                                             \
+    ((s)->life = (unsigned char)(((s)->life & ~SK__LIFE_NONBLOCK) |         \
+                                 ((on) ? SK__LIFE_NONBLOCK : 0)))
 
 /* One thread may send while another receives on the same client (see
  * docs/thread-safety.md): the two sides touch disjoint fields (sending:
@@ -318,7 +332,7 @@ int sk__need_extra(sk_sock *s);
  * full backlog instead of refusing it. */
 SK__INLINE int sk__os_blocking(const sk_sock *s, int family)
 {
-    return family != SK__AF_UNIX && !s->nonblock && s->block_ms < 0 &&
+    return family != SK__AF_UNIX && !sk__nonblock(s) && s->block_ms < 0 &&
            s->total_ms < 0;
 }
 
@@ -424,7 +438,7 @@ void sk__unix_close(sk_sock *s);
 /* ---- sending files and gathered buffers --------------------------------- */
 
 /* ---- state queries and blocking mode ------------------------------------ */
-/* Non-blocking mode (s->nonblock, set by sk_setblocking in state.c): sk__wait
+/* Non-blocking mode (sk__nonblock, set by sk_setblocking in state.c): sk__wait
  * returns SK_EWOULDBLOCK at once instead of waiting, so every transfer loop
  * that waits through it hands back its partial progress; the connect paths
  * (try_connect in tcp.c, sk__ensure_connected) never wait either.  s->shut is
@@ -453,24 +467,30 @@ struct sk_timer {
 
 struct sk_watch {
     /* What a dispatch reads, first (one cache line when thousands of
-     * watches are busy). */
+     * watches are busy).  Small on purpose: every watched object has one
+     * (a selector's member lives in the same block, selector.c). */
     sk_watch_cb cb;
     void *ud;
-    int events;              /* interest: SK_READABLE | SK_WRITABLE */
-    int revents;             /* readiness gathered this iteration */
-    int dead;                /* freed during dispatch (memory kept) */
-    int on_dirty;            /* on the loop's dirty list */
     unsigned seen;           /* loop->dispatch_seq of its last callback */
+    unsigned char events;    /* interest: SK_READABLE | SK_WRITABLE */
+    unsigned char revents;   /* readiness gathered this iteration */
+    unsigned char dead;      /* freed during dispatch (memory kept) */
+    unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
     sk_watch *ready_next;    /* this iteration's ready list */
     /* the rest */
     sk_loop *loop;
     sk_watch *prev, *next;   /* the loop's list of every watch */
-    int live;                /* reg is registered with the poller */
-    sk__pollreg reg;
+    sk__pollreg reg;         /* registered with the poller while reg.ptr
+                                is not NULL (it is then the watch) */
     sk_watch *dprev, *dnext; /* the dirty list */
     sk__note note;           /* installed on sock (sock->note) */
 };
+
+/* watch.c: sk_watch_new with extra bytes after the watch in the same
+ * block (aligned for pointers; zeroed; freed with the watch). */
+int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
+                   size_t extra, sk_watch **out);
 
 typedef struct sk__post {
     sk_post_cb fn;
@@ -525,6 +545,8 @@ struct sk_loop {
     sk__pollreg wake_reg; /* ptr is the loop itself */
     sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
                              connection that reads (see conn_rb_idle) */
+    sk_selector *selector; /* the selector this hidden loop serves, or
+                              NULL (selector.c) */
 };
 
 /* timer.c, for loop.c */
@@ -696,11 +718,12 @@ int sk__conn_bind(sk_conn *c, int port);
 /* The callback of every selector member's watch (watch.c compares it to
  * recognise them). */
 /* loop.c: grow *evs (capacity *evcap) to hold a wait's entries for nlive
- * registrations; on no memory the old array stays (the rest waits).
+ * registrations of poller (NULL: none yet); on no memory the old array stays (the rest waits).
  * Returns 0, or SK_ENORESOURCES when there is no array at all: the loop
  * and the selector make theirs when they are made, so that no wait ever
  * finds it empty. */
-int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive);
+int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive,
+                        const sk__poller *poller);
 void sk__selector_ready(sk_watch *w, int events, void *ud);
 /* watch.c calls this for a selector member's watch when its object is
  * closed, after the watch went inert: the member is dropped and the watch

@@ -63,10 +63,10 @@ static int udp_family(const sk_sock *s)
 
 /* Whether s's socket, of family, reaches IPv4 through IPv4-mapped
  * addresses: a dual-stack IPv6 socket, unless the system refused to make
- * it one (s->v6only, see sk__make_socket). */
+ * it one (SK__DUAL_V6ONLY in s->dual, see sk__make_socket). */
 static int udp_maps_v4(const sk_sock *s, int family)
 {
-    return s->dual && !s->v6only && family == SK__AF_INET6;
+    return s->dual && !(s->dual & SK__DUAL_V6ONLY) && family == SK__AF_INET6;
 }
 
 /* The lookup filter for a socket of family: a dual-stack IPv6 socket
@@ -112,7 +112,7 @@ static int udp_ensure_socket(sk_sock *s, int family)
 }
 
 /* A dual-stack object learns whether its IPv6 socket really reaches IPv4
- * only when it makes it (s->v6only): make it before the lookup whose
+ * only when it makes it (SK__DUAL_V6ONLY): make it before the lookup whose
  * filter depends on that.  *made: 1 when this made the socket, which
  * udp_undo_socket drops again if the lookup fails (a failed lookup leaves
  * a dual-stack object without a socket, as it found it). */
