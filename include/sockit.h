@@ -21,8 +21,9 @@
  * each object is used by one thread at a time, except that one thread may
  * send (sk_send, sk_write, sk_sendv, sk_shutdown(SK_SHUT_SEND)) while
  * another receives (sk_receive, sk_read, sk_readn, sk_receiveline) on the
- * same connected client (not over TLS), and sk_loop_wake / sk_loop_post
- * may be called from any thread.
+ * same connected client (not over TLS: a TLS client is used by one thread
+ * at a time), sk_loop_wake / sk_loop_post may be called from any thread,
+ * and a TLS context, once set up, may be shared by objects on any threads.
  */
 /**
  * @defgroup versions Versions and building
@@ -1520,14 +1521,20 @@ typedef struct sk_iovec {
  * keeps ownership of iov and the buffers.  *sent (may be NULL) receives the
  * total bytes sent, also on error: resume by skipping that many bytes.
  * Timeouts apply as for sk_send; the bytes are counted in the statistics;
- * never raises SIGPIPE.  @return 0 (at once for n 0 or when every buffer
+ * never raises SIGPIPE.  Over TLS the buffers are gathered into records:
+ * small buffers share a record (up to its 16 KiB), not one record each.
+ * @return 0 (at once for n 0 or when every buffer
  * is empty); SK_EINVAL (NULL object, NULL iov with n > 0, NULL data with
  * len > 0, a total length above SIZE_MAX); SK_EWRONGROLE (not a client);
  * SK_ECLOSED (a closed object, the peer gone or sending shut down);
  * SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK (non-blocking mode: no
- * room, or the connection still pending); SK_ENORESOURCES (the system's
- * buffers ran out); SK_ESYSTEM (any other failure the system reports:
- * sk_syserror has its code).
+ * room, or the connection or its TLS handshake still pending);
+ * SK_ENORESOURCES (the system's buffers ran out; over TLS also no memory
+ * for gathering); SK_ETLSHANDSHAKE, SK_ETLSEXPIRED, SK_ETLSHOSTNAME,
+ * SK_ETLSUNTRUSTED, SK_ETLSSELFSIGNED, SK_ETLSCERT (over TLS: the
+ * handshake this send completed failed); SK_ETLSPROTOCOL, SK_ETLSNOCLOSE
+ * (over TLS: the session failed); SK_ESYSTEM (any other failure the
+ * system reports: sk_syserror has its code).
  * @param[in] s a client
  * @param[in] iov the buffers, sent in order
  * @param[in] n the number of buffers
@@ -1931,7 +1938,9 @@ enum sk_conn_state {
 
 /** TcpSocket's error table: code, value, message.  Each connection keeps
  * the last error (sk_conn_error) and hands it to its error handler; the
- * SSL codes are reserved until sockit has TLS. */
+ * SSL codes come from TLS (sk_conn_settls, sk_tls_listen): 13 a failed
+ * handshake or verification, 20 a protocol error or a peer that closed
+ * without close_notify, 21 an unusable certificate or key. */
 #define SK_CONN_ERRORS(X)                                                   \
     X(SK_CONN_ERR_CONNECTION_REFUSED, 0, "connection refused")              \
     X(SK_CONN_ERR_REMOTE_HOST_CLOSED, 1, "remote host closed the "          \
@@ -2095,9 +2104,10 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
 
 /** sk_conn_settimeout: one of the connection's times, in seconds (1 ms
  * resolution), by mode:
- * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup
- *   and every attempt): when it runs out the error handler gets
- *   SOCKET_TIMEOUT.  No limit is the default (the system's own limits
+ * - 'c': the connect timeout, covering a whole sk_conn_connect (the lookup,
+ *   every attempt and, with sk_conn_settls, the TLS handshake of
+ *   ENCRYPTING): when it runs out the error handler gets SOCKET_TIMEOUT
+ *   (SK_ETIMEOUT in sk_conn_error) and the connection is UNCONNECTED.  No limit is the default (the system's own limits
  *   then end each attempt).
  * - 'd': the Happy Eyeballs delay (RFC 8305's Connection Attempt Delay):
  *   how long an attempt runs alone before the next address is tried
@@ -2156,8 +2166,8 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max);
  * the last failure's error.  A BOUND connection tries its addresses one
  * after another from its local port (re-bound for each attempt; IPv4
  * addresses through an IPv6 socket as IPv4-mapped ones), as two sockets
- * cannot share it.  The connect timeout 'c' covers the lookup and every
- * attempt.  Each attempt's socket gets the options set on sk_conn_sock's
+ * cannot share it.  The connect timeout 'c' covers the lookup, every
+ * attempt and a TLS handshake (sk_conn_settls).  Each attempt's socket gets the options set on sk_conn_sock's
  * object.
  *
  * @return 0 (the outcome comes through the handlers); SK_EINVAL (c NULL;
@@ -2177,7 +2187,9 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port);
  * the handshake runs on the loop, then CONNECTED and the connected handler
  * (as QSslSocket's encrypted); a failed handshake or verification calls
  * the error handler with SK_CONN_ERR_SSL_HANDSHAKE_FAILED (the SK_ETLS*
- * code in sk_conn_error) and the connection is UNCONNECTED again.  Later a
+ * code in sk_conn_error) and the connection is UNCONNECTED again.  The
+ * connect timeout ('c', sk_conn_settimeout) covers the handshake: a
+ * server that never answers ends as SOCKET_TIMEOUT (SK_ETIMEOUT).  Later a
  * TLS protocol error or a peer that closed without close_notify is
  * SK_CONN_ERR_SSL_INTERNAL.  sk_conn_disconnect sends close_notify after
  * the flush.  Server side: sk_tls_listen(sk_server_sock(srv), ctx) makes
@@ -2778,7 +2790,9 @@ SK_API int sk_tls_ctx_set_min_version(sk_tls_ctx *ctx, int version);
  * at once in non-blocking mode with SK_EWOULDBLOCK (wait for s readable,
  * sk_select), it is still in progress and continues with sk_tls_handshake
  * or the next receive or send.  sk_tls_get(SK_TLS_ERROR_MESSAGE) has the
- * TLS library's words on a failure.
+ * TLS library's words on a failure.  From then on s is used by one thread
+ * at a time: not one sending while another receives, as a plain client
+ * allows (docs/thread-safety.md).
  * @return 0 (handshake done); SK_EINVAL (ctx NULL; host NULL or empty for
  * a verifying client context; s already speaks TLS); SK_EWRONGROLE (not a
  * client); SK_ECLOSED (closed); SK_ETIMEOUT; SK_EWOULDBLOCK;

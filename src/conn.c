@@ -517,6 +517,17 @@ static int conn_on_write(sk_conn *c)
     return 0;
 }
 
+/* A client's connect is over (ENCRYPTING ended, or never began): its
+ * connect-time block goes, with the connect timeout that covered the
+ * handshake (conn_connect.c's conn_win kept it). */
+static void conn_connect_over(sk_conn *c)
+{
+    if (c->cx != NULL) {
+        sk__conn_stop_connect(c);
+        sk__conn_cx_done(c);
+    }
+}
+
 /* ENCRYPTING: one more step of the TLS handshake; when it is done, the
  * connection is CONNECTED (connected handler); when it failed, the error
  * handler hears why and the connection ends. */
@@ -527,6 +538,7 @@ static int conn_handshake(sk_conn *c)
         conn_update(c);
         return 0;
     }
+    conn_connect_over(c);
     if (r != 0) {
         if (sk__conn_emit_error(c, r))
             return 1;
@@ -576,6 +588,7 @@ int sk__conn_established(sk_conn *c)
     int r = sk_watch_new(c->loop, c->s, conn_io, c, &c->w);
     c->interest = 0;
     if (r != 0) {
+        conn_connect_over(c);
         c->w = NULL;
         sk__conn_drop_socket(c, 0);
         c->wb.len = c->wfirst = 0;
@@ -595,6 +608,7 @@ int sk__conn_established(sk_conn *c)
             conn_update(c);
             return 0;
         }
+        conn_connect_over(c);
         if (r != 0) {
             if (sk__conn_emit_error(c, r))
                 return 1;

@@ -35,7 +35,9 @@ static void attempt_close(sk_conn *c, sk__attempt *at)
     c->cx->natt--;
 }
 
-void sk__conn_stop_connect(sk_conn *c)
+/* Cancel the lookup, the attempts and their timers; the connect timeout
+ * runs on (it also covers a TLS handshake: conn_win). */
+static void conn_stop_attempts(sk_conn *c)
 {
     sk__conn_cx *x = c->cx;
     size_t i;
@@ -57,10 +59,17 @@ void sk__conn_stop_connect(sk_conn *c)
     x->naddrs = x->next = 0;
     if (x->tm_next != NULL)
         (void)sk_timer_stop(x->tm_next);
-    if (x->tm_limit != NULL)
-        (void)sk_timer_stop(x->tm_limit);
     if (x->tm_defer != NULL)
         (void)sk_timer_stop(x->tm_defer);
+}
+
+void sk__conn_stop_connect(sk_conn *c)
+{
+    if (c->cx == NULL)
+        return;
+    conn_stop_attempts(c);
+    if (c->cx->tm_limit != NULL)
+        (void)sk_timer_stop(c->cx->tm_limit);
 }
 
 int sk__conn_cx_need(sk_conn *c)
@@ -121,8 +130,14 @@ static void conn_win(sk_conn *c, sk__attempt *at)
     at->w = NULL;
     at->s = NULL;
     c->cx->natt--;
-    sk__conn_stop_connect(c);
-    sk__conn_cx_done(c);
+    if (cs->extra != NULL && cs->extra->conntls != NULL) {
+        /* TLS: the connect timeout covers the handshake too; the block
+         * goes when ENCRYPTING ends (sk__conn_connect_over) */
+        conn_stop_attempts(c);
+    } else {
+        sk__conn_stop_connect(c);
+        sk__conn_cx_done(c);
+    }
     if (s != cs) {
         /* the attempt's socket moves into the connection's object */
         if (cs->fd != SK_FD_INVALID)
@@ -383,7 +398,8 @@ static void conn_timed_out(sk_timer *t, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
     (void)t;
-    if (c->state == SK_CONN_HOST_LOOKUP || c->state == SK_CONN_CONNECTING)
+    if (c->state == SK_CONN_HOST_LOOKUP || c->state == SK_CONN_CONNECTING ||
+        c->state == SK_CONN_ENCRYPTING)
         conn_fail(c, SK_ETIMEOUT);
 }
 

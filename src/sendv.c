@@ -48,15 +48,8 @@ SK_API int sk_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent)
         return 0;
 
     sk__tm_start(&tm, s);
-    if (s->tls) { /* TLS: each buffer through its records */
-        r = 0;
-        for (i = 0; r == 0 && i < n; i++) {
-            size_t k = 0;
-            if (iov[i].len > 0)
-                r = sk__send_all(s, (const char *)iov[i].data, iov[i].len,
-                                 &k, &tm);
-            done += k;
-        }
+    if (s->tls) { /* TLS: the buffers gathered into records (tls.c) */
+        r = sk__tls_sendv(s, iov, n, &done, &tm);
         if (sent != NULL)
             *sent = done;
         return r;

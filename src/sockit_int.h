@@ -202,6 +202,11 @@ int sk__tls_recv(sk_sock *s, char *dst, size_t cap, size_t *got,
                  const sk__tm *tm);
 int sk__tls_send(sk_sock *s, const char *data, size_t len, size_t *sent,
                  const sk__tm *tm);
+/* sk_sendv over TLS: the n buffers in order, small ones gathered so that
+ * a record carries as many bytes as fit (not a record per buffer); *sent
+ * receives the bytes TLS took, also on error. */
+int sk__tls_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent,
+                  const sk__tm *tm);
 /* 1 when the TLS session holds decrypted bytes (s->tls set). */
 int sk__tls_pending(const sk_sock *s);
 /* sk_close: send close_notify (one try), free the session and drop a

@@ -84,6 +84,69 @@ int sk__tls_send(sk_sock *s, const char *data, size_t len, size_t *sent,
     return r;
 }
 
+/* The most plaintext one TLS record carries (RFC 8446 5.1, RFC 5246
+ * 6.2.1): what sk__tls_sendv gathers before it writes. */
+#define SK__TLS_RECORD ((size_t)16384)
+
+int sk__tls_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent,
+                  const sk__tm *tm)
+{
+    char *stage = NULL; /* small buffers gathered into one record */
+    size_t i = 0, skip = 0, fill = 0, done = 0;
+    int r = 0;
+    for (;;) {
+        size_t k = 0, left;
+        const char *p;
+        while (i < n && skip == iov[i].len) { /* finished or empty */
+            i++;
+            skip = 0;
+        }
+        if (i == n && fill == 0)
+            break;
+        if (i < n) {
+            p = (const char *)iov[i].data + skip;
+            left = iov[i].len - skip;
+            if (fill == 0 && (left >= SK__TLS_RECORD || i == n - 1)) {
+                /* whole records (or the last buffer) straight from the
+                 * caller's memory; a tail shorter than a record is
+                 * gathered with what follows */
+                if (i < n - 1)
+                    left -= left % SK__TLS_RECORD;
+                r = sk__tls_send(s, p, left, &k, tm);
+                done += k;
+                skip += k;
+                if (r != 0)
+                    break;
+                continue;
+            }
+            if (stage == NULL) {
+                stage = (char *)sk__malloc(SK__TLS_RECORD);
+                if (stage == NULL) {
+                    r = SK_ENORESOURCES;
+                    break;
+                }
+            }
+            k = SK__TLS_RECORD - fill;
+            if (k > left)
+                k = left;
+            memcpy(stage + fill, p, k);
+            fill += k;
+            skip += k;
+            if (fill < SK__TLS_RECORD)
+                continue; /* room for the next buffer's bytes */
+        }
+        /* the stage is full, or the last bytes are in it: one record */
+        r = sk__tls_send(s, stage, fill, &k, tm);
+        done += k;
+        fill = 0;
+        if (r != 0)
+            break;
+    }
+    sk__free(stage);
+    *sent = done;
+    return r;
+}
+
 int sk__tls_pending(const sk_sock *s)
 {
     return sk__tlsp_pending(tls_of(s)) > 0;
@@ -410,6 +473,14 @@ int sk__tls_send(sk_sock *s, const char *data, size_t len, size_t *sent,
                  const sk__tm *tm)
 {
     (void)s, (void)data, (void)len, (void)tm;
+    *sent = 0;
+    return SK_EUNSUPPORTED;
+}
+
+int sk__tls_sendv(sk_sock *s, const sk_iovec *iov, size_t n, size_t *sent,
+                  const sk__tm *tm)
+{
+    (void)s, (void)iov, (void)n, (void)tm;
     *sent = 0;
     return SK_EUNSUPPORTED;
 }

@@ -9,6 +9,7 @@
  * certificates come from tests/tls/make-certs.sh (directory in
  * SOCKIT_TEST_CERTS); a build without TLS skips every test, saying so.
  */
+#include "relay.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -768,6 +769,107 @@ static void t_nonblocking_handshake(void **state)
     sk_tls_ctx_free(cc);
 }
 
+/* sk_sendv gathers small buffers into records: the bytes that cross a
+ * relay toward the server (records and their overhead) are the same as
+ * for one sk_send of everything, and fewer than for one sk_send per
+ * buffer (each its own record: the control that shows the measure can
+ * tell).  The server checks every byte. */
+static void srv_sink(srv *x, sk_sock *c)
+{
+    sk_buf b = {NULL, 0, 0};
+    ptrdiff_t l = 0;
+    x->hs = x->rc = sk_tls_handshake(c);
+    if (x->rc == 0)
+        x->rc = sk_receive(c, &b, SK_BYTES, x->count);
+    if (x->rc == 0 && (b.len != x->count ||
+                       sup_hash(SUP_HASH_INIT, b.data, b.len) != x->hash))
+        x->rc = SK_EINVAL; /* not the bytes sent */
+    if (x->rc == 0)
+        x->rc = sk_send(c, "ok", 2, 1, -1, &l);
+    sk_buf_free(&b);
+}
+
+enum { SV_ONE_SEND, SV_SENDV, SV_SEND_EACH };
+
+/* The bytes that crossed toward the server for the handshake and the
+ * buffers of sizes[] sent as how says. */
+static uint64_t sendv_wire(int how, const size_t *sizes, size_t n)
+{
+    sk_tls_ctx *sc = server_ctx("server"), *cc = client_ctx();
+    sk_iovec iov[80];
+    uint64_t seed = 5, to_server = 0;
+    size_t i, total = 0, sent = 0;
+    char *data;
+    sup_relay *relay;
+    sk_sock *s;
+    srv x;
+    int port = 0;
+    assert_true(n <= 80);
+    for (i = 0; i < n; i++)
+        total += sizes[i];
+    data = (char *)malloc(total);
+    assert_non_null(data);
+    sup_fill(&seed, data, total);
+    srv_start(&x, "127.0.0.1", sc, srv_sink);
+    x.count = total;
+    x.hash = sup_hash(SUP_HASH_INIT, data, total);
+    relay = sup_relay_start(x.port, SUP_FAULT_NONE, 0, &port);
+    s = connect_to("127.0.0.1", port);
+    sup_assert_rc(sk_tls_start(s, cc, "localhost"), 0);
+    for (i = 0, total = 0; i < n; i++) {
+        iov[i].data = data + total;
+        iov[i].len = sizes[i];
+        total += sizes[i];
+    }
+    if (how == SV_ONE_SEND) {
+        sup_send_all(s, data, total);
+    } else if (how == SV_SENDV) {
+        sup_assert_rc(sk_sendv(s, iov, n, &sent), 0);
+        assert_int_equal(sent, total);
+    } else {
+        for (i = 0; i < n; i++)
+            sup_send_all(s, iov[i].data, iov[i].len);
+    }
+    /* the server read every byte before it answers: all crossed */
+    sup_expect_str(s, "ok");
+    sup_relay_stop(relay, NULL, &to_server);
+    sk_free(s);
+    srv_join(&x);
+    sup_assert_rc(x.rc, 0);
+    free(data);
+    sk_tls_ctx_free(sc);
+    sk_tls_ctx_free(cc);
+    return to_server;
+}
+
+static void t_sendv_records(void **state)
+{
+    /* ten small buffers (one record), then 70 of 300 bytes and a large
+     * one between them (21,000 + 40,000 bytes: four records, not 71) */
+    static const size_t small[] = {1, 7, 64, 100, 3, 0, 512, 9, 2, 30};
+    size_t mixed[71];
+    uint64_t one, v, each;
+    size_t i;
+    (void)state;
+    tls_ready();
+    one = sendv_wire(SV_ONE_SEND, small, 10);
+    v = sendv_wire(SV_SENDV, small, 10);
+    each = sendv_wire(SV_SEND_EACH, small, 10);
+    print_message("10 small buffers: one sk_send %lu bytes on the wire, "
+                  "sk_sendv %lu, a send each %lu\n", (unsigned long)one,
+                  (unsigned long)v, (unsigned long)each);
+    assert_true(v == one);
+    assert_true(each > one); /* 9 more records: the measure can tell */
+    assert_true((each - one) % 8 == 0); /* (one buffer is empty) */
+    for (i = 0; i < 71; i++)
+        mixed[i] = i == 35 ? 40000 : 300;
+    one = sendv_wire(SV_ONE_SEND, mixed, 71);
+    v = sendv_wire(SV_SENDV, mixed, 71);
+    print_message("70 x 300 + 40,000 bytes: one sk_send %lu, sk_sendv %lu\n",
+                  (unsigned long)one, (unsigned long)v);
+    assert_true(v == one);
+}
+
 /* ---- broken peers ------------------------------------------------------ */
 
 /* A plain server that accepts and says nothing until the client goes. */
@@ -1084,6 +1186,100 @@ static void t_event_api(void **state)
                      SK_CONN_ERR_SSL_INVALID_DATA);
 }
 
+/* The connect timeout covers the handshake: a plain server that accepts
+ * and never answers the ClientHello ends the client at the timeout, in
+ * ENCRYPTING, with SOCKET_TIMEOUT. */
+static void ev_silent_accept(sk_server *server, sk_conn *conn, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)server;
+    assert_int_equal(sk_conn_state(conn), SK_CONN_CONNECTED); /* plain */
+    e->accepted = conn; /* held, never read: the ClientHello waits */
+}
+
+static void ev_safety(sk_timer *t, void *ud)
+{
+    ev *e = (ev *)ud;
+    (void)t;
+    e->done = 2; /* gave up: the connect timeout never fired */
+}
+
+static void t_event_silent_server_times_out(void **state)
+{
+    sk_tls_ctx *cc;
+    sk_server *server = NULL;
+    sk_sock *ss = NULL;
+    sk_timer *safety = NULL;
+    sk_conn_handlers h;
+    sk_name n;
+    ev e;
+    int k, i, saw_encrypting = 0;
+    (void)state;
+    tls_ready();
+    cc = client_ctx();
+    memset(&e, 0, sizeof e);
+    sup_assert_rc(sk_loop_new(&e.loop), 0);
+    sup_assert_rc(sk_server_new(e.loop, &server), 0);
+    sup_assert_rc(sk_server_listen(server, "127.0.0.1", 0, 8,
+                                   ev_silent_accept, &e),
+                  0);
+    sup_assert_rc(sk_server_sock(server, &ss), 0);
+    sup_assert_rc(sk_getsockname(ss, &n), 0);
+    sup_assert_rc(sk_conn_new(e.loop, &e.client), 0);
+    sup_assert_rc(sk_conn_settls(e.client, cc, "localhost"), 0);
+    sup_assert_rc(sk_conn_settimeout(e.client, 0.3, 'c'), 0);
+    memset(&h, 0, sizeof h);
+    h.state_changed = ev_state;
+    h.connected = ev_connected;
+    h.error = ev_error;
+    sup_assert_rc(sk_conn_sethandlers(e.client, &h, &e), 0);
+    sup_assert_rc(sk_timer_new(e.loop, &safety), 0);
+    sup_assert_rc(sk_timer_start(safety, SUP_SAFETY_TIMEOUT, 0, ev_safety,
+                                 &e),
+                  0);
+    sup_assert_rc(sk_conn_connect(e.client, "127.0.0.1", n.port), 0);
+    for (k = 0; k < 100000 && (!e.done || sk_conn_state(e.client) !=
+                                              SK_CONN_UNCONNECTED);
+         k++) {
+        sup_assert_rc(sk_loop_run(e.loop, SK_RUN_ONCE), 0);
+        if (e.done == 2)
+            break;
+    }
+    assert_int_equal(e.done, 1); /* the error handler, not the safety */
+    assert_false(e.connected);
+    assert_non_null(e.accepted); /* TCP was accepted: the TLS part hung */
+    assert_int_equal(e.error, SK_CONN_ERR_SOCKET_TIMEOUT);
+    sup_assert_rc(e.code, SK_ETIMEOUT);
+    assert_int_equal(sk_conn_state(e.client), SK_CONN_UNCONNECTED);
+    for (i = 0; i < e.nstates; i++)
+        if (e.states[i] == SK_CONN_ENCRYPTING)
+            saw_encrypting = 1;
+    assert_true(saw_encrypting);
+    assert_int_equal(e.states[e.nstates - 1], SK_CONN_UNCONNECTED);
+    /* the connection is reusable: the same again ends the same way */
+    e.done = 0;
+    e.error = 0;
+    e.nstates = 0;
+    sk_conn_free(e.accepted);
+    e.accepted = NULL;
+    sup_assert_rc(sk_conn_connect(e.client, "127.0.0.1", n.port), 0);
+    for (k = 0; k < 100000 && (!e.done || sk_conn_state(e.client) !=
+                                              SK_CONN_UNCONNECTED);
+         k++) {
+        sup_assert_rc(sk_loop_run(e.loop, SK_RUN_ONCE), 0);
+        if (e.done == 2)
+            break;
+    }
+    assert_int_equal(e.done, 1);
+    assert_int_equal(e.error, SK_CONN_ERR_SOCKET_TIMEOUT);
+    sk_timer_free(safety);
+    sk_conn_free(e.client);
+    sk_conn_free(e.accepted);
+    sk_server_free(server);
+    sk_loop_free(e.loop);
+    sk_tls_ctx_free(cc);
+}
+
 /* Contexts: bad settings are refused, files and memory both load. */
 static void t_context_settings(void **state)
 {
@@ -1140,10 +1336,12 @@ int main(void)
         cmocka_unit_test(t_dirty_and_select),
         cmocka_unit_test(t_starttls),
         cmocka_unit_test(t_nonblocking_handshake),
+        cmocka_unit_test(t_sendv_records),
         cmocka_unit_test(t_silent_peer_times_out),
         cmocka_unit_test(t_garbage_server_hello),
         cmocka_unit_test(t_broken_streams),
         cmocka_unit_test(t_event_api),
+        cmocka_unit_test(t_event_silent_server_times_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
