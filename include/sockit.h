@@ -1460,8 +1460,11 @@ SK_API int sk_gethostname(char *name, size_t cap);
  * client, with the system's zero-copy call where there is one (sendfile on
  * Linux, FreeBSD and macOS; TransmitFile on Windows, in segments of at most
  * 64 KiB) and a read-and-send loop elsewhere.  Ranges shorter than 4 KiB,
- * and files the zero-copy call refuses (Linux: /proc and some other
- * special files), take the read-and-send loop too.
+ * files the zero-copy call refuses (Linux: /proc and some other special
+ * files), and peers on this host (a UNIX-domain socket, a loopback
+ * address, or the socket's own address: there zero-copy costs the
+ * receiving end more than it saves the sender, measured on Linux in
+ * bench/RESULTS.md) take the read-and-send loop too.
  *
  * file is a descriptor open for reading: from open() on POSIX; on Windows
  * a C runtime descriptor (_open, _fileno) of the C runtime sockit is built

@@ -114,6 +114,13 @@ int sk__test_alloc_failed(void);
  * sk__test_lookup_inlined: the current setting. */
 void sk__test_lookup_inline(int on);
 int sk__test_lookup_inlined(void);
+
+/* sk__test_sendfile_local_set: how sk_sendfile judges its peer: 1 on this
+ * host (read and send), 0 elsewhere (the zero-copy call, so that tests over
+ * loopback reach it), -1 (the default) by its address.
+ * sk__test_sendfile_local: the current setting. */
+void sk__test_sendfile_local_set(int mode);
+int sk__test_sendfile_local(void);
 #else
 #  include <stdlib.h>
 #  define sk__malloc(n) malloc(n)
