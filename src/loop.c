@@ -206,8 +206,11 @@ static int sk__lp_posts_queued(sk_loop *loop)
 int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive,
                         const sk__poller *poller)
 {
-    size_t want = (poller != NULL && poller->unique ? 1 : 2) * nlive + 2, cap;
+    size_t want, cap;
     sk__pollout *p;
+    if (*evcap >= 2 * nlive + 2)
+        return 0; /* the common case: room for what any backend reports */
+    want = (poller != NULL && poller->unique ? 1 : 2) * nlive + 2;
     if (poller != NULL && poller->most != 0 && want > poller->most)
         want = poller->most;
     if (want < 64)
