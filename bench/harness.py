@@ -35,15 +35,25 @@ ROOT = os.path.dirname(HERE)
 
 
 class Impl:
-    def __init__(self, name, cmd, skip=None, extra=None):
+    def __init__(self, name, cmd, skip=None, extra=None, alt=None):
         self.name = name
         self.cmd = cmd            # argv prefix: PROG (or interpreter + script)
         self.skip = skip or {}    # workload -> reason it does not apply
         self.extra = extra or {}  # key=value arguments added to every run
+        self.alt = alt or {}      # workload -> the argv prefix it runs instead
 
     def argv(self, role, workload, args):
         args = dict(args, **self.extra)
-        return self.cmd + [role, workload] + ["%s=%s" % kv for kv in args.items()]
+        return self.alt.get(workload, self.cmd) + [role, workload] + [
+            "%s=%s" % kv for kv in args.items()]
+
+
+# The TLS workloads (issue 15): sockit's TLS layer (bench_sockit_tls,
+# tls_sockit.c) beside the same work written directly on OpenSSL
+# (bench_tls_openssl, tls_openssl.c: the "raw" of TLS), and that program
+# once more as "control" (raw against raw: the noise beside each ratio).
+TLS_WORKLOADS = ("tls-bulk", "tls-handshake")
+NOT_TLS = lambda why: dict((w, why) for w in TLS_WORKLOADS)
 
 
 CONTROL = "raw-control"
@@ -51,36 +61,48 @@ CONTROL = "raw-control"
 
 def impls(build):
     b = lambda p: os.path.join(build, p)
+    tls = os.path.exists(b("bench_tls_openssl")) and os.path.exists(b("bench_sockit_tls"))
+    no_tls = NOT_TLS("bench/ was built without OpenSSL") if not tls else {}
+    other = NOT_TLS("TLS is measured on sockit and OpenSSL only")
     return [
-        Impl("raw", [b("bench_raw")]),
+        Impl("raw", [b("bench_raw")], skip=no_tls,
+             alt=dict((w, [b("bench_tls_openssl")]) for w in TLS_WORKLOADS)),
         # the same raw program again, a column of its own: raw-control/raw
         # is the noise of a ratio that should be 1.00 (every RATIO line
-        # ends with it)
+        # ends with it; the TLS workloads have their "control" below)
         Impl(CONTROL, [b("bench_raw")],
-             skip={"idle": "memory is not noisy", "idle-watched": "memory is not noisy"}),
-        Impl("sockit", [b("bench_sockit")]),
+             skip=dict({"idle": "memory is not noisy", "idle-watched": "memory is not noisy"},
+                       **NOT_TLS("the TLS workloads have their own control column"))),
+        Impl("sockit", [b("bench_sockit")], skip=no_tls,
+             alt=dict((w, [b("bench_sockit_tls")]) for w in TLS_WORKLOADS)),
         # sockit's fan-in server on the stateless sk_select (the column
         # "sockit" uses sk_selector); the other workloads are the same code.
         Impl("sockit-select", [b("bench_sockit")], extra={"select": 1},
-             skip={w: "same code as sockit (only fan-in differs)"
-                   for w in ("bulk", "sendfile", "lines", "pingpong",
-                             "connrate", "idle", "idle-watched", "udp-pps", "udp-pps-conn",
-                             "udp-bulk", "udp-batch")}),
+             skip=dict({w: "same code as sockit (only fan-in differs)"
+                        for w in ("bulk", "sendfile", "lines", "pingpong",
+                                  "connrate", "idle", "idle-watched", "udp-pps",
+                                  "udp-pps-conn", "udp-bulk", "udp-batch")}, **other)),
         Impl("libuv", [b("bench_uv")],
-             skip={"udp-batch": "libuv sends one datagram per call"}),
+             skip=dict({"udp-batch": "libuv sends one datagram per call"}, **other)),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
         # event-driven workloads (the others measure the synchronous API).
         Impl("sockit-loop", [b("bench_sockit_loop")],
-             skip=dict([(w, "the event loop is measured on pingpong, fan-in "
-                            "and idle-watched")
-                        for w in ("bulk", "sendfile", "lines", "connrate",
-                                  "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch")] +
-                       [("idle", "its connections are always watched: see idle-watched")])),
+             skip=dict(dict([(w, "the event loop is measured on pingpong, fan-in "
+                                 "and idle-watched")
+                             for w in ("bulk", "sendfile", "lines", "connrate",
+                                       "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch")] +
+                            [("idle", "its connections are always watched: see idle-watched")]),
+                       **other)),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
-             skip={"udp-batch": "LuaSocket sends one datagram per call",
-                   "idle-watched": "socket.select keeps no set: nothing to watch with",
-                   "fanin10000": "socket.select is select(2): no descriptor "
-                                 "may reach FD_SETSIZE (1024)"}),
+             skip=dict({"udp-batch": "LuaSocket sends one datagram per call",
+                        "idle-watched": "socket.select keeps no set: nothing to watch with",
+                        "fanin10000": "socket.select is select(2): no descriptor "
+                                      "may reach FD_SETSIZE (1024)"}, **other)),
+        # raw against raw on the TLS workloads: the noise of each ratio
+        Impl("control", [b("bench_tls_openssl")],
+             skip=dict((w, "the control runs the TLS workloads only")
+                       for w in WORKLOADS if w not in TLS_WORKLOADS)
+             if tls else dict((w, "no TLS") for w in WORKLOADS)),
     ]
 
 
@@ -109,6 +131,8 @@ FULL = {
     "udp-pps-conn": dict(n=100000),
     "udp-bulk": dict(bytes=512 << 20),
     "udp-batch": dict(n=640000),
+    "tls-bulk": dict(bytes=512 << 20),
+    "tls-handshake": dict(n=2000),
 }
 QUICK = {
     "bulk": dict(bytes=256 << 20),
@@ -124,9 +148,12 @@ QUICK = {
     "udp-pps-conn": dict(n=20000),
     "udp-bulk": dict(bytes=128 << 20),
     "udp-batch": dict(n=128000),
+    "tls-bulk": dict(bytes=128 << 20),
+    "tls-handshake": dict(n=500),
 }
 WORKLOADS = ["bulk", "sendfile", "lines", "pingpong", "connrate", "fanin1000",
-             "fanin10000", "idle", "idle-watched", "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch"]
+             "fanin10000", "idle", "idle-watched", "udp-pps", "udp-pps-conn", "udp-bulk",
+             "udp-batch", "tls-bulk", "tls-handshake"]
 # Workloads that run a program workload of another name, with extra keys:
 # udp-pps names the server in every sendto and takes the sender from
 # recvfrom on both sides (conn=0); udp-pps-conn gives the client a peer
@@ -140,16 +167,36 @@ PROGRAM = {"idle-watched": ("idle", dict(watch=1)),
 UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
          "connrate": "conn/s", "fanin1000": "rt/s", "fanin10000": "rt/s",
          "idle": "B/conn", "idle-watched": "B/conn", "udp-pps": "rt/s", "udp-pps-conn": "rt/s",
-         "udp-bulk": "MB/s", "udp-batch": "dgram/s"}
+         "udp-bulk": "MB/s", "udp-batch": "dgram/s", "tls-bulk": "MB/s", "tls-handshake": "hs/s"}
+# The TLS workloads' record size (tls-bulk writes one record per call).
+TLS_RECORD = 16384
 # Workloads whose one run takes under a second (lines: about 40 ms) are run
 # this many times in a row per implementation and round, and the fastest
 # run is that round's figure: on this shared machine noise only ever adds
 # time, and one preemption is a large part of so short a run.  Every
 # implementation gets the same treatment.
-BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5, "udp-bulk": 3}
+BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5, "udp-bulk": 3, "tls-bulk": 3}
 CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
         "fanin1000": "two", "fanin10000": "two", "idle": "two", "idle-watched": "two",
-        "udp-pps": "one", "udp-pps-conn": "one", "udp-bulk": "one", "udp-batch": "one"}
+        "udp-pps": "one", "udp-pps-conn": "one", "udp-bulk": "one", "udp-batch": "one",
+        "tls-bulk": "one", "tls-handshake": "one"}
+
+
+# The TLS workloads' certificates: tests/tls/make-certs.sh (the openssl
+# command) into the build directory, once; passed as certs=DIR.
+CERTS = [None]
+
+
+def tls_certs(build):
+    if CERTS[0] is None:
+        d = os.path.join(build, "tls-certs")
+        try:
+            subprocess.run(["bash", os.path.join(ROOT, "tests", "tls", "make-certs.sh"), d],
+                           check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise RunError("make-certs.sh: %s (the TLS workloads need the openssl command)" % e)
+        CERTS[0] = d
+    return CERTS[0]
 
 
 def log(*a):
@@ -255,8 +302,10 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     sargs.update(extra_server or {})
     cargs.update(extra_client or {})
     lg = lambda mode, args: [loadgen, mode] + ["%s=%s" % kv for kv in args.items()]
+    if base in TLS_WORKLOADS:
+        sargs["certs"] = cargs["certs"] = tls_certs(os.path.dirname(loadgen))
     server_argv = impl.argv("server", base, sargs)
-    if base in ("bulk", "pingpong", "connrate", "udp", "udpbulk", "udpbatch"):
+    if base in ("bulk", "pingpong", "connrate", "udp", "udpbulk", "udpbatch") + TLS_WORKLOADS:
         cfn = lambda port: impl.argv("client", base, dict(cargs, port=port))
     elif base == "sendfile":  # the implementation sends, loadgen receives
         server_argv = lg("sink", sargs)
@@ -264,8 +313,10 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     else:
         cfn = lambda port: lg(base, dict(cargs, port=port))
     s, c = pair(server_argv, cfn, timeout, server_wrap, client_wrap, scpu, ccpu)
-    if base in ("bulk", "sendfile", "udpbulk"):
+    if base in ("bulk", "sendfile", "udpbulk", "tls-bulk"):
         return c["bytes"] / c["ns"] * 1e3, dict(c)
+    if base == "tls-handshake":
+        return c["n"] / c["ns"] * 1e9, dict(c)
     if base == "lines":
         n = params["n"]
         if int(s.get("lines", -1)) != n:
@@ -330,6 +381,70 @@ def callgrind_ir(path):
     raise RunError("no totals in " + path)
 
 
+def callgrind_split(path, src=os.path.join(ROOT, "src")):
+    """Self instructions of a callgrind profile: (by object file, in
+    sockit's own sources under src/ (inlined code too), total)."""
+    obs, by_ob, cur_ob = {}, {}, None
+    files, cur_fl, cur_fi = {}, None, None
+    own = total = 0
+    after_calls = False
+
+    def name(table, text):
+        m = re.match(r"\((\d+)\)(?: (.*))?$", text)
+        if not m:
+            return text
+        if m.group(2) is not None:
+            table[m.group(1)] = m.group(2)
+        return table.get(m.group(1))
+    with open(path) as f:
+        for line in f:
+            c = line[0]
+            if c.isdigit() or c in "+-*":
+                if after_calls:  # the cost of the call: not self cost
+                    after_calls = False
+                    continue
+                t = line.split()
+                if len(t) < 2:
+                    continue
+                v = int(t[1])
+                total += v
+                by_ob[cur_ob] = by_ob.get(cur_ob, 0) + v
+                fl = cur_fi or cur_fl
+                if fl is not None and fl.startswith(src):
+                    own += v
+                continue
+            line = line.rstrip("\n")
+            if line.startswith("calls="):
+                after_calls = True
+            elif line.startswith("ob="):
+                cur_ob = name(obs, line[3:])
+            elif line.startswith("cob="):
+                name(obs, line[4:])
+            elif line.startswith("fl="):
+                cur_fl, cur_fi = name(files, line[3:]), None
+            elif line.startswith(("fi=", "fe=")):
+                cur_fi = name(files, line[3:])
+                if cur_fi == cur_fl:
+                    cur_fi = None
+            elif line.startswith("fn="):
+                cur_fi = None
+            elif line.startswith(("cfi=", "cfl=")):
+                name(files, line[4:])
+    return by_ob, own, total
+
+
+TLS_LIBS = ("libssl.so", "libcrypto.so")
+
+
+def tls_split(path):
+    """(total, outside libssl/libcrypto, sockit's own sources) of a
+    profile."""
+    by_ob, own, total = callgrind_split(path)
+    inside = sum(v for ob, v in by_ob.items()
+                 if ob and any(l in os.path.basename(ob) for l in TLS_LIBS))
+    return total, total - inside, own
+
+
 def callgrind_per_op(im, w, side, params, key, ops, loadgen, cpus, out, env=(),
                      timeout=900, lockstep=False):
     """User instructions per operation of one side ("server" or "client") of
@@ -362,7 +477,7 @@ def callgrind_per_op(im, w, side, params, key, ops, loadgen, cpus, out, env=(),
     return (irs[1] - irs[0]) / ops, det
 
 
-def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
+def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False, tls_only=False):
     """Instruction counts and system-call counts; keys of the result:
     (what, impl) -> per-operation figure (or a dict of syscall -> count).
     Nothing new starts after the deadline (time.monotonic())."""
@@ -393,6 +508,35 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
     n_lines = 10000 if quick else 40000
     n_pp = 2000 if quick else 10000
     ims = [im for im in ims if im.name != CONTROL]  # (the same program as raw)
+    # TLS: per record (tls-bulk: the sender, the client, and the receiver)
+    # and per handshake (the client), split into the TLS library
+    # (libssl, libcrypto), everything else, and sockit's own sources.
+    tls_rec = (512 if quick else 2048) * TLS_RECORD
+    tls_hs = 50 if quick else 200
+    for im in ims:
+        if im.name not in ("raw", "sockit") or "tls-bulk" in im.skip:
+            continue
+        for w, side, params, key, ops, label in (
+                ("tls-bulk", "client", dict(bytes=tls_rec), "bytes", tls_rec // TLS_RECORD,
+                 "tls-record-send"),
+                ("tls-bulk", "server", dict(bytes=tls_rec), "bytes", tls_rec // TLS_RECORD,
+                 "tls-record-receive"),
+                ("tls-handshake", "client", dict(n=tls_hs), "n", tls_hs, "tls-handshake")):
+            if late("callgrind %s %s" % (label, im.name)):
+                continue
+            out = os.path.join(outdir, "callgrind.%s.%s" % (label, im.name))
+            try:
+                callgrind_per_op(im, w, side, params, key, ops, loadgen, cpus, out)
+            except RunError as e:
+                log("  callgrind %s %s: %s" % (label, im.name, e))
+                continue
+            a, b = tls_split(out + ".1"), tls_split(out + ".2")
+            per = tuple((y - x) / ops for x, y in zip(a, b))
+            res[(label, im.name)] = per
+            log("  callgrind %-18s %-6s per operation: %.0f in all, %.0f outside "
+                "libssl/libcrypto, %.0f in sockit's sources" % ((label, im.name) + per))
+    if tls_only:
+        return res  # (--workloads named TLS workloads only)
     for im in ims:
         if "lines" not in im.skip:
             callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
@@ -487,6 +631,23 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False):
                 res[("strace-" + w, im.name)] = per
                 log("  strace %-9s %-10s %s" % (w, im.name, fmt_sys(per)))
     return res
+
+
+def tls_overhead(prof):
+    """The TLS profile lines: each operation's split for OpenSSL direct
+    ("raw") and sockit, and sockit's overhead in per cent of OpenSSL's
+    total."""
+    out = []
+    for label, what in (("tls-record-send", "per 16 KiB record, sender"),
+                        ("tls-record-receive", "per 16 KiB record, receiver"),
+                        ("tls-handshake", "per handshake, client")):
+        o, k = prof.get((label, "raw")), prof.get((label, "sockit"))
+        if o is None or k is None:
+            continue
+        out.append("%-28s openssl %.0f / %.0f / -   sockit %.0f / %.0f / %.0f   "
+                   "overhead %+.0f = %.2f %%" % (what, o[0], o[1], k[0], k[1], k[2],
+                                                 k[1] - o[1], 100.0 * (k[1] - o[1]) / o[0]))
+    return out
 
 
 def fmt_sys(per):
@@ -640,7 +801,8 @@ def main():
         os.makedirs(pdir, exist_ok=True)
         prof = profile(ims, loadgen, cpus, pdir, o.quick,
                        t_start + (240 if o.quick and not o.profile_fanin else 1000),
-                       fanin=o.profile_fanin)
+                       fanin=o.profile_fanin,
+                       tls_only=all(w in TLS_WORKLOADS for w in wls))
 
     # ---- ratios within a round, then medians -----------------------------
     def ratio(w, a, b):
@@ -715,6 +877,13 @@ def main():
                     ds, dr, dir_ = prof[(w + "-selects", n)]
                     P("  %-17s %s: %.0f user instructions per wait loop turn, %.1f ready per call" %
                       (w, n, dir_ / max(ds, 1), dr / max(ds, 1)))
+        tls_lines = tls_overhead(prof)
+        if tls_lines:
+            P("TLS: user instructions per operation (callgrind), in all / outside libssl and "
+              "libcrypto / in sockit's src/; overhead: sockit's outside minus OpenSSL's, "
+              "over OpenSSL's total")
+            for l in tls_lines:
+                P("  " + l)
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
         for w, unit in (("pingpong", "per round trip"), ("fanin1000", "per round trip"),
                         ("lines", "per line"),
@@ -730,6 +899,13 @@ def main():
     skips = dict((i.name, i.skip) for i in ims)
     for s in subjects:
         for w in wls:
+            if w in TLS_WORKLOADS:
+                if s == "sockit" and w not in skips[s]:
+                    x, c = ratio(w, "sockit", "raw"), ratio(w, "control", "raw")
+                    f = lambda v: "%.2f" % v if v is not None else "na"
+                    ratio_lines.append("RATIO %s sockit/openssl=%s control(openssl/openssl)=%s"
+                                       % (w, f(x), f(c)))
+                continue
             if s != "sockit" and w in skips[s]:
                 continue  # (sockit's lines keep the issue's full form)
             if w.startswith("idle"):

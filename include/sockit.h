@@ -474,7 +474,10 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer);
  * sends nothing and returns 0.  Never raises SIGPIPE.  @return 0; SK_EINVAL
  * (NULL object, NULL data with len > 0); SK_EWRONGROLE; SK_ECLOSED (peer
  * gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT; SK_EWOULDBLOCK
- * (non-blocking mode: no room, or the connection still pending).
+ * (non-blocking mode: no room, or the connection still pending). Over TLS (sk_tls_start, sk_tls_listen) also: SK_ETLSHANDSHAKE,
+ * SK_ETLSEXPIRED, SK_ETLSHOSTNAME, SK_ETLSUNTRUSTED, SK_ETLSSELFSIGNED,
+ * SK_ETLSCERT (the handshake this call completed failed); SK_ETLSPROTOCOL,
+ * SK_ETLSNOCLOSE (the session failed; every later call returns it).
  * @param[in] s a client
  * @param[in] data the buffer the slice is taken from
  * @param[in] len the length of data in bytes
@@ -498,7 +501,8 @@ SK_API int sk_send(sk_sock *s, const void *data, size_t len,
  *         SK_EWRONGROLE (not a client); SK_ECLOSED (a closed object, the
  *         peer gone or sending shut down); SK_ECONNRESET; SK_ETIMEOUT;
  *         SK_EWOULDBLOCK (non-blocking mode: no room, or the connection
- *         still pending; *sent says how far it got). */
+ *         still pending; *sent says how far it got).  Over TLS also the
+ *         codes sk_send lists for it. */
 SK_API int sk_write(sk_sock *s, const void *data, size_t len, size_t *sent);
 
 /** @} */
@@ -579,7 +583,10 @@ enum sk_pattern {
  * than lost; also when there is no memory for the NUL: an error already
  * being returned is returned instead, and buf may then lack the NUL);
  * SK_EWOULDBLOCK (non-blocking mode: the pattern needs bytes that have not
- * arrived; those that did are appended).
+ * arrived; those that did are appended). Over TLS (sk_tls_start, sk_tls_listen) also: SK_ETLSHANDSHAKE,
+ * SK_ETLSEXPIRED, SK_ETLSHOSTNAME, SK_ETLSUNTRUSTED, SK_ETLSSELFSIGNED,
+ * SK_ETLSCERT (the handshake this call completed failed); SK_ETLSPROTOCOL,
+ * SK_ETLSNOCLOSE (the session failed; every later call returns it).
  * @param[in] s a client
  * @param[in,out] buf the caller's buffer; what it holds is the prefix, the
  *                    bytes received are appended
@@ -594,7 +601,10 @@ SK_API int sk_receive(sk_sock *s, sk_buf *buf, int pattern, size_t n);
  * the OS, waiting (within the timeout) only while nothing is available.
  * *got (required) receives the count, 0 on error.  @return 0; SK_EINVAL
  * (cap 0, NULL); SK_EWRONGROLE; SK_ECLOSED; SK_ETIMEOUT; SK_ECONNRESET;
- * SK_EWOULDBLOCK (non-blocking mode, nothing available).
+ * SK_EWOULDBLOCK (non-blocking mode, nothing available). Over TLS (sk_tls_start, sk_tls_listen) also: SK_ETLSHANDSHAKE,
+ * SK_ETLSEXPIRED, SK_ETLSHOSTNAME, SK_ETLSUNTRUSTED, SK_ETLSSELFSIGNED,
+ * SK_ETLSCERT (the handshake this call completed failed); SK_ETLSPROTOCOL,
+ * SK_ETLSNOCLOSE (the session failed; every later call returns it).
  * @param[in] s a client
  * @param[out] dst where the bytes go
  * @param[in] cap the most bytes to copy (at least 1)
@@ -620,7 +630,8 @@ SK_API int sk_read(sk_sock *s, void *dst, size_t cap, size_t *got);
  *         SK_EWRONGROLE (not a client); SK_ECLOSED (a closed object, or the
  *         peer closed before n bytes came: *got < n); SK_ETIMEOUT;
  *         SK_ECONNRESET; SK_EWOULDBLOCK (non-blocking mode: the bytes that
- *         were there are in dst, *got < n). */
+ *         were there are in dst, *got < n).  Over TLS also the codes
+ *         sk_read lists for it. */
 SK_API int sk_readn(sk_sock *s, void *dst, size_t n, size_t *got);
 
 /** sk_setlinelimit: the longest line SK_LINE (and sk_receiveline,
@@ -868,8 +879,11 @@ enum sk_shutdown_how {
 
 /** sk_shutdown: shut down one or both directions of a client.  After
  * SK_SHUT_SEND the peer reads end-of-stream; buffered received bytes are
- * kept.  @return 0; SK_EINVAL (bad how); SK_EWRONGROLE; SK_ENOTCONN;
- * SK_ECLOSED.
+ * kept.  Over TLS, SK_SHUT_SEND and SK_SHUT_BOTH send close_notify first,
+ * within the timeouts.  @return 0; SK_EINVAL (bad how); SK_EWRONGROLE;
+ * SK_ENOTCONN; SK_ECLOSED; over TLS also SK_ETIMEOUT, SK_EWOULDBLOCK
+ * (non-blocking mode: close_notify not yet out, call again),
+ * SK_ECONNRESET, SK_ETLSPROTOCOL, SK_ESYSTEM (sending it failed otherwise).
  * @param[in] s a client
  * @param[in] how SK_SHUT_RECEIVE, SK_SHUT_SEND or SK_SHUT_BOTH
  */
@@ -1464,7 +1478,9 @@ SK_API int sk_gethostname(char *name, size_t cap);
  * files), and peers on this host (a UNIX-domain socket, a loopback
  * address, or the socket's own address: there zero-copy costs the
  * receiving end more than it saves the sender, measured on Linux in
- * bench/RESULTS.md) take the read-and-send loop too.
+ * bench/RESULTS.md) take the read-and-send loop too, as does a client
+ * speaking TLS (the bytes go through its records; the error codes sk_send
+ * lists over TLS then apply too).
  *
  * file is a descriptor open for reading: from open() on POSIX; on Windows
  * a C runtime descriptor (_open, _fileno) of the C runtime sockit is built
@@ -2122,11 +2138,18 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  *   anyway.  Negative: no limit.  Default 30.
  *
  * 'c' is read when a connect starts, 'd' whenever an attempt starts, 'l'
- * when the flush ends.  seconds follows the timeout rule of sk_settimeout:
- * negative or +inf is no limit (read back as -1); NaN and finite values
- * above 1e9 are refused; anything else is honoured to the millisecond.
+ * when the flush ends.  One more use of 'c': set on a connection that a
+ * TLS listener accepted (sk_tls_listen on sk_server_sock) while it is
+ * ENCRYPTING, typically in the accept callback, it bounds that handshake
+ * from then on (no limit lifts it again): a client that connects and never
+ * completes the handshake ends with SOCKET_TIMEOUT (SK_ETIMEOUT) and the
+ * connection is UNCONNECTED.  seconds follows the timeout rule of
+ * sk_settimeout: negative or +inf is no limit (read back as -1); NaN and
+ * finite values above 1e9 are refused; anything else is honoured to the
+ * millisecond.
  * @return 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
- * 1e9).
+ * 1e9); SK_ENORESOURCES (no memory for the accepted handshake's limit: the
+ * time is kept, the handshake unbounded).
  * @param[in] c the connection
  * @param[in] seconds the time in seconds (see each mode)
  * @param[in] mode 'c' (connect), 'd' (Happy Eyeballs delay) or 'l' (linger in
@@ -2623,7 +2646,10 @@ SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
  * @return 0; SK_EINVAL (s, line or len NULL); SK_EWRONGROLE; SK_ECLOSED;
  * SK_ETIMEOUT; SK_ETOOLONG; SK_ECONNRESET; SK_ENORESOURCES (no memory for
  * the receive buffer); SK_EWOULDBLOCK (non-blocking mode, no whole line
- * buffered).
+ * buffered). Over TLS (sk_tls_start, sk_tls_listen) also: SK_ETLSHANDSHAKE,
+ * SK_ETLSEXPIRED, SK_ETLSHOSTNAME, SK_ETLSUNTRUSTED, SK_ETLSSELFSIGNED,
+ * SK_ETLSCERT (the handshake this call completed failed); SK_ETLSPROTOCOL,
+ * SK_ETLSNOCLOSE (the session failed; every later call returns it).
  * @param[in] s a client
  * @param[out] line receives the line: a view into s's receive buffer
  * @param[out] len receives the line's length in bytes

@@ -228,7 +228,7 @@ SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode)
     switch (mode) {
     case 'c':
         c->t_connect = seconds;
-        return 0;
+        return sk__conn_accept_limit(c); /* (0 unless accepted, ENCRYPTING) */
     case 'd':
         c->t_delay = seconds;
         return 0;

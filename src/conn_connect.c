@@ -403,6 +403,27 @@ static void conn_timed_out(sk_timer *t, void *ud)
         conn_fail(c, SK_ETIMEOUT);
 }
 
+int sk__conn_accept_limit(sk_conn *c)
+{
+    int r;
+    if (c->state != SK_CONN_ENCRYPTING || (c->cx != NULL && !c->cx->accepted))
+        return 0; /* (a connect's handshake: its limit started with it) */
+    if (c->t_connect < 0) {
+        sk__conn_stop_connect(c);
+        sk__conn_cx_done(c);
+        return 0;
+    }
+    r = sk__conn_cx_need(c);
+    if (r == 0) {
+        c->cx->accepted = 1;
+        r = sk__conn_timer(c, &c->cx->tm_limit, c->t_connect,
+                           conn_timed_out);
+    }
+    if (r != 0)
+        sk__conn_cx_done(c);
+    return r;
+}
+
 /* sk_conn_connect after its checks, with c->cx made. */
 static int conn_connect(sk_conn *c, const char *host, int port)
 {

@@ -673,6 +673,8 @@ struct sk__conn_cx {
     void *bind_ud;
     sk_tls_ctx *tls;     /* sk_conn_settls: TLS client context, or NULL */
     char *tlshost;       /* ... and the host it verifies (or NULL) */
+    int accepted;        /* tm_limit bounds the handshake of a connection a
+                            TLS listener accepted (sk__conn_accept_limit) */
 };
 
 /* conn.c: the connection's machinery for conn_connect.c and server.c.
@@ -713,6 +715,10 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out);
 /* conn_connect.c: connecting and binding. */
 /* Cancel the lookup, the attempts and the connect timers (no handler). */
 void sk__conn_stop_connect(sk_conn *c);
+/* sk_conn_settimeout('c') while a connection a TLS listener accepted is
+ * ENCRYPTING: its handshake is bounded by c->t_connect from now on (none:
+ * unbounded again).  Returns 0 or SK_ENORESOURCES. */
+int sk__conn_accept_limit(sk_conn *c);
 /* sk_conn_bind's work (no argument checks); handlers may run. */
 int sk__conn_bind(sk_conn *c, int port);
 

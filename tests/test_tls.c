@@ -1117,8 +1117,9 @@ static void ev_error(sk_conn *c, int error, void *ud)
     e->done = 1;
 }
 
-/* A client connection with ctx to a TLS server of certificate name. */
-static void event_run(const char *name, ev *e)
+/* A client connection with ctx to a TLS server of certificate name, both
+ * on host (127.0.0.1 or ::1). */
+static void event_run_on(const char *host, const char *name, ev *e)
 {
     sk_tls_ctx *sc = server_ctx(name), *cc = client_ctx();
     sk_server *server = NULL;
@@ -1131,8 +1132,7 @@ static void event_run(const char *name, ev *e)
     sup_assert_rc(sk_server_new(e->loop, &server), 0);
     sup_assert_rc(sk_server_sock(server, &ss), 0);
     sup_assert_rc(sk_tls_listen(ss, sc), 0);
-    sup_assert_rc(sk_server_listen(server, "127.0.0.1", 0, 8, ev_accept, e),
-                  0);
+    sup_assert_rc(sk_server_listen(server, host, 0, 8, ev_accept, e), 0);
     sup_assert_rc(sk_getsockname(ss, &n), 0);
     sup_assert_rc(sk_conn_new(e->loop, &e->client), 0);
     sup_assert_rc(sk_conn_settls(e->client, sc, "localhost"), SK_EINVAL);
@@ -1144,7 +1144,7 @@ static void event_run(const char *name, ev *e)
     h.ready_read = ev_read;
     h.error = ev_error;
     sup_assert_rc(sk_conn_sethandlers(e->client, &h, e), 0);
-    sup_assert_rc(sk_conn_connect(e->client, "127.0.0.1", n.port), 0);
+    sup_assert_rc(sk_conn_connect(e->client, host, n.port), 0);
     for (k = 0; k < 100000 && (!e->done ||
                                sk_conn_state(e->client) != SK_CONN_UNCONNECTED);
          k++)
@@ -1157,6 +1157,11 @@ static void event_run(const char *name, ev *e)
     sk_buf_free(&e->got);
     sk_tls_ctx_free(sc);
     sk_tls_ctx_free(cc);
+}
+
+static void event_run(const char *name, ev *e)
+{
+    event_run_on("127.0.0.1", name, e);
 }
 
 static void t_event_api(void **state)
@@ -1175,6 +1180,13 @@ static void t_event_api(void **state)
             saw_connected = 1;
     }
     assert_true(saw_encrypting && saw_connected);
+    if (sup_ipv6_loopback()) { /* the same over IPv6 */
+        event_run_on("::1", "server", &e);
+        assert_true(e.connected);
+        assert_int_equal(e.error, 0); /* done: the echo came back */
+    } else {
+        print_message("no IPv6 loopback: the IPv6 run skipped\n");
+    }
     /* a failed verification: error 13 with the reason's code */
     event_run("other", &e);
     assert_false(e.connected);
@@ -1280,6 +1292,78 @@ static void t_event_silent_server_times_out(void **state)
     sk_tls_ctx_free(cc);
 }
 
+/* The server side: 'c' set in the accept callback bounds the handshake of
+ * a TLS listener's connection; a client that connects and never sends a
+ * ClientHello ends there with SOCKET_TIMEOUT (not held forever). */
+static void ev_limit_error(sk_conn *c, int error, void *ud)
+{
+    ev *e = (ev *)ud;
+    e->error = error;
+    (void)sk_conn_error(c, NULL, &e->code);
+    e->done = 1;
+}
+
+static void ev_limit_accept(sk_server *server, sk_conn *conn, void *ud)
+{
+    ev *e = (ev *)ud;
+    sk_conn_handlers h;
+    (void)server;
+    memset(&h, 0, sizeof h);
+    h.state_changed = ev_state;
+    h.error = ev_limit_error;
+    assert_int_equal(sk_conn_state(conn), SK_CONN_ENCRYPTING);
+    e->accepted = conn;
+    sup_assert_rc(sk_conn_sethandlers(conn, &h, e), 0);
+    sup_assert_rc(sk_conn_settimeout(conn, 0.3, 'c'), 0);
+}
+
+static void t_event_server_handshake_limit(void **state)
+{
+    sk_tls_ctx *sc;
+    sk_server *server = NULL;
+    sk_sock *ss = NULL, *silent = NULL;
+    sk_timer *safety = NULL;
+    sk_name n;
+    char byte;
+    size_t got = 0;
+    ev e;
+    int k, r;
+    (void)state;
+    tls_ready();
+    sc = server_ctx("server");
+    memset(&e, 0, sizeof e);
+    sup_assert_rc(sk_loop_new(&e.loop), 0);
+    sup_assert_rc(sk_server_new(e.loop, &server), 0);
+    sup_assert_rc(sk_server_sock(server, &ss), 0);
+    sup_assert_rc(sk_tls_listen(ss, sc), 0);
+    sup_assert_rc(sk_server_listen(server, "127.0.0.1", 0, 8,
+                                   ev_limit_accept, &e),
+                  0);
+    sup_assert_rc(sk_getsockname(ss, &n), 0);
+    silent = connect_to("127.0.0.1", n.port); /* and never a ClientHello */
+    sup_assert_rc(sk_timer_new(e.loop, &safety), 0);
+    sup_assert_rc(sk_timer_start(safety, SUP_SAFETY_TIMEOUT, 0, ev_safety,
+                                 &e),
+                  0);
+    for (k = 0; k < 100000 && !e.done; k++)
+        sup_assert_rc(sk_loop_run(e.loop, SK_RUN_ONCE), 0);
+    assert_int_equal(e.done, 1); /* the error handler, not the safety */
+    assert_non_null(e.accepted);
+    assert_int_equal(e.error, SK_CONN_ERR_SOCKET_TIMEOUT);
+    sup_assert_rc(e.code, SK_ETIMEOUT);
+    assert_int_equal(sk_conn_state(e.accepted), SK_CONN_UNCONNECTED);
+    assert_int_equal(e.states[e.nstates - 1], SK_CONN_UNCONNECTED);
+    /* the silent client sees the end of the connection */
+    r = sk_read(silent, &byte, 1, &got);
+    assert_true(r == SK_ECLOSED || r == SK_ECONNRESET);
+    sk_free(silent);
+    sk_timer_free(safety);
+    sk_conn_free(e.accepted);
+    sk_server_free(server);
+    sk_loop_free(e.loop);
+    sk_tls_ctx_free(sc);
+}
+
 /* Contexts: bad settings are refused, files and memory both load. */
 static void t_context_settings(void **state)
 {
@@ -1342,6 +1426,7 @@ int main(void)
         cmocka_unit_test(t_broken_streams),
         cmocka_unit_test(t_event_api),
         cmocka_unit_test(t_event_silent_server_times_out),
+        cmocka_unit_test(t_event_server_handshake_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
