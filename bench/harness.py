@@ -43,7 +43,7 @@ class Impl:
         self.alt = alt or {}      # workload -> the argv prefix it runs instead
 
     def argv(self, role, workload, args):
-        args = dict(args, **self.extra)
+        args = dict(self.extra, **args)  # a run's own key (backend=) wins
         return self.alt.get(workload, self.cmd) + [role, workload] + [
             "%s=%s" % kv for kv in args.items()]
 
@@ -59,11 +59,35 @@ NOT_TLS = lambda why: dict((w, why) for w in TLS_WORKLOADS)
 CONTROL = "raw-control"
 
 
+_uring = {}
+
+
+def uring_skip(build):
+    """None when this machine gives sockit's loop io_uring, else why not
+    (the program that tried says it: forbidden, too old, built without)."""
+    if build not in _uring:
+        prog = os.path.join(build, "bench_sockit_loop")
+        try:
+            p = subprocess.run([prog, "server", "probe", "backend=uring"],
+                               capture_output=True, text=True, timeout=30)
+            ok = p.returncode == 0
+            why = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]
+        except (OSError, subprocess.TimeoutExpired) as e:
+            ok, why = False, str(e)
+        _uring[build] = None if ok else "no io_uring here (%s)" % why
+        if not ok:
+            log("sockit-uring: " + _uring[build] + ": its cells are skipped")
+    return _uring[build]
+
+
 def impls(build):
     b = lambda p: os.path.join(build, p)
     tls = os.path.exists(b("bench_tls_openssl")) and os.path.exists(b("bench_sockit_tls"))
     no_tls = NOT_TLS("bench/ was built without OpenSSL") if not tls else {}
     other = NOT_TLS("TLS is measured on sockit and OpenSSL only")
+    loop_skip = dict(dict((w, "the event loop is measured on pingpong, fan-in and idle")
+                          for w in ("bulk", "sendfile", "lines", "connrate", "udp-pps",
+                                    "udp-pps-conn", "udp-bulk", "udp-batch")), **other)
     return [
         Impl("raw", [b("bench_raw")], skip=no_tls,
              alt=dict((w, [b("bench_tls_openssl")]) for w in TLS_WORKLOADS)),
@@ -85,14 +109,15 @@ def impls(build):
         Impl("libuv", [b("bench_uv")],
              skip=dict({"udp-batch": "libuv sends one datagram per call"}, **other)),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
-        # event-driven workloads (the others measure the synchronous API).
-        Impl("sockit-loop", [b("bench_sockit_loop")],
-             skip=dict(dict([(w, "the event loop is measured on pingpong, fan-in "
-                                 "and idle-watched")
-                             for w in ("bulk", "sendfile", "lines", "connrate",
-                                       "udp-pps", "udp-pps-conn", "udp-bulk", "udp-batch")] +
-                            [("idle", "its connections are always watched: see idle-watched")]),
-                       **other)),
+        # event-driven workloads (the others measure the synchronous API),
+        # on epoll (the default loop before io_uring, and its fallback)...
+        Impl("sockit-loop", [b("bench_sockit_loop")], extra={"backend": "epoll"},
+             skip=dict(loop_skip)),
+        # ... and on io_uring (issue 18; Linux's default where the kernel
+        # allows it): every cell skipped, saying why, where it does not.
+        Impl("sockit-uring", [b("bench_sockit_loop")], extra={"backend": "uring"},
+             skip=dict(loop_skip) if uring_skip(build) is None
+             else dict((w, uring_skip(build)) for w in WORKLOADS)),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
              skip=dict({"udp-batch": "LuaSocket sends one datagram per call",
                         "idle-watched": "socket.select keeps no set: nothing to watch with",
@@ -107,9 +132,12 @@ def impls(build):
 
 
 # Whose RATIO lines end the output (the issue's exact form for "sockit").
-RATIO_SUBJECTS = ["sockit-loop", "sockit"]
+RATIO_SUBJECTS = ["sockit-uring", "sockit-loop", "sockit"]
 # Columns of a RATIO line, in the issue's order.
 RATIO_AGAINST = ["raw", "libuv", "luasocket"]
+# ... and for some subjects one more: the io_uring loop against the epoll
+# loop (issue 18's "no worse than the epoll loop").
+RATIO_AGAINST_MORE = {"sockit-uring": ["sockit-loop"]}
 
 # ---------------------------------------------------------------------------
 # Workloads.  side: who is the implementation ("both": server and client;
@@ -590,8 +618,6 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False, tls_only=F
     st = lambda o: ["strace", "-f", "-c", "-o", o]
     chunks = 512 if quick else 2048
     for im in ims:
-        if "bulk" in im.skip:
-            continue  # (a fan-in-only column)
         for w, params, key, ops, sides in (
                 ("pingpong", dict(n=n_pp, lat=0), "n", n_pp, "sc"),
                 ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
@@ -910,14 +936,15 @@ def main():
                 continue  # (sockit's lines keep the issue's full form)
             if w.startswith("idle"):
                 vals = []
-                for n in [s, "libuv", "luasocket"]:
+                others = ["libuv", "luasocket"] + RATIO_AGAINST_MORE.get(s, [])
+                for n in [s] + others:
                     m = median(data[w].get(n, []))
                     vals.append("na" if m is None else "%d" % round(m))
-                ratio_lines.append("RATIO %s %s_bytes=%s libuv_bytes=%s luasocket_bytes=%s"
-                                   % (w, s, vals[0], vals[1], vals[2]))
+                ratio_lines.append("RATIO %s " % w + " ".join(
+                    "%s_bytes=%s" % (n, v) for n, v in zip([s] + others, vals)))
                 continue
             parts = []
-            for n in RATIO_AGAINST:
+            for n in RATIO_AGAINST + RATIO_AGAINST_MORE.get(s, []):
                 x = ratio(w, s, n) if n in names else None
                 parts.append("%s/%s=%s" % (s, n, "%.2f" % x if x is not None else "na"))
             if CONTROL in names:

@@ -6,9 +6,11 @@
  * connection over CONNECTED, ready_read takes the bytes with sk_conn_read,
  * sk_conn_write sends (at once when nothing is queued; bytes_written is
  * left NULL); the client is sk_conn_connect with connected and ready_read.
- * Workloads: pingpong (both ends), fanin and idle (the server).  Usage: see
- * common.h; backend=NAME runs the loop on that backend
- * (sk_loop_new_backend: the instruction budgets name theirs).
+ * Workloads: pingpong (both ends), fanin (the server), idle (the server:
+ * what an accepted, idle connection costs), probe (makes the loop and
+ * exits: 0 when the backend asked for is here).  Usage: see common.h;
+ * backend=NAME runs the loop on that backend (sk_loop_new_backend: the
+ * instruction budgets name theirs).
  */
 #include "common.h"
 
@@ -192,49 +194,67 @@ static void fanin_server(int argc, char **argv)
                 4096);
 }
 
-/* ---- idle: accept, read one line ("hello"), keep the connection watched
- * by the loop; every connection in, the RSS growth per connection ------- */
-static long idle_clients, idle_done;
-static long long idle_before, idle_heap0;
+/* ---- idle: accept, read one line, keep the connection -------------------- */
+static long idle_n, idle_seen;
+static sk_conn **idle_conns;
+static long long idle_rss0, idle_heap0;
+static sk_buf idle_line;
 
 static void idle_read(sk_conn *c, size_t available, void *ud)
 {
-    char buf[64];
+    (void)available;
     (void)ud;
-    while (available > 0) {
-        size_t got = 0;
-        check(sk_conn_read(c, buf, sizeof buf, &got), "sk_conn_read");
-        available -= got;
-        if (got > 0 && buf[got - 1] == '\n' && ++idle_done == idle_clients) {
-            long long after = bench_rss();
-            printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
-                   "bytes_per_conn=%.1f heap_per_conn=%.1f\n",
-                   idle_clients, idle_before, after,
-                   (double)(after - idle_before) / idle_clients,
-                   (double)(bench_heap() - idle_heap0) / idle_clients);
-            fflush(stdout);
-            exit(0); /* closes every connection */
-        }
+    idle_line.len = 0;
+    if (sk_conn_read_line(c, &idle_line) != 0)
+        return; /* the line is not complete yet */
+    if (++idle_seen == idle_n) {
+        long long after = bench_rss();
+        printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
+               "bytes_per_conn=%.1f heap_per_conn=%.1f\n",
+               idle_n, idle_rss0, after,
+               (double)(after - idle_rss0) / idle_n,
+               (double)(bench_heap() - idle_heap0) / idle_n);
+        fflush(stdout);
+        check(sk_loop_stop(loop), "sk_loop_stop");
     }
 }
 
 static void idle_accept(sk_server *srv, sk_conn *c, void *ud)
 {
+    static long n;
     sk_conn_handlers h;
     (void)srv;
     (void)ud;
     memset(&h, 0, sizeof h);
     h.ready_read = idle_read;
     check(sk_conn_sethandlers(c, &h, NULL), "sk_conn_sethandlers");
+    if (n < idle_n)
+        idle_conns[n++] = c;
 }
 
 static void idle_server(int argc, char **argv)
 {
-    idle_clients = (long)bench_arg(argc, argv, "clients", 10000);
+    long i;
+    idle_n = (long)bench_arg(argc, argv, "clients", 10000);
+    idle_conns = (sk_conn **)calloc((size_t)idle_n, sizeof *idle_conns);
+    if (idle_conns == NULL)
+        bench_die("calloc");
     listen_here(4096, idle_accept);
-    idle_before = bench_rss();
+    idle_rss0 = bench_rss();
     idle_heap0 = bench_heap();
     check(sk_loop_run(loop, SK_RUN_DEFAULT), "sk_loop_run");
+    for (i = 0; i < idle_n; i++)
+        sk_conn_free(idle_conns[i]);
+    sk_server_free(server);
+    free(idle_conns);
+    sk_buf_free(&idle_line);
+}
+
+static void probe(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("RESULT backend=%s\n", sk_loop_backend(loop));
 }
 
 int main(int argc, char **argv)
@@ -243,6 +263,7 @@ int main(int argc, char **argv)
         {"pingpong", pingpong_server, pingpong_client},
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
+        {"probe", probe, NULL},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     const char *backend = bench_sarg(argc, argv, "backend", NULL);

@@ -111,8 +111,13 @@
  * a listener so that the clients sk_accept makes speak TLS; then every
  * receive, send, select and selector call works as before, on the
  * decrypted bytes.  Built with a provider (CMake's SOCKIT_TLS: OpenSSL on
- * POSIX; SChannel on Windows is not written yet); without one every call
- * answers SK_EUNSUPPORTED and sk_tls_provider returns NULL.
+ * POSIX, SChannel on Windows); without one every call answers
+ * SK_EUNSUPPORTED and sk_tls_provider returns NULL.  SChannel (README:
+ * "TLS"): sockit validates the peer itself (the chain against the
+ * context's trust, then the SSL policy with the host name), so the codes
+ * are the same as with OpenSSL; keys load from PEM as PKCS#1 RSA
+ * (CryptoAPI) or PKCS#8 RSA/EC (CNG); TLS 1.3 needs Windows 11 or Server
+ * 2022; a CA directory is read file by file (no hashed names needed).
  *
  * Over TLS: sk_getstats counts decrypted bytes (what the caller sent and
  * received), not the records on the wire; sk_dirty and sk_select count
@@ -1725,9 +1730,13 @@ typedef void (*sk_watch_cb)(sk_watch *w, int events, void *ud);
 typedef void (*sk_post_cb)(void *ud);
 
 /** sk_loop_new: a new event loop in *out with the best backend for this
- * system: "epoll" on Linux, "kqueue" on macOS and the BSDs, "poll" on
- * other POSIX systems, "select" on Windows (sets sized to need, no limit
- * of 64).  There is no fixed limit on watches.  Everything about a loop
+ * system: on Linux "uring" (io_uring: the changes and re-arming of every
+ * watch go to the kernel with the wait, one system call per iteration)
+ * where the kernel has io_uring (5.19 or later) and allows it, else
+ * "epoll", silently (containers often forbid io_uring); "kqueue" on macOS
+ * and the BSDs, "poll" on other POSIX systems, "select" on Windows (sets
+ * sized to need, no limit of 64).  sk_loop_backend says which runs.  There
+ * is no fixed limit on watches.  Everything about a loop
  * (its objects, timers, watches and callbacks) belongs to one thread, the
  * one that runs it, except sk_loop_post and sk_loop_wake, which any thread
  * may call.  A loop has no process-wide state and uses no signals: any
@@ -1740,15 +1749,17 @@ typedef void (*sk_post_cb)(void *ud);
  */
 SK_API int sk_loop_new(sk_loop **out);
 
-/** sk_loop_new_backend: sk_loop_new with a named backend: "epoll",
- * "kqueue", "poll" or "select" (names are exact).  @return as sk_loop_new;
- * SK_EINVAL (backend NULL or not one of those names); SK_EUNSUPPORTED (a
- * backend this build has not got: "epoll" only on Linux, "kqueue" only on
- * macOS and the BSDs, "poll" only on POSIX systems, "select" only on
- * Windows).
+/** sk_loop_new_backend: sk_loop_new with a named backend: "uring",
+ * "epoll", "kqueue", "poll" or "select" (names are exact).  @return as
+ * sk_loop_new; SK_EINVAL (backend NULL or not one of those names);
+ * SK_EUNSUPPORTED (a backend this build or system has not got: "uring"
+ * only on Linux, built unless SOCKIT_IO_URING=OFF, and only where the
+ * kernel has io_uring 5.19 or later and allows it; "epoll" only on Linux,
+ * "kqueue" only on macOS and the BSDs, "poll" only on POSIX systems,
+ * "select" only on Windows).
  * @param[out] out receives the new loop, owned by the caller
- * @param[in] backend the backend's name: "epoll", "kqueue", "poll" or
- *                    "select"
+ * @param[in] backend the backend's name: "uring", "epoll", "kqueue",
+ *                    "poll" or "select"
  */
 SK_API int sk_loop_new_backend(sk_loop **out, const char *backend);
 
@@ -1760,8 +1771,8 @@ SK_API int sk_loop_new_backend(sk_loop **out, const char *backend);
  */
 SK_API void sk_loop_free(sk_loop *loop);
 
-/** sk_loop_backend: the name of the loop's backend ("epoll", "kqueue",
- * "poll" or "select"), a static string; NULL for NULL.
+/** sk_loop_backend: the name of the loop's backend ("uring", "epoll",
+ * "kqueue", "poll" or "select"), a static string; NULL for NULL.
  * @param[in] loop the loop
  * @return the backend's name (a static string), or NULL
  */
@@ -2502,11 +2513,12 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
                                            waits for, kept between calls */
 
 /** sk_selector_new: a new, empty selector in *out, on the best backend of
- * this system, as sk_loop_new chooses it ("epoll" on Linux, "kqueue" on
- * macOS and the BSDs, "poll" on other POSIX systems, "select" on Windows,
- * its sets sized to need: no limit of 64).  A selector is sk_select with
- * the set kept between calls: with epoll and kqueue a wait costs what is
- * ready, not what is watched; with poll (its array kept between waits)
+ * this system, as sk_loop_new chooses it ("uring" on Linux where the
+ * kernel allows io_uring, else "epoll"; "kqueue" on macOS and the BSDs,
+ * "poll" on other POSIX systems, "select" on Windows, its sets sized to
+ * need: no limit of 64).  A selector is sk_select with the set kept
+ * between calls: with uring, epoll and kqueue a wait costs what is ready,
+ * not what is watched; with poll (its array kept between waits)
  * and select (its sets rebuilt for each wait) every wait is still a pass
  * over every member, in the system and in the backend.  There is no fixed
  * limit on members.  A selector and its members belong to one thread at
@@ -2521,12 +2533,12 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
 SK_API int sk_selector_new(sk_selector **out);
 
 /** sk_selector_new_backend: sk_selector_new with a named backend, as
- * sk_loop_new_backend: "epoll", "kqueue", "poll" or "select".  @return as
- * sk_selector_new; SK_EINVAL (backend NULL or not one of those names);
- * SK_EUNSUPPORTED (a backend this build has not got).
+ * sk_loop_new_backend: "uring", "epoll", "kqueue", "poll" or "select".
+ * @return as sk_selector_new; SK_EINVAL (backend NULL or not one of those
+ * names); SK_EUNSUPPORTED (a backend this build or system has not got).
  * @param[out] out receives the new selector, owned by the caller
- * @param[in] backend the backend's name: "epoll", "kqueue", "poll" or
- *                    "select"
+ * @param[in] backend the backend's name: "uring", "epoll", "kqueue",
+ *                    "poll" or "select"
  */
 SK_API int sk_selector_new_backend(sk_selector **out, const char *backend);
 
@@ -2537,8 +2549,8 @@ SK_API int sk_selector_new_backend(sk_selector **out, const char *backend);
  */
 SK_API void sk_selector_free(sk_selector *sel);
 
-/** sk_selector_backend: the name of sel's backend ("epoll", "kqueue",
- * "poll" or "select"), a static string; NULL for NULL.
+/** sk_selector_backend: the name of sel's backend ("uring", "epoll",
+ * "kqueue", "poll" or "select"), a static string; NULL for NULL.
  * @param[in] sel the selector
  * @return the backend's name (a static string), or NULL
  */
@@ -2705,8 +2717,8 @@ enum sk_tls_item {
 };
 
 /** sk_tls_provider: the TLS library this build of sockit uses ("OpenSSL
- * 3.0.19 ..." as the library names itself), or NULL when built without
- * TLS.  Static; never fails.
+ * 3.0.19 ..." as the library names itself, or "SChannel"), or NULL when
+ * built without TLS.  Static; never fails.
  * @return the provider's name, or NULL
  */
 SK_API const char *sk_tls_provider(void);
@@ -2742,7 +2754,7 @@ SK_API int sk_tls_ctx_set_verify(sk_tls_ctx *ctx, int mode);
 
 /** sk_tls_ctx_set_ca_file: trust the certificates in the PEM file and/or
  * the hashed directory dir instead of the system store (calls add to each
- * other).
+ * other).  With SChannel every file of dir is read, whatever its name.
  * @return 0; SK_EINVAL (ctx NULL, both NULL or empty); SK_ETLSBADCERT
  * (unreadable, or no certificate in it); SK_ENORESOURCES.
  * @param[in] ctx the context

@@ -58,7 +58,8 @@ SK_API int sk_loop_new_backend(sk_loop **out, const char *backend)
 {
     if (out != NULL)
         *out = NULL;
-    static const char *const names[] = {"epoll", "kqueue", "poll", "select"};
+    static const char *const names[] = {"uring", "epoll", "kqueue", "poll",
+                                       "select"};
     size_t i;
     if (backend == NULL)
         return SK_EINVAL;

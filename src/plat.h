@@ -121,6 +121,13 @@ int sk__test_lookup_inlined(void);
  * sk__test_sendfile_local: the current setting. */
 void sk__test_sendfile_local_set(int mode);
 int sk__test_sendfile_local(void);
+
+/* sk__test_uring_refuse: with e > 0, the io_uring backend's setup fails
+ * as if the kernel answered errno e (EPERM: seccomp, ENOSYS: too old);
+ * with e < 0 the ring is made but found to lack a feature; 0 restores the
+ * kernel's own answer.  sk__test_uring_refusal: the current setting. */
+void sk__test_uring_refuse(int e);
+int sk__test_uring_refusal(void);
 #else
 #  include <stdlib.h>
 #  define sk__malloc(n) malloc(n)
@@ -532,7 +539,7 @@ typedef struct sk__poller sk__poller;
  * watch when it is made, so that watching (sk_watch_set, the connections'
  * interest changes) never fails for want of memory. */
 typedef struct sk__poller_ops {
-    const char *name; /* "epoll", "kqueue", "poll", "select" */
+    const char *name; /* "uring", "epoll", "kqueue", "poll", "select" */
     int (*add)(sk__poller *p, sk__pollreg *r, int *sys);
     int (*mod)(sk__poller *p, sk__pollreg *r, int *sys);
     void (*del)(sk__poller *p, sk__pollreg *r, int stale);

@@ -2,11 +2,12 @@
 /*
  * tls_int.h - the contract between the shared TLS layer (tls.c: public
  * entry points, argument checks, waiting under the object's deadlines) and
- * a TLS provider (tls_openssl.c; SChannel to come), one file per provider,
+ * a TLS provider (tls_openssl.c, tls_schannel.c), one file per provider,
  * each compiled to nothing unless its macro is defined:
  *
  *   SOCKIT_HAVE_OPENSSL   tls_openssl.c (link libssl and libcrypto)
- *   SOCKIT_HAVE_SCHANNEL  (not written yet)
+ *   SOCKIT_HAVE_SCHANNEL  tls_schannel.c (Windows: link secur32, crypt32,
+ *                         ncrypt)
  *
  * CMake's SOCKIT_TLS defines one of them; a plain Makefile or the
  * amalgamation defines neither and gets sockit without TLS (every sk_tls_*

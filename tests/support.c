@@ -126,8 +126,8 @@ void sup_nb_pair(sk_sock **a, sk_sock **b)
     sup_assert_rc(sk_setblocking(*b, 0), 0);
 }
 
-const char *const sup_backends[SUP_NBACKENDS] = {"epoll", "kqueue", "poll",
-                                                 "select"};
+const char *const sup_backends[SUP_NBACKENDS] = {"uring", "epoll", "kqueue",
+                                                 "poll", "select"};
 
 void sup_each_backend(sup_backend_test fn)
 {
@@ -137,6 +137,12 @@ void sup_each_backend(sup_backend_test fn)
         int r = sk_loop_new_backend(&loop, sup_backends[i]);
         if (r == SK_EUNSUPPORTED) {
             assert_null(loop);
+#if defined(__linux__)
+            if (strcmp(sup_backends[i], "uring") == 0)
+                print_message("uring: not available here (io_uring refused "
+                              "or too old, or built without it): the "
+                              "other backends run\n");
+#endif
             continue;
         }
         sup_assert_rc(r, 0);
@@ -145,6 +151,34 @@ void sup_each_backend(sup_backend_test fn)
         ran++;
     }
     assert_true(ran > 0);
+}
+
+static const char *sup_test_backend(void)
+{
+    const char *b = getenv("SOCKIT_TEST_BACKEND");
+    return b != NULL && b[0] != '\0' ? b : NULL;
+}
+
+void sup_loop_new(sk_loop **out)
+{
+    const char *b = sup_test_backend();
+    if (b == NULL) {
+        sup_assert_rc(sk_loop_new(out), 0);
+        return;
+    }
+    sup_assert_rc(sk_loop_new_backend(out, b), 0);
+    assert_string_equal(sk_loop_backend(*out), b);
+}
+
+void sup_selector_new(sk_selector **out)
+{
+    const char *b = sup_test_backend();
+    if (b == NULL) {
+        sup_assert_rc(sk_selector_new(out), 0);
+        return;
+    }
+    sup_assert_rc(sk_selector_new_backend(out, b), 0);
+    assert_string_equal(sk_selector_backend(*out), b);
 }
 
 int sup_ipv6_loopback(void)
@@ -475,6 +509,25 @@ int sup_under_valgrind(void)
     const char *p = getenv("LD_PRELOAD");
     return p != NULL && strstr(p, "vgpreload") != NULL;
 }
+
+#if defined(_WIN32)
+const char *sup_wine(void)
+{
+    typedef const char *(__cdecl *wine_version_fn)(void);
+    HMODULE nt = GetModuleHandleA("ntdll.dll");
+    FARPROC f = nt != NULL ? GetProcAddress(nt, "wine_get_version") : NULL;
+    wine_version_fn v;
+    if (f == NULL)
+        return NULL;
+    memcpy(&v, &f, sizeof v); /* a data-free cast between function types */
+    return v();
+}
+#else
+const char *sup_wine(void)
+{
+    return NULL;
+}
+#endif
 
 const char *sup_emulator(void)
 {

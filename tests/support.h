@@ -69,13 +69,21 @@ void sup_nb_pair(sk_sock **a, sk_sock **b);
 /* The event-loop backends sockit names (sk_loop_new_backend,
  * sk_selector_new_backend); a build has some of them. */
 extern const char *const sup_backends[];
-#define SUP_NBACKENDS 4
+#define SUP_NBACKENDS 5
 
 /* sup_each_backend: run fn(name) once per backend this build has (those
  * sk_loop_new_backend does not refuse with SK_EUNSUPPORTED); fails the
  * test when there is none. */
 typedef void (*sup_backend_test)(const char *backend);
 void sup_each_backend(sup_backend_test fn);
+
+/* sup_loop_new / sup_selector_new: sk_loop_new / sk_selector_new, or
+ * the backend named by the environment variable SOCKIT_TEST_BACKEND when
+ * it is set (ctest runs test_conn and test_hostile_load once on the
+ * default backend and once more on "epoll" where that is another one).
+ * Fail the test when the loop cannot be made. */
+void sup_loop_new(sk_loop **out);
+void sup_selector_new(sk_selector **out);
 
 /* sup_ipv6_loopback: 1 when sk_tcp6 can bind "::1"; 0 when the host has no
  * ::1 (SK_EFAMILY / SK_EADDRNOTAVAIL).  Any other result fails the test. */
@@ -173,6 +181,10 @@ void sup_fd_limit_restore(void);
  * library is in LD_PRELOAD), whose emulation of some system limits differs
  * from the kernel's; 0 otherwise. */
 int sup_under_valgrind(void);
+
+/* sup_wine: Wine's version ("8.0") when the test runs under Wine (ntdll
+ * exports wine_get_version), else NULL (Linux, real Windows). */
+const char *sup_wine(void);
 
 /* sup_emulator: the user-mode emulator the tests run under, as named by
  * SOCKIT_TEST_EMULATOR (ci/test's s390x lane sets "qemu-user"), or NULL

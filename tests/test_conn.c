@@ -493,7 +493,7 @@ static void t_settings(void **state)
     sk_conn *c = NULL;
     double v = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     sup_assert_rc(sk_conn_new(loop, &c), 0);
     assert_int_equal(sk_conn_state(c), SK_CONN_UNCONNECTED);
     assert_int_equal(sk_conn_valid(c), 0);
@@ -545,7 +545,7 @@ static void pair_open_(pair *x, int small)
 {
     sk_name n;
     memset(x, 0, sizeof *x);
-    sup_assert_rc(sk_loop_new(&x->loop), 0);
+    sup_loop_new(&x->loop);
     sup_listen4(&x->srv, &x->port, 16);
     x->c = rec_conn(x->loop, &x->r);
     if (small) {
@@ -650,7 +650,7 @@ static void t_refused(void **state)
     sk_conn *c;
     int e = 0, code = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     c = rec_conn(loop, &r);
     sup_assert_rc(sk_conn_connect(c, "127.0.0.1", closed_port4()), 0);
     run_until_seq(loop, &r, "S0");
@@ -674,7 +674,7 @@ static void t_host_not_found(void **state)
     hook h;
     int e = 0, code = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     /* the system's resolver, on a worker thread: a name with an empty
      * label is rejected without a query */
     c = rec_conn(loop, &r);
@@ -722,7 +722,7 @@ static void t_connect_timeout(void **state)
     hook h;
     int code = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     c = rec_conn(loop, &r);
     if (full_listen(&f, "127.0.0.1")) {
         sup_assert_rc(sk_conn_settimeout(c, 0.2, 'c'), 0);
@@ -776,7 +776,7 @@ static void t_loop_freed_with_answer(void **state)
         memset(&h, 0, sizeof h);
         h.returning = sup_gate_new();
         hook_add(&h, "127.0.0.1", closed_port4());
-        sup_assert_rc(sk_loop_new(&loop), 0);
+        sup_loop_new(&loop);
         sup_assert_rc(sk_conn_new(loop, &c), 0);
         sup_assert_rc(sk_conn_setresolver(c, hook_fn, &h), 0);
         sup_assert_rc(sk_conn_connect(c, "answer.test", 80), 0);
@@ -951,7 +951,7 @@ static void t_bind(void **state)
     peer p;
     int port = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     sup_listen4(&srv, &port, 16);
     c = rec_conn(loop, &r);
     sup_assert_rc(sk_conn_local(c, &local), SK_ENOTCONN);
@@ -999,7 +999,7 @@ static void t_bind_async(void **state)
     sk_name local;
     char want[64];
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     c = rec_conn(loop, &r);
     sup_assert_rc(sk_conn_bind_async(c, 0, bind_cb, &r), 0);
     sup_assert_rc(sk_conn_bind_async(c, 0, bind_cb, &r), SK_EINPROGRESS);
@@ -1068,7 +1068,7 @@ static void t_happy_eyeballs(void **state)
     hook h;
     sk_name n;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     sup_listen4(&ok4, &p4, 16);
     sup_listen4(&ok4b, &p4b, 16);
     c = rec_conn(loop, &r);
@@ -1194,7 +1194,7 @@ static void t_lookup_on_worker(void **state)
     rec r;
     int port = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     sup_listen4(&srv, &port, 16);
     c = rec_conn(loop, &r);
     memset(&h, 0, sizeof h);
@@ -1266,7 +1266,7 @@ static void t_reentry(void **state)
     peer p;
     int port = 0;
     (void)state;
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     sup_listen4(&srv, &port, 16);
 
     c = rec_conn(loop, &r);
@@ -1527,7 +1527,7 @@ static void echo_many(size_t want)
                       "%lu\n", (unsigned long)cap, (unsigned long)n,
                       (unsigned long)want);
     }
-    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_loop_new(&loop);
     sup_assert_rc(sk_server_new(loop, &srv), 0);
     sup_assert_rc(sk_server_sock(srv, &ls), 0);
     sup_assert_rc(sk_setoption(ls, SK_OPT_REUSEADDR, 1), 0);

@@ -105,6 +105,23 @@ int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys);
     defined(__OpenBSD__) || defined(__DragonFly__)
 #  define SK_HAVE_PIPE2 1
 #endif
+/* io_uring (poll_uring.c): Linux, unless the build says otherwise
+ * (SOCKIT_NO_IO_URING, CMake's SOCKIT_IO_URING=OFF), the C library's
+ * headers lack its system-call numbers, or the compiler lacks the
+ * __atomic built-ins the rings are read with (GCC 4.7+ and clang have
+ * them; tcc has not).  The kernel decides at run time. */
+#if defined(__linux__) && !defined(SOCKIT_NO_IO_URING) && \
+    defined(__ATOMIC_ACQUIRE)
+#  include <sys/syscall.h>
+#  if defined(__NR_io_uring_setup) && defined(__NR_io_uring_enter) && \
+      defined(__NR_io_uring_register)
+#    define SK_HAVE_IO_URING 1
+#  endif
+#endif
+#if defined(SOCKIT_IO_URING_REQUIRED) && !defined(SK_HAVE_IO_URING)
+#  error "SOCKIT_IO_URING=ON, but this system's headers have no io_uring system calls"
+#endif
+int sk__posix_uring_new(sk__poller **out, int *sys);
 int sk__posix_epoll_new(sk__poller **out, int *sys);
 int sk__posix_kqueue_new(sk__poller **out, int *sys);
 int sk__posix_poll_new(sk__poller **out, int *sys);

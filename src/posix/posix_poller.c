@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * poller.c (POSIX) - which readiness backends this build has (epoll on
- * Linux, kqueue on macOS and the BSDs, poll everywhere), best first, and
- * the millisecond conversion they share.
+ * poller.c (POSIX) - which readiness backends this build has (io_uring and
+ * epoll on Linux, kqueue on macOS and the BSDs, poll everywhere), best
+ * first, and the millisecond conversion they share.  The default is the
+ * first one the system lets us make: io_uring where the kernel has it and
+ * allows it, else the next, silently.
  */
 #include "posix_int.h"
 
@@ -16,6 +18,9 @@ static const struct sk__posix_poller_entry {
     const char *name;
     sk__posix_poller_make make;
 } sk__posix_pollers[] = {
+#if defined(SK_HAVE_IO_URING)
+    {"uring", sk__posix_uring_new},
+#endif
 #if defined(SK_HAVE_EPOLL)
     {"epoll", sk__posix_epoll_new},
 #endif
@@ -29,9 +34,17 @@ int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
 {
     size_t i, n = sizeof sk__posix_pollers / sizeof sk__posix_pollers[0];
     *out = NULL;
-    for (i = 0; i < n; i++)
-        if (name == NULL || strcmp(name, sk__posix_pollers[i].name) == 0)
-            return sk__posix_pollers[i].make(out, sys);
+    for (i = 0; i < n; i++) {
+        int r;
+        if (name != NULL && strcmp(name, sk__posix_pollers[i].name) != 0)
+            continue;
+        r = sk__posix_pollers[i].make(out, sys);
+        /* The default passes over a backend the kernel refuses (io_uring
+         * forbidden or too old) to the next one. */
+        if (name == NULL && r == SK_EUNSUPPORTED && i + 1 < n)
+            continue;
+        return r;
+    }
     return SK_EUNSUPPORTED;
 }
 

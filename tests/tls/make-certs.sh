@@ -12,6 +12,10 @@
 #   rogue.pem rogue.key     localhost signed by another CA nobody trusts
 #   client.pem client.key   CN=sockit-client, clientAuth, by the test CA
 #   bundle.pem              server.pem then server.key (cert and key in one)
+#   rsa.pem rsa.key         as server.pem, RSA 2048 with a PKCS#1 key
+#   rsa-bundle.pem          rsa.pem then rsa.key
+#   client-rsa.pem client-rsa.key  as client.pem, RSA 2048, PKCS#1 key
+#                           (Wine 8's SChannel loads no PKCS#8 or EC key)
 # Idempotent: an existing DIR/done stamp skips the work.
 set -euo pipefail
 dir="${1:?usage: make-certs.sh DIR}"
@@ -87,10 +91,20 @@ leaf ca server localhost srv -days 30
 leaf ca expired localhost srv -startdate 20200101000000Z -enddate 20200201000000Z
 leaf ca other other.example other -days 30
 leaf ca client sockit-client cli -days 30
+# RSA with PKCS#1 ("traditional") keys
+newkey=(-newkey rsa:2048 -nodes)
+leaf ca rsa localhost srv -days 30
+leaf ca client-rsa sockit-client cli -days 30
+for k in rsa client-rsa; do
+    q openssl rsa -in "$k.key" -traditional -out "$k.key.tmp"
+    mv "$k.key.tmp" "$k.key"
+done
+newkey=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
 # the rogue CA's database is its own
 sed -i 's#^dir = ./ca$#dir = ./rogueca#' openssl.cnf
 leaf rogueca rogue localhost srv -days 30
 q openssl req -config openssl.cnf -x509 "${newkey[@]}" -keyout self.key -out self.pem -days 30 \
     -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"
 cat server.pem server.key >bundle.pem
+cat rsa.pem rsa.key >rsa-bundle.pem
 touch done

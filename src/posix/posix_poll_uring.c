@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * poll_uring.c (Linux) - the io_uring readiness backend ("uring"): one
+ * ring per loop, made and driven with the raw system calls (no liburing;
+ * the few kernel structures it needs are carried below, so that a C
+ * library without <linux/io_uring.h>, musl's, builds it too).
+ *
+ * Each registration is one poll request on the ring.  The requests are
+ * one-shot and re-armed after each report, because the poller contract is
+ * level-triggered (what stays ready is reported again, until it is read or
+ * written) and a multishot poll request reports wake-ups, not states.  The
+ * arming, re-arming and changing of every registration made or reported
+ * since the last wait are submitted together with that wait: one
+ * io_uring_enter per loop iteration submits them and reaps what completed
+ * (epoll needs an epoll_ctl per change besides its epoll_wait).  Timeouts
+ * go to the same call (IORING_ENTER_EXT_ARG); the wake-up channel is a
+ * registration like any other.  A poll request holds its file, so taking
+ * out a registration whose request is in the kernel submits the removal
+ * at once: a socket closed right after is closed for real.
+ *
+ * The kernel must have what this file uses (5.19 and later: a single
+ * mmap, no dropped completions, IORING_ENTER_EXT_ARG, SUBMIT_ALL,
+ * skipped completions, the poll and cancel-any opcodes); otherwise, or when io_uring
+ * is forbidden (seccomp's EPERM, kernel.io_uring_disabled, ENOSYS), making
+ * it fails with SK_EUNSUPPORTED and the default loop takes epoll.
+ */
+#include "posix_int.h"
+
+#if SK_OS_POSIX && defined(SK_HAVE_IO_URING)
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+/* ---- the kernel's interface (include/uapi/linux/io_uring.h) ------------- */
+
+typedef struct sk__ur_sqe {
+    uint8_t opcode;
+    uint8_t flags;
+    uint16_t ioprio;
+    int32_t fd;
+    uint64_t off;
+    uint64_t addr;
+    uint32_t len;
+    uint32_t op_flags; /* poll32_events, cancel_flags, msg_flags, ... */
+    uint64_t user_data;
+    uint16_t buf_index;
+    uint16_t personality;
+    int32_t file_index;
+    uint64_t addr3;
+    uint64_t pad2;
+} sk__ur_sqe;
+
+typedef struct sk__ur_cqe {
+    uint64_t user_data;
+    int32_t res;
+    uint32_t flags;
+} sk__ur_cqe;
+
+typedef struct sk__ur_sqring_offsets {
+    uint32_t head, tail, ring_mask, ring_entries, flags, dropped, array,
+        resv1;
+    uint64_t resv2;
+} sk__ur_sqring_offsets;
+
+typedef struct sk__ur_cqring_offsets {
+    uint32_t head, tail, ring_mask, ring_entries, overflow, cqes, flags,
+        resv1;
+    uint64_t resv2;
+} sk__ur_cqring_offsets;
+
+typedef struct sk__ur_params {
+    uint32_t sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle,
+        features, wq_fd, resv[3];
+    sk__ur_sqring_offsets sq_off;
+    sk__ur_cqring_offsets cq_off;
+} sk__ur_params;
+
+typedef struct sk__ur_getevents_arg {
+    uint64_t sigmask;
+    uint32_t sigmask_sz;
+    uint32_t pad;
+    uint64_t ts;
+} sk__ur_getevents_arg;
+
+typedef struct sk__ur_timespec {
+    int64_t tv_sec;
+    int64_t tv_nsec;
+} sk__ur_timespec;
+
+typedef struct sk__ur_probe {
+    uint8_t last_op;
+    uint8_t ops_len;
+    uint16_t resv;
+    uint32_t resv2[3];
+    struct {
+        uint8_t op;
+        uint8_t resv;
+        uint16_t flags;
+        uint32_t resv2;
+    } ops[64];
+} sk__ur_probe;
+
+typedef char sk__ur_sqe_size[sizeof(sk__ur_sqe) == 64 ? 1 : -1];
+typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
+
+#define SK__UR_OP_POLL_ADD 6
+#define SK__UR_OP_POLL_REMOVE 7
+#define SK__UR_OP_ASYNC_CANCEL 14
+#define SK__UR_SETUP_CQSIZE (1U << 3)
+#define SK__UR_SETUP_CLAMP (1U << 4)
+#define SK__UR_SETUP_SUBMIT_ALL (1U << 7)
+#define SK__UR_ENTER_GETEVENTS (1U << 0)
+#define SK__UR_ENTER_EXT_ARG (1U << 3)
+#define SK__UR_FEAT_SINGLE_MMAP (1U << 0)
+#define SK__UR_FEAT_NODROP (1U << 1)
+#define SK__UR_FEAT_EXT_ARG (1U << 8)
+#define SK__UR_FEAT_CQE_SKIP (1U << 11)
+#define SK__UR_SQE_CQE_SKIP_SUCCESS (1U << 6)
+#define SK__UR_SQ_CQ_OVERFLOW (1U << 1)
+#define SK__UR_ASYNC_CANCEL_ANY (1U << 2)
+#define SK__UR_OFF_SQ_RING 0ULL
+#define SK__UR_OFF_SQES 0x10000000ULL
+#define SK__UR_REGISTER_PROBE 8
+#define SK__UR_OP_SUPPORTED (1U << 0)
+
+/* ---- the poller ----------------------------------------------------------- */
+
+/* Ring sizes: submissions per wait beyond SK__UR_SQ cost one more system
+ * call per SK__UR_SQ; completions beyond SK__UR_CQ wait in the kernel's
+ * overflow list (IORING_FEAT_NODROP) for the next wait. */
+#define SK__UR_SQ 512U
+#define SK__UR_CQ 2048U
+
+#define SK__UR_NONE ((size_t)-1) /* the end of the free list */
+
+/* user_data of the removals and cancellations: their completions are
+ * passed over. */
+#define SK__UR_IGNORE ((uint64_t)0)
+
+/* One registration (the index is sk__pollreg.slot). */
+typedef struct sk__uslot {
+    void *ptr;
+    int fd;
+    int events;      /* SK__WAIT_*; 0: the slot is free */
+    uint32_t mask;   /* events as the poll request's mask */
+    uint32_t gen;    /* +1 whenever a request of the slot is given up */
+    unsigned char armed;  /* a poll request is in the kernel */
+    unsigned char queued; /* on the arm list */
+    unsigned char failed; /* the kernel refused the request: not re-armed
+                             until mod */
+    size_t next_free;
+} sk__uslot;
+
+typedef struct sk__uring {
+    sk__poller base;
+    int fd;
+    void *ring;         /* SQ and CQ rings (one mapping) */
+    size_t ring_len;
+    sk__ur_sqe *sqes;
+    size_t sqes_len;
+    uint32_t *sq_head, *sq_tail, *sq_flags;
+    uint32_t sq_mask, sq_entries;
+    uint32_t *cq_head, *cq_tail;
+    uint32_t cq_mask;
+    sk__ur_cqe *cqes;
+    uint32_t tail;      /* our SQ tail (published before each enter) */
+    sk__uslot *slots;
+    size_t *arm;        /* slots to (re-)arm at the next wait */
+    size_t narm;
+    size_t cap;         /* slots and arm hold cap entries */
+    size_t used;        /* slots in use */
+    size_t free_head;   /* first free slot, SK__UR_NONE when none */
+    size_t top;         /* slots [0, top) have been handed out once */
+} sk__uring;
+
+static int sk__ur_setup(uint32_t entries, sk__ur_params *p)
+{
+#if defined(SOCKIT_TEST_HOOKS)
+    int refuse = sk__test_uring_refusal();
+    if (refuse > 0) {
+        errno = refuse;
+        return -1;
+    }
+#endif
+    return (int)syscall(__NR_io_uring_setup, entries, p);
+}
+
+static int sk__ur_enter(int fd, uint32_t submit, uint32_t min, uint32_t flags,
+                        const void *arg, size_t argsz)
+{
+    return (int)syscall(__NR_io_uring_enter, fd, submit, min, flags, arg,
+                        argsz);
+}
+
+static int sk__ur_register(int fd, unsigned op, void *arg, unsigned n)
+{
+    return (int)syscall(__NR_io_uring_register, fd, op, arg, n);
+}
+
+static uint32_t sk__ur_load(const uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void sk__ur_store(uint32_t *p, uint32_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static uint64_t sk__ur_data(size_t slot, uint32_t gen)
+{
+    return ((uint64_t)gen << 32) | (uint64_t)(slot + 1);
+}
+
+/* Submit what is queued, waiting for nothing.  0 or -errno. */
+static int sk__ur_flush(sk__uring *u)
+{
+    uint32_t pending;
+    sk__ur_store(u->sq_tail, u->tail);
+    pending = u->tail - sk__ur_load(u->sq_head);
+    while (pending > 0) {
+        int r = sk__ur_enter(u->fd, pending, 0, 0, NULL, 0);
+        if (r >= 0)
+            return 0;
+        if (errno != EINTR)
+            return -errno;
+    }
+    return 0;
+}
+
+/* Fill e whole (no memset: every field is written once). */
+static void sk__ur_prep(sk__ur_sqe *e, uint8_t op, uint8_t flags, int fd,
+                        uint64_t addr, uint32_t op_flags, uint64_t data)
+{
+    e->opcode = op;
+    e->flags = flags;
+    e->ioprio = 0;
+    e->fd = fd;
+    e->off = 0;
+    e->addr = addr;
+    e->len = 0;
+    e->op_flags = op_flags;
+    e->user_data = data;
+    e->buf_index = 0;
+    e->personality = 0;
+    e->file_index = 0;
+    e->addr3 = 0;
+    e->pad2 = 0;
+}
+
+/* Free submission entries (submitting what is queued when there is none). */
+static uint32_t sk__ur_room(sk__uring *u)
+{
+    uint32_t used = u->tail - sk__ur_load(u->sq_head);
+    if (used >= u->sq_entries) {
+        (void)sk__ur_flush(u);
+        used = u->tail - sk__ur_load(u->sq_head);
+    }
+    return used >= u->sq_entries ? 0 : u->sq_entries - used;
+}
+
+/* The next submission entry, to be filled with sk__ur_prep; NULL when the
+ * queue is full and cannot be submitted now. */
+static sk__ur_sqe *sk__ur_sqe_get(sk__uring *u)
+{
+    if (sk__ur_room(u) == 0)
+        return NULL;
+    return &u->sqes[u->tail++ & u->sq_mask];
+}
+
+static uint32_t sk__ur_mask(int events)
+{
+    uint32_t m = 0;
+    if (events & SK__WAIT_READ)
+        m |= POLLIN;
+    if (events & SK__WAIT_WRITE)
+        m |= POLLOUT;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    m = (m << 16) | (m >> 16); /* poll32_events is word-swapped there */
+#endif
+    return m;
+}
+
+/* Give up slot s's request in the kernel (its completion will not match). */
+static int sk__ur_disarm(sk__uring *u, size_t s)
+{
+    sk__uslot *sl = &u->slots[s];
+    sk__ur_sqe *e;
+    if (!sl->armed)
+        return 0;
+    e = sk__ur_sqe_get(u);
+    if (e == NULL)
+        return -1;
+    /* (its own completion skipped: the cancelled request's says it) */
+    sk__ur_prep(e, SK__UR_OP_POLL_REMOVE, SK__UR_SQE_CQE_SKIP_SUCCESS, -1,
+                sk__ur_data(s, sl->gen), 0, SK__UR_IGNORE);
+    sl->armed = 0;
+    sl->gen++;
+    return 0;
+}
+
+static void sk__ur_queue(sk__uring *u, size_t s)
+{
+    if (!u->slots[s].queued) {
+        u->slots[s].queued = 1;
+        u->arm[u->narm++] = s;
+    }
+}
+
+static int sk__ur_reserve(sk__poller *base, size_t n)
+{
+    sk__uring *u = (sk__uring *)base;
+    sk__uslot *slots;
+    size_t *arm, cap;
+    if (n <= u->cap)
+        return 0;
+    if (n > (size_t)UINT32_MAX - 1)
+        return SK_ENORESOURCES;
+    cap = u->cap ? u->cap : 16;
+    while (cap < n)
+        cap = cap > ((size_t)UINT32_MAX - 1) / 2 ? n : cap * 2;
+    if (cap > ((size_t)-1) / sizeof *slots)
+        return SK_ENORESOURCES;
+    slots = (sk__uslot *)sk__realloc(u->slots, cap * sizeof *slots);
+    if (slots == NULL)
+        return SK_ENORESOURCES;
+    u->slots = slots;
+    arm = (size_t *)sk__realloc(u->arm, cap * sizeof *arm);
+    if (arm == NULL)
+        return SK_ENORESOURCES; /* slots grew: harmless, tried again */
+    u->arm = arm;
+    u->cap = cap;
+    return 0;
+}
+
+static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
+{
+    sk__uring *u = (sk__uring *)base;
+    size_t s;
+    sk__uslot *sl;
+    (void)sys;
+    if (u->used == u->cap && sk__ur_reserve(base, u->used + 1) != 0)
+        return SK_ENORESOURCES;
+    if (u->free_head != SK__UR_NONE) {
+        s = u->free_head;
+        u->free_head = u->slots[s].next_free;
+    } else {
+        s = u->top++;
+        memset(&u->slots[s], 0, sizeof u->slots[s]);
+    }
+    u->used++;
+    sl = &u->slots[s];
+    sl->ptr = r->ptr;
+    sl->fd = r->fd;
+    sl->events = r->events;
+    sl->mask = sk__ur_mask(r->events);
+    sl->failed = 0;
+    sl->armed = 0;
+    r->slot = s;
+    sk__ur_queue(u, s);
+    return 0;
+}
+
+static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
+{
+    sk__uring *u = (sk__uring *)base;
+    sk__uslot *sl = &u->slots[r->slot];
+    (void)sys;
+    sl->ptr = r->ptr;
+    if (sl->fd == r->fd && sl->events == r->events && !sl->failed)
+        return 0;
+    if (sk__ur_disarm(u, r->slot) != 0)
+        return SK_ENORESOURCES;
+    sl->fd = r->fd;
+    sl->events = r->events;
+    sl->mask = sk__ur_mask(r->events);
+    sl->failed = 0;
+    sk__ur_queue(u, r->slot);
+    return 0;
+}
+
+static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
+{
+    sk__uring *u = (sk__uring *)base;
+    size_t s = r->slot;
+    sk__uslot *sl = &u->slots[s];
+    (void)stale; /* the request is found by its user_data, not the fd */
+    if (sl->armed && sk__ur_disarm(u, s) == 0)
+        (void)sk__ur_flush(u); /* the request lets go of the file now */
+    sl->gen++;
+    sl->events = 0;
+    sl->ptr = NULL;
+    sl->next_free = u->free_head;
+    u->free_head = s;
+    u->used--;
+}
+
+/* Arm every queued slot still in use. */
+static void sk__ur_arm(sk__uring *u)
+{
+    size_t i, k = 0;
+    uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
+    for (i = 0; i < u->narm; i++) {
+        size_t s = u->arm[i];
+        sk__uslot *sl = &u->slots[s];
+        if (sl->events == 0 || sl->armed) {
+            sl->queued = 0;
+            continue;
+        }
+        if (room == 0 && (room = sk__ur_room(u)) == 0) {
+            u->arm[k++] = s; /* next time */
+            continue;
+        }
+        room--;
+        sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD, 0,
+                    sl->fd, 0, sl->mask, sk__ur_data(s, sl->gen));
+        sl->armed = 1;
+        sl->queued = 0;
+    }
+    u->narm = k;
+}
+
+static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
+                       size_t cap, size_t *n, int *sys)
+{
+    sk__uring *u = (sk__uring *)base;
+    sk__ur_getevents_arg arg;
+    sk__ur_timespec ts;
+    uint32_t head, tail, flags = SK__UR_ENTER_GETEVENTS, min = 0;
+    const void *argp = NULL;
+    size_t argsz = 0, got = 0;
+    int r;
+
+    *n = 0;
+    sk__ur_arm(u);
+    sk__ur_store(u->sq_tail, u->tail);
+    head = *u->cq_head;
+    if (ms != 0 && head == sk__ur_load(u->cq_tail)) {
+        min = 1;
+        if (ms > 0) {
+            memset(&arg, 0, sizeof arg);
+            ts.tv_sec = ms / 1000;
+            ts.tv_nsec = (ms % 1000) * 1000000;
+            arg.ts = (uint64_t)(uintptr_t)&ts;
+            flags |= SK__UR_ENTER_EXT_ARG;
+            argp = &arg;
+            argsz = sizeof arg;
+        }
+    }
+    r = sk__ur_enter(u->fd, u->tail - sk__ur_load(u->sq_head), min, flags,
+                     argp, argsz);
+    if (r < 0 && errno != ETIME && errno != EBUSY && errno != EAGAIN) {
+        if (errno == EINTR)
+            return SK_EWOULDBLOCK;
+        return sk__posix_fail(sys);
+    }
+
+    tail = sk__ur_load(u->cq_tail);
+    for (;;) {
+        const sk__ur_cqe *c;
+        uint64_t data;
+        size_t s;
+        uint32_t gen;
+        sk__uslot *sl;
+        int ev = 0;
+        if (head == tail) {
+            /* Completions the ring had no room for wait in the kernel:
+             * take them in this wait too, so that each one reports all
+             * that is ready (a slot at most once: it is re-armed by the
+             * next wait only). */
+            if (got >= cap ||
+                !(sk__ur_load(u->sq_flags) & SK__UR_SQ_CQ_OVERFLOW))
+                break;
+            sk__ur_store(u->cq_head, head);
+            (void)sk__ur_enter(u->fd, 0, 0, SK__UR_ENTER_GETEVENTS, NULL, 0);
+            tail = sk__ur_load(u->cq_tail);
+            if (head == tail)
+                break;
+        }
+        if (got >= cap)
+            break;
+        c = &u->cqes[head & u->cq_mask];
+        data = c->user_data;
+        s = (size_t)(data & 0xffffffffU);
+        gen = (uint32_t)(data >> 32);
+        head++;
+        if (data == SK__UR_IGNORE || s == 0 || s > u->top)
+            continue;
+        s--;
+        sl = &u->slots[s];
+        if (sl->events == 0 || !sl->armed || sl->gen != gen)
+            continue; /* given up since */
+        sl->armed = 0;
+        if (c->res < 0) {
+            if (c->res == -ECANCELED) {
+                sk__ur_queue(u, s);
+                continue;
+            }
+            sl->failed = 1; /* EBADF and the like: said once */
+            ev = SK__WAIT_ERROR;
+        } else {
+            uint32_t m = (uint32_t)c->res;
+            if (m & POLLIN)
+                ev |= SK__WAIT_READ;
+            if (m & POLLOUT)
+                ev |= SK__WAIT_WRITE;
+            if (m & (POLLERR | POLLHUP))
+                ev |= SK__WAIT_ERROR;
+            ev &= sl->events | SK__WAIT_ERROR;
+            sk__ur_queue(u, s); /* level-triggered: asked again */
+        }
+        if (ev != 0) {
+            out[got].ptr = sl->ptr;
+            out[got].events = ev;
+            got++;
+        }
+    }
+    sk__ur_store(u->cq_head, head);
+    *n = got;
+    return 0;
+}
+
+static void sk__ur_unmap(sk__uring *u)
+{
+    if (u->sqes != NULL)
+        munmap(u->sqes, u->sqes_len);
+    if (u->ring != NULL)
+        munmap(u->ring, u->ring_len);
+}
+
+static void sk__ur_free(sk__poller *base)
+{
+    sk__uring *u = (sk__uring *)base;
+    size_t s;
+    int armed = 0;
+    for (s = 0; s < u->top && !armed; s++)
+        armed = u->slots[s].events != 0 && u->slots[s].armed;
+    if (armed) {
+        /* Cancel every request before the ring goes (its teardown runs
+         * later, in the kernel's own time), so that the files they hold
+         * are let go of now. */
+        sk__ur_sqe *e = sk__ur_sqe_get(u);
+        if (e != NULL) {
+            sk__ur_prep(e, SK__UR_OP_ASYNC_CANCEL, 0, -1, 0,
+                        SK__UR_ASYNC_CANCEL_ANY, SK__UR_IGNORE);
+            (void)sk__ur_flush(u);
+        }
+    }
+    sk__ur_unmap(u);
+    close(u->fd);
+    sk__free(u->slots);
+    sk__free(u->arm);
+    sk__free(u);
+}
+
+static const sk__poller_ops sk__uring_ops = {
+    "uring", sk__ur_add, sk__ur_mod, sk__ur_del, sk__ur_wait, sk__ur_free,
+    sk__ur_reserve};
+
+/* 1 when the kernel has every opcode this file submits. */
+static int sk__ur_probe_ok(int fd)
+{
+    static const uint8_t need[] = {SK__UR_OP_POLL_ADD, SK__UR_OP_POLL_REMOVE,
+                                   SK__UR_OP_ASYNC_CANCEL};
+    sk__ur_probe probe;
+    size_t i;
+    memset(&probe, 0, sizeof probe);
+    if (sk__ur_register(fd, SK__UR_REGISTER_PROBE, &probe, 64) != 0)
+        return 0;
+    for (i = 0; i < sizeof need; i++)
+        if (need[i] > probe.last_op || need[i] >= probe.ops_len ||
+            !(probe.ops[need[i]].flags & SK__UR_OP_SUPPORTED))
+            return 0;
+    return 1;
+}
+
+/* The refusals that mean "no io_uring here": the default loop takes the
+ * next backend. */
+static int sk__ur_refused(int e, int *sys)
+{
+    if (sys != NULL)
+        *sys = e;
+    return e == EMFILE || e == ENFILE ? SK_ENORESOURCES : SK_EUNSUPPORTED;
+}
+
+int sk__posix_uring_new(sk__poller **out, int *sys)
+{
+    const uint32_t need = SK__UR_FEAT_SINGLE_MMAP | SK__UR_FEAT_NODROP |
+                          SK__UR_FEAT_EXT_ARG | SK__UR_FEAT_CQE_SKIP;
+    sk__ur_params p;
+    sk__uring *u;
+    uint32_t *array, i;
+    char *ring;
+    int refuse = 0;
+
+    u = (sk__uring *)sk__calloc(1, sizeof *u);
+    if (u == NULL)
+        return SK_ENORESOURCES;
+    memset(&p, 0, sizeof p);
+    /* Not COOP_TASKRUN: a request's last step runs as task work of the
+     * thread that armed it, and a loop or selector may be handed to
+     * another thread while that one sleeps elsewhere: it must be woken. */
+    p.flags = SK__UR_SETUP_CQSIZE | SK__UR_SETUP_CLAMP |
+              SK__UR_SETUP_SUBMIT_ALL;
+    p.cq_entries = SK__UR_CQ;
+    u->fd = sk__ur_setup(SK__UR_SQ, &p);
+    if (u->fd < 0) {
+        int e = errno;
+        sk__free(u);
+        return sk__ur_refused(e, sys);
+    }
+#if defined(SOCKIT_TEST_HOOKS)
+    refuse = sk__test_uring_refusal() < 0; /* "the kernel lacks a feature" */
+#endif
+    if (refuse || (p.features & need) != need || !sk__ur_probe_ok(u->fd)) {
+        close(u->fd);
+        sk__free(u);
+        if (sys != NULL)
+            *sys = EINVAL;
+        return SK_EUNSUPPORTED;
+    }
+    u->ring_len = p.sq_off.array + p.sq_entries * sizeof(uint32_t);
+    if (u->ring_len < p.cq_off.cqes + p.cq_entries * sizeof(sk__ur_cqe))
+        u->ring_len = p.cq_off.cqes + p.cq_entries * sizeof(sk__ur_cqe);
+    u->sqes_len = p.sq_entries * sizeof(sk__ur_sqe);
+    ring = (char *)mmap(NULL, u->ring_len, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_POPULATE, u->fd, SK__UR_OFF_SQ_RING);
+    if (ring == MAP_FAILED) {
+        int e = errno;
+        close(u->fd);
+        sk__free(u);
+        return sk__ur_refused(e, sys);
+    }
+    u->ring = ring;
+    u->sqes = (sk__ur_sqe *)mmap(NULL, u->sqes_len, PROT_READ | PROT_WRITE,
+                                 MAP_SHARED | MAP_POPULATE, u->fd,
+                                 SK__UR_OFF_SQES);
+    if ((void *)u->sqes == MAP_FAILED) {
+        int e = errno;
+        u->sqes = NULL;
+        sk__ur_unmap(u);
+        close(u->fd);
+        sk__free(u);
+        return sk__ur_refused(e, sys);
+    }
+    u->sq_head = (uint32_t *)(void *)(ring + p.sq_off.head);
+    u->sq_tail = (uint32_t *)(void *)(ring + p.sq_off.tail);
+    u->sq_flags = (uint32_t *)(void *)(ring + p.sq_off.flags);
+    u->sq_mask = *(uint32_t *)(void *)(ring + p.sq_off.ring_mask);
+    u->sq_entries = *(uint32_t *)(void *)(ring + p.sq_off.ring_entries);
+    array = (uint32_t *)(void *)(ring + p.sq_off.array);
+    for (i = 0; i < u->sq_entries; i++)
+        array[i] = i; /* entry i of the queue is sqes[i], always */
+    u->cq_head = (uint32_t *)(void *)(ring + p.cq_off.head);
+    u->cq_tail = (uint32_t *)(void *)(ring + p.cq_off.tail);
+    u->cq_mask = *(uint32_t *)(void *)(ring + p.cq_off.ring_mask);
+    u->cqes = (sk__ur_cqe *)(void *)(ring + p.cq_off.cqes);
+    u->tail = *u->sq_tail;
+    u->free_head = SK__UR_NONE;
+    u->base.ops = &sk__uring_ops;
+    u->base.unique = 1;
+    *out = &u->base;
+    return 0;
+}
+#endif
