@@ -57,13 +57,17 @@ static sk_sock *accept_one(sk_sock *server)
     return c;
 }
 
-static sk_sock *connect_here(int argc, char **argv)
+static sk_sock *connect_port(int port)
 {
     sk_sock *c = NULL;
     check(sk_tcp4(&c), "sk_tcp4");
-    check(sk_connect(c, "127.0.0.1", (int)bench_arg(argc, argv, "port", 0)),
-          "sk_connect");
+    check(sk_connect(c, "127.0.0.1", port), "sk_connect");
     return c;
+}
+
+static sk_sock *connect_here(int argc, char **argv)
+{
+    return connect_port((int)bench_arg(argc, argv, "port", 0));
 }
 
 /* ---- bulk -------------------------------------------------------------- */
@@ -241,9 +245,12 @@ static void connrate_server(int argc, char **argv)
 static void connrate_client(int argc, char **argv)
 {
     long n = (long)bench_arg(argc, argv, "n", 20000), i;
+    /* (the port read once: parsing the arguments per connection made the
+     * count depend on where argv lies, through strncmp's alignment) */
+    int port = (int)bench_arg(argc, argv, "port", 0);
     int64_t t0 = bench_now_ns();
     for (i = 0; i < n; i++) {
-        sk_sock *c = connect_here(argc, argv);
+        sk_sock *c = connect_port(port);
         char b;
         size_t got = 0;
         if (sk_read(c, &b, 1, &got) != SK_ECLOSED) /* the server's close */
@@ -253,21 +260,31 @@ static void connrate_client(int argc, char **argv)
     printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
 }
 
-/* ---- udp: 64-byte datagrams echoed (the client with a peer, the server
- * answering whoever sent: sk_recvfrom's sender, sk_sendto to it) -------- */
-static void udp_server(int argc, char **argv)
+/* ---- udp: 64-byte datagrams echoed; the server answers whoever sent
+ * (sk_recvfrom's sender, sk_sendto to it); the client has a peer
+ * (sk_setpeername, sk_sendto host NULL, sk_recvfrom without a sender:
+ * conn=1, the default) or names the server in every sk_sendto and takes
+ * the sender from sk_recvfrom (conn=0).  An empty datagram ends. --------- */
+static sk_sock *udp_here(void)
 {
-    char buf[2048];
     sk_sock *s = NULL;
-    sk_name me, from;
-    unsigned long long n = 0;
-    (void)argc;
-    (void)argv;
+    sk_name me;
     check(sk_udp4(&s), "sk_udp4");
     check(sk_bind(s, "127.0.0.1", 0), "sk_bind");
     check(sk_getsockname(s, &me), "sk_getsockname");
     printf("PORT %d\n", me.port);
     fflush(stdout);
+    return s;
+}
+
+static void udp_server(int argc, char **argv)
+{
+    char buf[2048];
+    sk_sock *s = udp_here();
+    sk_name from;
+    unsigned long long n = 0;
+    (void)argc;
+    (void)argv;
     for (;;) {
         size_t got = 0;
         check(sk_recvfrom(s, buf, sizeof buf, &got, NULL, &from), "sk_recvfrom");
@@ -283,23 +300,162 @@ static void udp_server(int argc, char **argv)
 static void udp_client(int argc, char **argv)
 {
     long n = (long)bench_arg(argc, argv, "n", 100000), i;
+    int conn = (int)bench_arg(argc, argv, "conn", 1);
+    int port = (int)bench_arg(argc, argv, "port", 0);
     char out[BENCH_MSG], in[2048];
     sk_sock *c = NULL;
+    sk_name from;
     int64_t t0;
     memset(out, 'u', sizeof out);
     check(sk_udp4(&c), "sk_udp4");
-    check(sk_setpeername(c, "127.0.0.1", (int)bench_arg(argc, argv, "port", 0)),
-          "sk_setpeername");
+    if (conn)
+        check(sk_setpeername(c, "127.0.0.1", port), "sk_setpeername");
     t0 = bench_now_ns();
     for (i = 0; i < n; i++) {
         size_t got = 0;
-        check(sk_sendto(c, out, sizeof out, NULL, 0), "sk_sendto");
-        check(sk_recvfrom(c, in, sizeof in, &got, NULL, NULL), "sk_recvfrom");
+        if (conn) {
+            check(sk_sendto(c, out, sizeof out, NULL, 0), "sk_sendto");
+            check(sk_recvfrom(c, in, sizeof in, &got, NULL, NULL), "sk_recvfrom");
+        } else {
+            check(sk_sendto(c, out, sizeof out, "127.0.0.1", port), "sk_sendto");
+            check(sk_recvfrom(c, in, sizeof in, &got, NULL, &from), "sk_recvfrom");
+        }
         if (got != sizeof out)
             bench_die("echo of %zu bytes", got);
     }
     printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    check(sk_sendto(c, out, 0, conn ? NULL : "127.0.0.1", port), "sk_sendto (end)");
+    sk_free(c);
+}
+
+/* ---- udpbulk: datagrams of size bytes one way (sk_sendto to the peer),
+ * a 1-byte ack from the server after every win of them ------------------- */
+static void udpbulk_server(int argc, char **argv)
+{
+    static char buf[65536];
+    long win = (long)bench_arg(argc, argv, "win", 8), k = 0;
+    unsigned long long bytes = 0;
+    sk_sock *s = udp_here();
+    sk_name from;
+    for (;;) {
+        size_t got = 0;
+        check(sk_recvfrom(s, buf, sizeof buf, &got, NULL, &from), "sk_recvfrom");
+        if (got == 0)
+            break;
+        bytes += got;
+        if (++k == win) {
+            k = 0;
+            check(sk_sendto(s, "k", 1, from.addr, from.port), "sk_sendto ack");
+        }
+    }
+    printf("RESULT received=%llu\n", bytes);
+    sk_free(s);
+}
+
+static void udpbulk_client(int argc, char **argv)
+{
+    static char out[65536];
+    long long total = bench_arg(argc, argv, "bytes", 256LL << 20), sent = 0;
+    long size = (long)bench_arg(argc, argv, "size", 8192);
+    long win = (long)bench_arg(argc, argv, "win", 8), k = 0;
+    sk_sock *c = NULL;
+    char ack;
+    int64_t t0;
+    memset(out, 'b', sizeof out);
+    check(sk_udp4(&c), "sk_udp4");
+    check(sk_setpeername(c, "127.0.0.1", (int)bench_arg(argc, argv, "port", 0)),
+          "sk_setpeername");
+    t0 = bench_now_ns();
+    while (sent < total) {
+        check(sk_sendto(c, out, (size_t)size, NULL, 0), "sk_sendto");
+        sent += size;
+        if (++k == win) {
+            size_t got = 0;
+            k = 0;
+            check(sk_recvfrom(c, &ack, 1, &got, NULL, NULL), "sk_recvfrom ack");
+        }
+    }
+    printf("RESULT ns=%lld bytes=%lld\n", (long long)(bench_now_ns() - t0), sent);
     check(sk_sendto(c, out, 0, NULL, 0), "sk_sendto (end)");
+    sk_free(c);
+}
+
+/* ---- udpbatch: win 64-byte datagrams in flight, echoed, with the batch
+ * calls: the client sk_sendmany to its peer then sk_recvmany until the
+ * win are back; the server sk_recvmany (senders named) and sk_sendmany
+ * of what came back to each sender ----------------------------------------- */
+#define BATCH_MAX 256
+static void udpbatch_server(int argc, char **argv)
+{
+    static char buf[BATCH_MAX][2048];
+    static sk_name from[BATCH_MAX];
+    sk_dgram in[BATCH_MAX], out[BATCH_MAX];
+    sk_sock *s = udp_here();
+    unsigned long long n = 0;
+    size_t i, got, sent;
+    int end = 0;
+    (void)argc;
+    (void)argv;
+    for (i = 0; i < BATCH_MAX; i++) {
+        memset(&in[i], 0, sizeof in[i]);
+        in[i].data = buf[i];
+        in[i].len = sizeof buf[i];
+        in[i].from = &from[i];
+    }
+    while (!end) {
+        size_t k = 0;
+        check(sk_recvmany(s, in, BATCH_MAX, &got), "sk_recvmany");
+        for (i = 0; i < got; i++) {
+            if (in[i].got == 0) { /* the client's empty datagram: the end */
+                end = 1;
+                break;
+            }
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].data = buf[i];
+            out[k].len = in[i].got;
+            out[k].host = from[i].addr;
+            out[k].port = from[i].port;
+            k++;
+        }
+        check(sk_sendmany(s, out, k, &sent), "sk_sendmany");
+        n += k;
+    }
+    printf("RESULT served=%llu\n", n);
+    sk_free(s);
+}
+
+static void udpbatch_client(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 640000), i;
+    long win = (long)bench_arg(argc, argv, "win", 64);
+    static char inb[BATCH_MAX][2048];
+    char msg[BENCH_MSG];
+    sk_dgram out[BATCH_MAX], in[BATCH_MAX];
+    sk_sock *c = NULL;
+    size_t k, got, sent;
+    int64_t t0;
+    if (win < 1 || win > BATCH_MAX)
+        bench_die("win=%ld", win);
+    memset(msg, 'u', sizeof msg);
+    for (k = 0; k < BATCH_MAX; k++) {
+        memset(&out[k], 0, sizeof out[k]);
+        out[k].data = msg;
+        out[k].len = sizeof msg;
+        memset(&in[k], 0, sizeof in[k]);
+        in[k].data = inb[k];
+        in[k].len = sizeof inb[k];
+    }
+    check(sk_udp4(&c), "sk_udp4");
+    check(sk_setpeername(c, "127.0.0.1", (int)bench_arg(argc, argv, "port", 0)),
+          "sk_setpeername");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i += win) {
+        check(sk_sendmany(c, out, (size_t)win, &sent), "sk_sendmany");
+        for (k = 0; k < (size_t)win; k += got)
+            check(sk_recvmany(c, in, (size_t)win - k, &got), "sk_recvmany");
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), i);
+    check(sk_sendto(c, msg, 0, NULL, 0), "sk_sendto (end)");
     sk_free(c);
 }
 
@@ -426,20 +582,37 @@ static void fanin_server(int argc, char **argv)
     }
 }
 
-/* ---- idle: accept, read one line, keep the object ---------------------- */
+/* ---- idle: accept, read one line, keep the object (watch=1: each in an
+ * sk_selector of the backend named, epoll by default) -------------------- */
 static void idle_server(int argc, char **argv)
 {
     long clients = (long)bench_arg(argc, argv, "clients", 10000), i;
     sk_sock **keep = (sk_sock **)malloc(sizeof *keep * (size_t)clients);
     sk_sock *l = listen_here(4096);
     sk_buf line = {NULL, 0, 0};
-    long long before = bench_rss(), after, heap0 = bench_heap();
+    sk_selector *sel = NULL;
+    long long before, after, heap0;
     if (keep == NULL)
         bench_die("malloc");
+    if (bench_arg(argc, argv, "watch", 0)) /* each kept in a selector */
+        check(sk_selector_new_backend(&sel, bench_sarg(argc, argv, "backend", "epoll")),
+              "sk_selector_new_backend");
+    before = bench_rss();
+    heap0 = bench_heap();
     for (i = 0; i < clients; i++) {
         keep[i] = accept_one(l);
         line.len = 0;
         check(sk_receive(keep[i], &line, SK_LINE, 0), "sk_receive hello");
+        if (sel != NULL)
+            check(sk_selector_add(sel, keep[i], SK_READABLE), "sk_selector_add");
+    }
+    if (sel != NULL) { /* one wait, as a server would make: its array too */
+        sk_sock *r1[1];
+        int e1[1];
+        size_t n1 = 0;
+        int r = sk_selector_wait(sel, 0, r1, e1, 1, &n1);
+        if (r != SK_ETIMEOUT)
+            check(r, "sk_selector_wait");
     }
     after = bench_rss();
     printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
@@ -449,6 +622,7 @@ static void idle_server(int argc, char **argv)
     fflush(stdout);
     for (i = 0; i < clients; i++)
         sk_free(keep[i]);
+    sk_selector_free(sel);
     free(keep);
     sk_buf_free(&line);
     sk_free(l);
@@ -465,6 +639,8 @@ int main(int argc, char **argv)
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
         {"udp", udp_server, udp_client},
+        {"udpbulk", udpbulk_server, udpbulk_client},
+        {"udpbatch", udpbatch_server, udpbatch_client},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     if (strcmp(argv[2], "fanin") != 0) /* (fanin: its server checks) */

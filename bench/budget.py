@@ -67,10 +67,18 @@ WORKLOADS = {
     # connect, the server accepts and closes, the client sees end of stream
     "connect-accept-client": ("connrate", "client", dict(n=2000), "n", 1),
     "connect-accept-server": ("connrate", "server", dict(n=2000), "n", 1),
-    # 64-byte datagrams: the client with a peer, the server answering the
-    # sender sk_recvfrom names
-    "udp-client": ("udp", "client", dict(n=10000), "n", 1),
-    "udp-server": ("udp", "server", dict(n=10000), "n", 1),
+    # 64-byte datagrams echoed (one operation: a round trip, two datagrams
+    # at each end): the client with a peer (sk_sendto host NULL +
+    # sk_recvfrom), the server answering the sender sk_recvfrom names with
+    # sk_sendto(host, port); -unconn: the client names the server in every
+    # sk_sendto and takes the sender from sk_recvfrom
+    "udp-client": ("udp-pps-conn", "client", dict(n=10000), "n", 1),
+    "udp-server": ("udp-pps-conn", "server", dict(n=10000), "n", 1),
+    "udp-unconn-client": ("udp-pps", "client", dict(n=10000), "n", 1),
+    # 64 datagrams in flight, sk_sendmany / sk_recvmany (raw: one system
+    # call per datagram); one operation: a datagram echoed
+    "udp-batch-client": ("udp-batch", "client", dict(n=64000), "n", 1),
+    "udp-batch-server": ("udp-batch", "server", dict(n=64000), "n", 1),
     # one echo server, loadgen's clients; busy: every client makes round
     # trips, sparse: 10 of them do and the rest stay connected and idle
     "fanin1000-busy": ("fanin1000", "server", dict(clients=1000, rt=20), "rt", 1000,

@@ -56,6 +56,9 @@ TLS_WORKLOADS = ("tls-bulk", "tls-handshake")
 NOT_TLS = lambda why: dict((w, why) for w in TLS_WORKLOADS)
 
 
+CONTROL = "raw-control"
+
+
 _uring = {}
 
 
@@ -83,10 +86,17 @@ def impls(build):
     no_tls = NOT_TLS("bench/ was built without OpenSSL") if not tls else {}
     other = NOT_TLS("TLS is measured on sockit and OpenSSL only")
     loop_skip = dict(dict((w, "the event loop is measured on pingpong, fan-in and idle")
-                          for w in ("bulk", "sendfile", "lines", "connrate")), **other)
+                          for w in ("bulk", "sendfile", "lines", "connrate", "udp-pps",
+                                    "udp-pps-conn", "udp-bulk", "udp-batch")), **other)
     return [
         Impl("raw", [b("bench_raw")], skip=no_tls,
              alt=dict((w, [b("bench_tls_openssl")]) for w in TLS_WORKLOADS)),
+        # the same raw program again, a column of its own: raw-control/raw
+        # is the noise of a ratio that should be 1.00 (every RATIO line
+        # ends with it; the TLS workloads have their "control" below)
+        Impl(CONTROL, [b("bench_raw")],
+             skip=dict({"idle": "memory is not noisy", "idle-watched": "memory is not noisy"},
+                       **NOT_TLS("the TLS workloads have their own control column"))),
         Impl("sockit", [b("bench_sockit")], skip=no_tls,
              alt=dict((w, [b("bench_sockit_tls")]) for w in TLS_WORKLOADS)),
         # sockit's fan-in server on the stateless sk_select (the column
@@ -94,8 +104,10 @@ def impls(build):
         Impl("sockit-select", [b("bench_sockit")], extra={"select": 1},
              skip=dict({w: "same code as sockit (only fan-in differs)"
                         for w in ("bulk", "sendfile", "lines", "pingpong",
-                                  "connrate", "idle")}, **other)),
-        Impl("libuv", [b("bench_uv")], skip=other),
+                                  "connrate", "idle", "idle-watched", "udp-pps",
+                                  "udp-pps-conn", "udp-bulk", "udp-batch")}, **other)),
+        Impl("libuv", [b("bench_uv")],
+             skip=dict({"udp-batch": "libuv sends one datagram per call"}, **other)),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
         # event-driven workloads (the others measure the synchronous API),
         # on epoll (the default loop before io_uring, and its fallback)...
@@ -107,7 +119,9 @@ def impls(build):
              skip=dict(loop_skip) if uring_skip(build) is None
              else dict((w, uring_skip(build)) for w in WORKLOADS)),
         Impl("luasocket", ["lua5.4", os.path.join(HERE, "luasocket.lua")],
-             skip=dict({"fanin10000": "socket.select is select(2): no descriptor "
+             skip=dict({"udp-batch": "LuaSocket sends one datagram per call",
+                        "idle-watched": "socket.select keeps no set: nothing to watch with",
+                        "fanin10000": "socket.select is select(2): no descriptor "
                                       "may reach FD_SETSIZE (1024)"}, **other)),
         # raw against raw on the TLS workloads: the noise of each ratio
         Impl("control", [b("bench_tls_openssl")],
@@ -140,6 +154,11 @@ FULL = {
     "fanin1000": dict(clients=1000, rt=100),
     "fanin10000": dict(clients=10000, rt=100),
     "idle": dict(clients=10000),
+    "idle-watched": dict(clients=10000),
+    "udp-pps": dict(n=100000),
+    "udp-pps-conn": dict(n=100000),
+    "udp-bulk": dict(bytes=512 << 20),
+    "udp-batch": dict(n=640000),
     "tls-bulk": dict(bytes=512 << 20),
     "tls-handshake": dict(n=2000),
 }
@@ -152,14 +171,31 @@ QUICK = {
     "fanin1000": dict(clients=1000, rt=20),
     "fanin10000": dict(clients=10000, rt=10),
     "idle": dict(clients=10000),
+    "idle-watched": dict(clients=10000),
+    "udp-pps": dict(n=20000),
+    "udp-pps-conn": dict(n=20000),
+    "udp-bulk": dict(bytes=128 << 20),
+    "udp-batch": dict(n=128000),
     "tls-bulk": dict(bytes=128 << 20),
     "tls-handshake": dict(n=500),
 }
 WORKLOADS = ["bulk", "sendfile", "lines", "pingpong", "connrate", "fanin1000",
-             "fanin10000", "idle", "tls-bulk", "tls-handshake"]
+             "fanin10000", "idle", "idle-watched", "udp-pps", "udp-pps-conn", "udp-bulk",
+             "udp-batch", "tls-bulk", "tls-handshake"]
+# Workloads that run a program workload of another name, with extra keys:
+# udp-pps names the server in every sendto and takes the sender from
+# recvfrom on both sides (conn=0); udp-pps-conn gives the client a peer
+# (connect; send / recv); udp-bulk sends 8 KiB datagrams one way, 8 per
+# 1-byte ack; udp-batch keeps 64 datagrams of 64 bytes in flight, echoed
+# (sockit with sk_sendmany / sk_recvmany, raw with one call per datagram).
+PROGRAM = {"idle-watched": ("idle", dict(watch=1)),
+           "udp-pps": ("udp", dict(conn=0)), "udp-pps-conn": ("udp", dict(conn=1)),
+           "udp-bulk": ("udpbulk", dict(size=8192, win=8)),
+           "udp-batch": ("udpbatch", dict(win=64))}
 UNITS = {"bulk": "MB/s", "sendfile": "MB/s", "lines": "lines/s", "pingpong": "rt/s",
          "connrate": "conn/s", "fanin1000": "rt/s", "fanin10000": "rt/s",
-         "idle": "B/conn", "tls-bulk": "MB/s", "tls-handshake": "hs/s"}
+         "idle": "B/conn", "idle-watched": "B/conn", "udp-pps": "rt/s", "udp-pps-conn": "rt/s",
+         "udp-bulk": "MB/s", "udp-batch": "dgram/s", "tls-bulk": "MB/s", "tls-handshake": "hs/s"}
 # The TLS workloads' record size (tls-bulk writes one record per call).
 TLS_RECORD = 16384
 # Workloads whose one run takes under a second (lines: about 40 ms) are run
@@ -167,12 +203,11 @@ TLS_RECORD = 16384
 # run is that round's figure: on this shared machine noise only ever adds
 # time, and one preemption is a large part of so short a run.  Every
 # implementation gets the same treatment.
-BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5, "tls-bulk": 3}
+BEST_OF = {"bulk": 3, "sendfile": 3, "lines": 5, "udp-bulk": 3, "tls-bulk": 3}
 CPUS = {"bulk": "one", "sendfile": "one", "lines": "two", "pingpong": "one", "connrate": "one",
-        "fanin1000": "two", "fanin10000": "two", "idle": "two",
-        # 64-byte datagrams echoed (bench/budgets only, not a column of the
-        # timed table yet)
-        "udp": "one", "tls-bulk": "one", "tls-handshake": "one"}
+        "fanin1000": "two", "fanin10000": "two", "idle": "two", "idle-watched": "two",
+        "udp-pps": "one", "udp-pps-conn": "one", "udp-bulk": "one", "udp-batch": "one",
+        "tls-bulk": "one", "tls-handshake": "one"}
 
 
 # The TLS workloads' certificates: tests/tls/make-certs.sh (the openssl
@@ -288,13 +323,17 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     base = "fanin" if w.startswith("fanin") else w
     sargs = dict(params)
     cargs = dict(params)
+    if w in PROGRAM:
+        base = PROGRAM[w][0]
+        sargs.update(PROGRAM[w][1])
+        cargs.update(PROGRAM[w][1])
     sargs.update(extra_server or {})
     cargs.update(extra_client or {})
     lg = lambda mode, args: [loadgen, mode] + ["%s=%s" % kv for kv in args.items()]
     if base in TLS_WORKLOADS:
         sargs["certs"] = cargs["certs"] = tls_certs(os.path.dirname(loadgen))
     server_argv = impl.argv("server", base, sargs)
-    if base in ("bulk", "pingpong", "connrate", "udp") + TLS_WORKLOADS:
+    if base in ("bulk", "pingpong", "connrate", "udp", "udpbulk", "udpbatch") + TLS_WORKLOADS:
         cfn = lambda port: impl.argv("client", base, dict(cargs, port=port))
     elif base == "sendfile":  # the implementation sends, loadgen receives
         server_argv = lg("sink", sargs)
@@ -302,7 +341,7 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
     else:
         cfn = lambda port: lg(base, dict(cargs, port=port))
     s, c = pair(server_argv, cfn, timeout, server_wrap, client_wrap, scpu, ccpu)
-    if base in ("bulk", "sendfile", "tls-bulk"):
+    if base in ("bulk", "sendfile", "udpbulk", "tls-bulk"):
         return c["bytes"] / c["ns"] * 1e3, dict(c)
     if base == "tls-handshake":
         return c["n"] / c["ns"] * 1e9, dict(c)
@@ -313,7 +352,7 @@ def run_one(impl, w, params, cpus, loadgen, timeout, server_wrap=(),
         return s["lines"] / s["ns"] * 1e9, dict(s)
     if base == "pingpong":
         return c["n"] / c["ns"] * 1e9, dict(c)
-    if base in ("connrate", "udp"):
+    if base in ("connrate", "udp", "udpbatch"):
         return c["n"] / c["ns"] * 1e9, dict(c)
     if base == "fanin":
         d = dict(c)
@@ -496,6 +535,7 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False, tls_only=F
 
     n_lines = 10000 if quick else 40000
     n_pp = 2000 if quick else 10000
+    ims = [im for im in ims if im.name != CONTROL]  # (the same program as raw)
     # TLS: per record (tls-bulk: the sender, the client, and the receiver)
     # and per handshake (the client), split into the TLS library
     # (libssl, libcrypto), everything else, and sockit's own sources.
@@ -530,6 +570,10 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False, tls_only=F
             callgrind(im, "lines", "server", dict(n=n_lines), "n", "lines", n_lines)
         if "pingpong" not in im.skip:
             callgrind(im, "pingpong", "client", dict(n=n_pp, lat=0), "n", "pingpong", n_pp)
+        if "udp-pps" not in im.skip and im.name != "luasocket":
+            for w in ("udp-pps", "udp-pps-conn"):
+                callgrind(im, w, "client", dict(n=n_pp), "n", w + "-client", n_pp)
+                callgrind(im, w, "server", dict(n=n_pp), "n", w + "-server", n_pp)
     # fan-in servers (full runs, or quick ones with --profile-fanin): every
     # client busy ("busy"), and 10 busy clients among many idle ones
     # ("sparse": what one wait costs when few of the watched sockets are
@@ -579,6 +623,8 @@ def profile(ims, loadgen, cpus, outdir, quick, deadline, fanin=False, tls_only=F
                 ("lines", dict(n=5 * n_lines), "n", 5 * n_lines, "s"),
                 ("fanin1000", dict(clients=1000, rt=10), "rt", 1000 * 10, "s"),
                 ("connrate", dict(n=n_pp // 2), "n", n_pp // 2, "sc"),
+                ("udp-pps", dict(n=n_pp), "n", n_pp, "sc"),
+                ("udp-batch", dict(n=32 * n_pp), "n", 32 * n_pp, "sc"),
                 ("bulk", dict(bytes=chunks * 65536), "bytes", chunks, "sc"),
                 ("sendfile", dict(bytes=chunks * 65536), "bytes", chunks, "c")):
             counts = []
@@ -808,7 +854,7 @@ def main():
     for w in wls:
         row = "%-10s %-8s " % (w, UNITS[w])
         row += " ".join("%12s" % fmt(median(data[w][n]), UNITS[w]) for n in names)
-        if w != "idle":
+        if not w.startswith("idle"):
             for s in subjects:
                 row += " " + " ".join("%14s" % (("%.2f" % ratio(w, s, n)) if ratio(w, s, n) is not None else "na")
                                       for n in names if n != s)
@@ -825,16 +871,21 @@ def main():
             P("%s server peak RSS (KiB, median): " % w + "  ".join(
                 "%s=%s" % (n, fmt_f(median([d.get("hwm", None) and d["hwm"] / 1024 for d in details[w][n]]), 0))
                 for n in names))
-    if "idle" in wls:
-        P("idle: RSS growth per connection (B) " + "  ".join(
-            "%s=%s" % (n, fmt(median(data["idle"][n]), "B/conn")) for n in names) +
-          "; heap per connection (B) " + "  ".join(
-            "%s=%s" % (n, fmt_f(median([d.get("heap_per_conn") for d in details["idle"][n]]), 0)) for n in names))
+    for iw in ("idle", "idle-watched"):
+        if iw in wls:
+            P("%s: RSS growth per connection (B) " % iw + "  ".join(
+                "%s=%s" % (n, fmt(median(data[iw][n]), "B/conn")) for n in names) +
+              "; heap per connection (B) " + "  ".join(
+                "%s=%s" % (n, fmt_f(median([d.get("heap_per_conn") for d in details[iw][n]]), 0)) for n in names))
     if prof:
         P("")
         P("profiles: user instructions (callgrind: (I(2N) - I(N)) / N, start-up cancels out)")
         for w, unit in (("lines", "per line (reader)"),
                         ("pingpong", "per round trip (client)"),
+                        ("udp-pps-client", "per round trip (client)"),
+                        ("udp-pps-server", "per round trip (server)"),
+                        ("udp-pps-conn-client", "per round trip (client)"),
+                        ("udp-pps-conn-server", "per round trip (server)"),
                         ("fanin1000-busy", "per round trip (server)"),
                         ("fanin10000-busy", "per round trip (server)"),
                         ("fanin1000-sparse", "per round trip (server)"),
@@ -862,7 +913,8 @@ def main():
         P("system calls (strace -c -f: (count(2N) - count(N)) / N)")
         for w, unit in (("pingpong", "per round trip"), ("fanin1000", "per round trip"),
                         ("lines", "per line"),
-                        ("connrate", "per connection"), ("bulk", "per 64 KiB"),
+                        ("connrate", "per connection"), ("udp-pps", "per round trip"),
+                        ("udp-batch", "per round trip"), ("bulk", "per 64 KiB"),
                         ("sendfile", "per 64 KiB")):
             for n in names:
                 per = prof.get(("strace-" + w, n))
@@ -882,19 +934,22 @@ def main():
                 continue
             if s != "sockit" and w in skips[s]:
                 continue  # (sockit's lines keep the issue's full form)
-            if w == "idle":
+            if w.startswith("idle"):
                 vals = []
                 others = ["libuv", "luasocket"] + RATIO_AGAINST_MORE.get(s, [])
                 for n in [s] + others:
-                    m = median(data["idle"].get(n, []))
+                    m = median(data[w].get(n, []))
                     vals.append("na" if m is None else "%d" % round(m))
-                ratio_lines.append("RATIO idle " + " ".join(
+                ratio_lines.append("RATIO %s " % w + " ".join(
                     "%s_bytes=%s" % (n, v) for n, v in zip([s] + others, vals)))
                 continue
             parts = []
             for n in RATIO_AGAINST + RATIO_AGAINST_MORE.get(s, []):
                 x = ratio(w, s, n) if n in names else None
                 parts.append("%s/%s=%s" % (s, n, "%.2f" % x if x is not None else "na"))
+            if CONTROL in names:
+                x = ratio(w, CONTROL, "raw")
+                parts.append("control %s/raw=%s" % (CONTROL, "%.2f" % x if x is not None else "na"))
             ratio_lines.append("RATIO %s %s" % (w, " ".join(parts)))
     text = "\n".join(lines_out)
     print(text)

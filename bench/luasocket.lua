@@ -266,6 +266,81 @@ W.idle = {
   end,
 }
 
+-- ---- udp: 64-byte datagrams echoed (conn=1: the client has a peer) ------
+local function udp_here()
+  local s = assert(socket.udp())
+  assert(s:setsockname("127.0.0.1", 0))
+  local _, port = s:getsockname()
+  print("PORT " .. port)
+  io.stdout:flush()
+  return s
+end
+
+W.udp = {
+  server = function()
+    local s, n = udp_here(), 0
+    while true do
+      local d, ip, port = s:receivefrom(2048)
+      if not d then die("receivefrom", ip) end
+      if #d == 0 then break end
+      assert(s:sendto(d, ip, port))
+      n = n + 1
+    end
+    print(string.format("RESULT served=%d", n))
+  end,
+  client = function()
+    local n, conn, port = opt.n or 100000, (opt.conn or 1) == 1, opt.port
+    local c = assert(socket.udp())
+    local out = string.rep("u", 64)
+    if conn then assert(c:setpeername("127.0.0.1", port)) end
+    local t0 = socket.gettime()
+    for _ = 1, n do
+      local d, err
+      if conn then
+        assert(c:send(out))
+        d, err = c:receive(2048)
+      else
+        assert(c:sendto(out, "127.0.0.1", port))
+        d, err = c:receivefrom(2048)
+      end
+      if not d or #d ~= 64 then die("receive", err) end
+    end
+    print(string.format("RESULT ns=%s n=%d", ns(t0), n))
+    if conn then c:send("") else c:sendto("", "127.0.0.1", port) end
+  end,
+}
+
+-- ---- udpbulk: size-byte datagrams one way, an ack every win --------------
+W.udpbulk = {
+  server = function()
+    local s, k, bytes, win = udp_here(), 0, 0, opt.win or 8
+    while true do
+      local d, ip, port = s:receivefrom(65536)
+      if not d then die("receivefrom", ip) end
+      if #d == 0 then break end
+      bytes = bytes + #d
+      k = k + 1
+      if k == win then k = 0; assert(s:sendto("k", ip, port)) end
+    end
+    print(string.format("RESULT received=%d", bytes))
+  end,
+  client = function()
+    local total, size, win = opt.bytes or (256 << 20), opt.size or 8192, opt.win or 8
+    local c = assert(socket.udp())
+    assert(c:setpeername("127.0.0.1", opt.port))
+    local out, sent, k = string.rep("b", size), 0, 0
+    local t0 = socket.gettime()
+    while sent < total do
+      assert(c:send(out))
+      sent = sent + size
+      k = k + 1
+      if k == win then k = 0; assert(c:receive(1)) end
+    end
+    print(string.format("RESULT ns=%s bytes=%d", ns(t0), sent))
+    c:send("")
+  end,
+}
+
 local w = W[workload]
 if not w or not w[role] then die("usage", "no " .. tostring(role) .. " side for " .. tostring(workload)) end
 w[role]()

@@ -235,12 +235,14 @@ static void fanin_server(int argc, char **argv)
     close(l);
 }
 
-/* ---- idle: accept, read one line, keep the connection ----------------- */
+/* ---- idle: accept, read one line, keep the connection (watch=1: each in
+ * an epoll set, as a server waiting for them would keep them) ----------- */
 static void idle_server(int argc, char **argv)
 {
     long clients = (long)bench_arg(argc, argv, "clients", 10000), i;
     int *fds = (int *)malloc(sizeof *fds * (size_t)clients);
     int l = raw_listen(4096);
+    int ep = bench_arg(argc, argv, "watch", 0) ? epoll_create1(EPOLL_CLOEXEC) : -1;
     long long before = bench_rss(), after, heap0 = bench_heap();
     for (i = 0; i < clients; i++) {
         char line[128];
@@ -255,6 +257,13 @@ static void idle_server(int argc, char **argv)
             have += (size_t)n;
         }
         fds[i] = c;
+        if (ep >= 0) {
+            struct epoll_event ev;
+            ev.events = EPOLLIN;
+            ev.data.u64 = (uint64_t)i;
+            if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) != 0)
+                bench_die("epoll_ctl");
+        }
     }
     after = bench_rss();
     printf("RESULT conns=%ld rss_before=%lld rss_after=%lld "
@@ -268,23 +277,31 @@ static void idle_server(int argc, char **argv)
     close(l);
 }
 
-/* ---- udp: 64-byte datagrams echoed; the client connect()s to the
- * server, the server answers with sendto to recvfrom's sender ----------- */
+/* ---- udp: 64-byte datagrams echoed; the server answers with sendto to
+ * recvfrom's sender; the client connect()s to it and uses send / recv
+ * (conn=1, the default), or names it in every sendto and takes the sender
+ * from recvfrom (conn=0).  An empty datagram ends. ---------------------- */
+static int udp_bound(struct sockaddr_in *a)
+{
+    socklen_t len = sizeof *a;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    raw_addr(a, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)a, sizeof *a) != 0 ||
+        getsockname(fd, (struct sockaddr *)a, &len) != 0)
+        bench_die("udp socket");
+    printf("PORT %d\n", ntohs(a->sin_port));
+    fflush(stdout);
+    return fd;
+}
+
 static void udp_server(int argc, char **argv)
 {
     char buf[2048];
     struct sockaddr_in a;
-    socklen_t len = sizeof a;
     unsigned long long n = 0;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = udp_bound(&a);
     (void)argc;
     (void)argv;
-    raw_addr(&a, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        bench_die("udp socket");
-    printf("PORT %d\n", ntohs(a.sin_port));
-    fflush(stdout);
     for (;;) {
         struct sockaddr_in from;
         socklen_t flen = sizeof from;
@@ -304,6 +321,106 @@ static void udp_server(int argc, char **argv)
 static void udp_client(int argc, char **argv)
 {
     long n = (long)bench_arg(argc, argv, "n", 100000), i;
+    int conn = (int)bench_arg(argc, argv, "conn", 1);
+    char out[BENCH_MSG], in[2048];
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int64_t t0;
+    memset(out, 'u', sizeof out);
+    raw_addr(&a, (int)bench_arg(argc, argv, "port", 0));
+    if (fd < 0 || (conn && connect(fd, (struct sockaddr *)&a, sizeof a) != 0))
+        bench_die("udp connect");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        if (conn) {
+            if (send(fd, out, sizeof out, 0) != (ssize_t)sizeof out)
+                bench_die("send");
+            if (recv(fd, in, sizeof in, 0) != (ssize_t)sizeof out)
+                bench_die("recv");
+        } else {
+            struct sockaddr_in from;
+            socklen_t flen = sizeof from;
+            if (sendto(fd, out, sizeof out, 0, (struct sockaddr *)&a, sizeof a) !=
+                (ssize_t)sizeof out)
+                bench_die("sendto");
+            if (recvfrom(fd, in, sizeof in, 0, (struct sockaddr *)&from, &flen) !=
+                (ssize_t)sizeof out)
+                bench_die("recvfrom");
+        }
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    if (sendto(fd, out, 0, 0, (struct sockaddr *)&a, sizeof a) != 0)
+        bench_die("send (end)");
+    close(fd);
+}
+
+/* ---- udpbulk: datagrams of size bytes one way, a 1-byte ack from the
+ * server after every win of them (the client waits for it: nothing is
+ * lost to a full receive buffer); an empty datagram ends ---------------- */
+static void udpbulk_server(int argc, char **argv)
+{
+    static char buf[65536];
+    long win = (long)bench_arg(argc, argv, "win", 8), k = 0;
+    unsigned long long bytes = 0;
+    struct sockaddr_in a;
+    int fd = udp_bound(&a);
+    for (;;) {
+        struct sockaddr_in from;
+        socklen_t flen = sizeof from;
+        ssize_t got = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
+        if (got < 0)
+            bench_die("recvfrom");
+        if (got == 0)
+            break;
+        bytes += (unsigned long long)got;
+        if (++k == win) {
+            k = 0;
+            if (sendto(fd, "k", 1, 0, (struct sockaddr *)&from, flen) != 1)
+                bench_die("sendto ack");
+        }
+    }
+    printf("RESULT received=%llu\n", bytes);
+    close(fd);
+}
+
+static void udpbulk_client(int argc, char **argv)
+{
+    static char out[65536];
+    long long total = bench_arg(argc, argv, "bytes", 256LL << 20), sent = 0;
+    long size = (long)bench_arg(argc, argv, "size", 8192);
+    long win = (long)bench_arg(argc, argv, "win", 8), k = 0;
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    char ack;
+    int64_t t0;
+    memset(out, 'b', sizeof out);
+    raw_addr(&a, (int)bench_arg(argc, argv, "port", 0));
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
+        bench_die("udp connect");
+    t0 = bench_now_ns();
+    while (sent < total) {
+        if (send(fd, out, (size_t)size, 0) != size)
+            bench_die("send");
+        sent += size;
+        if (++k == win) {
+            k = 0;
+            if (recv(fd, &ack, 1, 0) != 1)
+                bench_die("recv ack");
+        }
+    }
+    printf("RESULT ns=%lld bytes=%lld\n", (long long)(bench_now_ns() - t0), sent);
+    if (send(fd, out, 0, 0) != 0)
+        bench_die("send (end)");
+    close(fd);
+}
+
+/* ---- udpbatch: win 64-byte datagrams in flight, echoed; the raw
+ * baseline sends and receives them one system call each (the batch calls
+ * are sockit's) ------------------------------------------------------------ */
+static void udpbatch_client(int argc, char **argv)
+{
+    long n = (long)bench_arg(argc, argv, "n", 640000), i, k;
+    long win = (long)bench_arg(argc, argv, "win", 64);
     char out[BENCH_MSG], in[2048];
     struct sockaddr_in a;
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -313,13 +430,15 @@ static void udp_client(int argc, char **argv)
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
         bench_die("udp connect");
     t0 = bench_now_ns();
-    for (i = 0; i < n; i++) {
-        if (send(fd, out, sizeof out, 0) != (ssize_t)sizeof out)
-            bench_die("send");
-        if (recv(fd, in, sizeof in, 0) != (ssize_t)sizeof out)
-            bench_die("recv");
+    for (i = 0; i < n; i += win) {
+        for (k = 0; k < win; k++)
+            if (send(fd, out, sizeof out, 0) != (ssize_t)sizeof out)
+                bench_die("send");
+        for (k = 0; k < win; k++)
+            if (recv(fd, in, sizeof in, 0) != (ssize_t)sizeof out)
+                bench_die("recv");
     }
-    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), i);
     if (send(fd, out, 0, 0) != 0)
         bench_die("send (end)");
     close(fd);
@@ -336,6 +455,8 @@ int main(int argc, char **argv)
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
         {"udp", udp_server, udp_client},
+        {"udpbulk", udpbulk_server, udpbulk_client},
+        {"udpbatch", udp_server, udpbatch_client},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     f(argc, argv);

@@ -547,6 +547,172 @@ static void idle_server(int argc, char **argv)
     uv_run(loop, UV_RUN_DEFAULT);
 }
 
+/* ---- udp: 64-byte datagrams echoed; the server answers each sender with
+ * uv_udp_try_send; the client uv_udp_connect()s (conn=1) or names the
+ * server in every send (conn=0) and sends the next datagram from its
+ * recv_cb.  An empty datagram ends.  udpbulk: size-byte datagrams, an ack
+ * every win. -------------------------------------------------------------- */
+static uv_udp_t udp;
+static struct sockaddr_in udp_peer;
+static long udp_n, udp_i, udp_win, udp_k;
+static int udp_conn;
+static long long udp_total, udp_sent;
+static char udp_out[65536];
+static size_t udp_size;
+
+static void udp_bind_here(void)
+{
+    struct sockaddr_in a;
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    uv_check(uv_ip4_addr("127.0.0.1", 0, &a), "uv_ip4_addr");
+    uv_check(uv_udp_init(loop, &udp), "uv_udp_init");
+    uv_check(uv_udp_bind(&udp, (const struct sockaddr *)&a, 0), "bind");
+    uv_check(uv_udp_getsockname(&udp, (struct sockaddr *)&ss, &len),
+             "getsockname");
+    printf("PORT %d\n", ntohs(((struct sockaddr_in *)&ss)->sin_port));
+    fflush(stdout);
+}
+
+static void udp_send1(const char *p, size_t len, const struct sockaddr *to)
+{
+    uv_buf_t b = uv_buf_init((char *)p, (unsigned)len);
+    int r = uv_udp_try_send(&udp, &b, 1, to);
+    if (r != (int)len)
+        uv_check(r < 0 ? r : UV_EIO, "uv_udp_try_send");
+}
+
+static void udp_server_recv(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
+                            const struct sockaddr *from, unsigned flags)
+{
+    (void)flags;
+    if (n < 0)
+        uv_check((int)n, "udp recv");
+    if (from == NULL)
+        return; /* nothing more to read for now */
+    if (n == 0) {
+        printf("RESULT served=%ld\n", udp_i);
+        uv_close((uv_handle_t *)h, NULL);
+        return;
+    }
+    if (udp_win > 0) { /* udpbulk: count, ack every win */
+        udp_sent += n;
+        if (++udp_k == udp_win) {
+            udp_k = 0;
+            udp_send1("k", 1, from);
+        }
+        return;
+    }
+    udp_send1(b->base, (size_t)n, from);
+    udp_i++;
+}
+
+static void udp_server(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    udp_bind_here();
+    uv_check(uv_udp_recv_start(&udp, alloc_cb, udp_server_recv), "recv_start");
+    uv_run(loop, UV_RUN_DEFAULT);
+}
+
+static void udpbulk_server(int argc, char **argv)
+{
+    udp_win = (long)bench_arg(argc, argv, "win", 8);
+    udp_bind_here();
+    uv_check(uv_udp_recv_start(&udp, alloc_cb, udp_server_recv), "recv_start");
+    uv_run(loop, UV_RUN_DEFAULT);
+    printf("RESULT received=%lld\n", udp_sent);
+}
+
+static const struct sockaddr *udp_to(void)
+{
+    return udp_conn ? NULL : (const struct sockaddr *)&udp_peer;
+}
+
+static void udp_client_recv(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
+                            const struct sockaddr *from, unsigned flags)
+{
+    (void)b;
+    (void)flags;
+    if (n < 0)
+        uv_check((int)n, "udp recv");
+    if (from == NULL && n == 0)
+        return;
+    if (n != BENCH_MSG)
+        bench_die("echo of %ld bytes", (long)n);
+    if (++udp_i < udp_n) {
+        udp_send1(udp_out, BENCH_MSG, udp_to());
+        return;
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), udp_n);
+    udp_send1(udp_out, 0, udp_to());
+    uv_close((uv_handle_t *)h, NULL);
+}
+
+static void udp_client_init(int argc, char **argv)
+{
+    uv_check(uv_ip4_addr("127.0.0.1", (int)bench_arg(argc, argv, "port", 0),
+                         &udp_peer), "uv_ip4_addr");
+    uv_check(uv_udp_init(loop, &udp), "uv_udp_init");
+    if (udp_conn)
+        uv_check(uv_udp_connect(&udp, (const struct sockaddr *)&udp_peer),
+                 "uv_udp_connect");
+}
+
+static void udp_client(int argc, char **argv)
+{
+    udp_n = (long)bench_arg(argc, argv, "n", 100000);
+    udp_conn = (int)bench_arg(argc, argv, "conn", 1);
+    memset(udp_out, 'u', BENCH_MSG);
+    udp_client_init(argc, argv);
+    t0 = bench_now_ns();
+    udp_send1(udp_out, BENCH_MSG, udp_to()); /* binds the socket */
+    uv_check(uv_udp_recv_start(&udp, alloc_cb, udp_client_recv), "recv_start");
+    uv_run(loop, UV_RUN_DEFAULT);
+}
+
+static void udpbulk_window(void)
+{
+    for (udp_k = 0; udp_k < udp_win && udp_sent < udp_total; udp_k++) {
+        udp_send1(udp_out, udp_size, NULL);
+        udp_sent += (long long)udp_size;
+    }
+}
+
+static void udpbulk_client_recv(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
+                                const struct sockaddr *from, unsigned flags)
+{
+    (void)b;
+    (void)flags;
+    if (n < 0)
+        uv_check((int)n, "udp recv");
+    if (from == NULL && n == 0)
+        return;
+    if (udp_sent < udp_total) {
+        udpbulk_window();
+        return;
+    }
+    printf("RESULT ns=%lld bytes=%lld\n", (long long)(bench_now_ns() - t0),
+           udp_sent);
+    udp_send1(udp_out, 0, NULL);
+    uv_close((uv_handle_t *)h, NULL);
+}
+
+static void udpbulk_client(int argc, char **argv)
+{
+    udp_total = bench_arg(argc, argv, "bytes", 256LL << 20);
+    udp_size = (size_t)bench_arg(argc, argv, "size", 8192);
+    udp_win = (long)bench_arg(argc, argv, "win", 8);
+    udp_conn = 1;
+    memset(udp_out, 'b', sizeof udp_out);
+    udp_client_init(argc, argv);
+    t0 = bench_now_ns();
+    udpbulk_window();
+    uv_check(uv_udp_recv_start(&udp, alloc_cb, udpbulk_client_recv), "recv_start");
+    uv_run(loop, UV_RUN_DEFAULT);
+}
+
 int main(int argc, char **argv)
 {
     static const bench_workload w[] = {
@@ -557,6 +723,8 @@ int main(int argc, char **argv)
         {"connrate", connrate_server, connrate_client},
         {"fanin", fanin_server, NULL},
         {"idle", idle_server, NULL},
+        {"udp", udp_server, udp_client},
+        {"udpbulk", udpbulk_server, udpbulk_client},
     };
     bench_side f = bench_pick(argc, argv, w, sizeof w / sizeof w[0]);
     loop = uv_default_loop();

@@ -1140,6 +1140,82 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
                        size_t *size, sk_name *from);
 
+/** One datagram of a batch (sk_sendmany, sk_recvmany).  The fields each
+ * call reads are marked "in", those it writes "out"; the others are left
+ * alone. */
+typedef struct sk_dgram {
+    void *data;       /**< in: sk_sendmany: the datagram's bytes (only
+                           read); sk_recvmany: where its bytes go.  May be
+                           NULL when len is 0 */
+    size_t len;       /**< in: sk_sendmany: the datagram's length (0: an
+                           empty datagram); sk_recvmany: the room at data */
+    const char *host; /**< in (sk_sendmany): the destination as sk_sendto's
+                           host, or NULL for the object's peer */
+    int port;         /**< in (sk_sendmany): as sk_sendto's port */
+    int status;       /**< out (sk_recvmany): 0, or SK_ETRUNCATED (the
+                           datagram was longer than len: data holds its
+                           first len bytes, the rest is gone) */
+    size_t got;       /**< out (sk_recvmany): the bytes stored at data */
+    size_t size;      /**< out (sk_recvmany): the datagram's length, as
+                           sk_recvfrom's *size */
+    sk_name *from;    /**< in (sk_recvmany): where the sender's name goes
+                           (as sk_recvfrom's from), or NULL */
+} sk_dgram;
+
+/** sk_sendmany: send the n datagrams d[0..n-1] in order, each as
+ * sk_sendto(s, d[i].data, d[i].len, d[i].host, d[i].port) would, with as
+ * few system calls as the system allows: Linux sends up to 64 datagrams
+ * per system call (sendmmsg); other systems (Windows included) send one
+ * per call, so the call is then a loop that saves nothing but the caller's
+ * own.  When the send buffer is full the call waits within the object's
+ * timeouts (the total timeout covers the whole call).  *done (may be NULL)
+ * receives how many datagrams were sent, also on error: the error is about
+ * d[*done], and the ones before it are gone; resume there.  A host sockit
+ * remembers (a numeric address, the last one named) costs no lookup; a
+ * name is looked up for every datagram that names it.  Never raises
+ * SIGPIPE.
+ * @return 0 (at once for n 0); SK_EINVAL (NULL object, d NULL with n > 0,
+ * a datagram with NULL data and len > 0, an empty, "*" or over-long host,
+ * a port out of range); SK_EWRONGROLE (not a datagram object); SK_ECLOSED;
+ * SK_ENOTCONN (a host NULL on an object without a peer); SK_EISCONN (a
+ * host given to an object with a peer); SK_EMSGSIZE; SK_ETIMEOUT;
+ * SK_EACCESS; SK_EHOSTNOTFOUND; SK_ENETUNREACH; SK_EHOSTUNREACH;
+ * SK_ECONNREFUSED; SK_ENAMETEMP; SK_EFAMILY; SK_EADDRNOTAVAIL;
+ * SK_EWOULDBLOCK (non-blocking mode: no room); SK_ENORESOURCES;
+ * SK_ESYSTEM: each as sk_sendto says, for d[*done].
+ * @param[in] s a datagram object
+ * @param[in] d the datagrams (data, len, host, port are read)
+ * @param[in] n how many
+ * @param[out] done receives how many were sent, also on error; may be NULL
+ */
+SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
+                       size_t *done);
+
+/** sk_recvmany: receive up to n datagrams into d[0..n-1]: wait within the
+ * object's timeouts for the first (as sk_recvfrom), then take the ones
+ * that are there already, without waiting again.  Linux takes up to 64 per
+ * system call (recvmmsg); other systems (Windows included) one per call,
+ * with a readiness check before each after the first.  For each datagram
+ * i < *done, d[i].got, d[i].size and d[i].status are set, and *d[i].from
+ * when d[i].from is not NULL; the other datagrams are not touched.  An
+ * object with a peer receives only from its peer; one without skips the
+ * ICMP errors of earlier datagrams, as sk_recvfrom does.
+ * @return 0 with *done >= 1 (a truncated datagram is d[i].status
+ * SK_ETRUNCATED, not an error of the call), or 0 with *done 0 for n 0;
+ * SK_EINVAL (NULL object, d or done NULL, a datagram with NULL data and
+ * len > 0); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN
+ * (an object that is not bound yet); SK_ETIMEOUT; SK_ECONNREFUSED;
+ * SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with a peer, as
+ * sk_recvfrom); SK_EWOULDBLOCK (non-blocking mode: no datagram there);
+ * SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).  On error *done is 0 and d is not touched.
+ * @param[in] s a datagram object
+ * @param[in,out] d where the datagrams go (data, len, from are read)
+ * @param[in] n how many at most
+ * @param[out] done receives how many arrived (required)
+ */
+SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done);
+
 /** sk_joingroup: join the multicast group (a numeric IPv4 or IPv6 address,
  * or a name whose addresses are tried in order) on the interface with index
  * ifindex (0: the one the system picks for the group's route; note that
@@ -1403,8 +1479,11 @@ SK_API int sk_gethostname(char *name, size_t cap);
  * client, with the system's zero-copy call where there is one (sendfile on
  * Linux, FreeBSD and macOS; TransmitFile on Windows, in segments of at most
  * 64 KiB) and a read-and-send loop elsewhere.  Ranges shorter than 4 KiB,
- * and files the zero-copy call refuses (Linux: /proc and some other
- * special files), take the read-and-send loop too, as does a client
+ * files the zero-copy call refuses (Linux: /proc and some other special
+ * files), and peers on this host (a UNIX-domain socket, a loopback
+ * address, or the socket's own address: there zero-copy costs the
+ * receiving end more than it saves the sender, measured on Linux in
+ * bench/RESULTS.md) take the read-and-send loop too, as does a client
  * speaking TLS (the bytes go through its records; the error codes sk_send
  * lists over TLS then apply too).
  *

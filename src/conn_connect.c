@@ -201,7 +201,7 @@ static int attempt_start(sk_conn *c, size_t i)
         s->fd = fd;
         s->family = (unsigned char)a->family;
         s->dual = 0;
-        s->nonblock = 1;
+        sk__set_nonblock(s, 1);
     }
     r = sk__plat_connect_start(s->fd, &dst, &s->sys);
     if (r == 0 || r == SK_EINPROGRESS || r == SK_EWOULDBLOCK) {

@@ -17,7 +17,7 @@
  * mode nothing waits: SK_EWOULDBLOCK goes back to the caller at once. */
 int sk__wait(sk_sock *s, int events, const sk__tm *tm)
 {
-    if (s->nonblock)
+    if (sk__nonblock(s))
         return SK_EWOULDBLOCK;
     for (;;) {
         int64_t ms = sk__tm_left(tm);
@@ -40,12 +40,13 @@ int sk__ensure_connected(sk_sock *s, const sk__tm *tm)
         return 0;
     do {
         int sys = 0;
-        r = sk__plat_wait_connect(s->fd, s->nonblock ? 0 : sk__tm_left(tm),
+        r = sk__plat_wait_connect(s->fd,
+                                  sk__nonblock(s) ? 0 : sk__tm_left(tm),
                                   &sys);
         sk__sys_set(s, sys);
     } while (r == SK_EWOULDBLOCK);
     if (r == SK_ETIMEOUT)
-        return s->nonblock ? SK_EWOULDBLOCK : r;
+        return sk__nonblock(s) ? SK_EWOULDBLOCK : r;
     s->connecting = 0; /* settled: connected, or failed for good */
     return r;
 }

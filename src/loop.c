@@ -39,7 +39,7 @@ static int sk__lp_new(sk_loop **out, const char *backend)
         r = loop->poller->ops->add(loop->poller, &loop->wake_reg, &sys);
     }
     if (r == 0) /* the wait's array, so that no wait finds none */
-        r = sk__pollout_reserve(&loop->evs, &loop->evcap, 0);
+        r = sk__pollout_reserve(&loop->evs, &loop->evcap, 0, NULL);
     if (r != 0) {
         sk_loop_free(loop);
         return r;
@@ -199,14 +199,21 @@ static int sk__lp_posts_queued(sk_loop *loop)
 
 /* ---- running ------------------------------------------------------------ */
 
-/* Room in *evs (capacity *evcap) for a poller entry per registration and
- * filter (kqueue reports reading and writing separately) of nlive
- * registrations, plus the waker.  When memory is short the old array is
- * kept: what does not fit is reported by the next wait. */
-int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive)
+/* Room in *evs (capacity *evcap) for what one wait of poller (NULL: none
+ * yet) can report for nlive registrations plus the waker: an entry per
+ * registration, two where a wait reports reading and writing apart
+ * (kqueue), never more than the poller's most.  When memory is short the
+ * old array is kept: what does not fit is reported by the next wait. */
+int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive,
+                        const sk__poller *poller)
 {
-    size_t want = 2 * nlive + 2, cap;
+    size_t want, cap;
     sk__pollout *p;
+    if (*evcap >= 2 * nlive + 2)
+        return 0; /* the common case: room for what any backend reports */
+    want = (poller != NULL && poller->unique ? 1 : 2) * nlive + 2;
+    if (poller != NULL && poller->most != 0 && want > poller->most)
+        want = poller->most;
     if (want < 64)
         want = 64;
     if (*evcap >= want)
@@ -255,7 +262,8 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
     else
         ms = sk__lp_timeout(loop);
 
-    (void)sk__pollout_reserve(&loop->evs, &loop->evcap, loop->nlive);
+    (void)sk__pollout_reserve(&loop->evs, &loop->evcap, loop->nlive,
+                              loop->poller);
     r = loop->poller->ops->wait(loop->poller, ms, loop->evs, loop->evcap, &n,
                                 &sys);
     loop->now_us = sk__plat_now_us();

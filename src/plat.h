@@ -41,6 +41,22 @@
 #define SK__STREAM SK_STREAM
 #define SK__DGRAM SK_DGRAM
 
+/* The few helpers on every call's path are static inline (sockit_int.h),
+ * so that the hot paths make no call for them (MSVC's C mode spells it
+ * __inline);
+ * SK__NOINLINE keeps a slow path out of its caller, so that the caller's
+ * common case stays small (SQLite's SQLITE_NOINLINE). */
+#if defined(_MSC_VER)
+#  define SK__INLINE static __inline
+#  define SK__NOINLINE __declspec(noinline)
+#elif defined(__GNUC__) || defined(__clang__)
+#  define SK__INLINE static inline
+#  define SK__NOINLINE __attribute__((noinline))
+#else
+#  define SK__INLINE static inline
+#  define SK__NOINLINE
+#endif
+
 /* An address: room for any sockaddr the backends use (sockaddr_storage is
  * 128 bytes everywhere sockit runs). */
 typedef struct sk__addr {
@@ -98,6 +114,13 @@ int sk__test_alloc_failed(void);
  * sk__test_lookup_inlined: the current setting. */
 void sk__test_lookup_inline(int on);
 int sk__test_lookup_inlined(void);
+
+/* sk__test_sendfile_local_set: how sk_sendfile judges its peer: 1 on this
+ * host (read and send), 0 elsewhere (the zero-copy call, so that tests over
+ * loopback reach it), -1 (the default) by its address.
+ * sk__test_sendfile_local: the current setting. */
+void sk__test_sendfile_local_set(int mode);
+int sk__test_sendfile_local(void);
 
 /* sk__test_uring_refuse: with e > 0, the io_uring backend's setup fails
  * as if the kernel answered errno e (EPERM: seccomp, ENOSYS: too old);
@@ -288,7 +311,8 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
  * (len bytes, 0 included: buf is then not touched).  *got receives the
  * bytes stored; *size the datagram's length (*got when it fit; when it
  * did not, its full length where the system tells it, else 0); from (may
- * be NULL) the sender (family SK__AF_UNSPEC and len 0 when the system
+ * be NULL) the sender: its family, len and the first len bytes of sa (the
+ * rest is not touched; family SK__AF_UNSPEC and len 0 when the system
  * names none).  Returns 0 (also for an empty datagram: *got 0),
  * SK_ETRUNCATED (the datagram was longer: buf holds its first len bytes,
  * *got = len, the rest is gone), SK_EWOULDBLOCK, SK_ECONNREFUSED /
@@ -296,6 +320,42 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
  * met), or another error.  EINTR is retried inside. */
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
                       size_t *size, sk__addr *from, int *sys);
+
+/* One datagram of a batch (sk__plat_sendmany, sk__plat_recvmany): buf and
+ * len as for sk__plat_sendto / sk__plat_recvfrom (buf never NULL); to:
+ * the destination of a send (NULL: the peer); from: where a receive puts
+ * the sender (NULL: nowhere); got, size, trunc: what a receive stored, the
+ * datagram's length (as sk__plat_recvfrom's *size), 1 when it was cut. */
+typedef struct sk__dgram {
+    void *buf;
+    size_t len;
+    const sk__addr *to;
+    sk__addr *from;
+    size_t got;
+    size_t size;
+    int trunc;
+} sk__dgram;
+/* The most datagrams one sk__plat_sendmany / sk__plat_recvmany takes. */
+#define SK__BATCH 64
+
+/* sk__plat_sendmany: send d[0..n-1] (1 <= n <= SK__BATCH) in order, each
+ * as sk__plat_sendto would, in as few system calls as the system allows
+ * (Linux: one sendmmsg; elsewhere one send each).  *done receives how many
+ * went out.  Returns 0 with *done >= 1 (a failure after the first is left
+ * for the next call, which starts with that datagram), or the error of
+ * d[0] (*done 0), as sk__plat_sendto. */
+int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+                      int *sys);
+
+/* sk__plat_recvmany: receive up to n datagrams (1 <= n <= SK__BATCH) into
+ * d[0..n-1] (got, size, trunc, from as sk__plat_recvfrom gives them):
+ * wait 1 takes the first as sk__plat_recvfrom does (a blocking socket
+ * waits for it), wait 0 never waits; after the first it takes only what
+ * is there already.  *done receives how many arrived.  Returns 0 with
+ * *done >= 1, or the error of the first receive (*done 0), as
+ * sk__plat_recvfrom (SK_EWOULDBLOCK: none there). */
+int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
+                      size_t *done, int *sys);
 
 /* sk__plat_disconnect: drop a datagram socket's peer (POSIX: connect to
  * AF_UNSPEC; Windows: connect to an all-zero address).  Returns 0 or an
@@ -495,6 +555,10 @@ struct sk__poller {
     int unique; /* 1: a wait reports each registration at most once (epoll,
                    poll), so the loop may dispatch in one pass; 0 (kqueue
                    reports reading and writing apart): merged first */
+    size_t most; /* the most entries one wait reports whatever its cap
+                    (epoll: its batch), so that the caller's array need be
+                    no larger; 0: no such limit (a wait reports what cap
+                    allows) */
 };
 
 /* sk__plat_poller_new: a poller of the named backend, or the best one of

@@ -10,15 +10,18 @@
 
 #include <stdlib.h>
 
-/* One member: its watch (whose ud is this) and its place in the queue of
- * members seen ready and not yet handed out. */
+/* One member: its place in the queue of members seen ready and not yet
+ * handed out.  It lives in its watch's block, right after the watch (the
+ * watch's ud points here; sk__watch_make): one allocation per member. */
 typedef struct sk__selmem {
-    sk_selector *sel;
-    sk_watch *w;
     struct sk__selmem *qprev, *qnext;
-    int queued;
-    int revents; /* readiness gathered while queued */
+    unsigned char queued;
+    unsigned char revents; /* readiness gathered while queued */
 } sk__selmem;
+
+/* A member's watch and selector. */
+#define SK__SEL_WATCH(m) ((sk_watch *)(void *)(m) - 1)
+#define SK__SEL_OF(m) (SK__SEL_WATCH(m)->loop->selector)
 
 struct sk_selector {
     sk_loop *loop;
@@ -31,7 +34,7 @@ struct sk_selector {
 
 static void sk__sel_unqueue(sk__selmem *m)
 {
-    sk_selector *sel = m->sel;
+    sk_selector *sel = SK__SEL_OF(m);
     if (!m->queued)
         return;
     if (m->qprev != NULL)
@@ -50,8 +53,7 @@ static void sk__sel_unqueue(sk__selmem *m)
 void sk__selector_ready(sk_watch *w, int events, void *ud)
 {
     sk__selmem *m = (sk__selmem *)ud;
-    sk_selector *sel = m->sel;
-    (void)w;
+    sk_selector *sel = w->loop->selector;
     if (!m->queued) {
         m->queued = 1;
         m->revents = 0;
@@ -63,15 +65,14 @@ void sk__selector_ready(sk_watch *w, int events, void *ud)
             sel->qhead = m;
         sel->qtail = m;
     }
-    m->revents |= events;
+    m->revents = (unsigned char)(m->revents | events);
 }
 
 /* Drop m and its watch (the object itself is not touched). */
 static void sk__sel_drop(sk__selmem *m)
 {
     sk__sel_unqueue(m);
-    sk_watch_free(m->w);
-    sk__free(m);
+    sk_watch_free(SK__SEL_WATCH(m)); /* m with it */
 }
 
 void sk__selector_closing(sk_watch *w)
@@ -96,11 +97,12 @@ static int sk__sel_new(sk_selector **out, const char *backend)
         return r;
     }
     /* the wait's array, so that no wait finds none */
-    if (sk__pollout_reserve(&sel->evs, &sel->evcap, 0) != 0) {
+    if (sk__pollout_reserve(&sel->evs, &sel->evcap, 0, NULL) != 0) {
         sk_selector_free(sel);
         return SK_ENORESOURCES;
     }
     sel->polled = 1;
+    sel->loop->selector = sel;
     *out = sel;
     return 0;
 }
@@ -121,12 +123,9 @@ SK_API int sk_selector_new_backend(sk_selector **out, const char *backend)
 
 SK_API void sk_selector_free(sk_selector *sel)
 {
-    sk_watch *w;
     if (sel == NULL)
         return;
-    for (w = sel->loop->watches; w != NULL; w = w->next)
-        sk__free(w->ud); /* the watches go with the loop */
-    sk_loop_free(sel->loop);
+    sk_loop_free(sel->loop); /* the watches and their members with it */
     sk__free(sel->evs);
     sk__free(sel);
 }
@@ -156,23 +155,21 @@ static int sk__sel_args(const sk_selector *sel, const sk_sock *s, int events)
 
 SK_API int sk_selector_add(sk_selector *sel, sk_sock *s, int events)
 {
-    sk__selmem *m;
+    sk_watch *w = NULL;
     int r = sk__sel_args(sel, s, events);
     if (r != 0)
         return r;
     if (s->note != NULL)
         return SK_EINVAL; /* in a selector or watched by a loop already */
-    m = (sk__selmem *)sk__calloc(1, sizeof *m);
-    if (m == NULL)
-        return SK_ENORESOURCES;
-    m->sel = sel;
-    r = sk_watch_new(sel->loop, s, sk__selector_ready, m, &m->w);
-    if (r == 0 && events != 0)
-        r = sk_watch_set(m->w, events);
-    if (r != 0) {
-        sk_watch_free(m->w);
-        sk__free(m);
-    }
+    r = sk__watch_make(sel->loop, s, sk__selector_ready, NULL,
+                       sizeof(sk__selmem), &w);
+    if (r != 0)
+        return r;
+    w->ud = (sk__selmem *)(void *)(w + 1);
+    if (events != 0)
+        r = sk_watch_set(w, events);
+    if (r != 0)
+        sk_watch_free(w);
     return r;
 }
 
@@ -185,11 +182,11 @@ SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events)
     m = sk__sel_member(sel, s);
     if (m == NULL)
         return SK_EINVAL;
-    r = sk_watch_set(m->w, events);
+    r = sk_watch_set(SK__SEL_WATCH(m), events);
     if (r != 0)
         return r;
     if (m->queued) { /* readiness seen already: only what is still wanted */
-        m->revents &= events | SK_ERRORED;
+        m->revents = (unsigned char)(m->revents & (events | SK_ERRORED));
         if (events == 0 || m->revents == 0)
             sk__sel_unqueue(m);
     }
@@ -262,7 +259,8 @@ static int sk__sel_fill(sk_selector *sel, int64_t ms)
     for (;;) {
         size_t n = 0;
         int sys = 0, r;
-        (void)sk__pollout_reserve(&sel->evs, &sel->evcap, sel->loop->nlive);
+        (void)sk__pollout_reserve(&sel->evs, &sel->evcap, sel->loop->nlive,
+                                  p);
         r = p->ops->wait(p, ms, sel->evs, sel->evcap, &n, &sys);
         if (r == SK_EWOULDBLOCK)
             n = 0; /* a signal: wait again for what is left */
@@ -303,11 +301,12 @@ SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
     }
     while (k < cap && sel->qhead != NULL) {
         sk__selmem *m = sel->qhead;
-        int ev = m->revents & (m->w->events | SK_ERRORED);
+        sk_watch *w = SK__SEL_WATCH(m);
+        int ev = m->revents & (w->events | SK_ERRORED);
         sk__sel_unqueue(m);
         if (ev == 0)
             continue;
-        ready[k] = m->w->sock;
+        ready[k] = w->sock;
         events[k] = ev;
         k++;
     }

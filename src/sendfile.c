@@ -3,12 +3,14 @@
  * sendfile.c - sk_sendfile: a byte range of a file through a client.  The
  * loop asks the backend for zero-copy steps (sendfile, TransmitFile) and
  * waits for room between them; for short ranges, and for files the
- * zero-copy call refuses before any byte went out, and over TLS, it reads
- * the file into a buffer and sends that with the ordinary send loop.
+ * zero-copy call refuses before any byte went out, over TLS, and to a
+ * peer on this host, it reads the file into a buffer and sends that with
+ * the ordinary send loop.
  */
 #include "sockit_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Most bytes asked of one zero-copy step (a backend may take fewer). */
 #define SK__SF_STEP ((size_t)1 << 20)
@@ -18,11 +20,40 @@
  * zero-copy transfer costs more than copying (httpd has the same rule). */
 #define SK__SF_SMALL 4096
 
+/* Whether s's peer is on this host: a UNIX-domain socket, a loopback peer
+ * (127.0.0.0/8, ::1; IPv4-mapped shown as IPv4), or a peer whose address
+ * is the socket's own.  There the zero-copy send costs the receiving end
+ * more than it saves the sender (Linux, loopback TCP: the sink's CPU time
+ * doubles on page-cache fragments; read and send measured level with raw
+ * read + send and sendfile 20 % more CPU in all, bench/RESULTS.md), so the
+ * read-and-send loop is cheaper for the host.  0 when unknown. */
+static int sk__sf_local_peer(sk_sock *s)
+{
+    sk__addr a;
+    sk_name peer, me;
+    int sys = 0;
+#if defined(SOCKIT_TEST_HOOKS)
+    if (sk__test_sendfile_local() >= 0) /* the tests choose the path */
+        return sk__test_sendfile_local();
+#endif
+    if (s->family == SK__AF_UNIX)
+        return 1;
+    if (sk__plat_peername(s->fd, &a, &sys) != 0 ||
+        sk__plat_addrname(&a, &peer) != 0)
+        return 0;
+    if (strncmp(peer.addr, "127.", 4) == 0 || strcmp(peer.addr, "::1") == 0)
+        return 1;
+    if (sk__plat_sockname(s->fd, &a, &sys) != 0 ||
+        sk__plat_addrname(&a, &me) != 0)
+        return 0;
+    return strcmp(peer.addr, me.addr) == 0;
+}
+
 /* How long an asynchronous zero-copy step may wait: what the deadline
  * leaves, or nothing in non-blocking mode (whose waits return at once). */
 static int64_t sk__sf_step_ms(const sk_sock *s, const sk__tm *tm)
 {
-    return s->nonblock ? 0 : sk__tm_left(tm);
+    return sk__nonblock(s) ? 0 : sk__tm_left(tm);
 }
 
 /* One read-and-send step of up to want bytes at pos: *moved receives the
@@ -74,6 +105,8 @@ SK_API int sk_sendfile(sk_sock *s, int file, uint64_t offset, int64_t length,
 
     sk__tm_start(&tm, s);
     r = sk__ensure_connected(s, &tm);
+    if (r == 0 && !copy && sk__sf_local_peer(s))
+        copy = 1; /* cheaper for this host: see sk__sf_local_peer */
     while (r == 0 && !eof) {
         uint64_t pos = offset + done;
         size_t want, n = 0;

@@ -42,8 +42,10 @@ typedef struct sk__tm {
  * replays them onto each new socket it makes; some are answered from here)
  * and the UNIX-domain path it bound. */
 struct sk__tls;
+struct sk__udpc;
 typedef struct sk__extra {
     char *upath;       /* UNIX-domain path this object bound, or NULL */
+    struct sk__udpc *udp; /* a datagram object's conversions (udp.c) */
     struct sk__tls *tls;  /* the TLS session of a client (s->tls) */
     sk_tls_ctx *tlslisten; /* a listener's context for accepted clients */
     sk_tls_ctx *conntls;  /* sk_conn_settls: the context of an sk_conn's
@@ -69,10 +71,13 @@ struct sk__note {
     void (*fn)(sk__note *note, sk_sock *s, int what, sk_fd_t fd);
 };
 
-/* An object, kept small: every accepted client has one (96 bytes on 64-bit
+/* An object, kept small: every accepted client has one (104 bytes on 64-bit
  * POSIX; the receive buffer and sk__extra only while needed).  The receive
  * buffer's offsets are 16-bit: */
 typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
+/* 104 bytes (64-bit POSIX): with glibc's 8-byte header a 112-byte block
+ * (issue 17: an idle connection watched by a selector below libuv's 270
+ * bytes).  A field more needs a reason. */
 
 struct sk_sock {
     sk_fd_t fd;
@@ -89,18 +94,20 @@ struct sk_sock {
                                 (written only by sk_shutdown) */
     unsigned char linewait;  /* receive side: see sk__buffered */
     unsigned char tls;       /* s->extra->tls is a TLS session: see tls.c */
-    unsigned char nonblock;  /* sk_setblocking(s, 0): waits return at once */
-    unsigned char dual;      /* made by sk_tcp(): socket created lazily */
-    unsigned char v6only;    /* dual, but the system refused to turn
-                                IPV6_V6ONLY off (OpenBSD): its IPv6
-                                socket is IPv6-only (sk__make_socket) */
+    unsigned char dual;      /* non-zero: made by sk_tcp() / sk_udp(),
+                                socket created lazily; with
+                                SK__DUAL_V6ONLY: the system refused to turn
+                                IPV6_V6ONLY off (OpenBSD), its IPv6 socket
+                                is IPv6-only (sk__make_socket) */
     unsigned char bound;     /* sk_bind succeeded */
     unsigned char connecting; /* a client whose connect may still be
                                  pending */
     unsigned char life;      /* SK__LIFE_STARTED: sk__plat_startup
                                 succeeded (pair with cleanup);
                                 SK__LIFE_ADOPTED: fd came from sk_setfd;
-                                above SK__LIFE_ROLE_SHIFT: the role before
+                                SK__LIFE_NONBLOCK: sk_setblocking(s, 0),
+                                waits return at once (sk__nonblock);
+                                SK__LIFE_ROLE_MASK: the role before
                                 sk_close (sk_lastrole) */
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
@@ -119,7 +126,16 @@ struct sk_sock {
 
 #define SK__LIFE_STARTED 1
 #define SK__LIFE_ADOPTED 2
-#define SK__LIFE_ROLE_SHIFT 2 /* enum sk_role fits the 6 bits above */
+#define SK__LIFE_ROLE_SHIFT 2 /* enum sk_role (0..5) fits 3 bits */
+#define SK__LIFE_ROLE_MASK (7u << SK__LIFE_ROLE_SHIFT)
+#define SK__LIFE_NONBLOCK 0x20
+#define SK__DUAL_V6ONLY 2 /* in s->dual (see there) */
+
+/* Non-blocking mode (sk_setblocking): 1 or 0. */
+#define sk__nonblock(s) (((s)->life & SK__LIFE_NONBLOCK) != 0)
+#define sk__set_nonblock(s, on)                                             \
+    ((s)->life = (unsigned char)(((s)->life & ~SK__LIFE_NONBLOCK) |         \
+                                 ((on) ? SK__LIFE_NONBLOCK : 0)))
 
 /* One thread may send while another receives on the same client (see
  * docs/thread-safety.md): the two sides touch disjoint fields (sending:
@@ -136,20 +152,7 @@ struct sk_sock {
 #  define SK__SYS_LOAD(p) (*(const volatile int *)(p))
 #endif
 
-/* The few helpers on every call's path are static inline here, so that
- * the hot paths make no call for them (MSVC's C mode spells it __inline);
- * SK__NOINLINE keeps a slow path out of its caller, so that the caller's
- * common case stays small (SQLite's SQLITE_NOINLINE). */
-#if defined(_MSC_VER)
-#  define SK__INLINE static __inline
-#  define SK__NOINLINE __declspec(noinline)
-#elif defined(__GNUC__) || defined(__clang__)
-#  define SK__INLINE static inline
-#  define SK__NOINLINE __attribute__((noinline))
-#else
-#  define SK__INLINE static inline
-#  define SK__NOINLINE
-#endif
+/* (SK__INLINE and SK__NOINLINE: see plat.h.) */
 
 /* Record a failure's OS code (0: the backend left none: keep the last). */
 SK__INLINE void sk__sys_set(sk_sock *s, int sys)
@@ -334,7 +337,7 @@ int sk__need_extra(sk_sock *s);
  * full backlog instead of refusing it. */
 SK__INLINE int sk__os_blocking(const sk_sock *s, int family)
 {
-    return family != SK__AF_UNIX && !s->nonblock && s->block_ms < 0 &&
+    return family != SK__AF_UNIX && !sk__nonblock(s) && s->block_ms < 0 &&
            s->total_ms < 0;
 }
 
@@ -378,6 +381,52 @@ int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
 
 /* ---- datagrams (UDP) ---------------------------------------------------- */
 
+/* udp.c: what a datagram object remembers so that the common case makes
+ * no text conversion: the last numeric destination of a send (the text
+ * and port given, the address they name for the socket it was made for)
+ * and the last sender a receive named (its address, its name).  Made on
+ * first need, in s->extra->udp; dropped with the object or its socket
+ * (sk_setfd).  A numeric host always names the same address, so the
+ * remembered one is what a new lookup would give. */
+#define SK__UDP_HOSTMAX 48 /* numeric IPv6 text is at most 45 bytes */
+typedef struct sk__udpc {
+    char host[SK__UDP_HOSTMAX]; /* "" : nothing remembered */
+    int port;
+    sk_fd_t fd;                 /* the socket host:port was resolved for
+                                   (forgotten whenever s's socket is made
+                                   or replaced) */
+    sk__addr to;                /* what host:port names */
+    sk__addr from;              /* the last sender (len 0: none) */
+    sk_name name;               /* ... and its name */
+} sk__udpc;
+/* A live datagram object (with or without a peer): 0, SK_EINVAL,
+ * SK_ECLOSED, SK_EWRONGROLE. */
+int sk__udp_check(const sk_sock *s);
+/* Whether s is bound (a datagram could arrive); asks the system about a
+ * socket from sk_setfd. */
+int sk__udp_bound(sk_sock *s);
+/* 1 for the ICMP errors an earlier datagram met (SK_ECONNREFUSED,
+ * SK_EHOSTUNREACH, SK_ENETUNREACH): an object without a peer skips them. */
+int sk__udp_icmp(int r);
+/* Send one datagram to `to` (NULL: the peer), whole, waiting for room
+ * within tm (NULL: a deadline from the first wait). */
+int sk__udp_send(sk_sock *s, const void *data, size_t len,
+                 const sk__addr *to, const sk__tm *tm);
+/* sk_sendto's general case for a host: check it, look it up, try its
+ * addresses in order (tm as for sk__udp_send, started after the lookup
+ * when NULL). */
+int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
+                          const char *host, int port, const sk__tm *tm);
+/* Forget what s remembers (its socket changes). */
+void sk__udp_forget(sk_sock *s);
+/* The one address a datagram to host:port goes to, from what s remembers
+ * or (remembered when numeric) looked up: 1 when *to is it; 0 when the
+ * host needs the general path (a name, several addresses, no memory). */
+int sk__udp_dest(sk_sock *s, const char *host, int port, const sk__addr **to);
+/* The name of sender a into from, through what s remembers; an unnamed
+ * sender gives a zeroed name ("unix" on a UNIX-domain object). */
+void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from);
+
 /* ---- UNIX-domain sockets ------------------------------------------------ */
 
 /* unix.c: the filesystem path a UNIX object binds is removed when the
@@ -394,7 +443,7 @@ void sk__unix_close(sk_sock *s);
 /* ---- sending files and gathered buffers --------------------------------- */
 
 /* ---- state queries and blocking mode ------------------------------------ */
-/* Non-blocking mode (s->nonblock, set by sk_setblocking in state.c): sk__wait
+/* Non-blocking mode (sk__nonblock, set by sk_setblocking in state.c): sk__wait
  * returns SK_EWOULDBLOCK at once instead of waiting, so every transfer loop
  * that waits through it hands back its partial progress; the connect paths
  * (try_connect in tcp.c, sk__ensure_connected) never wait either.  s->shut is
@@ -423,24 +472,30 @@ struct sk_timer {
 
 struct sk_watch {
     /* What a dispatch reads, first (one cache line when thousands of
-     * watches are busy). */
+     * watches are busy).  Small on purpose: every watched object has one
+     * (a selector's member lives in the same block, selector.c). */
     sk_watch_cb cb;
     void *ud;
-    int events;              /* interest: SK_READABLE | SK_WRITABLE */
-    int revents;             /* readiness gathered this iteration */
-    int dead;                /* freed during dispatch (memory kept) */
-    int on_dirty;            /* on the loop's dirty list */
     unsigned seen;           /* loop->dispatch_seq of its last callback */
+    unsigned char events;    /* interest: SK_READABLE | SK_WRITABLE */
+    unsigned char revents;   /* readiness gathered this iteration */
+    unsigned char dead;      /* freed during dispatch (memory kept) */
+    unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
     sk_watch *ready_next;    /* this iteration's ready list */
     /* the rest */
     sk_loop *loop;
     sk_watch *prev, *next;   /* the loop's list of every watch */
-    int live;                /* reg is registered with the poller */
-    sk__pollreg reg;
+    sk__pollreg reg;         /* registered with the poller while reg.ptr
+                                is not NULL (it is then the watch) */
     sk_watch *dprev, *dnext; /* the dirty list */
     sk__note note;           /* installed on sock (sock->note) */
 };
+
+/* watch.c: sk_watch_new with extra bytes after the watch in the same
+ * block (aligned for pointers; zeroed; freed with the watch). */
+int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
+                   size_t extra, sk_watch **out);
 
 typedef struct sk__post {
     sk_post_cb fn;
@@ -495,6 +550,8 @@ struct sk_loop {
     sk__pollreg wake_reg; /* ptr is the loop itself */
     sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
                              connection that reads (see conn_rb_idle) */
+    sk_selector *selector; /* the selector this hidden loop serves, or
+                              NULL (selector.c) */
 };
 
 /* timer.c, for loop.c */
@@ -672,11 +729,12 @@ int sk__conn_bind(sk_conn *c, int port);
 /* The callback of every selector member's watch (watch.c compares it to
  * recognise them). */
 /* loop.c: grow *evs (capacity *evcap) to hold a wait's entries for nlive
- * registrations; on no memory the old array stays (the rest waits).
+ * registrations of poller (NULL: none yet); on no memory the old array stays (the rest waits).
  * Returns 0, or SK_ENORESOURCES when there is no array at all: the loop
  * and the selector make theirs when they are made, so that no wait ever
  * finds it empty. */
-int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive);
+int sk__pollout_reserve(sk__pollout **evs, size_t *evcap, size_t nlive,
+                        const sk__poller *poller);
 void sk__selector_ready(sk_watch *w, int events, void *ud);
 /* watch.c calls this for a selector member's watch when its object is
  * closed, after the watch went inert: the member is dropped and the watch

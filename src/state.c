@@ -27,7 +27,7 @@ SK_API int sk_getstate(const sk_sock *s, sk_state *out)
     memset(out, 0, sizeof *out);
     closed = s->role == SK_ROLE_CLOSED;
     out->closed = closed;
-    out->blocking = !s->nonblock;
+    out->blocking = !sk__nonblock(s);
     out->family = s->family;
     out->type = s->type;
     if (s->family == SK__AF_UNIX)
@@ -66,7 +66,7 @@ SK_API int sk_setblocking(sk_sock *s, int blocking)
     if (blocking != 0 && blocking != 1)
         return SK_EINVAL;
     was = sk__os_blocking(s, s->family);
-    s->nonblock = (unsigned char)!blocking;
+    sk__set_nonblock(s, !blocking);
     sk__sync_blocking(s, was);
     return 0;
 }

@@ -37,7 +37,7 @@ int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd)
              * turning v6only off, and getsockopt always reads 1.  Keep the
              * IPv6-only socket rather than fail: the rule documented at
              * sk_tcp and sk_udp in sockit.h. */
-            s->v6only = 1;
+            s->dual = (unsigned char)(s->dual | SK__DUAL_V6ONLY);
             r = 0;
         } else if (r != 0) {
             s->sys = sys;
@@ -144,6 +144,7 @@ SK_API int sk_close(sk_sock *s)
         if (s->extra->conntls != NULL)
             sk__tls_ctx_release(s->extra->conntls);
         sk__free(s->extra->conntlshost);
+        sk__free(s->extra->udp);
     }
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
@@ -152,7 +153,7 @@ SK_API int sk_close(sk_sock *s)
     sk__free(s->extra);    /* options and path: nothing asks for them now */
     s->extra = NULL;
     if (s->role != SK_ROLE_CLOSED) { /* keep the role for sk_lastrole */
-        unsigned keep = s->life & ((1u << SK__LIFE_ROLE_SHIFT) - 1);
+        unsigned keep = s->life & ~SK__LIFE_ROLE_MASK;
         s->life = (unsigned char)(keep | ((unsigned)s->role
                                           << SK__LIFE_ROLE_SHIFT));
     }
@@ -181,8 +182,9 @@ SK_API int sk_lastrole(const sk_sock *s)
 {
     if (s == NULL)
         return SK_EINVAL;
-    return s->role == SK_ROLE_CLOSED ? s->life >> SK__LIFE_ROLE_SHIFT
-                                     : s->role;
+    return s->role == SK_ROLE_CLOSED
+               ? (int)((s->life & SK__LIFE_ROLE_MASK) >> SK__LIFE_ROLE_SHIFT)
+               : s->role;
 }
 
 SK_API int sk_setuserdata(sk_sock *s, void *data)
@@ -280,7 +282,7 @@ static int try_connect(sk_sock *s, sk_fd_t fd, const sk__addr *a,
                        const sk__tm *tm)
 {
     int r = sk__plat_connect_start(fd, a, &s->sys);
-    if (s->nonblock && (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK))
+    if (sk__nonblock(s) && (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK))
         return SK_EINPROGRESS;
     while (r == SK_EINPROGRESS || r == SK_EWOULDBLOCK)
         r = sk__plat_wait_connect(fd, sk__tm_left(tm), &s->sys);
@@ -399,7 +401,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     c->bound = 1;
     c->block_ms = s->block_ms;
     c->total_ms = s->total_ms;
-    c->nonblock = s->nonblock;
+    sk__set_nonblock(c, sk__nonblock(s));
     c->linemax = s->linemax;
     if (s->extra != NULL && s->extra->tlslisten != NULL) {
         r = sk__tls_accepted(s, c); /* a TLS listener's client */

@@ -5,8 +5,9 @@
  * with SOCKIT_TEST_HOOKS (tests/CMakeLists.txt's sockit_hooked) it counts
  * allocations and fails the Nth on demand, the way SQLite's test builds
  * fail the Nth malloc, can run sk_conn's host lookups on the calling
- * thread, and can make the io_uring backend's setup fail.  Its state is
- * process-wide: that is why it exists only in a test build.
+ * thread, can tell sk_sendfile where its peer is, and can make the
+ * io_uring backend's setup fail.  Its state is process-wide: that is why
+ * it exists only in a test build.
  */
 #include "plat.h"
 
@@ -18,6 +19,7 @@ static unsigned long alloc_fail_at; /* 0: not armed */
 static unsigned long alloc_count;
 static int alloc_failed;
 static int lookup_inline;
+static int sendfile_local = -1;
 static int uring_refusal;
 
 /* One more allocation: 1 when it is the one to fail. */
@@ -57,6 +59,16 @@ void sk__test_lookup_inline(int on)
 int sk__test_lookup_inlined(void)
 {
     return lookup_inline;
+}
+
+void sk__test_sendfile_local_set(int mode)
+{
+    sendfile_local = mode;
+}
+
+int sk__test_sendfile_local(void)
+{
+    return sendfile_local;
 }
 
 void sk__test_uring_refuse(int e)

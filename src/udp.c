@@ -27,7 +27,7 @@ SK_API int sk_udp(sk_sock **out)
 }
 
 /* A live datagram object, with or without a peer. */
-static int udp_check(const sk_sock *s)
+int sk__udp_check(const sk_sock *s)
 {
     int r = sk__check(s);
     if (r != 0)
@@ -63,10 +63,10 @@ static int udp_family(const sk_sock *s)
 
 /* Whether s's socket, of family, reaches IPv4 through IPv4-mapped
  * addresses: a dual-stack IPv6 socket, unless the system refused to make
- * it one (s->v6only, see sk__make_socket). */
+ * it one (SK__DUAL_V6ONLY in s->dual, see sk__make_socket). */
 static int udp_maps_v4(const sk_sock *s, int family)
 {
-    return s->dual && !s->v6only && family == SK__AF_INET6;
+    return s->dual && !(s->dual & SK__DUAL_V6ONLY) && family == SK__AF_INET6;
 }
 
 /* The lookup filter for a socket of family: a dual-stack IPv6 socket
@@ -105,13 +105,14 @@ static int udp_ensure_socket(sk_sock *s, int family)
     r = sk__make_socket(s, family, &fd);
     if (r != 0)
         return r;
+    sk__udp_forget(s); /* what it named was for another socket */
     s->fd = fd;
     s->family = (unsigned char)family;
     return 0;
 }
 
 /* A dual-stack object learns whether its IPv6 socket really reaches IPv4
- * only when it makes it (s->v6only): make it before the lookup whose
+ * only when it makes it (SK__DUAL_V6ONLY): make it before the lookup whose
  * filter depends on that.  *made: 1 when this made the socket, which
  * udp_undo_socket drops again if the lookup fails (a failed lookup leaves
  * a dual-stack object without a socket, as it found it). */
@@ -130,6 +131,7 @@ static void udp_undo_socket(sk_sock *s, int made)
 {
     if (!made)
         return;
+    sk__udp_forget(s);
     sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
     s->family = SK__AF_UNSPEC; /* no socket, no family yet */
@@ -195,7 +197,7 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port)
     sk__addr *list = NULL;
     size_t count = 0, i;
     sk__tm tm;
-    int family, made = 0, r = udp_check(s);
+    int family, made = 0, r = sk__udp_check(s);
     if (r != 0)
         return r;
     if ((r = sk__check_host(host)) != 0)
@@ -239,11 +241,13 @@ SK_API int sk_setpeername(sk_sock *s, const char *host, int port)
     return 0;
 }
 
-/* Send one datagram to `to` (NULL: the peer), waiting for room within tm. */
-static int udp_send(sk_sock *s, const void *data, size_t len,
-                    const sk__addr *to, const sk__tm *tm)
+/* Send one datagram to `to` (NULL: the peer), waiting for room within tm
+ * (NULL: a deadline that starts at the first wait). */
+SK__NOINLINE int sk__udp_send(sk_sock *s, const void *data, size_t len,
+                                 const sk__addr *to, const sk__tm *tm)
 {
     static const char none = 0; /* a valid pointer for an empty datagram */
+    sk__tm mine;
     if (data == NULL)
         data = &none;
     for (;;) {
@@ -256,29 +260,116 @@ static int udp_send(sk_sock *s, const void *data, size_t len,
         }
         if (r != SK_EWOULDBLOCK)
             return r;
+        if (tm == NULL) {
+            sk__tm_start(&mine, s);
+            tm = &mine;
+        }
         r = sk__wait(s, SK__WAIT_WRITE, tm);
         if (r != 0)
             return r;
     }
 }
 
-SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
-                     const char *host, int port)
+/* Whether host is numeric text (digits and dots, or hex digits, dots and
+ * colons with at least one colon, no zone): it then names the same
+ * address for ever, and what it named may be remembered. */
+static int udp_numeric(const char *host)
+{
+    size_t i;
+    int colon = 0, other = 0;
+    for (i = 0; host[i] != '\0'; i++) {
+        char ch = host[i];
+        if (i >= SK__UDP_HOSTMAX - 1)
+            return 0;
+        if (ch == ':')
+            colon = 1;
+        else if ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
+            other = 1;
+        else if (!((ch >= '0' && ch <= '9') || ch == '.'))
+            return 0;
+    }
+    return i > 0 && (colon || !other);
+}
+
+/* s->extra->udp, made if needed (NULL when there is no memory for it:
+ * nothing is remembered then). */
+static sk__udpc *udp_memory(sk_sock *s)
+{
+    if (sk__need_extra(s) != 0)
+        return NULL;
+    if (s->extra->udp == NULL) {
+        s->extra->udp = (sk__udpc *)sk__calloc(1, sizeof *s->extra->udp);
+        if (s->extra->udp != NULL)
+            s->extra->udp->port = -1; /* no destination remembered */
+    }
+    return s->extra->udp;
+}
+
+void sk__udp_forget(sk_sock *s)
+{
+    if (s->extra != NULL && s->extra->udp != NULL) {
+        sk__free(s->extra->udp);
+        s->extra->udp = NULL;
+    }
+}
+
+/* Remember that host:port names the one address a for s's socket. */
+static void udp_remember_dest(sk_sock *s, const char *host, int port,
+                              const sk__addr *a)
+{
+    sk__udpc *c;
+    if (s->family == SK__AF_UNIX || !udp_numeric(host) ||
+        (c = udp_memory(s)) == NULL)
+        return;
+    strcpy(c->host, host); /* shorter than SK__UDP_HOSTMAX: udp_numeric */
+    c->port = port;
+    c->fd = s->fd;
+    c->to = *a;
+}
+
+int sk__udp_dest(sk_sock *s, const char *host, int port, const sk__addr **to)
+{
+    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
+    if (c != NULL && c->port == port && c->fd == s->fd &&
+        c->host[0] != '\0' && strcmp(c->host, host) == 0) {
+        *to = &c->to;
+        return 1;
+    }
+    return 0;
+}
+
+void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from)
+{
+    sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
+    if (c != NULL && a->len == c->from.len && a->len != 0 &&
+        memcmp(a->sa.bytes, c->from.sa.bytes, a->len) == 0) {
+        *from = c->name; /* the sender of the last datagram again */
+        return;
+    }
+    if (sk__plat_addrname(a, from) != 0) {
+        memset(from, 0, sizeof *from); /* an unnamed sender */
+        if (s->family == SK__AF_UNIX) /* no address at all */
+            memcpy(from->family, "unix", 5);
+        return;
+    }
+    if (s->family == SK__AF_UNIX || (c = udp_memory(s)) == NULL)
+        return;
+    c->from.family = a->family;
+    c->from.len = a->len;
+    memcpy(c->from.sa.bytes, a->sa.bytes, a->len);
+    c->name = *from;
+}
+
+/* sk_sendto to a host that s does not remember: look it up and try its
+ * addresses in order (waiting within tm; NULL: a deadline that starts
+ * after the lookup); a numeric host with one address is remembered. */
+int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
+                          const char *host, int port, const sk__tm *tm)
 {
     sk__addr *list = NULL;
     size_t count = 0, i;
-    sk__tm tm;
-    int family, made = 0, r = udp_check(s);
-    if (r != 0)
-        return r;
-    if (data == NULL && len > 0)
-        return SK_EINVAL;
-    if (host == NULL) {
-        if (s->role != SK_ROLE_CONNECTED)
-            return SK_ENOTCONN;
-        sk__tm_start(&tm, s);
-        return udp_send(s, data, len, NULL, &tm);
-    }
+    sk__tm mine;
+    int family, made = 0, r;
     if ((r = udp_check_dest(s, host, port)) != 0)
         return r;
     if (s->role == SK_ROLE_CONNECTED)
@@ -293,12 +384,17 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
     if (r == 0)
         r = udp_ensure_socket(s, family);
     if (r == 0) {
-        sk__tm_start(&tm, s);
+        if (count == 1)
+            udp_remember_dest(s, host, port, &list[0]);
+        if (tm == NULL) {
+            sk__tm_start(&mine, s);
+            tm = &mine;
+        }
         r = SK_EHOSTNOTFOUND;
         /* Nothing went out when an address fails, so the next one may be
          * tried without sending the datagram twice. */
         for (i = 0; i < count; i++) {
-            r = udp_send(s, data, len, &list[i], &tm);
+            r = sk__udp_send(s, data, len, &list[i], tm);
             if (r == 0 || r == SK_ETIMEOUT || r == SK_EMSGSIZE)
                 break;
         }
@@ -307,9 +403,43 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
     return r;
 }
 
+SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
+                     const char *host, int port)
+{
+    const sk__addr *to = NULL;
+    size_t sent;
+    int r = sk__udp_check(s);
+    if (r != 0)
+        return r;
+    if (data == NULL || host != NULL || s->role != SK_ROLE_CONNECTED) {
+        if (data == NULL && len > 0)
+            return SK_EINVAL;
+        if (host == NULL) {
+            if (s->role != SK_ROLE_CONNECTED)
+                return SK_ENOTCONN;
+        } else if (s->role == SK_ROLE_CONNECTED ||
+                   !sk__udp_dest(s, host, port, &to)) {
+            return sk__udp_sendto_lookup(s, data, len, host, port, NULL);
+        }
+        if (data == NULL)
+            return sk__udp_send(s, data, len, to, NULL);
+    }
+    /* The common case: one system call that takes the whole datagram. */
+    r = sk__plat_sendto(s->fd, data, len, to, &sent, &s->sys);
+    if (r == 0 && sent == len) {
+        s->nsent += len;
+        s->bound = 1; /* the system binds a socket that sends */
+        return 0;
+    }
+    s->nsent += sent;
+    if (r != SK_EWOULDBLOCK)
+        return r == 0 ? SK_EMSGSIZE : r; /* (never cut) */
+    return sk__udp_send(s, data, len, to, NULL);
+}
+
 /* Is s bound (so that a datagram could arrive)?  Asks the system when
  * sockit did not see a bind (a handle from sk_setfd). */
-static int udp_is_bound(sk_sock *s)
+int sk__udp_bound(sk_sock *s)
 {
     sk__addr a;
     sk_name n;
@@ -328,57 +458,88 @@ static int udp_is_bound(sk_sock *s)
 
 /* ICMP errors that an earlier datagram met: on an object without a peer
  * they say nothing about this receive. */
-static int udp_icmp_error(int r)
+int sk__udp_icmp(int r)
 {
     return r == SK_ECONNREFUSED || r == SK_EHOSTUNREACH ||
            r == SK_ENETUNREACH;
 }
 
-SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
-                       size_t *size, sk_name *from)
+/* A failed sk_recvfrom: nothing received, no sender. */
+static int udp_recv_fail(int r, size_t *got, size_t *size, sk_name *from)
 {
-    sk__addr a;
-    sk__tm tm;
-    int r;
     if (got != NULL)
         *got = 0;
     if (size != NULL)
         *size = 0;
     if (from != NULL)
         memset(from, 0, sizeof *from);
-    r = udp_check(s);
-    if (r != 0)
-        return r;
-    if ((buf == NULL && cap > 0) || got == NULL)
-        return SK_EINVAL;
-    if (!udp_is_bound(s))
-        return SK_ENOTCONN;
+    return r;
+}
+
+/* sk_recvfrom's general case: the checks that failed or a bind to ask
+ * the system about, waits, and errors (r: the first receive's result, or
+ * 1 when none was made). */
+static SK__NOINLINE int udp_recv_slow(sk_sock *s, void *buf, size_t cap,
+                                      size_t *got, size_t *size,
+                                      sk_name *from, int r)
+{
+    sk__addr a;
+    sk__tm tm;
+    size_t full = 0;
+    if (r == 1) {
+        r = sk__udp_check(s);
+        if (r == 0 && ((buf == NULL && cap > 0) || got == NULL))
+            r = SK_EINVAL;
+        if (r == 0 && !sk__udp_bound(s))
+            r = SK_ENOTCONN;
+        if (r != 0)
+            return udp_recv_fail(r, got, size, from);
+        r = 1; /* not tried yet */
+    }
     sk__tm_start(&tm, s);
     for (;;) {
-        size_t n = 0, full = 0;
-        memset(&a, 0, sizeof a);
-        r = sk__plat_recvfrom(s->fd, buf, cap, &n, &full, from ? &a : NULL,
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_READ, &tm);
+        else if (r == 1 ||
+                 (sk__udp_icmp(r) && s->role == SK_ROLE_UNCONNECTED))
+            r = 0; /* (an ICMP error was consumed by the system: the next
+                      call differs) */
+        if (r != 0)
+            return udp_recv_fail(r, got, size, from);
+        r = sk__plat_recvfrom(s->fd, buf, cap, got, &full, from ? &a : NULL,
                               &s->sys);
         if (r == 0 || r == SK_ETRUNCATED) {
-            s->nrecv += n;
-            *got = n;
+            s->nrecv += *got;
             if (size != NULL)
                 *size = full;
-            if (from != NULL && sk__plat_addrname(&a, from) != 0) {
-                memset(from, 0, sizeof *from); /* an unnamed sender */
-                if (s->family == SK__AF_UNIX) /* no address at all */
-                    memcpy(from->family, "unix", 5);
-            }
+            if (from != NULL)
+                sk__udp_name(s, &a, from);
             return r;
         }
-        if (udp_icmp_error(r) && s->role == SK_ROLE_UNCONNECTED)
-            continue; /* consumed by the system: the next call differs */
-        if (r != SK_EWOULDBLOCK)
-            return r;
-        r = sk__wait(s, SK__WAIT_READ, &tm);
-        if (r != 0)
-            return r;
     }
+}
+
+SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
+                       size_t *size, sk_name *from)
+{
+    sk__addr a;
+    size_t full;
+    int r;
+    /* The common case: a bound datagram object, one system call. */
+    if (s == NULL || s->type != SK__DGRAM || !s->bound || got == NULL ||
+        (s->role != SK_ROLE_UNCONNECTED && s->role != SK_ROLE_CONNECTED) ||
+        (buf == NULL && cap > 0))
+        return udp_recv_slow(s, buf, cap, got, size, from, 1);
+    r = sk__plat_recvfrom(s->fd, buf, cap, got, &full, from ? &a : NULL,
+                          &s->sys);
+    if (r != 0 && r != SK_ETRUNCATED)
+        return udp_recv_slow(s, buf, cap, got, size, from, r);
+    s->nrecv += *got;
+    if (size != NULL)
+        *size = full;
+    if (from != NULL)
+        sk__udp_name(s, &a, from);
+    return r;
 }
 
 /* A multicast interface named as text (sk_joingroupif, sk_setmulticastif):
@@ -435,7 +596,7 @@ static int udp_membership(sk_sock *s, int join, const char *group,
 {
     sk__addr *list = NULL;
     size_t count = 0, i;
-    int family, made = 0, r = udp_check(s);
+    int family, made = 0, r = sk__udp_check(s);
     if (r != 0)
         return r;
     if ((r = sk__check_host(group)) != 0)
@@ -485,7 +646,7 @@ static int udp_membership_if(sk_sock *s, int join, const char *group,
                              const char *iface)
 {
     sk__addr a;
-    int ifindex, byaddr, r = udp_check(s);
+    int ifindex, byaddr, r = sk__udp_check(s);
     if (r != 0)
         return r;
     if ((r = sk__check_host(group)) != 0)
@@ -509,7 +670,7 @@ SK_API int sk_leavegroupif(sk_sock *s, const char *group, const char *iface)
 SK_API int sk_setmulticastif(sk_sock *s, const char *iface)
 {
     sk__addr a;
-    int ifindex, byaddr, r = udp_check(s);
+    int ifindex, byaddr, r = sk__udp_check(s);
     if (r != 0)
         return r;
     if (s->family == SK__AF_UNIX)

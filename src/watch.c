@@ -63,11 +63,11 @@ static void sk__wch_unregister(sk_watch *w)
 {
     sk__poller *p = w->loop->poller;
     int stale;
-    if (!w->live)
-        return;
+    if (w->reg.ptr == NULL)
+        return; /* not registered */
     stale = w->sock == NULL || w->sock->fd != w->reg.fd;
     p->ops->del(p, &w->reg, stale);
-    w->live = 0;
+    w->reg.ptr = NULL;
     w->loop->nlive--;
 }
 
@@ -76,25 +76,31 @@ static int sk__wch_register(sk_watch *w, sk_fd_t fd, int events, int *sys)
 {
     sk__poller *p = w->loop->poller;
     int r;
-    if (w->live && w->reg.fd == fd && w->reg.events == events)
+    if (w->reg.ptr != NULL && w->reg.fd == fd && w->reg.events == events)
         return 0; /* nothing changes: no system call */
-    if (w->live && w->reg.fd != fd)
+    if (w->reg.ptr != NULL && w->reg.fd != fd)
         sk__wch_unregister(w);
     w->reg.fd = fd;
     w->reg.events = events;
-    w->reg.ptr = w;
-    if (w->live)
+    if (w->reg.ptr != NULL)
         return p->ops->mod(p, &w->reg, sys);
+    w->reg.ptr = w;
     r = p->ops->add(p, &w->reg, sys);
-    if (r == 0) {
-        w->live = 1;
+    if (r == 0)
         w->loop->nlive++;
-    }
+    else
+        w->reg.ptr = NULL; /* not registered after all */
     return r;
 }
 
 SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
                         sk_watch **out)
+{
+    return sk__watch_make(loop, s, cb, ud, 0, out);
+}
+
+int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
+                   size_t extra, sk_watch **out)
 {
     sk_watch *w;
     if (out != NULL)
@@ -110,7 +116,7 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
     if (loop->poller->ops->reserve != NULL &&
         loop->poller->ops->reserve(loop->poller, loop->nwatch + 2) != 0)
         return SK_ENORESOURCES;
-    w = (sk_watch *)sk__calloc(1, sizeof *w);
+    w = (sk_watch *)sk__calloc(1, sizeof *w + extra);
     if (w == NULL)
         return SK_ENORESOURCES;
     loop->nwatch++;
@@ -145,12 +151,12 @@ SK_API int sk_watch_set(sk_watch *w, int events)
         return SK_EINVAL; /* no socket yet (a dual-stack master) */
     r = sk__wch_register(w, w->sock->fd, events, &sys);
     if (r != 0) {
-        if (!w->live)
+        if (w->reg.ptr == NULL)
             w->events = 0;
         w->sock->sys = sys;
         return r;
     }
-    w->events = events;
+    w->events = (unsigned char)events;
     if (events & SK_READABLE)
         sk__wch_dirty_add(w); /* looked at before the next wait */
     return 0;
@@ -284,14 +290,14 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
             if (evs[i].events == 0)
                 continue;
             SK__WCH_READY(w);
-            w->revents |= evs[i].events;
+            w->revents = (unsigned char)(w->revents | evs[i].events);
         }
     }
     for (w = loop->dirty; w != NULL; w = w->dnext) {
         if ((w->events & SK_READABLE) && w->sock != NULL &&
             w->seen != seq && sk_dirty(w->sock)) {
             SK__WCH_READY(w);
-            w->revents |= SK_READABLE;
+            w->revents = (unsigned char)(w->revents | SK_READABLE);
         }
     }
 #undef SK__WCH_READY

@@ -24,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 144 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 146 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -43,7 +43,7 @@
     X(sk_getsockopt, 1)                                                     \
     X(sk_udp4, 0) X(sk_udp6, 0) X(sk_udp, 0) X(sk_setpeername, 1)           \
     X(sk_sendto, 1) X(sk_recvfrom, 1) X(sk_joingroup, 1)                    \
-    X(sk_leavegroup, 1)                                                     \
+    X(sk_leavegroup, 1) X(sk_sendmany, 1) X(sk_recvmany, 1)                 \
     /* UNIX-domain sockets */                                               \
     X(sk_unix, 0) X(sk_unixdgram, 0)                                        \
     /* address lookup */                                                    \
@@ -141,6 +141,7 @@ typedef struct fx {
     sk_sock *uc;     /* sk_udp4 whose peer is u4 */
     sk_sock *ud;     /* dual-stack sk_udp, no socket yet */
     int uport;       /* u4's port */
+    size_t scratch;  /* a count nobody reads */
 } fx;
 
 static int str_is(const char *got, const char *want)
@@ -1037,6 +1038,68 @@ typedef struct row {
       sk_sendto(f->cli, "a", 1, NULL, 0))                                 \
     R(sendto_accepted, sk_sendto, "on an accepted client", 0,             \
       SK_EWRONGROLE, sk_sendto(f->acc, "a", 1, "127.0.0.1", f->uport))    \
+    R(sendmany_null, sk_sendmany, "NULL object", NUL, SK_EINVAL,          \
+      sendmany_row(NULL, 0, "127.0.0.1", f->uport))                       \
+    R(sendmany_closed, sk_sendmany, "closed", OBJ, SK_ECLOSED,            \
+      sendmany_row(f->closed, 0, "127.0.0.1", f->uport))                  \
+    R(sendmany_nulld, sk_sendmany, "NULL d, n 1", 0, SK_EINVAL,           \
+      sk_sendmany(f->u4, NULL, 1, NULL))                                  \
+    R(sendmany_nulld_max, sk_sendmany, "NULL d, n SIZE_MAX", 0,           \
+      SK_EINVAL, sk_sendmany(f->u4, NULL, SIZE_MAX, NULL))                \
+    R(sendmany_nulld0, sk_sendmany, "NULL d, n 0 returns at once", 0, 0,  \
+      sk_sendmany(f->u4, NULL, 0, NULL))                                  \
+    R(sendmany_nulldata, sk_sendmany, "second datagram NULL data, len 1", \
+      0, SK_EINVAL, sendmany_row(f->u4, 1, "127.0.0.1", f->uport))        \
+    R(sendmany_sizemax, sk_sendmany, "len SIZE_MAX", 0, SK_EMSGSIZE,      \
+      sendmany_row(f->uc, 2, NULL, 0))                                    \
+    R(sendmany_port0, sk_sendmany, "port 0", 0, SK_EINVAL,                \
+      sendmany_row(f->u4, 0, "127.0.0.1", 0))                             \
+    R(sendmany_m1, sk_sendmany, "port -1", 0, SK_EINVAL,                  \
+      sendmany_row(f->u4, 0, "127.0.0.1", -1))                            \
+    R(sendmany_65536, sk_sendmany, "port 65536", 0, SK_EINVAL,            \
+      sendmany_row(f->u4, 0, "127.0.0.1", 65536))                         \
+    R(sendmany_intmin, sk_sendmany, "port INT_MIN", 0, SK_EINVAL,         \
+      sendmany_row(f->u4, 0, "127.0.0.1", INT_MIN))                       \
+    R(sendmany_empty, sk_sendmany, "empty host", 0, SK_EINVAL,            \
+      sendmany_row(f->u4, 0, "", f->uport))                               \
+    R(sendmany_any, sk_sendmany, "host \"*\"", 0, SK_EINVAL,              \
+      sendmany_row(f->u4, 0, "*", f->uport))                              \
+    R(sendmany_256, sk_sendmany, "256-byte host", 0, SK_EINVAL,           \
+      sendmany_row(f->u4, 0, f->host256, f->uport))                       \
+    R(sendmany_1000_dual, sk_sendmany, "1000-byte host, dual-stack", 0,   \
+      SK_EINVAL, sendmany_row(f->ud, 0, f->host1000, f->uport))           \
+    R(sendmany_nopeer, sk_sendmany, "host NULL, no peer", 0, SK_ENOTCONN, \
+      sendmany_row(f->u4, 0, NULL, 0))                                    \
+    R(sendmany_isconn, sk_sendmany, "host on an object with a peer", 0,   \
+      SK_EISCONN, sendmany_row(f->uc, 0, "127.0.0.1", f->uport))          \
+    R(sendmany_master, sk_sendmany, "on a master", 0, SK_EWRONGROLE,      \
+      sendmany_row(f->m4, 0, "127.0.0.1", f->uport))                      \
+    R(sendmany_server, sk_sendmany, "on a server", 0, SK_EWRONGROLE,      \
+      sendmany_row(f->srv, 0, NULL, 0))                                   \
+    R(sendmany_client, sk_sendmany, "on a client", 0, SK_EWRONGROLE,      \
+      sendmany_row(f->cli, 0, NULL, 0))                                   \
+    R(recvmany_null, sk_recvmany, "NULL object", NUL, SK_EINVAL,          \
+      recvmany_row(NULL, 0))                                              \
+    R(recvmany_closed, sk_recvmany, "closed", OBJ, SK_ECLOSED,            \
+      recvmany_row(f->closed, 0))                                         \
+    R(recvmany_nulld, sk_recvmany, "NULL d, n 1", 0, SK_EINVAL,           \
+      sk_recvmany(f->u4, NULL, 1, &f->scratch))                           \
+    R(recvmany_nulld_max, sk_recvmany, "NULL d, n SIZE_MAX", 0,           \
+      SK_EINVAL, sk_recvmany(f->u4, NULL, SIZE_MAX, &f->scratch))         \
+    R(recvmany_n0, sk_recvmany, "NULL d, n 0 returns at once", 0, 0,      \
+      sk_recvmany(f->u4, NULL, 0, &f->scratch))                           \
+    R(recvmany_nulldone, sk_recvmany, "NULL done", 0, SK_EINVAL,          \
+      recvmany_row(f->u4, 2))                                             \
+    R(recvmany_nulldata, sk_recvmany, "NULL data, len 4", 0, SK_EINVAL,   \
+      recvmany_row(f->u4, 1))                                             \
+    R(recvmany_none, sk_recvmany, "nothing there, timeout 0", 0,          \
+      SK_ETIMEOUT, recvmany_row(f->u4, 0))                                \
+    R(recvmany_unbound, sk_recvmany, "dual-stack, no socket", 0,          \
+      SK_ENOTCONN, recvmany_row(f->ud, 0))                                \
+    R(recvmany_master, sk_recvmany, "on a master", 0, SK_EWRONGROLE,      \
+      recvmany_row(f->m4, 0))                                             \
+    R(recvmany_client, sk_recvmany, "on a client", 0, SK_EWRONGROLE,      \
+      recvmany_row(f->cli, 0))                                            \
     R(joinif_null, sk_joingroupif, "NULL object", NUL, SK_EINVAL,         \
       sk_joingroupif(NULL, "239.1.2.3", NULL))                            \
     R(joinif_closed, sk_joingroupif, "closed", OBJ, SK_ECLOSED,           \
@@ -2132,6 +2195,47 @@ static int sendfile_row(sk_sock *s, int file, uint64_t offset,
     uint64_t sent = 77;
     int r = sk_sendfile(s, file, offset, length, &sent);
     return sent != 0 ? 12345 : r;
+}
+
+/* sk_sendmany of two one-byte datagrams to host:port; which 1 makes the
+ * second one NULL data with len 1, which 2 its length SIZE_MAX.  The
+ * count sent must be 0 on error except for which 1 (1: the first went). */
+static int sendmany_row(sk_sock *s, int which, const char *host, int port)
+{
+    sk_dgram d[2];
+    size_t done = 77;
+    int r;
+    memset(d, 0, sizeof d);
+    d[0].data = "a";
+    d[0].len = 1;
+    d[0].host = host;
+    d[0].port = port;
+    d[1] = d[0];
+    if (which == 1)
+        d[1].data = NULL;
+    else if (which == 2)
+        d[0].len = SIZE_MAX;
+    r = sk_sendmany(s, d, 2, &done);
+    if (r == 0)
+        return done == 2 ? 0 : 12345;
+    return done == (which == 1 ? 1u : 0u) ? r : 12345;
+}
+
+/* sk_recvmany into one 4-byte buffer (which 1: data NULL, len 4; which 2:
+ * done NULL); *done must be 0 on error. */
+static int recvmany_row(sk_sock *s, int which)
+{
+    char b[4];
+    sk_dgram d[1];
+    size_t done = 77;
+    int r;
+    memset(d, 0, sizeof d);
+    d[0].data = which == 1 ? NULL : b;
+    d[0].len = sizeof b;
+    r = sk_recvmany(s, d, 1, which == 2 ? NULL : &done);
+    if (which == 2)
+        return r;
+    return r != 0 && done != 0 ? 12345 : r;
 }
 
 static int sendv_row(sk_sock *s, int which)

@@ -8,6 +8,14 @@
  * refuses), bad input and wrong roles; gathered sends in order, with empty
  * buffers, more buffers than IOV_MAX, partial sends and timeouts.
  *
+ * sk_sendfile reads and sends to a peer on this host (loopback: cheaper
+ * for the host than zero-copy, bench/RESULTS.md), so the tests run against
+ * the test build of the library (sockit_hooked), whose hook
+ * sk__test_sendfile_local_set makes loopback peers count as remote: every
+ * test then takes the zero-copy path over loopback as before, and the main
+ * ones run again with the peer taken as local (read and send), beside a
+ * test of the rule itself.
+ *
  * The test makes its files in a fresh temporary directory and removes
  * them.  The small amount of file plumbing (create, open, position) is the
  * only OS-specific code here, kept in the first section.
@@ -17,6 +25,7 @@
 #endif
 
 #include "support.h"
+#include "plat.h" /* sk__test_sendfile_local_set, sk__test_alloc_* */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -925,8 +934,86 @@ static void t_sendv_bad_input_roles(void **state)
     sk_free(b);
 }
 
+/* The peer's place as the test build sees it: 0 remote (zero-copy), 1 on
+ * this host (read and send), -1 by its address. */
+static int setup_local(void **state)
+{
+    (void)state;
+    sk__test_sendfile_local_set(1);
+    return 0;
+}
+static int teardown_rule(void **state)
+{
+    (void)state;
+    sk__test_sendfile_local_set(-1);
+    return 0;
+}
+
+/* Allocations sk_sendfile makes for 1 MiB through a (the read-and-send
+ * loop makes its buffer; the zero-copy call none). */
+static unsigned long sendfile_allocs(sk_sock *a, sk_sock *b, int fd)
+{
+    struct reader rd;
+    unsigned char *keep = (unsigned char *)malloc(MIB);
+    uint64_t sent = 0;
+    unsigned long n;
+    assert_non_null(keep);
+    reader_start(&rd, b, MIB, keep, MIB);
+    sk__test_alloc_fail_at((unsigned long)-1); /* count, never fail */
+    sup_assert_rc(sk_sendfile(a, fd, 0, (int64_t)MIB, &sent), 0);
+    n = sk__test_alloc_count();
+    sk__test_alloc_fail_at(0);
+    reader_join(&rd);
+    sup_assert_rc(rd.rc, 0);
+    assert_true(sent == MIB);
+    assert_int_equal(rd.got, MIB);
+    free(keep);
+    return n;
+}
+
+/* The rule: over loopback (a peer on this host) sk_sendfile reads and
+ * sends; a peer taken as remote gets the zero-copy call. */
+static void t_sendfile_local_rule(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    int fd = file_open_read(g.path);
+    unsigned long by_address, remote;
+    (void)state;
+    assert_true(fd >= 0);
+    sup_pair(&a, &b);
+    sk__test_sendfile_local_set(-1);
+    by_address = sendfile_allocs(a, b, fd);
+    sk__test_sendfile_local_set(0);
+    remote = sendfile_allocs(a, b, fd);
+    sk__test_sendfile_local_set(-1);
+    assert_true(by_address >= 1); /* its read-and-send buffer */
+#if defined(__linux__)
+    assert_int_equal(remote, 0); /* sendfile(2) needs no buffer */
+#else
+    (void)remote;
+#endif
+    sup_expect_nothing(b);
+    file_close(fd);
+    sk_free(a);
+    sk_free(b);
+}
+
 int main(void)
 {
+    const struct CMUnitTest local[] = {
+        cmocka_unit_test(t_sendfile_local_rule),
+        cmocka_unit_test_setup_teardown(t_sendfile_whole, setup_local,
+                                        teardown_rule),
+        cmocka_unit_test_setup_teardown(t_sendfile_ranges, setup_local,
+                                        teardown_rule),
+        cmocka_unit_test_setup_teardown(t_sendfile_end, setup_local,
+                                        teardown_rule),
+        cmocka_unit_test_setup_teardown(t_sendfile_peer_closes, setup_local,
+                                        teardown_rule),
+        cmocka_unit_test_setup_teardown(t_sendfile_timeout_resume,
+                                        setup_local, teardown_rule),
+    };
+    int failed;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_sendfile_whole),
         cmocka_unit_test(t_sendfile_ranges),
@@ -943,5 +1030,11 @@ int main(void)
         cmocka_unit_test(t_sendv_peer_gone),
         cmocka_unit_test(t_sendv_bad_input_roles),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    sk__test_sendfile_local_set(0); /* loopback as remote: zero-copy */
+    failed = cmocka_run_group_tests_name("sendfile (zero-copy)", tests,
+                                         group_setup, group_teardown);
+    sk__test_sendfile_local_set(-1);
+    failed += cmocka_run_group_tests_name("sendfile (peer on this host)",
+                                          local, group_setup, group_teardown);
+    return failed;
 }

@@ -149,6 +149,7 @@ int sk__posix_epoll_new(sk__poller **out, int *sys)
     }
     p->base.ops = &sk__epoll_ops;
     p->base.unique = 1;
+    p->base.most = SK__EPOLL_BATCH;
     *out = &p->base;
     return 0;
 }

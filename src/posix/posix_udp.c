@@ -46,6 +46,27 @@ static int udp_native_family(int af)
     }
 }
 
+/* The rest of sk__plat_sendto after a failed send: EINTR retried. */
+static SK__NOINLINE int udp_sendto_again(sk_fd_t fd, const void *buf,
+                                         size_t len, const sk__addr *to,
+                                         size_t *sent, int *sys)
+{
+    ssize_t n;
+    while (errno == EINTR) {
+        if (to != NULL)
+            n = sendto(fd, buf, len, SK_SEND_FLAGS,
+                       (const struct sockaddr *)to->sa.bytes,
+                       (socklen_t)to->len);
+        else
+            n = send(fd, buf, len, SK_SEND_FLAGS);
+        if (n >= 0) {
+            *sent = (size_t)n;
+            return 0;
+        }
+    }
+    return sk__posix_fail(sys);
+}
+
 int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
                     const sk__addr *to, size_t *sent, int *sys)
 {
@@ -56,28 +77,76 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
             *sys = EMSGSIZE;
         return SK_EMSGSIZE;
     }
-    do {
-        if (to != NULL)
-            n = sendto(fd, buf, len, SK_SEND_FLAGS,
-                       (const struct sockaddr *)to->sa.bytes,
-                       (socklen_t)to->len);
-        else
-            n = send(fd, buf, len, SK_SEND_FLAGS);
-    } while (n < 0 && errno == EINTR);
+    if (to != NULL)
+        n = sendto(fd, buf, len, SK_SEND_FLAGS,
+                   (const struct sockaddr *)to->sa.bytes, (socklen_t)to->len);
+    else
+        n = send(fd, buf, len, SK_SEND_FLAGS);
     if (n < 0)
-        return sk__posix_fail(sys);
+        return udp_sendto_again(fd, buf, len, to, sent, sys);
     *sent = (size_t)n;
     return 0;
 }
 
-/* Linux's MSG_TRUNC makes recvmsg return a datagram's full length (UDP;
- * UNIX datagrams since 3.4); elsewhere it returns the bytes stored. */
+/* Linux's MSG_TRUNC makes a receive return a datagram's full length (UDP;
+ * UNIX datagrams since 3.4); elsewhere recvmsg's msg_flags say only that
+ * a datagram was cut. */
 #if defined(__linux__) && defined(MSG_TRUNC)
-#  define SK_RECV_TRUNC_FLAGS MSG_TRUNC
-#else
-#  define SK_RECV_TRUNC_FLAGS 0
-#endif
+/* Linux: recvfrom with MSG_TRUNC returns the datagram's full length, so
+ * truncation shows without a msghdr, and the sender goes straight into
+ * from: no copy, nothing to clear (the common case of every receive). */
+/* The failure of a receive (EINTR retried by the caller). */
+static SK__NOINLINE int udp_recv_fail(size_t *got, size_t *size,
+                                      sk__addr *from, int *sys)
+{
+    *got = 0;
+    *size = 0;
+    if (from != NULL) {
+        from->len = 0;
+        from->family = SK__AF_UNSPEC;
+    }
+    return sk__posix_fail(sys);
+}
 
+int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
+                      size_t *size, sk__addr *from, int *sys)
+{
+    socklen_t nl = (socklen_t)sizeof from->sa.bytes;
+    ssize_t n;
+    char none;
+    if (len > (size_t)SSIZE_MAX)
+        len = (size_t)SSIZE_MAX;
+    for (;;) {
+        if (from != NULL)
+            n = recvfrom(fd, len > 0 ? buf : &none, len, MSG_TRUNC,
+                         (struct sockaddr *)from->sa.bytes, &nl);
+        else
+            n = recv(fd, len > 0 ? buf : &none, len, MSG_TRUNC);
+        if (n >= 0)
+            break;
+        if (errno != EINTR)
+            return udp_recv_fail(got, size, from, sys);
+    }
+    *size = (size_t)n;
+    if (from != NULL) {
+        if ((size_t)nl > sizeof from->sa.bytes)
+            nl = (socklen_t)sizeof from->sa.bytes;
+        from->len = (unsigned)nl;
+        from->family =
+            nl > 0 ? udp_native_family(
+                         ((const struct sockaddr *)from->sa.bytes)->sa_family)
+                   : SK__AF_UNSPEC;
+    }
+    if ((size_t)n > len) {
+        *got = len;
+        if (sys != NULL)
+            *sys = EMSGSIZE;
+        return SK_ETRUNCATED; /* the OS dropped the rest */
+    }
+    *got = (size_t)n;
+    return 0;
+}
+#else
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
                       size_t *size, sk__addr *from, int *sys)
 {
@@ -98,16 +167,19 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     msg.msg_namelen = (socklen_t)sizeof ss;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
+    if (from != NULL) {
+        from->len = 0;
+        from->family = SK__AF_UNSPEC;
+    }
     do {
-        n = recvmsg(fd, &msg, SK_RECV_TRUNC_FLAGS);
+        n = recvmsg(fd, &msg, 0);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return sk__posix_fail(sys);
     *got = (size_t)n < len ? (size_t)n : len;
-    *size = (size_t)n; /* the full length with MSG_TRUNC, else *got */
+    *size = (size_t)n;
     if (from != NULL) {
         size_t nl = (size_t)msg.msg_namelen;
-        memset(from, 0, sizeof *from);
         if (nl > sizeof ss)
             nl = sizeof ss;
         if (nl > 0) {
@@ -117,14 +189,161 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
         }
     }
     if (msg.msg_flags & MSG_TRUNC) {
-        if (SK_RECV_TRUNC_FLAGS == 0)
-            *size = 0; /* unknown here */
+        *size = 0; /* unknown here */
         if (sys != NULL)
             *sys = EMSGSIZE;
         return SK_ETRUNCATED; /* the OS dropped the rest */
     }
     return 0;
 }
+#endif
+
+#if defined(__linux__) && defined(MSG_WAITFORONE)
+/* Linux: sendmmsg and recvmmsg, one system call per batch. */
+
+/* One message of a batch: its one buffer, no name, no control data (the
+ * fields set one by one: cheaper than clearing the whole array). */
+static void udp_mmsg_init(struct mmsghdr *m, struct iovec *iov)
+{
+    m->msg_hdr.msg_name = NULL;
+    m->msg_hdr.msg_namelen = 0;
+    m->msg_hdr.msg_iov = iov;
+    m->msg_hdr.msg_iovlen = 1;
+    m->msg_hdr.msg_control = NULL;
+    m->msg_hdr.msg_controllen = 0;
+    m->msg_hdr.msg_flags = 0;
+    m->msg_len = 0;
+}
+int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+                      int *sys)
+{
+    struct mmsghdr mm[SK__BATCH];
+    struct iovec iov[SK__BATCH];
+    size_t i;
+    int r;
+    *done = 0;
+    for (i = 0; i < n; i++) {
+        if (d[i].len > (size_t)SSIZE_MAX) /* never cut a datagram */
+            break;
+        iov[i].iov_base = d[i].buf;
+        iov[i].iov_len = d[i].len;
+        udp_mmsg_init(&mm[i], &iov[i]);
+        if (d[i].to != NULL) {
+            mm[i].msg_hdr.msg_name = (void *)d[i].to->sa.bytes;
+            mm[i].msg_hdr.msg_namelen = (socklen_t)d[i].to->len;
+        }
+    }
+    if (i == 0) {
+        if (sys != NULL)
+            *sys = EMSGSIZE;
+        return SK_EMSGSIZE;
+    }
+    do {
+        r = sendmmsg(fd, mm, (unsigned)i, SK_SEND_FLAGS);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return sk__posix_fail(sys);
+    *done = (size_t)r;
+    return r > 0 ? 0 : SK_EWOULDBLOCK;
+}
+
+int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
+                      size_t *done, int *sys)
+{
+    struct mmsghdr mm[SK__BATCH];
+    struct iovec iov[SK__BATCH];
+    size_t i;
+    int r;
+    *done = 0;
+    for (i = 0; i < n; i++) {
+        iov[i].iov_base = d[i].buf;
+        iov[i].iov_len = d[i].len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX
+                                                      : d[i].len;
+        udp_mmsg_init(&mm[i], &iov[i]);
+        if (d[i].from != NULL) {
+            mm[i].msg_hdr.msg_name = d[i].from->sa.bytes;
+            mm[i].msg_hdr.msg_namelen = (socklen_t)sizeof d[i].from->sa.bytes;
+        }
+    }
+    do {
+        r = recvmmsg(fd, mm, (unsigned)n,
+                     MSG_TRUNC | (wait ? MSG_WAITFORONE : MSG_DONTWAIT), NULL);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return sk__posix_fail(sys);
+    for (i = 0; i < (size_t)r; i++) {
+        size_t full = (size_t)mm[i].msg_len;
+        d[i].size = full;
+        d[i].got = full < iov[i].iov_len ? full : iov[i].iov_len;
+        d[i].trunc = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
+                     full > iov[i].iov_len;
+        if (d[i].from != NULL) {
+            socklen_t nl = mm[i].msg_hdr.msg_namelen;
+            if ((size_t)nl > sizeof d[i].from->sa.bytes)
+                nl = (socklen_t)sizeof d[i].from->sa.bytes;
+            d[i].from->len = (unsigned)nl;
+            d[i].from->family =
+                nl > 0 ? udp_native_family(((const struct sockaddr *)
+                                                d[i].from->sa.bytes)
+                                               ->sa_family)
+                       : SK__AF_UNSPEC;
+        }
+    }
+    *done = (size_t)r;
+    return r > 0 ? 0 : SK_EWOULDBLOCK;
+}
+#else
+/* Elsewhere: one system call per datagram; after the first, only what is
+ * there (MSG_DONTWAIT where the system has it, else a zero-time poll). */
+static int udp_ready(sk_fd_t fd)
+{
+    struct pollfd p;
+    int r;
+    p.fd = fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    do {
+        r = poll(&p, 1, 0);
+    } while (r < 0 && errno == EINTR);
+    return r > 0;
+}
+
+int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+                      int *sys)
+{
+    size_t i, sent = 0;
+    int r = 0;
+    *done = 0;
+    for (i = 0; i < n; i++) {
+        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
+        if (r != 0)
+            break;
+    }
+    *done = i;
+    return i > 0 ? 0 : r;
+}
+
+int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
+                      size_t *done, int *sys)
+{
+    size_t i;
+    int r = 0;
+    *done = 0;
+    for (i = 0; i < n; i++) {
+        if ((i > 0 || !wait) && !udp_ready(fd)) {
+            r = SK_EWOULDBLOCK;
+            break;
+        }
+        r = sk__plat_recvfrom(fd, d[i].buf, d[i].len, &d[i].got, &d[i].size,
+                              d[i].from, sys);
+        d[i].trunc = r == SK_ETRUNCATED;
+        if (r != 0 && r != SK_ETRUNCATED)
+            break;
+    }
+    *done = i;
+    return i > 0 ? 0 : r;
+}
+#endif
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys)
 {

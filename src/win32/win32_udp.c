@@ -127,6 +127,50 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return sk__win_dgram_fail(err, sys);
 }
 
+/* Winsock has no batch call for datagrams: one system call each; after
+ * the first, only what is there (a zero-time select says so). */
+static int sk__win_dgram_ready(sk_fd_t fd) {
+    fd_set rs;
+    struct timeval tv;
+    FD_ZERO(&rs);
+    FD_SET(SK__SOCK(fd), &rs);
+    tv.tv_sec = 0;
+    tv.tv_usec = 0;
+    return select(0, &rs, NULL, NULL, &tv) > 0;
+}
+
+int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+                      int *sys) {
+    size_t i, sent = 0;
+    int r = 0;
+    for (i = 0; i < n; i++) {
+        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
+        if (r != 0)
+            break;
+    }
+    *done = i;
+    return i > 0 ? 0 : r;
+}
+
+int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
+                      size_t *done, int *sys) {
+    size_t i;
+    int r = 0;
+    for (i = 0; i < n; i++) {
+        if ((i > 0 || !wait) && !sk__win_dgram_ready(fd)) {
+            r = SK_EWOULDBLOCK;
+            break;
+        }
+        r = sk__plat_recvfrom(fd, d[i].buf, d[i].len, &d[i].got, &d[i].size,
+                              d[i].from, sys);
+        d[i].trunc = r == SK_ETRUNCATED;
+        if (r != 0 && r != SK_ETRUNCATED)
+            break;
+    }
+    *done = i;
+    return i > 0 ? 0 : r;
+}
+
 int sk__plat_disconnect(sk_fd_t fd, int *sys) {
     struct sockaddr_storage ss;
     int family = 0, rc;

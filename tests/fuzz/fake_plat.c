@@ -642,6 +642,34 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return fake.recv_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.recv_end;
 }
 
+int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+                      int *sys)
+{
+    size_t i, sent = 0;
+    int r = 0;
+    FAKE_CHECK(d != NULL && n >= 1 && n <= SK__BATCH && done != NULL);
+    for (i = 0; i < n; i++) {
+        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
+        if (r != 0)
+            break;
+    }
+    *done = i;
+    return i > 0 ? 0 : r;
+}
+
+int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
+                      size_t *done, int *sys)
+{
+    int r;
+    FAKE_CHECK(d != NULL && n >= 1 && n <= SK__BATCH && done != NULL);
+    FAKE_CHECK(wait == 0 || wait == 1);
+    r = sk__plat_recvfrom(fd, d[0].buf, d[0].len, &d[0].got, &d[0].size,
+                          d[0].from, sys);
+    d[0].trunc = r == SK_ETRUNCATED;
+    *done = r == 0 || r == SK_ETRUNCATED;
+    return *done ? 0 : r;
+}
+
 int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
                          const sk__addr *ifaddr, int *sys)
 {

@@ -16,10 +16,12 @@
 #   rsa-bundle.pem          rsa.pem then rsa.key
 #   client-rsa.pem client-rsa.key  as client.pem, RSA 2048, PKCS#1 key
 #                           (Wine 8's SChannel loads no PKCS#8 or EC key)
-# Idempotent: an existing DIR/done stamp skips the work.
+# Idempotent: a DIR/done stamp holding this script's checksum skips the
+# work (a stamp from an older script, which made fewer files, does not).
 set -euo pipefail
 dir="${1:?usage: make-certs.sh DIR}"
-[[ -f "$dir/done" ]] && exit 0
+stamp="$(cksum <"${BASH_SOURCE[0]}")"
+[[ -f "$dir/done" && "$(cat "$dir/done")" == "$stamp" ]] && exit 0
 rm -rf "$dir"
 mkdir -p "$dir/ca" "$dir/rogueca"
 cd "$dir"
@@ -107,4 +109,4 @@ q openssl req -config openssl.cnf -x509 "${newkey[@]}" -keyout self.key -out sel
     -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"
 cat server.pem server.key >bundle.pem
 cat rsa.pem rsa.key >rsa-bundle.pem
-touch done
+printf '%s\n' "$stamp" >./done
