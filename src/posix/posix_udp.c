@@ -96,7 +96,7 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
  * truncation shows without a msghdr, and the sender goes straight into
  * from: no copy, nothing to clear (the common case of every receive). */
 /* The failure of a receive (EINTR retried by the caller). */
-static SK__NOINLINE int udp_recv_fail(size_t *got, size_t *size,
+static SK__NOINLINE int posix_udp_recv_fail(size_t *got, size_t *size,
                                       sk__addr *from, int *sys)
 {
     *got = 0;
@@ -125,7 +125,7 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
         if (n >= 0)
             break;
         if (errno != EINTR)
-            return udp_recv_fail(got, size, from, sys);
+            return posix_udp_recv_fail(got, size, from, sys);
     }
     *size = (size_t)n;
     if (from != NULL) {
