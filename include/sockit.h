@@ -2112,8 +2112,12 @@ SK_API int sk_conn_new(sk_loop *loop, sk_conn **out);
 SK_API void sk_conn_free(sk_conn *c);
 
 /** sk_conn_sethandlers: copy *h as the connection's handlers, with ud
- * passed to each (h NULL: no handlers).  Takes effect at once.  @return 0,
- * SK_EINVAL (c NULL).
+ * passed to each (h NULL: no handlers).  Takes effect at once.  The loop
+ * keeps one copy of each distinct set, shared by the connections given it
+ * (a server's connections, typically), so that a connection costs less
+ * memory.  @return 0, SK_EINVAL (c NULL), SK_ENORESOURCES (no memory for
+ * the copy of a set the loop has not got yet: the handlers and ud stay as
+ * they were).
  * @param[in] c the connection
  * @param[in] h the handlers (copied), or NULL for none
  * @param[in] ud handed to every handler unchanged
@@ -2125,7 +2129,8 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
  * worker thread instead of the system's resolver, from the next
  * sk_conn_connect on; fn NULL goes back to the system's.  With a hook
  * every host goes to the hook, numeric ones too.  @return 0, SK_EINVAL (c
- * NULL).
+ * NULL), SK_ENORESOURCES (no memory for the connection's settings, which
+ * are made when one first differs from its default: nothing changes).
  * @param[in] c the connection
  * @param[in] fn the resolver hook, or NULL for the system's resolver
  * @param[in] ud handed to fn unchanged
@@ -2159,8 +2164,10 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud);
  * finite values above 1e9 are refused; anything else is honoured to the
  * millisecond.
  * @return 0; SK_EINVAL (c NULL, unknown mode, seconds NaN or finite above
- * 1e9); SK_ENORESOURCES (no memory for the accepted handshake's limit: the
- * time is kept, the handshake unbounded).
+ * 1e9); SK_ENORESOURCES (no memory for the connection's settings, made
+ * when one first differs from its default: the time is not changed; or no
+ * memory for the accepted handshake's limit: the time is kept, the
+ * handshake unbounded).
  * @param[in] c the connection
  * @param[in] seconds the time in seconds (see each mode)
  * @param[in] mode 'c' (connect), 'd' (Happy Eyeballs delay) or 'l' (linger in

@@ -16,10 +16,37 @@
 
 /* ---- lifetime, handlers, states ----------------------------------------- */
 
+static const sk_conn_handlers conn_no_handlers; /* every one NULL */
+static const sk__conn_cfg conn_cfg_defaults = {NULL, NULL, -1, 0.25, 30};
+
+const sk__conn_cfg *sk__conn_cfg_of(const sk_conn *c)
+{
+    return c->cfg != NULL ? c->cfg : &conn_cfg_defaults;
+}
+
+/* c lets go of its handler set: the set goes with its last connection. */
+static void conn_h_release(sk_conn *c)
+{
+    sk__hset **pp, *hs;
+    if (c->h == &conn_no_handlers)
+        return;
+    for (pp = &c->loop->hsets; (hs = *pp) != NULL; pp = &hs->next) {
+        if (&hs->h == c->h) {
+            if (--hs->refs == 0) {
+                *pp = hs->next;
+                sk__free(hs);
+            }
+            break;
+        }
+    }
+    c->h = &conn_no_handlers;
+}
+
 static void conn_destroy(sk_conn *c)
 {
     sk_buf_free(&c->rb);
     sk_buf_free(&c->wb);
+    sk__free(c->cfg);
     sk__free(c);
 }
 
@@ -49,17 +76,16 @@ static int conn_after(sk_conn *c, unsigned epoch)
 void sk__conn_record(sk_conn *c, int code)
 {
     c->code = code;
-    c->error = sk_conn_errcode(code);
 }
 
 int sk__conn_set_state(sk_conn *c, int state)
 {
     unsigned epoch = ++c->epoch;
-    c->state = state;
-    if (c->h.state_changed == NULL)
+    c->state = (unsigned char)state;
+    if (c->h->state_changed == NULL)
         return 0;
     sk__conn_hold(c);
-    c->h.state_changed(c, state, c->ud);
+    c->h->state_changed(c, state, c->ud);
     return conn_after(c, epoch);
 }
 
@@ -67,10 +93,10 @@ int sk__conn_emit_error(sk_conn *c, int code)
 {
     unsigned epoch = c->epoch;
     sk__conn_record(c, code);
-    if (c->h.error == NULL)
+    if (c->h->error == NULL)
         return 0;
     sk__conn_hold(c);
-    c->h.error(c, c->error, c->ud);
+    c->h->error(c, sk_conn_errcode(code), c->ud);
     return conn_after(c, epoch);
 }
 
@@ -119,11 +145,8 @@ static sk_conn *conn_alloc(sk_loop *loop, sk_sock *s)
         return NULL;
     c->loop = loop;
     c->s = s;
+    c->h = &conn_no_handlers;
     c->state = SK_CONN_UNCONNECTED;
-    c->error = SK_CONN_ERR_UNKNOWN;
-    c->t_connect = -1;
-    c->t_delay = 0.25;
-    c->t_linger = 30;
     (void)sk_setblocking(s, 0);
     return c;
 }
@@ -192,6 +215,7 @@ SK_API void sk_conn_free(sk_conn *c)
     sk__conn_drop_socket(c, live);
     sk_free(c->s);
     c->s = NULL;
+    conn_h_release(c); /* no handler runs from now on */
     if (c->depth == 0)
         conn_destroy(c);
 }
@@ -199,45 +223,83 @@ SK_API void sk_conn_free(sk_conn *c)
 SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
                                void *ud)
 {
+    sk__hset *hs = NULL;
     if (c == NULL)
         return SK_EINVAL;
-    if (h != NULL)
-        c->h = *h;
-    else
-        memset(&c->h, 0, sizeof c->h);
+    if (h != NULL && memcmp(h, &conn_no_handlers, sizeof *h) != 0) {
+        /* The loop's copy of this set, made when it has none yet. */
+        for (hs = c->loop->hsets; hs != NULL; hs = hs->next)
+            if (memcmp(&hs->h, h, sizeof *h) == 0)
+                break;
+        if (hs == NULL) {
+            hs = (sk__hset *)sk__malloc(sizeof *hs);
+            if (hs == NULL)
+                return SK_ENORESOURCES;
+            hs->h = *h;
+            hs->refs = 0;
+            hs->next = c->loop->hsets;
+            c->loop->hsets = hs;
+        }
+        hs->refs++; /* before the old set goes: it may be this one */
+    }
+    conn_h_release(c);
+    if (hs != NULL)
+        c->h = &hs->h;
     c->ud = ud;
     return 0;
 }
 
+/* c's own settings, made from the defaults when it has none. */
+static sk__conn_cfg *conn_cfg_need(sk_conn *c)
+{
+    if (c->cfg == NULL) {
+        c->cfg = (sk__conn_cfg *)sk__malloc(sizeof *c->cfg);
+        if (c->cfg != NULL)
+            *c->cfg = conn_cfg_defaults;
+    }
+    return c->cfg;
+}
+
 SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud)
 {
+    sk__conn_cfg *cfg;
     if (c == NULL)
         return SK_EINVAL;
-    c->resolver = fn;
-    c->resolver_ud = fn != NULL ? ud : NULL;
+    if (fn == NULL && c->cfg == NULL)
+        return 0; /* the system's already */
+    cfg = conn_cfg_need(c);
+    if (cfg == NULL)
+        return SK_ENORESOURCES;
+    cfg->resolver = fn;
+    cfg->resolver_ud = fn != NULL ? ud : NULL;
     return 0;
 }
 
 SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode)
 {
     int64_t ms = -1;
+    double *t;
     if (c == NULL || sk__timeout_ms(seconds, &ms) != 0)
         return SK_EINVAL;
     if (ms < 0)
         seconds = -1; /* negative or +inf: no limit */
-    switch (mode) {
-    case 'c':
-        c->t_connect = seconds;
-        return sk__conn_accept_limit(c); /* (0 unless accepted, ENCRYPTING) */
-    case 'd':
-        c->t_delay = seconds;
-        return 0;
-    case 'l':
-        c->t_linger = seconds;
-        return 0;
-    default:
+    if (mode != 'c' && mode != 'd' && mode != 'l')
         return SK_EINVAL;
+    if (c->cfg == NULL) {
+        const sk__conn_cfg *d = &conn_cfg_defaults;
+        if (seconds == (mode == 'c' ? d->t_connect
+                        : mode == 'd' ? d->t_delay
+                                      : d->t_linger))
+            return mode == 'c' ? sk__conn_accept_limit(c) : 0;
+        if (conn_cfg_need(c) == NULL)
+            return SK_ENORESOURCES;
     }
+    t = mode == 'c' ? &c->cfg->t_connect
+        : mode == 'd' ? &c->cfg->t_delay
+                      : &c->cfg->t_linger;
+    *t = seconds;
+    /* 'c': (0 unless accepted and ENCRYPTING) */
+    return mode == 'c' ? sk__conn_accept_limit(c) : 0;
 }
 
 SK_API int sk_conn_gettimeout(const sk_conn *c, char mode, double *seconds)
@@ -246,13 +308,13 @@ SK_API int sk_conn_gettimeout(const sk_conn *c, char mode, double *seconds)
         return SK_EINVAL;
     switch (mode) {
     case 'c':
-        *seconds = c->t_connect;
+        *seconds = sk__conn_cfg_of(c)->t_connect;
         return 0;
     case 'd':
-        *seconds = c->t_delay;
+        *seconds = sk__conn_cfg_of(c)->t_delay;
         return 0;
     case 'l':
-        *seconds = c->t_linger;
+        *seconds = sk__conn_cfg_of(c)->t_linger;
         return 0;
     default:
         return SK_EINVAL;
@@ -304,7 +366,7 @@ static void conn_update(sk_conn *c)
         want = sk__tls_want(c->s); /* what the handshake waits for */
     }
     if (want != c->interest && sk_watch_set(c->w, want) == 0)
-        c->interest = want;
+        c->interest = (unsigned char)want;
 }
 
 /* The connection is over: close its socket (gracefully), then
@@ -319,7 +381,7 @@ static int conn_finish(sk_conn *c, int abortive)
     if (sk__conn_set_state(c, SK_CONN_UNCONNECTED))
         return 1;
     if (was == SK_CONN_CONNECTED || was == SK_CONN_CLOSING)
-        return sk__conn_emit_simple(c, c->h.disconnected);
+        return sk__conn_emit_simple(c, c->h->disconnected);
     return 0;
 }
 
@@ -466,7 +528,7 @@ static int conn_on_read(sk_conn *c)
     else if (r != 0 && r != SK_EWOULDBLOCK)
         c->rerr = r;
     if (got > 0)
-        return conn_emit_count(c, c->h.ready_read, conn_avail(c));
+        return conn_emit_count(c, c->h->ready_read, conn_avail(c));
     if (c->rfirst == c->rb.len)
         conn_rb_idle(c);
     return 0;
@@ -497,7 +559,7 @@ static int conn_on_write(sk_conn *c)
     if (c->unreported != 0) {
         size_t n = c->unreported;
         c->unreported = 0;
-        if (conn_emit_count(c, c->h.bytes_written, n))
+        if (conn_emit_count(c, c->h->bytes_written, n))
             return 1;
     }
     if (r != 0 && r != SK_EWOULDBLOCK)
@@ -510,8 +572,9 @@ static int conn_on_write(sk_conn *c)
         c->shut = 1;
         if (c->eof)
             return conn_finish(c, 0);
-        if (c->t_linger >= 0 &&
-            sk__conn_timer(c, &c->tm_close, c->t_linger, conn_linger) != 0)
+        double linger = sk__conn_cfg_of(c)->t_linger;
+        if (linger >= 0 &&
+            sk__conn_timer(c, &c->tm_close, linger, conn_linger) != 0)
             return conn_finish(c, 0);
     }
     return 0;
@@ -547,7 +610,7 @@ static int conn_handshake(sk_conn *c)
     if (sk__conn_set_state(c, SK_CONN_CONNECTED))
         return 1;
     conn_update(c);
-    return sk__conn_emit_simple(c, c->h.connected);
+    return sk__conn_emit_simple(c, c->h->connected);
 }
 
 static void conn_io(sk_watch *w, int events, void *ud)
@@ -618,7 +681,7 @@ int sk__conn_established(sk_conn *c)
     if (sk__conn_set_state(c, SK_CONN_CONNECTED))
         return 1;
     conn_update(c);
-    return sk__conn_emit_simple(c, c->h.connected);
+    return sk__conn_emit_simple(c, c->h->connected);
 }
 
 int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
@@ -634,7 +697,8 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
         return r;
     }
     /* A TLS listener's client: the handshake first (see sk_conn_settls) */
-    c->state = s->tls ? SK_CONN_ENCRYPTING : SK_CONN_CONNECTED;
+    c->state = (unsigned char)(s->tls ? SK_CONN_ENCRYPTING
+                                      : SK_CONN_CONNECTED);
     conn_update(c);
     *out = c;
     return 0;
@@ -684,7 +748,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     /* The common case, one test: connected, nothing queued or pending,
      * room to queue what the system may not take: offer it all now. */
     if (c != NULL && p != NULL && c->state == SK_CONN_CONNECTED &&
-        c->wb.len == 0 && c->wb.cap >= len && c->h.bytes_written == NULL &&
+        c->wb.len == 0 && c->wb.cap >= len && c->h->bytes_written == NULL &&
         !c->rerr && !c->eof) {
         size_t last = 0;
         (void)conn_send(c, p, len, &last);
@@ -721,7 +785,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
         (void)conn_send(c, p, len, &last);
         p += last;
         len -= last;
-        if (c->h.bytes_written != NULL)
+        if (c->h->bytes_written != NULL)
             c->unreported += last;
         if (len == 0 && c->unreported == 0)
             return 0; /* all gone, nothing to tell: the interest stands */
@@ -846,7 +910,7 @@ SK_API int sk_conn_error(const sk_conn *c, int *error, int *code)
     if (c == NULL)
         return SK_EINVAL;
     if (error != NULL)
-        *error = c->error;
+        *error = sk_conn_errcode(c->code);
     if (code != NULL)
         *code = c->code;
     return 0;

@@ -254,7 +254,8 @@ static void conn_next(sk_conn *c)
         if (r == 0) {
             /* A bound connection has one local port: one at a time. */
             if (!c->cx->bound && c->cx->next < c->cx->naddrs)
-                (void)sk__conn_timer(c, &c->cx->tm_next, c->t_delay,
+                (void)sk__conn_timer(c, &c->cx->tm_next,
+                                     sk__conn_cfg_of(c)->t_delay,
                                      conn_next_due);
             return;
         }
@@ -368,7 +369,7 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
     c->cx->next = 0;
     c->cx->natt = 0;
     c->cx->last_fail = SK_EHOSTNOTFOUND;
-    if (sk__conn_emit_simple(c, c->h.host_found))
+    if (sk__conn_emit_simple(c, c->h->host_found))
         return;
     if (sk__conn_set_state(c, SK_CONN_CONNECTING))
         return;
@@ -405,10 +406,11 @@ static void conn_timed_out(sk_timer *t, void *ud)
 
 int sk__conn_accept_limit(sk_conn *c)
 {
+    double limit = sk__conn_cfg_of(c)->t_connect;
     int r;
     if (c->state != SK_CONN_ENCRYPTING || (c->cx != NULL && !c->cx->accepted))
         return 0; /* (a connect's handshake: its limit started with it) */
-    if (c->t_connect < 0) {
+    if (limit < 0) {
         sk__conn_stop_connect(c);
         sk__conn_cx_done(c);
         return 0;
@@ -416,8 +418,7 @@ int sk__conn_accept_limit(sk_conn *c)
     r = sk__conn_cx_need(c);
     if (r == 0) {
         c->cx->accepted = 1;
-        r = sk__conn_timer(c, &c->cx->tm_limit, c->t_connect,
-                           conn_timed_out);
+        r = sk__conn_timer(c, &c->cx->tm_limit, limit, conn_timed_out);
     }
     if (r != 0)
         sk__conn_cx_done(c);
@@ -428,6 +429,7 @@ int sk__conn_accept_limit(sk_conn *c)
 static int conn_connect(sk_conn *c, const char *host, int port)
 {
     sk__conn_cx *x = c->cx;
+    const sk__conn_cfg *cfg = sk__conn_cfg_of(c);
     sk__addr *list = NULL;
     size_t count = 0;
     int r;
@@ -440,8 +442,8 @@ static int conn_connect(sk_conn *c, const char *host, int port)
     }
     /* Numeric hosts need no thread; their addresses come from the loop
      * all the same.  Everything else goes to a worker. */
-    r = c->resolver == NULL ? sk__lookup_numeric(host, port, &list, &count)
-                            : SK_EHOSTNOTFOUND;
+    r = cfg->resolver == NULL ? sk__lookup_numeric(host, port, &list, &count)
+                              : SK_EHOSTNOTFOUND;
     if (r == 0) {
         r = sk__conn_timer(c, &x->tm_defer, 0, conn_numeric_due);
         if (r != 0) {
@@ -451,14 +453,14 @@ static int conn_connect(sk_conn *c, const char *host, int port)
         x->addrs = list;
         x->naddrs = count;
     } else {
-        r = sk__lookup_start(c->loop, host, port, c->resolver,
-                             c->resolver_ud, conn_lookup_done, c,
+        r = sk__lookup_start(c->loop, host, port, cfg->resolver,
+                             cfg->resolver_ud, conn_lookup_done, c,
                              &x->lookup);
         if (r != 0)
             return r;
     }
-    if (c->t_connect >= 0) {
-        r = sk__conn_timer(c, &x->tm_limit, c->t_connect, conn_timed_out);
+    if (cfg->t_connect >= 0) {
+        r = sk__conn_timer(c, &x->tm_limit, cfg->t_connect, conn_timed_out);
         if (r != 0) {
             sk__conn_stop_connect(c);
             return r;

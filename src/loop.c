@@ -90,6 +90,11 @@ SK_API void sk_loop_free(sk_loop *loop)
     }
     sk__free(loop->evs);
     sk_buf_free(&loop->conn_spare);
+    while (loop->hsets != NULL) { /* (left by connections not freed) */
+        sk__hset *hs = loop->hsets;
+        loop->hsets = hs->next;
+        sk__free(hs);
+    }
     if (loop->started)
         sk__plat_cleanup();
     sk__free(loop);

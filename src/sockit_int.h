@@ -548,6 +548,7 @@ struct sk_loop {
     int wake_pending;     /* the channel is signalled, not yet drained */
     sk__waker *waker;
     sk__pollreg wake_reg; /* ptr is the loop itself */
+    struct sk__hset *hsets; /* conn.c: the connections' handler sets */
     sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
                              connection that reads (see conn_rb_idle) */
     sk_selector *selector; /* the selector this hidden loop serves, or
@@ -612,6 +613,27 @@ typedef struct sk__attempt {
 
 typedef struct sk__conn_cx sk__conn_cx;
 
+/* A loop's copy of one set of connection handlers, shared by every
+ * connection of the loop that was given the same set (a server hands the
+ * same handlers to each connection it accepts): c->h points at h.  refs
+ * counts those connections; the last to let go frees it (conn.c), and
+ * sk_loop_free frees what is left. */
+typedef struct sk__hset {
+    sk_conn_handlers h;
+    struct sk__hset *next; /* the loop's list (loop->hsets) */
+    size_t refs;
+} sk__hset;
+
+/* A connection's settings that are not the defaults (made by the first
+ * sk_conn_setresolver or sk_conn_settimeout that changes one: an accepted
+ * connection seldom has any).  sk__conn_cfg_of gives the defaults when
+ * there is none. */
+typedef struct sk__conn_cfg {
+    sk_conn_resolver resolver;
+    void *resolver_ud;
+    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
+} sk__conn_cfg;
+
 struct sk_conn {
     /* What every read and write touches first, together (a few cache
      * lines per connection when thousands are busy). */
@@ -620,16 +642,7 @@ struct sk_conn {
                             line limit, stats; its socket is the current
                             connection's (or the bound one) */
     sk_watch *w;         /* on s while CONNECTED / CLOSING */
-    int interest;        /* what w is set to */
-    int state;           /* enum sk_conn_state */
-    unsigned epoch;      /* +1 at every state change */
-    int rerr;            /* a receive or send error still to handle */
-    int depth;           /* lifetime: handlers may free the connection */
-    unsigned char freed; /* ... and sk_conn_free was called */
-    unsigned char eof;   /* the peer's end of stream was read */
-    unsigned char eof_done; /* ... and handled */
-    unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
-    sk_conn_handlers h;
+    const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
     void *ud;
     size_t readlimit;    /* 0: none */
     sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
@@ -637,19 +650,36 @@ struct sk_conn {
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
     size_t wfirst;
     size_t unreported;   /* sent, not yet told to bytes_written */
+    unsigned epoch;      /* +1 at every state change */
+    int rerr;            /* a receive or send error still to handle */
+    int depth;           /* lifetime: handlers may free the connection */
+    int code;            /* last error (SK_E*; its enum sk_conn_error is
+                            sk_conn_errcode(code)) */
+    unsigned char state; /* enum sk_conn_state */
+    unsigned char interest; /* what w is set to */
+    unsigned char freed; /* ... and sk_conn_free was called */
+    unsigned char eof;   /* the peer's end of stream was read */
+    unsigned char eof_done; /* ... and handled */
+    unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
     /* the rest */
-    int error, code;     /* last error: enum sk_conn_error, SK_E* code */
-    sk_conn_resolver resolver;
-    void *resolver_ud;
-    double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
+    sk__conn_cfg *cfg;   /* NULL: every setting is its default */
     sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
     sk__conn_cx *cx;     /* connect-time state: only while connecting or
                             binding from the loop (conn_connect.c) */
 };
 
-/* An established connection in 256 bytes or fewer (issue 17): its
- * connect-time state is the separate block below. */
-typedef char sk__conn_fits_256[sizeof(struct sk_conn) <= 256 ? 1 : -1];
+/* An established connection in 168 bytes on 64-bit systems (issue 17:
+ * with glibc's header a 176-byte block; it was 256): the handlers are
+ * shared, the settings and the connect-time state are separate blocks
+ * that an accepted connection does not have.  A field more needs a
+ * reason. */
+typedef char sk__conn_fits_168[sizeof(void *) != 8 ||
+                                       sizeof(struct sk_conn) <= 168
+                                   ? 1
+                                   : -1];
+
+/* conn.c: c's settings (the defaults when none was changed). */
+const sk__conn_cfg *sk__conn_cfg_of(const sk_conn *c);
 
 /* What a connection needs only while it connects (or binds from the
  * loop): made by sk_conn_connect and sk_conn_bind_async, freed when that

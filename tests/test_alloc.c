@@ -83,6 +83,96 @@ static void t_hook(void **state)
     sk_free(s);
 }
 
+/* ---- what connections share ------------------------------------------- */
+
+static int shared_states;
+static void *shared_ud;
+
+static void shared_state(sk_conn *c, int state, void *ud)
+{
+    (void)c;
+    (void)state;
+    shared_states++;
+    shared_ud = ud;
+}
+
+static void shared_error(sk_conn *c, int error, void *ud)
+{
+    (void)c;
+    (void)error;
+    (void)ud;
+}
+
+/* Allocations the next call makes (the hook armed far away, to count). */
+#define COUNTED(expr, n)                                                    \
+    do {                                                                    \
+        sk__test_alloc_fail_at(1000);                                       \
+        sup_assert_rc((expr), 0);                                           \
+        assert_int_equal(sk__test_alloc_count(), (n));                      \
+        sk__test_alloc_fail_at(0);                                          \
+    } while (0)
+
+/* Connections given the same handlers share one copy (issue 17: memory
+ * per connection); a set no connection uses any more goes; a failed
+ * sk_conn_sethandlers / sk_conn_settimeout / sk_conn_setresolver changes
+ * nothing; settings equal to the defaults cost no memory. */
+static void t_conn_shared(void **state)
+{
+    sk_loop *loop = NULL;
+    sk_conn *a = NULL, *b = NULL;
+    sk_conn_handlers h, h2;
+    double t = 0;
+    int ua = 1, ub = 2;
+    (void)state;
+    memset(&h, 0, sizeof h);
+    h.state_changed = shared_state;
+    memset(&h2, 0, sizeof h2);
+    h2.error = shared_error;
+    sup_assert_rc(sk_loop_new(&loop), 0);
+    sup_assert_rc(sk_conn_new(loop, &a), 0);
+    sup_assert_rc(sk_conn_new(loop, &b), 0);
+    COUNTED(sk_conn_sethandlers(a, &h, &ua), 1); /* the loop's copy */
+    COUNTED(sk_conn_sethandlers(b, &h, &ub), 0); /* shared */
+    COUNTED(sk_conn_sethandlers(b, &h, &ub), 0); /* the same again */
+    COUNTED(sk_conn_sethandlers(b, NULL, NULL), 0);
+    COUNTED(sk_conn_sethandlers(b, &h, &ub), 0);
+    /* No memory for a new set: a keeps its handlers and ud. */
+    sk__test_alloc_fail_at(1);
+    sup_assert_rc(sk_conn_sethandlers(a, &h2, &ub), SK_ENORESOURCES);
+    sk__test_alloc_fail_at(0);
+    shared_states = 0;
+    sup_assert_rc(sk_conn_bind(a, 0), 0); /* state_changed(BOUND) */
+    assert_int_equal(shared_states, 1);
+    assert_ptr_equal(shared_ud, &ua);
+    /* Settings: the defaults cost nothing; a failed change changes
+     * nothing. */
+    COUNTED(sk_conn_settimeout(a, 0.25, 'd'), 0);
+    COUNTED(sk_conn_settimeout(a, 30, 'l'), 0);
+    COUNTED(sk_conn_settimeout(a, -1, 'c'), 0);
+    COUNTED(sk_conn_setresolver(a, NULL, NULL), 0);
+    sk__test_alloc_fail_at(1);
+    sup_assert_rc(sk_conn_settimeout(a, 1, 'l'), SK_ENORESOURCES);
+    sk__test_alloc_fail_at(0);
+    sup_assert_rc(sk_conn_gettimeout(a, 'l', &t), 0);
+    assert_true(t == 30);
+    COUNTED(sk_conn_settimeout(a, 1, 'l'), 1);
+    COUNTED(sk_conn_settimeout(a, 2, 'c'), 0);
+    sup_assert_rc(sk_conn_gettimeout(a, 'l', &t), 0);
+    assert_true(t == 1);
+    sup_assert_rc(sk_conn_gettimeout(a, 'c', &t), 0);
+    assert_true(t == 2);
+    sup_assert_rc(sk_conn_gettimeout(a, 'd', &t), 0);
+    assert_true(t == 0.25);
+    /* a moves to another set, b lets go of the first (which goes): the
+     * leak checkers see the rest freed with the connections. */
+    COUNTED(sk_conn_sethandlers(a, &h2, &ua), 1);
+    COUNTED(sk_conn_sethandlers(b, NULL, NULL), 0);
+    COUNTED(sk_conn_sethandlers(b, &h, &ub), 1); /* made again */
+    sk_conn_free(a);
+    sk_conn_free(b);
+    sk_loop_free(loop);
+}
+
 /* ---- scenarios: blocking objects -------------------------------------- */
 
 /* A connected TCP pair through sk_listen / sk_connect / sk_accept, with
@@ -693,6 +783,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_hook),
+        cmocka_unit_test(t_conn_shared),
         cmocka_unit_test(t_tcp),
         cmocka_unit_test(t_udp),
         cmocka_unit_test(t_unix),
