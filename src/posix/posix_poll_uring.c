@@ -136,25 +136,28 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
 #define SK__UR_CQ 2048U
 
 #define SK__UR_NONE ((uint32_t)-1) /* the end of the free list */
+#define SK__UR_MOST 1024U /* entries one wait reports (as epoll's batch) */
 
 /* user_data of the removals and cancellations: their completions are
  * passed over. */
 #define SK__UR_IGNORE ((uint64_t)0)
 
-/* One registration (the index is sk__pollreg.slot): 32 bytes, with the
- * arm list's 4, so that an idle connection costs little here. */
-typedef struct sk__uslot {
-    void *ptr;
-    int fd;
-    uint32_t mask;   /* events as the poll request's mask */
-    uint32_t gen;    /* +1 whenever a request of the slot is given up */
-    uint32_t next_free;
-    unsigned char events; /* SK__WAIT_*; 0: the slot is free */
-    unsigned char armed;  /* a poll request is in the kernel */
-    unsigned char queued; /* on the arm list */
-    unsigned char failed; /* the kernel refused the request: not re-armed
-                             until mod */
-} sk__uslot;
+/* The slots (the index is sk__pollreg.slot): what a completion's
+ * user_data names.  16 bytes each, so that an idle connection costs little
+ * here (issue 18): the registration's address (its fd, events and ptr are
+ * read from it: the caller keeps it in place while registered), a word of
+ * generation and flags, and the arm list's index.  A free slot's regs
+ * entry holds the next free slot instead, as (index << 1) | 1; its st
+ * keeps the generation, so that a late completion for an earlier
+ * registration of the slot never matches the next one. */
+#define SK__UR_ARMED 1U  /* a poll request is in the kernel */
+#define SK__UR_QUEUED 2U /* on the arm list */
+#define SK__UR_GEN1 4U   /* the generation is st >> 2: +1 whenever a
+                            request of the slot is given up */
+/* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
+ * slots stay below 2^30, so that this fits 32 bits). */
+#define SK__UR_FREE(next) ((((uintptr_t)(next) + 1U) << 1) | 1U)
+#define SK__UR_NEXT(e) ((uint32_t)(((e) >> 1) - 1U))
 
 typedef struct sk__uring {
     sk__poller base;
@@ -169,10 +172,11 @@ typedef struct sk__uring {
     uint32_t cq_mask;
     sk__ur_cqe *cqes;
     uint32_t tail;      /* our SQ tail (published before each enter) */
-    sk__uslot *slots;
+    uintptr_t *regs;    /* per slot: its sk__pollreg *, or SK__UR_FREE */
+    uint32_t *st;       /* per slot: generation and SK__UR_* flags */
     uint32_t *arm;      /* slots to (re-)arm at the next wait */
     size_t narm;
-    size_t cap;         /* slots and arm hold cap entries (< SK__UR_NONE) */
+    size_t cap;         /* regs, st and arm hold cap entries (< SK__UR_NONE) */
     size_t used;        /* slots in use */
     uint32_t free_head; /* first free slot, SK__UR_NONE when none */
     size_t top;         /* slots [0, top) have been handed out once */
@@ -212,9 +216,15 @@ static void sk__ur_store(uint32_t *p, uint32_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-static uint64_t sk__ur_data(size_t slot, uint32_t gen)
+static uint64_t sk__ur_data(size_t slot, uint32_t st)
 {
-    return ((uint64_t)gen << 32) | (uint64_t)(slot + 1);
+    return ((uint64_t)(st / SK__UR_GEN1) << 32) | (uint64_t)(slot + 1);
+}
+
+/* The registration in slot s (in use). */
+static sk__pollreg *sk__ur_reg(const sk__uring *u, size_t s)
+{
+    return (sk__pollreg *)u->regs[s];
 }
 
 /* Submit what is queued, waiting for nothing.  0 or -errno. */
@@ -289,25 +299,23 @@ static uint32_t sk__ur_mask(int events)
 /* Give up slot s's request in the kernel (its completion will not match). */
 static int sk__ur_disarm(sk__uring *u, size_t s)
 {
-    sk__uslot *sl = &u->slots[s];
     sk__ur_sqe *e;
-    if (!sl->armed)
+    if (!(u->st[s] & SK__UR_ARMED))
         return 0;
     e = sk__ur_sqe_get(u);
     if (e == NULL)
         return -1;
     /* (its own completion skipped: the cancelled request's says it) */
     sk__ur_prep(e, SK__UR_OP_POLL_REMOVE, SK__UR_SQE_CQE_SKIP_SUCCESS, -1,
-                sk__ur_data(s, sl->gen), 0, SK__UR_IGNORE);
-    sl->armed = 0;
-    sl->gen++;
+                sk__ur_data(s, u->st[s]), 0, SK__UR_IGNORE);
+    u->st[s] = (u->st[s] & ~SK__UR_ARMED) + SK__UR_GEN1;
     return 0;
 }
 
 static void sk__ur_queue(sk__uring *u, size_t s)
 {
-    if (!u->slots[s].queued) {
-        u->slots[s].queued = 1;
+    if (!(u->st[s] & SK__UR_QUEUED)) {
+        u->st[s] |= SK__UR_QUEUED;
         u->arm[u->narm++] = (uint32_t)s;
     }
 }
@@ -315,25 +323,31 @@ static void sk__ur_queue(sk__uring *u, size_t s)
 static int sk__ur_reserve(sk__poller *base, size_t n)
 {
     sk__uring *u = (sk__uring *)base;
-    sk__uslot *slots;
-    uint32_t *arm;
+    uintptr_t *regs;
+    uint32_t *st, *arm;
     size_t cap;
     if (n <= u->cap)
         return 0;
-    if (n > (size_t)UINT32_MAX - 1)
+    if (n > (size_t)UINT32_MAX / 4)
         return SK_ENORESOURCES;
+    /* Grown by half (not doubled): less room unused per connection. */
     cap = u->cap ? u->cap : 16;
     while (cap < n)
-        cap = cap > ((size_t)UINT32_MAX - 1) / 2 ? n : cap * 2;
-    if (cap > ((size_t)-1) / sizeof *slots)
+        cap += cap / 2;
+    if (cap > (size_t)UINT32_MAX / 4 || cap > ((size_t)-1) / sizeof *regs)
+        cap = n;
+    regs = (uintptr_t *)sk__realloc(u->regs, cap * sizeof *regs);
+    if (regs == NULL)
         return SK_ENORESOURCES;
-    slots = (sk__uslot *)sk__realloc(u->slots, cap * sizeof *slots);
-    if (slots == NULL)
+    u->regs = regs;
+    /* (what grew stays: harmless, the next try grows the rest) */
+    st = (uint32_t *)sk__realloc(u->st, cap * sizeof *st);
+    if (st == NULL)
         return SK_ENORESOURCES;
-    u->slots = slots;
+    u->st = st;
     arm = (uint32_t *)sk__realloc(u->arm, cap * sizeof *arm);
     if (arm == NULL)
-        return SK_ENORESOURCES; /* slots grew: harmless, tried again */
+        return SK_ENORESOURCES;
     u->arm = arm;
     u->cap = cap;
     return 0;
@@ -343,25 +357,19 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
 {
     sk__uring *u = (sk__uring *)base;
     size_t s;
-    sk__uslot *sl;
     (void)sys;
     if (u->used == u->cap && sk__ur_reserve(base, u->used + 1) != 0)
         return SK_ENORESOURCES;
     if (u->free_head != SK__UR_NONE) {
         s = u->free_head;
-        u->free_head = u->slots[s].next_free;
+        u->free_head = SK__UR_NEXT(u->regs[s]);
+        u->st[s] &= ~SK__UR_ARMED; /* the generation stays */
     } else {
         s = u->top++;
-        memset(&u->slots[s], 0, sizeof u->slots[s]);
+        u->st[s] = 0;
     }
     u->used++;
-    sl = &u->slots[s];
-    sl->ptr = r->ptr;
-    sl->fd = r->fd;
-    sl->events = (unsigned char)r->events;
-    sl->mask = sk__ur_mask(r->events);
-    sl->failed = 0;
-    sl->armed = 0;
+    u->regs[s] = (uintptr_t)r;
     r->slot = s;
     sk__ur_queue(u, s);
     return 0;
@@ -370,18 +378,12 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
 static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
 {
     sk__uring *u = (sk__uring *)base;
-    sk__uslot *sl = &u->slots[r->slot];
     (void)sys;
-    sl->ptr = r->ptr;
-    if (sl->fd == r->fd && sl->events == r->events && !sl->failed)
-        return 0;
+    /* (the caller changed r's fd or events: the request goes, a new one
+     * is armed at the next wait) */
     if (sk__ur_disarm(u, r->slot) != 0)
         return SK_ENORESOURCES;
-    sl->fd = r->fd;
-    sl->events = (unsigned char)r->events;
-    sl->mask = sk__ur_mask(r->events);
-    sl->failed = 0;
-    sk__ur_queue(u, r->slot);
+    sk__ur_queue(u, r->slot); /* (also after a refusal: tried again) */
     return 0;
 }
 
@@ -389,14 +391,13 @@ static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
 {
     sk__uring *u = (sk__uring *)base;
     size_t s = r->slot;
-    sk__uslot *sl = &u->slots[s];
     (void)stale; /* the request is found by its user_data, not the fd */
-    if (sl->armed && sk__ur_disarm(u, s) == 0)
+    if ((u->st[s] & SK__UR_ARMED) && sk__ur_disarm(u, s) == 0)
         (void)sk__ur_flush(u); /* the request lets go of the file now */
-    sl->gen++;
-    sl->events = 0;
-    sl->ptr = NULL;
-    sl->next_free = u->free_head;
+    /* (a new generation, and not armed: were the removal not submitted,
+     * its completion would be passed over all the same) */
+    u->st[s] = (u->st[s] & ~SK__UR_ARMED) + SK__UR_GEN1;
+    u->regs[s] = SK__UR_FREE(u->free_head);
     u->free_head = (uint32_t)s;
     u->used--;
 }
@@ -408,9 +409,9 @@ static void sk__ur_arm(sk__uring *u)
     uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
-        sk__uslot *sl = &u->slots[s];
-        if (sl->events == 0 || sl->armed) {
-            sl->queued = 0;
+        const sk__pollreg *r;
+        if ((u->regs[s] & 1U) || (u->st[s] & SK__UR_ARMED)) {
+            u->st[s] &= ~SK__UR_QUEUED; /* freed, or armed already */
             continue;
         }
         if (room == 0 && (room = sk__ur_room(u)) == 0) {
@@ -418,10 +419,10 @@ static void sk__ur_arm(sk__uring *u)
             continue;
         }
         room--;
+        r = sk__ur_reg(u, s);
         sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD, 0,
-                    sl->fd, 0, sl->mask, sk__ur_data(s, sl->gen));
-        sl->armed = 1;
-        sl->queued = 0;
+                    r->fd, 0, sk__ur_mask(r->events), sk__ur_data(s, u->st[s]));
+        u->st[s] = (u->st[s] & ~SK__UR_QUEUED) | SK__UR_ARMED;
     }
     u->narm = k;
 }
@@ -467,7 +468,7 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         uint64_t data;
         size_t s;
         uint32_t gen;
-        sk__uslot *sl;
+        const sk__pollreg *reg;
         int ev = 0;
         if (head == tail) {
             /* Completions the ring had no room for wait in the kernel:
@@ -493,17 +494,18 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         if (data == SK__UR_IGNORE || s == 0 || s > u->top)
             continue;
         s--;
-        sl = &u->slots[s];
-        if (sl->events == 0 || !sl->armed || sl->gen != gen)
+        if ((u->regs[s] & 1U) || !(u->st[s] & SK__UR_ARMED) ||
+            u->st[s] / SK__UR_GEN1 != gen)
             continue; /* given up since */
-        sl->armed = 0;
+        u->st[s] &= ~SK__UR_ARMED;
+        reg = sk__ur_reg(u, s);
         if (c->res < 0) {
             if (c->res == -ECANCELED) {
                 sk__ur_queue(u, s);
                 continue;
             }
-            sl->failed = 1; /* EBADF and the like: said once */
-            ev = SK__WAIT_ERROR;
+            ev = SK__WAIT_ERROR; /* EBADF and the like: said once (not
+                                    re-armed until mod) */
         } else {
             uint32_t m = (uint32_t)c->res;
             if (m & POLLIN)
@@ -512,11 +514,11 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
                 ev |= SK__WAIT_WRITE;
             if (m & (POLLERR | POLLHUP))
                 ev |= SK__WAIT_ERROR;
-            ev &= sl->events | SK__WAIT_ERROR;
+            ev &= reg->events | SK__WAIT_ERROR;
             sk__ur_queue(u, s); /* level-triggered: asked again */
         }
         if (ev != 0) {
-            out[got].ptr = sl->ptr;
+            out[got].ptr = reg->ptr;
             out[got].events = ev;
             got++;
         }
@@ -539,8 +541,9 @@ static void sk__ur_free(sk__poller *base)
     sk__uring *u = (sk__uring *)base;
     size_t s;
     int armed = 0;
+    /* (only the flags: the registrations may be gone already) */
     for (s = 0; s < u->top && !armed; s++)
-        armed = u->slots[s].events != 0 && u->slots[s].armed;
+        armed = !(u->regs[s] & 1U) && (u->st[s] & SK__UR_ARMED);
     if (armed) {
         /* Cancel every request before the ring goes (its teardown runs
          * later, in the kernel's own time), so that the files they hold
@@ -554,7 +557,8 @@ static void sk__ur_free(sk__poller *base)
     }
     sk__ur_unmap(u);
     close(u->fd);
-    sk__free(u->slots);
+    sk__free(u->regs);
+    sk__free(u->st);
     sk__free(u->arm);
     sk__free(u);
 }
@@ -665,6 +669,10 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
     u->free_head = SK__UR_NONE;
     u->base.ops = &sk__uring_ops;
     u->base.unique = 1;
+    /* A wait hands back at most this many entries (the rest stay in the
+     * completion ring for the next): the loop's array for them does not
+     * grow with the connections (issue 18: idle memory). */
+    u->base.most = SK__UR_MOST;
     *out = &u->base;
     return 0;
 }
