@@ -17,7 +17,8 @@
 /* ---- lifetime, handlers, states ----------------------------------------- */
 
 static const sk_conn_handlers conn_no_handlers; /* every one NULL */
-static const sk__conn_cfg conn_cfg_defaults = {NULL, NULL, -1, 0.25, 30};
+static const sk__conn_cfg conn_cfg_defaults = {NULL, NULL, -1, 0.25, 30,
+                                                NULL};
 
 const sk__conn_cfg *sk__conn_cfg_of(const sk_conn *c)
 {
@@ -66,7 +67,7 @@ int sk__conn_release(sk_conn *c)
 }
 
 /* After a handler: stop when c was freed or its state changed. */
-static int conn_after(sk_conn *c, unsigned epoch)
+static int conn_after(sk_conn *c, uint16_t epoch)
 {
     if (sk__conn_release(c))
         return 1;
@@ -75,12 +76,12 @@ static int conn_after(sk_conn *c, unsigned epoch)
 
 void sk__conn_record(sk_conn *c, int code)
 {
-    c->code = code;
+    c->code = (int16_t)code;
 }
 
 int sk__conn_set_state(sk_conn *c, int state)
 {
-    unsigned epoch = ++c->epoch;
+    uint16_t epoch = ++c->epoch;
     c->state = (unsigned char)state;
     if (c->h->state_changed == NULL)
         return 0;
@@ -91,7 +92,7 @@ int sk__conn_set_state(sk_conn *c, int state)
 
 int sk__conn_emit_error(sk_conn *c, int code)
 {
-    unsigned epoch = c->epoch;
+    uint16_t epoch = c->epoch;
     sk__conn_record(c, code);
     if (c->h->error == NULL)
         return 0;
@@ -102,7 +103,7 @@ int sk__conn_emit_error(sk_conn *c, int code)
 
 int sk__conn_emit_simple(sk_conn *c, void (*fn)(sk_conn *c, void *ud))
 {
-    unsigned epoch = c->epoch;
+    uint16_t epoch = c->epoch;
     if (fn == NULL)
         return 0;
     sk__conn_hold(c);
@@ -114,7 +115,7 @@ static int conn_emit_count(sk_conn *c,
                            void (*fn)(sk_conn *c, size_t n, void *ud),
                            size_t n)
 {
-    unsigned epoch = c->epoch;
+    uint16_t epoch = c->epoch;
     if (fn == NULL)
         return 0;
     sk__conn_hold(c);
@@ -197,8 +198,8 @@ void sk__conn_drop_socket(sk_conn *c, int abortive)
     s->connecting = 0;
     s->shut = s->linewait = 0;
     s->rfirst = s->rlast = 0;
-    c->eof = c->eof_done = c->rerr = 0;
-    c->shut = 0;
+    c->eof = c->eof_done = c->shut = 0;
+    c->rerr = 0;
 }
 
 SK_API void sk_conn_free(sk_conn *c)
@@ -210,8 +211,10 @@ SK_API void sk_conn_free(sk_conn *c)
     c->freed = 1;
     sk__conn_stop_connect(c);
     sk__conn_cx_free(c);
-    sk_timer_free(c->tm_close);
-    c->tm_close = NULL;
+    if (c->cfg != NULL) {
+        sk_timer_free(c->cfg->tm_close);
+        c->cfg->tm_close = NULL;
+    }
     sk__conn_drop_socket(c, live);
     sk_free(c->s);
     c->s = NULL;
@@ -374,7 +377,8 @@ static void conn_update(sk_conn *c)
 static int conn_finish(sk_conn *c, int abortive)
 {
     int was = c->state;
-    conn_timer_stop(c->tm_close);
+    if (c->cfg != NULL)
+        conn_timer_stop(c->cfg->tm_close);
     c->wb.len = c->wfirst = 0;
     c->unreported = 0;
     sk__conn_drop_socket(c, abortive);
@@ -526,7 +530,7 @@ static int conn_on_read(sk_conn *c)
     if (r == SK_ECLOSED)
         c->eof = 1;
     else if (r != 0 && r != SK_EWOULDBLOCK)
-        c->rerr = r;
+        c->rerr = (int16_t)r;
     if (got > 0)
         return conn_emit_count(c, c->h->ready_read, conn_avail(c));
     if (c->rfirst == c->rb.len)
@@ -574,7 +578,8 @@ static int conn_on_write(sk_conn *c)
             return conn_finish(c, 0);
         double linger = sk__conn_cfg_of(c)->t_linger;
         if (linger >= 0 &&
-            sk__conn_timer(c, &c->tm_close, linger, conn_linger) != 0)
+            (conn_cfg_need(c) == NULL ||
+             sk__conn_timer(c, &c->cfg->tm_close, linger, conn_linger) != 0))
             return conn_finish(c, 0);
     }
     return 0;
@@ -661,7 +666,8 @@ int sk__conn_established(sk_conn *c)
         c->unreported = 0;
         return sk__conn_set_state(c, SK_CONN_UNCONNECTED);
     }
-    c->eof = c->eof_done = c->rerr = c->shut = 0;
+    c->eof = c->eof_done = c->shut = 0;
+    c->rerr = 0;
     if (c->s->extra != NULL && c->s->extra->conntls != NULL) {
         r = sk_tls_start(c->s, c->s->extra->conntls,
                          c->s->extra->conntlshost);

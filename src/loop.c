@@ -286,7 +286,7 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
         }
         loop->evs[k++] = loop->evs[i];
     }
-    sk__watches_dispatch(loop, loop->evs, k);
+    sk__watches_dispatch(loop, k);
     while (posts != NULL) {
         sk__post *p = posts;
         posts = p->next;

@@ -478,11 +478,12 @@ struct sk_watch {
     void *ud;
     unsigned seen;           /* loop->dispatch_seq of its last callback */
     unsigned char events;    /* interest: SK_READABLE | SK_WRITABLE */
-    unsigned char revents;   /* readiness gathered this iteration */
+    unsigned char revents;   /* readiness gathered this iteration (a
+                                backend that reports a watch in several
+                                entries) */
     unsigned char dead;      /* freed during dispatch (memory kept) */
     unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
-    sk_watch *ready_next;    /* this iteration's ready list */
     /* the rest */
     sk_loop *loop;
     sk_watch *prev, *next;   /* the loop's list of every watch */
@@ -491,6 +492,13 @@ struct sk_watch {
     sk_watch *dprev, *dnext; /* the dirty list */
     sk__note note;           /* installed on sock (sock->note) */
 };
+
+/* 104 bytes on 64-bit POSIX (a 112-byte block with glibc's header; it was
+ * 112, a 128-byte block): a field more needs a reason (issue 17). */
+typedef char sk__watch_fits_104[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
+                                        sizeof(struct sk_watch) <= 104
+                                    ? 1
+                                    : -1];
 
 /* watch.c: sk_watch_new with extra bytes after the watch in the same
  * block (aligned for pointers; zeroed; freed with the watch). */
@@ -567,9 +575,10 @@ void sk__timers_release(sk_loop *loop);
 /* 1 when a watch with SK_READABLE interest holds buffered bytes (drops
  * watches that no longer do from the dirty list). */
 int sk__watches_dirty_ready(sk_loop *loop);
-/* Gather n poller entries (the waker's excluded) and the buffered bytes
- * into the ready list, then run the callbacks. */
-void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n);
+/* Run the callbacks of the n poller entries in loop->evs (the waker's
+ * taken out), then those of the watches holding buffered bytes (gathered
+ * into loop->evs, which callbacks must not grow). */
+void sk__watches_dispatch(sk_loop *loop, size_t n);
 void sk__watches_release(sk_loop *loop);
 
 /* ---- event-driven connections ------------------------------------------- */
@@ -624,14 +633,16 @@ typedef struct sk__hset {
     size_t refs;
 } sk__hset;
 
-/* A connection's settings that are not the defaults (made by the first
- * sk_conn_setresolver or sk_conn_settimeout that changes one: an accepted
- * connection seldom has any).  sk__conn_cfg_of gives the defaults when
+/* A connection's settings that are not the defaults, and its close timer
+ * (made by the first sk_conn_setresolver or sk_conn_settimeout that
+ * changes a setting, or when CLOSING first waits for the peer: an idle
+ * accepted connection has none).  sk__conn_cfg_of gives the defaults when
  * there is none. */
 typedef struct sk__conn_cfg {
     sk_conn_resolver resolver;
     void *resolver_ud;
     double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
+    sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
 } sk__conn_cfg;
 
 struct sk_conn {
@@ -650,11 +661,14 @@ struct sk_conn {
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
     size_t wfirst;
     size_t unreported;   /* sent, not yet told to bytes_written */
-    unsigned epoch;      /* +1 at every state change */
-    int rerr;            /* a receive or send error still to handle */
-    int depth;           /* lifetime: handlers may free the connection */
-    int code;            /* last error (SK_E*; its enum sk_conn_error is
+    int16_t rerr;        /* a receive or send error still to handle */
+    int16_t code;        /* last error (SK_E*; its enum sk_conn_error is
                             sk_conn_errcode(code)) */
+    uint16_t epoch;      /* +1 at every state change (a handler would have
+                            to make 65,536 of them for one to go unseen) */
+    uint16_t depth;      /* lifetime: handlers may free the connection
+                            (nested handler calls: the stack ends far
+                            below 65,536) */
     unsigned char state; /* enum sk_conn_state */
     unsigned char interest; /* what w is set to */
     unsigned char freed; /* ... and sk_conn_free was called */
@@ -662,19 +676,19 @@ struct sk_conn {
     unsigned char eof_done; /* ... and handled */
     unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
     /* the rest */
-    sk__conn_cfg *cfg;   /* NULL: every setting is its default */
-    sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
+    sk__conn_cfg *cfg;   /* NULL: every setting is its default, and no
+                            close timer was needed */
     sk__conn_cx *cx;     /* connect-time state: only while connecting or
                             binding from the loop (conn_connect.c) */
 };
 
-/* An established connection in 168 bytes on 64-bit systems (issue 17:
- * with glibc's header a 176-byte block; it was 256): the handlers are
- * shared, the settings and the connect-time state are separate blocks
- * that an accepted connection does not have.  A field more needs a
- * reason. */
-typedef char sk__conn_fits_168[sizeof(void *) != 8 ||
-                                       sizeof(struct sk_conn) <= 168
+/* An established connection in 152 bytes on 64-bit systems (issue 17:
+ * with glibc's header a 160-byte block; it was 256): the handlers are
+ * shared, the settings, the close timer and the connect-time state are
+ * separate blocks that an idle accepted connection does not have.  A field
+ * more needs a reason. */
+typedef char sk__conn_fits_152[sizeof(void *) != 8 ||
+                                       sizeof(struct sk_conn) <= 152
                                    ? 1
                                    : -1];
 

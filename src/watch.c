@@ -248,73 +248,73 @@ int sk__watches_dirty_ready(sk_loop *loop)
     return found;
 }
 
-void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
+/* Call w for ev (the poller's, with READABLE added when it holds buffered
+ * bytes), unless a callback freed, closed or paused it meanwhile. */
+SK__INLINE void sk__wch_call(sk_watch *w, int ev, unsigned seq)
 {
-    sk_watch *head = NULL, *tail = NULL, *w;
-    size_t i;
-    unsigned seq = ++loop->dispatch_seq;
+    if (w->dead || w->events == 0)
+        return;
+    if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
+        ev |= SK_READABLE;
+    w->seen = seq;
+    ev &= w->events | SK_ERRORED;
+    if (ev != 0)
+        w->cb(w, ev, w->ud);
+}
 
-#define SK__WCH_READY(x)                                                    \
-    do {                                                                    \
-        if ((x)->revents == 0) {                                            \
-            (x)->ready_next = NULL;                                         \
-            if (tail != NULL)                                               \
-                tail->ready_next = (x);                                     \
-            else                                                            \
-                head = (x);                                                 \
-            tail = (x);                                                     \
-        }                                                                   \
-    } while (0)
+void sk__watches_dispatch(sk_loop *loop, size_t n)
+{
+    sk__pollout *evs = loop->evs;
+    sk_watch *w;
+    size_t i, m;
+    unsigned seq = ++loop->dispatch_seq;
 
     loop->dispatching = 1;
     if (loop->poller->unique) {
         /* Each watch comes at most once: call it straight from the
-         * poller's entry (its memory is touched once), with READABLE
-         * added when it holds buffered bytes; the dirty list's others
-         * follow below. */
+         * poller's entry (its memory is touched once). */
         for (i = 0; i < n; i++) {
-            int ev = evs[i].events;
-            w = (sk_watch *)evs[i].ptr;
-            if (ev == 0 || w->dead || w->events == 0)
-                continue; /* freed, closed or paused by a callback */
-            if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
-                ev |= SK_READABLE;
-            w->seen = seq;
-            ev &= w->events | SK_ERRORED;
-            if (ev != 0)
-                w->cb(w, ev, w->ud);
+            if (evs[i].events != 0)
+                sk__wch_call((sk_watch *)evs[i].ptr, evs[i].events, seq);
         }
     } else {
+        /* A watch may come in several entries (kqueue: one per filter):
+         * its readiness is gathered first, and it is called at its first
+         * entry with all of it. */
         for (i = 0; i < n; i++) {
             w = (sk_watch *)evs[i].ptr;
-            if (evs[i].events == 0)
-                continue;
-            SK__WCH_READY(w);
             w->revents = (unsigned char)(w->revents | evs[i].events);
         }
-    }
-    for (w = loop->dirty; w != NULL; w = w->dnext) {
-        if ((w->events & SK_READABLE) && w->sock != NULL &&
-            w->seen != seq && sk_dirty(w->sock)) {
-            SK__WCH_READY(w);
-            w->revents = (unsigned char)(w->revents | SK_READABLE);
+        for (i = 0; i < n; i++) {
+            int ev;
+            w = (sk_watch *)evs[i].ptr;
+            ev = w->revents;
+            w->revents = 0;
+            if (ev != 0)
+                sk__wch_call(w, ev, seq);
         }
     }
-#undef SK__WCH_READY
-
-    while (head != NULL) {
-        int ev;
-        w = head;
-        head = w->ready_next;
-        ev = w->revents;
-        w->revents = 0;
-        if (w->dead || w->events == 0)
-            continue; /* freed, closed or paused by an earlier callback */
-        w->seen = seq;
-        ev &= w->events | SK_ERRORED;
-        if (ev != 0)
-            w->cb(w, ev, w->ud);
-    }
+    /* Then the watches holding buffered bytes that were not called yet,
+     * gathered into the wait's array (the poller's entries are done with),
+     * as many as it holds at a time, in the dirty list's order: the watch
+     * keeps no link of its own for this (issue 17: memory per watch). */
+    do {
+        m = 0;
+        for (w = loop->dirty; w != NULL && m < loop->evcap; w = w->dnext) {
+            if ((w->events & SK_READABLE) && w->sock != NULL &&
+                w->seen != seq && sk_dirty(w->sock)) {
+                w->seen = seq; /* gathered: once per dispatch */
+                loop->evs[m].ptr = w;
+                loop->evs[m].events = SK_READABLE;
+                m++;
+            }
+        }
+        for (i = 0; i < m; i++) {
+            w = (sk_watch *)loop->evs[i].ptr;
+            if (!w->dead && (w->events & SK_READABLE))
+                w->cb(w, SK_READABLE, w->ud);
+        }
+    } while (m == loop->evcap && m > 0); /* (the array was full: more) */
     loop->dispatching = 0;
     while (loop->graveyard != NULL) {
         w = loop->graveyard;
