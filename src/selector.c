@@ -12,16 +12,19 @@
 
 /* One member: its place in the queue of members seen ready and not yet
  * handed out.  It lives in its watch's block, right after the watch (the
- * watch's ud points here; sk__watch_make): one allocation per member. */
+ * watch's ud points here; sk__watch_make): one allocation per member, of
+ * 120 bytes on 64-bit POSIX (a 128-byte block).  The readiness gathered
+ * while it is queued is in its watch's revents (the hidden loop never
+ * dispatches, so nothing else uses it there): not 0 exactly while the
+ * member is queued. */
 typedef struct sk__selmem {
     struct sk__selmem *qprev, *qnext;
-    unsigned char queued;
-    unsigned char revents; /* readiness gathered while queued */
 } sk__selmem;
 
-/* A member's watch and selector. */
+/* A member's watch and selector, and the readiness it gathered. */
 #define SK__SEL_WATCH(m) ((sk_watch *)(void *)(m) - 1)
 #define SK__SEL_OF(m) (SK__SEL_WATCH(m)->loop->selector)
+#define SK__SEL_REVENTS(m) (SK__SEL_WATCH(m)->revents)
 
 struct sk_selector {
     sk_loop *loop;
@@ -35,8 +38,8 @@ struct sk_selector {
 static void sk__sel_unqueue(sk__selmem *m)
 {
     sk_selector *sel = SK__SEL_OF(m);
-    if (!m->queued)
-        return;
+    if (SK__SEL_REVENTS(m) == 0)
+        return; /* not queued */
     if (m->qprev != NULL)
         m->qprev->qnext = m->qnext;
     else
@@ -46,17 +49,16 @@ static void sk__sel_unqueue(sk__selmem *m)
     else
         sel->qtail = m->qprev;
     m->qprev = m->qnext = NULL;
-    m->queued = 0;
-    m->revents = 0;
+    SK__SEL_REVENTS(m) = 0;
 }
 
 void sk__selector_ready(sk_watch *w, int events, void *ud)
 {
     sk__selmem *m = (sk__selmem *)ud;
     sk_selector *sel = w->loop->selector;
-    if (!m->queued) {
-        m->queued = 1;
-        m->revents = 0;
+    if (events == 0)
+        return;
+    if (w->revents == 0) { /* not queued yet */
         m->qnext = NULL;
         m->qprev = sel->qtail;
         if (sel->qtail != NULL)
@@ -65,7 +67,7 @@ void sk__selector_ready(sk_watch *w, int events, void *ud)
             sel->qhead = m;
         sel->qtail = m;
     }
-    m->revents = (unsigned char)(m->revents | events);
+    w->revents = (unsigned char)(w->revents | events);
 }
 
 /* Drop m and its watch (the object itself is not touched). */
@@ -185,10 +187,12 @@ SK_API int sk_selector_set(sk_selector *sel, sk_sock *s, int events)
     r = sk_watch_set(SK__SEL_WATCH(m), events);
     if (r != 0)
         return r;
-    if (m->queued) { /* readiness seen already: only what is still wanted */
-        m->revents = (unsigned char)(m->revents & (events | SK_ERRORED));
-        if (events == 0 || m->revents == 0)
+    if (SK__SEL_REVENTS(m) != 0) { /* queued: only what is still wanted */
+        int keep = SK__SEL_REVENTS(m) & (events | SK_ERRORED);
+        if (events == 0 || keep == 0)
             sk__sel_unqueue(m);
+        else
+            SK__SEL_REVENTS(m) = (unsigned char)keep;
     }
     return 0;
 }
@@ -302,7 +306,7 @@ SK_API int sk_selector_wait(sk_selector *sel, double timeout, sk_sock **ready,
     while (k < cap && sel->qhead != NULL) {
         sk__selmem *m = sel->qhead;
         sk_watch *w = SK__SEL_WATCH(m);
-        int ev = m->revents & (w->events | SK_ERRORED);
+        int ev = w->revents & (w->events | SK_ERRORED);
         sk__sel_unqueue(m);
         if (ev == 0)
             continue;

@@ -480,7 +480,8 @@ struct sk_watch {
     unsigned char events;    /* interest: SK_READABLE | SK_WRITABLE */
     unsigned char revents;   /* readiness gathered this iteration (a
                                 backend that reports a watch in several
-                                entries) */
+                                entries); a selector member's while it is
+                                queued (selector.c) */
     unsigned char dead;      /* freed during dispatch (memory kept) */
     unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
