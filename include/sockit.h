@@ -2187,7 +2187,9 @@ SK_API int sk_conn_gettimeout(const sk_conn *c, char mode, double *seconds);
 /** sk_conn_setreadlimit: the most bytes the read buffer holds before the
  * connection stops reading from the system until the application reads
  * (TCP then slows the peer down); 0, the default, means no limit.
- * @return 0, SK_EINVAL (c NULL).
+ * @return 0, SK_EINVAL (c NULL), SK_ENORESOURCES (no memory for the
+ * connection's settings, made when one first differs from its default:
+ * the limit is not changed).
  * @param[in] c the connection
  * @param[in] max the most bytes buffered; 0: no limit
  */

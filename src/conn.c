@@ -18,7 +18,7 @@
 
 static const sk_conn_handlers conn_no_handlers; /* every one NULL */
 static const sk__conn_cfg conn_cfg_defaults = {NULL, NULL, -1, 0.25, 30,
-                                                NULL};
+                                                NULL, 0, NULL};
 
 const sk__conn_cfg *sk__conn_cfg_of(const sk_conn *c)
 {
@@ -252,8 +252,7 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
     return 0;
 }
 
-/* c's own settings, made from the defaults when it has none. */
-static sk__conn_cfg *conn_cfg_need(sk_conn *c)
+sk__conn_cfg *sk__conn_cfg_need(sk_conn *c)
 {
     if (c->cfg == NULL) {
         c->cfg = (sk__conn_cfg *)sk__malloc(sizeof *c->cfg);
@@ -270,7 +269,7 @@ SK_API int sk_conn_setresolver(sk_conn *c, sk_conn_resolver fn, void *ud)
         return SK_EINVAL;
     if (fn == NULL && c->cfg == NULL)
         return 0; /* the system's already */
-    cfg = conn_cfg_need(c);
+    cfg = sk__conn_cfg_need(c);
     if (cfg == NULL)
         return SK_ENORESOURCES;
     cfg->resolver = fn;
@@ -294,7 +293,7 @@ SK_API int sk_conn_settimeout(sk_conn *c, double seconds, char mode)
                         : mode == 'd' ? d->t_delay
                                       : d->t_linger))
             return mode == 'c' ? sk__conn_accept_limit(c) : 0;
-        if (conn_cfg_need(c) == NULL)
+        if (sk__conn_cfg_need(c) == NULL)
             return SK_ENORESOURCES;
     }
     t = mode == 'c' ? &c->cfg->t_connect
@@ -356,7 +355,7 @@ static void conn_update(sk_conn *c)
         return;
     if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING) {
         if (!c->eof && !c->rerr &&
-            (c->readlimit == 0 || conn_avail(c) < c->readlimit))
+            (!c->limited || conn_avail(c) < c->cfg->readlimit))
             want |= SK_READABLE;
         /* Writable also stands for "come back next iteration": to report
          * bytes_written, to handle an error or end of stream seen while a
@@ -508,8 +507,8 @@ static int conn_on_read(sk_conn *c)
     }
     while (got < SK__CONN_ROUND) {
         size_t room, len0 = c->rb.len, n;
-        if (c->readlimit != 0) {
-            if (conn_avail(c) >= c->readlimit)
+        if (c->limited) {
+            if (conn_avail(c) >= c->cfg->readlimit)
                 break;
         }
         if (c->rb.cap - c->rb.len < SK__CONN_CHUNK) {
@@ -518,8 +517,8 @@ static int conn_on_read(sk_conn *c)
                 break;
         }
         room = c->rb.cap - c->rb.len;
-        if (c->readlimit != 0 && room > c->readlimit - conn_avail(c))
-            room = c->readlimit - conn_avail(c);
+        if (c->limited && room > c->cfg->readlimit - conn_avail(c))
+            room = c->cfg->readlimit - conn_avail(c);
         n = 0;
         r = conn_recv(c, c->rb.data + len0, room, &n);
         c->rb.len = len0 + n;
@@ -578,7 +577,7 @@ static int conn_on_write(sk_conn *c)
             return conn_finish(c, 0);
         double linger = sk__conn_cfg_of(c)->t_linger;
         if (linger >= 0 &&
-            (conn_cfg_need(c) == NULL ||
+            (sk__conn_cfg_need(c) == NULL ||
              sk__conn_timer(c, &c->cfg->tm_close, linger, conn_linger) != 0))
             return conn_finish(c, 0);
     }
@@ -590,7 +589,7 @@ static int conn_on_write(sk_conn *c)
  * handshake (conn_connect.c's conn_win kept it). */
 static void conn_connect_over(sk_conn *c)
 {
-    if (c->cx != NULL) {
+    if (SK__CX(c) != NULL) {
         sk__conn_stop_connect(c);
         sk__conn_cx_done(c);
     }
@@ -646,7 +645,7 @@ static void conn_io(sk_watch *w, int events, void *ud)
     }
     if (c->interest == SK_READABLE && c->state == SK_CONN_CONNECTED &&
         c->wfirst == c->wb.len && c->unreported == 0 && !c->eof &&
-        !c->rerr && c->readlimit == 0)
+        !c->rerr && !c->limited)
         return; /* the common case: reading on, and nothing else to do */
     conn_update(c);
 }
@@ -821,7 +820,7 @@ SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got)
     *got = n;
     if (c->rfirst == c->rb.len)
         conn_rb_idle(c);
-    if (c->readlimit != 0)
+    if (c->limited)
         conn_update(c); /* reading may go on below the read limit */
     return 0;
 }
@@ -901,7 +900,11 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max)
 {
     if (c == NULL)
         return SK_EINVAL;
-    c->readlimit = max;
+    if (max != 0 && sk__conn_cfg_need(c) == NULL)
+        return SK_ENORESOURCES;
+    if (c->cfg != NULL)
+        c->cfg->readlimit = max;
+    c->limited = max != 0;
     conn_update(c);
     return 0;
 }

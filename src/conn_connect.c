@@ -32,14 +32,14 @@ static void attempt_close(sk_conn *c, sk__attempt *at)
         sk_free(at->s);
     }
     at->s = NULL;
-    c->cx->natt--;
+    SK__CX(c)->natt--;
 }
 
 /* Cancel the lookup, the attempts and their timers; the connect timeout
  * runs on (it also covers a TLS handshake: conn_win). */
 static void conn_stop_attempts(sk_conn *c)
 {
-    sk__conn_cx *x = c->cx;
+    sk__conn_cx *x = SK__CX(c);
     size_t i;
     if (x == NULL)
         return;
@@ -65,27 +65,31 @@ static void conn_stop_attempts(sk_conn *c)
 
 void sk__conn_stop_connect(sk_conn *c)
 {
-    if (c->cx == NULL)
+    if (SK__CX(c) == NULL)
         return;
     conn_stop_attempts(c);
-    if (c->cx->tm_limit != NULL)
-        (void)sk_timer_stop(c->cx->tm_limit);
+    if (SK__CX(c)->tm_limit != NULL)
+        (void)sk_timer_stop(SK__CX(c)->tm_limit);
 }
 
 int sk__conn_cx_need(sk_conn *c)
 {
-    if (c->cx == NULL) {
-        c->cx = (sk__conn_cx *)sk__calloc(1, sizeof *c->cx);
-        if (c->cx == NULL)
-            return SK_ENORESOURCES;
-        c->cx->last_fail = SK_EHOSTNOTFOUND;
-    }
+    sk__conn_cx *x;
+    if (SK__CX(c) != NULL)
+        return 0;
+    if (sk__conn_cfg_need(c) == NULL)
+        return SK_ENORESOURCES;
+    x = (sk__conn_cx *)sk__calloc(1, sizeof *x);
+    if (x == NULL)
+        return SK_ENORESOURCES;
+    x->last_fail = SK_EHOSTNOTFOUND;
+    c->cfg->cx = x;
     return 0;
 }
 
 void sk__conn_cx_free(sk_conn *c)
 {
-    sk__conn_cx *x = c->cx;
+    sk__conn_cx *x = SK__CX(c);
     if (x == NULL)
         return;
     sk__conn_stop_connect(c);
@@ -94,12 +98,12 @@ void sk__conn_cx_free(sk_conn *c)
     sk_timer_free(x->tm_defer);
     sk_timer_free(x->tm_bind);
     sk__free(x);
-    c->cx = NULL;
+    c->cfg->cx = NULL;
 }
 
 void sk__conn_cx_done(sk_conn *c)
 {
-    if (c->cx != NULL && c->cx->bind_cb == NULL) /* (a bind still due) */
+    if (SK__CX(c) != NULL && SK__CX(c)->bind_cb == NULL) /* (a bind still due) */
         sk__conn_cx_free(c);
 }
 
@@ -129,7 +133,7 @@ static void conn_win(sk_conn *c, sk__attempt *at)
         sk_watch_free(at->w);
     at->w = NULL;
     at->s = NULL;
-    c->cx->natt--;
+    SK__CX(c)->natt--;
     if (cs->extra != NULL && cs->extra->conntls != NULL) {
         /* TLS: the connect timeout covers the handshake too; the block
          * goes when ENCRYPTING ends (sk__conn_connect_over) */
@@ -163,13 +167,13 @@ static void conn_next_due(sk_timer *t, void *ud);
  * at once) or the failure. */
 static int attempt_start(sk_conn *c, size_t i)
 {
-    sk__attempt *at = &c->cx->att[i];
-    const sk__addr *a = &c->cx->addrs[i];
+    sk__attempt *at = &SK__CX(c)->att[i];
+    const sk__addr *a = &SK__CX(c)->addrs[i];
     sk__addr dst = *a;
     sk_sock *s;
     sk_fd_t fd = SK_FD_INVALID;
     int r;
-    if (c->cx->bound) {
+    if (SK__CX(c)->bound) {
         s = c->s;
         if (s->family == SK__AF_INET6 && a->family == SK__AF_INET)
             r = sk__plat_v4mapped(a, &dst);
@@ -179,7 +183,7 @@ static int attempt_start(sk_conn *c, size_t i)
             /* after a failed attempt: a new socket, the same address */
             r = sk__make_socket(s, s->family, &fd);
             if (r == 0) {
-                r = sk__plat_bind(fd, &c->cx->local, &s->sys);
+                r = sk__plat_bind(fd, &SK__CX(c)->local, &s->sys);
                 if (r != 0)
                     sk__plat_close(fd);
                 else
@@ -210,7 +214,7 @@ static int attempt_start(sk_conn *c, size_t i)
         at->w = NULL;
         s->role = SK_ROLE_CLIENT;
         s->connecting = r != 0;
-        c->cx->natt++;
+        SK__CX(c)->natt++;
         if (r == 0)
             return 1;
         r = sk_watch_new(c->loop, s, attempt_ready, at, &at->w);
@@ -235,8 +239,8 @@ static int attempt_start(sk_conn *c, size_t i)
  * have answered may be the one we could not try). */
 static void attempt_failed(sk_conn *c, int r)
 {
-    if (c->cx->last_fail != SK_ENORESOURCES)
-        c->cx->last_fail = r;
+    if (SK__CX(c)->last_fail != SK_ENORESOURCES)
+        SK__CX(c)->last_fail = r;
 }
 
 /* Start the next address (and the timer for the one after), passing over
@@ -244,25 +248,25 @@ static void attempt_failed(sk_conn *c, int r)
  * the connect has failed. */
 static void conn_next(sk_conn *c)
 {
-    while (c->cx->next < c->cx->naddrs) {
-        size_t i = c->cx->next++;
+    while (SK__CX(c)->next < SK__CX(c)->naddrs) {
+        size_t i = SK__CX(c)->next++;
         int r = attempt_start(c, i);
         if (r == 1) {
-            conn_win(c, &c->cx->att[i]);
+            conn_win(c, &SK__CX(c)->att[i]);
             return;
         }
         if (r == 0) {
             /* A bound connection has one local port: one at a time. */
-            if (!c->cx->bound && c->cx->next < c->cx->naddrs)
-                (void)sk__conn_timer(c, &c->cx->tm_next,
+            if (!SK__CX(c)->bound && SK__CX(c)->next < SK__CX(c)->naddrs)
+                (void)sk__conn_timer(c, &SK__CX(c)->tm_next,
                                      sk__conn_cfg_of(c)->t_delay,
                                      conn_next_due);
             return;
         }
         attempt_failed(c, r);
     }
-    if (c->cx->natt == 0)
-        conn_fail(c, c->cx->last_fail);
+    if (SK__CX(c)->natt == 0)
+        conn_fail(c, SK__CX(c)->last_fail);
 }
 
 /* The Happy Eyeballs delay ran out: start the next address beside. */
@@ -354,8 +358,8 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
     }
     sk__free(list);
     if (rc == 0) {
-        c->cx->att = (sk__attempt *)sk__calloc(n, sizeof *c->cx->att);
-        if (c->cx->att == NULL) {
+        SK__CX(c)->att = (sk__attempt *)sk__calloc(n, sizeof *SK__CX(c)->att);
+        if (SK__CX(c)->att == NULL) {
             sk__free(ordered);
             rc = SK_ENORESOURCES;
         }
@@ -364,11 +368,11 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
         conn_fail(c, rc);
         return;
     }
-    c->cx->addrs = ordered;
-    c->cx->naddrs = n;
-    c->cx->next = 0;
-    c->cx->natt = 0;
-    c->cx->last_fail = SK_EHOSTNOTFOUND;
+    SK__CX(c)->addrs = ordered;
+    SK__CX(c)->naddrs = n;
+    SK__CX(c)->next = 0;
+    SK__CX(c)->natt = 0;
+    SK__CX(c)->last_fail = SK_EHOSTNOTFOUND;
     if (sk__conn_emit_simple(c, c->h->host_found))
         return;
     if (sk__conn_set_state(c, SK_CONN_CONNECTING))
@@ -379,7 +383,7 @@ static void conn_resolved(sk_conn *c, int rc, sk__addr *list, size_t count)
 static void conn_lookup_done(void *ud, int rc, sk__addr *list, size_t count)
 {
     sk_conn *c = (sk_conn *)ud;
-    c->cx->lookup = NULL;
+    SK__CX(c)->lookup = NULL;
     conn_resolved(c, rc, list, count);
 }
 
@@ -387,11 +391,11 @@ static void conn_lookup_done(void *ud, int rc, sk__addr *list, size_t count)
 static void conn_numeric_due(sk_timer *t, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
-    sk__addr *list = c->cx->addrs;
-    size_t count = c->cx->naddrs;
+    sk__addr *list = SK__CX(c)->addrs;
+    size_t count = SK__CX(c)->naddrs;
     (void)t;
-    c->cx->addrs = NULL;
-    c->cx->naddrs = 0;
+    SK__CX(c)->addrs = NULL;
+    SK__CX(c)->naddrs = 0;
     conn_resolved(c, 0, list, count);
 }
 
@@ -408,7 +412,7 @@ int sk__conn_accept_limit(sk_conn *c)
 {
     double limit = sk__conn_cfg_of(c)->t_connect;
     int r;
-    if (c->state != SK_CONN_ENCRYPTING || (c->cx != NULL && !c->cx->accepted))
+    if (c->state != SK_CONN_ENCRYPTING || (SK__CX(c) != NULL && !SK__CX(c)->accepted))
         return 0; /* (a connect's handshake: its limit started with it) */
     if (limit < 0) {
         sk__conn_stop_connect(c);
@@ -417,18 +421,18 @@ int sk__conn_accept_limit(sk_conn *c)
     }
     r = sk__conn_cx_need(c);
     if (r == 0) {
-        c->cx->accepted = 1;
-        r = sk__conn_timer(c, &c->cx->tm_limit, limit, conn_timed_out);
+        SK__CX(c)->accepted = 1;
+        r = sk__conn_timer(c, &SK__CX(c)->tm_limit, limit, conn_timed_out);
     }
     if (r != 0)
         sk__conn_cx_done(c);
     return r;
 }
 
-/* sk_conn_connect after its checks, with c->cx made. */
+/* sk_conn_connect after its checks, with SK__CX(c) made. */
 static int conn_connect(sk_conn *c, const char *host, int port)
 {
-    sk__conn_cx *x = c->cx;
+    sk__conn_cx *x = SK__CX(c);
     const sk__conn_cfg *cfg = sk__conn_cfg_of(c);
     sk__addr *list = NULL;
     size_t count = 0;
@@ -524,14 +528,14 @@ SK_API int sk_conn_bind(sk_conn *c, int port)
 static void conn_bind_due(sk_timer *t, void *ud)
 {
     sk_conn *c = (sk_conn *)ud;
-    sk_conn_bind_cb cb = c->cx->bind_cb;
-    void *cbud = c->cx->bind_ud;
+    sk_conn_bind_cb cb = SK__CX(c)->bind_cb;
+    void *cbud = SK__CX(c)->bind_ud;
     int r;
     (void)t;
-    c->cx->bind_cb = NULL;
-    c->cx->bind_ud = NULL;
+    SK__CX(c)->bind_cb = NULL;
+    SK__CX(c)->bind_ud = NULL;
     sk__conn_hold(c);
-    r = sk__conn_bind(c, c->cx->bind_port);
+    r = sk__conn_bind(c, SK__CX(c)->bind_port);
     if (!c->freed)
         cb(c, r == 0, r, cbud);
     /* the block goes unless a connect (started in cb) needs it */
@@ -547,17 +551,17 @@ SK_API int sk_conn_bind_async(sk_conn *c, int port, sk_conn_bind_cb cb,
     int r;
     if (c == NULL || cb == NULL || port < 0 || port > 65535)
         return SK_EINVAL;
-    if (c->cx != NULL && c->cx->bind_cb != NULL)
+    if (SK__CX(c) != NULL && SK__CX(c)->bind_cb != NULL)
         return SK_EINPROGRESS;
     r = sk__conn_cx_need(c);
     if (r == 0)
-        r = sk__conn_timer(c, &c->cx->tm_bind, 0, conn_bind_due);
+        r = sk__conn_timer(c, &SK__CX(c)->tm_bind, 0, conn_bind_due);
     if (r != 0) {
         sk__conn_cx_done(c);
         return r;
     }
-    c->cx->bind_port = port;
-    c->cx->bind_cb = cb;
-    c->cx->bind_ud = ud;
+    SK__CX(c)->bind_port = port;
+    SK__CX(c)->bind_cb = cb;
+    SK__CX(c)->bind_ud = ud;
     return 0;
 }

@@ -634,16 +634,19 @@ typedef struct sk__hset {
     size_t refs;
 } sk__hset;
 
-/* A connection's settings that are not the defaults, and its close timer
- * (made by the first sk_conn_setresolver or sk_conn_settimeout that
- * changes a setting, or when CLOSING first waits for the peer: an idle
- * accepted connection has none).  sk__conn_cfg_of gives the defaults when
- * there is none. */
+/* What a connection has beside its established state, made on first need
+ * (the first sk_conn_setresolver, sk_conn_settimeout or
+ * sk_conn_setreadlimit that changes a setting, a connect or loop-side
+ * bind, CLOSING's wait for the peer): an idle accepted connection has
+ * none.  sk__conn_cfg_of gives the defaults when there is none. */
 typedef struct sk__conn_cfg {
     sk_conn_resolver resolver;
     void *resolver_ud;
     double t_connect, t_delay, t_linger; /* sk_conn_settimeout */
     sk_timer *tm_close;  /* CLOSING: waiting for the peer's close */
+    size_t readlimit;    /* sk_conn_setreadlimit (c->limited: not 0) */
+    struct sk__conn_cx *cx; /* connect-time state: only while connecting
+                               or binding from the loop (conn_connect.c) */
 } sk__conn_cfg;
 
 struct sk_conn {
@@ -656,7 +659,6 @@ struct sk_conn {
     sk_watch *w;         /* on s while CONNECTED / CLOSING */
     const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
     void *ud;
-    size_t readlimit;    /* 0: none */
     sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
     size_t rfirst;
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
@@ -676,25 +678,28 @@ struct sk_conn {
     unsigned char eof;   /* the peer's end of stream was read */
     unsigned char eof_done; /* ... and handled */
     unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
+    unsigned char limited; /* a read limit is set (cfg->readlimit) */
     /* the rest */
-    sk__conn_cfg *cfg;   /* NULL: every setting is its default, and no
-                            close timer was needed */
-    sk__conn_cx *cx;     /* connect-time state: only while connecting or
-                            binding from the loop (conn_connect.c) */
+    sk__conn_cfg *cfg;   /* NULL: every setting is its default, and
+                            nothing else was needed (see sk__conn_cfg) */
 };
 
-/* An established connection in 152 bytes on 64-bit systems (issue 17:
- * with glibc's header a 160-byte block; it was 256): the handlers are
- * shared, the settings, the close timer and the connect-time state are
- * separate blocks that an idle accepted connection does not have.  A field
- * more needs a reason. */
-typedef char sk__conn_fits_152[sizeof(void *) != 8 ||
-                                       sizeof(struct sk_conn) <= 152
+/* An established connection in 136 bytes on 64-bit systems (issue 17:
+ * with glibc's header a 144-byte block; it was 256): the handlers are
+ * shared; the settings, the read limit, the close timer and the
+ * connect-time state are a separate block that an idle accepted
+ * connection does not have.  A field more needs a reason. */
+typedef char sk__conn_fits_136[sizeof(void *) != 8 ||
+                                       sizeof(struct sk_conn) <= 136
                                    ? 1
                                    : -1];
 
-/* conn.c: c's settings (the defaults when none was changed). */
+/* conn.c: c's settings (the defaults when none was changed); c->cfg,
+ * made if needed (from the defaults), or NULL when there is no memory. */
 const sk__conn_cfg *sk__conn_cfg_of(const sk_conn *c);
+sk__conn_cfg *sk__conn_cfg_need(sk_conn *c);
+/* c's connect-time block, or NULL. */
+#define SK__CX(c) ((c)->cfg != NULL ? (c)->cfg->cx : (sk__conn_cx *)NULL)
 
 /* What a connection needs only while it connects (or binds from the
  * loop): made by sk_conn_connect and sk_conn_bind_async, freed when that

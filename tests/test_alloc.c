@@ -114,8 +114,9 @@ static void shared_error(sk_conn *c, int error, void *ud)
 
 /* Connections given the same handlers share one copy (issue 17: memory
  * per connection); a set no connection uses any more goes; a failed
- * sk_conn_sethandlers / sk_conn_settimeout / sk_conn_setresolver changes
- * nothing; settings equal to the defaults cost no memory. */
+ * sk_conn_sethandlers / sk_conn_settimeout / sk_conn_setresolver /
+ * sk_conn_setreadlimit changes nothing; settings equal to the defaults
+ * cost no memory. */
 static void t_conn_shared(void **state)
 {
     sk_loop *loop = NULL;
@@ -163,6 +164,13 @@ static void t_conn_shared(void **state)
     assert_true(t == 2);
     sup_assert_rc(sk_conn_gettimeout(a, 'd', &t), 0);
     assert_true(t == 0.25);
+    /* The read limit likewise (b has no settings yet). */
+    COUNTED(sk_conn_setreadlimit(b, 0), 0);
+    sk__test_alloc_fail_at(1);
+    sup_assert_rc(sk_conn_setreadlimit(b, 100), SK_ENORESOURCES);
+    sk__test_alloc_fail_at(0);
+    COUNTED(sk_conn_setreadlimit(b, 100), 1);
+    COUNTED(sk_conn_setreadlimit(b, 0), 0);
     /* a moves to another set, b lets go of the first (which goes): the
      * leak checkers see the rest freed with the connections. */
     COUNTED(sk_conn_sethandlers(a, &h2, &ua), 1);
