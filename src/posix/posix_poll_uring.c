@@ -152,7 +152,8 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
  * registration of the slot never matches the next one. */
 #define SK__UR_ARMED 1U  /* a poll request is in the kernel */
 #define SK__UR_QUEUED 2U /* on the arm list */
-#define SK__UR_GEN1 4U   /* the generation is st >> 2: +1 whenever a
+#define SK__UR_FREED 4U  /* not in use (also said by regs) */
+#define SK__UR_GEN1 8U   /* the generation is st >> 3: +1 whenever a
                             request of the slot is given up */
 /* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
  * slots stay below 2^30, so that this fits 32 bits). */
@@ -283,17 +284,17 @@ static sk__ur_sqe *sk__ur_sqe_get(sk__uring *u)
     return &u->sqes[u->tail++ & u->sq_mask];
 }
 
+/* The poll request's mask of SK__WAIT_READ | SK__WAIT_WRITE. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#  define SK__UR_M(m) ((uint32_t)(m) << 16) /* poll32_events is word-swapped */
+#else
+#  define SK__UR_M(m) ((uint32_t)(m))
+#endif
 static uint32_t sk__ur_mask(int events)
 {
-    uint32_t m = 0;
-    if (events & SK__WAIT_READ)
-        m |= POLLIN;
-    if (events & SK__WAIT_WRITE)
-        m |= POLLOUT;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    m = (m << 16) | (m >> 16); /* poll32_events is word-swapped there */
-#endif
-    return m;
+    static const uint32_t masks[4] = {0, SK__UR_M(POLLIN), SK__UR_M(POLLOUT),
+                                      SK__UR_M(POLLIN | POLLOUT)};
+    return masks[events & (SK__WAIT_READ | SK__WAIT_WRITE)];
 }
 
 /* Give up slot s's request in the kernel (its completion will not match). */
@@ -363,7 +364,7 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
     if (u->free_head != SK__UR_NONE) {
         s = u->free_head;
         u->free_head = SK__UR_NEXT(u->regs[s]);
-        u->st[s] &= ~SK__UR_ARMED; /* the generation stays */
+        u->st[s] &= ~(SK__UR_ARMED | SK__UR_FREED); /* the generation stays */
     } else {
         s = u->top++;
         u->st[s] = 0;
@@ -396,7 +397,7 @@ static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
         (void)sk__ur_flush(u); /* the request lets go of the file now */
     /* (a new generation, and not armed: were the removal not submitted,
      * its completion would be passed over all the same) */
-    u->st[s] = (u->st[s] & ~SK__UR_ARMED) + SK__UR_GEN1;
+    u->st[s] = ((u->st[s] & ~SK__UR_ARMED) | SK__UR_FREED) + SK__UR_GEN1;
     u->regs[s] = SK__UR_FREE(u->free_head);
     u->free_head = (uint32_t)s;
     u->used--;
@@ -409,9 +410,10 @@ static void sk__ur_arm(sk__uring *u)
     uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
+        uint32_t st = u->st[s];
         const sk__pollreg *r;
-        if ((u->regs[s] & 1U) || (u->st[s] & SK__UR_ARMED)) {
-            u->st[s] &= ~SK__UR_QUEUED; /* freed, or armed already */
+        if (st & (SK__UR_ARMED | SK__UR_FREED)) {
+            u->st[s] = st & ~SK__UR_QUEUED; /* armed already, or freed */
             continue;
         }
         if (room == 0 && (room = sk__ur_room(u)) == 0) {
@@ -421,8 +423,8 @@ static void sk__ur_arm(sk__uring *u)
         room--;
         r = sk__ur_reg(u, s);
         sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD, 0,
-                    r->fd, 0, sk__ur_mask(r->events), sk__ur_data(s, u->st[s]));
-        u->st[s] = (u->st[s] & ~SK__UR_QUEUED) | SK__UR_ARMED;
+                    r->fd, 0, sk__ur_mask(r->events), sk__ur_data(s, st));
+        u->st[s] = (st & ~SK__UR_QUEUED) | SK__UR_ARMED;
     }
     u->narm = k;
 }
@@ -467,7 +469,7 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         const sk__ur_cqe *c;
         uint64_t data;
         size_t s;
-        uint32_t gen;
+        uint32_t gen, st;
         const sk__pollreg *reg;
         int ev = 0;
         if (head == tail) {
@@ -488,24 +490,25 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             break;
         c = &u->cqes[head & u->cq_mask];
         data = c->user_data;
-        s = (size_t)(data & 0xffffffffU);
+        /* slot + 1 in the low half (0: SK__UR_IGNORE, which wraps) */
+        s = (size_t)(uint32_t)data - 1U;
         gen = (uint32_t)(data >> 32);
         head++;
-        if (data == SK__UR_IGNORE || s == 0 || s > u->top)
+        if (s >= u->top)
             continue;
-        s--;
-        if ((u->regs[s] & 1U) || !(u->st[s] & SK__UR_ARMED) ||
-            u->st[s] / SK__UR_GEN1 != gen)
-            continue; /* given up since */
-        u->st[s] &= ~SK__UR_ARMED;
-        reg = sk__ur_reg(u, s);
+        st = u->st[s];
+        if (!(st & SK__UR_ARMED) || st / SK__UR_GEN1 != gen)
+            continue; /* given up since (a freed slot is not armed) */
+        st &= ~SK__UR_ARMED;
         if (c->res < 0) {
+            u->st[s] = st;
             if (c->res == -ECANCELED) {
                 sk__ur_queue(u, s);
                 continue;
             }
             ev = SK__WAIT_ERROR; /* EBADF and the like: said once (not
                                     re-armed until mod) */
+            reg = sk__ur_reg(u, s);
         } else {
             uint32_t m = (uint32_t)c->res;
             if (m & POLLIN)
@@ -514,8 +517,12 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
                 ev |= SK__WAIT_WRITE;
             if (m & (POLLERR | POLLHUP))
                 ev |= SK__WAIT_ERROR;
+            reg = sk__ur_reg(u, s);
             ev &= reg->events | SK__WAIT_ERROR;
-            sk__ur_queue(u, s); /* level-triggered: asked again */
+            /* level-triggered: asked again (queued for the next wait) */
+            if (!(st & SK__UR_QUEUED))
+                u->arm[u->narm++] = (uint32_t)s;
+            u->st[s] = st | SK__UR_QUEUED;
         }
         if (ev != 0) {
             out[got].ptr = reg->ptr;
@@ -543,7 +550,7 @@ static void sk__ur_free(sk__poller *base)
     int armed = 0;
     /* (only the flags: the registrations may be gone already) */
     for (s = 0; s < u->top && !armed; s++)
-        armed = !(u->regs[s] & 1U) && (u->st[s] & SK__UR_ARMED);
+        armed = (u->st[s] & SK__UR_ARMED) != 0;
     if (armed) {
         /* Cancel every request before the ring goes (its teardown runs
          * later, in the kernel's own time), so that the files they hold
