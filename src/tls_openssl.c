@@ -557,7 +557,7 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
         sk__free(t);
         return r;
     }
-    sk__tlsp_ctx_ref(ctx);
+    sk__tls_ctx_ref(ctx);
     *out = t;
     return 0;
 }
@@ -569,7 +569,7 @@ void sk__tlsp_free(sk__tls *t, int notify)
         (void)SSL_shutdown(t->ssl); /* one try: close never waits */
     ERR_clear_error();
     SSL_free(t->ssl);
-    sk__tlsp_ctx_unref(t->ctx);
+    sk__tls_ctx_unref(t->ctx);
     sk__free(t->pre);
     sk__free(t);
 }

@@ -861,7 +861,7 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
         t->hostip = strchr(host, ':') != NULL ||
                     strspn(host, "0123456789.") == n;
     }
-    sk__tlsp_ctx_ref(ctx);
+    sk__tls_ctx_ref(ctx);
     *out = t;
     return 0;
 }
@@ -936,7 +936,7 @@ void sk__tlsp_free(sk__tls *t, int notify)
         DeleteSecurityContext(&t->h);
     if (t->cred != NULL)
         tlsw_cred_unref(t->ctx, t->cred);
-    sk__tlsp_ctx_unref(t->ctx);
+    sk__tls_ctx_unref(t->ctx);
     sk__free(t->host);
     sk__free(t->in);
     sk__free(t->plain);
