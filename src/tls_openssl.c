@@ -15,6 +15,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,9 @@ typedef struct tlso_sess {
 } tlso_sess;
 
 struct sk_tls_ctx {
+    sk__tls_head h; /* first (tls.c keeps it); h.mu guards the rest too */
     SSL_CTX *ssl;
     BIO_METHOD *bio;      /* this context's BIO type (no global one) */
-    sk__tls_head h;       /* first; h.mu: also the defaults' loading, the sessions */
     int verify;           /* enum sk_tls_verify */
     int trusted;          /* trust was given, or the system's is loaded */
     unsigned char *alpn;  /* a server's ALPN list, wire form */
@@ -38,6 +39,7 @@ struct sk_tls_ctx {
     tlso_sess sess[TLSO_SESS_MAX];
     size_t nextsess;      /* round-robin slot for a new host */
 };
+typedef char tlso_head_first[offsetof(struct sk_tls_ctx, h) == 0 ? 1 : -1];
 
 struct sk__tls {
     SSL *ssl;

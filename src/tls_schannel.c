@@ -38,6 +38,7 @@
 #include <schannel.h>
 #include <sspi.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ typedef struct tlsw_cred {
 } tlsw_cred;
 
 struct sk_tls_ctx {
-    sk__tls_head h;       /* first; h.mu: also cred */
+    sk__tls_head h; /* first (tls.c keeps it); h.mu guards the rest too */
     int verify;           /* enum sk_tls_verify */
     int minver;           /* SK_TLS_1_2 / SK_TLS_1_3 */
     HCERTSTORE trust;     /* given trust, NULL: the system's */
@@ -72,6 +73,7 @@ struct sk_tls_ctx {
     size_t alpnlen;
     tlsw_cred *cred;      /* made by the first session after a change */
 };
+typedef char tlsw_head_first[offsetof(struct sk_tls_ctx, h) == 0 ? 1 : -1];
 
 struct sk__tls {
     sk_tls_ctx *ctx;
