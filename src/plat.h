@@ -334,6 +334,36 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
                       size_t *size, sk__addr *from, int *sys);
 
+/* sk__plat_sendto1 / sk__plat_recvfrom1: sk__plat_sendto /
+ * sk__plat_recvfrom for the hot paths (sk_sendto, sk_recvfrom), with no
+ * out-parameter but the sender and no retry inside; len is 1 ..
+ * SK__DGRAM1_MAX.  sk__plat_sendto1 sends buf as one datagram to `to`
+ * (NULL: the peer) and returns the bytes sent (len: a datagram is never
+ * cut), or -1.  sk__plat_recvfrom1 receives one datagram into buf, the
+ * sender into from (may be NULL): its len and the first len bytes of sa,
+ * its family left for sk__plat_from_family (len may exceed sa's size
+ * until then: the system's length of a longer name); and returns the
+ * datagram's length: at most len when it fit; more than len when it was
+ * cut (buf holds its first len bytes, the rest is gone), SK__DGRAM_CUT
+ * when the system does not tell its length; or -1 (from then undefined).
+ * After a -1, sk__plat_dgram_fail, called next with no system call
+ * between (it reads the OS's last error of this thread), returns what
+ * sk__plat_sendto / sk__plat_recvfrom would have returned (a signal: also
+ * SK_EWOULDBLOCK) and stores the OS code in *sys where they would. */
+#define SK__DGRAM1_MAX ((size_t)0x3fffffff) /* 1 GiB: more than any
+                                               system's datagram */
+#define SK__DGRAM_CUT PTRDIFF_MAX
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to);
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from);
+int sk__plat_dgram_fail(int *sys);
+/* sk__plat_from_family: complete a sender that sk__plat_recvfrom1 named:
+ * its len at most the size of sa, its family from the native struct
+ * (SK__AF_UNSPEC with len 0 when the system named none, or one sockit
+ * does not know). */
+void sk__plat_from_family(sk__addr *from);
+
 /* One datagram of a batch (sk__plat_sendmany, sk__plat_recvmany): buf and
  * len as for sk__plat_sendto / sk__plat_recvfrom (buf never NULL); to:
  * the destination of a send (NULL: the peer); from: where a receive puts

@@ -88,6 +88,37 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
     return 0;
 }
 
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to)
+{
+    if (to == NULL)
+        return send(fd, buf, len, SK_SEND_FLAGS);
+    return sendto(fd, buf, len, SK_SEND_FLAGS,
+                  (const struct sockaddr *)to->sa.bytes, (socklen_t)to->len);
+}
+
+int sk__plat_dgram_fail(int *sys)
+{
+    return sk__posix_fail(sys);
+}
+
+/* A sender's length and family, from what the system wrote (nl bytes). */
+static void udp_from(sk__addr *from, socklen_t nl)
+{
+    if ((size_t)nl > sizeof from->sa.bytes)
+        nl = (socklen_t)sizeof from->sa.bytes;
+    from->len = (unsigned)nl;
+    from->family =
+        nl > 0 ? udp_native_family(
+                     ((const struct sockaddr *)from->sa.bytes)->sa_family)
+               : SK__AF_UNSPEC;
+}
+
+void sk__plat_from_family(sk__addr *from)
+{
+    udp_from(from, (socklen_t)from->len);
+}
+
 /* Linux's MSG_TRUNC makes a receive return a datagram's full length (UDP;
  * UNIX datagrams since 3.4); elsewhere recvmsg's msg_flags say only that
  * a datagram was cut. */
@@ -128,15 +159,8 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
             return posix_udp_recv_fail(got, size, from, sys);
     }
     *size = (size_t)n;
-    if (from != NULL) {
-        if ((size_t)nl > sizeof from->sa.bytes)
-            nl = (socklen_t)sizeof from->sa.bytes;
-        from->len = (unsigned)nl;
-        from->family =
-            nl > 0 ? udp_native_family(
-                         ((const struct sockaddr *)from->sa.bytes)->sa_family)
-                   : SK__AF_UNSPEC;
-    }
+    if (from != NULL)
+        udp_from(from, nl);
     if ((size_t)n > len) {
         *got = len;
         if (sys != NULL)
@@ -145,6 +169,22 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     }
     *got = (size_t)n;
     return 0;
+}
+
+/* The system writes the sender's length straight into from->len. */
+typedef char sk__socklen_is_unsigned[sizeof(socklen_t) == sizeof(unsigned)
+                                         ? 1
+                                         : -1];
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    if (from == NULL)
+        return recv(fd, buf, len, MSG_TRUNC);
+    from->len = (unsigned)sizeof from->sa.bytes;
+    return recvfrom(fd, buf, len, MSG_TRUNC,
+                    (struct sockaddr *)from->sa.bytes,
+                    (socklen_t *)&from->len);
 }
 #else
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
@@ -195,6 +235,31 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
         return SK_ETRUNCATED; /* the OS dropped the rest */
     }
     return 0;
+}
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    struct msghdr msg;
+    struct iovec iov;
+    ssize_t n;
+    memset(&msg, 0, sizeof msg);
+    iov.iov_base = buf;
+    iov.iov_len = len;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (from != NULL) {
+        msg.msg_name = from->sa.bytes;
+        msg.msg_namelen = (socklen_t)sizeof from->sa.bytes;
+    }
+    n = recvmsg(fd, &msg, 0);
+    if (n < 0)
+        return -1;
+    if (from != NULL)
+        from->len = (unsigned)msg.msg_namelen;
+    if (msg.msg_flags & MSG_TRUNC)
+        return SK__DGRAM_CUT; /* cut; its length is not told here */
+    return n;
 }
 #endif
 

@@ -127,6 +127,53 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return sk__win_dgram_fail(err, sys);
 }
 
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to) {
+    int n; /* (len <= SK__DGRAM1_MAX fits an int) */
+    if (to == NULL)
+        n = send(SK__SOCK(fd), (const char *)buf, (int)len, 0);
+    else
+        n = sendto(SK__SOCK(fd), (const char *)buf, (int)len, 0,
+                   (const struct sockaddr *)to->sa.bytes, (int)to->len);
+    return n == SOCKET_ERROR ? -1 : (ptrdiff_t)n;
+}
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from) {
+    int n, sl = (int)sizeof from->sa.bytes;
+    if (from == NULL)
+        n = recv(SK__SOCK(fd), (char *)buf, (int)len, 0);
+    else
+        n = recvfrom(SK__SOCK(fd), (char *)buf, (int)len, 0,
+                     (struct sockaddr *)from->sa.bytes, &sl);
+    if (n == SOCKET_ERROR) {
+        if (WSAGetLastError() != WSAEMSGSIZE)
+            return -1;
+        n = -2; /* cut: buf holds the first len bytes, the rest is gone */
+    }
+    if (from != NULL)
+        from->len = sl > 0 ? (unsigned)sl : 0;
+    return n == -2 ? SK__DGRAM_CUT : (ptrdiff_t)n;
+}
+
+void sk__plat_from_family(sk__addr *from) {
+    /* as sk__win_from, without the copy */
+    int af = ((const struct sockaddr *)from->sa.bytes)->sa_family;
+    if (from->len < sizeof(u_short) || from->len > sizeof from->sa.bytes)
+        from->len = 0;
+    from->family = from->len == 0 ? SK__AF_UNSPEC
+                 : af == AF_INET6 ? SK__AF_INET6
+                 : af == AF_INET  ? SK__AF_INET
+                                  : SK__AF_UNSPEC;
+}
+
+int sk__plat_dgram_fail(int *sys) {
+    int err = WSAGetLastError();
+    if (err == WSAEINTR)
+        return SK_EWOULDBLOCK;
+    return sk__win_dgram_fail(err, sys);
+}
+
 /* Winsock has no batch call for datagrams: one system call each; after
  * the first, only what is there (a zero-time select says so). */
 static int sk__win_dgram_ready(sk_fd_t fd) {

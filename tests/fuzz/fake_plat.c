@@ -681,6 +681,55 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return fake.recv_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.recv_end;
 }
 
+/* sk__plat_sendto1 / sk__plat_recvfrom1 through the two above (the
+ * failure waits in fake_fail_r for sk__plat_dgram_fail). */
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to)
+{
+    size_t n = 0;
+    int sys = 0, r;
+    FAKE_CHECK(buf != NULL && len >= 1 && len <= SK__DGRAM1_MAX);
+    r = sk__plat_sendto(fd, buf, len, to, &n, &sys);
+    if (r == 0)
+        return (ptrdiff_t)n;
+    fake_fail_r = r;
+    fake_fail_sys = sys;
+    return -1;
+}
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    size_t got = 0, size = 0;
+    int sys = 0, r;
+    FAKE_CHECK(buf != NULL && len >= 1 && len <= SK__DGRAM1_MAX);
+    if (from != NULL) {
+        from->len = 0; /* (the fake names no sender) */
+        from->family = SK__AF_UNSPEC;
+    }
+    r = sk__plat_recvfrom(fd, buf, len, &got, &size, from, &sys);
+    if (r == 0)
+        return (ptrdiff_t)got;
+    if (r == SK_ETRUNCATED)
+        return size > len ? (ptrdiff_t)size : SK__DGRAM_CUT;
+    fake_fail_r = r;
+    fake_fail_sys = sys;
+    return -1;
+}
+
+void sk__plat_from_family(sk__addr *from)
+{
+    /* (sk__plat_recvfrom above named it whole, or left len 0) */
+    FAKE_CHECK(from->len <= sizeof from->sa.bytes);
+    if (from->len == 0)
+        from->family = SK__AF_UNSPEC;
+}
+
+int sk__plat_dgram_fail(int *sys)
+{
+    return sk__plat_send_fail(sys);
+}
+
 int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
                       int *sys)
 {
