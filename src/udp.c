@@ -327,17 +327,6 @@ static void udp_remember_dest(sk_sock *s, const char *host, int port,
     c->to = *a;
 }
 
-int sk__udp_dest(sk_sock *s, const char *host, int port, const sk__addr **to)
-{
-    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
-    if (c != NULL && c->port == port && c->fd == s->fd &&
-        c->host[0] != '\0' && strcmp(c->host, host) == 0) {
-        *to = &c->to;
-        return 1;
-    }
-    return 0;
-}
-
 void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from)
 {
     sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
@@ -418,7 +407,7 @@ static SK__NOINLINE int sendto_any(sk_sock *s, const void *data, size_t len,
         if (s->role != SK_ROLE_CONNECTED)
             return SK_ENOTCONN;
     } else if (s->role == SK_ROLE_CONNECTED ||
-               !sk__udp_dest(s, host, port, &to)) {
+               (to = sk__udp_known(s, host, port)) == NULL) {
         return sk__udp_sendto_lookup(s, data, len, host, port, NULL);
     }
     return sk__udp_send(s, data, len, to, NULL);
@@ -445,17 +434,6 @@ static SK__NOINLINE int sendto_more(sk_sock *s, const void *data, size_t len,
     return r != 0 ? r : sk__udp_send(s, data, len, to, &tm);
 }
 
-/* The address s remembers for host:port (udp_remember_dest), or NULL. */
-SK__INLINE const sk__addr *udp_known(const sk_sock *s, const char *host,
-                                     int port)
-{
-    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
-    if (c == NULL || c->port != port || c->fd != s->fd ||
-        c->host[0] == '\0' || strcmp(c->host, host) != 0)
-        return NULL;
-    return &c->to;
-}
-
 /* The common case first, one test of each condition: a datagram of 1 ..
  * SK__DGRAM1_MAX bytes to the peer of a connected object, or to a host an
  * unconnected object remembers, taken whole by one system call; anything
@@ -472,7 +450,7 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
         if (s->role != SK_ROLE_CONNECTED)
             return sendto_any(s, data, len, host, port);
     } else if (s->role != SK_ROLE_UNCONNECTED ||
-               (to = udp_known(s, host, port)) == NULL) {
+               (to = sk__udp_known(s, host, port)) == NULL) {
         return sendto_any(s, data, len, host, port);
     }
     k = sk__plat_sendto1(s->fd, data, len, to);
@@ -579,10 +557,8 @@ static SK__NOINLINE int recvfrom_more(sk_sock *s, void *buf, size_t cap,
         s->nrecv += cap;
         if (size != NULL)
             *size = k == SK__DGRAM_CUT ? 0 : (size_t)k;
-        if (from != NULL) {
-            sk__plat_from_family(a);
-            sk__udp_name(s, a, from);
-        }
+        if (from != NULL)
+            sk__udp_name_new(s, a, from);
         return SK_ETRUNCATED;
     }
     r = sk__plat_dgram_fail(&sys);
@@ -590,24 +566,10 @@ static SK__NOINLINE int recvfrom_more(sk_sock *s, void *buf, size_t cap,
     return udp_recv_slow(s, buf, cap, got, size, from, r);
 }
 
-/* sk__udp_name for a sender sk__plat_recvfrom1 named. */
-static SK__NOINLINE void udp_name_new(sk_sock *s, sk__addr *a, sk_name *from)
+SK__NOINLINE void sk__udp_name_new(sk_sock *s, sk__addr *a, sk_name *from)
 {
     sk__plat_from_family(a);
     sk__udp_name(s, a, from);
-}
-
-/* Name the sender a (from sk__plat_recvfrom1) in *from: the common case
- * (the sender of the last datagram again, IPv4) inline, the rest in
- * udp_name_new. */
-SK__INLINE void udp_name_quick(sk_sock *s, sk__addr *a, sk_name *from)
-{
-    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
-    if (c != NULL && a->len == 16 && c->from.len == 16 &&
-        memcmp(a->sa.bytes, c->from.sa.bytes, 16) == 0)
-        *from = c->name;
-    else
-        udp_name_new(s, a, from);
 }
 
 /* The common case first, one test of each condition: a bound datagram
@@ -632,7 +594,7 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
     if (size != NULL)
         *size = (size_t)k;
     if (from != NULL)
-        udp_name_quick(s, &a, from);
+        sk__udp_name_quick(s, &a, from);
     return 0;
 }
 

@@ -174,9 +174,10 @@ int sk__plat_dgram_fail(int *sys) {
     return sk__win_dgram_fail(err, sys);
 }
 
-/* Winsock has no batch call for datagrams: one system call each; after
- * the first, only what is there (a zero-time select says so). */
-static int sk__win_dgram_ready(sk_fd_t fd) {
+/* Winsock has no batch call for datagrams: one system call each
+ * (udpeach.c); after the first, only what is there (a zero-time select
+ * says so). */
+int sk__plat_dgram_ready(sk_fd_t fd) {
     fd_set rs;
     struct timeval tv;
     FD_ZERO(&rs);
@@ -186,36 +187,15 @@ static int sk__win_dgram_ready(sk_fd_t fd) {
     return select(0, &rs, NULL, NULL, &tv) > 0;
 }
 
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
                       int *sys) {
-    size_t i, sent = 0;
-    int r = 0;
-    for (i = 0; i < n; i++) {
-        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
-        if (r != 0)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+    return sk__udp_sendeach(fd, d, to, n, done, sys);
 }
 
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys) {
-    size_t i;
-    int r = 0;
-    for (i = 0; i < n; i++) {
-        if ((i > 0 || !wait) && !sk__win_dgram_ready(fd)) {
-            r = SK_EWOULDBLOCK;
-            break;
-        }
-        r = sk__plat_recvfrom(fd, d[i].buf, d[i].len, &d[i].got, &d[i].size,
-                              d[i].from, sys);
-        d[i].trunc = r == SK_ETRUNCATED;
-        if (r != 0 && r != SK_ETRUNCATED)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys) {
+    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
 }
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys) {

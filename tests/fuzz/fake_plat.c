@@ -730,32 +730,30 @@ int sk__plat_dgram_fail(int *sys)
     return sk__plat_send_fail(sys);
 }
 
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
-                      int *sys)
+/* The batch calls as a backend without a batch system call makes them
+ * (udpeach.c); nothing ever arrives, so nothing is ready. */
+int sk__plat_dgram_ready(sk_fd_t fd)
 {
-    size_t i, sent = 0;
-    int r = 0;
-    FAKE_CHECK(d != NULL && n >= 1 && n <= SK__BATCH && done != NULL);
-    for (i = 0; i < n; i++) {
-        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
-        if (r != 0)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+    (void)slot(fd);
+    return 0;
 }
 
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys)
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
+                      int *sys)
 {
-    int r;
-    FAKE_CHECK(d != NULL && n >= 1 && n <= SK__BATCH && done != NULL);
+    FAKE_CHECK(d != NULL && to != NULL && n >= 1 && n <= SK__BATCH &&
+               done != NULL);
+    return sk__udp_sendeach(fd, d, to, n, done, sys);
+}
+
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys)
+{
+    FAKE_CHECK(d != NULL && from != NULL && n >= 1 && n <= SK__BATCH &&
+               done != NULL);
     FAKE_CHECK(wait == 0 || wait == 1);
-    r = sk__plat_recvfrom(fd, d[0].buf, d[0].len, &d[0].got, &d[0].size,
-                          d[0].from, sys);
-    d[0].trunc = r == SK_ETRUNCATED;
-    *done = r == 0 || r == SK_ETRUNCATED;
-    return *done ? 0 : r;
+    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
 }
 
 int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
