@@ -104,11 +104,27 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
     return r;
 }
 
+/* How many of d[0..n-1] come before the first with NULL data and a len
+ * (n when none has). */
+static size_t many_bad(const sk_dgram *d, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (d[i].data == NULL && d[i].len > 0)
+            break;
+    return i;
+}
+
+/* After a full batch, the next asks for at most this many first: most
+ * often nothing more is there, and a batch costs the backend a little
+ * for every datagram it asks for. */
+#define SK__BATCH_PROBE 8
+
 SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done)
 {
     sk__addr from[SK__BATCH];
     sk__tm tm;
-    size_t k = 0, i;
+    size_t k = 0, i, most = SK__BATCH;
     int started = 0, wait = 1, r = sk__udp_check(s);
     if (done != NULL)
         *done = 0;
@@ -116,17 +132,21 @@ SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done)
         return r;
     if (done == NULL || (d == NULL && n > 0))
         return SK_EINVAL;
-    for (i = 0; i < n; i++)
-        if (d[i].data == NULL && d[i].len > 0)
-            return SK_EINVAL;
     if (n == 0)
         return 0;
+    i = n < SK__BATCH ? n : SK__BATCH; /* the first batch */
+    if (many_bad(d, i) < i)
+        return SK_EINVAL;
     if (!sk__udp_bound(s))
         return SK_ENOTCONN;
     /* Batches until n are in or one comes back short (nothing more is
-     * there); only the first may wait. */
+     * there); only the first may wait.  Each batch's datagrams are checked
+     * before it: a bad one after the first batch ends the call before it
+     * (the next call, which starts there, fails with it). */
     while (k < n) {
-        size_t left = n - k, m = left < SK__BATCH ? left : SK__BATCH, got = 0;
+        size_t left = n - k, m = left < most ? left : most, got = 0;
+        if (k > 0 && (m = many_bad(d + k, m)) == 0)
+            break;
         r = sk__plat_recvmany(s->fd, d + k, from, m, wait, &got, &s->sys);
         if (r != 0) {
             if (k > 0)
@@ -146,9 +166,10 @@ SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done)
                 sk__udp_name_quick(s, &from[i], g->from);
         }
         k += got;
-        wait = 0;
         if (got < m)
             break;
+        most = wait ? SK__BATCH_PROBE : SK__BATCH;
+        wait = 0;
     }
     *done = k;
     return 0;
