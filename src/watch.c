@@ -274,8 +274,16 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
         /* Each watch comes at most once: call it straight from the
          * poller's entry (its memory is touched once). */
         for (i = 0; i < n; i++) {
-            if (evs[i].events != 0)
-                sk__wch_call((sk_watch *)evs[i].ptr, evs[i].events, seq);
+            int ev = evs[i].events;
+            w = (sk_watch *)evs[i].ptr;
+            if (w->events == 0)
+                continue; /* freed (dead), closed or paused by a callback */
+            if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
+                ev |= SK_READABLE;
+            w->seen = seq;
+            ev &= w->events | SK_ERRORED;
+            if (ev != 0)
+                w->cb(w, ev, w->ud);
         }
     } else {
         /* A watch may come in several entries (kqueue: one per filter):

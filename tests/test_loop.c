@@ -595,6 +595,83 @@ static void t_watch_dirty_first(void **state)
     sup_each_backend(run_watch_dirty_first);
 }
 
+/* More watches holding buffered bytes than one wait's array holds (epoll
+ * and uring hand back at most 1,024 entries, and the loop's array holds no
+ * more): each is called once, in the same iteration (the dispatch gathers
+ * them into the array in rounds). */
+#if !defined(_WIN32)
+#define MANY_DIRTY 1100
+static sk_sock *many_a[MANY_DIRTY], *many_b[MANY_DIRTY];
+static sk_watch *many_w[MANY_DIRTY];
+static int many_calls[MANY_DIRTY];
+
+static void on_many(sk_watch *w, int events, void *ud)
+{
+    int *calls = (int *)ud;
+    (void)w;
+    assert_int_equal(events, SK_READABLE);
+    (*calls)++;
+}
+
+static void run_watch_many_dirty(const char *backend)
+{
+    sk_loop *loop;
+    sk_buf line = {NULL, 0, 0};
+    int i, total = 0;
+    if (sup_fd_capacity() < 2 * MANY_DIRTY + 64) {
+        print_message("%s: skipped: fewer than %d descriptors allowed\n",
+                      backend, 2 * MANY_DIRTY + 64);
+        return;
+    }
+    loop = loop_new(backend);
+    for (i = 0; i < MANY_DIRTY; i++) {
+        sup_nb_pair(&many_a[i], &many_b[i]);
+        sup_send_str(many_a[i], "x\ny\n");
+    }
+    for (i = 0; i < MANY_DIRTY; i++) {
+        sup_wait_readable(many_b[i]);
+        sup_assert_rc(sk_setblocking(many_b[i], 1), 0);
+        sup_assert_rc(sk_receive(many_b[i], &line, SK_LINE, 0), 0);
+        sup_assert_rc(sk_setblocking(many_b[i], 0), 0);
+        line.len = 0;
+        assert_int_equal(sk_dirty(many_b[i]), 1); /* "y" is buffered */
+        many_calls[i] = 0;
+        sup_assert_rc(sk_watch_new(loop, many_b[i], on_many, &many_calls[i],
+                                   &many_w[i]),
+                      0);
+        sup_assert_rc(sk_watch_set(many_w[i], SK_READABLE), 0);
+    }
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_NOWAIT), 0);
+    for (i = 0; i < MANY_DIRTY; i++) {
+        assert_int_equal(many_calls[i], 1);
+        total += many_calls[i];
+    }
+    print_message("%s: %d watches with buffered bytes, %d callbacks in one "
+                  "iteration\n",
+                  backend, MANY_DIRTY, total);
+    for (i = 0; i < MANY_DIRTY; i++) {
+        sk_watch_free(many_w[i]);
+        sk_free(many_a[i]);
+        sk_free(many_b[i]);
+    }
+    sk_buf_free(&line);
+    sk_loop_free(loop);
+}
+#endif
+
+static void t_watch_many_dirty(void **state)
+{
+    (void)state;
+#if defined(_WIN32)
+    print_message("skipped: Windows' select backend holds an entry per "
+                  "socket in its wait's array (no rounds to test), and "
+                  "2,200 sockets under Wine take minutes\n");
+    skip();
+#else
+    sup_each_backend(run_watch_many_dirty);
+#endif
+}
+
 /* Two watches ready in one iteration: whichever runs first frees the
  * other, which then gets no callback; a watch frees itself and its
  * object is watched again from the same callback. */
@@ -1395,6 +1472,7 @@ int main(void)
         cmocka_unit_test(t_watch_writable),
         cmocka_unit_test(t_watch_paused),
         cmocka_unit_test(t_watch_dirty_first),
+        cmocka_unit_test(t_watch_many_dirty),
         cmocka_unit_test(t_watch_free_in_callback),
         cmocka_unit_test(t_watch_errored),
         cmocka_unit_test(t_watch_closed),
