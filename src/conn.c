@@ -41,6 +41,7 @@ static void conn_h_release(sk_conn *c)
         }
     }
     c->h = &conn_no_handlers;
+    c->bw = 0;
 }
 
 static void conn_destroy(sk_conn *c)
@@ -248,6 +249,7 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
     conn_h_release(c);
     if (hs != NULL)
         c->h = &hs->h;
+    c->bw = c->h->bytes_written != NULL;
     c->ud = ud;
     return 0;
 }
@@ -935,7 +937,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     ptrdiff_t k;
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
         c->wb.len != 0 || len - 1 >= c->wb.cap /* len 0 too */ ||
-        c->h->bytes_written != NULL || (c->rerr | c->eof) ||
+        c->bw || (c->rerr | c->eof) ||
         !conn_plain_send(c->s))
         return conn_write_any(c, (const char *)data, len);
     s = c->s;

@@ -707,6 +707,8 @@ struct sk_conn {
     unsigned char eof_done; /* ... and handled */
     unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
     unsigned char limited; /* a read limit is set (cfg->readlimit) */
+    unsigned char bw;    /* h->bytes_written is set (sk_conn_write's
+                            common case tests this byte) */
     /* the rest */
     sk__conn_cfg *cfg;   /* NULL: every setting is its default, and
                             nothing else was needed (see sk__conn_cfg) */
