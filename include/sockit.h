@@ -1203,7 +1203,9 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
  * @return 0 with *done >= 1 (a truncated datagram is d[i].status
  * SK_ETRUNCATED, not an error of the call), or 0 with *done 0 for n 0;
  * SK_EINVAL (NULL object, d or done NULL, a datagram with NULL data and
- * len > 0); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN
+ * len > 0 among the first 64: one further on ends a call that received
+ * datagrams before it, and the next call, which starts there, fails with
+ * it); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN
  * (an object that is not bound yet); SK_ETIMEOUT; SK_ECONNREFUSED;
  * SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with a peer, as
  * sk_recvfrom); SK_EWOULDBLOCK (non-blocking mode: no datagram there);

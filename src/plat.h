@@ -339,41 +339,78 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
                       size_t *size, sk__addr *from, int *sys);
 
-/* One datagram of a batch (sk__plat_sendmany, sk__plat_recvmany): buf and
- * len as for sk__plat_sendto / sk__plat_recvfrom (buf never NULL); to:
- * the destination of a send (NULL: the peer); from: where a receive puts
- * the sender (NULL: nowhere); got, size, trunc: what a receive stored, the
- * datagram's length (as sk__plat_recvfrom's *size), 1 when it was cut. */
-typedef struct sk__dgram {
-    void *buf;
-    size_t len;
-    const sk__addr *to;
-    sk__addr *from;
-    size_t got;
-    size_t size;
-    int trunc;
-} sk__dgram;
+/* sk__plat_sendto1 / sk__plat_recvfrom1: sk__plat_sendto /
+ * sk__plat_recvfrom for the hot paths (sk_sendto, sk_recvfrom), with no
+ * out-parameter but the sender and no retry inside; len is 1 ..
+ * SK__DGRAM1_MAX.  sk__plat_sendto1 sends buf as one datagram to `to`
+ * (NULL: the peer) and returns the bytes sent (len: a datagram is never
+ * cut), or -1.  sk__plat_recvfrom1 receives one datagram into buf, the
+ * sender into from (may be NULL): its len and the first len bytes of sa,
+ * its family left for sk__plat_from_family (len may exceed sa's size
+ * until then: the system's length of a longer name); and returns the
+ * datagram's length: at most len when it fit; more than len when it was
+ * cut (buf holds its first len bytes, the rest is gone), SK__DGRAM_CUT
+ * when the system does not tell its length; or -1 (from then undefined).
+ * After a -1, sk__plat_dgram_fail, called next with no system call
+ * between (it reads the OS's last error of this thread), returns what
+ * sk__plat_sendto / sk__plat_recvfrom would have returned (a signal: also
+ * SK_EWOULDBLOCK) and stores the OS code in *sys where they would. */
+#define SK__DGRAM1_MAX ((size_t)0x3fffffff) /* 1 GiB: more than any
+                                               system's datagram */
+#define SK__DGRAM_CUT PTRDIFF_MAX
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to);
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from);
+int sk__plat_dgram_fail(int *sys);
+/* sk__plat_from_family: complete a sender that sk__plat_recvfrom1 named:
+ * its len at most the size of sa, its family from the native struct
+ * (SK__AF_UNSPEC with len 0 when the system named none, or one sockit
+ * does not know). */
+void sk__plat_from_family(sk__addr *from);
+
 /* The most datagrams one sk__plat_sendmany / sk__plat_recvmany takes. */
 #define SK__BATCH 64
 
-/* sk__plat_sendmany: send d[0..n-1] (1 <= n <= SK__BATCH) in order, each
- * as sk__plat_sendto would, in as few system calls as the system allows
- * (Linux: one sendmmsg; elsewhere one send each).  *done receives how many
- * went out.  Returns 0 with *done >= 1 (a failure after the first is left
- * for the next call, which starts with that datagram), or the error of
- * d[0] (*done 0), as sk__plat_sendto. */
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+/* sk__plat_sendmany: send d[0..n-1] (1 <= n <= SK__BATCH; the data and len
+ * of each: data NULL only with len 0) in order, each as sk__plat_sendto
+ * would, d[i] to to[i] (NULL: the peer), in as few system calls as the
+ * system allows (Linux: one sendmmsg; elsewhere one send each).  *done
+ * receives how many went out.  Returns 0 with *done >= 1 (a failure after
+ * the first is left for the next call, which starts with that datagram),
+ * or the error of d[0] (*done 0), as sk__plat_sendto. */
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
                       int *sys);
 
 /* sk__plat_recvmany: receive up to n datagrams (1 <= n <= SK__BATCH) into
- * d[0..n-1] (got, size, trunc, from as sk__plat_recvfrom gives them):
- * wait 1 takes the first as sk__plat_recvfrom does (a blocking socket
- * waits for it), wait 0 never waits; after the first it takes only what
- * is there already.  *done receives how many arrived.  Returns 0 with
- * *done >= 1, or the error of the first receive (*done 0), as
- * sk__plat_recvfrom (SK_EWOULDBLOCK: none there). */
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys);
+ * d[0..n-1] (the data and len of each read: data NULL only with len 0;
+ * got, size and status written for each that arrived: status 0 or
+ * SK_ETRUNCATED, size as sk__plat_recvfrom's), the sender of d[i] into
+ * from[i] when d[i].from is not NULL (as sk__plat_recvfrom1 names it: its
+ * family left for sk__plat_from_family).  wait 1 takes the first as
+ * sk__plat_recvfrom does (a blocking socket waits for it), wait 0 never
+ * waits; after the first it takes only what is there already.  *done
+ * receives how many arrived.  Returns 0 with *done >= 1, or the error of
+ * the first receive (*done 0), as sk__plat_recvfrom (SK_EWOULDBLOCK: none
+ * there). */
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys);
+
+/* For backends without a batch system call (udpeach.c): sk__plat_sendmany
+ * and sk__plat_recvmany made of single datagrams, sk__plat_sendto and
+ * sk__plat_recvfrom, with sk__plat_dgram_ready before each receive after
+ * the first (and before the first with wait 0); such a backend's
+ * sk__plat_sendmany / sk__plat_recvmany just call them. */
+int sk__udp_sendeach(sk_fd_t fd, const sk_dgram *d,
+                     const sk__addr *const *to, size_t n, size_t *done,
+                     int *sys);
+int sk__udp_recveach(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                     int wait, size_t *done, int *sys);
+
+/* sk__plat_dgram_ready: 1 when a datagram (or an error) is waiting on fd,
+ * so that a receive would not block; 0 otherwise (a failed check too). */
+int sk__plat_dgram_ready(sk_fd_t fd);
 
 /* sk__plat_disconnect: drop a datagram socket's peer (POSIX: connect to
  * AF_UNSPEC; Windows: connect to an all-zero address).  Returns 0 or an

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* (sk__udp_known, sk__udp_name_quick) */
 
 #define SK__RBUF_SIZE 16384             /* receive buffer, made on first use */
 #define SK__LINE_LIMIT ((size_t)1 << 20) /* default line limit: 1 MiB */
@@ -429,13 +430,36 @@ int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
                           const char *host, int port, const sk__tm *tm);
 /* Forget what s remembers (its socket changes). */
 void sk__udp_forget(sk_sock *s);
-/* The one address a datagram to host:port goes to, from what s remembers
- * or (remembered when numeric) looked up: 1 when *to is it; 0 when the
- * host needs the general path (a name, several addresses, no memory). */
-int sk__udp_dest(sk_sock *s, const char *host, int port, const sk__addr **to);
+/* The one address a datagram to host:port goes to when s remembers it (a
+ * numeric host it looked up last), or NULL: the general path (a lookup,
+ * or the error it finds).  Inline: every sk_sendto to a host asks. */
+SK__INLINE const sk__addr *sk__udp_known(const sk_sock *s, const char *host,
+                                         int port)
+{
+    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
+    if (c == NULL || c->port != port || c->fd != s->fd ||
+        c->host[0] == '\0' || strcmp(c->host, host) != 0)
+        return NULL;
+    return &c->to;
+}
 /* The name of sender a into from, through what s remembers; an unnamed
  * sender gives a zeroed name ("unix" on a UNIX-domain object). */
 void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from);
+/* sk__udp_name for a sender named by sk__plat_recvfrom1 or
+ * sk__plat_recvmany (its family not known yet: sk__plat_from_family). */
+void sk__udp_name_new(sk_sock *s, sk__addr *a, sk_name *from);
+/* Name sender a (as sk__udp_name_new takes it) in *from: the sender of the
+ * last datagram again (IPv4: a 16-byte compare and a copy) inline, any
+ * other through sk__udp_name_new. */
+SK__INLINE void sk__udp_name_quick(sk_sock *s, sk__addr *a, sk_name *from)
+{
+    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
+    if (c != NULL && a->len == 16 && c->from.len == 16 &&
+        memcmp(a->sa.bytes, c->from.sa.bytes, 16) == 0)
+        *from = c->name;
+    else
+        sk__udp_name_new(s, a, from);
+}
 
 /* ---- UNIX-domain sockets ------------------------------------------------ */
 

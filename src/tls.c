@@ -152,20 +152,65 @@ int sk__tls_pending(const sk_sock *s)
     return sk__tlsp_pending(tls_of(s)) > 0;
 }
 
+/* ---- contexts: the head every provider's context starts with ---------- */
+
+SK__INLINE sk__tls_head *tls_head(sk_tls_ctx *ctx)
+{
+    return (sk__tls_head *)(void *)ctx; /* its first member */
+}
+
+int sk__tls_head_init(sk__tls_head *h, int mode)
+{
+    h->refs = 1;
+    h->mode = mode;
+    return sk__plat_mutex_new(&h->mu) == 0 ? 0 : SK_ENORESOURCES;
+}
+
+void sk__tls_head_fini(sk__tls_head *h)
+{
+    if (h->mu != NULL)
+        sk__plat_mutex_free(h->mu);
+    h->mu = NULL;
+}
+
+void sk__tls_ctx_ref(sk_tls_ctx *ctx)
+{
+    sk__tls_head *h = tls_head(ctx);
+    sk__plat_mutex_lock(h->mu);
+    h->refs++;
+    sk__plat_mutex_unlock(h->mu);
+}
+
+void sk__tls_ctx_unref(sk_tls_ctx *ctx)
+{
+    sk__tls_head *h = tls_head(ctx);
+    unsigned left;
+    sk__plat_mutex_lock(h->mu);
+    left = --h->refs;
+    sk__plat_mutex_unlock(h->mu);
+    if (left == 0)
+        sk__tlsp_ctx_free(ctx);
+}
+
+int sk__tls_ctx_mode(const sk_tls_ctx *ctx)
+{
+    return ((const sk__tls_head *)(const void *)ctx)->mode;
+}
+
 int sk__tls_ctx_take(sk_tls_ctx *ctx, const char *host)
 {
-    if (sk__tlsp_ctx_mode(ctx) != SK_TLS_CLIENT)
+    if (sk__tls_ctx_mode(ctx) != SK_TLS_CLIENT)
         return SK_EINVAL;
     if (host != NULL ? sk__check_host(host) != 0
                      : sk__tlsp_ctx_verifies(ctx))
         return SK_EINVAL;
-    sk__tlsp_ctx_ref(ctx);
+    sk__tls_ctx_ref(ctx);
     return 0;
 }
 
 void sk__tls_ctx_release(sk_tls_ctx *ctx)
 {
-    sk__tlsp_ctx_unref(ctx);
+    sk__tls_ctx_unref(ctx);
 }
 
 int sk__tls_want(const sk_sock *s)
@@ -185,7 +230,7 @@ void sk__tls_drop(sk_sock *s)
         x->tls = NULL;
     }
     if (x->tlslisten != NULL) {
-        sk__tlsp_ctx_unref(x->tlslisten);
+        sk__tls_ctx_unref(x->tlslisten);
         x->tlslisten = NULL;
     }
     s->tls = 0;
@@ -250,7 +295,7 @@ SK_API int sk_tls_ctx_new(sk_tls_ctx **out, int mode)
 SK_API void sk_tls_ctx_free(sk_tls_ctx *ctx)
 {
     if (ctx != NULL)
-        sk__tlsp_ctx_unref(ctx);
+        sk__tls_ctx_unref(ctx);
 }
 
 SK_API int sk_tls_ctx_set_verify(sk_tls_ctx *ctx, int mode)
@@ -261,7 +306,7 @@ SK_API int sk_tls_ctx_set_verify(sk_tls_ctx *ctx, int mode)
         mode != SK_TLS_VERIFY_OPTIONAL)
         return SK_EINVAL;
     if (mode == SK_TLS_VERIFY_OPTIONAL &&
-        sk__tlsp_ctx_mode(ctx) != SK_TLS_SERVER)
+        sk__tls_ctx_mode(ctx) != SK_TLS_SERVER)
         return SK_EINVAL;
     return sk__tlsp_ctx_verify(ctx, mode);
 }
@@ -361,7 +406,7 @@ SK_API int sk_tls_start(sk_sock *s, sk_tls_ctx *ctx, const char *host)
         return r;
     if (ctx == NULL || s->tls)
         return SK_EINVAL;
-    if (sk__tlsp_ctx_mode(ctx) == SK_TLS_SERVER) {
+    if (sk__tls_ctx_mode(ctx) == SK_TLS_SERVER) {
         host = NULL;
         r = sk__tlsp_ctx_ready(ctx);
         if (r != 0)
@@ -404,7 +449,7 @@ SK_API int sk_tls_listen(sk_sock *s, sk_tls_ctx *ctx)
         (s->role != SK_ROLE_MASTER && s->role != SK_ROLE_SERVER))
         return SK_EWRONGROLE;
     if (ctx != NULL) {
-        if (sk__tlsp_ctx_mode(ctx) != SK_TLS_SERVER)
+        if (sk__tls_ctx_mode(ctx) != SK_TLS_SERVER)
             return SK_EINVAL;
         r = sk__tlsp_ctx_ready(ctx);
         if (r != 0)
@@ -416,9 +461,9 @@ SK_API int sk_tls_listen(sk_sock *s, sk_tls_ctx *ctx)
     if (r != 0)
         return r;
     if (ctx != NULL)
-        sk__tlsp_ctx_ref(ctx);
+        sk__tls_ctx_ref(ctx);
     if (s->extra->tlslisten != NULL)
-        sk__tlsp_ctx_unref(s->extra->tlslisten);
+        sk__tls_ctx_unref(s->extra->tlslisten);
     s->extra->tlslisten = ctx;
     return 0;
 }

@@ -35,13 +35,26 @@
 #define SK__TLS_WANT_WRITE 2 /* wait for the socket to be writable */
 
 /* ---- contexts ------------------------------------------------------------
- * struct sk_tls_ctx is the provider's.  Reference-counted (thread-safe):
- * new gives one reference, every object using it holds one. */
+ * struct sk_tls_ctx is the provider's; its first member is an sk__tls_head,
+ * which tls.c keeps.  Reference-counted (thread-safe): new gives one
+ * reference, every object using it holds one; the last unref calls
+ * sk__tlsp_ctx_free. */
+typedef struct sk__tls_head {
+    sk__mutex *mu; /* refs, and whatever else the provider guards with it */
+    unsigned refs;
+    int mode;      /* SK_TLS_CLIENT / SK_TLS_SERVER */
+} sk__tls_head;
+/* One reference and a mutex: 0, or SK_ENORESOURCES with nothing made.
+ * fini frees the mutex; it takes a head init never reached (mu NULL). */
+int sk__tls_head_init(sk__tls_head *h, int mode);
+void sk__tls_head_fini(sk__tls_head *h);
+void sk__tls_ctx_ref(sk_tls_ctx *ctx);
+void sk__tls_ctx_unref(sk_tls_ctx *ctx);
+int sk__tls_ctx_mode(const sk_tls_ctx *ctx);
+
 const char *sk__tlsp_name(void);
 int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode);
-void sk__tlsp_ctx_ref(sk_tls_ctx *ctx);
-void sk__tlsp_ctx_unref(sk_tls_ctx *ctx);
-int sk__tlsp_ctx_mode(const sk_tls_ctx *ctx);
+void sk__tlsp_ctx_free(sk_tls_ctx *ctx);
 /* A server context with no certificate: SK_ETLSBADCERT; else 0. */
 int sk__tlsp_ctx_ready(const sk_tls_ctx *ctx);
 int sk__tlsp_ctx_verify(sk_tls_ctx *ctx, int mode);

@@ -15,6 +15,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,9 @@ typedef struct tlso_sess {
 } tlso_sess;
 
 struct sk_tls_ctx {
+    sk__tls_head h; /* first (tls.c keeps it); h.mu guards the rest too */
     SSL_CTX *ssl;
     BIO_METHOD *bio;      /* this context's BIO type (no global one) */
-    sk__mutex *mu;        /* refs, the defaults' loading, the sessions */
-    unsigned refs;
-    int mode;             /* SK_TLS_CLIENT / SK_TLS_SERVER */
     int verify;           /* enum sk_tls_verify */
     int trusted;          /* trust was given, or the system's is loaded */
     unsigned char *alpn;  /* a server's ALPN list, wire form */
@@ -40,6 +39,7 @@ struct sk_tls_ctx {
     tlso_sess sess[TLSO_SESS_MAX];
     size_t nextsess;      /* round-robin slot for a new host */
 };
+typedef char tlso_head_first[offsetof(struct sk_tls_ctx, h) == 0 ? 1 : -1];
 
 struct sk__tls {
     SSL *ssl;
@@ -251,7 +251,7 @@ static int tlso_new_session(SSL *ssl, SSL_SESSION *sess)
     if (t == NULL || t->key[0] == '\0')
         return 0;
     c = t->ctx;
-    sk__plat_mutex_lock(c->mu);
+    sk__plat_mutex_lock(c->h.mu);
     slot = c->nextsess;
     for (i = 0; i < TLSO_SESS_MAX; i++)
         if (c->sess[i].sess != NULL && strcmp(c->sess[i].key, t->key) == 0)
@@ -264,7 +264,7 @@ static int tlso_new_session(SSL *ssl, SSL_SESSION *sess)
         SSL_SESSION_free(c->sess[slot].sess);
     memcpy(c->sess[slot].key, t->key, sizeof t->key);
     c->sess[slot].sess = sess;
-    sk__plat_mutex_unlock(c->mu);
+    sk__plat_mutex_unlock(c->h.mu);
     return 1;
 }
 
@@ -284,7 +284,7 @@ static int tlso_alpn_select(SSL *ssl, const unsigned char **out,
     return SSL_TLSEXT_ERR_OK;
 }
 
-static void tlso_ctx_free(sk_tls_ctx *c)
+void sk__tlsp_ctx_free(sk_tls_ctx *c)
 {
     size_t i;
     for (i = 0; i < TLSO_SESS_MAX; i++)
@@ -293,8 +293,7 @@ static void tlso_ctx_free(sk_tls_ctx *c)
     SSL_CTX_free(c->ssl);
     if (c->bio != NULL)
         BIO_meth_free(c->bio);
-    if (c->mu != NULL)
-        sk__plat_mutex_free(c->mu);
+    sk__tls_head_fini(&c->h);
     sk__free(c->alpn);
     sk__free(c);
 }
@@ -305,8 +304,6 @@ int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode)
     int ok;
     if (c == NULL)
         return SK_ENORESOURCES;
-    c->refs = 1;
-    c->mode = mode;
     c->verify = mode == SK_TLS_CLIENT ? SK_TLS_VERIFY_PEER
                                       : SK_TLS_VERIFY_NONE;
     c->ssl = SSL_CTX_new(mode == SK_TLS_SERVER ? TLS_server_method()
@@ -314,7 +311,7 @@ int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode)
     c->bio = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
                           "sockit");
     ok = c->ssl != NULL && c->bio != NULL &&
-         sk__plat_mutex_new(&c->mu) == 0 &&
+         sk__tls_head_init(&c->h, mode) == 0 &&
          BIO_meth_set_write(c->bio, tlso_bio_write) == 1 &&
          BIO_meth_set_read(c->bio, tlso_bio_read) == 1 &&
          BIO_meth_set_ctrl(c->bio, tlso_bio_ctrl) == 1 &&
@@ -322,7 +319,7 @@ int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode)
          SSL_CTX_set_min_proto_version(c->ssl, TLS1_2_VERSION) == 1;
     if (!ok) {
         ERR_clear_error();
-        tlso_ctx_free(c);
+        sk__tlsp_ctx_free(c);
         return SK_ENORESOURCES;
     }
     SSL_CTX_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
@@ -338,28 +335,6 @@ int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode)
     }
     *out = c;
     return 0;
-}
-
-void sk__tlsp_ctx_ref(sk_tls_ctx *ctx)
-{
-    sk__plat_mutex_lock(ctx->mu);
-    ctx->refs++;
-    sk__plat_mutex_unlock(ctx->mu);
-}
-
-void sk__tlsp_ctx_unref(sk_tls_ctx *ctx)
-{
-    unsigned left;
-    sk__plat_mutex_lock(ctx->mu);
-    left = --ctx->refs;
-    sk__plat_mutex_unlock(ctx->mu);
-    if (left == 0)
-        tlso_ctx_free(ctx);
-}
-
-int sk__tlsp_ctx_mode(const sk_tls_ctx *ctx)
-{
-    return ctx->mode;
 }
 
 int sk__tlsp_ctx_ready(const sk_tls_ctx *ctx)
@@ -453,7 +428,7 @@ int sk__tlsp_ctx_alpn(sk_tls_ctx *ctx, const unsigned char *wire,
                       size_t len)
 {
     unsigned char *copy = NULL;
-    if (ctx->mode == SK_TLS_CLIENT) /* 0 is success here */
+    if (ctx->h.mode == SK_TLS_CLIENT) /* 0 is success here */
         return SSL_CTX_set_alpn_protos(ctx->ssl, wire, (unsigned)len) == 0
                    ? 0
                    : SK_ENORESOURCES;
@@ -482,13 +457,13 @@ int sk__tlsp_ctx_minver(sk_tls_ctx *ctx, int version)
  * given no trust first needs some. */
 static void tlso_trust_defaults(sk_tls_ctx *c)
 {
-    sk__plat_mutex_lock(c->mu);
+    sk__plat_mutex_lock(c->h.mu);
     if (!c->trusted) {
         (void)SSL_CTX_set_default_verify_paths(c->ssl);
         ERR_clear_error(); /* no store: nothing is trusted */
         c->trusted = 1;
     }
-    sk__plat_mutex_unlock(c->mu);
+    sk__plat_mutex_unlock(c->h.mu);
 }
 
 /* A client's host setup: an IP address is checked as one (no SNI), a name
@@ -518,13 +493,13 @@ static void tlso_resume(sk__tls *t)
 {
     sk_tls_ctx *c = t->ctx;
     size_t i;
-    sk__plat_mutex_lock(c->mu);
+    sk__plat_mutex_lock(c->h.mu);
     for (i = 0; i < TLSO_SESS_MAX; i++)
         if (c->sess[i].sess != NULL && strcmp(c->sess[i].key, t->key) == 0) {
             (void)SSL_set_session(t->ssl, c->sess[i].sess);
             break;
         }
-    sk__plat_mutex_unlock(c->mu);
+    sk__plat_mutex_unlock(c->h.mu);
 }
 
 int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
@@ -532,7 +507,7 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
 {
     sk__tls *t;
     BIO *b;
-    int client = ctx->mode == SK_TLS_CLIENT, vmode, r = 0;
+    int client = ctx->h.mode == SK_TLS_CLIENT, vmode, r = 0;
     *out = NULL;
     if (client && host == NULL && ctx->verify != SK_TLS_VERIFY_NONE)
         return SK_EINVAL;
@@ -584,7 +559,7 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
         sk__free(t);
         return r;
     }
-    sk__tlsp_ctx_ref(ctx);
+    sk__tls_ctx_ref(ctx);
     *out = t;
     return 0;
 }
@@ -596,7 +571,7 @@ void sk__tlsp_free(sk__tls *t, int notify)
         (void)SSL_shutdown(t->ssl); /* one try: close never waits */
     ERR_clear_error();
     SSL_free(t->ssl);
-    sk__tlsp_ctx_unref(t->ctx);
+    sk__tls_ctx_unref(t->ctx);
     sk__free(t->pre);
     sk__free(t);
 }

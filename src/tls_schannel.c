@@ -38,6 +38,7 @@
 #include <schannel.h>
 #include <sspi.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +61,7 @@ typedef struct tlsw_cred {
 } tlsw_cred;
 
 struct sk_tls_ctx {
-    sk__mutex *mu;        /* refs, cred */
-    unsigned refs;
-    int mode;             /* SK_TLS_CLIENT / SK_TLS_SERVER */
+    sk__tls_head h; /* first (tls.c keeps it); h.mu guards the rest too */
     int verify;           /* enum sk_tls_verify */
     int minver;           /* SK_TLS_1_2 / SK_TLS_1_3 */
     HCERTSTORE trust;     /* given trust, NULL: the system's */
@@ -74,6 +73,7 @@ struct sk_tls_ctx {
     size_t alpnlen;
     tlsw_cred *cred;      /* made by the first session after a change */
 };
+typedef char tlsw_head_first[offsetof(struct sk_tls_ctx, h) == 0 ? 1 : -1];
 
 struct sk__tls {
     sk_tls_ctx *ctx;
@@ -376,16 +376,43 @@ static void tlsw_key_delete(sk_tls_ctx *c)
     c->keyname[0] = 0;
 }
 
+/* Whether the key behind h (spec: its CryptoAPI slot, 0 for CNG) is the
+ * one of cert's public key; if so, attach it to cert by container name. */
+static int tlsw_key_bind(sk_tls_ctx *c, HCRYPTPROV_OR_NCRYPT_KEY_HANDLE h,
+                         DWORD spec, PCCERT_CONTEXT cert, LPCWSTR prov,
+                         DWORD provtype)
+{
+    CERT_PUBLIC_KEY_INFO *pi = NULL;
+    DWORD pilen = 0;
+    CRYPT_KEY_PROV_INFO kp;
+    int ok = CryptExportPublicKeyInfo(h, spec, X509_ASN_ENCODING, NULL,
+                                      &pilen) &&
+             (pi = (CERT_PUBLIC_KEY_INFO *)sk__malloc(pilen)) != NULL &&
+             CryptExportPublicKeyInfo(h, spec, X509_ASN_ENCODING, pi,
+                                      &pilen) &&
+             CertComparePublicKeyInfo(X509_ASN_ENCODING,
+                                      &cert->pCertInfo->SubjectPublicKeyInfo,
+                                      pi);
+    sk__free(pi);
+    if (!ok)
+        return 0;
+    memset(&kp, 0, sizeof kp);
+    kp.pwszContainerName = c->keyname;
+    kp.pwszProvName = (LPWSTR)prov;
+    kp.dwProvType = provtype;
+    kp.dwKeySpec = spec;
+    return CertSetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID,
+                                             0, &kp) != 0;
+}
+
 /* An RSA key (PKCS#1 DER) into a new CryptoAPI container of c. */
 static int tlsw_key_capi(sk_tls_ctx *c, const BYTE *der, DWORD dlen,
                          PCCERT_CONTEXT cert)
 {
     BYTE *blob = NULL;
-    DWORD blen = 0, pilen = 0;
+    DWORD blen = 0;
     HCRYPTPROV p = 0;
     HCRYPTKEY k = 0;
-    CERT_PUBLIC_KEY_INFO *pi = NULL;
-    CRYPT_KEY_PROV_INFO kp;
     int ok;
     if (!CryptDecodeObjectEx(X509_ASN_ENCODING, PKCS_RSA_PRIVATE_KEY, der,
                              dlen, CRYPT_DECODE_ALLOC_FLAG, NULL, &blob,
@@ -402,29 +429,13 @@ static int tlsw_key_capi(sk_tls_ctx *c, const BYTE *der, DWORD dlen,
         c->keyname[0] = 0;
     }
     LocalFree(blob);
-    if (ok)
-        ok = CryptExportPublicKeyInfo(p, AT_KEYEXCHANGE, X509_ASN_ENCODING,
-                                      NULL, &pilen) &&
-             (pi = (CERT_PUBLIC_KEY_INFO *)sk__malloc(pilen)) != NULL &&
-             CryptExportPublicKeyInfo(p, AT_KEYEXCHANGE, X509_ASN_ENCODING,
-                                      pi, &pilen) &&
-             CertComparePublicKeyInfo(X509_ASN_ENCODING,
-                                      &cert->pCertInfo->SubjectPublicKeyInfo,
-                                      pi);
-    sk__free(pi);
+    ok = ok && tlsw_key_bind(c, (HCRYPTPROV_OR_NCRYPT_KEY_HANDLE)p,
+                             AT_KEYEXCHANGE, cert, MS_ENH_RSA_AES_PROV_W,
+                             PROV_RSA_AES);
     if (k != 0)
         CryptDestroyKey(k);
     if (p != 0)
         CryptReleaseContext(p, 0);
-    if (ok) {
-        memset(&kp, 0, sizeof kp);
-        kp.pwszContainerName = c->keyname;
-        kp.pwszProvName = (LPWSTR)MS_ENH_RSA_AES_PROV_W;
-        kp.dwProvType = PROV_RSA_AES;
-        kp.dwKeySpec = AT_KEYEXCHANGE;
-        ok = CertSetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID,
-                                               0, &kp);
-    }
     return ok ? 0 : SK_ETLSBADCERT;
 }
 
@@ -436,9 +447,6 @@ static int tlsw_key_cng(sk_tls_ctx *c, const BYTE *der, DWORD dlen,
     NCRYPT_KEY_HANDLE k = 0;
     NCryptBuffer nb;
     NCryptBufferDesc nd;
-    CERT_PUBLIC_KEY_INFO *pi = NULL;
-    DWORD pilen = 0;
-    CRYPT_KEY_PROV_INFO kp;
     int ok;
     tlsw_keyname(c);
     c->keyncrypt = 1;
@@ -455,29 +463,12 @@ static int tlsw_key_cng(sk_tls_ctx *c, const BYTE *der, DWORD dlen,
              ERROR_SUCCESS;
     if (!ok)
         c->keyname[0] = 0;
-    if (ok)
-        ok = CryptExportPublicKeyInfo((HCRYPTPROV_OR_NCRYPT_KEY_HANDLE)k, 0,
-                                      X509_ASN_ENCODING, NULL, &pilen) &&
-             (pi = (CERT_PUBLIC_KEY_INFO *)sk__malloc(pilen)) != NULL &&
-             CryptExportPublicKeyInfo((HCRYPTPROV_OR_NCRYPT_KEY_HANDLE)k, 0,
-                                      X509_ASN_ENCODING, pi, &pilen) &&
-             CertComparePublicKeyInfo(X509_ASN_ENCODING,
-                                      &cert->pCertInfo->SubjectPublicKeyInfo,
-                                      pi);
-    sk__free(pi);
+    ok = ok && tlsw_key_bind(c, (HCRYPTPROV_OR_NCRYPT_KEY_HANDLE)k, 0, cert,
+                             MS_KEY_STORAGE_PROVIDER, 0);
     if (k != 0)
         NCryptFreeObject(k);
     if (p != 0)
         NCryptFreeObject(p);
-    if (ok) {
-        memset(&kp, 0, sizeof kp);
-        kp.pwszContainerName = c->keyname;
-        kp.pwszProvName = (LPWSTR)MS_KEY_STORAGE_PROVIDER;
-        kp.dwProvType = 0;
-        kp.dwKeySpec = 0;
-        ok = CertSetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID,
-                                               0, &kp);
-    }
     return ok ? 0 : SK_ETLSBADCERT;
 }
 
@@ -517,9 +508,9 @@ static void tlsw_cred_unref(sk_tls_ctx *c, tlsw_cred *cr)
     unsigned left;
     if (cr == NULL)
         return;
-    sk__plat_mutex_lock(c->mu);
+    sk__plat_mutex_lock(c->h.mu);
     left = --cr->refs;
-    sk__plat_mutex_unlock(c->mu);
+    sk__plat_mutex_unlock(c->h.mu);
     if (left == 0) {
         FreeCredentialsHandle(&cr->h);
         sk__free(cr);
@@ -530,10 +521,10 @@ static void tlsw_cred_unref(sk_tls_ctx *c, tlsw_cred *cr)
 static void tlsw_changed(sk_tls_ctx *c)
 {
     tlsw_cred *old;
-    sk__plat_mutex_lock(c->mu);
+    sk__plat_mutex_lock(c->h.mu);
     old = c->cred;
     c->cred = NULL;
-    sk__plat_mutex_unlock(c->mu);
+    sk__plat_mutex_unlock(c->h.mu);
     tlsw_cred_unref(c, old);
 }
 
@@ -548,14 +539,13 @@ static void tlsw_own_free(sk_tls_ctx *c)
     tlsw_key_delete(c);
 }
 
-static void tlsw_ctx_free(sk_tls_ctx *c)
+void sk__tlsp_ctx_free(sk_tls_ctx *c)
 {
     tlsw_changed(c);
     tlsw_own_free(c);
     if (c->trust != NULL)
         CertCloseStore(c->trust, 0);
-    if (c->mu != NULL)
-        sk__plat_mutex_free(c->mu);
+    sk__tls_head_fini(&c->h);
     sk__free(c->alpn);
     sk__free(c);
 }
@@ -565,39 +555,15 @@ int sk__tlsp_ctx_new(sk_tls_ctx **out, int mode)
     sk_tls_ctx *c = (sk_tls_ctx *)sk__calloc(1, sizeof *c);
     if (c == NULL)
         return SK_ENORESOURCES;
-    c->refs = 1;
-    c->mode = mode;
     c->minver = SK_TLS_1_2;
     c->verify = mode == SK_TLS_CLIENT ? SK_TLS_VERIFY_PEER
                                       : SK_TLS_VERIFY_NONE;
-    if (sk__plat_mutex_new(&c->mu) != 0) {
-        sk__free(c);
+    if (sk__tls_head_init(&c->h, mode) != 0) {
+        sk__free(c); /* nothing else made yet */
         return SK_ENORESOURCES;
     }
     *out = c;
     return 0;
-}
-
-void sk__tlsp_ctx_ref(sk_tls_ctx *ctx)
-{
-    sk__plat_mutex_lock(ctx->mu);
-    ctx->refs++;
-    sk__plat_mutex_unlock(ctx->mu);
-}
-
-void sk__tlsp_ctx_unref(sk_tls_ctx *ctx)
-{
-    unsigned left;
-    sk__plat_mutex_lock(ctx->mu);
-    left = --ctx->refs;
-    sk__plat_mutex_unlock(ctx->mu);
-    if (left == 0)
-        tlsw_ctx_free(ctx);
-}
-
-int sk__tlsp_ctx_mode(const sk_tls_ctx *ctx)
-{
-    return ctx->mode;
 }
 
 int sk__tlsp_ctx_ready(const sk_tls_ctx *ctx)
@@ -786,10 +752,10 @@ static SECURITY_STATUS tlsw_acquire(sk_tls_ctx *c, CredHandle *h)
     SECURITY_STATUS st;
     DWORD flags = SCH_USE_STRONG_CRYPTO;
     PCCERT_CONTEXT certs[1];
-    ULONG use = c->mode == SK_TLS_CLIENT ? SECPKG_CRED_OUTBOUND
+    ULONG use = c->h.mode == SK_TLS_CLIENT ? SECPKG_CRED_OUTBOUND
                                          : SECPKG_CRED_INBOUND;
     certs[0] = c->cert;
-    if (c->mode == SK_TLS_CLIENT)
+    if (c->h.mode == SK_TLS_CLIENT)
         flags |= SCH_CRED_MANUAL_CRED_VALIDATION | SCH_CRED_NO_DEFAULT_CREDS;
     else
         flags |= SCH_CRED_NO_SYSTEM_MAPPER;
@@ -816,7 +782,7 @@ static SECURITY_STATUS tlsw_acquire(sk_tls_ctx *c, CredHandle *h)
     old.dwFlags = flags;
     old.cCreds = sc.cCreds;
     old.paCred = sc.paCred;
-    old.grbitEnabledProtocols = c->mode == SK_TLS_CLIENT
+    old.grbitEnabledProtocols = c->h.mode == SK_TLS_CLIENT
                                     ? SP_PROT_TLS1_2_CLIENT
                                     : SP_PROT_TLS1_2_SERVER;
     return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)UNISP_NAME_A, use,
@@ -829,11 +795,11 @@ static int tlsw_cred_take(sk__tls *t)
     sk_tls_ctx *c = t->ctx;
     tlsw_cred *cr;
     SECURITY_STATUS st;
-    sk__plat_mutex_lock(c->mu);
+    sk__plat_mutex_lock(c->h.mu);
     cr = c->cred;
     if (cr != NULL)
         cr->refs++;
-    sk__plat_mutex_unlock(c->mu);
+    sk__plat_mutex_unlock(c->h.mu);
     if (cr == NULL) {
         cr = (tlsw_cred *)sk__calloc(1, sizeof *cr);
         if (cr == NULL)
@@ -846,13 +812,13 @@ static int tlsw_cred_take(sk__tls *t)
                              "AcquireCredentialsHandle", st);
         }
         cr->refs = 2; /* the session's and the context's */
-        sk__plat_mutex_lock(c->mu);
+        sk__plat_mutex_lock(c->h.mu);
         if (c->cred == NULL) {
             c->cred = cr;
         } else { /* another thread made them first: use ours alone */
             cr->refs = 1;
         }
-        sk__plat_mutex_unlock(c->mu);
+        sk__plat_mutex_unlock(c->h.mu);
     }
     t->cred = cr;
     return 0;
@@ -864,7 +830,7 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
                  const char *host, const char *pre, size_t npre)
 {
     sk__tls *t;
-    int client = ctx->mode == SK_TLS_CLIENT;
+    int client = ctx->h.mode == SK_TLS_CLIENT;
     *out = NULL;
     if (client && host == NULL && ctx->verify != SK_TLS_VERIFY_NONE)
         return SK_EINVAL;
@@ -897,7 +863,7 @@ int sk__tlsp_new(sk__tls **out, sk_sock *s, sk_tls_ctx *ctx,
         t->hostip = strchr(host, ':') != NULL ||
                     strspn(host, "0123456789.") == n;
     }
-    sk__tlsp_ctx_ref(ctx);
+    sk__tls_ctx_ref(ctx);
     *out = t;
     return 0;
 }
@@ -972,7 +938,7 @@ void sk__tlsp_free(sk__tls *t, int notify)
         DeleteSecurityContext(&t->h);
     if (t->cred != NULL)
         tlsw_cred_unref(t->ctx, t->cred);
-    sk__tlsp_ctx_unref(t->ctx);
+    sk__tls_ctx_unref(t->ctx);
     sk__free(t->host);
     sk__free(t->in);
     sk__free(t->plain);

@@ -327,17 +327,6 @@ static void udp_remember_dest(sk_sock *s, const char *host, int port,
     c->to = *a;
 }
 
-int sk__udp_dest(sk_sock *s, const char *host, int port, const sk__addr **to)
-{
-    const sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
-    if (c != NULL && c->port == port && c->fd == s->fd &&
-        c->host[0] != '\0' && strcmp(c->host, host) == 0) {
-        *to = &c->to;
-        return 1;
-    }
-    return 0;
-}
-
 void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from)
 {
     sk__udpc *c = s->extra != NULL ? s->extra->udp : NULL;
@@ -403,38 +392,73 @@ int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
     return r;
 }
 
+/* sk_sendto but for its common case: the checks, an empty datagram, a
+ * host to look up. */
+static SK__NOINLINE int sendto_any(sk_sock *s, const void *data, size_t len,
+                                   const char *host, int port)
+{
+    const sk__addr *to = NULL;
+    int r = sk__udp_check(s);
+    if (r != 0)
+        return r;
+    if (data == NULL && len > 0)
+        return SK_EINVAL;
+    if (host == NULL) {
+        if (s->role != SK_ROLE_CONNECTED)
+            return SK_ENOTCONN;
+    } else if (s->role == SK_ROLE_CONNECTED ||
+               (to = sk__udp_known(s, host, port)) == NULL) {
+        return sk__udp_sendto_lookup(s, data, len, host, port, NULL);
+    }
+    return sk__udp_send(s, data, len, to, NULL);
+}
+
+/* What sk_sendto does after a first send that failed (k -1:
+ * sk__plat_dgram_fail says why) or took less than the datagram (k >= 0):
+ * wait and send again when it would block. */
+static SK__NOINLINE int sendto_more(sk_sock *s, const void *data, size_t len,
+                                    const sk__addr *to, ptrdiff_t k)
+{
+    sk__tm tm;
+    int sys = 0, r;
+    if (k >= 0) {
+        s->nsent += (size_t)k;
+        return SK_EMSGSIZE; /* (never cut) */
+    }
+    r = sk__plat_dgram_fail(&sys);
+    sk__sys_set(s, sys);
+    if (r != SK_EWOULDBLOCK)
+        return r;
+    sk__tm_start(&tm, s);
+    r = sk__wait(s, SK__WAIT_WRITE, &tm);
+    return r != 0 ? r : sk__udp_send(s, data, len, to, &tm);
+}
+
+/* The common case first, one test of each condition: a datagram of 1 ..
+ * SK__DGRAM1_MAX bytes to the peer of a connected object, or to a host an
+ * unconnected object remembers, taken whole by one system call; anything
+ * else is sendto_any's (the checks, lookups) or sendto_more's. */
 SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
                      const char *host, int port)
 {
     const sk__addr *to = NULL;
-    size_t sent;
-    int r = sk__udp_check(s);
-    if (r != 0)
-        return r;
-    if (data == NULL || host != NULL || s->role != SK_ROLE_CONNECTED) {
-        if (data == NULL && len > 0)
-            return SK_EINVAL;
-        if (host == NULL) {
-            if (s->role != SK_ROLE_CONNECTED)
-                return SK_ENOTCONN;
-        } else if (s->role == SK_ROLE_CONNECTED ||
-                   !sk__udp_dest(s, host, port, &to)) {
-            return sk__udp_sendto_lookup(s, data, len, host, port, NULL);
-        }
-        if (data == NULL)
-            return sk__udp_send(s, data, len, to, NULL);
+    ptrdiff_t k;
+    if (s == NULL || data == NULL || len - 1 >= SK__DGRAM1_MAX)
+        return sendto_any(s, data, len, host, port);
+    /* (both roles are datagram roles: the type needs no test) */
+    if (host == NULL) {
+        if (s->role != SK_ROLE_CONNECTED)
+            return sendto_any(s, data, len, host, port);
+    } else if (s->role != SK_ROLE_UNCONNECTED ||
+               (to = sk__udp_known(s, host, port)) == NULL) {
+        return sendto_any(s, data, len, host, port);
     }
-    /* The common case: one system call that takes the whole datagram. */
-    r = sk__plat_sendto(s->fd, data, len, to, &sent, &s->sys);
-    if (r == 0 && sent == len) {
-        s->nsent += len;
-        s->bound = 1; /* the system binds a socket that sends */
-        return 0;
-    }
-    s->nsent += sent;
-    if (r != SK_EWOULDBLOCK)
-        return r == 0 ? SK_EMSGSIZE : r; /* (never cut) */
-    return sk__udp_send(s, data, len, to, NULL);
+    k = sk__plat_sendto1(s->fd, data, len, to);
+    if ((size_t)k != len)
+        return sendto_more(s, data, len, to, k);
+    s->nsent += len;
+    s->bound = 1; /* the system binds a socket that sends */
+    return 0;
 }
 
 /* Is s bound (so that a datagram could arrive)?  Asks the system when
@@ -519,27 +543,59 @@ static SK__NOINLINE int udp_recv_slow(sk_sock *s, void *buf, size_t cap,
     }
 }
 
+/* What sk_recvfrom does after a first receive that failed (k -1:
+ * sk__plat_dgram_fail says why) or brought a datagram longer than cap
+ * (k > cap: cut; a its sender). */
+static SK__NOINLINE int recvfrom_more(sk_sock *s, void *buf, size_t cap,
+                                      size_t *got, size_t *size,
+                                      sk_name *from, sk__addr *a,
+                                      ptrdiff_t k)
+{
+    int sys = 0, r;
+    if (k >= 0) {
+        *got = cap;
+        s->nrecv += cap;
+        if (size != NULL)
+            *size = k == SK__DGRAM_CUT ? 0 : (size_t)k;
+        if (from != NULL)
+            sk__udp_name_new(s, a, from);
+        return SK_ETRUNCATED;
+    }
+    r = sk__plat_dgram_fail(&sys);
+    sk__sys_set(s, sys);
+    return udp_recv_slow(s, buf, cap, got, size, from, r);
+}
+
+SK__NOINLINE void sk__udp_name_new(sk_sock *s, sk__addr *a, sk_name *from)
+{
+    sk__plat_from_family(a);
+    sk__udp_name(s, a, from);
+}
+
+/* The common case first, one test of each condition: a bound datagram
+ * object (both roles are datagram roles: the type needs no test), room
+ * for 1 .. SK__DGRAM1_MAX bytes, one system call that brings
+ * a datagram that fits; anything else is udp_recv_slow's (the checks,
+ * waits) or recvfrom_more's. */
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
                        size_t *size, sk_name *from)
 {
     sk__addr a;
-    size_t full;
-    int r;
-    /* The common case: a bound datagram object, one system call. */
-    if (s == NULL || s->type != SK__DGRAM || !s->bound || got == NULL ||
-        (s->role != SK_ROLE_UNCONNECTED && s->role != SK_ROLE_CONNECTED) ||
-        (buf == NULL && cap > 0))
+    ptrdiff_t k;
+    if (s == NULL || buf == NULL || cap - 1 >= SK__DGRAM1_MAX ||
+        got == NULL || !s->bound ||
+        (s->role != SK_ROLE_UNCONNECTED && s->role != SK_ROLE_CONNECTED))
         return udp_recv_slow(s, buf, cap, got, size, from, 1);
-    r = sk__plat_recvfrom(s->fd, buf, cap, got, &full, from ? &a : NULL,
-                          &s->sys);
-    if (r != 0 && r != SK_ETRUNCATED)
-        return udp_recv_slow(s, buf, cap, got, size, from, r);
-    s->nrecv += *got;
+    k = sk__plat_recvfrom1(s->fd, buf, cap, from != NULL ? &a : NULL);
+    if ((size_t)k > cap) /* (-1 too) */
+        return recvfrom_more(s, buf, cap, got, size, from, &a, k);
+    *got = (size_t)k;
+    s->nrecv += (size_t)k;
     if (size != NULL)
-        *size = full;
+        *size = (size_t)k;
     if (from != NULL)
-        sk__udp_name(s, &a, from);
-    return r;
+        sk__udp_name_quick(s, &a, from);
+    return 0;
 }
 
 /* A multicast interface named as text (sk_joingroupif, sk_setmulticastif):

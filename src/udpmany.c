@@ -20,14 +20,15 @@ static const sk__tm *many_tm(sk_sock *s, sk__tm *tm, int *started)
     return tm;
 }
 
-/* Gather d[0..n-1] (n <= SK__BATCH) into b while each one's destination
- * needs no lookup; to[] holds the addresses.  Returns how many were
- * gathered; *r receives the error of the datagram that stopped it (0 when
- * it only needs a lookup, or when all n were gathered). */
+/* Gather the destinations of d[0..n-1] (n <= SK__BATCH) into to[] (NULL:
+ * the peer) while none needs a lookup.  Returns how many were gathered;
+ * *r receives the error of the datagram that stopped it (0 when it only
+ * needs a lookup, or when all n were gathered).  A datagram that names the
+ * same host text (the same pointer) and port as the one before it goes
+ * where that one goes. */
 static size_t many_gather(sk_sock *s, const sk_dgram *d, size_t n,
-                          sk__dgram *b, sk__addr *to, int *r)
+                          const sk__addr **to, int *r)
 {
-    static const char none = 0; /* a valid pointer for an empty datagram */
     size_t m;
     *r = 0;
     for (m = 0; m < n; m++) {
@@ -42,19 +43,14 @@ static size_t many_gather(sk_sock *s, const sk_dgram *d, size_t n,
                 *r = SK_ENOTCONN;
                 break;
             }
+        } else if (m > 0 && g->host == d[m - 1].host &&
+                   g->port == d[m - 1].port && to[m - 1] != NULL) {
+            a = to[m - 1];
         } else if (s->role == SK_ROLE_CONNECTED ||
-                   !sk__udp_dest(s, g->host, g->port, &a)) {
+                   (a = sk__udp_known(s, g->host, g->port)) == NULL) {
             break; /* a lookup (or the error it finds) */
         }
-        b[m].buf = g->data != NULL ? g->data : (void *)&none;
-        b[m].len = g->len;
-        b[m].to = NULL;
-        if (a != NULL) {
-            to[m].family = a->family;
-            to[m].len = a->len;
-            memcpy(to[m].sa.bytes, a->sa.bytes, a->len);
-            b[m].to = &to[m];
-        }
+        to[m] = a;
     }
     return m;
 }
@@ -62,8 +58,7 @@ static size_t many_gather(sk_sock *s, const sk_dgram *d, size_t n,
 SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
                        size_t *done)
 {
-    sk__dgram b[SK__BATCH];
-    sk__addr to[SK__BATCH];
+    const sk__addr *to[SK__BATCH];
     sk__tm tm;
     size_t k = 0;
     int started = 0, r = sk__udp_check(s);
@@ -75,7 +70,7 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
         return SK_EINVAL;
     while (k < n) {
         size_t left = n - k, m, sent = 0, i;
-        m = many_gather(s, d + k, left < SK__BATCH ? left : SK__BATCH, b, to,
+        m = many_gather(s, d + k, left < SK__BATCH ? left : SK__BATCH, to,
                         &r);
         if (m == 0) {
             const sk_dgram *g = &d[k];
@@ -89,9 +84,9 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
             k++;
             continue;
         }
-        r = sk__plat_sendmany(s->fd, b, m, &sent, &s->sys);
+        r = sk__plat_sendmany(s->fd, d + k, to, m, &sent, &s->sys);
         for (i = 0; i < sent; i++)
-            s->nsent += b[i].len;
+            s->nsent += d[k + i].len;
         k += sent;
         if (sent > 0) {
             s->bound = 1; /* the system binds a socket that sends */
@@ -109,12 +104,27 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
     return r;
 }
 
+/* How many of d[0..n-1] come before the first with NULL data and a len
+ * (n when none has). */
+static size_t many_bad(const sk_dgram *d, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (d[i].data == NULL && d[i].len > 0)
+            break;
+    return i;
+}
+
+/* After a full batch, the next asks for at most this many first: most
+ * often nothing more is there, and a batch costs the backend a little
+ * for every datagram it asks for. */
+#define SK__BATCH_PROBE 8
+
 SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done)
 {
-    sk__dgram b[SK__BATCH];
     sk__addr from[SK__BATCH];
     sk__tm tm;
-    size_t k = 0, i;
+    size_t k = 0, i, most = SK__BATCH;
     int started = 0, wait = 1, r = sk__udp_check(s);
     if (done != NULL)
         *done = 0;
@@ -122,25 +132,22 @@ SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done)
         return r;
     if (done == NULL || (d == NULL && n > 0))
         return SK_EINVAL;
-    for (i = 0; i < n; i++)
-        if (d[i].data == NULL && d[i].len > 0)
-            return SK_EINVAL;
     if (n == 0)
         return 0;
+    i = n < SK__BATCH ? n : SK__BATCH; /* the first batch */
+    if (many_bad(d, i) < i)
+        return SK_EINVAL;
     if (!sk__udp_bound(s))
         return SK_ENOTCONN;
     /* Batches until n are in or one comes back short (nothing more is
-     * there); only the first may wait. */
+     * there); only the first may wait.  Each batch's datagrams are checked
+     * before it: a bad one after the first batch ends the call before it
+     * (the next call, which starts there, fails with it). */
     while (k < n) {
-        static char none;
-        size_t left = n - k, m = left < SK__BATCH ? left : SK__BATCH, got = 0;
-        for (i = 0; i < m; i++) {
-            b[i].buf = d[k + i].data != NULL ? d[k + i].data : (void *)&none;
-            b[i].len = d[k + i].len;
-            b[i].to = NULL;
-            b[i].from = d[k + i].from != NULL ? &from[i] : NULL;
-        }
-        r = sk__plat_recvmany(s->fd, b, m, wait, &got, &s->sys);
+        size_t left = n - k, m = left < most ? left : most, got = 0;
+        if (k > 0 && (m = many_bad(d + k, m)) == 0)
+            break;
+        r = sk__plat_recvmany(s->fd, d + k, from, m, wait, &got, &s->sys);
         if (r != 0) {
             if (k > 0)
                 break; /* what came before is the result; the rest waits */
@@ -154,17 +161,15 @@ SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done)
         }
         for (i = 0; i < got; i++) {
             sk_dgram *g = &d[k + i];
-            g->got = b[i].got;
-            g->size = b[i].size;
-            g->status = b[i].trunc ? SK_ETRUNCATED : 0;
-            s->nrecv += b[i].got;
+            s->nrecv += g->got;
             if (g->from != NULL)
-                sk__udp_name(s, &from[i], g->from);
+                sk__udp_name_quick(s, &from[i], g->from);
         }
         k += got;
-        wait = 0;
         if (got < m)
             break;
+        most = wait ? SK__BATCH_PROBE : SK__BATCH;
+        wait = 0;
     }
     *done = k;
     return 0;

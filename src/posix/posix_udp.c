@@ -88,6 +88,37 @@ int sk__plat_sendto(sk_fd_t fd, const void *buf, size_t len,
     return 0;
 }
 
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to)
+{
+    if (to == NULL)
+        return send(fd, buf, len, SK_SEND_FLAGS);
+    return sendto(fd, buf, len, SK_SEND_FLAGS,
+                  (const struct sockaddr *)to->sa.bytes, (socklen_t)to->len);
+}
+
+int sk__plat_dgram_fail(int *sys)
+{
+    return sk__posix_fail(sys);
+}
+
+/* A sender's length and family, from what the system wrote (nl bytes). */
+static void udp_from(sk__addr *from, socklen_t nl)
+{
+    if ((size_t)nl > sizeof from->sa.bytes)
+        nl = (socklen_t)sizeof from->sa.bytes;
+    from->len = (unsigned)nl;
+    from->family =
+        nl > 0 ? udp_native_family(
+                     ((const struct sockaddr *)from->sa.bytes)->sa_family)
+               : SK__AF_UNSPEC;
+}
+
+void sk__plat_from_family(sk__addr *from)
+{
+    udp_from(from, (socklen_t)from->len);
+}
+
 /* Linux's MSG_TRUNC makes a receive return a datagram's full length (UDP;
  * UNIX datagrams since 3.4); elsewhere recvmsg's msg_flags say only that
  * a datagram was cut. */
@@ -128,15 +159,8 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
             return posix_udp_recv_fail(got, size, from, sys);
     }
     *size = (size_t)n;
-    if (from != NULL) {
-        if ((size_t)nl > sizeof from->sa.bytes)
-            nl = (socklen_t)sizeof from->sa.bytes;
-        from->len = (unsigned)nl;
-        from->family =
-            nl > 0 ? udp_native_family(
-                         ((const struct sockaddr *)from->sa.bytes)->sa_family)
-                   : SK__AF_UNSPEC;
-    }
+    if (from != NULL)
+        udp_from(from, nl);
     if ((size_t)n > len) {
         *got = len;
         if (sys != NULL)
@@ -145,6 +169,22 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     }
     *got = (size_t)n;
     return 0;
+}
+
+/* The system writes the sender's length straight into from->len. */
+typedef char sk__socklen_is_unsigned[sizeof(socklen_t) == sizeof(unsigned)
+                                         ? 1
+                                         : -1];
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    if (from == NULL)
+        return recv(fd, buf, len, MSG_TRUNC);
+    from->len = (unsigned)sizeof from->sa.bytes;
+    return recvfrom(fd, buf, len, MSG_TRUNC,
+                    (struct sockaddr *)from->sa.bytes,
+                    (socklen_t *)&from->len);
 }
 #else
 int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
@@ -196,7 +236,45 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     }
     return 0;
 }
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    struct msghdr msg;
+    struct iovec iov;
+    ssize_t n;
+    memset(&msg, 0, sizeof msg);
+    iov.iov_base = buf;
+    iov.iov_len = len;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (from != NULL) {
+        msg.msg_name = from->sa.bytes;
+        msg.msg_namelen = (socklen_t)sizeof from->sa.bytes;
+    }
+    n = recvmsg(fd, &msg, 0);
+    if (n < 0)
+        return -1;
+    if (from != NULL)
+        from->len = (unsigned)msg.msg_namelen;
+    if (msg.msg_flags & MSG_TRUNC)
+        return SK__DGRAM_CUT; /* cut; its length is not told here */
+    return n;
+}
 #endif
+
+int sk__plat_dgram_ready(sk_fd_t fd)
+{
+    struct pollfd p;
+    int r;
+    p.fd = fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    do {
+        r = poll(&p, 1, 0);
+    } while (r < 0 && errno == EINTR);
+    return r > 0;
+}
 
 #if defined(__linux__) && defined(MSG_WAITFORONE)
 /* Linux: sendmmsg and recvmmsg, one system call per batch. */
@@ -214,7 +292,9 @@ static void udp_mmsg_init(struct mmsghdr *m, struct iovec *iov)
     m->msg_hdr.msg_flags = 0;
     m->msg_len = 0;
 }
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
                       int *sys)
 {
     struct mmsghdr mm[SK__BATCH];
@@ -225,12 +305,12 @@ int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
     for (i = 0; i < n; i++) {
         if (d[i].len > (size_t)SSIZE_MAX) /* never cut a datagram */
             break;
-        iov[i].iov_base = d[i].buf;
+        iov[i].iov_base = d[i].data;
         iov[i].iov_len = d[i].len;
         udp_mmsg_init(&mm[i], &iov[i]);
-        if (d[i].to != NULL) {
-            mm[i].msg_hdr.msg_name = (void *)d[i].to->sa.bytes;
-            mm[i].msg_hdr.msg_namelen = (socklen_t)d[i].to->len;
+        if (to[i] != NULL) {
+            mm[i].msg_hdr.msg_name = (void *)to[i]->sa.bytes;
+            mm[i].msg_hdr.msg_namelen = (socklen_t)to[i]->len;
         }
     }
     if (i == 0) {
@@ -247,8 +327,8 @@ int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
     return r > 0 ? 0 : SK_EWOULDBLOCK;
 }
 
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys)
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys)
 {
     struct mmsghdr mm[SK__BATCH];
     struct iovec iov[SK__BATCH];
@@ -256,13 +336,13 @@ int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
     int r;
     *done = 0;
     for (i = 0; i < n; i++) {
-        iov[i].iov_base = d[i].buf;
+        iov[i].iov_base = d[i].data;
         iov[i].iov_len = d[i].len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX
                                                       : d[i].len;
         udp_mmsg_init(&mm[i], &iov[i]);
         if (d[i].from != NULL) {
-            mm[i].msg_hdr.msg_name = d[i].from->sa.bytes;
-            mm[i].msg_hdr.msg_namelen = (socklen_t)sizeof d[i].from->sa.bytes;
+            mm[i].msg_hdr.msg_name = from[i].sa.bytes;
+            mm[i].msg_hdr.msg_namelen = (socklen_t)sizeof from[i].sa.bytes;
         }
     }
     do {
@@ -274,74 +354,32 @@ int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
     for (i = 0; i < (size_t)r; i++) {
         size_t full = (size_t)mm[i].msg_len;
         d[i].size = full;
-        d[i].got = full < iov[i].iov_len ? full : iov[i].iov_len;
-        d[i].trunc = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
-                     full > iov[i].iov_len;
-        if (d[i].from != NULL) {
-            socklen_t nl = mm[i].msg_hdr.msg_namelen;
-            if ((size_t)nl > sizeof d[i].from->sa.bytes)
-                nl = (socklen_t)sizeof d[i].from->sa.bytes;
-            d[i].from->len = (unsigned)nl;
-            d[i].from->family =
-                nl > 0 ? udp_native_family(((const struct sockaddr *)
-                                                d[i].from->sa.bytes)
-                                               ->sa_family)
-                       : SK__AF_UNSPEC;
+        if (full <= iov[i].iov_len &&
+            !(mm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+            d[i].got = full;
+            d[i].status = 0;
+        } else { /* the rest is gone */
+            d[i].got = full < iov[i].iov_len ? full : iov[i].iov_len;
+            d[i].status = SK_ETRUNCATED;
         }
+        from[i].len = (unsigned)mm[i].msg_hdr.msg_namelen;
     }
     *done = (size_t)r;
     return r > 0 ? 0 : SK_EWOULDBLOCK;
 }
 #else
-/* Elsewhere: one system call per datagram; after the first, only what is
- * there (MSG_DONTWAIT where the system has it, else a zero-time poll). */
-static int udp_ready(sk_fd_t fd)
-{
-    struct pollfd p;
-    int r;
-    p.fd = fd;
-    p.events = POLLIN;
-    p.revents = 0;
-    do {
-        r = poll(&p, 1, 0);
-    } while (r < 0 && errno == EINTR);
-    return r > 0;
-}
-
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+/* Elsewhere: one system call per datagram (udpeach.c). */
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
                       int *sys)
 {
-    size_t i, sent = 0;
-    int r = 0;
-    *done = 0;
-    for (i = 0; i < n; i++) {
-        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
-        if (r != 0)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+    return sk__udp_sendeach(fd, d, to, n, done, sys);
 }
 
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys)
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys)
 {
-    size_t i;
-    int r = 0;
-    *done = 0;
-    for (i = 0; i < n; i++) {
-        if ((i > 0 || !wait) && !udp_ready(fd)) {
-            r = SK_EWOULDBLOCK;
-            break;
-        }
-        r = sk__plat_recvfrom(fd, d[i].buf, d[i].len, &d[i].got, &d[i].size,
-                              d[i].from, sys);
-        d[i].trunc = r == SK_ETRUNCATED;
-        if (r != 0 && r != SK_ETRUNCATED)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
 }
 #endif
 

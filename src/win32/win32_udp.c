@@ -127,9 +127,57 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return sk__win_dgram_fail(err, sys);
 }
 
-/* Winsock has no batch call for datagrams: one system call each; after
- * the first, only what is there (a zero-time select says so). */
-static int sk__win_dgram_ready(sk_fd_t fd) {
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to) {
+    int n; /* (len <= SK__DGRAM1_MAX fits an int) */
+    if (to == NULL)
+        n = send(SK__SOCK(fd), (const char *)buf, (int)len, 0);
+    else
+        n = sendto(SK__SOCK(fd), (const char *)buf, (int)len, 0,
+                   (const struct sockaddr *)to->sa.bytes, (int)to->len);
+    return n == SOCKET_ERROR ? -1 : (ptrdiff_t)n;
+}
+
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from) {
+    int n, sl = (int)sizeof from->sa.bytes;
+    if (from == NULL)
+        n = recv(SK__SOCK(fd), (char *)buf, (int)len, 0);
+    else
+        n = recvfrom(SK__SOCK(fd), (char *)buf, (int)len, 0,
+                     (struct sockaddr *)from->sa.bytes, &sl);
+    if (n == SOCKET_ERROR) {
+        if (WSAGetLastError() != WSAEMSGSIZE)
+            return -1;
+        n = -2; /* cut: buf holds the first len bytes, the rest is gone */
+    }
+    if (from != NULL)
+        from->len = sl > 0 ? (unsigned)sl : 0;
+    return n == -2 ? SK__DGRAM_CUT : (ptrdiff_t)n;
+}
+
+void sk__plat_from_family(sk__addr *from) {
+    /* as sk__win_from, without the copy */
+    int af = ((const struct sockaddr *)from->sa.bytes)->sa_family;
+    if (from->len < sizeof(u_short) || from->len > sizeof from->sa.bytes)
+        from->len = 0;
+    from->family = from->len == 0 ? SK__AF_UNSPEC
+                 : af == AF_INET6 ? SK__AF_INET6
+                 : af == AF_INET  ? SK__AF_INET
+                                  : SK__AF_UNSPEC;
+}
+
+int sk__plat_dgram_fail(int *sys) {
+    int err = WSAGetLastError();
+    if (err == WSAEINTR)
+        return SK_EWOULDBLOCK;
+    return sk__win_dgram_fail(err, sys);
+}
+
+/* Winsock has no batch call for datagrams: one system call each
+ * (udpeach.c); after the first, only what is there (a zero-time select
+ * says so). */
+int sk__plat_dgram_ready(sk_fd_t fd) {
     fd_set rs;
     struct timeval tv;
     FD_ZERO(&rs);
@@ -139,36 +187,15 @@ static int sk__win_dgram_ready(sk_fd_t fd) {
     return select(0, &rs, NULL, NULL, &tv) > 0;
 }
 
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
                       int *sys) {
-    size_t i, sent = 0;
-    int r = 0;
-    for (i = 0; i < n; i++) {
-        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
-        if (r != 0)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+    return sk__udp_sendeach(fd, d, to, n, done, sys);
 }
 
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys) {
-    size_t i;
-    int r = 0;
-    for (i = 0; i < n; i++) {
-        if ((i > 0 || !wait) && !sk__win_dgram_ready(fd)) {
-            r = SK_EWOULDBLOCK;
-            break;
-        }
-        r = sk__plat_recvfrom(fd, d[i].buf, d[i].len, &d[i].got, &d[i].size,
-                              d[i].from, sys);
-        d[i].trunc = r == SK_ETRUNCATED;
-        if (r != 0 && r != SK_ETRUNCATED)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys) {
+    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
 }
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys) {

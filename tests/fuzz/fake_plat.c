@@ -681,32 +681,79 @@ int sk__plat_recvfrom(sk_fd_t fd, void *buf, size_t len, size_t *got,
     return fake.recv_end == SK_ETIMEOUT ? SK_EWOULDBLOCK : fake.recv_end;
 }
 
-int sk__plat_sendmany(sk_fd_t fd, sk__dgram *d, size_t n, size_t *done,
-                      int *sys)
+/* sk__plat_sendto1 / sk__plat_recvfrom1 through the two above (the
+ * failure waits in fake_fail_r for sk__plat_dgram_fail). */
+ptrdiff_t sk__plat_sendto1(sk_fd_t fd, const void *buf, size_t len,
+                           const sk__addr *to)
 {
-    size_t i, sent = 0;
-    int r = 0;
-    FAKE_CHECK(d != NULL && n >= 1 && n <= SK__BATCH && done != NULL);
-    for (i = 0; i < n; i++) {
-        r = sk__plat_sendto(fd, d[i].buf, d[i].len, d[i].to, &sent, sys);
-        if (r != 0)
-            break;
-    }
-    *done = i;
-    return i > 0 ? 0 : r;
+    size_t n = 0;
+    int sys = 0, r;
+    FAKE_CHECK(buf != NULL && len >= 1 && len <= SK__DGRAM1_MAX);
+    r = sk__plat_sendto(fd, buf, len, to, &n, &sys);
+    if (r == 0)
+        return (ptrdiff_t)n;
+    fake_fail_r = r;
+    fake_fail_sys = sys;
+    return -1;
 }
 
-int sk__plat_recvmany(sk_fd_t fd, sk__dgram *d, size_t n, int wait,
-                      size_t *done, int *sys)
+ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
 {
-    int r;
-    FAKE_CHECK(d != NULL && n >= 1 && n <= SK__BATCH && done != NULL);
+    size_t got = 0, size = 0;
+    int sys = 0, r;
+    FAKE_CHECK(buf != NULL && len >= 1 && len <= SK__DGRAM1_MAX);
+    if (from != NULL) {
+        from->len = 0; /* (the fake names no sender) */
+        from->family = SK__AF_UNSPEC;
+    }
+    r = sk__plat_recvfrom(fd, buf, len, &got, &size, from, &sys);
+    if (r == 0)
+        return (ptrdiff_t)got;
+    if (r == SK_ETRUNCATED)
+        return size > len ? (ptrdiff_t)size : SK__DGRAM_CUT;
+    fake_fail_r = r;
+    fake_fail_sys = sys;
+    return -1;
+}
+
+void sk__plat_from_family(sk__addr *from)
+{
+    /* (sk__plat_recvfrom above named it whole, or left len 0) */
+    FAKE_CHECK(from->len <= sizeof from->sa.bytes);
+    if (from->len == 0)
+        from->family = SK__AF_UNSPEC;
+}
+
+int sk__plat_dgram_fail(int *sys)
+{
+    return sk__plat_send_fail(sys);
+}
+
+/* The batch calls as a backend without a batch system call makes them
+ * (udpeach.c); nothing ever arrives, so nothing is ready. */
+int sk__plat_dgram_ready(sk_fd_t fd)
+{
+    (void)slot(fd);
+    return 0;
+}
+
+int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
+                      const sk__addr *const *to, size_t n, size_t *done,
+                      int *sys)
+{
+    FAKE_CHECK(d != NULL && to != NULL && n >= 1 && n <= SK__BATCH &&
+               done != NULL);
+    return sk__udp_sendeach(fd, d, to, n, done, sys);
+}
+
+int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
+                      int wait, size_t *done, int *sys)
+{
+    FAKE_CHECK(d != NULL && from != NULL && n >= 1 && n <= SK__BATCH &&
+               done != NULL);
     FAKE_CHECK(wait == 0 || wait == 1);
-    r = sk__plat_recvfrom(fd, d[0].buf, d[0].len, &d[0].got, &d[0].size,
-                          d[0].from, sys);
-    d[0].trunc = r == SK_ETRUNCATED;
-    *done = r == 0 || r == SK_ETRUNCATED;
-    return *done ? 0 : r;
+    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
 }
 
 int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
