@@ -581,7 +581,11 @@ struct sk_loop {
     sk__post *post_head, *post_tail;
     int wake_pending;     /* the channel is signalled, not yet drained */
     sk__waker *waker;
-    sk__pollreg wake_reg; /* ptr is the loop itself */
+    sk__pollreg wake_reg; /* ptr is wake_watch */
+    sk_watch wake_watch;  /* the waker's watch in the dispatch (loop.c):
+                             its callback takes the posts, which run after
+                             the watches' callbacks */
+    sk__post *taken;      /* the posts it took (this iteration's) */
     sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
                              connection that reads (see conn_rb_idle) */
     sk_selector *selector; /* the selector this hidden loop serves, or
