@@ -305,13 +305,66 @@ static void udp_mmsg_init(struct mmsghdr *m, struct iovec *iov)
 #  define SK_HAVE_UDP_GSO 1
 #  define UDP_GSO_BYTES 65000
 
+/* Whether the control message is honoured: a run of two 1-byte datagrams
+ * that a socket sends to itself on 127.0.0.1 arrives as two.  An emulator
+ * that passes UDP_SEGMENT's value on unconverted (qemu-user across byte
+ * orders) or drops it delivers one datagram of both bytes instead. */
+static int udp_gso_works(void)
+{
+    struct sockaddr_in me;
+    socklen_t ml = (socklen_t)sizeof me;
+    union {
+        char b[CMSG_SPACE(sizeof(uint16_t))];
+        size_t align_;
+    } cm;
+    struct msghdr m;
+    struct iovec iov;
+    struct cmsghdr *c;
+    struct pollfd p;
+    uint16_t one = 1;
+    char two[2] = {'a', 'b'}, in[4];
+    int ok = 0, t = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (t < 0)
+        return 0;
+    memset(&me, 0, sizeof me);
+    me.sin_family = AF_INET;
+    me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    memset(&m, 0, sizeof m);
+    memset(&cm, 0, sizeof cm);
+    iov.iov_base = two;
+    iov.iov_len = sizeof two;
+    m.msg_name = &me;
+    m.msg_namelen = ml;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = cm.b;
+    m.msg_controllen = sizeof cm.b;
+    c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof one);
+    memcpy(CMSG_DATA(c), &one, sizeof one);
+    p.fd = t;
+    p.events = POLLIN;
+    p.revents = 0;
+    if (bind(t, (struct sockaddr *)&me, ml) == 0 &&
+        getsockname(t, (struct sockaddr *)&me, &ml) == 0 &&
+        sendmsg(t, &m, SK_SEND_FLAGS) == (ssize_t)sizeof two &&
+        poll(&p, 1, 100) == 1 && recv(t, in, sizeof in, MSG_DONTWAIT) == 1)
+        ok = 1;
+    close(t);
+    return ok;
+}
+
 /* 1 when the system cuts runs on fd (a UDP socket on Linux 4.18 or later
- * answers UDP_SEGMENT), else -1. */
+ * answers UDP_SEGMENT, and udp_gso_works), else -1. */
 static int udp_gso_probe(sk_fd_t fd)
 {
     int v = 0;
     socklen_t l = (socklen_t)sizeof v;
-    return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, &l) == 0 ? 1 : -1;
+    if (getsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, &l) != 0)
+        return -1;
+    return udp_gso_works() ? 1 : -1;
 }
 
 /* How many datagrams from d[i] (of n) make one run: the same len (1 ..
