@@ -120,6 +120,7 @@ license_comment() {
             hdr["plat.h"] = src "/plat.h"
             hdr["sockit_int.h"] = src "/sockit_int.h"
             hdr["tls_int.h"] = src "/tls_int.h"
+            hdr["scan.h"] = src "/scan.h"
             hdr["posix_int.h"] = src "/posix/posix_int.h"
             hdr["win32_int.h"] = src "/win32/win32_int.h"
             # posix_int.h first: its feature macros precede every system header.

@@ -6,6 +6,7 @@
  * read is ever lost.  Large reads bypass the internal buffer.
  */
 #include "sockit_int.h"
+#include "scan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -376,6 +377,17 @@ static SK__NOINLINE int receive_any(sk_sock *s, sk_buf *buf, int pattern,
     return sk__buf_nul(buf, r);
 }
 
+/* The copy of the last buffered line (n bytes at p, to dst), after which
+ * the receive buffer goes: a call of its own, so that line_copy keeps
+ * nothing live across its memcpy. */
+static SK__NOINLINE int line_copy_last(sk_sock *s, char *dst, const char *p,
+                                       size_t n)
+{
+    memcpy(dst, p, n);
+    sk__rbuf_free(s);
+    return 0;
+}
+
 /* The end of SK_LINE's common case: the line of n bytes at p (CRs
  * dropped already), its LF at offset end, copied into b (checked) when it
  * fits the line limit and b's room with its NUL; else receive_any. */
@@ -388,27 +400,23 @@ SK__INLINE int line_copy(sk_sock *s, sk_buf *b, const char *p, size_t n,
     b->len = len + n;
     b->data[len + n] = '\0';
     s->rfirst = (uint16_t)(end + 1);
-    if (s->rfirst == s->rlast) { /* the last buffered line: the buffer
-                                    goes after the copy */
-        memcpy(b->data + len, p, n);
-        sk__rbuf_free(s);
-        return 0;
-    }
-    memcpy(b->data + len, p, n);
+    if (s->rfirst == s->rlast) /* the last buffered line */
+        return line_copy_last(s, b->data + len, p, n);
+    memcpy(b->data + len, p, n); /* nothing is live after it */
     return 0;
 }
 
 /* SK_LINE's common case when the buffer is not known to be free of CRs
- * before the line's LF (lf): look (once per buffer fill for text without
- * CRs, once per line for CR LF text); a CR right before the LF is dropped,
- * any other CR goes to receive_any. */
-static SK__NOINLINE int line_cr(sk_sock *s, sk_buf *b, const char *lf)
+ * before the line's LF (at offset end): look (once per buffer fill for
+ * text without CRs, once per line for CR LF text); a CR right before the
+ * LF is dropped, any other CR goes to receive_any. */
+static SK__NOINLINE int line_cr(sk_sock *s, sk_buf *b, size_t end)
 {
     const char *p = s->rbuf + s->rfirst;
-    size_t n = (size_t)(lf - p), end = (size_t)(lf - s->rbuf);
+    size_t n = end - s->rfirst;
     const char *cr = sk__line_first_cr(s, end);
     if (cr != NULL) {
-        if (cr + 1 != lf)
+        if (cr != s->rbuf + end - 1)
             return receive_any(s, b, SK_LINE, 0);
         n--; /* CR LF */
     }
@@ -419,23 +427,23 @@ static SK__NOINLINE int line_cr(sk_sock *s, sk_buf *b, const char *lf)
  * no other CR, within the line limit and b's room (with its NUL): copied,
  * terminated, taken (the receive buffer given back after its last line).
  * rscan says when the buffer is known to hold no CR (line_cr looks once
- * per buffer fill), so that such lines are looked at once.  Anything
- * else, the checks' failures too, is receive_any's; b is checked after
- * the memchr, so that only s, b and p live across it. */
+ * per buffer fill), so that such lines are looked at once.  The search is
+ * inline (scan.h); a buffer of fewer than SK__LF_REACH bytes, an empty
+ * one, anything else and the checks' failures are receive_any's.  b's
+ * fields are read after the search, so that fewer values live across it
+ * (no register saved). */
 static SK__NOINLINE int receive_line_quick(sk_sock *s, sk_buf *b)
 {
-    const char *p, *lf;
     size_t end;
-    if (s == NULL || s->role != SK_ROLE_CLIENT || s->rfirst == s->rlast)
+    if (s == NULL || s->role != SK_ROLE_CLIENT ||
+        s->rlast < SK__LF_REACH || b == NULL)
         return receive_any(s, b, SK_LINE, 0);
-    p = s->rbuf + s->rfirst;
-    lf = (const char *)memchr(p, '\n', (size_t)(s->rlast - s->rfirst));
-    if (lf == NULL || b == NULL || b->data == NULL || b->len >= b->cap)
+    end = sk__lf_index(s->rbuf, s->rfirst, s->rlast);
+    if (end == SK__LF_NONE || b->data == NULL || b->len >= b->cap)
         return receive_any(s, b, SK_LINE, 0);
-    end = (size_t)(lf - s->rbuf); /* the LF's offset */
     if (s->rscan < end)
-        return line_cr(s, b, lf);
-    return line_copy(s, b, p, (size_t)(lf - p), end);
+        return line_cr(s, b, end);
+    return line_copy(s, b, s->rbuf + s->rfirst, end - s->rfirst, end);
 }
 
 /* SK_BYTES's common case, one test of each condition: SK_BYTES from a plain

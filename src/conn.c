@@ -389,46 +389,74 @@ SK__INLINE void conn_rb_idle(sk_conn *c)
     c->rb.cap = 0;
 }
 
-/* One read of the connection's socket into dst: straight to the system
- * once the connection is established (as sk_read, without its timeouts:
- * the socket is non-blocking), counted in the object's statistics. */
+/* Whether the connection's socket is a plain established stream that the
+ * loop writes with the system's calls directly (as sk_send does, without
+ * its slicing and timeouts: the socket is non-blocking): no TLS, no
+ * connect to settle. */
+SK__INLINE int conn_plain_send(const sk_sock *s)
+{
+    return !(s->connecting | s->tls) && s->role == SK_ROLE_CLIENT;
+}
+
+/* ... and reads so (as sk_read does): nothing buffered in the object
+ * either (never, unless its user read from it: kept correct). */
+SK__INLINE int conn_plain(const sk_sock *s)
+{
+    return conn_plain_send(s) && s->rfirst == s->rlast;
+}
+
+/* One read of the connection's socket into dst (room > 0), counted in the
+ * object's statistics. */
 static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
 {
     sk_sock *s = c->s;
-    int r;
-    if ((s->connecting | s->tls) || s->role != SK_ROLE_CLIENT ||
-        s->rfirst != s->rlast)
-        return sk_read(s, dst, room, n); /* TLS (else never: kept correct) */
-    r = sk__plat_recv(s->fd, dst, room, n, &s->sys);
-    s->nrecv += *n;
+    ptrdiff_t k;
+    int sys = 0, r;
+    if (!conn_plain(s))
+        return sk_read(s, dst, room, n); /* TLS */
+    k = sk__plat_recv1(s->fd, dst, room);
+    if (k > 0) {
+        *n = (size_t)k;
+        s->nrecv += (size_t)k;
+        return 0;
+    }
+    *n = 0;
+    r = k == 0 ? SK_ECLOSED : sk__plat_recv_fail(&sys);
+    sk__sys_set(s, sys);
     return r;
 }
 
-/* One send of the connection's socket: straight to the system once the
- * connection is established (as sk_send, without its slicing and
- * timeouts: the socket is non-blocking), counted in the statistics.  One
- * call: when it takes less, the rest waits for writability anyway. */
+/* One send of the connection's socket (len > 0), counted in the
+ * statistics.  One call: when it takes less, the rest waits for
+ * writability anyway. */
 static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
 {
     sk_sock *s = c->s;
-    int r;
-    if ((s->connecting | s->tls) || s->role != SK_ROLE_CLIENT) {
+    ptrdiff_t k;
+    int sys = 0, r;
+    if (!conn_plain_send(s)) {
         ptrdiff_t last = 0; /* TLS: through its records */
         r = sk_send(s, p, len, 1, -1, &last);
         *n = (size_t)last;
         return r;
     }
-    r = sk__plat_send(s->fd, p, len, n, &s->sys);
-    s->nsent += *n;
+    k = sk__plat_send1(s->fd, p, len);
+    if (k >= 0) {
+        *n = (size_t)k;
+        s->nsent += (size_t)k;
+        return 0;
+    }
+    *n = 0;
+    r = sk__plat_send_fail(&sys);
+    sk__sys_set(s, sys);
     return r;
 }
 
-/* Read what the socket has (within a round and the read limit) into the
- * read buffer, then tell ready_read. */
-static int conn_on_read(sk_conn *c)
+/* Make the read buffer ready for the reads of one readiness: empty, it
+ * starts over (with the loop's spare when it has no memory); else what
+ * was taken from its front goes. */
+static void conn_rb_prepare(sk_conn *c)
 {
-    size_t got = 0;
-    int r = 0;
     if (c->rfirst == c->rb.len) {
         sk_buf *spare = &c->loop->conn_spare;
         c->rb.len = c->rfirst = 0;
@@ -440,7 +468,15 @@ static int conn_on_read(sk_conn *c)
     } else {
         conn_compact(&c->rb, &c->rfirst);
     }
-    while (got < SK__CONN_ROUND) {
+}
+
+/* Read what the socket has (within a round and the read limit) into the
+ * read buffer, got bytes of this readiness being there already.  Returns
+ * the last read's code; *got: the bytes of this readiness. */
+static int conn_fill(sk_conn *c, size_t *got)
+{
+    int r = 0;
+    while (*got < SK__CONN_ROUND) {
         size_t room, len0 = c->rb.len, n;
         if (c->readlimit != 0) {
             if (conn_avail(c) >= c->readlimit)
@@ -457,10 +493,17 @@ static int conn_on_read(sk_conn *c)
         n = 0;
         r = conn_recv(c, c->rb.data + len0, room, &n);
         c->rb.len = len0 + n;
-        got += n;
+        *got += n;
         if (r != 0 || n < room)
             break; /* the system had no more for now */
     }
+    return r;
+}
+
+/* After the reads of one readiness (the last one's code r, got bytes in
+ * all): record the end of stream or an error, then tell ready_read. */
+static int conn_read_end(sk_conn *c, int r, size_t got)
+{
     if (r == SK_ECLOSED)
         c->eof = 1;
     else if (r != 0 && r != SK_EWOULDBLOCK)
@@ -550,20 +593,10 @@ static int conn_handshake(sk_conn *c)
     return sk__conn_emit_simple(c, c->h.connected);
 }
 
-static void conn_io(sk_watch *w, int events, void *ud)
+/* After the reads (if any) of one readiness: an error or the end of the
+ * stream to handle, writing, then the interest. */
+static void conn_io_rest(sk_conn *c, int events)
 {
-    sk_conn *c = (sk_conn *)ud;
-    (void)w;
-    if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_CLOSING) {
-        if (c->state == SK_CONN_ENCRYPTING) /* TLS: the handshake's turn */
-            (void)conn_handshake(c);
-        return;
-    }
-    if ((events & (SK_READABLE | SK_ERRORED)) &&
-        (c->interest & SK_READABLE)) {
-        if (conn_on_read(c))
-            return;
-    }
     if (c->rerr) {
         conn_broken(c, c->rerr);
         return;
@@ -579,8 +612,91 @@ static void conn_io(sk_watch *w, int events, void *ud)
     if (c->interest == SK_READABLE && c->state == SK_CONN_CONNECTED &&
         c->wfirst == c->wb.len && c->unreported == 0 && !c->eof &&
         !c->rerr && c->readlimit == 0)
-        return; /* the common case: reading on, and nothing else to do */
+        return; /* reading on, and nothing else to do */
     conn_update(c);
+}
+
+/* conn_io but for its common case: the handshake, reading within a limit
+ * or after unread bytes, errors, the end of the stream, writing. */
+static SK__NOINLINE void conn_io_any(sk_conn *c, int events)
+{
+    if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_CLOSING) {
+        if (c->state == SK_CONN_ENCRYPTING) /* TLS: the handshake's turn */
+            (void)conn_handshake(c);
+        return;
+    }
+    if ((events & (SK_READABLE | SK_ERRORED)) &&
+        (c->interest & SK_READABLE)) {
+        size_t got = 0;
+        int r;
+        conn_rb_prepare(c);
+        r = conn_fill(c, &got);
+        if (conn_read_end(c, r, got))
+            return;
+    }
+    conn_io_rest(c, events);
+}
+
+/* conn_io's first read brought nothing (k 0: the end of the stream; k -1:
+ * sk__plat_recv_fail says why) or filled the buffer (k: its size, more
+ * may wait): go on as conn_io_any does after such a read. */
+static SK__NOINLINE void conn_io_odd(sk_conn *c, int events, ptrdiff_t k)
+{
+    size_t got = 0;
+    int r;
+    if (k > 0) {
+        c->rb.len = got = (size_t)k;
+        c->s->nrecv += (size_t)k;
+        r = conn_fill(c, &got);
+    } else {
+        int sys = 0;
+        r = k == 0 ? SK_ECLOSED : sk__plat_recv_fail(&sys);
+        sk__sys_set(c->s, sys);
+    }
+    if (conn_read_end(c, r, got))
+        return;
+    conn_io_rest(c, events);
+}
+
+/* The watch's callback.  The common case first, one test of each
+ * condition: only readable, CONNECTED, nothing unread and no read limit,
+ * a plain socket; one read into the (spare) buffer that brings bytes
+ * without filling it; ready_read.  Nothing else then needs doing: the
+ * interest (reading) stands, and whatever the handler did set its own. */
+static void conn_io(sk_watch *w, int events, void *ud)
+{
+    sk_conn *c = (sk_conn *)ud;
+    sk_sock *s = c->s;
+    ptrdiff_t k;
+    (void)w;
+    if (events != SK_READABLE || c->state != SK_CONN_CONNECTED ||
+        c->rb.len != 0 || c->readlimit != 0 || !conn_plain(s)) {
+        conn_io_any(c, events);
+        return;
+    }
+    if (c->rb.data == NULL) {
+        sk_buf *spare = &c->loop->conn_spare;
+        if (spare->data == NULL) { /* the first read: conn_fill's reserve */
+            conn_io_any(c, events);
+            return;
+        }
+        c->rb = *spare; /* take the loop's spare (it holds nothing) */
+        spare->data = NULL;
+        spare->cap = 0;
+    }
+    k = sk__plat_recv1(s->fd, c->rb.data, c->rb.cap);
+    if (k <= 0 || (size_t)k == c->rb.cap) {
+        conn_io_odd(c, events, k);
+        return;
+    }
+    c->rb.len = (size_t)k;
+    s->nrecv += (size_t)k;
+    if (c->h.ready_read != NULL) { /* conn_emit_count, nothing after it */
+        c->depth++;
+        c->h.ready_read(c, (size_t)k, c->ud);
+        if (--c->depth == 0 && c->freed)
+            conn_destroy(c);
+    }
 }
 
 int sk__conn_established(sk_conn *c)
@@ -677,27 +793,12 @@ SK_API int sk_conn_abort(sk_conn *c)
     return 0;
 }
 
-SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
+/* sk_conn_write but for its common case: the checks, a queue, TLS,
+ * bytes_written to tell. */
+static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
 {
-    const char *p = (const char *)data;
     int r;
-    /* The common case, one test: connected, nothing queued or pending,
-     * room to queue what the system may not take: offer it all now. */
-    if (c != NULL && p != NULL && c->state == SK_CONN_CONNECTED &&
-        c->wb.len == 0 && c->wb.cap >= len && c->h.bytes_written == NULL &&
-        !c->rerr && !c->eof) {
-        size_t last = 0;
-        (void)conn_send(c, p, len, &last);
-        if (last == len)
-            return 0; /* all gone: the interest stands */
-        p += last;
-        len -= last;
-        memcpy(c->wb.data, p, len);
-        c->wb.len = len;
-        conn_update(c);
-        return 0;
-    }
-    if (c == NULL || (data == NULL && len > 0))
+    if (c == NULL || (p == NULL && len > 0))
         return SK_EINVAL;
     if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_HOST_LOOKUP &&
         c->state != SK_CONN_CONNECTING && c->state != SK_CONN_ENCRYPTING)
@@ -734,16 +835,67 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     return 0;
 }
 
-SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got)
+/* The rest of sk_conn_write's common case after a send that moved k bytes
+ * (fewer than len) or failed (k -1: sk__plat_send_fail says why; whatever
+ * went wrong is met again by the queue's next send, from the loop): queue
+ * what is left (the queue was empty, with room for all of it). */
+static SK__NOINLINE int conn_write_rest(sk_conn *c, const char *p,
+                                        size_t len, ptrdiff_t k)
 {
-    size_t n;
+    if (k < 0) {
+        int sys = 0;
+        (void)sk__plat_send_fail(&sys);
+        sk__sys_set(c->s, sys);
+        k = 0;
+    }
+    c->s->nsent += (size_t)k;
+    memcpy(c->wb.data, p + k, len - (size_t)k);
+    c->wb.len = len - (size_t)k;
+    conn_update(c);
+    return 0;
+}
+
+/* The common case first, one test of each condition: CONNECTED, nothing
+ * queued and room to queue what the system may not take, no bytes_written
+ * to tell, no error or end of stream pending, a plain socket; one send
+ * that takes it all.  Else conn_write_any (the checks, a queue, TLS) or
+ * conn_write_rest (a part left). */
+SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
+{
+    sk_sock *s;
+    ptrdiff_t k;
+    if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
+        c->wb.len != 0 || len - 1 >= c->wb.cap /* len 0 too */ ||
+        c->h.bytes_written != NULL || (c->rerr | c->eof) ||
+        !conn_plain_send(c->s))
+        return conn_write_any(c, (const char *)data, len);
+    s = c->s;
+    k = sk__plat_send1(s->fd, data, len);
+    if (k != (ptrdiff_t)len)
+        return conn_write_rest(c, (const char *)data, len, k);
+    s->nsent += len;
+    return 0;
+}
+
+/* sk_conn_read but for its common case: the checks, nothing to read. */
+static SK__NOINLINE int conn_read_any(sk_conn *c, void *dst, size_t cap,
+                                      size_t *got)
+{
     if (got != NULL)
         *got = 0;
     if (c == NULL || dst == NULL || cap == 0 || got == NULL)
         return SK_EINVAL;
-    n = conn_avail(c);
-    if (n == 0)
-        return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
+    return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
+}
+
+/* The common case first: the checks, then bytes to copy. */
+SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got)
+{
+    size_t n;
+    if (c == NULL || dst == NULL || cap == 0 || got == NULL ||
+        c->rb.len == c->rfirst)
+        return conn_read_any(c, dst, cap, got);
+    n = c->rb.len - c->rfirst;
     if (n > cap)
         n = cap;
     memcpy(dst, c->rb.data + c->rfirst, n);

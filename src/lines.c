@@ -7,6 +7,7 @@
  * so that every line is contiguous there.
  */
 #include "sockit_int.h"
+#include "scan.h"
 
 #include <string.h>
 
@@ -123,28 +124,35 @@ static SK__NOINLINE int sk__lines_cr(sk_sock *s, const char **line,
  * LF, within the limit; the rest (and every check's failure) goes to
  * sk__lines_slow.  rscan says when the buffer is known to hold no CR
  * (sk__lines_cr looks once per buffer fill), so that such lines are looked
- * at once.  The view's start is stored before the memchr, so that only s,
- * len and that start live across it (fewer registers saved). */
+ * at once.  The search is inline (scan.h) and calls nothing, so that the
+ * common case saves no register; a buffer holding fewer than
+ * SK__LF_REACH bytes (too few for its last step) takes the slow path, and
+ * so does an empty one (rfirst == rlast: no LF found; rbuf is not NULL
+ * when rlast is not 0). */
 SK_API int sk_receiveline(sk_sock *s, const char **line, size_t *len)
 {
-    if (line == NULL || len == NULL || s == NULL)
-        return sk__lines_slow(s, line, len);
-    if (s->role == SK_ROLE_CLIENT && s->rfirst < s->rlast) {
-        const char *lf;
-        *line = s->rbuf + s->rfirst;
-        lf = (const char *)memchr(*line, '\n',
-                                  (size_t)s->rlast - s->rfirst);
-        if (lf != NULL) {
-            size_t end = (size_t)(lf - s->rbuf), n = end - s->rfirst;
-            if (s->rscan < end)
-                return sk__lines_cr(s, line, len, n);
-            if (n <= s->linemax) {
-                *(char *)lf = '\0'; /* our buffer; the LF is taken */
-                s->rfirst = (uint16_t)(end + 1);
-                *len = n;
-                return 0;
-            }
-        }
-    }
+    size_t first, end;
+    char *b;
+    if (s == NULL || s->role != SK_ROLE_CLIENT)
+        goto slow;
+    if (line == NULL)
+        goto slow;
+    if (len == NULL || s->rlast < SK__LF_REACH)
+        goto slow;
+    first = s->rfirst;
+    b = s->rbuf;
+    end = sk__lf_index(b, first, s->rlast);
+    if (end == SK__LF_NONE)
+        goto slow;
+    *line = b + first;
+    if (s->rscan < end)
+        return sk__lines_cr(s, line, len, end - first);
+    if (end - first > s->linemax)
+        goto slow;
+    b[end] = '\0'; /* our buffer; the LF is taken */
+    s->rfirst = (uint16_t)(end + 1);
+    *len = end - first;
+    return 0;
+slow:
     return sk__lines_slow(s, line, len);
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void sk__lp_woken(sk_watch *w, int events, void *ud);
+
 static int sk__lp_new(sk_loop **out, const char *backend)
 {
     sk_loop *loop;
@@ -33,9 +35,13 @@ static int sk__lp_new(sk_loop **out, const char *backend)
     if (r == 0)
         r = sk__plat_waker_new(&loop->waker, &wfd, &sys);
     if (r == 0) {
+        loop->wake_watch.cb = sk__lp_woken;
+        loop->wake_watch.ud = loop;
+        loop->wake_watch.events = SK_READABLE;
+        loop->wake_watch.loop = loop;
         loop->wake_reg.fd = wfd;
         loop->wake_reg.events = SK__WAIT_READ;
-        loop->wake_reg.ptr = loop;
+        loop->wake_reg.ptr = &loop->wake_watch;
         r = loop->poller->ops->add(loop->poller, &loop->wake_reg, &sys);
     }
     if (r == 0) /* the wait's array, so that no wait finds none */
@@ -188,6 +194,17 @@ static sk__post *sk__lp_take_posts(sk_loop *loop)
     return list;
 }
 
+/* The waker's watch (loop->wake_watch) was found readable: take the posts
+ * (once per iteration), to run when the watches' callbacks are over. */
+static void sk__lp_woken(sk_watch *w, int events, void *ud)
+{
+    sk_loop *loop = (sk_loop *)ud;
+    (void)w;
+    (void)events;
+    if (loop->taken == NULL)
+        loop->taken = sk__lp_take_posts(loop);
+}
+
 static int sk__lp_posts_queued(sk_loop *loop)
 {
     int queued;
@@ -246,8 +263,8 @@ static int64_t sk__lp_timeout(sk_loop *loop)
  * to wait for (then nothing was done). */
 static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
 {
-    sk__post *posts = NULL;
-    size_t n = 0, i, k;
+    sk__post *posts;
+    size_t n = 0;
     int64_t ms;
     int r, sys = 0, dirty = sk__watches_dirty_ready(loop);
 
@@ -272,16 +289,10 @@ static int sk__lp_iterate(sk_loop *loop, int mode, int *alive)
     } else if (r != 0) {
         return r;
     }
-    /* The waker's entries out, the watches' kept in order. */
-    for (i = 0, k = 0; i < n; i++) {
-        if (loop->evs[i].ptr == (void *)loop) {
-            if (posts == NULL)
-                posts = sk__lp_take_posts(loop);
-            continue;
-        }
-        loop->evs[k++] = loop->evs[i];
-    }
-    sk__watches_dispatch(loop, loop->evs, k);
+    /* (the waker's entry, if any, calls sk__lp_woken) */
+    sk__watches_dispatch(loop, loop->evs, n);
+    posts = loop->taken;
+    loop->taken = NULL;
     while (posts != NULL) {
         sk__post *p = posts;
         posts = p->next;

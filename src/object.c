@@ -85,6 +85,7 @@ SK_API int sk_setfd(sk_sock *s, sk_fd_t fd)
         return r;
     sk__notify(s, SK__NOTE_SETFD, fd); /* a watch moves to the new handle */
     sk__udp_forget(s); /* what it named was for the old socket */
+    sk__peer_forget(s); /* and where its peer is */
     s->fd = fd;
     /* Learn the family of a socket made elsewhere, so that bind and
      * connect pick matching addresses; and make it block only if the

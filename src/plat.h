@@ -289,6 +289,11 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
  * unnamed socket.  Returns 0 or SK_EINVAL. */
 int sk__plat_addrname(const sk__addr *a, sk_name *out);
 
+/* sk__plat_addrip: the IP address of a (its bytes, network order) in ip:
+ * returns 4 for IPv4 (an IPv4-mapped IPv6 address too: its last four
+ * bytes), 16 for IPv6, 0 for anything else (ip untouched). */
+int sk__plat_addrip(const sk__addr *a, unsigned char ip[16]);
+
 /* ---- time -------------------------------------------------------------- */
 
 /* sk__plat_now_us: monotonic microseconds from an arbitrary origin. */

@@ -218,7 +218,7 @@ static void sk__sel_collect(sk_selector *sel, const sk__pollout *evs,
     size_t i;
     for (i = 0; i < n; i++) {
         int ev;
-        if (evs[i].ptr == (void *)loop)
+        if (evs[i].ptr == (void *)&loop->wake_watch)
             continue; /* the loop's waker: never signalled here */
         w = (sk_watch *)evs[i].ptr;
         ev = evs[i].events & (w->events | SK_ERRORED);

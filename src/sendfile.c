@@ -21,32 +21,51 @@
 #define SK__SF_SMALL 4096
 
 /* Whether s's peer is on this host: a UNIX-domain socket, a loopback peer
- * (127.0.0.0/8, ::1; IPv4-mapped shown as IPv4), or a peer whose address
+ * (127.0.0.0/8, ::1; IPv4-mapped counts as IPv4), or a peer whose address
  * is the socket's own.  There the zero-copy send costs the receiving end
  * more than it saves the sender (Linux, loopback TCP: the sink's CPU time
  * doubles on page-cache fragments; read and send measured level with raw
  * read + send and sendfile 20 % more CPU in all, bench/RESULTS.md), so the
- * read-and-send loop is cheaper for the host.  0 when unknown. */
-static int sk__sf_local_peer(sk_sock *s)
+ * read-and-send loop is cheaper for the host.  1 on this host, 0 remote,
+ * -1 unknown (a name could not be read). */
+static int sk__sf_judge_peer(sk_sock *s)
 {
+    static const unsigned char lo6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 1};
+    unsigned char peer[16], me[16];
     sk__addr a;
-    sk_name peer, me;
-    int sys = 0;
+    int sys = 0, n;
 #if defined(SOCKIT_TEST_HOOKS)
     if (sk__test_sendfile_local() >= 0) /* the tests choose the path */
         return sk__test_sendfile_local();
 #endif
     if (s->family == SK__AF_UNIX)
         return 1;
-    if (sk__plat_peername(s->fd, &a, &sys) != 0 ||
-        sk__plat_addrname(&a, &peer) != 0)
-        return 0;
-    if (strncmp(peer.addr, "127.", 4) == 0 || strcmp(peer.addr, "::1") == 0)
+    if (sk__plat_peername(s->fd, &a, &sys) != 0)
+        return -1;
+    n = sk__plat_addrip(&a, peer);
+    if ((n == 4 && peer[0] == 127) ||
+        (n == 16 && memcmp(peer, lo6, sizeof lo6) == 0))
         return 1;
-    if (sk__plat_sockname(s->fd, &a, &sys) != 0 ||
-        sk__plat_addrname(&a, &me) != 0)
+    if (n == 0 || sk__plat_sockname(s->fd, &a, &sys) != 0)
+        return -1;
+    return sk__plat_addrip(&a, me) == n && memcmp(peer, me, (size_t)n) == 0;
+}
+
+/* sk__sf_judge_peer's answer, judged once per socket: kept in s->shut
+ * (SK__SHUT_PEER_*) until the socket changes (sk__peer_forget); an
+ * unknown answer counts as remote and is asked again next time. */
+static int sk__sf_local_peer(sk_sock *s)
+{
+    int local;
+    if (s->shut & SK__SHUT_PEER_KNOWN)
+        return (s->shut & SK__SHUT_PEER_LOCAL) != 0;
+    local = sk__sf_judge_peer(s);
+    if (local < 0)
         return 0;
-    return strcmp(peer.addr, me.addr) == 0;
+    s->shut = (unsigned char)(s->shut | SK__SHUT_PEER_KNOWN |
+                              (local ? SK__SHUT_PEER_LOCAL : 0));
+    return local;
 }
 
 /* How long an asynchronous zero-copy step may wait: what the deadline

@@ -92,7 +92,8 @@ struct sk_sock {
                                 dual) */
     unsigned char type;      /* SK__STREAM or SK__DGRAM */
     unsigned char shut;      /* bit 1: receiving shut down, bit 2: sending
-                                (written only by sk_shutdown) */
+                                (written only by sk_shutdown); bits 4
+                                and 8: SK__SHUT_PEER_* (sk_sendfile) */
     unsigned char linewait;  /* receive side: see sk__buffered */
     unsigned char tls;       /* s->extra->tls is a TLS session: see tls.c */
     unsigned char dual;      /* non-zero: made by sk_tcp() / sk_udp(),
@@ -131,6 +132,15 @@ struct sk_sock {
 #define SK__LIFE_ROLE_MASK (7u << SK__LIFE_ROLE_SHIFT)
 #define SK__LIFE_NONBLOCK 0x20
 #define SK__DUAL_V6ONLY 2 /* in s->dual (see there) */
+/* In s->shut, the sending side's byte, beside its bits 1 and 2: whether
+ * sk_sendfile has judged the peer of this socket (SK__SHUT_PEER_KNOWN) and
+ * found it on this host (SK__SHUT_PEER_LOCAL); forgotten whenever the
+ * socket changes (sk__peer_forget). */
+#define SK__SHUT_PEER_KNOWN 4
+#define SK__SHUT_PEER_LOCAL 8
+#define sk__peer_forget(s)                                                  \
+    ((s)->shut = (unsigned char)((s)->shut &                                \
+                                 ~(SK__SHUT_PEER_KNOWN | SK__SHUT_PEER_LOCAL)))
 
 /* Non-blocking mode (sk_setblocking): 1 or 0. */
 #define sk__nonblock(s) (((s)->life & SK__LIFE_NONBLOCK) != 0)
@@ -577,7 +587,11 @@ struct sk_loop {
     sk__post *post_head, *post_tail;
     int wake_pending;     /* the channel is signalled, not yet drained */
     sk__waker *waker;
-    sk__pollreg wake_reg; /* ptr is the loop itself */
+    sk__pollreg wake_reg; /* ptr is wake_watch */
+    sk_watch wake_watch;  /* the waker's watch in the dispatch (loop.c):
+                             its callback takes the posts, which run after
+                             the watches' callbacks */
+    sk__post *taken;      /* the posts it took (this iteration's) */
     sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
                              connection that reads (see conn_rb_idle) */
     sk_selector *selector; /* the selector this hidden loop serves, or

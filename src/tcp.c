@@ -62,6 +62,7 @@ static int reset_socket(sk_sock *s)
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
+    sk__peer_forget(s);
     if (!s->dual) {
         r = sk__make_socket(s, s->family, &fd);
         if (fd != SK_FD_INVALID)
@@ -149,6 +150,7 @@ SK_API int sk_close(sk_sock *s)
     if (s->fd != SK_FD_INVALID)
         sk__plat_close(s->fd);
     s->fd = SK_FD_INVALID;
+    sk__peer_forget(s);
     sk__unix_close(s); /* the path it bound, now that nothing listens */
     sk__free(s->extra);    /* options and path: nothing asks for them now */
     s->extra = NULL;
@@ -337,6 +339,7 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
              * it is left pending on purpose. */
             s->role = SK_ROLE_CLIENT;
             s->connecting = (r != 0);
+            sk__peer_forget(s); /* a new peer */
             break;
         }
         /* A failed socket is not reused: its state is unspecified. */

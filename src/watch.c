@@ -275,8 +275,8 @@ void sk__watches_dispatch(sk_loop *loop, const sk__pollout *evs, size_t n)
         for (i = 0; i < n; i++) {
             int ev = evs[i].events;
             w = (sk_watch *)evs[i].ptr;
-            if (ev == 0 || w->dead || w->events == 0)
-                continue; /* freed, closed or paused by a callback */
+            if (w->events == 0)
+                continue; /* freed (dead), closed or paused by a callback */
             if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
                 ev |= SK_READABLE;
             w->seen = seq;

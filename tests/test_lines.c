@@ -424,6 +424,195 @@ static void t_many_lines(void **state)
     sk_free(b);
 }
 
+/* ---- the LF search at every offset (scan.h) ----------------------------
+ * Lines of 0..40 bytes after a first line of 0..17 bytes, so that LFs land
+ * at every offset of a sixteen-byte step and of the buffer, with bytes
+ * that trip a careless word-at-a-time search (0x0b, 0x8a, 0x00, 0xff next
+ * to the LF), CR LF ends and CRs inside; read by sk_receiveline and by
+ * SK_LINE, with and without a line limit, against a model of the rule:
+ * every CR dropped, a line over the limit handed out in pieces of the
+ * limit (SK_ETOOLONG) and its rest. */
+
+#define SCAN_TEXT_MAX 4096
+
+/* The test text for first-line length k; returns its length. */
+static size_t scan_text(char *t, size_t k)
+{
+    static const unsigned char pal[] = {'a', 0x0b, 0x8a, 0x00, 0xff,
+                                        0x09, 'z', 0x7f, 0x80, 0x0d};
+    size_t n = 0, len, j;
+    for (j = 0; j < k; j++)
+        t[n++] = (char)('0' + j % 10);
+    if (k > 0)
+        t[n++] = '\n';
+    for (len = 0; len <= 40; len++) {
+        for (j = 0; j < len; j++) {
+            unsigned char c = pal[(len * 7 + j) % sizeof pal];
+            if (c == 0x0d && len % 7 != 3)
+                c = 0x0b; /* CRs inside some lines only */
+            t[n++] = (char)c;
+        }
+        if (len % 5 == 1)
+            t[n++] = '\r';
+        t[n++] = '\n';
+    }
+    assert_true(n <= SCAN_TEXT_MAX);
+    return n;
+}
+
+/* The next answer of the model for text t (n bytes) from *at on, with line
+ * limit lim (0: none) and *carry kept bytes of the current line handed out
+ * already: its code, its bytes (CRs dropped) in out, their count in *olen.
+ * Returns SK_ECLOSED at the end. */
+static int scan_model(const char *t, size_t n, size_t *at, size_t lim,
+                      char *out, size_t *olen)
+{
+    size_t i = *at, k = 0;
+    *olen = 0;
+    if (i >= n)
+        return SK_ECLOSED;
+    for (; i < n && t[i] != '\n'; i++) {
+        if (t[i] == '\r')
+            continue;
+        if (lim > 0 && k == lim) { /* a byte over the limit: stop before */
+            *at = i;
+            *olen = k;
+            return SK_ETOOLONG;
+        }
+        out[k++] = t[i];
+    }
+    assert_true(i < n); /* every test line ends in LF */
+    *at = i + 1;
+    *olen = k;
+    return 0;
+}
+
+/* Read every line of t (n bytes, then the peer's close) from b, by
+ * sk_receiveline (view) or SK_LINE, checking each against the model. */
+static void scan_read_all(sk_sock *b, const char *t, size_t n, size_t lim,
+                          int view)
+{
+    static char want[SCAN_TEXT_MAX];
+    sk_buf buf = {NULL, 0, 0};
+    size_t at = 0, wlen = 0, calls;
+    for (calls = 0; calls < 2 * SCAN_TEXT_MAX; calls++) { /* bounded */
+        int w = scan_model(t, n, &at, lim, want, &wlen), r;
+        const char *got;
+        size_t glen;
+        if (view) {
+            got = NULL;
+            glen = 99;
+            r = sk_receiveline(b, &got, &glen);
+        } else {
+            buf.len = 0;
+            r = sk_receive(b, &buf, SK_LINE, 0);
+            got = buf.data;
+            glen = buf.len;
+        }
+        sup_assert_rc(r, w);
+        assert_int_equal(glen, wlen);
+        if (wlen > 0)
+            assert_memory_equal(got, want, wlen);
+        if (w == SK_ECLOSED)
+            break;
+        if (w == 0 || !view) /* (an SK_ETOOLONG view has no NUL) */
+            assert_int_equal(got[glen], '\0');
+    }
+    assert_true(calls < 2 * SCAN_TEXT_MAX);
+    sk_buf_free(&buf);
+}
+
+static void t_lf_offsets(void **state)
+{
+    static char text[SCAN_TEXT_MAX];
+    size_t k, n;
+    int view, lim;
+    (void)state;
+    for (k = 0; k <= 17; k++) {
+        n = scan_text(text, k);
+        for (view = 0; view <= 1; view++) {
+            for (lim = 0; lim <= 20; lim += 20) {
+                sk_sock *a = NULL, *b = NULL;
+                sup_pair(&a, &b);
+                if (lim > 0)
+                    sup_assert_rc(sk_setlinelimit(b, (size_t)lim), 0);
+                sup_send_all(a, text, n);
+                sup_assert_rc(sk_close(a), 0);
+                sup_wait_readable(b);
+                scan_read_all(b, text, n, (size_t)lim, view);
+                sk_free(a);
+                sk_free(b);
+            }
+        }
+    }
+}
+
+/* A full receive buffer's worth of 64-byte lines (16 KiB, the last LF its
+ * last byte when one read takes it all) and then a line longer than the
+ * buffer: every line whole, the long one in pieces, by both readers. */
+static void t_lf_buffer_end(void **state)
+{
+    const size_t full = 16384, lines = full / 64, longer = 20000;
+    size_t n = full + longer + 1, i;
+    char *t = (char *)malloc(n);
+    int view;
+    (void)state;
+    assert_non_null(t);
+    for (i = 0; i < full; i++)
+        t[i] = (i % 64 == 63) ? '\n' : (char)('a' + (i / 64) % 26);
+    for (i = full; i < n - 1; i++)
+        t[i] = (char)('A' + i % 26);
+    t[n - 1] = '\n';
+    for (view = 0; view <= 1; view++) {
+        sk_sock *a = NULL, *b = NULL;
+        sk_buf buf = {NULL, 0, 0};
+        sup_sender snd;
+        size_t have = 0, calls;
+        int r = SK_ETOOLONG;
+        sup_pair(&a, &b);
+        sup_sender_start(&snd, a, t, n, 0);
+        for (i = 0; i < lines; i++) {
+            const char *line = NULL;
+            size_t len = 0;
+            if (view) {
+                sup_assert_rc(sk_receiveline(b, &line, &len), 0);
+            } else {
+                buf.len = 0;
+                sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0);
+                line = buf.data;
+                len = buf.len;
+            }
+            assert_int_equal(len, 63);
+            assert_memory_equal(line, t + i * 64, 63);
+        }
+        /* The long line: SK_LINE takes it whole; the view comes in pieces
+         * of at most the buffer, which together are the line. */
+        for (calls = 0; calls < 16 && r == SK_ETOOLONG; calls++) {
+            const char *line = NULL;
+            size_t len = 0;
+            if (view) {
+                r = sk_receiveline(b, &line, &len);
+            } else {
+                buf.len = 0;
+                r = sk_receive(b, &buf, SK_LINE, 0);
+                line = buf.data;
+                len = buf.len;
+            }
+            assert_true(r == 0 || r == SK_ETOOLONG);
+            assert_true(have + len <= longer);
+            assert_memory_equal(line, t + full + have, len);
+            have += len;
+        }
+        sup_assert_rc(r, 0);
+        assert_int_equal(have, longer);
+        sup_sender_join(&snd);
+        sk_buf_free(&buf);
+        sk_free(a);
+        sk_free(b);
+    }
+    free(t);
+}
+
 /* UNIX-domain stream clients read lines the same way. */
 static void t_unix(void **state)
 {
@@ -476,6 +665,8 @@ int main(void)
         cmocka_unit_test(t_view_lifetime),
         cmocka_unit_test(t_errors),
         cmocka_unit_test(t_many_lines),
+        cmocka_unit_test(t_lf_offsets),
+        cmocka_unit_test(t_lf_buffer_end),
         cmocka_unit_test(t_unix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -972,36 +972,104 @@ static unsigned long sendfile_allocs(sk_sock *a, sk_sock *b, int fd)
 }
 
 /* The rule: over loopback (a peer on this host) sk_sendfile reads and
- * sends; a peer taken as remote gets the zero-copy call. */
+ * sends; a peer taken as remote gets the zero-copy call.  The peer is
+ * judged once per socket: a later change of the test setting does not
+ * reach a socket judged already, but a socket given another one by
+ * sk_setfd is judged again (a stale judgement would keep reading and
+ * sending). */
 static void t_sendfile_local_rule(void **state)
 {
-    sk_sock *a = NULL, *b = NULL;
+    sk_sock *a = NULL, *b = NULL, *c = NULL, *d = NULL;
     int fd = file_open_read(g.path);
-    unsigned long by_address, remote;
+    unsigned long by_address, kept, rejudged, remote;
+    sk_fd_t fa, fc;
     (void)state;
     assert_true(fd >= 0);
     sup_pair(&a, &b);
+    sup_pair(&c, &d);
     sk__test_sendfile_local_set(-1);
     by_address = sendfile_allocs(a, b, fd);
     sk__test_sendfile_local_set(0);
-    remote = sendfile_allocs(a, b, fd);
+    kept = sendfile_allocs(a, b, fd);    /* judged already: on this host */
+    remote = sendfile_allocs(c, d, fd);  /* judged now: remote */
+    /* a and c swap sockets: a (now talking to d) is judged again. */
+    fa = sk_getfd(a);
+    fc = sk_getfd(c);
+    sup_assert_rc(sk_setfd(a, fc), 0);
+    sup_assert_rc(sk_setfd(c, fa), 0);
+    rejudged = sendfile_allocs(a, d, fd);
     sk__test_sendfile_local_set(-1);
     assert_true(by_address >= 1); /* its read-and-send buffer */
+    assert_true(kept >= 1);
 #if defined(__linux__)
     assert_int_equal(remote, 0); /* sendfile(2) needs no buffer */
+    assert_int_equal(rejudged, 0);
 #else
     (void)remote;
+    (void)rejudged;
 #endif
     sup_expect_nothing(b);
+    sup_expect_nothing(d);
     file_close(fd);
     sk_free(a);
     sk_free(b);
+    sk_free(c);
+    sk_free(d);
+}
+
+/* A connected pair through a server that mk makes and binds to bindhost:
+ * *a connects to host, *b is the accepted end. */
+static void pair_over(sk_sock **a, sk_sock **b, int (*mk)(sk_sock **),
+                      const char *bindhost, const char *host)
+{
+    sk_sock *srv = NULL;
+    sk_name n;
+    sup_assert_rc(mk(&srv), 0);
+    sup_assert_rc(sk_bind(srv, bindhost, 0), 0);
+    sup_assert_rc(sk_listen(srv, 4), 0);
+    sup_assert_rc(sk_settimeout(srv, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_assert_rc(sk_getsockname(srv, &n), 0);
+    sup_assert_rc(sk_tcp(a), 0);
+    sup_assert_rc(sk_settimeout(*a, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_assert_rc(sk_connect(*a, host, n.port), 0);
+    sup_assert_rc(sk_accept(srv, b, NULL), 0);
+    sup_assert_rc(sk_settimeout(*b, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sk_free(srv);
+}
+
+/* Peers on this host by their address: ::1, and an IPv4 client of a
+ * dual-stack server (whose accepted socket names it ::ffff:127.0.0.1,
+ * taken as IPv4): both ways read and send. */
+static void t_sendfile_local_v6(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    int fd;
+    (void)state;
+    if (!sup_ipv6_loopback()) {
+        print_message("this host has no IPv6 loopback (::1): skipped\n");
+        skip();
+    }
+    fd = file_open_read(g.path);
+    assert_true(fd >= 0);
+    sk__test_sendfile_local_set(-1);
+    pair_over(&a, &b, sk_tcp6, "::1", "::1");
+    assert_true(sendfile_allocs(a, b, fd) >= 1);
+    assert_true(sendfile_allocs(b, a, fd) >= 1);
+    sk_free(a);
+    sk_free(b);
+    pair_over(&a, &b, sk_tcp, "*", "127.0.0.1");
+    assert_true(sendfile_allocs(b, a, fd) >= 1); /* the mapped peer */
+    assert_true(sendfile_allocs(a, b, fd) >= 1);
+    sk_free(a);
+    sk_free(b);
+    file_close(fd);
 }
 
 int main(void)
 {
     const struct CMUnitTest local[] = {
         cmocka_unit_test(t_sendfile_local_rule),
+        cmocka_unit_test(t_sendfile_local_v6),
         cmocka_unit_test_setup_teardown(t_sendfile_whole, setup_local,
                                         teardown_rule),
         cmocka_unit_test_setup_teardown(t_sendfile_ranges, setup_local,

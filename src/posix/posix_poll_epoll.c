@@ -72,6 +72,22 @@ static void sk__epoll_del(sk__poller *base, sk__pollreg *r, int stale)
     (void)epoll_ctl(p->epfd, EPOLL_CTL_DEL, r->fd, &ev);
 }
 
+/* What a wait reports, SK__WAIT_* from the low bits of the epoll events
+ * (an error or hang-up is SK__WAIT_ERROR), one load per entry. */
+#define SK__EPOLL_LOW 0x1f
+typedef char sk__epoll_low_bits[((EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLERR |
+                                  EPOLLHUP) == SK__EPOLL_LOW) ? 1 : -1];
+#define SK__EPOLL_R(e)                                                      \
+    (((e) & EPOLLIN ? SK__WAIT_READ : 0) |                                  \
+     ((e) & EPOLLOUT ? SK__WAIT_WRITE : 0) |                                \
+     ((e) & (EPOLLERR | EPOLLHUP) ? SK__WAIT_ERROR : 0))
+#define SK__EPOLL_R4(e)                                                     \
+    SK__EPOLL_R(e), SK__EPOLL_R((e) + 1), SK__EPOLL_R((e) + 2),             \
+        SK__EPOLL_R((e) + 3)
+static const unsigned char sk__epoll_bits[SK__EPOLL_LOW + 1] = {
+    SK__EPOLL_R4(0),  SK__EPOLL_R4(4),  SK__EPOLL_R4(8),  SK__EPOLL_R4(12),
+    SK__EPOLL_R4(16), SK__EPOLL_R4(20), SK__EPOLL_R4(24), SK__EPOLL_R4(28)};
+
 /* The most entries one wait takes: the kernel keeps the rest (its ready
  * list is served round-robin, so nobody starves) for the next wait, and
  * the entries of one wait - with the objects they lead to - stay in the
@@ -102,16 +118,8 @@ static int sk__epoll_wait(sk__poller *base, int64_t ms, sk__pollout *out,
     if (got < 0)
         return sk__posix_fail(sys); /* EINTR: SK_EWOULDBLOCK */
     for (i = 0; i < got; i++) {
-        uint32_t e = p->evs[i].events;
-        int ev = 0;
-        if (e & EPOLLIN)
-            ev |= SK__WAIT_READ;
-        if (e & EPOLLOUT)
-            ev |= SK__WAIT_WRITE;
-        if (e & (EPOLLERR | EPOLLHUP))
-            ev |= SK__WAIT_ERROR;
         out[i].ptr = p->evs[i].data.ptr;
-        out[i].events = ev;
+        out[i].events = sk__epoll_bits[p->evs[i].events & SK__EPOLL_LOW];
     }
     *n = (size_t)got;
     return 0;
