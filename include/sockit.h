@@ -1165,9 +1165,12 @@ typedef struct sk_dgram {
 /** sk_sendmany: send the n datagrams d[0..n-1] in order, each as
  * sk_sendto(s, d[i].data, d[i].len, d[i].host, d[i].port) would, with as
  * few system calls as the system allows: Linux sends up to 64 datagrams
- * per system call (sendmmsg); other systems (Windows included) send one
- * per call, so the call is then a loop that saves nothing but the caller's
- * own.  When the send buffer is full the call waits within the object's
+ * per system call (sendmmsg), and a run of datagrams of one length to one
+ * destination as one message that the system cuts into them (UDP GSO,
+ * Linux 4.18 and later: the network stack is crossed once per run; the
+ * receiver sees the same datagrams); other systems (Windows included)
+ * send one per call, so the call is then a loop that saves nothing but
+ * the caller's own.  When the send buffer is full the call waits within the object's
  * timeouts (the total timeout covers the whole call).  *done (may be NULL)
  * receives how many datagrams were sent, also on error: the error is about
  * d[*done], and the ones before it are gone; resume there.  A host sockit

@@ -375,13 +375,19 @@ void sk__plat_from_family(sk__addr *from);
 /* sk__plat_sendmany: send d[0..n-1] (1 <= n <= SK__BATCH; the data and len
  * of each: data NULL only with len 0) in order, each as sk__plat_sendto
  * would, d[i] to to[i] (NULL: the peer), in as few system calls as the
- * system allows (Linux: one sendmmsg; elsewhere one send each).  *done
- * receives how many went out.  Returns 0 with *done >= 1 (a failure after
- * the first is left for the next call, which starts with that datagram),
- * or the error of d[0] (*done 0), as sk__plat_sendto. */
+ * system allows (Linux: one sendmmsg; elsewhere one send each).  gso (NULL:
+ * never) says whether runs of datagrams of one length to one destination
+ * (the same to[] pointer) may go out as one message the system cuts into
+ * them (segmentation offload, Linux's UDP_SEGMENT): 0 not known yet (the
+ * backend finds out when it has a run, and stores 1 or -1), 1 yes, -1 no
+ * (a backend without it, or a system that refused it, stores -1); the
+ * datagrams that arrive are the same either way.  *done receives how many
+ * datagrams went out.  Returns 0 with *done >= 1 (a failure after the
+ * first is left for the next call, which starts with that datagram), or
+ * the error of d[0] (*done 0), as sk__plat_sendto. */
 int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
-                      const sk__addr *const *to, size_t n, size_t *done,
-                      int *sys);
+                      const sk__addr *const *to, size_t n, int *gso,
+                      size_t *done, int *sys);
 
 /* sk__plat_recvmany: receive up to n datagrams (1 <= n <= SK__BATCH) into
  * d[0..n-1] (the data and len of each read: data NULL only with len 0;

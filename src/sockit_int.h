@@ -409,6 +409,8 @@ typedef struct sk__udpc {
     sk__addr to;                /* what host:port names */
     sk__addr from;              /* the last sender (len 0: none) */
     sk_name name;               /* ... and its name */
+    int gso;                    /* sk__plat_sendmany's gso for the socket
+                                   (0: not known yet) */
 } sk__udpc;
 /* A live datagram object (with or without a peer): 0, SK_EINVAL,
  * SK_ECLOSED, SK_EWRONGROLE. */
@@ -430,6 +432,10 @@ int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
                           const char *host, int port, const sk__tm *tm);
 /* Forget what s remembers (its socket changes). */
 void sk__udp_forget(sk_sock *s);
+/* Where s keeps sk__plat_sendmany's gso for its socket, or NULL (a
+ * UNIX-domain object, or no memory: runs are then never cut by the
+ * system).  Ask again after anything that may replace the socket. */
+int *sk__udp_gso(sk_sock *s);
 /* The one address a datagram to host:port goes to when s remembers it (a
  * numeric host it looked up last), or NULL: the general path (a lookup,
  * or the error it finds).  Inline: every sk_sendto to a host asks. */

@@ -305,6 +305,12 @@ static sk__udpc *udp_memory(sk_sock *s)
     return s->extra->udp;
 }
 
+int *sk__udp_gso(sk_sock *s)
+{
+    sk__udpc *c = s->family == SK__AF_UNIX ? NULL : udp_memory(s);
+    return c != NULL ? &c->gso : NULL;
+}
+
 void sk__udp_forget(sk_sock *s)
 {
     if (s->extra != NULL && s->extra->udp != NULL) {

@@ -84,7 +84,8 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
             k++;
             continue;
         }
-        r = sk__plat_sendmany(s->fd, d + k, to, m, &sent, &s->sys);
+        r = sk__plat_sendmany(s->fd, d + k, to, m, sk__udp_gso(s), &sent,
+                              &s->sys);
         for (i = 0; i < sent; i++)
             s->nsent += d[k + i].len;
         k += sent;

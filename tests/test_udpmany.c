@@ -4,7 +4,8 @@
  * what a datagram object remembers between calls (the last numeric
  * destination, the last sender's name): batches to a peer and to named
  * hosts, order and contents kept, senders named right when they alternate,
- * batches larger than one system call takes, truncation per datagram,
+ * batches larger than one system call takes, runs of one length (which
+ * Linux sends as one message the system cuts), truncation per datagram,
  * hosts that need a lookup inside a batch, every error with its *done,
  * timeouts and non-blocking mode.  Loopback only (127.0.0.1, ::1).
  */
@@ -142,6 +143,85 @@ static void t_ipv6_batch(void **state)
     expect_many(b, 0, 40, "::1", port_of(a));
     sk_free(a);
     sk_free(b);
+}
+
+/* Runs of datagrams of one length to one destination (which Linux sends
+ * as one message the system cuts: UDP GSO), broken by a shorter one, an
+ * empty one, a longer one and a change of destination: every datagram
+ * arrives alone, whole and in order, on IPv4 and IPv6, to a peer and to a
+ * host. */
+static void equal_runs(int (*ctor)(sk_sock **), const char *host, int peer)
+{
+    static char out[MANY][200], in[MANY][256];
+    static sk_name from[MANY];
+    sk_dgram d[MANY], r[MANY];
+    sk_sock *a = bound(ctor, host), *b = bound(ctor, host);
+    sk_sock *c = bound(ctor, host);
+    size_t i, done = 0, k, calls, nb = 0, nc = 0;
+    if (peer)
+        sup_assert_rc(sk_setpeername(a, host, port_of(b)), 0);
+    memset(d, 0, sizeof d);
+    for (i = 0; i < MANY; i++) {
+        /* 100 bytes but for i 70 (30), 71 (empty), 72 (200); the ten from
+         * 120 on go to c (a host object only) */
+        size_t len = i == 70 ? 30 : i == 71 ? 0 : i == 72 ? 200 : 100;
+        memset(out[i], 'a' + (int)(i % 26), len);
+        if (len >= 2) { /* and its number first */
+            out[i][0] = (char)(i & 0xff);
+            out[i][1] = (char)(i >> 8);
+        }
+        d[i].data = out[i];
+        d[i].len = len;
+        d[i].host = peer ? NULL : host;
+        d[i].port = peer ? 0 : port_of(!peer && i >= 120 && i < 130 ? c : b);
+    }
+    sup_assert_rc(sk_sendmany(a, d, MANY, &done), 0);
+    assert_int_equal(done, MANY);
+    for (k = 0, calls = 0; k < MANY; calls++) {
+        int to_c = !peer && k >= 120 && k < 130;
+        size_t want = to_c ? 130 - k : (!peer && k < 120 ? 120 - k : MANY - k);
+        assert_true(calls < 2 * MANY); /* bounded */
+        memset(r, 0, sizeof r);
+        for (i = 0; i < want; i++) {
+            r[i].data = in[i];
+            r[i].len = sizeof in[i];
+            r[i].from = &from[i];
+        }
+        sup_assert_rc(sk_recvmany(to_c ? c : b, r, want, &done), 0);
+        assert_true(done >= 1 && done <= want);
+        for (i = 0; i < done; i++) {
+            assert_int_equal(r[i].status, 0);
+            assert_int_equal(r[i].got, d[k + i].len);
+            assert_int_equal(r[i].size, d[k + i].len);
+            assert_memory_equal(in[i], out[k + i], d[k + i].len);
+            assert_int_equal(from[i].port, port_of(a));
+        }
+        if (to_c)
+            nc += done;
+        else
+            nb += done;
+        k += done;
+    }
+    assert_int_equal(nb, peer ? MANY : MANY - 10);
+    assert_int_equal(nc, peer ? 0 : 10);
+    sk_free(a);
+    sk_free(b);
+    sk_free(c);
+}
+
+static void t_equal_runs(void **state)
+{
+    sk_sock *t = NULL;
+    (void)state;
+    equal_runs(sk_udp4, "127.0.0.1", 1);
+    equal_runs(sk_udp4, "127.0.0.1", 0);
+    if (sk_udp6(&t) != 0 || sk_bind(t, "::1", 0) != 0) {
+        sk_free(t);
+        skip(); /* no IPv6 loopback here */
+    }
+    sk_free(t);
+    equal_runs(sk_udp6, "::1", 1);
+    equal_runs(sk_udp6, "::1", 0);
 }
 
 /* Destinations that alternate (two receivers), some numeric and some
@@ -478,6 +558,7 @@ int main(void)
         cmocka_unit_test(t_peer_batch),
         cmocka_unit_test(t_host_batch),
         cmocka_unit_test(t_ipv6_batch),
+        cmocka_unit_test(t_equal_runs),
         cmocka_unit_test(t_mixed_destinations),
         cmocka_unit_test(t_senders_alternate),
         cmocka_unit_test(t_truncation),

@@ -188,8 +188,10 @@ int sk__plat_dgram_ready(sk_fd_t fd) {
 }
 
 int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
-                      const sk__addr *const *to, size_t n, size_t *done,
-                      int *sys) {
+                      const sk__addr *const *to, size_t n, int *gso,
+                      size_t *done, int *sys) {
+    if (gso != NULL)
+        *gso = -1; /* (no segmentation offload used here) */
     return sk__udp_sendeach(fd, d, to, n, done, sys);
 }
 

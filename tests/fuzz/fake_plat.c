@@ -739,11 +739,14 @@ int sk__plat_dgram_ready(sk_fd_t fd)
 }
 
 int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
-                      const sk__addr *const *to, size_t n, size_t *done,
-                      int *sys)
+                      const sk__addr *const *to, size_t n, int *gso,
+                      size_t *done, int *sys)
 {
     FAKE_CHECK(d != NULL && to != NULL && n >= 1 && n <= SK__BATCH &&
                done != NULL);
+    FAKE_CHECK(gso == NULL || (*gso >= -1 && *gso <= 1));
+    if (gso != NULL)
+        *gso = -1;
     return sk__udp_sendeach(fd, d, to, n, done, sys);
 }
 
