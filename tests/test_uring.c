@@ -273,11 +273,185 @@ static void t_selector_handover(void **state)
     sk_free(h.b);
 }
 
+/* ---- a loop run by another thread ----------------------------------------- */
+
+/* A loop made and armed on one thread, run on another (and then on the
+ * first again): the ring serves one thread (its completions' last step
+ * waits for that thread to wait), so each thread that runs the loop gets
+ * a ring of its own, every watch armed again there.  A socket closed
+ * after that is closed for real (the old rings' requests let go of it). */
+typedef struct runner {
+    sk_loop *loop;
+    int *ev;
+    int mode; /* SK_RUN_ONCE until *ev is set, or one SK_RUN_NOWAIT */
+    int rc;
+} runner;
+
+static void runner_run(void *arg)
+{
+    runner *r = (runner *)arg;
+    int i;
+    for (i = 0; i < 1000 && *r->ev == 0 && r->rc == 0; i++) {
+        r->rc = sk_loop_run(r->loop, r->mode);
+        if (r->mode == SK_RUN_NOWAIT)
+            break;
+    }
+}
+
+static void t_loop_other_thread(void **state)
+{
+    sk_sock *a = NULL, *b = NULL;
+    sk_watch *w = NULL;
+    sk_timer *guard = NULL;
+    sk_loop *loop;
+    runner r;
+    int ev = 0, ticks = 0, i;
+    (void)state;
+    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
+    if (!uring_here())
+        skip();
+    sup_pair(&a, &b);
+    sup_assert_rc(sk_loop_new_backend(&loop, "uring"), 0);
+    /* (a timer, so that no turn of the loop waits without end) */
+    sup_assert_rc(sk_timer_new(loop, &guard), 0);
+    sup_assert_rc(sk_timer_start(guard, 10.0, 10.0, fired, &ticks), 0);
+    sup_assert_rc(sk_watch_new(loop, b, watch_cb, &ev, &w), 0);
+    sup_assert_rc(sk_watch_set(w, SK_READABLE), 0);
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_NOWAIT), 0); /* armed here */
+    assert_int_equal(ev, 0);
+    sup_assert_rc(sk_send(a, "x", 1, 1, -1, NULL), 0);
+    memset(&r, 0, sizeof r);
+    r.loop = loop;
+    r.ev = &ev;
+    r.mode = SK_RUN_ONCE;
+    sup_thread_join(sup_thread_start(runner_run, &r));
+    sup_assert_rc(r.rc, 0);
+    assert_int_equal(ev, SK_READABLE);
+    /* back on this thread: b is still readable (level-triggered) */
+    ev = 0;
+    sup_assert_rc(sk_watch_set(w, SK_READABLE), 0);
+    for (i = 0; i < 1000 && ev == 0; i++)
+        sup_assert_rc(sk_loop_run(loop, SK_RUN_ONCE), 0);
+    assert_int_equal(ev, SK_READABLE);
+    /* armed by this thread's ring, handed to another, then closed here */
+    sup_assert_rc(sk_watch_set(w, 0), 0);
+    sk_watch_free(w);
+    w = NULL;
+    sup_assert_rc(sk_watch_new(loop, a, watch_cb, &ev, &w), 0);
+    sup_assert_rc(sk_watch_set(w, SK_READABLE), 0);
+    ev = 0;
+    r.rc = 0;
+    r.mode = SK_RUN_NOWAIT;
+    sup_assert_rc(sk_loop_run(loop, SK_RUN_NOWAIT), 0);
+    {
+        sk_buf buf = {NULL, 0, 0}; /* (b's "x" read, so that b's close
+                                      is a FIN) */
+        sup_assert_rc(sk_receive(b, &buf, SK_BYTES, 1), 0);
+        sk_buf_free(&buf);
+    }
+    sup_thread_join(sup_thread_start(runner_run, &r)); /* its own ring */
+    sup_assert_rc(r.rc, 0);
+    sup_assert_rc(sk_close(a), 0);
+    peer_sees_close(b);
+    sk_watch_free(w);
+    sk_timer_free(guard);
+    sk_loop_free(loop);
+    sk_free(a);
+    sk_free(b);
+}
+
+/* ---- more ready than one wait reports ------------------------------------ */
+
+/* 1,100 readable members: a wait reports at most 1,024 (the loop's array
+ * holds no more); the rest, taken from the ring all the same, are
+ * reported by the next wait, each member at most once per wait; what
+ * stays readable is reported again (level-triggered); once read, none. */
+#define MANY 1100
+static sk_sock *many_a[MANY], *many_b[MANY], *many_ready[MANY];
+static int many_ev[MANY], many_seen[MANY], many_round[MANY];
+
+static size_t many_index(const sk_sock *s)
+{
+    size_t i;
+    for (i = 0; i < MANY; i++)
+        if (many_b[i] == s)
+            return i;
+    fail_msg("a socket that is not a member was reported");
+    return 0;
+}
+
+static void t_more_ready_than_a_wait(void **state)
+{
+    sk_selector *sel = NULL;
+    sk_buf buf = {NULL, 0, 0};
+    size_t i, j, n = 0, total = 0;
+    int round;
+    (void)state;
+    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
+    if (!uring_here())
+        skip();
+    if (sup_fd_capacity() < 2 * MANY + 64) {
+        print_message("skipped: fewer than %d descriptors allowed\n",
+                      2 * MANY + 64);
+        skip();
+    }
+    sup_assert_rc(sk_selector_new_backend(&sel, "uring"), 0);
+    for (i = 0; i < MANY; i++) {
+        sup_nb_pair(&many_a[i], &many_b[i]);
+        sup_send_str(many_a[i], "x");
+        sup_wait_readable(many_b[i]);
+        sup_assert_rc(sk_selector_add(sel, many_b[i], SK_READABLE), 0);
+        many_seen[i] = 0;
+        many_round[i] = -1;
+    }
+    for (round = 0; round < 3; round++) {
+        sup_assert_rc(sk_selector_wait(sel, 10.0, many_ready, many_ev, MANY,
+                                       &n),
+                      0);
+        assert_true(n > 0 && n <= 1024);
+        for (j = 0; j < n; j++) {
+            i = many_index(many_ready[j]);
+            assert_int_equal(many_ev[j], SK_READABLE);
+            assert_int_not_equal(many_round[i], round); /* once a wait */
+            many_round[i] = round;
+            many_seen[i]++;
+        }
+        total += n;
+        if (round == 1)
+            for (i = 0; i < MANY; i++)
+                assert_true(many_seen[i] >= 1); /* none left behind */
+    }
+    print_message("%d readable members: %d reported over 3 waits\n", MANY,
+                  (int)total);
+    for (i = 0; i < MANY; i++) {
+        sup_assert_rc(sk_receive(many_b[i], &buf, SK_BYTES, 1), 0);
+        buf.len = 0;
+    }
+    /* (what an earlier wait took from the ring is reported once more, at
+     * most: a level-triggered wait may say so; then nothing) */
+    for (round = 0; round < 3; round++) {
+        int rc = sk_selector_wait(sel, 0, many_ready, many_ev, MANY, &n);
+        if (rc == SK_ETIMEOUT)
+            break;
+        sup_assert_rc(rc, 0);
+    }
+    assert_true(round < 3);
+    for (i = 0; i < MANY; i++) {
+        sup_assert_rc(sk_selector_remove(sel, many_b[i]), 0);
+        sk_free(many_a[i]);
+        sk_free(many_b[i]);
+    }
+    sk_buf_free(&buf);
+    sk_selector_free(sel);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_fallback),
         cmocka_unit_test(t_selector_handover),
+        cmocka_unit_test(t_loop_other_thread),
+        cmocka_unit_test(t_more_ready_than_a_wait),
         cmocka_unit_test(t_close_while_armed),
         cmocka_unit_test(t_watch_free_while_armed),
         cmocka_unit_test(t_loop_free_while_armed),

@@ -29,6 +29,7 @@
 #if SK_OS_POSIX && defined(SK_HAVE_IO_URING)
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,9 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
 #define SK__UR_SETUP_CQSIZE (1U << 3)
 #define SK__UR_SETUP_CLAMP (1U << 4)
 #define SK__UR_SETUP_SUBMIT_ALL (1U << 7)
+#define SK__UR_SETUP_TASKRUN_FLAG (1U << 9)
+#define SK__UR_SETUP_SINGLE_ISSUER (1U << 12)
+#define SK__UR_SETUP_DEFER_TASKRUN (1U << 13)
 #define SK__UR_ENTER_GETEVENTS (1U << 0)
 #define SK__UR_ENTER_EXT_ARG (1U << 3)
 #define SK__UR_FEAT_SINGLE_MMAP (1U << 0)
@@ -121,6 +125,8 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
 #define SK__UR_FEAT_CQE_SKIP (1U << 11)
 #define SK__UR_SQE_CQE_SKIP_SUCCESS (1U << 6)
 #define SK__UR_SQ_CQ_OVERFLOW (1U << 1)
+#define SK__UR_SQ_TASKRUN (1U << 2)
+#define SK__UR_ASYNC_CANCEL_ALL (1U << 0)
 #define SK__UR_ASYNC_CANCEL_ANY (1U << 2)
 #define SK__UR_OFF_SQ_RING 0ULL
 #define SK__UR_OFF_SQES 0x10000000ULL
@@ -137,6 +143,7 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
 
 #define SK__UR_NONE ((uint32_t)-1) /* the end of the free list */
 #define SK__UR_MOST 1024U /* entries one wait reports (as epoll's batch) */
+#define SK__UR_RUNS 64      /* calls that run due completions, at most */
 
 /* user_data of the removals and cancellations: their completions are
  * passed over. */
@@ -151,9 +158,15 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
  * keeps the generation, so that a late completion for an earlier
  * registration of the slot never matches the next one. */
 #define SK__UR_ARMED 1U  /* a poll request is in the kernel */
-#define SK__UR_QUEUED 2U /* on the arm list */
+#define SK__UR_QUEUED 2U /* on the to-do list (arm, or report first) */
 #define SK__UR_FREED 4U  /* not in use (also said by regs) */
-#define SK__UR_GEN1 8U   /* the generation is st >> 3: +1 whenever a
+#define SK__UR_FAILED 8U /* the kernel refused the request: not re-armed
+                            until mod */
+/* SK__WAIT_* reaped from the ring but not reported yet (the wait's array
+ * was full): reported by the next wait, before it arms anything. */
+#define SK__UR_PEND_SHIFT 4
+#define SK__UR_PEND (7U << SK__UR_PEND_SHIFT)
+#define SK__UR_GEN1 128U /* the generation is st >> 7: +1 whenever a
                             request of the slot is given up */
 /* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
  * slots stay below 2^30, so that this fits 32 bits). */
@@ -170,7 +183,7 @@ typedef struct sk__uring {
     uint32_t *sq_head, *sq_tail, *sq_flags;
     uint32_t sq_mask, sq_entries;
     uint32_t *cq_head, *cq_tail;
-    uint32_t cq_mask;
+    uint32_t cq_mask, cq_entries;
     sk__ur_cqe *cqes;
     uint32_t tail;      /* our SQ tail (published before each enter) */
     uintptr_t *regs;    /* per slot: its sk__pollreg *, or SK__UR_FREE */
@@ -181,6 +194,9 @@ typedef struct sk__uring {
     size_t used;        /* slots in use */
     uint32_t free_head; /* first free slot, SK__UR_NONE when none */
     size_t top;         /* slots [0, top) have been handed out once */
+    int defer;          /* the ring runs its completions' last step only
+                           when its owner waits (DEFER_TASKRUN) */
+    pthread_t owner;    /* with defer: the one thread the ring serves */
 } sk__uring;
 
 static int sk__ur_setup(uint32_t entries, sk__ur_params *p)
@@ -228,6 +244,18 @@ static sk__pollreg *sk__ur_reg(const sk__uring *u, size_t s)
     return (sk__pollreg *)u->regs[s];
 }
 
+static int sk__ur_rebuild(sk__uring *u, int *sys);
+
+/* With defer, only the thread that owns the ring may enter it: another
+ * one (a loop or selector handed over) first gets a ring of its own.
+ * 0, or an error code. */
+static int sk__ur_own(sk__uring *u, int *sys)
+{
+    if (!u->defer || pthread_equal(u->owner, pthread_self()))
+        return 0;
+    return sk__ur_rebuild(u, sys);
+}
+
 /* Submit what is queued, waiting for nothing.  0 or -errno. */
 static int sk__ur_flush(sk__uring *u)
 {
@@ -242,6 +270,26 @@ static int sk__ur_flush(sk__uring *u)
             return -errno;
     }
     return 0;
+}
+
+/* Submit what is queued and, with defer, run the last steps of what has
+ * completed (the kernel runs about 20 per call: called again while it
+ * says more are due, a bounded number of times), waiting for nothing:
+ * a removal then lets go of its file now.  (Without defer the kernel runs
+ * them as the call returns.) */
+static void sk__ur_run(sk__uring *u)
+{
+    int i;
+    sk__ur_store(u->sq_tail, u->tail);
+    for (i = 0; i < SK__UR_RUNS; i++) {
+        int r = sk__ur_enter(u->fd, u->tail - sk__ur_load(u->sq_head), 0,
+                             u->defer ? SK__UR_ENTER_GETEVENTS : 0, NULL, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 || !u->defer ||
+            !(sk__ur_load(u->sq_flags) & SK__UR_SQ_TASKRUN))
+            break;
+    }
 }
 
 /* Fill e whole (no memset: every field is written once). */
@@ -364,7 +412,9 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
     if (u->free_head != SK__UR_NONE) {
         s = u->free_head;
         u->free_head = SK__UR_NEXT(u->regs[s]);
-        u->st[s] &= ~(SK__UR_ARMED | SK__UR_FREED); /* the generation stays */
+        /* (the generation stays, and the to-do list's mark) */
+        u->st[s] &= ~(SK__UR_ARMED | SK__UR_FREED | SK__UR_FAILED |
+                      SK__UR_PEND);
     } else {
         s = u->top++;
         u->st[s] = 0;
@@ -379,11 +429,16 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
 static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
 {
     sk__uring *u = (sk__uring *)base;
-    (void)sys;
+    int e = sk__ur_own(u, sys);
+    if (e != 0)
+        return e;
     /* (the caller changed r's fd or events: the request goes, a new one
      * is armed at the next wait) */
     if (sk__ur_disarm(u, r->slot) != 0)
         return SK_ENORESOURCES;
+    /* (what was reaped for the old request is not reported: the new one
+     * says what is ready) */
+    u->st[r->slot] &= ~(SK__UR_FAILED | SK__UR_PEND);
     sk__ur_queue(u, r->slot); /* (also after a refusal: tried again) */
     return 0;
 }
@@ -393,20 +448,37 @@ static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
     sk__uring *u = (sk__uring *)base;
     size_t s = r->slot;
     (void)stale; /* the request is found by its user_data, not the fd */
-    if ((u->st[s] & SK__UR_ARMED) && sk__ur_disarm(u, s) == 0)
-        (void)sk__ur_flush(u); /* the request lets go of the file now */
+    if ((u->st[s] & SK__UR_ARMED) && sk__ur_own(u, NULL) == 0 &&
+        sk__ur_disarm(u, s) == 0)
+        sk__ur_run(u); /* it lets go of the file now */
     /* (a new generation, and not armed: were the removal not submitted,
      * its completion would be passed over all the same) */
-    u->st[s] = ((u->st[s] & ~SK__UR_ARMED) | SK__UR_FREED) + SK__UR_GEN1;
+    u->st[s] = ((u->st[s] & ~(SK__UR_ARMED | SK__UR_FAILED | SK__UR_PEND)) |
+                SK__UR_FREED) + SK__UR_GEN1;
     u->regs[s] = SK__UR_FREE(u->free_head);
     u->free_head = (uint32_t)s;
     u->used--;
 }
 
-/* Arm every queued slot still in use. */
-static void sk__ur_arm(sk__uring *u)
+/* Report a slot: SK__WAIT_* masked by what its registration asks for
+ * (errors always).  1 when there was something to report. */
+static int sk__ur_put(const sk__uring *u, size_t s, int ev, sk__pollout *out)
 {
-    size_t i, k = 0;
+    const sk__pollreg *r = sk__ur_reg(u, s);
+    ev &= r->events | SK__WAIT_ERROR;
+    out->ptr = r->ptr;
+    out->events = ev;
+    return ev != 0;
+}
+
+/* The to-do list, at the start of a wait: report (up to cap, into out)
+ * what earlier waits reaped and could not report, then arm every other
+ * slot queued and still in use.  A slot reported here stays on the list:
+ * it is armed by the next wait, after its owner has read or written.
+ * Returns the entries reported. */
+static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
+{
+    size_t i, k = 0, got = 0;
     uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
@@ -414,6 +486,27 @@ static void sk__ur_arm(sk__uring *u)
         const sk__pollreg *r;
         if (st & (SK__UR_ARMED | SK__UR_FREED)) {
             u->st[s] = st & ~SK__UR_QUEUED; /* armed already, or freed */
+            continue;
+        }
+        if (st & SK__UR_PEND) {
+            if (got >= cap) {
+                u->arm[k++] = (uint32_t)s; /* the next wait reports it */
+                continue;
+            }
+            got += (size_t)sk__ur_put(
+                u, s, (int)((st & SK__UR_PEND) >> SK__UR_PEND_SHIFT),
+                &out[got]);
+            st &= ~SK__UR_PEND;
+            if (st & SK__UR_FAILED) {
+                u->st[s] = st & ~SK__UR_QUEUED; /* said once */
+                continue;
+            }
+            u->st[s] = st;
+            u->arm[k++] = (uint32_t)s; /* armed by the next wait */
+            continue;
+        }
+        if (st & SK__UR_FAILED) {
+            u->st[s] = st & ~SK__UR_QUEUED;
             continue;
         }
         if (room == 0 && (room = sk__ur_room(u)) == 0) {
@@ -427,6 +520,7 @@ static void sk__ur_arm(sk__uring *u)
         u->st[s] = (st & ~SK__UR_QUEUED) | SK__UR_ARMED;
     }
     u->narm = k;
+    return got;
 }
 
 static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
@@ -435,17 +529,24 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
     sk__uring *u = (sk__uring *)base;
     sk__ur_getevents_arg arg;
     sk__ur_timespec ts;
-    uint32_t head, tail, flags = SK__UR_ENTER_GETEVENTS, min = 0;
+    uint32_t head, tail, flags = SK__UR_ENTER_GETEVENTS, min = 0, submit,
+                          ring;
     const void *argp = NULL;
-    size_t argsz = 0, got = 0;
-    int r;
+    size_t argsz = 0, got;
+    int r, runs = 0;
 
     *n = 0;
-    sk__ur_arm(u);
+    r = sk__ur_own(u, sys);
+    if (r != 0)
+        return r;
+    got = sk__ur_todo(u, out, cap);
     sk__ur_store(u->sq_tail, u->tail);
+    submit = u->tail - sk__ur_load(u->sq_head);
     head = *u->cq_head;
-    if (ms != 0 && head == sk__ur_load(u->cq_tail)) {
-        min = 1;
+    ring = sk__ur_load(u->sq_flags);
+    if (got == 0 && ms != 0 && head == sk__ur_load(u->cq_tail) &&
+        !(ring & SK__UR_SQ_TASKRUN)) {
+        min = 1; /* (the kernel runs what is due before it sleeps) */
         if (ms > 0) {
             memset(&arg, 0, sizeof arg);
             ts.tv_sec = ms / 1000;
@@ -455,30 +556,37 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             argp = &arg;
             argsz = sizeof arg;
         }
+    } else if (submit == 0 && (got > 0 || head != sk__ur_load(u->cq_tail)) &&
+               !(ring & (SK__UR_SQ_TASKRUN | SK__UR_SQ_CQ_OVERFLOW))) {
+        flags = 0; /* what is in the ring is all there is: no call */
     }
-    r = sk__ur_enter(u->fd, u->tail - sk__ur_load(u->sq_head), min, flags,
-                     argp, argsz);
-    if (r < 0 && errno != ETIME && errno != EBUSY && errno != EAGAIN) {
+    r = flags != 0 ? sk__ur_enter(u->fd, submit, min, flags, argp, argsz) : 0;
+    if (r < 0 && errno != ETIME && errno != EBUSY && errno != EAGAIN &&
+        got == 0) {
         if (errno == EINTR)
             return SK_EWOULDBLOCK;
         return sk__posix_fail(sys);
     }
 
+    /* Every completion is taken (the ring never fills while the loop's
+     * array is short): what does not fit in out waits in its slot's word
+     * and is reported by the next wait. */
     tail = sk__ur_load(u->cq_tail);
     for (;;) {
         const sk__ur_cqe *c;
         uint64_t data;
         size_t s;
         uint32_t gen, st;
-        const sk__pollreg *reg;
         int ev = 0;
         if (head == tail) {
             /* Completions the ring had no room for wait in the kernel:
-             * take them in this wait too, so that each one reports all
-             * that is ready (a slot at most once: it is re-armed by the
-             * next wait only). */
-            if (got >= cap ||
-                !(sk__ur_load(u->sq_flags) & SK__UR_SQ_CQ_OVERFLOW))
+             * take them in this wait too (each armed request completes
+             * once: this ends).  With defer, the kernel ran only some of
+             * what is due: more while out has room. */
+            uint32_t f = sk__ur_load(u->sq_flags);
+            if (!(f & SK__UR_SQ_CQ_OVERFLOW) &&
+                !((f & SK__UR_SQ_TASKRUN) && got < cap &&
+                  ++runs < SK__UR_RUNS))
                 break;
             sk__ur_store(u->cq_head, head);
             (void)sk__ur_enter(u->fd, 0, 0, SK__UR_ENTER_GETEVENTS, NULL, 0);
@@ -486,8 +594,6 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             if (head == tail)
                 break;
         }
-        if (got >= cap)
-            break;
         c = &u->cqes[head & u->cq_mask];
         data = c->user_data;
         /* slot + 1 in the low half (0: SK__UR_IGNORE, which wraps) */
@@ -501,14 +607,14 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             continue; /* given up since (a freed slot is not armed) */
         st &= ~SK__UR_ARMED;
         if (c->res < 0) {
-            u->st[s] = st;
             if (c->res == -ECANCELED) {
+                u->st[s] = st;
                 sk__ur_queue(u, s);
                 continue;
             }
             ev = SK__WAIT_ERROR; /* EBADF and the like: said once (not
                                     re-armed until mod) */
-            reg = sk__ur_reg(u, s);
+            st |= SK__UR_FAILED;
         } else {
             uint32_t m = (uint32_t)c->res;
             if (m & POLLIN)
@@ -517,18 +623,20 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
                 ev |= SK__WAIT_WRITE;
             if (m & (POLLERR | POLLHUP))
                 ev |= SK__WAIT_ERROR;
-            reg = sk__ur_reg(u, s);
-            ev &= reg->events | SK__WAIT_ERROR;
-            /* level-triggered: asked again (queued for the next wait) */
-            if (!(st & SK__UR_QUEUED))
-                u->arm[u->narm++] = (uint32_t)s;
-            u->st[s] = st | SK__UR_QUEUED;
         }
-        if (ev != 0) {
-            out[got].ptr = reg->ptr;
-            out[got].events = ev;
-            got++;
+        if (got < cap) {
+            got += (size_t)sk__ur_put(u, s, ev, &out[got]);
+            if (st & SK__UR_FAILED) {
+                u->st[s] = st;
+                continue;
+            }
+        } else {
+            st |= (uint32_t)ev << SK__UR_PEND_SHIFT; /* the next wait's */
         }
+        /* level-triggered: asked again by the next wait (or reported) */
+        if (!(st & SK__UR_QUEUED))
+            u->arm[u->narm++] = (uint32_t)s;
+        u->st[s] = st | SK__UR_QUEUED;
     }
     sk__ur_store(u->cq_head, head);
     *n = got;
@@ -551,15 +659,18 @@ static void sk__ur_free(sk__poller *base)
     /* (only the flags: the registrations may be gone already) */
     for (s = 0; s < u->top && !armed; s++)
         armed = (u->st[s] & SK__UR_ARMED) != 0;
-    if (armed) {
+    /* (a thread other than the ring's owner cannot enter it: the
+     * teardown lets go of the files, in the kernel's time) */
+    if (armed && (!u->defer || pthread_equal(u->owner, pthread_self()))) {
         /* Cancel every request before the ring goes (its teardown runs
          * later, in the kernel's own time), so that the files they hold
          * are let go of now. */
         sk__ur_sqe *e = sk__ur_sqe_get(u);
         if (e != NULL) {
             sk__ur_prep(e, SK__UR_OP_ASYNC_CANCEL, 0, -1, 0,
-                        SK__UR_ASYNC_CANCEL_ANY, SK__UR_IGNORE);
-            (void)sk__ur_flush(u);
+                        SK__UR_ASYNC_CANCEL_ANY | SK__UR_ASYNC_CANCEL_ALL,
+                        SK__UR_IGNORE);
+            sk__ur_run(u);
         }
     }
     sk__ur_unmap(u);
@@ -600,28 +711,128 @@ static int sk__ur_refused(int e, int *sys)
     return e == EMFILE || e == ENFILE ? SK_ENORESOURCES : SK_EUNSUPPORTED;
 }
 
+/* Make u's ring, its mappings and the pointers into them; defer: with
+ * DEFER_TASKRUN (owned by the calling thread).  0, or -1 with errno set
+ * (EINVAL: the kernel lacks a flag asked for) and u's ring untouched. */
+static int sk__ur_open(sk__uring *u, int defer, sk__ur_params *p)
+{
+    uint32_t *array, i;
+    char *ring;
+    void *sqes;
+    size_t ring_len, sqes_len;
+    int fd, e;
+
+    memset(p, 0, sizeof *p);
+    /* Not COOP_TASKRUN alone: a request's last step runs as task work of
+     * the thread that armed it, and a loop or selector may be handed to
+     * another thread while that one sleeps elsewhere: it must be woken.
+     * DEFER_TASKRUN keeps that work with the ring, for its one owner to
+     * run when it waits (no interrupting the owner as each request
+     * completes: at 10,000 busy clients that cost a third of the server's
+     * time); another thread that uses the ring gets a ring of its own
+     * (sk__ur_own). */
+    p->flags = SK__UR_SETUP_CQSIZE | SK__UR_SETUP_CLAMP |
+               SK__UR_SETUP_SUBMIT_ALL;
+    if (defer)
+        p->flags |= SK__UR_SETUP_SINGLE_ISSUER | SK__UR_SETUP_DEFER_TASKRUN |
+                    SK__UR_SETUP_TASKRUN_FLAG;
+    p->cq_entries = SK__UR_CQ;
+    fd = sk__ur_setup(SK__UR_SQ, p);
+    if (fd < 0)
+        return -1;
+    ring_len = p->sq_off.array + p->sq_entries * sizeof(uint32_t);
+    if (ring_len < p->cq_off.cqes + p->cq_entries * sizeof(sk__ur_cqe))
+        ring_len = p->cq_off.cqes + p->cq_entries * sizeof(sk__ur_cqe);
+    sqes_len = p->sq_entries * sizeof(sk__ur_sqe);
+    ring = (char *)mmap(NULL, ring_len, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_POPULATE, fd, SK__UR_OFF_SQ_RING);
+    if (ring == MAP_FAILED) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    sqes = mmap(NULL, sqes_len, PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_POPULATE, fd, SK__UR_OFF_SQES);
+    if (sqes == MAP_FAILED) {
+        e = errno;
+        munmap(ring, ring_len);
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    u->fd = fd;
+    u->ring = ring;
+    u->ring_len = ring_len;
+    u->sqes = (sk__ur_sqe *)sqes;
+    u->sqes_len = sqes_len;
+    u->sq_head = (uint32_t *)(void *)(ring + p->sq_off.head);
+    u->sq_tail = (uint32_t *)(void *)(ring + p->sq_off.tail);
+    u->sq_flags = (uint32_t *)(void *)(ring + p->sq_off.flags);
+    u->sq_mask = *(uint32_t *)(void *)(ring + p->sq_off.ring_mask);
+    u->sq_entries = *(uint32_t *)(void *)(ring + p->sq_off.ring_entries);
+    array = (uint32_t *)(void *)(ring + p->sq_off.array);
+    for (i = 0; i < u->sq_entries; i++)
+        array[i] = i; /* entry i of the queue is sqes[i], always */
+    u->cq_head = (uint32_t *)(void *)(ring + p->cq_off.head);
+    u->cq_tail = (uint32_t *)(void *)(ring + p->cq_off.tail);
+    u->cq_mask = *(uint32_t *)(void *)(ring + p->cq_off.ring_mask);
+    u->cq_entries = *(uint32_t *)(void *)(ring + p->cq_off.ring_entries);
+    u->cqes = (sk__ur_cqe *)(void *)(ring + p->cq_off.cqes);
+    u->tail = *u->sq_tail;
+    u->defer = defer;
+    if (defer)
+        u->owner = pthread_self();
+    return 0;
+}
+
+/* The ring of a loop or selector that another thread now uses (defer):
+ * a new one, owned by this thread, where every registration is armed
+ * again; the old ring's requests are let go of by the kernel as it tears
+ * that ring down (in its own time, soon: its sockets' files too).  What
+ * was reaped and not reported yet stays to be reported.  0, or an error
+ * code (the old ring is kept). */
+static int sk__ur_rebuild(sk__uring *u, int *sys)
+{
+    sk__uring old = *u;
+    sk__ur_params p;
+    size_t s;
+    if (sk__ur_open(u, 1, &p) != 0) {
+        int e = errno;
+        *u = old;
+        if (sys != NULL)
+            *sys = e;
+        return e == EMFILE || e == ENFILE || e == ENOMEM ? SK_ENORESOURCES
+                                                          : SK_ESYSTEM;
+    }
+    sk__ur_unmap(&old);
+    close(old.fd);
+    for (s = 0; s < u->top; s++) {
+        uint32_t st = u->st[s];
+        if (st & SK__UR_FREED)
+            continue;
+        if (st & SK__UR_ARMED)
+            st = (st & ~SK__UR_ARMED) + SK__UR_GEN1;
+        u->st[s] = st & ~SK__UR_FAILED;
+        sk__ur_queue(u, s);
+    }
+    return 0;
+}
+
 int sk__posix_uring_new(sk__poller **out, int *sys)
 {
     const uint32_t need = SK__UR_FEAT_SINGLE_MMAP | SK__UR_FEAT_NODROP |
                           SK__UR_FEAT_EXT_ARG | SK__UR_FEAT_CQE_SKIP;
     sk__ur_params p;
     sk__uring *u;
-    uint32_t *array, i;
-    char *ring;
     int refuse = 0;
 
     u = (sk__uring *)sk__calloc(1, sizeof *u);
     if (u == NULL)
         return SK_ENORESOURCES;
-    memset(&p, 0, sizeof p);
-    /* Not COOP_TASKRUN: a request's last step runs as task work of the
-     * thread that armed it, and a loop or selector may be handed to
-     * another thread while that one sleeps elsewhere: it must be woken. */
-    p.flags = SK__UR_SETUP_CQSIZE | SK__UR_SETUP_CLAMP |
-              SK__UR_SETUP_SUBMIT_ALL;
-    p.cq_entries = SK__UR_CQ;
-    u->fd = sk__ur_setup(SK__UR_SQ, &p);
-    if (u->fd < 0) {
+    /* DEFER_TASKRUN where the kernel has it (6.1), else without. */
+    if (sk__ur_open(u, 1, &p) != 0 &&
+        (errno != EINVAL || sk__ur_open(u, 0, &p) != 0)) {
         int e = errno;
         sk__free(u);
         return sk__ur_refused(e, sys);
@@ -630,55 +841,19 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
     refuse = sk__test_uring_refusal() < 0; /* "the kernel lacks a feature" */
 #endif
     if (refuse || (p.features & need) != need || !sk__ur_probe_ok(u->fd)) {
+        sk__ur_unmap(u);
         close(u->fd);
         sk__free(u);
         if (sys != NULL)
             *sys = EINVAL;
         return SK_EUNSUPPORTED;
     }
-    u->ring_len = p.sq_off.array + p.sq_entries * sizeof(uint32_t);
-    if (u->ring_len < p.cq_off.cqes + p.cq_entries * sizeof(sk__ur_cqe))
-        u->ring_len = p.cq_off.cqes + p.cq_entries * sizeof(sk__ur_cqe);
-    u->sqes_len = p.sq_entries * sizeof(sk__ur_sqe);
-    ring = (char *)mmap(NULL, u->ring_len, PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_POPULATE, u->fd, SK__UR_OFF_SQ_RING);
-    if (ring == MAP_FAILED) {
-        int e = errno;
-        close(u->fd);
-        sk__free(u);
-        return sk__ur_refused(e, sys);
-    }
-    u->ring = ring;
-    u->sqes = (sk__ur_sqe *)mmap(NULL, u->sqes_len, PROT_READ | PROT_WRITE,
-                                 MAP_SHARED | MAP_POPULATE, u->fd,
-                                 SK__UR_OFF_SQES);
-    if ((void *)u->sqes == MAP_FAILED) {
-        int e = errno;
-        u->sqes = NULL;
-        sk__ur_unmap(u);
-        close(u->fd);
-        sk__free(u);
-        return sk__ur_refused(e, sys);
-    }
-    u->sq_head = (uint32_t *)(void *)(ring + p.sq_off.head);
-    u->sq_tail = (uint32_t *)(void *)(ring + p.sq_off.tail);
-    u->sq_flags = (uint32_t *)(void *)(ring + p.sq_off.flags);
-    u->sq_mask = *(uint32_t *)(void *)(ring + p.sq_off.ring_mask);
-    u->sq_entries = *(uint32_t *)(void *)(ring + p.sq_off.ring_entries);
-    array = (uint32_t *)(void *)(ring + p.sq_off.array);
-    for (i = 0; i < u->sq_entries; i++)
-        array[i] = i; /* entry i of the queue is sqes[i], always */
-    u->cq_head = (uint32_t *)(void *)(ring + p.cq_off.head);
-    u->cq_tail = (uint32_t *)(void *)(ring + p.cq_off.tail);
-    u->cq_mask = *(uint32_t *)(void *)(ring + p.cq_off.ring_mask);
-    u->cqes = (sk__ur_cqe *)(void *)(ring + p.cq_off.cqes);
-    u->tail = *u->sq_tail;
     u->free_head = SK__UR_NONE;
     u->base.ops = &sk__uring_ops;
     u->base.unique = 1;
-    /* A wait hands back at most this many entries (the rest stay in the
-     * completion ring for the next): the loop's array for them does not
-     * grow with the connections (issue 18: idle memory). */
+    /* A wait hands back at most this many entries (the rest are kept for
+     * the next): the loop's array for them does not grow with the
+     * connections (issue 18: idle memory). */
     u->base.most = SK__UR_MOST;
     *out = &u->base;
     return 0;
