@@ -1737,8 +1737,9 @@ typedef void (*sk_post_cb)(void *ud);
 /** sk_loop_new: a new event loop in *out with the best backend for this
  * system: on Linux "uring" (io_uring: the changes and re-arming of every
  * watch go to the kernel with the wait, one system call per iteration)
- * where the kernel has io_uring (5.19 or later) and allows it, else
- * "epoll", silently (containers often forbid io_uring); "kqueue" on macOS
+ * where the kernel has io_uring with deferred task work (6.1 or later)
+ * and allows it, else "epoll", silently (containers often forbid
+ * io_uring; before 6.1 "uring" is had by name only); "kqueue" on macOS
  * and the BSDs, "poll" on other POSIX systems, "select" on Windows (sets
  * sized to need, no limit of 64).  sk_loop_backend says which runs.  There
  * is no fixed limit on watches.  Everything about a loop
@@ -1759,7 +1760,9 @@ SK_API int sk_loop_new(sk_loop **out);
  * sk_loop_new; SK_EINVAL (backend NULL or not one of those names);
  * SK_EUNSUPPORTED (a backend this build or system has not got: "uring"
  * only on Linux, built unless SOCKIT_IO_URING=OFF, and only where the
- * kernel has io_uring 5.19 or later and allows it; "epoll" only on Linux,
+ * kernel has io_uring 5.19 or later and allows it: before 6.1 every
+ * completion interrupts the loop's thread, and it is slower than "epoll"
+ * with thousands of busy connections; "epoll" only on Linux,
  * "kqueue" only on macOS and the BSDs, "poll" only on POSIX systems,
  * "select" only on Windows).
  * @param[out] out receives the new loop, owned by the caller
@@ -2527,8 +2530,9 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
                                            waits for, kept between calls */
 
 /** sk_selector_new: a new, empty selector in *out, on the best backend of
- * this system, as sk_loop_new chooses it ("uring" on Linux where the
- * kernel allows io_uring, else "epoll"; "kqueue" on macOS and the BSDs,
+ * this system, as sk_loop_new chooses it ("uring" on Linux 6.1 or later
+ * where the kernel allows io_uring, else "epoll"; "kqueue" on macOS and
+ * the BSDs,
  * "poll" on other POSIX systems, "select" on Windows, its sets sized to
  * need: no limit of 64).  A selector is sk_select with the set kept
  * between calls: with uring, epoll and kqueue a wait costs what is ready,

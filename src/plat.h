@@ -124,8 +124,10 @@ int sk__test_sendfile_local(void);
 
 /* sk__test_uring_refuse: with e > 0, the io_uring backend's setup fails
  * as if the kernel answered errno e (EPERM: seccomp, ENOSYS: too old);
- * with e < 0 the ring is made but found to lack a feature; 0 restores the
- * kernel's own answer.  sk__test_uring_refusal: the current setting. */
+ * with e -1 the ring is made but found to lack a feature; with e -2 the
+ * kernel lacks deferred task work (before 6.1: "uring" by name works, the
+ * default takes epoll); 0 restores the kernel's own answer.
+ * sk__test_uring_refusal: the current setting. */
 void sk__test_uring_refuse(int e);
 int sk__test_uring_refusal(void);
 #else

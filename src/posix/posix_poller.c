@@ -3,8 +3,9 @@
  * poller.c (POSIX) - which readiness backends this build has (io_uring and
  * epoll on Linux, kqueue on macOS and the BSDs, poll everywhere), best
  * first, and the millisecond conversion they share.  The default is the
- * first one the system lets us make: io_uring where the kernel has it and
- * allows it, else the next, silently.
+ * first one the system lets us make: io_uring where the kernel has it,
+ * allows it and defers its completions' last step to the waiting thread
+ * (6.1+), else the next, silently.
  */
 #include "posix_int.h"
 
@@ -17,17 +18,18 @@ typedef int (*sk__posix_poller_make)(sk__poller **out, int *sys);
 static const struct sk__posix_poller_entry {
     const char *name;
     sk__posix_poller_make make;
+    sk__posix_poller_make make_default; /* the default's, where it differs */
 } sk__posix_pollers[] = {
 #if defined(SK_HAVE_IO_URING)
-    {"uring", sk__posix_uring_new},
+    {"uring", sk__posix_uring_new, sk__posix_uring_new_default},
 #endif
 #if defined(SK_HAVE_EPOLL)
-    {"epoll", sk__posix_epoll_new},
+    {"epoll", sk__posix_epoll_new, NULL},
 #endif
 #if defined(SK_HAVE_KQUEUE)
-    {"kqueue", sk__posix_kqueue_new},
+    {"kqueue", sk__posix_kqueue_new, NULL},
 #endif
-    {"poll", sk__posix_poll_new}
+    {"poll", sk__posix_poll_new, NULL}
 };
 
 int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
@@ -38,7 +40,9 @@ int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
         int r;
         if (name != NULL && strcmp(name, sk__posix_pollers[i].name) != 0)
             continue;
-        r = sk__posix_pollers[i].make(out, sys);
+        r = name == NULL && sk__posix_pollers[i].make_default != NULL
+                ? sk__posix_pollers[i].make_default(out, sys)
+                : sk__posix_pollers[i].make(out, sys);
         /* The default passes over a backend the kernel refuses (io_uring
          * forbidden or too old) to the next one. */
         if (name == NULL && r == SK_EUNSUPPORTED && i + 1 < n)
