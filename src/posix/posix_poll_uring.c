@@ -575,8 +575,9 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
     }
 
     /* Every completion is taken (the ring never fills while the loop's
-     * array is short): what does not fit in out waits in its slot's word
-     * and is reported by the next wait. */
+     * array is short; with defer, all but a quarter of the ring): what
+     * does not fit in out waits in its slot's word and is reported by the
+     * next wait. */
     tail = sk__ur_load(u->cq_tail);
     for (;;) {
         const sk__ur_cqe *c;
@@ -600,6 +601,13 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             if (head == tail)
                 break;
         }
+        /* With defer the ring fills only as a wait runs what is due (a
+         * few dozen a call, and the re-arms that find their socket
+         * ready, at most SK__UR_MOST): a full out leaves a quarter of the
+         * ring there for the next wait, rather than taking it into the
+         * slots (each kept slot costs a pass over the to-do list). */
+        if (got >= cap && u->defer && tail - head <= u->cq_entries / 4)
+            break;
         c = &u->cqes[head & u->cq_mask];
         data = c->user_data;
         /* slot + 1 in the low half (0: SK__UR_IGNORE, which wraps) */
