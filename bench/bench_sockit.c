@@ -264,7 +264,9 @@ static void connrate_client(int argc, char **argv)
  * (sk_recvfrom's sender, sk_sendto to it); the client has a peer
  * (sk_setpeername, sk_sendto host NULL, sk_recvfrom without a sender:
  * conn=1, the default) or names the server in every sk_sendto and takes
- * the sender from sk_recvfrom (conn=0).  An empty datagram ends. --------- */
+ * the sender from sk_recvfrom (conn=0).  addr=1: the binary calls instead
+ * (sk_recvfromaddr, sk_sendtoaddr; the client's sk_toaddr once).  An empty
+ * datagram ends. ---------------------------------------------------------- */
 static sk_sock *udp_here(void)
 {
     sk_sock *s = NULL;
@@ -282,9 +284,22 @@ static void udp_server(int argc, char **argv)
     char buf[2048];
     sk_sock *s = udp_here();
     sk_name from;
+    sk_addr fa;
     unsigned long long n = 0;
-    (void)argc;
-    (void)argv;
+    if (bench_arg(argc, argv, "addr", 0)) { /* the binary calls */
+        for (;;) {
+            size_t got = 0;
+            check(sk_recvfromaddr(s, buf, sizeof buf, &got, NULL, &fa),
+                  "sk_recvfromaddr");
+            if (got == 0)
+                break;
+            check(sk_sendtoaddr(s, buf, got, &fa), "sk_sendtoaddr");
+            n++;
+        }
+        printf("RESULT served=%llu\n", n);
+        sk_free(s);
+        return;
+    }
     for (;;) {
         size_t got = 0;
         check(sk_recvfrom(s, buf, sizeof buf, &got, NULL, &from), "sk_recvfrom");
@@ -302,18 +317,26 @@ static void udp_client(int argc, char **argv)
     long n = (long)bench_arg(argc, argv, "n", 100000), i;
     int conn = (int)bench_arg(argc, argv, "conn", 1);
     int port = (int)bench_arg(argc, argv, "port", 0);
+    int addr = (int)bench_arg(argc, argv, "addr", 0);
     char out[BENCH_MSG], in[2048];
     sk_sock *c = NULL;
     sk_name from;
+    sk_addr to, fa;
     int64_t t0;
     memset(out, 'u', sizeof out);
     check(sk_udp4(&c), "sk_udp4");
     if (conn)
         check(sk_setpeername(c, "127.0.0.1", port), "sk_setpeername");
+    else if (addr) /* the binary calls: the server named once */
+        check(sk_toaddr(c, "127.0.0.1", port, &to), "sk_toaddr");
     t0 = bench_now_ns();
     for (i = 0; i < n; i++) {
         size_t got = 0;
-        if (conn) {
+        if (!conn && addr) {
+            check(sk_sendtoaddr(c, out, sizeof out, &to), "sk_sendtoaddr");
+            check(sk_recvfromaddr(c, in, sizeof in, &got, NULL, &fa),
+                  "sk_recvfromaddr");
+        } else if (conn) {
             check(sk_sendto(c, out, sizeof out, NULL, 0), "sk_sendto");
             check(sk_recvfrom(c, in, sizeof in, &got, NULL, NULL), "sk_recvfrom");
         } else {

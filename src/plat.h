@@ -58,16 +58,10 @@
 #endif
 
 /* An address: room for any sockaddr the backends use (sockaddr_storage is
- * 128 bytes everywhere sockit runs). */
-typedef struct sk__addr {
-    int family;       /* SK__AF_INET, SK__AF_INET6 or SK__AF_UNIX */
-    unsigned len;     /* bytes of sa used */
-    union {
-        unsigned char bytes[128];
-        uint64_t align_;
-        void *alignp_;
-    } sa;             /* the native struct sockaddr_* */
-} sk__addr;
+ * 128 bytes everywhere sockit runs).  It is the public sk_addr (sockit.h),
+ * whose members are private to sockit: family is SK__AF_INET, SK__AF_INET6 or SK__AF_UNIX (SK__AF_UNSPEC:
+ * none), len the bytes of sa used, sa the native struct sockaddr_*. */
+typedef sk_addr sk__addr;
 
 /* Readiness interests and results. */
 #define SK__WAIT_READ 1
@@ -368,6 +362,11 @@ int sk__plat_dgram_fail(int *sys);
  * (SK__AF_UNSPEC with len 0 when the system named none, or one sockit
  * does not know). */
 void sk__plat_from_family(sk__addr *from);
+/* sk__plat_recvfroma: sk__plat_recvfrom1 with from required and completed
+ * (as sk__plat_from_family does) when a datagram arrived (sk_recvfromaddr:
+ * the caller's sk_addr). */
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from);
 
 /* The most datagrams one sk__plat_sendmany / sk__plat_recvmany takes. */
 #define SK__BATCH 64

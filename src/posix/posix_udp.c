@@ -266,6 +266,29 @@ ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
 }
 #endif
 
+/* An IPv4 sender (the common case) is completed without udp_from's
+ * table. */
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+#if defined(__linux__) && defined(MSG_TRUNC)
+    ptrdiff_t n;
+    from->len = (unsigned)sizeof from->sa.bytes;
+    n = recvfrom(fd, buf, len, MSG_TRUNC, (struct sockaddr *)from->sa.bytes,
+                 (socklen_t *)&from->len);
+#else
+    ptrdiff_t n = sk__plat_recvfrom1(fd, buf, len, from);
+#endif
+    if (n < 0)
+        return -1;
+    if (from->len == sizeof(struct sockaddr_in) &&
+        ((const struct sockaddr *)from->sa.bytes)->sa_family == AF_INET)
+        from->family = SK__AF_INET;
+    else
+        udp_from(from, (socklen_t)from->len);
+    return n;
+}
+
 int sk__plat_dgram_ready(sk_fd_t fd)
 {
     struct pollfd p;

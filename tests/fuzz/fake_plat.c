@@ -725,6 +725,17 @@ void sk__plat_from_family(sk__addr *from)
         from->family = SK__AF_UNSPEC;
 }
 
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    ptrdiff_t n;
+    FAKE_CHECK(from != NULL);
+    n = sk__plat_recvfrom1(fd, buf, len, from);
+    if (n >= 0)
+        sk__plat_from_family(from);
+    return n;
+}
+
 int sk__plat_dgram_fail(int *sys)
 {
     return sk__plat_send_fail(sys);
