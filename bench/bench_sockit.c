@@ -279,25 +279,33 @@ static sk_sock *udp_here(void)
     return s;
 }
 
+/* udp_server with addr=1: the binary calls. */
+static void udp_server_addr(sk_sock *s)
+{
+    char buf[2048];
+    sk_addr from;
+    unsigned long long n = 0;
+    for (;;) {
+        size_t got = 0;
+        check(sk_recvfromaddr(s, buf, sizeof buf, &got, NULL, &from),
+              "sk_recvfromaddr");
+        if (got == 0)
+            break;
+        check(sk_sendtoaddr(s, buf, got, &from), "sk_sendtoaddr");
+        n++;
+    }
+    printf("RESULT served=%llu\n", n);
+    sk_free(s);
+}
+
 static void udp_server(int argc, char **argv)
 {
     char buf[2048];
     sk_sock *s = udp_here();
     sk_name from;
-    sk_addr fa;
     unsigned long long n = 0;
-    if (bench_arg(argc, argv, "addr", 0)) { /* the binary calls */
-        for (;;) {
-            size_t got = 0;
-            check(sk_recvfromaddr(s, buf, sizeof buf, &got, NULL, &fa),
-                  "sk_recvfromaddr");
-            if (got == 0)
-                break;
-            check(sk_sendtoaddr(s, buf, got, &fa), "sk_sendtoaddr");
-            n++;
-        }
-        printf("RESULT served=%llu\n", n);
-        sk_free(s);
+    if (bench_arg(argc, argv, "addr", 0)) {
+        udp_server_addr(s);
         return;
     }
     for (;;) {
@@ -312,31 +320,53 @@ static void udp_server(int argc, char **argv)
     sk_free(s);
 }
 
+/* udp_client with conn=0 addr=1: the server named once (sk_toaddr), then
+ * the binary calls. */
+static void udp_client_addr(long n, int port)
+{
+    char out[BENCH_MSG], in[2048];
+    sk_sock *c = NULL;
+    sk_addr to, from;
+    int64_t t0;
+    long i;
+    memset(out, 'u', sizeof out);
+    check(sk_udp4(&c), "sk_udp4");
+    check(sk_toaddr(c, "127.0.0.1", port, &to), "sk_toaddr");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        size_t got = 0;
+        check(sk_sendtoaddr(c, out, sizeof out, &to), "sk_sendtoaddr");
+        check(sk_recvfromaddr(c, in, sizeof in, &got, NULL, &from),
+              "sk_recvfromaddr");
+        if (got != sizeof out)
+            bench_die("echo of %zu bytes", got);
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    check(sk_sendtoaddr(c, out, 0, &to), "sk_sendtoaddr (end)");
+    sk_free(c);
+}
+
 static void udp_client(int argc, char **argv)
 {
     long n = (long)bench_arg(argc, argv, "n", 100000), i;
     int conn = (int)bench_arg(argc, argv, "conn", 1);
     int port = (int)bench_arg(argc, argv, "port", 0);
-    int addr = (int)bench_arg(argc, argv, "addr", 0);
     char out[BENCH_MSG], in[2048];
     sk_sock *c = NULL;
     sk_name from;
-    sk_addr to, fa;
     int64_t t0;
+    if (!conn && bench_arg(argc, argv, "addr", 0)) {
+        udp_client_addr(n, port);
+        return;
+    }
     memset(out, 'u', sizeof out);
     check(sk_udp4(&c), "sk_udp4");
     if (conn)
         check(sk_setpeername(c, "127.0.0.1", port), "sk_setpeername");
-    else if (addr) /* the binary calls: the server named once */
-        check(sk_toaddr(c, "127.0.0.1", port, &to), "sk_toaddr");
     t0 = bench_now_ns();
     for (i = 0; i < n; i++) {
         size_t got = 0;
-        if (!conn && addr) {
-            check(sk_sendtoaddr(c, out, sizeof out, &to), "sk_sendtoaddr");
-            check(sk_recvfromaddr(c, in, sizeof in, &got, NULL, &fa),
-                  "sk_recvfromaddr");
-        } else if (conn) {
+        if (conn) {
             check(sk_sendto(c, out, sizeof out, NULL, 0), "sk_sendto");
             check(sk_recvfrom(c, in, sizeof in, &got, NULL, NULL), "sk_recvfrom");
         } else {
@@ -406,8 +436,40 @@ static void udpbulk_client(int argc, char **argv)
 /* ---- udpbatch: win 64-byte datagrams in flight, echoed, with the batch
  * calls: the client sk_sendmany to its peer then sk_recvmany until the
  * win are back; the server sk_recvmany (senders named) and sk_sendmany
- * of what came back to each sender ----------------------------------------- */
+ * of what came back to each sender (addr=1: sk_recvmanyaddr and
+ * sk_sendmanyaddr, the senders in binary form) ---------------------------- */
 #define BATCH_MAX 256
+static void udpbatch_server_addr(sk_sock *s, char (*buf)[2048])
+{
+    static sk_addr fa[BATCH_MAX];
+    sk_dgram in[BATCH_MAX], out[BATCH_MAX];
+    unsigned long long n = 0;
+    size_t i, got, sent;
+    int end = 0;
+    for (i = 0; i < BATCH_MAX; i++) {
+        memset(&in[i], 0, sizeof in[i]);
+        in[i].data = buf[i];
+        in[i].len = 2048;
+    }
+    while (!end) {
+        size_t k = 0;
+        check(sk_recvmanyaddr(s, in, fa, BATCH_MAX, &got), "sk_recvmanyaddr");
+        for (i = 0; i < got; i++, k++) { /* out[k] goes back to fa[k] */
+            if (in[i].got == 0) { /* the client's empty datagram: the end */
+                end = 1;
+                break;
+            }
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].data = buf[i];
+            out[k].len = in[i].got;
+        }
+        check(sk_sendmanyaddr(s, out, fa, k, &sent), "sk_sendmanyaddr");
+        n += k;
+    }
+    printf("RESULT served=%llu\n", n);
+    sk_free(s);
+}
+
 static void udpbatch_server(int argc, char **argv)
 {
     static char buf[BATCH_MAX][2048];
@@ -417,8 +479,10 @@ static void udpbatch_server(int argc, char **argv)
     unsigned long long n = 0;
     size_t i, got, sent;
     int end = 0;
-    (void)argc;
-    (void)argv;
+    if (bench_arg(argc, argv, "addr", 0)) {
+        udpbatch_server_addr(s, buf);
+        return;
+    }
     for (i = 0; i < BATCH_MAX; i++) {
         memset(&in[i], 0, sizeof in[i]);
         in[i].data = buf[i];

@@ -83,6 +83,7 @@ WORKLOADS = {
     # call per datagram); one operation: a datagram echoed
     "udp-batch-client": ("udp-batch", "client", dict(n=64000), "n", 1),
     "udp-batch-server": ("udp-batch", "server", dict(n=64000), "n", 1),
+    "udp-batch-server-addr": ("udp-batch", "server", dict(n=64000, addr=1), "n", 1),
     # one echo server, loadgen's clients; busy: every client makes round
     # trips, sparse: 10 of them do and the rest stay connected and idle
     "fanin1000-busy": ("fanin1000", "server", dict(clients=1000, rt=20), "rt", 1000,

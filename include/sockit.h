@@ -1323,6 +1323,53 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
  */
 SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done);
 
+/** sk_sendmanyaddr: sk_sendmany with the destinations in binary form: send
+ * the n datagrams d[0..n-1] in order, d[i] to to[i] (as sk_sendtoaddr(s,
+ * d[i].data, d[i].len, &to[i]) would; d[i].host and d[i].port are not
+ * read), with as few system calls as the system allows, as sk_sendmany
+ * does (runs of one length to one address go out as one message where the
+ * system cuts them).  *done (may be NULL) receives how many were sent,
+ * also on error: the error is about d[*done], and the ones before it are
+ * gone; resume there.  Never raises SIGPIPE.
+ * @return 0 (at once for n 0); SK_EINVAL (NULL object, d or to NULL with
+ * n > 0, a datagram with NULL data and len > 0, an address no sockit call
+ * made); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_EISCONN
+ * (an object with a peer, n > 0); SK_EFAMILY; SK_EMSGSIZE; SK_ETIMEOUT;
+ * SK_EACCESS; SK_ENETUNREACH; SK_EHOSTUNREACH; SK_EADDRNOTAVAIL;
+ * SK_EWOULDBLOCK (non-blocking mode: no room); SK_ENORESOURCES;
+ * SK_ESYSTEM: each as sk_sendtoaddr says, for d[*done].
+ * @param[in] s a datagram object without a peer
+ * @param[in] d the datagrams (data and len are read)
+ * @param[in] to the destinations, to[i] for d[i]
+ * @param[in] n how many
+ * @param[out] done receives how many were sent, also on error; may be NULL
+ */
+SK_API int sk_sendmanyaddr(sk_sock *s, const sk_dgram *d, const sk_addr *to,
+                           size_t n, size_t *done);
+
+/** sk_recvmanyaddr: sk_recvmany with the senders in binary form: receive
+ * up to n datagrams into d[0..n-1] exactly as sk_recvmany does (the same
+ * waits, batches, peer and ICMP rules), the sender of d[i] into from[i]
+ * for each i < *done (d[i].from is not read; the other from[i] are not
+ * touched), as sk_recvfromaddr gives it.
+ * @return 0 with *done >= 1, or 0 with *done 0 for n 0; SK_EINVAL (NULL
+ * object, d or from NULL with n > 0, done NULL, a datagram with NULL data
+ * and len > 0 as sk_recvmany says); SK_EWRONGROLE (not a datagram object);
+ * SK_ECLOSED; SK_ENOTCONN (an object that is not bound yet); SK_ETIMEOUT;
+ * SK_ECONNREFUSED; SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with a
+ * peer, as sk_recvfrom); SK_EWOULDBLOCK (non-blocking mode: no datagram
+ * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system
+ * reports: sk_syserror has its code).  On error *done is 0 and d is not
+ * touched.
+ * @param[in] s a datagram object
+ * @param[in,out] d where the datagrams go (data and len are read)
+ * @param[out] from where their senders go, from[i] for d[i]
+ * @param[in] n how many at most
+ * @param[out] done receives how many arrived (required)
+ */
+SK_API int sk_recvmanyaddr(sk_sock *s, sk_dgram *d, sk_addr *from, size_t n,
+                           size_t *done);
+
 /** sk_joingroup: join the multicast group (a numeric IPv4 or IPv6 address,
  * or a name whose addresses are tried in order) on the interface with index
  * ifindex (0: the one the system picks for the group's route; note that

@@ -642,8 +642,9 @@ static int udp_addr_ok(const sk__addr *a)
 
 /* sk_sendtoaddr but for its common case: the checks, an empty datagram, a
  * socket still to make, an IPv4 address for a dual-stack IPv6 socket. */
-static SK__NOINLINE int sendtoaddr_any(sk_sock *s, const void *data,
-                                       size_t len, const sk__addr *to)
+SK__NOINLINE int sk__udp_sendtoaddr_any(sk_sock *s, const void *data,
+                                        size_t len, const sk__addr *to,
+                                        const sk__tm *tm)
 {
     sk__addr m;
     int family, made = 0, r = sk__udp_check(s);
@@ -669,21 +670,21 @@ static SK__NOINLINE int sendtoaddr_any(sk_sock *s, const void *data,
     }
     if (r == 0)
         r = udp_ensure_socket(s, family);
-    return r != 0 ? r : sk__udp_send(s, data, len, to, NULL);
+    return r != 0 ? r : sk__udp_send(s, data, len, to, tm);
 }
 
 /* The common case first, one test of each condition: a datagram of 1 ..
  * SK__DGRAM1_MAX bytes from an object without a peer that has its socket,
- * to an address of the socket's family, taken whole by one system call. */
+ * to an address of the socket's family (sk__udp_addr_direct), taken whole
+ * by one system call. */
 SK_API int sk_sendtoaddr(sk_sock *s, const void *data, size_t len,
                          const sk_addr *to)
 {
     ptrdiff_t k;
     if (s == NULL || data == NULL || len - 1 >= SK__DGRAM1_MAX ||
         to == NULL || s->role != SK_ROLE_UNCONNECTED ||
-        to->family != s->family || s->family == SK__AF_UNSPEC ||
-        to->len - 1 >= sizeof to->sa.bytes)
-        return sendtoaddr_any(s, data, len, to);
+        !sk__udp_addr_direct(s, to))
+        return sk__udp_sendtoaddr_any(s, data, len, to, NULL);
     k = sk__plat_sendto1(s->fd, data, len, to);
     if ((size_t)k != len)
         return sendto_more(s, data, len, to, k);

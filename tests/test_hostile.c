@@ -24,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 150 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 152 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -45,7 +45,7 @@
     X(sk_sendto, 1) X(sk_recvfrom, 1) X(sk_joingroup, 1)                    \
     X(sk_leavegroup, 1) X(sk_sendmany, 1) X(sk_recvmany, 1)                 \
     X(sk_recvfromaddr, 1) X(sk_sendtoaddr, 1) X(sk_toaddr, 1)               \
-    X(sk_addrname, 0)                                                       \
+    X(sk_addrname, 0) X(sk_sendmanyaddr, 1) X(sk_recvmanyaddr, 1)           \
     /* UNIX-domain sockets */                                               \
     X(sk_unix, 0) X(sk_unixdgram, 0)                                        \
     /* address lookup */                                                    \
@@ -1216,6 +1216,52 @@ typedef struct row {
       sendtoaddr_row(f, f->m4, 0))                                        \
     R(sta_client, sk_sendtoaddr, "on a client", 0, SK_EWRONGROLE,         \
       sendtoaddr_row(f, f->cli, 0))                                       \
+    R(sma_null, sk_sendmanyaddr, "NULL object", NUL, SK_EINVAL,           \
+      sendmanyaddr_row(f, NULL, 0))                                       \
+    R(sma_closed, sk_sendmanyaddr, "closed", OBJ, SK_ECLOSED,             \
+      sendmanyaddr_row(f, f->closed, 0))                                  \
+    R(sma_nulld, sk_sendmanyaddr, "NULL d, n 1", 0, SK_EINVAL,            \
+      sendmanyaddr_row(f, f->u4, 1))                                      \
+    R(sma_nullto, sk_sendmanyaddr, "NULL to, n 1", 0, SK_EINVAL,          \
+      sendmanyaddr_row(f, f->u4, 2))                                      \
+    R(sma_n0, sk_sendmanyaddr, "NULL d and to, n 0 returns at once", 0,   \
+      0, sk_sendmanyaddr(f->u4, NULL, NULL, 0, NULL))                     \
+    R(sma_zero2, sk_sendmanyaddr, "second address zeroed", 0, SK_EINVAL,  \
+      sendmanyaddr_row(f, f->u4, 3))                                      \
+    R(sma_nulldata2, sk_sendmanyaddr, "second datagram NULL data, len 1", \
+      0, SK_EINVAL, sendmanyaddr_row(f, f->u4, 4))                        \
+    R(sma_sizemax, sk_sendmanyaddr, "len SIZE_MAX", 0, SK_EMSGSIZE,       \
+      sendmanyaddr_row(f, f->u4, 5))                                      \
+    R(sma_ok, sk_sendmanyaddr, "two to u4 (works)", 0, 0,                 \
+      sendmanyaddr_row(f, f->u4, 6))                                      \
+    R(sma_isconn, sk_sendmanyaddr, "on an object with a peer", 0,         \
+      SK_EISCONN, sendmanyaddr_row(f, f->uc, 0))                          \
+    R(sma_master, sk_sendmanyaddr, "on a master", 0, SK_EWRONGROLE,       \
+      sendmanyaddr_row(f, f->m4, 0))                                      \
+    R(sma_client, sk_sendmanyaddr, "on a client", 0, SK_EWRONGROLE,       \
+      sendmanyaddr_row(f, f->cli, 0))                                     \
+    R(rma_null, sk_recvmanyaddr, "NULL object", NUL, SK_EINVAL,           \
+      recvmanyaddr_row(f, NULL, 0))                                       \
+    R(rma_closed, sk_recvmanyaddr, "closed", OBJ, SK_ECLOSED,             \
+      recvmanyaddr_row(f, f->closed, 0))                                  \
+    R(rma_nulld, sk_recvmanyaddr, "NULL d, n 1", 0, SK_EINVAL,            \
+      recvmanyaddr_row(f, f->u4, 1))                                      \
+    R(rma_nullfrom, sk_recvmanyaddr, "NULL from, n 1", 0, SK_EINVAL,      \
+      recvmanyaddr_row(f, f->u4, 2))                                      \
+    R(rma_nulldone, sk_recvmanyaddr, "NULL done", 0, SK_EINVAL,           \
+      sk_recvmanyaddr(f->u4, NULL, NULL, 0, NULL))                        \
+    R(rma_n0, sk_recvmanyaddr, "NULL d and from, n 0 returns at once", 0, \
+      0, sk_recvmanyaddr(f->u4, NULL, NULL, 0, &f->scratch))              \
+    R(rma_nulldata, sk_recvmanyaddr, "NULL data, len 4", 0, SK_EINVAL,    \
+      recvmanyaddr_row(f, f->u4, 3))                                      \
+    R(rma_none, sk_recvmanyaddr, "nothing there, timeout 0", 0,           \
+      SK_ETIMEOUT, recvmanyaddr_row(f, f->u4, 0))                         \
+    R(rma_unbound, sk_recvmanyaddr, "dual-stack, no socket", 0,           \
+      SK_ENOTCONN, recvmanyaddr_row(f, f->ud, 0))                         \
+    R(rma_master, sk_recvmanyaddr, "on a master", 0, SK_EWRONGROLE,       \
+      recvmanyaddr_row(f, f->m4, 0))                                      \
+    R(rma_client, sk_recvmanyaddr, "on a client", 0, SK_EWRONGROLE,       \
+      recvmanyaddr_row(f, f->cli, 0))                                     \
     R(toaddr_null, sk_toaddr, "NULL object", NUL, SK_EINVAL,              \
       toaddr_row(NULL, "127.0.0.1", f->uport))                            \
     R(toaddr_closed, sk_toaddr, "closed", OBJ, SK_ECLOSED,                \
@@ -2227,6 +2273,64 @@ static int sendtoaddr_row(fx *f, sk_sock *s, int which)
     else if (which == 7)
         len = SIZE_MAX;
     return sk_sendtoaddr(s, data, len, &a);
+}
+
+/* sk_sendmanyaddr of two datagrams to u4: which 0 good, 1 d NULL, 2 to
+ * NULL, 3 the second address zeroed, 4 the second datagram NULL data with
+ * len 1, 5 the first len SIZE_MAX, 6 good (both checked received); *done
+ * must say how many went. */
+static int sendmanyaddr_row(fx *f, sk_sock *s, int which)
+{
+    sk_dgram d[2];
+    sk_addr a[2];
+    size_t done = 77;
+    int r;
+    memset(d, 0, sizeof d);
+    if (sk_toaddr(f->u4, "127.0.0.1", f->uport, &a[0]) != 0)
+        return 12345;
+    a[1] = a[0];
+    d[0].data = d[1].data = (void *)"ab";
+    d[0].len = d[1].len = 2;
+    if (which == 3)
+        memset(&a[1], 0, sizeof a[1]);
+    else if (which == 4)
+        d[1].data = NULL, d[1].len = 1;
+    else if (which == 5)
+        d[0].len = SIZE_MAX;
+    r = sk_sendmanyaddr(s, which == 1 ? NULL : d, which == 2 ? NULL : a, 2,
+                        &done);
+    if (r == 0 && which == 6) {
+        char b[4];
+        size_t got = 0;
+        if (done != 2 ||
+            sk_recvfromaddr(f->u4, b, sizeof b, &got, NULL, &a[1]) != 0 ||
+            got != 2 ||
+            sk_recvfromaddr(f->u4, b, sizeof b, &got, NULL, &a[1]) != 0 ||
+            got != 2)
+            return 12345;
+        return 0;
+    }
+    if (r == 0)
+        return done == 2 ? 0 : 12345;
+    return done == (which == 3 || which == 4 ? 1u : 0u) ? r : 12345;
+}
+
+/* sk_recvmanyaddr into one 4-byte buffer: which 0 good, 1 d NULL, 2 from
+ * NULL, 3 data NULL with len 4; *done must be 0 on error. */
+static int recvmanyaddr_row(fx *f, sk_sock *s, int which)
+{
+    char b[4];
+    sk_dgram d[1];
+    sk_addr a[1];
+    size_t done = 77;
+    int r;
+    (void)f;
+    memset(d, 0, sizeof d);
+    d[0].data = which == 3 ? NULL : b;
+    d[0].len = sizeof b;
+    r = sk_recvmanyaddr(s, which == 1 ? NULL : d, which == 2 ? NULL : a, 1,
+                        &done);
+    return r != 0 && done != 0 ? 12345 : r;
 }
 
 /* sk_toaddr: *out zeroed on error. */

@@ -3,7 +3,9 @@
  * test_udpaddr.c - datagram addresses in binary form (sk_recvfromaddr,
  * sk_sendtoaddr, sk_toaddr, sk_addrname) over loopback: IPv4, IPv6, a
  * dual-stack object (IPv4-mapped senders and destinations), UNIX-domain
- * datagrams (POSIX), truncation, empty datagrams, timeouts and errors; and
+ * datagrams (POSIX), truncation, empty datagrams, timeouts and errors; the
+ * batch calls (sk_recvmanyaddr, sk_sendmanyaddr: senders answered, runs to
+ * one address, errors part-way); and
  * what the text calls remember between datagrams (the last sender named,
  * the last destination looked up): a sender that changes, the same text
  * with another port, IPv4 and IPv6 senders in turn, and what a new peer,
@@ -202,6 +204,26 @@ static void t_dualstack(void **state)
     sup_assert_rc(sk_toaddr(s4, "127.0.0.1", p4, &to4), 0);
     send_addr(d, "mapped", &to4);
     recv_name(s4, "mapped", "127.0.0.1", pd, "inet");
+    /* the same in a batch: an address to map between two direct ones */
+    {
+        sk_dgram out[3];
+        sk_addr to[3];
+        size_t done = 0;
+        send_str(s4, "x", "127.0.0.1", pd);
+        recv_addr(d, "x", &to[0]); /* s4, IPv4-mapped */
+        to[1] = to4;               /* s4 again, IPv4 */
+        to[2] = to[0];
+        memset(out, 0, sizeof out);
+        out[0].data = (void *)"m0";
+        out[1].data = (void *)"m1";
+        out[2].data = (void *)"m2";
+        out[0].len = out[1].len = out[2].len = 2;
+        sup_assert_rc(sk_sendmanyaddr(d, out, to, 3, &done), 0);
+        assert_int_equal(done, 3);
+        recv_name(s4, "m0", "127.0.0.1", pd, "inet");
+        recv_name(s4, "m1", "127.0.0.1", pd, "inet");
+        recv_name(s4, "m2", "127.0.0.1", pd, "inet");
+    }
     if (v6) {
         s6 = bound_udp(sk_udp6, "::1", &p6);
         sup_assert_rc(sk_toaddr(s6, "::1", pd, &to6), 0);
@@ -395,6 +417,136 @@ static void t_unix(void **state)
 }
 #endif
 
+/* ---- batches ------------------------------------------------------------- */
+
+/* Receive want datagrams on s with sk_recvmanyaddr into d / from (at most
+ * 8 calls: they are all on their way already). */
+static void recv_many_addr(sk_sock *s, sk_dgram *d, sk_addr *from,
+                           size_t want)
+{
+    size_t k = 0, done = 0;
+    int calls = 0;
+    while (k < want) {
+        assert_true(++calls <= 8);
+        done = 99;
+        sup_assert_rc(sk_recvmanyaddr(s, d + k, from + k, want - k, &done),
+                      0);
+        assert_true(done >= 1 && done <= want - k);
+        k += done;
+    }
+}
+
+static void t_batch(void **state)
+{
+    char buf[8][32];
+    sk_dgram d[8], out[8];
+    sk_addr from[8], to[12];
+    sk_sock *a, *b, *c;
+    size_t i, done = 0;
+    int pa = 0, pb = 0, pc = 0;
+    (void)state;
+    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
+    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    c = bound_udp(sk_udp4, "127.0.0.1", &pc);
+    memset(d, 0, sizeof d);
+    for (i = 0; i < 8; i++) {
+        d[i].data = buf[i];
+        d[i].len = sizeof buf[i];
+    }
+    /* three from b, two from c (each sender in order) */
+    send_str(b, "b0", "127.0.0.1", pa);
+    send_str(b, "b1", "127.0.0.1", pa);
+    send_str(c, "c0", "127.0.0.1", pa);
+    send_str(b, "b2", "127.0.0.1", pa);
+    send_str(c, "c1", "127.0.0.1", pa);
+    recv_many_addr(a, d, from, 5);
+    {
+        int nb = 0, nc = 0;
+        for (i = 0; i < 5; i++) {
+            sk_name n;
+            sup_assert_rc(sk_addrname(&from[i], &n), 0);
+            assert_string_equal(n.addr, "127.0.0.1");
+            assert_int_equal(d[i].got, 2);
+            assert_int_equal(d[i].status, 0);
+            if (n.port == pb) {
+                assert_true(((char *)d[i].data)[0] == 'b');
+                assert_int_equal(((char *)d[i].data)[1], '0' + nb++);
+            } else {
+                assert_int_equal(n.port, pc);
+                assert_true(((char *)d[i].data)[0] == 'c');
+                assert_int_equal(((char *)d[i].data)[1], '0' + nc++);
+            }
+        }
+        assert_int_equal(nb, 3);
+        assert_int_equal(nc, 2);
+    }
+    /* each echoed to its sender in one call */
+    memset(out, 0, sizeof out);
+    for (i = 0; i < 5; i++) {
+        out[i].data = d[i].data;
+        out[i].len = d[i].got;
+    }
+    sup_assert_rc(sk_sendmanyaddr(a, out, from, 5, &done), 0);
+    assert_int_equal(done, 5);
+    recv_name(b, "b0", "127.0.0.1", pa, "inet");
+    recv_name(b, "b1", "127.0.0.1", pa, "inet");
+    recv_name(b, "b2", "127.0.0.1", pa, "inet");
+    recv_name(c, "c0", "127.0.0.1", pa, "inet");
+    recv_name(c, "c1", "127.0.0.1", pa, "inet");
+    /* a run: 12 datagrams of one length to equal addresses (separate
+     * copies) arrive as 12 (one message the system cuts, where it can) */
+    {
+        static const char msg[12][4] = {"r00", "r01", "r02", "r03", "r04",
+                                        "r05", "r06", "r07", "r08", "r09",
+                                        "r10", "r11"};
+        sk_dgram run[12];
+        memset(run, 0, sizeof run);
+        sup_assert_rc(sk_toaddr(a, "127.0.0.1", pb, &to[0]), 0);
+        for (i = 0; i < 12; i++) {
+            to[i] = to[0];
+            run[i].data = (void *)msg[i];
+            run[i].len = 3;
+        }
+        sup_assert_rc(sk_sendmanyaddr(a, run, to, 12, &done), 0);
+        assert_int_equal(done, 12);
+        for (i = 0; i < 12; i++) {
+            char want[4];
+            memcpy(want, msg[i], 4);
+            recv_name(b, want, "127.0.0.1", pa, "inet");
+        }
+    }
+    /* errors: *done counts what went before the bad one */
+    sup_assert_rc(sk_sendmanyaddr(a, out, from, 0, &done), 0);
+    assert_int_equal(done, 0);
+    sup_assert_rc(sk_sendmanyaddr(a, NULL, from, 1, &done), SK_EINVAL);
+    sup_assert_rc(sk_sendmanyaddr(a, out, NULL, 1, &done), SK_EINVAL);
+    from[1].len = 0;
+    done = 99;
+    sup_assert_rc(sk_sendmanyaddr(a, out, from, 3, &done), SK_EINVAL);
+    assert_int_equal(done, 1);
+    {
+        sk_name n;
+        char want[3] = {0, 0, 0};
+        sup_assert_rc(sk_addrname(&from[0], &n), 0);
+        memcpy(want, out[0].data, 2);
+        recv_name(n.port == pb ? b : c, want, "127.0.0.1", pa, "inet");
+    }
+    sup_assert_rc(sk_recvmanyaddr(a, d, NULL, 1, &done), SK_EINVAL);
+    sup_assert_rc(sk_recvmanyaddr(a, d, from, 1, NULL), SK_EINVAL);
+    sup_assert_rc(sk_recvmanyaddr(a, NULL, from, 1, &done), SK_EINVAL);
+    sup_assert_rc(sk_recvmanyaddr(a, NULL, NULL, 0, &done), 0);
+    assert_int_equal(done, 0);
+    sup_assert_rc(sk_settimeout(a, 0, 'b'), 0);
+    sup_assert_rc(sk_recvmanyaddr(a, d, from, 8, &done), SK_ETIMEOUT);
+    assert_int_equal(done, 0);
+    sup_assert_rc(sk_setpeername(b, "127.0.0.1", pa), 0);
+    sup_assert_rc(sk_sendmanyaddr(b, out, from, 1, &done), SK_EISCONN);
+    assert_int_equal(done, 0);
+    sk_free(a);
+    sk_free(b);
+    sk_free(c);
+}
+
 /* ---- what the text calls remember --------------------------------------- */
 
 /* The last sender named: senders that change between datagrams, the same
@@ -555,6 +707,7 @@ int main(void)
 #if !defined(_WIN32)
         cmocka_unit_test(t_unix),
 #endif
+        cmocka_unit_test(t_batch),
         cmocka_unit_test(t_sender_changes),
         cmocka_unit_test(t_dest_changes),
         cmocka_unit_test(t_forget),

@@ -204,8 +204,8 @@ int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
 }
 
 int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                      int wait, size_t *done, int *sys) {
-    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
+                      int all, int wait, size_t *done, int *sys) {
+    return sk__udp_recveach(fd, d, from, n, all, wait, done, sys);
 }
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys) {
