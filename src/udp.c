@@ -659,12 +659,13 @@ SK__NOINLINE int sk__udp_sendtoaddr_any(sk_sock *s, const void *data,
         (to->family != SK__AF_INET || family != SK__AF_INET6 || !s->dual))
         return SK_EFAMILY;
     r = udp_dual_socket(s, family, &made);
-    if (r == 0 && to->family != family) {
+    if (r == 0 && to->family != family) { /* IPv4 for a dual-stack socket */
         if (!udp_maps_v4(s, family))
             r = SK_EFAMILY; /* an IPv6-only socket after all */
         else if (sk__plat_v4mapped(to, &m) != 0)
             r = SK_EINVAL;
-        to = &m;
+        else
+            to = &m;
         if (r != 0)
             udp_undo_socket(s, made);
     }
