@@ -1178,8 +1178,6 @@ typedef struct row {
       sk_recvfromaddr(f->u4, f->dst, 4, NULL, NULL, NULL))                \
     R(rfa_cap0, sk_recvfromaddr, "cap 0 (allowed), nothing", 0,           \
       SK_ETIMEOUT, recvfromaddr_into(f, f->u4, 0, 1))                     \
-    R(rfa_sizemax, sk_recvfromaddr, "cap SIZE_MAX, nothing", 0,           \
-      SK_ETIMEOUT, recvfromaddr_into(f, f->u4, SIZE_MAX, 1))              \
     R(rfa_nullfrom, sk_recvfromaddr, "from NULL (allowed), nothing", 0,   \
       SK_ETIMEOUT, recvfromaddr_into(f, f->u4, 4, 0))                     \
     R(rfa_unbound, sk_recvfromaddr, "dual-stack, no socket", 0,           \

@@ -567,7 +567,9 @@ static void t_sender_changes(void **state)
         send_str(c, "c", "127.0.0.1", pa);
         recv_name(a, "c", "127.0.0.1", pc, "inet");
     }
-    /* another address of the same host: another sender */
+    /* another address of the same host: another sender (POSIX: Wine
+     * sends from 127.0.0.1 whatever 127.x address the socket has) */
+#if !defined(_WIN32)
     {
         sk_sock *d = bound_udp(sk_udp4, "127.0.0.2", NULL);
         int pd = port_of(d);
@@ -577,6 +579,7 @@ static void t_sender_changes(void **state)
         recv_name(a, "b", "127.0.0.1", pb, "inet");
         sk_free(d);
     }
+#endif
     sk_free(a);
     sk_free(b);
     sk_free(c);
