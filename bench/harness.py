@@ -110,10 +110,10 @@ def impls(build):
              skip=dict({"udp-batch": "libuv sends one datagram per call"}, **other)),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
         # event-driven workloads (the others measure the synchronous API),
-        # on epoll (the default loop before io_uring, and its fallback)...
+        # on epoll (the default loop on Linux)...
         Impl("sockit-loop", [b("bench_sockit_loop")], extra={"backend": "epoll"},
              skip=dict(loop_skip)),
-        # ... and on io_uring (issue 18; Linux's default where the kernel
+        # ... and on io_uring (issue 18; by name only, where the kernel
         # allows it): every cell skipped, saying why, where it does not.
         Impl("sockit-uring", [b("bench_sockit_loop")], extra={"backend": "uring"},
              skip=dict(loop_skip) if uring_skip(build) is None

@@ -1884,13 +1884,11 @@ typedef void (*sk_watch_cb)(sk_watch *w, int events, void *ud);
 typedef void (*sk_post_cb)(void *ud);
 
 /** sk_loop_new: a new event loop in *out with the best backend for this
- * system: on Linux "uring" (io_uring: the changes and re-arming of every
- * watch go to the kernel with the wait, one system call per iteration)
- * where the kernel has io_uring with deferred task work (6.1 or later)
- * and allows it, else "epoll", silently (containers often forbid
- * io_uring; before 6.1 "uring" is had by name only); "kqueue" on macOS
- * and the BSDs, "poll" on other POSIX systems, "select" on Windows (sets
- * sized to need, no limit of 64).  sk_loop_backend says which runs.  There
+ * system: "epoll" on Linux ("uring", io_uring, only by name with
+ * sk_loop_new_backend: for readiness it is level with epoll at best);
+ * "kqueue" on macOS and the BSDs, "poll" on other POSIX systems,
+ * "select" on Windows (sets sized to need, no limit of 64).
+ * sk_loop_backend says which runs.  There
  * is no fixed limit on watches.  Everything about a loop
  * (its objects, timers, watches and callbacks) belongs to one thread, the
  * one that runs it, except sk_loop_post and sk_loop_wake, which any thread
@@ -1909,9 +1907,12 @@ SK_API int sk_loop_new(sk_loop **out);
  * sk_loop_new; SK_EINVAL (backend NULL or not one of those names);
  * SK_EUNSUPPORTED (a backend this build or system has not got: "uring"
  * only on Linux, built unless SOCKIT_IO_URING=OFF, and only where the
- * kernel has io_uring 5.19 or later and allows it: before 6.1 every
- * completion interrupts the loop's thread, and it is slower than "epoll"
- * with thousands of busy connections; "epoll" only on Linux,
+ * kernel has io_uring 5.19 or later and allows it (containers often
+ * forbid it: seccomp's EPERM, kernel.io_uring_disabled): the changes and
+ * re-arming of every watch go to the kernel with the wait, one system
+ * call per iteration; before 6.1 every completion interrupts the loop's
+ * thread, and it is slower than "epoll" with thousands of busy
+ * connections; "epoll" only on Linux,
  * "kqueue" only on macOS and the BSDs, "poll" only on POSIX systems,
  * "select" only on Windows).
  * @param[out] out receives the new loop, owned by the caller
@@ -2679,11 +2680,10 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
                                            waits for, kept between calls */
 
 /** sk_selector_new: a new, empty selector in *out, on the best backend of
- * this system, as sk_loop_new chooses it ("uring" on Linux 6.1 or later
- * where the kernel allows io_uring, else "epoll"; "kqueue" on macOS and
- * the BSDs,
- * "poll" on other POSIX systems, "select" on Windows, its sets sized to
- * need: no limit of 64).  A selector is sk_select with the set kept
+ * this system, as sk_loop_new chooses it ("epoll" on Linux, "uring" by
+ * name only; "kqueue" on macOS and the BSDs, "poll" on other POSIX
+ * systems, "select" on Windows, its sets sized to need: no limit of 64).
+ * A selector is sk_select with the set kept
  * between calls: with uring, epoll and kqueue a wait costs what is ready,
  * not what is watched; with poll (its array kept between waits)
  * and select (its sets rebuilt for each wait) every wait is still a pass

@@ -122,9 +122,6 @@ int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys);
 #  error "SOCKIT_IO_URING=ON, but this system's headers have no io_uring system calls"
 #endif
 int sk__posix_uring_new(sk__poller **out, int *sys);
-/* (the default's: only where the kernel defers completions' last step to
- * the waiting thread, 6.1+; else SK_EUNSUPPORTED) */
-int sk__posix_uring_new_default(sk__poller **out, int *sys);
 int sk__posix_epoll_new(sk__poller **out, int *sys);
 int sk__posix_kqueue_new(sk__poller **out, int *sys);
 int sk__posix_poll_new(sk__poller **out, int *sys);

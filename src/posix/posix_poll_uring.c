@@ -21,14 +21,15 @@
  * Where the kernel has it (6.1), the ring defers the last step of each
  * completion to its owner's wait (DEFER_TASKRUN): otherwise that step
  * interrupts the loop's thread as each request completes, which at
- * thousands of busy connections cost a third of its time; the default
- * loop takes uring only then (sk__posix_uring_new_default).
+ * thousands of busy connections cost a third of its time.  This backend
+ * is had by name only ("uring"): for readiness it is level with epoll at
+ * best (bench/RESULTS.md, "io_uring round 2"), so the default is epoll.
  *
  * The kernel must have what this file uses (5.19 and later: a single
  * mmap, no dropped completions, IORING_ENTER_EXT_ARG, SUBMIT_ALL,
  * skipped completions, the poll and cancel-any opcodes); otherwise, or when io_uring
  * is forbidden (seccomp's EPERM, kernel.io_uring_disabled, ENOSYS), making
- * it fails with SK_EUNSUPPORTED and the default loop takes epoll.
+ * it fails with SK_EUNSUPPORTED.
  */
 #include "posix_int.h"
 
@@ -716,8 +717,7 @@ static int sk__ur_probe_ok(int fd)
     return 1;
 }
 
-/* The refusals that mean "no io_uring here": the default loop takes the
- * next backend. */
+/* The refusals that mean "no io_uring here" (SK_EUNSUPPORTED). */
 static int sk__ur_refused(int e, int *sys)
 {
     if (sys != NULL)
@@ -839,11 +839,7 @@ static int sk__ur_rebuild(sk__uring *u, int *sys)
     return 0;
 }
 
-/* A uring poller; fast_only: only one whose ring defers its completions'
- * last step (else SK_EUNSUPPORTED: without it, every completion interrupts
- * the loop's thread, and at 10,000 busy clients the loop ran at 0.6x the
- * epoll loop: the default takes epoll there). */
-static int sk__ur_new(sk__poller **out, int *sys, int fast_only)
+int sk__posix_uring_new(sk__poller **out, int *sys)
 {
     const uint32_t need = SK__UR_FEAT_SINGLE_MMAP | SK__UR_FEAT_NODROP |
                           SK__UR_FEAT_EXT_ARG | SK__UR_FEAT_CQE_SKIP;
@@ -865,8 +861,7 @@ static int sk__ur_new(sk__poller **out, int *sys, int fast_only)
     /* (-1: "the kernel lacks a feature") */
     refuse = sk__test_uring_refusal() == -1;
 #endif
-    if (refuse || (p.features & need) != need || !sk__ur_probe_ok(u->fd) ||
-        (fast_only && !u->defer)) {
+    if (refuse || (p.features & need) != need || !sk__ur_probe_ok(u->fd)) {
         sk__ur_unmap(u);
         close(u->fd);
         sk__free(u);
@@ -883,14 +878,5 @@ static int sk__ur_new(sk__poller **out, int *sys, int fast_only)
     u->base.most = SK__UR_MOST;
     *out = &u->base;
     return 0;
-}
-int sk__posix_uring_new(sk__poller **out, int *sys)
-{
-    return sk__ur_new(out, sys, 0);
-}
-
-int sk__posix_uring_new_default(sk__poller **out, int *sys)
-{
-    return sk__ur_new(out, sys, 1);
 }
 #endif
