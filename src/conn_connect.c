@@ -114,14 +114,12 @@ static void conn_fail(sk_conn *c, int code)
     sk__conn_stop_connect(c);
     sk__conn_cx_done(c);
     sk__conn_drop_socket(c, 0); /* a bound connection's socket too */
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 0);
     if (sk__conn_emit_error(c, code))
         return;
     /* What the error handler wrote (the state still allowed it) goes the
      * same way: nothing stays queued on an UNCONNECTED connection. */
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 0);
     (void)sk__conn_set_state(c, SK_CONN_UNCONNECTED);
 }
 
@@ -490,9 +488,7 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
         sk__conn_cx_done(c); /* nothing under way */
         return r;
     }
-    c->rb.len = c->rfirst = 0; /* a new connection, a new stream */
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 1); /* a new connection, a new stream */
     (void)sk__conn_set_state(c, SK_CONN_HOST_LOOKUP);
     return 0;
 }

@@ -602,8 +602,10 @@ struct sk_loop {
                              the watches' callbacks */
     sk__post *taken;      /* the posts it took (this iteration's) */
     struct sk__hset *hsets; /* conn.c: the connections' handler sets */
-    sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
-                             connection that reads (see conn_rb_idle) */
+    struct sk__connq *conn_spare; /* conn.c: an idle connection's queues
+                             (their buffers kept), handed to the next
+                             connection that reads or queues (see
+                             conn_q_idle) */
     sk_selector *selector; /* the selector this hidden loop serves, or
                               NULL (selector.c) */
 };
@@ -703,11 +705,9 @@ struct sk_conn {
     sk_watch *w;         /* on s while CONNECTED / CLOSING */
     const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
     void *ud;
-    sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
-    size_t rfirst;
-    sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
-    size_t wfirst;
-    size_t unreported;   /* sent, not yet told to bytes_written */
+    struct sk__connq *q; /* the read and write queues: NULL while nothing
+                            is unread, queued or unreported (see
+                            sk__connq) */
     int16_t rerr;        /* a receive or send error still to handle */
     int16_t code;        /* last error (SK_E*; its enum sk_conn_error is
                             sk_conn_errcode(code)) */
@@ -730,15 +730,30 @@ struct sk_conn {
                             nothing else was needed (see sk__conn_cfg) */
 };
 
-/* An established connection in 136 bytes on 64-bit systems (issue 17:
- * with glibc's header a 144-byte block; it was 256): the handlers are
- * shared; the settings, the read limit, the close timer and the
- * connect-time state are a separate block that an idle accepted
- * connection does not have.  A field more needs a reason. */
-typedef char sk__conn_fits_136[sizeof(void *) != 8 ||
-                                       sizeof(struct sk_conn) <= 136
-                                   ? 1
-                                   : -1];
+/* An established connection in 72 bytes on 64-bit systems (issue 17:
+ * with glibc's header an 80-byte block; it was 256, then 136): the
+ * handlers are shared; the settings, the read limit, the close timer and
+ * the connect-time state are a separate block that an idle accepted
+ * connection does not have, and so are the queues (sk__connq).  A field
+ * more needs a reason. */
+typedef char sk__conn_fits_72[sizeof(void *) != 8 ||
+                                      sizeof(struct sk_conn) <= 72
+                                  ? 1
+                                  : -1];
+
+/* A connection's read and write queues, made (or taken from the loop's
+ * spare, loop->conn_spare) when bytes arrive or must wait to be sent,
+ * handed back to the spare once nothing is unread, queued or unreported
+ * (conn_q_idle in conn.c): an idle connection holds none, and a busy
+ * one allocates none per round trip.  Freed with its buffers by conn.c
+ * (conn_q_free) and by sk_loop_free (the spare). */
+typedef struct sk__connq {
+    sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
+    size_t rfirst;
+    sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
+    size_t wfirst;
+    size_t unreported;   /* sent, not yet told to bytes_written */
+} sk__connq;
 
 /* conn.c: c's settings (the defaults when none was changed); c->cfg,
  * made if needed (from the defaults), or NULL when there is no memory. */
@@ -789,6 +804,9 @@ int sk__conn_release(sk_conn *c);
 /* Start (making it first when needed) one of c's timers: cb(t, c) after
  * `after` seconds.  Returns 0 or the loop's error. */
 int sk__conn_timer(sk_conn *c, sk_timer **t, double after, sk_timer_cb cb);
+/* Forget what c queued and did not report yet (and with unread, what it
+ * did not read): the connection ended or a new one begins. */
+void sk__conn_q_clear(sk_conn *c, int unread);
 /* Record code (SK_E*) as the connection's last error. */
 void sk__conn_record(sk_conn *c, int code);
 /* Install c->s's socket (connected) as the connection: watch it and go
