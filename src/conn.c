@@ -160,7 +160,7 @@ static int conn_after(sk_conn *c, uint16_t epoch)
 
 void sk__conn_record(sk_conn *c, int code)
 {
-    c->code = (int16_t)code;
+    c->code = (int8_t)code;
 }
 
 int sk__conn_set_state(sk_conn *c, int state)
@@ -258,10 +258,9 @@ SK_API int sk_conn_new(sk_loop *loop, sk_conn **out)
 void sk__conn_drop_socket(sk_conn *c, int abortive)
 {
     sk_sock *s = c->s;
-    if (c->w != NULL) {
-        sk_watch_free(c->w);
-        c->w = NULL;
-    }
+    /* (Any watch on s is the connection's: the attempts, whose watches
+     * may be on s while connecting, were stopped before.) */
+    sk_watch_free(sk__watch_of(s));
     c->interest = 0;
     if (s->extra != NULL) { /* TLS: close_notify unless aborting */
         if (abortive)
@@ -332,7 +331,7 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
     conn_h_release(c);
     if (hs != NULL)
         c->h = &hs->h;
-    c->bw = c->h->bytes_written != NULL;
+    c->bw = c->h->bytes_written != NULL ? 1u : 0u;
     c->ud = ud;
     return 0;
 }
@@ -430,8 +429,9 @@ static int conn_may_receive(const sk_conn *c)
  * a write that went out whole with nothing queued). */
 static void conn_update(sk_conn *c)
 {
+    sk_watch *w = SK__CONN_W(c);
     int want = 0;
-    if (c->w == NULL)
+    if (w == NULL)
         return;
     if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING) {
         if (!c->eof && !c->rerr &&
@@ -448,8 +448,8 @@ static void conn_update(sk_conn *c)
     } else if (c->state == SK_CONN_ENCRYPTING) {
         want = sk__tls_want(c->s); /* what the handshake waits for */
     }
-    if (want != c->interest && sk_watch_set(c->w, want) == 0)
-        c->interest = (unsigned char)want;
+    if (want != (int)c->interest && sk_watch_set(w, want) == 0)
+        c->interest = (unsigned)want & 3u;
 }
 
 /* The connection is over: close its socket (gracefully), then
@@ -629,7 +629,7 @@ static int conn_read_end(sk_conn *c, int r, size_t got)
     if (r == SK_ECLOSED)
         c->eof = 1;
     else if (r != 0 && r != SK_EWOULDBLOCK)
-        c->rerr = (int16_t)r;
+        c->rerr = (int8_t)r;
     if (got > 0)
         return conn_emit_count(c, c->h->ready_read, conn_avail(c));
     if (c->q != NULL)
@@ -831,11 +831,11 @@ static void conn_io(sk_watch *w, int events, void *ud)
 
 int sk__conn_established(sk_conn *c)
 {
-    int r = sk_watch_new(c->loop, c->s, conn_io, c, &c->w);
+    sk_watch *w = NULL;
+    int r = sk_watch_new(c->loop, c->s, conn_io, c, &w);
     c->interest = 0;
     if (r != 0) {
         conn_connect_over(c);
-        c->w = NULL;
         sk__conn_drop_socket(c, 0);
         sk__conn_q_clear(c, 0);
         if (sk__conn_emit_error(c, r))
@@ -870,11 +870,12 @@ int sk__conn_established(sk_conn *c)
 int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
 {
     sk_conn *c = conn_alloc(loop, s);
+    sk_watch *w = NULL;
     int r;
     *out = NULL;
     if (c == NULL)
         return SK_ENORESOURCES;
-    r = sk_watch_new(loop, s, conn_io, c, &c->w);
+    r = sk_watch_new(loop, s, conn_io, c, &w);
     if (r != 0) {
         sk__free(c);
         return r;
@@ -1009,7 +1010,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     sk_sock *s;
     ptrdiff_t k;
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
-        c->q != NULL || c->bw || (c->rerr | c->eof))
+        c->q != NULL || c->bw || c->eof || c->rerr != 0)
         return conn_write_any(c, (const char *)data, len);
     q = c->loop->conn_spare; /* (it holds nothing) */
     if (q == NULL || len - 1 >= q->wb.cap /* len 0 too */ ||
@@ -1136,7 +1137,7 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max)
         return SK_ENORESOURCES;
     if (c->cfg != NULL)
         c->cfg->readlimit = max;
-    c->limited = max != 0;
+    c->limited = max != 0 ? 1u : 0u;
     conn_update(c);
     return 0;
 }

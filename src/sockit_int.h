@@ -701,15 +701,18 @@ struct sk_conn {
     sk_loop *loop;
     sk_sock *s;          /* kept for the connection's whole life: options,
                             line limit, stats; its socket is the current
-                            connection's (or the bound one) */
-    sk_watch *w;         /* on s while CONNECTED / CLOSING */
+                            connection's (or the bound one); watched by
+                            the connection's watch while CONNECTED,
+                            ENCRYPTING or CLOSING (found through its
+                            note: SK__CONN_W) */
     const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
     void *ud;
     struct sk__connq *q; /* the read and write queues: NULL while nothing
                             is unread, queued or unreported (see
                             sk__connq) */
-    int16_t rerr;        /* a receive or send error still to handle */
-    int16_t code;        /* last error (SK_E*; its enum sk_conn_error is
+    int8_t rerr;         /* a receive or send error still to handle (SK_E*
+                            codes are -1..-34) */
+    int8_t code;         /* last error (SK_E*; its enum sk_conn_error is
                             sk_conn_errcode(code)) */
     uint16_t epoch;      /* +1 at every state change (a handler would have
                             to make 65,536 of them for one to go unseen) */
@@ -717,27 +720,38 @@ struct sk_conn {
                             (nested handler calls: the stack ends far
                             below 65,536) */
     unsigned char state; /* enum sk_conn_state */
-    unsigned char interest; /* what w is set to */
-    unsigned char freed; /* ... and sk_conn_free was called */
-    unsigned char eof;   /* the peer's end of stream was read */
-    unsigned char eof_done; /* ... and handled */
-    unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
-    unsigned char limited; /* a read limit is set (cfg->readlimit) */
-    unsigned char bw;    /* h->bytes_written is set (sk_conn_write's
-                            common case tests this byte) */
+    unsigned freed : 1;  /* ... and sk_conn_free was called */
+    unsigned eof : 1;    /* the peer's end of stream was read */
+    unsigned eof_done : 1; /* ... and handled */
+    unsigned shut : 1;   /* our sending side is shut (CLOSING, flushed) */
+    unsigned bw : 1;     /* h->bytes_written is set (sk_conn_write's common
+                            case tests this bit) */
+    unsigned limited : 1; /* a read limit is set (cfg->readlimit) */
+    unsigned interest : 2; /* what the watch is set to */
     /* the rest */
     sk__conn_cfg *cfg;   /* NULL: every setting is its default, and
                             nothing else was needed (see sk__conn_cfg) */
 };
 
-/* An established connection in 72 bytes on 64-bit systems (issue 17:
- * with glibc's header an 80-byte block; it was 256, then 136): the
- * handlers are shared; the settings, the read limit, the close timer and
- * the connect-time state are a separate block that an idle accepted
- * connection does not have, and so are the queues (sk__connq).  A field
- * more needs a reason. */
-typedef char sk__conn_fits_72[sizeof(void *) != 8 ||
-                                      sizeof(struct sk_conn) <= 72
+/* The connection's watch, or NULL: its object has it in these states
+ * (while connecting, a bound connection's object may have an attempt's
+ * watch instead: conn_connect.c). */
+#define SK__CONN_W(c)                                                       \
+    (((c)->state == SK_CONN_CONNECTED || (c)->state == SK_CONN_CLOSING ||   \
+      (c)->state == SK_CONN_ENCRYPTING)                                     \
+         ? sk__watch_of((c)->s)                                             \
+         : (sk_watch *)NULL)
+
+/* An established connection in 56 bytes on 64-bit POSIX systems (issue
+ * 17: with glibc's header a 64-byte block; it was 256, then 136, then
+ * 72): the handlers are shared; the settings, the read limit, the close
+ * timer and the connect-time state are a separate block that an idle
+ * accepted connection does not have, and so are the queues (sk__connq);
+ * the watch is found through the object's note; the flags are bits.  A
+ * field more needs a reason.  (Windows' compilers start the bits in a
+ * word of their own: 64 bytes there.) */
+typedef char sk__conn_fits_56[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
+                                      sizeof(struct sk_conn) <= 56
                                   ? 1
                                   : -1];
 
