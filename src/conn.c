@@ -31,7 +31,7 @@ static void conn_h_release(sk_conn *c)
     sk__hset **pp, *hs;
     if (c->h == &conn_no_handlers)
         return;
-    for (pp = &c->loop->hsets; (hs = *pp) != NULL; pp = &hs->next) {
+    for (pp = &c->w.loop->hsets; (hs = *pp) != NULL; pp = &hs->next) {
         if (&hs->h == c->h) {
             if (--hs->refs == 0) {
                 *pp = hs->next;
@@ -56,7 +56,7 @@ static void conn_destroy(sk_conn *c)
     if (c->q != NULL)
         conn_q_free(c->q);
     sk__free(c->cfg);
-    sk__free(c);
+    sk__watch_embed_free(&c->w); /* the block (at the dispatch's end) */
 }
 
 /* c's queues, made when it has none (the loop's spare first), or NULL
@@ -65,9 +65,9 @@ static sk__connq *conn_q_need(sk_conn *c)
 {
     sk__connq *q = c->q;
     if (q == NULL) {
-        q = c->loop->conn_spare;
+        q = c->w.loop->conn_spare;
         if (q != NULL)
-            c->loop->conn_spare = NULL;
+            c->w.loop->conn_spare = NULL;
         else if ((q = (sk__connq *)sk__calloc(1, sizeof *q)) == NULL)
             return NULL;
         c->q = q;
@@ -100,10 +100,10 @@ SK__INLINE void conn_q_drained(sk_conn *c, sk__connq *q)
     if ((q->wb.len | q->unreported) != 0)
         return;
     c->q = NULL;
-    if (c->loop->conn_spare == NULL)
-        c->loop->conn_spare = q;
+    if (c->w.loop->conn_spare == NULL)
+        c->w.loop->conn_spare = q;
     else
-        conn_q_spare(c->loop, q);
+        conn_q_spare(c->w.loop, q);
 }
 
 static void conn_q_idle(sk_conn *c)
@@ -170,7 +170,7 @@ int sk__conn_set_state(sk_conn *c, int state)
     if (c->h->state_changed == NULL)
         return 0;
     sk__conn_hold(c);
-    c->h->state_changed(c, state, c->ud);
+    c->h->state_changed(c, state, c->w.ud);
     return conn_after(c, epoch);
 }
 
@@ -181,7 +181,7 @@ int sk__conn_emit_error(sk_conn *c, int code)
     if (c->h->error == NULL)
         return 0;
     sk__conn_hold(c);
-    c->h->error(c, sk_conn_errcode(code), c->ud);
+    c->h->error(c, sk_conn_errcode(code), c->w.ud);
     return conn_after(c, epoch);
 }
 
@@ -191,7 +191,7 @@ int sk__conn_emit_simple(sk_conn *c, void (*fn)(sk_conn *c, void *ud))
     if (fn == NULL)
         return 0;
     sk__conn_hold(c);
-    fn(c, c->ud);
+    fn(c, c->w.ud);
     return conn_after(c, epoch);
 }
 
@@ -203,14 +203,14 @@ static int conn_emit_count(sk_conn *c,
     if (fn == NULL)
         return 0;
     sk__conn_hold(c);
-    fn(c, n, c->ud);
+    fn(c, n, c->w.ud);
     return conn_after(c, epoch);
 }
 
 int sk__conn_timer(sk_conn *c, sk_timer **t, double after, sk_timer_cb cb)
 {
     if (*t == NULL) {
-        int r = sk_timer_new(c->loop, t);
+        int r = sk_timer_new(c->w.loop, t);
         if (r != 0)
             return r;
     }
@@ -223,13 +223,14 @@ static void conn_timer_stop(sk_timer *t)
         (void)sk_timer_stop(t);
 }
 
+static void conn_io(sk_watch *w, int events, void *ud);
+
 static sk_conn *conn_alloc(sk_loop *loop, sk_sock *s)
 {
     sk_conn *c = (sk_conn *)sk__calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
-    c->loop = loop;
-    c->s = s;
+    sk__watch_embed_init(&c->w, loop, s, conn_io);
     c->h = &conn_no_handlers;
     c->state = SK_CONN_UNCONNECTED;
     (void)sk_setblocking(s, 0);
@@ -257,10 +258,8 @@ SK_API int sk_conn_new(sk_loop *loop, sk_conn **out)
 
 void sk__conn_drop_socket(sk_conn *c, int abortive)
 {
-    sk_sock *s = c->s;
-    /* (Any watch on s is the connection's: the attempts, whose watches
-     * may be on s while connecting, were stopped before.) */
-    sk_watch_free(sk__watch_of(s));
+    sk_sock *s = c->w.sock;
+    sk__watch_embed_stop(&c->w);
     c->interest = 0;
     if (s->extra != NULL) { /* TLS: close_notify unless aborting */
         if (abortive)
@@ -299,8 +298,8 @@ SK_API void sk_conn_free(sk_conn *c)
         c->cfg->tm_close = NULL;
     }
     sk__conn_drop_socket(c, live);
-    sk_free(c->s);
-    c->s = NULL;
+    sk_free(c->w.sock);
+    c->w.sock = NULL;
     conn_h_release(c); /* no handler runs from now on */
     if (c->depth == 0)
         conn_destroy(c);
@@ -314,7 +313,7 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
         return SK_EINVAL;
     if (h != NULL && memcmp(h, &conn_no_handlers, sizeof *h) != 0) {
         /* The loop's copy of this set, made when it has none yet. */
-        for (hs = c->loop->hsets; hs != NULL; hs = hs->next)
+        for (hs = c->w.loop->hsets; hs != NULL; hs = hs->next)
             if (memcmp(&hs->h, h, sizeof *h) == 0)
                 break;
         if (hs == NULL) {
@@ -323,8 +322,8 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
                 return SK_ENORESOURCES;
             hs->h = *h;
             hs->refs = 0;
-            hs->next = c->loop->hsets;
-            c->loop->hsets = hs;
+            hs->next = c->w.loop->hsets;
+            c->w.loop->hsets = hs;
         }
         hs->refs++; /* before the old set goes: it may be this one */
     }
@@ -332,7 +331,7 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
     if (hs != NULL)
         c->h = &hs->h;
     c->bw = c->h->bytes_written != NULL ? 1u : 0u;
-    c->ud = ud;
+    c->w.ud = ud;
     return 0;
 }
 
@@ -446,7 +445,7 @@ static void conn_update(sk_conn *c)
             (c->state == SK_CONN_CLOSING && !c->shut))
             want |= SK_WRITABLE;
     } else if (c->state == SK_CONN_ENCRYPTING) {
-        want = sk__tls_want(c->s); /* what the handshake waits for */
+        want = sk__tls_want(c->w.sock); /* what the handshake waits for */
     }
     if (want != (int)c->interest && sk_watch_set(w, want) == 0)
         c->interest = (unsigned)want & 3u;
@@ -532,7 +531,7 @@ SK__INLINE int conn_plain(const sk_sock *s)
  * object's statistics. */
 static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
 {
-    sk_sock *s = c->s;
+    sk_sock *s = c->w.sock;
     ptrdiff_t k;
     int sys = 0, r;
     if (!conn_plain(s))
@@ -554,7 +553,7 @@ static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
  * writability anyway. */
 static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
 {
-    sk_sock *s = c->s;
+    sk_sock *s = c->w.sock;
     ptrdiff_t k;
     int sys = 0, r;
     if (!conn_plain_send(s)) {
@@ -677,7 +676,7 @@ static int conn_on_write(sk_conn *c)
         /* Every byte is with the system: the peer reads our end of stream
          * after them.  Then wait for its close (bytes it still sends are
          * delivered), within the linger time. */
-        (void)sk_shutdown(c->s, SK_SHUT_SEND);
+        (void)sk_shutdown(c->w.sock, SK_SHUT_SEND);
         c->shut = 1;
         if (c->eof)
             return conn_finish(c, 0);
@@ -706,7 +705,7 @@ static void conn_connect_over(sk_conn *c)
  * handler hears why and the connection ends. */
 static int conn_handshake(sk_conn *c)
 {
-    int r = sk_tls_handshake(c->s);
+    int r = sk_tls_handshake(c->w.sock);
     if (r == SK_EWOULDBLOCK) {
         conn_update(c);
         return 0;
@@ -777,12 +776,12 @@ static SK__NOINLINE void conn_io_odd(sk_conn *c, int events, ptrdiff_t k)
     int r;
     if (k > 0) {
         c->q->rb.len = got = (size_t)k;
-        c->s->nrecv += (size_t)k;
+        c->w.sock->nrecv += (size_t)k;
         r = conn_fill(c, &got);
     } else {
         int sys = 0;
         r = k == 0 ? SK_ECLOSED : sk__plat_recv_fail(&sys);
-        sk__sys_set(c->s, sys);
+        sk__sys_set(c->w.sock, sys);
     }
     if (conn_read_end(c, r, got))
         return;
@@ -796,24 +795,24 @@ static SK__NOINLINE void conn_io_odd(sk_conn *c, int events, ptrdiff_t k)
  * interest (reading) stands, and whatever the handler did set its own. */
 static void conn_io(sk_watch *w, int events, void *ud)
 {
-    sk_conn *c = (sk_conn *)ud;
-    sk_sock *s = c->s;
+    sk_conn *c = (sk_conn *)(void *)w; /* (its first member) */
+    sk_sock *s = c->w.sock;
     sk__connq *q;
     ptrdiff_t k;
-    (void)w;
+    (void)ud; /* (the user's: c->w.ud) */
     if (events != SK_READABLE || c->state != SK_CONN_CONNECTED ||
         c->q != NULL || c->limited || !conn_plain(s)) {
         conn_io_any(c, events);
         return;
     }
-    q = c->loop->conn_spare;
+    q = c->w.loop->conn_spare;
     if (q == NULL || q->rb.data == NULL) {
         /* the first read: conn_rb_prepare and conn_fill make them */
         conn_io_any(c, events);
         return;
     }
     c->q = q; /* take the loop's spare (it holds nothing) */
-    c->loop->conn_spare = NULL;
+    c->w.loop->conn_spare = NULL;
     k = sk__plat_recv1(s->fd, q->rb.data, q->rb.cap);
     if (k <= 0 || (size_t)k == q->rb.cap) {
         conn_io_odd(c, events, k);
@@ -823,7 +822,7 @@ static void conn_io(sk_watch *w, int events, void *ud)
     s->nrecv += (size_t)k;
     if (c->h->ready_read != NULL) { /* conn_emit_count, nothing after it */
         c->depth++;
-        c->h->ready_read(c, (size_t)k, c->ud);
+        c->h->ready_read(c, (size_t)k, c->w.ud);
         if (--c->depth == 0 && c->freed)
             conn_destroy(c);
     }
@@ -831,8 +830,7 @@ static void conn_io(sk_watch *w, int events, void *ud)
 
 int sk__conn_established(sk_conn *c)
 {
-    sk_watch *w = NULL;
-    int r = sk_watch_new(c->loop, c->s, conn_io, c, &w);
+    int r = sk__watch_embed_start(&c->w);
     c->interest = 0;
     if (r != 0) {
         conn_connect_over(c);
@@ -845,9 +843,9 @@ int sk__conn_established(sk_conn *c)
     }
     c->eof = c->eof_done = c->shut = 0;
     c->rerr = 0;
-    if (c->s->extra != NULL && c->s->extra->conntls != NULL) {
-        r = sk_tls_start(c->s, c->s->extra->conntls,
-                         c->s->extra->conntlshost);
+    if (c->w.sock->extra != NULL && c->w.sock->extra->conntls != NULL) {
+        r = sk_tls_start(c->w.sock, c->w.sock->extra->conntls,
+                         c->w.sock->extra->conntlshost);
         if (r == SK_EWOULDBLOCK) { /* the usual case: on the loop */
             if (sk__conn_set_state(c, SK_CONN_ENCRYPTING))
                 return 1;
@@ -870,12 +868,11 @@ int sk__conn_established(sk_conn *c)
 int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
 {
     sk_conn *c = conn_alloc(loop, s);
-    sk_watch *w = NULL;
     int r;
     *out = NULL;
     if (c == NULL)
         return SK_ENORESOURCES;
-    r = sk_watch_new(loop, s, conn_io, c, &w);
+    r = sk__watch_embed_start(&c->w);
     if (r != 0) {
         sk__free(c);
         return r;
@@ -983,15 +980,15 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
 static SK__NOINLINE int conn_write_rest(sk_conn *c, const char *p,
                                         size_t len, ptrdiff_t k)
 {
-    sk__connq *q = c->q = c->loop->conn_spare; /* (sk_conn_write saw it) */
-    c->loop->conn_spare = NULL;
+    sk__connq *q = c->q = c->w.loop->conn_spare; /* (sk_conn_write saw it) */
+    c->w.loop->conn_spare = NULL;
     if (k < 0) {
         int sys = 0;
         (void)sk__plat_send_fail(&sys);
-        sk__sys_set(c->s, sys);
+        sk__sys_set(c->w.sock, sys);
         k = 0;
     }
-    c->s->nsent += (size_t)k;
+    c->w.sock->nsent += (size_t)k;
     memcpy(q->wb.data, p + k, len - (size_t)k);
     q->wb.len = len - (size_t)k;
     conn_update(c);
@@ -1012,11 +1009,11 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
         c->q != NULL || c->bw || c->eof || c->rerr != 0)
         return conn_write_any(c, (const char *)data, len);
-    q = c->loop->conn_spare; /* (it holds nothing) */
+    q = c->w.loop->conn_spare; /* (it holds nothing) */
     if (q == NULL || len - 1 >= q->wb.cap /* len 0 too */ ||
-        !conn_plain_send(c->s))
+        !conn_plain_send(c->w.sock))
         return conn_write_any(c, (const char *)data, len);
-    s = c->s;
+    s = c->w.sock;
     k = sk__plat_send1(s->fd, data, len);
     if (k != (ptrdiff_t)len)
         return conn_write_rest(c, (const char *)data, len, k);
@@ -1071,7 +1068,7 @@ static int conn_read_line(sk_conn *c, sk_buf *line)
     if (avail == 0)
         return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
     p = q->rb.data + q->rfirst; /* (q is there: bytes are) */
-    max = c->s->linemax;
+    max = c->w.sock->linemax;
     lf = (const char *)memchr(p, '\n', avail);
     if (lf == NULL && conn_may_receive(c)) {
         /* Incomplete: wait, unless the line is over the limit already. */
@@ -1185,7 +1182,7 @@ SK_API int sk_conn_local(const sk_conn *c, sk_name *out)
         return SK_EINVAL;
     if (c->state == SK_CONN_BOUND || c->state == SK_CONN_CONNECTED ||
         c->state == SK_CONN_ENCRYPTING || c->state == SK_CONN_CLOSING)
-        return sk_getsockname(c->s, out);
+        return sk_getsockname(c->w.sock, out);
     memset(out, 0, sizeof *out);
     return SK_ENOTCONN;
 }
@@ -1196,7 +1193,7 @@ SK_API int sk_conn_remote(const sk_conn *c, sk_name *out)
         return SK_EINVAL;
     if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_ENCRYPTING ||
         c->state == SK_CONN_CLOSING)
-        return sk_getpeername(c->s, out);
+        return sk_getpeername(c->w.sock, out);
     memset(out, 0, sizeof *out);
     return SK_ENOTCONN;
 }
@@ -1205,7 +1202,7 @@ SK_API int sk_conn_sock(sk_conn *c, sk_sock **out)
 {
     if (c == NULL || out == NULL)
         return SK_EINVAL;
-    *out = c->s;
+    *out = c->w.sock;
     return 0;
 }
 
@@ -1218,12 +1215,12 @@ SK_API int sk_conn_settls(sk_conn *c, sk_tls_ctx *ctx, const char *host)
         return SK_EINVAL;
     if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND)
         return SK_EWRONGROLE;
-    if (ctx == NULL && c->s->extra == NULL)
+    if (ctx == NULL && c->w.sock->extra == NULL)
         return 0;
-    r = sk__need_extra(c->s);
+    r = sk__need_extra(c->w.sock);
     if (r != 0)
         return r;
-    x = c->s->extra;
+    x = c->w.sock->extra;
     if (ctx != NULL) {
         r = sk__tls_ctx_take(ctx, host);
         if (r != 0)

@@ -522,7 +522,8 @@ struct sk_watch {
                                 backend that reports a watch in several
                                 entries); a selector member's while it is
                                 queued (selector.c) */
-    unsigned char dead;      /* freed during dispatch (memory kept) */
+    unsigned char dead;      /* SK__WCH_* bits: freed during dispatch
+                                (memory kept); embedded; started */
     unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
     /* the rest */
@@ -540,6 +541,33 @@ typedef char sk__watch_fits_104[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
                                         sizeof(struct sk_watch) <= 104
                                     ? 1
                                     : -1];
+
+/* In w->dead: the watch was freed during a dispatch (its memory is kept
+ * until the dispatch ends, and it gets no callback); it is embedded at
+ * the start of a larger block (sk__watch_embed_init); an embedded watch
+ * is started (on its loop's list, its note on its object). */
+#define SK__WCH_DEAD 1
+#define SK__WCH_EMBEDDED 2
+#define SK__WCH_STARTED 4
+
+/* watch.c: a watch embedded as the first member of a larger block (an
+ * sk_conn: issue 17, one block instead of two), so that it costs no
+ * allocation, no header and none of the fields its owner has already:
+ * - sk__watch_embed_init sets up w (zeroed) for loop, s and cb, stopped
+ *   (its ud is the owner's to use: the callback receives it);
+ * - sk__watch_embed_start: as sk_watch_new (0, SK_ECLOSED, SK_EINVAL when
+ *   s has a watch, SK_ENORESOURCES), no interest yet; 0 when started;
+ * - sk__watch_embed_stop: as sk_watch_free, but w's memory, loop, object
+ *   and ud stay (it can start again); sk_watch_free(w) does this too;
+ * - sk__watch_embed_free: stop, then free the block w starts, at once or,
+ *   during a dispatch, when it ends (the block may be among its entries).
+ * An object closed under a started embedded watch stops its events but
+ * keeps w->sock (the owner's). */
+void sk__watch_embed_init(sk_watch *w, sk_loop *loop, sk_sock *s,
+                          sk_watch_cb cb);
+int sk__watch_embed_start(sk_watch *w);
+void sk__watch_embed_stop(sk_watch *w);
+void sk__watch_embed_free(sk_watch *w);
 
 /* watch.c: sk_watch_new with extra bytes after the watch in the same
  * block (aligned for pointers; zeroed; freed with the watch). */
@@ -696,17 +724,17 @@ typedef struct sk__conn_cfg {
 } sk__conn_cfg;
 
 struct sk_conn {
-    /* What every read and write touches first, together (a few cache
-     * lines per connection when thousands are busy). */
-    sk_loop *loop;
-    sk_sock *s;          /* kept for the connection's whole life: options,
-                            line limit, stats; its socket is the current
-                            connection's (or the bound one); watched by
-                            the connection's watch while CONNECTED,
-                            ENCRYPTING or CLOSING (found through its
-                            note: SK__CONN_W) */
+    /* Its watch first (one block: the watch is freed with the
+     * connection), which also holds the connection's loop (w.loop), its
+     * sk_sock object (w.sock: kept for the connection's whole life:
+     * options, line limit, stats; its socket is the current connection's,
+     * or the bound one) and the user's pointer (w.ud, which conn_io, the
+     * watch's callback, does not need: the connection is the block).
+     * The watch is started while CONNECTED, ENCRYPTING or CLOSING (a
+     * bound connection's object has an attempt's watch while it
+     * connects). */
+    sk_watch w;
     const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
-    void *ud;
     struct sk__connq *q; /* the read and write queues: NULL while nothing
                             is unread, queued or unreported (see
                             sk__connq) */
@@ -728,32 +756,26 @@ struct sk_conn {
                             case tests this bit) */
     unsigned limited : 1; /* a read limit is set (cfg->readlimit) */
     unsigned interest : 2; /* what the watch is set to */
-    /* the rest */
     sk__conn_cfg *cfg;   /* NULL: every setting is its default, and
                             nothing else was needed (see sk__conn_cfg) */
 };
 
-/* The connection's watch, or NULL: its object has it in these states
- * (while connecting, a bound connection's object may have an attempt's
- * watch instead: conn_connect.c). */
+/* The connection's watch while started, or NULL. */
 #define SK__CONN_W(c)                                                       \
-    (((c)->state == SK_CONN_CONNECTED || (c)->state == SK_CONN_CLOSING ||   \
-      (c)->state == SK_CONN_ENCRYPTING)                                     \
-         ? sk__watch_of((c)->s)                                             \
-         : (sk_watch *)NULL)
+    (((c)->w.dead & SK__WCH_STARTED) ? &(c)->w : (sk_watch *)NULL)
 
-/* An established connection in 56 bytes on 64-bit POSIX systems (issue
- * 17: with glibc's header a 64-byte block; it was 256, then 136, then
- * 72): the handlers are shared; the settings, the read limit, the close
- * timer and the connect-time state are a separate block that an idle
- * accepted connection does not have, and so are the queues (sk__connq);
- * the watch is found through the object's note; the flags are bits.  A
- * field more needs a reason.  (Windows' compilers start the bits in a
- * word of their own: 64 bytes there.) */
-typedef char sk__conn_fits_56[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
-                                      sizeof(struct sk_conn) <= 56
-                                  ? 1
-                                  : -1];
+/* A connection with its watch in 136 bytes on 64-bit POSIX systems (issue
+ * 17: with glibc's header a 144-byte block; the connection was 256, then
+ * 136, 72 and 56 bytes beside a 104-byte watch): the handlers are shared;
+ * the settings, the read limit, the close timer and the connect-time
+ * state are a separate block that an idle accepted connection does not
+ * have, and so are the queues (sk__connq); the watch holds the loop, the
+ * object and the user's pointer; the flags are bits.  A field more needs
+ * a reason.  (Windows' compilers start the bits in a word of their own.) */
+typedef char sk__conn_fits_136[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
+                                       sizeof(struct sk_conn) <= 136
+                                   ? 1
+                                   : -1];
 
 /* A connection's read and write queues, made (or taken from the loop's
  * spare, loop->conn_spare) when bytes arrive or must wait to be sent,
