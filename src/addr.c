@@ -30,6 +30,25 @@ static int addr_unix_list(sk_sock *s, const char *path, int port,
     return 0;
 }
 
+int sk__addr_ip(const sk__addr *a, unsigned char ip[16])
+{
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
+                                             0, 0, 0, 0, 0xff, 0xff};
+    const unsigned char *in6 = a->sa.bytes + SK__SA_IN6_AT;
+    if (a->family == SK__AF_INET) {
+        memcpy(ip, a->sa.bytes + SK__SA_IN4_AT, 4);
+        return 4;
+    }
+    if (a->family != SK__AF_INET6)
+        return 0;
+    if (memcmp(in6, mapped, sizeof mapped) == 0) {
+        memcpy(ip, in6 + 12, 4);
+        return 4;
+    }
+    memcpy(ip, in6, 16);
+    return 16;
+}
+
 int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
                   int passive, sk__addr **list, size_t *count)
 {

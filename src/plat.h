@@ -289,10 +289,12 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
  * unnamed socket.  Returns 0 or SK_EINVAL. */
 int sk__plat_addrname(const sk__addr *a, sk_name *out);
 
-/* sk__plat_addrip: the IP address of a (its bytes, network order) in ip:
- * returns 4 for IPv4 (an IPv4-mapped IPv6 address too: its last four
- * bytes), 16 for IPv6, 0 for anything else (ip untouched). */
-int sk__plat_addrip(const sk__addr *a, unsigned char ip[16]);
+/* Where a native sockaddr_in keeps its 4 address bytes and a sockaddr_in6
+ * its 16: the same on every system sockit builds for (Linux, the BSDs and
+ * macOS with their length byte, Windows).  Each backend checks it at
+ * compile time; the shared sk__addr_ip reads the bytes there. */
+#define SK__SA_IN4_AT 4
+#define SK__SA_IN6_AT 8
 
 /* ---- time -------------------------------------------------------------- */
 

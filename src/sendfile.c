@@ -43,13 +43,13 @@ static int sk__sf_judge_peer(sk_sock *s)
         return 1;
     if (sk__plat_peername(s->fd, &a, &sys) != 0)
         return -1;
-    n = sk__plat_addrip(&a, peer);
+    n = sk__addr_ip(&a, peer);
     if ((n == 4 && peer[0] == 127) ||
         (n == 16 && memcmp(peer, lo6, sizeof lo6) == 0))
         return 1;
     if (n == 0 || sk__plat_sockname(s->fd, &a, &sys) != 0)
         return -1;
-    return sk__plat_addrip(&a, me) == n && memcmp(peer, me, (size_t)n) == 0;
+    return sk__addr_ip(&a, me) == n && memcmp(peer, me, (size_t)n) == 0;
 }
 
 /* sk__sf_judge_peer's answer, judged once per socket: kept in s->shut

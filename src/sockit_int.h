@@ -389,6 +389,10 @@ int sk__check_host(const char *host);
  * addresses in resolver order, in a malloc'd *list (free with sk__free()). */
 int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
                   int passive, sk__addr **list, size_t *count);
+/* addr.c: the IP address of a (its bytes, network order) in ip: returns 4
+ * for IPv4 (an IPv4-mapped IPv6 address too: its last four bytes), 16 for
+ * IPv6, 0 for anything else (ip untouched).  Binary, for comparisons. */
+int sk__addr_ip(const sk__addr *a, unsigned char ip[16]);
 
 /* ---- datagrams (UDP) ---------------------------------------------------- */
 

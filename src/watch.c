@@ -327,8 +327,9 @@ int sk__watches_dirty_ready(sk_loop *loop)
  * bytes), unless a callback freed, closed or paused it meanwhile. */
 SK__INLINE void sk__wch_call(sk_watch *w, int ev, unsigned seq)
 {
-    if ((w->dead & SK__WCH_DEAD) || w->events == 0)
-        return;
+    if (w->events == 0)
+        return; /* freed (dead: sk_watch_free zeroes events), closed or
+                 * paused by a callback */
     if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
         ev |= SK_READABLE;
     w->seen = seq;
@@ -348,18 +349,8 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
     if (loop->poller->unique) {
         /* Each watch comes at most once: call it straight from the
          * poller's entry (its memory is touched once). */
-        for (i = 0; i < n; i++) {
-            int ev = evs[i].events;
-            w = (sk_watch *)evs[i].ptr;
-            if (w->events == 0)
-                continue; /* freed (dead), closed or paused by a callback */
-            if (w->on_dirty && w->sock != NULL && sk_dirty(w->sock))
-                ev |= SK_READABLE;
-            w->seen = seq;
-            ev &= w->events | SK_ERRORED;
-            if (ev != 0)
-                w->cb(w, ev, w->ud);
-        }
+        for (i = 0; i < n; i++)
+            sk__wch_call((sk_watch *)evs[i].ptr, evs[i].events, seq);
     } else {
         /* A watch may come in several entries (kqueue: one per filter):
          * its readiness is gathered first, and it is called at its first

@@ -12,6 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The next line by either call: the view (sk_receiveline) or SK_LINE into
+ * buf (emptied first), its bytes and length in *line / *len either way. */
+static int line_either(sk_sock *b, int view, sk_buf *buf, const char **line,
+                       size_t *len)
+{
+    int r;
+    if (view)
+        return sk_receiveline(b, line, len);
+    buf->len = 0;
+    r = sk_receive(b, buf, SK_LINE, 0);
+    *line = buf->data;
+    *len = buf->len;
+    return r;
+}
+
 /* Expect the next line to be want (return 0), NUL-terminated. */
 static void expect_view(sk_sock *s, const char *want)
 {
@@ -499,16 +514,9 @@ static void scan_read_all(sk_sock *b, const char *t, size_t n, size_t lim,
         int w = scan_model(t, n, &at, lim, want, &wlen), r;
         const char *got;
         size_t glen;
-        if (view) {
-            got = NULL;
-            glen = 99;
-            r = sk_receiveline(b, &got, &glen);
-        } else {
-            buf.len = 0;
-            r = sk_receive(b, &buf, SK_LINE, 0);
-            got = buf.data;
-            glen = buf.len;
-        }
+        got = NULL;
+        glen = 99;
+        r = line_either(b, view, &buf, &got, &glen);
         sup_assert_rc(r, w);
         assert_int_equal(glen, wlen);
         if (wlen > 0)
@@ -574,14 +582,7 @@ static void t_lf_buffer_end(void **state)
         for (i = 0; i < lines; i++) {
             const char *line = NULL;
             size_t len = 0;
-            if (view) {
-                sup_assert_rc(sk_receiveline(b, &line, &len), 0);
-            } else {
-                buf.len = 0;
-                sup_assert_rc(sk_receive(b, &buf, SK_LINE, 0), 0);
-                line = buf.data;
-                len = buf.len;
-            }
+            sup_assert_rc(line_either(b, view, &buf, &line, &len), 0);
             assert_int_equal(len, 63);
             assert_memory_equal(line, t + i * 64, 63);
         }
@@ -590,14 +591,7 @@ static void t_lf_buffer_end(void **state)
         for (calls = 0; calls < 16 && r == SK_ETOOLONG; calls++) {
             const char *line = NULL;
             size_t len = 0;
-            if (view) {
-                r = sk_receiveline(b, &line, &len);
-            } else {
-                buf.len = 0;
-                r = sk_receive(b, &buf, SK_LINE, 0);
-                line = buf.data;
-                len = buf.len;
-            }
+            r = line_either(b, view, &buf, &line, &len);
             assert_true(r == 0 || r == SK_ETOOLONG);
             assert_true(have + len <= longer);
             assert_memory_equal(line, t + full + have, len);

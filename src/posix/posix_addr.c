@@ -113,29 +113,12 @@ int sk__plat_resolve(const char *host, int port, int family, int passive,
     return 0;
 }
 
-/* (plat.h) Binary, for comparisons: no text made. */
-int sk__plat_addrip(const sk__addr *a, unsigned char ip[16])
-{
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
-                                             0, 0, 0, 0, 0xff, 0xff};
-    if (a->family == SK__AF_INET) {
-        struct sockaddr_in sin;
-        memcpy(&sin, a->sa.bytes, sizeof sin);
-        memcpy(ip, &sin.sin_addr, 4);
-        return 4;
-    }
-    if (a->family == SK__AF_INET6) {
-        struct sockaddr_in6 sin6;
-        memcpy(&sin6, a->sa.bytes, sizeof sin6);
-        if (memcmp(&sin6.sin6_addr, mapped, sizeof mapped) == 0) {
-            memcpy(ip, (const unsigned char *)&sin6.sin6_addr + 12, 4);
-            return 4;
-        }
-        memcpy(ip, &sin6.sin6_addr, 16);
-        return 16;
-    }
-    return 0;
-}
+/* sk__addr_ip (addr.c) reads the address bytes of a native sockaddr at the
+ * offsets plat.h names; this system's layout must agree. */
+typedef char sk__posix_in4_at[offsetof(struct sockaddr_in, sin_addr) ==
+                               SK__SA_IN4_AT ? 1 : -1];
+typedef char sk__posix_in6_at[offsetof(struct sockaddr_in6, sin6_addr) ==
+                               SK__SA_IN6_AT ? 1 : -1];
 
 int sk__plat_addrname(const sk__addr *a, sk_name *out)
 {

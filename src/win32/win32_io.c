@@ -184,24 +184,24 @@ ptrdiff_t sk__plat_recv1(sk_fd_t fd, void *buf, size_t len) {
     return n == SOCKET_ERROR ? -1 : (ptrdiff_t)n;
 }
 
-int sk__plat_send_fail(int *sys) {
+/* A failed send or receive: would-block (or interrupted) as SK_EWOULDBLOCK,
+ * anything else through the direction's own mapper. */
+static int win_io_fail(int *sys, int (*map)(int, int *)) {
     int err = WSAGetLastError();
     if (err == WSAEWOULDBLOCK || err == WSAEINTR) {
         if (err == WSAEWOULDBLOCK && sys != NULL)
             *sys = err;
         return SK_EWOULDBLOCK;
     }
-    return sk__win_send_fail(err, sys);
+    return map(err, sys);
+}
+
+int sk__plat_send_fail(int *sys) {
+    return win_io_fail(sys, sk__win_send_fail);
 }
 
 int sk__plat_recv_fail(int *sys) {
-    int err = WSAGetLastError();
-    if (err == WSAEWOULDBLOCK || err == WSAEINTR) {
-        if (err == WSAEWOULDBLOCK && sys != NULL)
-            *sys = err;
-        return SK_EWOULDBLOCK;
-    }
-    return sk__win_fail(err, sys);
+    return win_io_fail(sys, sk__win_fail);
 }
 
 int sk__plat_shutdown(sk_fd_t fd, int how, int *sys) {

@@ -428,10 +428,10 @@ int sk__plat_recv(sk_fd_t fd, void *buf, size_t len, size_t *got, int *sys)
  * runs on one thread). */
 static int fake_fail_r, fake_fail_sys;
 
-ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len)
+/* One call's result as the ...1 calls give it: the count, or -1 with the
+ * code kept for the _fail call. */
+static ptrdiff_t fake_one_result(int r, size_t n, int sys)
 {
-    size_t n = 0;
-    int sys = 0, r = sk__plat_send(fd, buf, len, &n, &sys);
     if (r == 0)
         return (ptrdiff_t)n;
     fake_fail_r = r;
@@ -439,15 +439,18 @@ ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len)
     return -1;
 }
 
+ptrdiff_t sk__plat_send1(sk_fd_t fd, const void *buf, size_t len)
+{
+    size_t n = 0;
+    int sys = 0, r = sk__plat_send(fd, buf, len, &n, &sys);
+    return fake_one_result(r, n, sys);
+}
+
 ptrdiff_t sk__plat_recv1(sk_fd_t fd, void *buf, size_t len)
 {
     size_t n = 0;
     int sys = 0, r = sk__plat_recv(fd, buf, len, &n, &sys);
-    if (r == 0)
-        return (ptrdiff_t)n;
-    fake_fail_r = r;
-    fake_fail_sys = sys;
-    return -1;
+    return fake_one_result(r, n, sys);
 }
 
 int sk__plat_send_fail(int *sys)
