@@ -4,7 +4,9 @@
  * loop's poller while it has interest.  Dispatch gathers the poller's
  * entries and the objects holding buffered bytes into one ready list,
  * then calls each watch once; watches freed meanwhile are kept (dead)
- * until the dispatch ends, so no callback reaches freed memory.
+ * until the dispatch ends, so no callback reaches freed memory.  A
+ * connection's watch is embedded in the connection's block
+ * (sk__watch_embed_*): started and stopped in place, freed with it.
  */
 #include "sockit_int.h"
 
