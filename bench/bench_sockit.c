@@ -264,7 +264,9 @@ static void connrate_client(int argc, char **argv)
  * (sk_recvfrom's sender, sk_sendto to it); the client has a peer
  * (sk_setpeername, sk_sendto host NULL, sk_recvfrom without a sender:
  * conn=1, the default) or names the server in every sk_sendto and takes
- * the sender from sk_recvfrom (conn=0).  An empty datagram ends. --------- */
+ * the sender from sk_recvfrom (conn=0).  addr=1: the binary calls instead
+ * (sk_recvfromaddr, sk_sendtoaddr; the client's sk_toaddr once).  An empty
+ * datagram ends. ---------------------------------------------------------- */
 static sk_sock *udp_here(void)
 {
     sk_sock *s = NULL;
@@ -277,14 +279,35 @@ static sk_sock *udp_here(void)
     return s;
 }
 
+/* udp_server with addr=1: the binary calls. */
+static void udp_server_addr(sk_sock *s)
+{
+    char buf[2048];
+    sk_addr from;
+    unsigned long long n = 0;
+    for (;;) {
+        size_t got = 0;
+        check(sk_recvfromaddr(s, buf, sizeof buf, &got, NULL, &from),
+              "sk_recvfromaddr");
+        if (got == 0)
+            break;
+        check(sk_sendtoaddr(s, buf, got, &from), "sk_sendtoaddr");
+        n++;
+    }
+    printf("RESULT served=%llu\n", n);
+    sk_free(s);
+}
+
 static void udp_server(int argc, char **argv)
 {
     char buf[2048];
     sk_sock *s = udp_here();
     sk_name from;
     unsigned long long n = 0;
-    (void)argc;
-    (void)argv;
+    if (bench_arg(argc, argv, "addr", 0)) {
+        udp_server_addr(s);
+        return;
+    }
     for (;;) {
         size_t got = 0;
         check(sk_recvfrom(s, buf, sizeof buf, &got, NULL, &from), "sk_recvfrom");
@@ -297,6 +320,32 @@ static void udp_server(int argc, char **argv)
     sk_free(s);
 }
 
+/* udp_client with conn=0 addr=1: the server named once (sk_toaddr), then
+ * the binary calls. */
+static void udp_client_addr(long n, int port)
+{
+    char out[BENCH_MSG], in[2048];
+    sk_sock *c = NULL;
+    sk_addr to, from;
+    int64_t t0;
+    long i;
+    memset(out, 'u', sizeof out);
+    check(sk_udp4(&c), "sk_udp4");
+    check(sk_toaddr(c, "127.0.0.1", port, &to), "sk_toaddr");
+    t0 = bench_now_ns();
+    for (i = 0; i < n; i++) {
+        size_t got = 0;
+        check(sk_sendtoaddr(c, out, sizeof out, &to), "sk_sendtoaddr");
+        check(sk_recvfromaddr(c, in, sizeof in, &got, NULL, &from),
+              "sk_recvfromaddr");
+        if (got != sizeof out)
+            bench_die("echo of %zu bytes", got);
+    }
+    printf("RESULT ns=%lld n=%ld\n", (long long)(bench_now_ns() - t0), n);
+    check(sk_sendtoaddr(c, out, 0, &to), "sk_sendtoaddr (end)");
+    sk_free(c);
+}
+
 static void udp_client(int argc, char **argv)
 {
     long n = (long)bench_arg(argc, argv, "n", 100000), i;
@@ -306,6 +355,10 @@ static void udp_client(int argc, char **argv)
     sk_sock *c = NULL;
     sk_name from;
     int64_t t0;
+    if (!conn && bench_arg(argc, argv, "addr", 0)) {
+        udp_client_addr(n, port);
+        return;
+    }
     memset(out, 'u', sizeof out);
     check(sk_udp4(&c), "sk_udp4");
     if (conn)
@@ -383,8 +436,40 @@ static void udpbulk_client(int argc, char **argv)
 /* ---- udpbatch: win 64-byte datagrams in flight, echoed, with the batch
  * calls: the client sk_sendmany to its peer then sk_recvmany until the
  * win are back; the server sk_recvmany (senders named) and sk_sendmany
- * of what came back to each sender ----------------------------------------- */
+ * of what came back to each sender (addr=1: sk_recvmanyaddr and
+ * sk_sendmanyaddr, the senders in binary form) ---------------------------- */
 #define BATCH_MAX 256
+static void udpbatch_server_addr(sk_sock *s, char (*buf)[2048])
+{
+    static sk_addr fa[BATCH_MAX];
+    sk_dgram in[BATCH_MAX], out[BATCH_MAX];
+    unsigned long long n = 0;
+    size_t i, got, sent;
+    int end = 0;
+    for (i = 0; i < BATCH_MAX; i++) {
+        memset(&in[i], 0, sizeof in[i]);
+        in[i].data = buf[i];
+        in[i].len = 2048;
+    }
+    while (!end) {
+        size_t k = 0;
+        check(sk_recvmanyaddr(s, in, fa, BATCH_MAX, &got), "sk_recvmanyaddr");
+        for (i = 0; i < got; i++, k++) { /* out[k] goes back to fa[k] */
+            if (in[i].got == 0) { /* the client's empty datagram: the end */
+                end = 1;
+                break;
+            }
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].data = buf[i];
+            out[k].len = in[i].got;
+        }
+        check(sk_sendmanyaddr(s, out, fa, k, &sent), "sk_sendmanyaddr");
+        n += k;
+    }
+    printf("RESULT served=%llu\n", n);
+    sk_free(s);
+}
+
 static void udpbatch_server(int argc, char **argv)
 {
     static char buf[BATCH_MAX][2048];
@@ -394,8 +479,10 @@ static void udpbatch_server(int argc, char **argv)
     unsigned long long n = 0;
     size_t i, got, sent;
     int end = 0;
-    (void)argc;
-    (void)argv;
+    if (bench_arg(argc, argv, "addr", 0)) {
+        udpbatch_server_addr(s, buf);
+        return;
+    }
     for (i = 0; i < BATCH_MAX; i++) {
         memset(&in[i], 0, sizeof in[i]);
         in[i].data = buf[i];

@@ -75,10 +75,15 @@ WORKLOADS = {
     "udp-client": ("udp-pps-conn", "client", dict(n=10000), "n", 1),
     "udp-server": ("udp-pps-conn", "server", dict(n=10000), "n", 1),
     "udp-unconn-client": ("udp-pps", "client", dict(n=10000), "n", 1),
+    # the same with the binary calls (sk_recvfromaddr, sk_sendtoaddr; the
+    # client's sk_toaddr once): no text conversion per datagram
+    "udp-server-addr": ("udp-pps-conn", "server", dict(n=10000, addr=1), "n", 1),
+    "udp-unconn-client-addr": ("udp-pps", "client", dict(n=10000, addr=1), "n", 1),
     # 64 datagrams in flight, sk_sendmany / sk_recvmany (raw: one system
     # call per datagram); one operation: a datagram echoed
     "udp-batch-client": ("udp-batch", "client", dict(n=64000), "n", 1),
     "udp-batch-server": ("udp-batch", "server", dict(n=64000), "n", 1),
+    "udp-batch-server-addr": ("udp-batch", "server", dict(n=64000, addr=1), "n", 1),
     # one echo server, loadgen's clients; busy: every client makes round
     # trips, sparse: 10 of them do and the rest stay connected and idle
     "fanin1000-busy": ("fanin1000", "server", dict(clients=1000, rt=20), "rt", 1000,

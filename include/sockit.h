@@ -1140,6 +1140,108 @@ SK_API int sk_sendto(sk_sock *s, const void *data, size_t len,
 SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
                        size_t *size, sk_name *from);
 
+/** A datagram's sender or destination in the system's binary form
+ * (sk_recvfromaddr, sk_sendtoaddr, sk_toaddr, sk_addrname): kept as the
+ * system gives it, so that answering a sender or sending to one
+ * destination again makes no text conversion and no lookup.  Its members
+ * are sockit's own (their meaning may change between versions): copy the
+ * whole struct, and read it with sk_addrname.  An address one object gave
+ * may be given to another object of the same family. */
+typedef struct sk_addr {
+    int family;   /**< private */
+    unsigned len; /**< private */
+    union {
+        unsigned char bytes[128];
+        uint64_t align_;
+        void *alignp_;
+    } sa; /**< private */
+} sk_addr;
+
+/** sk_recvfromaddr: sk_recvfrom with the sender in binary form: receive
+ * one datagram into buf (cap bytes), waiting within the object's timeouts
+ * while none is there, exactly as sk_recvfrom does (the same *got, *size,
+ * truncation, peer and ICMP rules), with the sender in *from instead of a
+ * name: give it to sk_sendtoaddr to answer, to sk_addrname for its text.
+ * The sender is as the system names it: on a dual-stack object an IPv4
+ * sender is an IPv4-mapped IPv6 address (sk_addrname shows it as IPv4).
+ * On error *from is zeroed (sk_addrname then says SK_EINVAL).
+ * @return 0; SK_ETRUNCATED; SK_EINVAL (NULL object or got, buf NULL with
+ * cap > 0); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_ENOTCONN
+ * (an object that is not bound yet: nothing can arrive); SK_ETIMEOUT;
+ * SK_ECONNREFUSED; SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with
+ * a peer, as sk_recvfrom); SK_EWOULDBLOCK (non-blocking mode: no datagram
+ * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system
+ * reports: sk_syserror has its code).
+ * @param[in] s a datagram object
+ * @param[out] buf where the datagram goes; may be NULL when cap is 0
+ * @param[in] cap the room in buf, in bytes (0: take one datagram and keep
+ *                none of its bytes)
+ * @param[out] got receives the number of bytes stored (required)
+ * @param[out] size receives the datagram's length (as sk_recvfrom's); may
+ *                  be NULL
+ * @param[out] from receives the sender's address; may be NULL
+ */
+SK_API int sk_recvfromaddr(sk_sock *s, void *buf, size_t cap, size_t *got,
+                           size_t *size, sk_addr *from);
+
+/** sk_sendtoaddr: sk_sendto with the destination in binary form: send len
+ * bytes of data as one datagram, all or nothing (len 0 sends an empty
+ * datagram), to *to (a sender sk_recvfromaddr gave, or an address from
+ * sk_toaddr), with no lookup.  An IPv4 address given to a dual-stack
+ * object's IPv6 socket goes as its IPv4-mapped form.  An object that is
+ * not bound is bound by the system; a full send buffer is waited on within
+ * the object's timeouts.  Never raises SIGPIPE.
+ * @return 0; SK_EINVAL (NULL object or to, NULL data with len > 0, an
+ * address no sockit call made: zeroed, or of no family sockit knows);
+ * SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_EISCONN (an
+ * object with a peer: use sk_sendto with host NULL); SK_EFAMILY (an
+ * address of a family the object's socket cannot reach: IPv6 on an IPv4
+ * socket, an IP address on a UNIX-domain object); SK_EMSGSIZE (larger than
+ * the system allows); SK_ETIMEOUT; SK_EACCESS (a broadcast address
+ * without the broadcast option, or no permission for a path);
+ * SK_ENETUNREACH; SK_EHOSTUNREACH; SK_EADDRNOTAVAIL; SK_EWOULDBLOCK
+ * (non-blocking mode: no room); SK_ENORESOURCES; SK_ESYSTEM (any other
+ * failure the system reports: sk_syserror has its code).
+ * @param[in] s a datagram object without a peer
+ * @param[in] data the datagram
+ * @param[in] len its length in bytes (0: an empty datagram)
+ * @param[in] to the destination
+ */
+SK_API int sk_sendtoaddr(sk_sock *s, const void *data, size_t len,
+                         const sk_addr *to);
+
+/** sk_toaddr: the address a datagram from s to host:port goes to, in
+ * binary form for sk_sendtoaddr: host is a numeric address or a name
+ * (looked up now; its first address is taken), port 1..65535 (for a
+ * UNIX-domain datagram object: a path, and port 0).  On a dual-stack
+ * object an IPv4 address becomes its IPv4-mapped form, as sk_sendto sends
+ * it (the object gets its socket here if it has none yet).  On error *out
+ * is zeroed.
+ * @return 0; SK_EINVAL (NULL object or out, NULL, empty, "*" or over-long
+ * host, port out of range); SK_EWRONGROLE (not a datagram object);
+ * SK_ECLOSED; SK_EHOSTNOTFOUND; SK_ENAMETEMP (the resolver failed for
+ * now); SK_EFAMILY (no address of a family the object's socket can
+ * reach); SK_EUNSUPPORTED (an abstract UNIX name outside Linux);
+ * SK_ENORESOURCES; SK_ESYSTEM (any other failure the system reports:
+ * sk_syserror has its code).
+ * @param[in] s a datagram object
+ * @param[in] host a numeric address or a name (a path for a UNIX-domain
+ *                 object)
+ * @param[in] port 1..65535 (0 for a path)
+ * @param[out] out receives the address
+ */
+SK_API int sk_toaddr(sk_sock *s, const char *host, int port, sk_addr *out);
+
+/** sk_addrname: the text of a binary address (numeric address, port and
+ * family, as sk_recvfrom names a sender: an IPv4-mapped IPv6 address is
+ * shown as IPv4, family "inet").  *out is zeroed on error.
+ * @return 0; SK_EINVAL (a or out NULL, an address no sockit call made:
+ * zeroed, or of no family sockit knows).
+ * @param[in] a the address (from sk_recvfromaddr or sk_toaddr)
+ * @param[out] out receives its name
+ */
+SK_API int sk_addrname(const sk_addr *a, sk_name *out);
+
 /** One datagram of a batch (sk_sendmany, sk_recvmany).  The fields each
  * call reads are marked "in", those it writes "out"; the others are left
  * alone. */
@@ -1220,6 +1322,53 @@ SK_API int sk_sendmany(sk_sock *s, const sk_dgram *d, size_t n,
  * @param[out] done receives how many arrived (required)
  */
 SK_API int sk_recvmany(sk_sock *s, sk_dgram *d, size_t n, size_t *done);
+
+/** sk_sendmanyaddr: sk_sendmany with the destinations in binary form: send
+ * the n datagrams d[0..n-1] in order, d[i] to to[i] (as sk_sendtoaddr(s,
+ * d[i].data, d[i].len, &to[i]) would; d[i].host and d[i].port are not
+ * read), with as few system calls as the system allows, as sk_sendmany
+ * does (runs of one length to one address go out as one message where the
+ * system cuts them).  *done (may be NULL) receives how many were sent,
+ * also on error: the error is about d[*done], and the ones before it are
+ * gone; resume there.  Never raises SIGPIPE.
+ * @return 0 (at once for n 0); SK_EINVAL (NULL object, d or to NULL with
+ * n > 0, a datagram with NULL data and len > 0, an address no sockit call
+ * made); SK_EWRONGROLE (not a datagram object); SK_ECLOSED; SK_EISCONN
+ * (an object with a peer, n > 0); SK_EFAMILY; SK_EMSGSIZE; SK_ETIMEOUT;
+ * SK_EACCESS; SK_ENETUNREACH; SK_EHOSTUNREACH; SK_EADDRNOTAVAIL;
+ * SK_EWOULDBLOCK (non-blocking mode: no room); SK_ENORESOURCES;
+ * SK_ESYSTEM: each as sk_sendtoaddr says, for d[*done].
+ * @param[in] s a datagram object without a peer
+ * @param[in] d the datagrams (data and len are read)
+ * @param[in] to the destinations, to[i] for d[i]
+ * @param[in] n how many
+ * @param[out] done receives how many were sent, also on error; may be NULL
+ */
+SK_API int sk_sendmanyaddr(sk_sock *s, const sk_dgram *d, const sk_addr *to,
+                           size_t n, size_t *done);
+
+/** sk_recvmanyaddr: sk_recvmany with the senders in binary form: receive
+ * up to n datagrams into d[0..n-1] exactly as sk_recvmany does (the same
+ * waits, batches, peer and ICMP rules), the sender of d[i] into from[i]
+ * for each i < *done (d[i].from is not read; the other from[i] are not
+ * touched), as sk_recvfromaddr gives it.
+ * @return 0 with *done >= 1, or 0 with *done 0 for n 0; SK_EINVAL (NULL
+ * object, d or from NULL with n > 0, done NULL, a datagram with NULL data
+ * and len > 0 as sk_recvmany says); SK_EWRONGROLE (not a datagram object);
+ * SK_ECLOSED; SK_ENOTCONN (an object that is not bound yet); SK_ETIMEOUT;
+ * SK_ECONNREFUSED; SK_EHOSTUNREACH; SK_ENETUNREACH (POSIX, an object with a
+ * peer, as sk_recvfrom); SK_EWOULDBLOCK (non-blocking mode: no datagram
+ * there); SK_ENORESOURCES; SK_ESYSTEM (any other failure the system
+ * reports: sk_syserror has its code).  On error *done is 0 and d is not
+ * touched.
+ * @param[in] s a datagram object
+ * @param[in,out] d where the datagrams go (data and len are read)
+ * @param[out] from where their senders go, from[i] for d[i]
+ * @param[in] n how many at most
+ * @param[out] done receives how many arrived (required)
+ */
+SK_API int sk_recvmanyaddr(sk_sock *s, sk_dgram *d, sk_addr *from, size_t n,
+                           size_t *done);
 
 /** sk_joingroup: join the multicast group (a numeric IPv4 or IPv6 address,
  * or a name whose addresses are tried in order) on the interface with index

@@ -3,6 +3,7 @@
  * addr.c - what a host (or path) and port name for one object: the list of
  * native addresses that bind, connect and the datagram calls try in order.
  * For a UNIX-domain object the host is a path (or "@name") and the port 0.
+ * And the text of one such address (sk_addrname).
  */
 #include "sockit_int.h"
 
@@ -58,4 +59,28 @@ int sk__addrs_for(sk_sock *s, const char *host, int port, int family,
         return addr_unix_list(s, host, port, list, count);
     return sk__plat_resolve(host, port, family, passive, list, count,
                             &s->sys);
+}
+
+SK_API int sk_addrname(const sk_addr *a, sk_name *out)
+{
+    sk__addr c;
+    int r;
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (a == NULL || out == NULL || a->len == 0 ||
+        a->len > sizeof a->sa.bytes ||
+        (a->family != SK__AF_INET && a->family != SK__AF_INET6 &&
+         a->family != SK__AF_UNIX))
+        return SK_EINVAL;
+    /* The family the native struct says must be the one recorded. */
+    c = *a;
+    sk__plat_from_family(&c);
+    if (c.family != a->family || c.len != a->len)
+        return SK_EINVAL;
+    r = sk__plat_addrname(&c, out);
+    if (r != 0) {
+        memset(out, 0, sizeof *out);
+        return SK_EINVAL;
+    }
+    return 0;
 }

@@ -45,29 +45,28 @@
  * so that the hot paths make no call for them (MSVC's C mode spells it
  * __inline);
  * SK__NOINLINE keeps a slow path out of its caller, so that the caller's
- * common case stays small (SQLite's SQLITE_NOINLINE). */
+ * common case stays small (SQLite's SQLITE_NOINLINE); SK__ALWAYS_INLINE
+ * makes one body serve two public calls, each with its own copy (its
+ * constant arguments folded in). */
 #if defined(_MSC_VER)
 #  define SK__INLINE static __inline
 #  define SK__NOINLINE __declspec(noinline)
+#  define SK__ALWAYS_INLINE static __forceinline
 #elif defined(__GNUC__) || defined(__clang__)
 #  define SK__INLINE static inline
 #  define SK__NOINLINE __attribute__((noinline))
+#  define SK__ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
 #  define SK__INLINE static inline
 #  define SK__NOINLINE
+#  define SK__ALWAYS_INLINE static inline
 #endif
 
 /* An address: room for any sockaddr the backends use (sockaddr_storage is
- * 128 bytes everywhere sockit runs). */
-typedef struct sk__addr {
-    int family;       /* SK__AF_INET, SK__AF_INET6 or SK__AF_UNIX */
-    unsigned len;     /* bytes of sa used */
-    union {
-        unsigned char bytes[128];
-        uint64_t align_;
-        void *alignp_;
-    } sa;             /* the native struct sockaddr_* */
-} sk__addr;
+ * 128 bytes everywhere sockit runs).  It is the public sk_addr (sockit.h),
+ * whose members are private to sockit: family is SK__AF_INET, SK__AF_INET6 or SK__AF_UNIX (SK__AF_UNSPEC:
+ * none), len the bytes of sa used, sa the native struct sockaddr_*. */
+typedef sk_addr sk__addr;
 
 /* Readiness interests and results. */
 #define SK__WAIT_READ 1
@@ -370,6 +369,11 @@ int sk__plat_dgram_fail(int *sys);
  * (SK__AF_UNSPEC with len 0 when the system named none, or one sockit
  * does not know). */
 void sk__plat_from_family(sk__addr *from);
+/* sk__plat_recvfroma: sk__plat_recvfrom1 with from required and completed
+ * (as sk__plat_from_family does) when a datagram arrived (sk_recvfromaddr:
+ * the caller's sk_addr). */
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from);
 
 /* The most datagrams one sk__plat_sendmany / sk__plat_recvmany takes. */
 #define SK__BATCH 64
@@ -395,15 +399,16 @@ int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
  * d[0..n-1] (the data and len of each read: data NULL only with len 0;
  * got, size and status written for each that arrived: status 0 or
  * SK_ETRUNCATED, size as sk__plat_recvfrom's), the sender of d[i] into
- * from[i] when d[i].from is not NULL (as sk__plat_recvfrom1 names it: its
- * family left for sk__plat_from_family).  wait 1 takes the first as
+ * from[i]: all 0, when d[i].from is not NULL (as sk__plat_recvfrom1 names
+ * it: its family left for sk__plat_from_family); all 1, for every d[i]
+ * (d[i].from not read), completed as sk__plat_from_family does.  wait 1 takes the first as
  * sk__plat_recvfrom does (a blocking socket waits for it), wait 0 never
  * waits; after the first it takes only what is there already.  *done
  * receives how many arrived.  Returns 0 with *done >= 1, or the error of
  * the first receive (*done 0), as sk__plat_recvfrom (SK_EWOULDBLOCK: none
  * there). */
 int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                      int wait, size_t *done, int *sys);
+                      int all, int wait, size_t *done, int *sys);
 
 /* For backends without a batch system call (udpeach.c): sk__plat_sendmany
  * and sk__plat_recvmany made of single datagrams, sk__plat_sendto and
@@ -414,7 +419,7 @@ int sk__udp_sendeach(sk_fd_t fd, const sk_dgram *d,
                      const sk__addr *const *to, size_t n, size_t *done,
                      int *sys);
 int sk__udp_recveach(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                     int wait, size_t *done, int *sys);
+                     int all, int wait, size_t *done, int *sys);
 
 /* sk__plat_dgram_ready: 1 when a datagram (or an error) is waiting on fd,
  * so that a receive would not block; 0 otherwise (a failed check too). */

@@ -452,6 +452,20 @@ SK__INLINE const sk__addr *sk__udp_known(const sk_sock *s, const char *host,
         return NULL;
     return &c->to;
 }
+/* sk_sendtoaddr's general case (also sk_sendmanyaddr's, for an address
+ * that is not sk__udp_addr_direct): the checks, a socket to make, an IPv4
+ * address to map for a dual-stack socket; then sk__udp_send (tm as it
+ * takes it). */
+int sk__udp_sendtoaddr_any(sk_sock *s, const void *data, size_t len,
+                           const sk__addr *to, const sk__tm *tm);
+/* Whether an unconnected object s can send to `to` as it is: s has its
+ * socket, `to` is of its family and of a length that fits (the system
+ * checks the rest). */
+SK__INLINE int sk__udp_addr_direct(const sk_sock *s, const sk__addr *to)
+{
+    return to->family == s->family && s->family != SK__AF_UNSPEC &&
+           to->len - 1 < sizeof to->sa.bytes;
+}
 /* The name of sender a into from, through what s remembers; an unnamed
  * sender gives a zeroed name ("unix" on a UNIX-domain object). */
 void sk__udp_name(sk_sock *s, const sk__addr *a, sk_name *from);

@@ -494,8 +494,9 @@ int sk__udp_icmp(int r)
            r == SK_ENETUNREACH;
 }
 
-/* A failed sk_recvfrom: nothing received, no sender. */
-static int udp_recv_fail(int r, size_t *got, size_t *size, sk_name *from)
+/* A failed sk_recvfrom / sk_recvfromaddr: nothing received, no sender. */
+static int udp_recv_fail(int r, size_t *got, size_t *size, sk_name *from,
+                         sk__addr *fa)
 {
     if (got != NULL)
         *got = 0;
@@ -503,15 +504,18 @@ static int udp_recv_fail(int r, size_t *got, size_t *size, sk_name *from)
         *size = 0;
     if (from != NULL)
         memset(from, 0, sizeof *from);
+    if (fa != NULL)
+        memset(fa, 0, sizeof *fa);
     return r;
 }
 
-/* sk_recvfrom's general case: the checks that failed or a bind to ask
+/* sk_recvfrom's (from: the sender's name) and sk_recvfromaddr's (fa: the
+ * sender's address) general case: the checks that failed or a bind to ask
  * the system about, waits, and errors (r: the first receive's result, or
  * 1 when none was made). */
 static SK__NOINLINE int udp_recv_slow(sk_sock *s, void *buf, size_t cap,
                                       size_t *got, size_t *size,
-                                      sk_name *from, int r)
+                                      sk_name *from, sk__addr *fa, int r)
 {
     sk__addr a;
     sk__tm tm;
@@ -523,9 +527,11 @@ static SK__NOINLINE int udp_recv_slow(sk_sock *s, void *buf, size_t cap,
         if (r == 0 && !sk__udp_bound(s))
             r = SK_ENOTCONN;
         if (r != 0)
-            return udp_recv_fail(r, got, size, from);
+            return udp_recv_fail(r, got, size, from, fa);
         r = 1; /* not tried yet */
     }
+    if (fa == NULL && from != NULL)
+        fa = &a; /* the sender, to be named */
     sk__tm_start(&tm, s);
     for (;;) {
         if (r == SK_EWOULDBLOCK)
@@ -535,27 +541,27 @@ static SK__NOINLINE int udp_recv_slow(sk_sock *s, void *buf, size_t cap,
             r = 0; /* (an ICMP error was consumed by the system: the next
                       call differs) */
         if (r != 0)
-            return udp_recv_fail(r, got, size, from);
-        r = sk__plat_recvfrom(s->fd, buf, cap, got, &full, from ? &a : NULL,
-                              &s->sys);
+            return udp_recv_fail(r, got, size, from, fa != &a ? fa : NULL);
+        r = sk__plat_recvfrom(s->fd, buf, cap, got, &full, fa, &s->sys);
         if (r == 0 || r == SK_ETRUNCATED) {
             s->nrecv += *got;
             if (size != NULL)
                 *size = full;
             if (from != NULL)
-                sk__udp_name(s, &a, from);
+                sk__udp_name(s, fa, from);
             return r;
         }
     }
 }
 
-/* What sk_recvfrom does after a first receive that failed (k -1:
- * sk__plat_dgram_fail says why) or brought a datagram longer than cap
- * (k > cap: cut; a its sender). */
+/* What sk_recvfrom (from: name the sender a) and sk_recvfromaddr (fa: the
+ * caller's sender, a itself, already complete) do after a first receive
+ * that failed (k -1: sk__plat_dgram_fail says why) or brought a datagram
+ * longer than cap (k > cap: cut). */
 static SK__NOINLINE int recvfrom_more(sk_sock *s, void *buf, size_t cap,
                                       size_t *got, size_t *size,
                                       sk_name *from, sk__addr *a,
-                                      ptrdiff_t k)
+                                      sk__addr *fa, ptrdiff_t k)
 {
     int sys = 0, r;
     if (k >= 0) {
@@ -569,7 +575,7 @@ static SK__NOINLINE int recvfrom_more(sk_sock *s, void *buf, size_t cap,
     }
     r = sk__plat_dgram_fail(&sys);
     sk__sys_set(s, sys);
-    return udp_recv_slow(s, buf, cap, got, size, from, r);
+    return udp_recv_slow(s, buf, cap, got, size, from, fa, r);
 }
 
 SK__NOINLINE void sk__udp_name_new(sk_sock *s, sk__addr *a, sk_name *from)
@@ -591,10 +597,10 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
     if (s == NULL || buf == NULL || cap - 1 >= SK__DGRAM1_MAX ||
         got == NULL || !s->bound ||
         (s->role != SK_ROLE_UNCONNECTED && s->role != SK_ROLE_CONNECTED))
-        return udp_recv_slow(s, buf, cap, got, size, from, 1);
+        return udp_recv_slow(s, buf, cap, got, size, from, NULL, 1);
     k = sk__plat_recvfrom1(s->fd, buf, cap, from != NULL ? &a : NULL);
     if ((size_t)k > cap) /* (-1 too) */
-        return recvfrom_more(s, buf, cap, got, size, from, &a, k);
+        return recvfrom_more(s, buf, cap, got, size, from, &a, NULL, k);
     *got = (size_t)k;
     s->nrecv += (size_t)k;
     if (size != NULL)
@@ -602,6 +608,120 @@ SK_API int sk_recvfrom(sk_sock *s, void *buf, size_t cap, size_t *got,
     if (from != NULL)
         sk__udp_name_quick(s, &a, from);
     return 0;
+}
+
+/* sk_recvfrom with the sender in binary form, the common case first as
+ * there: the sender goes straight into the caller's sk_addr (its family
+ * completed by the backend), and nothing is named. */
+SK_API int sk_recvfromaddr(sk_sock *s, void *buf, size_t cap, size_t *got,
+                           size_t *size, sk_addr *from)
+{
+    ptrdiff_t k;
+    if (s == NULL || buf == NULL || cap - 1 >= SK__DGRAM1_MAX ||
+        got == NULL || from == NULL || !s->bound ||
+        (s->role != SK_ROLE_UNCONNECTED && s->role != SK_ROLE_CONNECTED))
+        return udp_recv_slow(s, buf, cap, got, size, NULL, from, 1);
+    k = sk__plat_recvfroma(s->fd, buf, cap, from);
+    if ((size_t)k > cap) /* (-1 too) */
+        return recvfrom_more(s, buf, cap, got, size, NULL, from, from, k);
+    *got = (size_t)k;
+    s->nrecv += (size_t)k;
+    if (size != NULL)
+        *size = (size_t)k;
+    return 0;
+}
+
+/* Whether a could be an address sockit made: a family it knows and a
+ * length that fits (the system checks the rest). */
+static int udp_addr_ok(const sk__addr *a)
+{
+    return a->len > 0 && a->len <= sizeof a->sa.bytes &&
+           (a->family == SK__AF_INET || a->family == SK__AF_INET6 ||
+            a->family == SK__AF_UNIX);
+}
+
+/* sk_sendtoaddr but for its common case: the checks, an empty datagram, a
+ * socket still to make, an IPv4 address for a dual-stack IPv6 socket. */
+SK__NOINLINE int sk__udp_sendtoaddr_any(sk_sock *s, const void *data,
+                                        size_t len, const sk__addr *to,
+                                        const sk__tm *tm)
+{
+    sk__addr m;
+    int family, made = 0, r = sk__udp_check(s);
+    if (r != 0)
+        return r;
+    if ((data == NULL && len > 0) || to == NULL || !udp_addr_ok(to))
+        return SK_EINVAL;
+    if (s->role == SK_ROLE_CONNECTED)
+        return SK_EISCONN;
+    family = udp_family(s);
+    if (to->family != family &&
+        (to->family != SK__AF_INET || family != SK__AF_INET6 || !s->dual))
+        return SK_EFAMILY;
+    r = udp_dual_socket(s, family, &made);
+    if (r == 0 && to->family != family) { /* IPv4 for a dual-stack socket */
+        if (!udp_maps_v4(s, family))
+            r = SK_EFAMILY; /* an IPv6-only socket after all */
+        else if (sk__plat_v4mapped(to, &m) != 0)
+            r = SK_EINVAL;
+        else
+            to = &m;
+        if (r != 0)
+            udp_undo_socket(s, made);
+    }
+    if (r == 0)
+        r = udp_ensure_socket(s, family);
+    return r != 0 ? r : sk__udp_send(s, data, len, to, tm);
+}
+
+/* The common case first, one test of each condition: a datagram of 1 ..
+ * SK__DGRAM1_MAX bytes from an object without a peer that has its socket,
+ * to an address of the socket's family (sk__udp_addr_direct), taken whole
+ * by one system call. */
+SK_API int sk_sendtoaddr(sk_sock *s, const void *data, size_t len,
+                         const sk_addr *to)
+{
+    ptrdiff_t k;
+    if (s == NULL || data == NULL || len - 1 >= SK__DGRAM1_MAX ||
+        to == NULL || s->role != SK_ROLE_UNCONNECTED ||
+        !sk__udp_addr_direct(s, to))
+        return sk__udp_sendtoaddr_any(s, data, len, to, NULL);
+    k = sk__plat_sendto1(s->fd, data, len, to);
+    if ((size_t)k != len)
+        return sendto_more(s, data, len, to, k);
+    s->nsent += len;
+    s->bound = 1; /* the system binds a socket that sends */
+    return 0;
+}
+
+SK_API int sk_toaddr(sk_sock *s, const char *host, int port, sk_addr *out)
+{
+    sk__addr *list = NULL;
+    size_t count = 0;
+    int family, made = 0, r;
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if ((r = sk__udp_check(s)) != 0)
+        return r;
+    if (out == NULL)
+        return SK_EINVAL;
+    if ((r = udp_check_dest(s, host, port)) != 0)
+        return r;
+    family = udp_family(s);
+    r = udp_dual_socket(s, family, &made);
+    if (r == 0) {
+        r = udp_dests(s, family, host, port, &list, &count);
+        if (r != 0)
+            udp_undo_socket(s, made);
+    }
+    if (r == 0)
+        r = udp_ensure_socket(s, family);
+    if (r == 0 && count == 0)
+        r = SK_EHOSTNOTFOUND;
+    if (r == 0)
+        *out = list[0];
+    sk__free(list);
+    return r;
 }
 
 /* A multicast interface named as text (sk_joingroupif, sk_setmulticastif):

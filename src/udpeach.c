@@ -29,7 +29,7 @@ int sk__udp_sendeach(sk_fd_t fd, const sk_dgram *d,
 }
 
 int sk__udp_recveach(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                     int wait, size_t *done, int *sys)
+                     int all, int wait, size_t *done, int *sys)
 {
     size_t i;
     int r = 0;
@@ -40,7 +40,8 @@ int sk__udp_recveach(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
             break;
         }
         r = sk__plat_recvfrom(fd, d[i].data, d[i].len, &got, &size,
-                              d[i].from != NULL ? &from[i] : NULL, sys);
+                              all || d[i].from != NULL ? &from[i] : NULL,
+                              sys);
         if (r != 0 && r != SK_ETRUNCATED)
             break; /* (d[i] not touched) */
         d[i].got = got;

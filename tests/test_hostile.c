@@ -24,7 +24,7 @@
 
 /* ---- the public API, as enumerated from sockit.h --------------------- */
 
-#define SK_API_COUNT 146 /* `grep -c '^SK_API' include/sockit.h` */
+#define SK_API_COUNT 152 /* `grep -c '^SK_API' include/sockit.h` */
 
 /* X(name, takes_object) */
 #define SK_PUBLIC_FUNCS(X)                                                  \
@@ -44,6 +44,8 @@
     X(sk_udp4, 0) X(sk_udp6, 0) X(sk_udp, 0) X(sk_setpeername, 1)           \
     X(sk_sendto, 1) X(sk_recvfrom, 1) X(sk_joingroup, 1)                    \
     X(sk_leavegroup, 1) X(sk_sendmany, 1) X(sk_recvmany, 1)                 \
+    X(sk_recvfromaddr, 1) X(sk_sendtoaddr, 1) X(sk_toaddr, 1)               \
+    X(sk_addrname, 0) X(sk_sendmanyaddr, 1) X(sk_recvmanyaddr, 1)           \
     /* UNIX-domain sockets */                                               \
     X(sk_unix, 0) X(sk_unixdgram, 0)                                        \
     /* address lookup */                                                    \
@@ -1166,6 +1168,136 @@ typedef struct row {
       recvfrom_into(f, f->cli, 4, 1))                                     \
     R(recvfrom_accepted, sk_recvfrom, "on an accepted client", 0,         \
       SK_EWRONGROLE, recvfrom_into(f, f->acc, 4, 1))                      \
+    R(rfa_null, sk_recvfromaddr, "NULL object", NUL, SK_EINVAL,           \
+      recvfromaddr_into(f, NULL, 4, 1))                                   \
+    R(rfa_closed, sk_recvfromaddr, "closed", OBJ, SK_ECLOSED,             \
+      recvfromaddr_into(f, f->closed, 4, 1))                              \
+    R(rfa_nullbuf, sk_recvfromaddr, "NULL buf, cap 4", 0, SK_EINVAL,      \
+      sk_recvfromaddr(f->u4, NULL, 4, &f->scratch, NULL, NULL))           \
+    R(rfa_nullgot, sk_recvfromaddr, "NULL got", 0, SK_EINVAL,             \
+      sk_recvfromaddr(f->u4, f->dst, 4, NULL, NULL, NULL))                \
+    R(rfa_cap0, sk_recvfromaddr, "cap 0 (allowed), nothing", 0,           \
+      SK_ETIMEOUT, recvfromaddr_into(f, f->u4, 0, 1))                     \
+    R(rfa_nullfrom, sk_recvfromaddr, "from NULL (allowed), nothing", 0,   \
+      SK_ETIMEOUT, recvfromaddr_into(f, f->u4, 4, 0))                     \
+    R(rfa_unbound, sk_recvfromaddr, "dual-stack, no socket", 0,           \
+      SK_ENOTCONN, recvfromaddr_into(f, f->ud, 4, 1))                     \
+    R(rfa_master, sk_recvfromaddr, "on a master", 0, SK_EWRONGROLE,       \
+      recvfromaddr_into(f, f->m4, 4, 1))                                  \
+    R(rfa_server, sk_recvfromaddr, "on a server", 0, SK_EWRONGROLE,       \
+      recvfromaddr_into(f, f->srv, 4, 1))                                 \
+    R(rfa_client, sk_recvfromaddr, "on a client", 0, SK_EWRONGROLE,       \
+      recvfromaddr_into(f, f->cli, 4, 1))                                 \
+    R(sta_null, sk_sendtoaddr, "NULL object", NUL, SK_EINVAL,             \
+      sendtoaddr_row(f, NULL, 0))                                         \
+    R(sta_closed, sk_sendtoaddr, "closed", OBJ, SK_ECLOSED,               \
+      sendtoaddr_row(f, f->closed, 0))                                    \
+    R(sta_nullto, sk_sendtoaddr, "NULL to", 0, SK_EINVAL,                 \
+      sk_sendtoaddr(f->u4, "a", 1, NULL))                                 \
+    R(sta_zero, sk_sendtoaddr, "zeroed address", 0, SK_EINVAL,            \
+      sendtoaddr_row(f, f->u4, 1))                                        \
+    R(sta_ff, sk_sendtoaddr, "address of 0xff bytes", 0, SK_EINVAL,       \
+      sendtoaddr_row(f, f->u4, 2))                                        \
+    R(sta_len0, sk_sendtoaddr, "address with len 0", 0, SK_EINVAL,        \
+      sendtoaddr_row(f, f->u4, 3))                                        \
+    R(sta_lenbig, sk_sendtoaddr, "address with len UINT_MAX", 0,          \
+      SK_EINVAL, sendtoaddr_row(f, f->u4, 4))                             \
+    R(sta_nulldata, sk_sendtoaddr, "NULL data, len 3", 0, SK_EINVAL,      \
+      sendtoaddr_row(f, f->u4, 5))                                        \
+    R(sta_empty, sk_sendtoaddr, "NULL data, len 0 (empty datagram)", 0,   \
+      0, sendtoaddr_row(f, f->u4, 6))                                     \
+    R(sta_sizemax, sk_sendtoaddr, "len SIZE_MAX", 0, SK_EMSGSIZE,         \
+      sendtoaddr_row(f, f->u4, 7))                                        \
+    R(sta_isconn, sk_sendtoaddr, "on an object with a peer", 0,           \
+      SK_EISCONN, sendtoaddr_row(f, f->uc, 0))                            \
+    R(sta_master, sk_sendtoaddr, "on a master", 0, SK_EWRONGROLE,         \
+      sendtoaddr_row(f, f->m4, 0))                                        \
+    R(sta_client, sk_sendtoaddr, "on a client", 0, SK_EWRONGROLE,         \
+      sendtoaddr_row(f, f->cli, 0))                                       \
+    R(sma_null, sk_sendmanyaddr, "NULL object", NUL, SK_EINVAL,           \
+      sendmanyaddr_row(f, NULL, 0))                                       \
+    R(sma_closed, sk_sendmanyaddr, "closed", OBJ, SK_ECLOSED,             \
+      sendmanyaddr_row(f, f->closed, 0))                                  \
+    R(sma_nulld, sk_sendmanyaddr, "NULL d, n 1", 0, SK_EINVAL,            \
+      sendmanyaddr_row(f, f->u4, 1))                                      \
+    R(sma_nullto, sk_sendmanyaddr, "NULL to, n 1", 0, SK_EINVAL,          \
+      sendmanyaddr_row(f, f->u4, 2))                                      \
+    R(sma_n0, sk_sendmanyaddr, "NULL d and to, n 0 returns at once", 0,   \
+      0, sk_sendmanyaddr(f->u4, NULL, NULL, 0, NULL))                     \
+    R(sma_zero2, sk_sendmanyaddr, "second address zeroed", 0, SK_EINVAL,  \
+      sendmanyaddr_row(f, f->u4, 3))                                      \
+    R(sma_nulldata2, sk_sendmanyaddr, "second datagram NULL data, len 1", \
+      0, SK_EINVAL, sendmanyaddr_row(f, f->u4, 4))                        \
+    R(sma_sizemax, sk_sendmanyaddr, "len SIZE_MAX", 0, SK_EMSGSIZE,       \
+      sendmanyaddr_row(f, f->u4, 5))                                      \
+    R(sma_ok, sk_sendmanyaddr, "two to u4 (works)", 0, 0,                 \
+      sendmanyaddr_row(f, f->u4, 6))                                      \
+    R(sma_isconn, sk_sendmanyaddr, "on an object with a peer", 0,         \
+      SK_EISCONN, sendmanyaddr_row(f, f->uc, 0))                          \
+    R(sma_master, sk_sendmanyaddr, "on a master", 0, SK_EWRONGROLE,       \
+      sendmanyaddr_row(f, f->m4, 0))                                      \
+    R(sma_client, sk_sendmanyaddr, "on a client", 0, SK_EWRONGROLE,       \
+      sendmanyaddr_row(f, f->cli, 0))                                     \
+    R(rma_null, sk_recvmanyaddr, "NULL object", NUL, SK_EINVAL,           \
+      recvmanyaddr_row(f, NULL, 0))                                       \
+    R(rma_closed, sk_recvmanyaddr, "closed", OBJ, SK_ECLOSED,             \
+      recvmanyaddr_row(f, f->closed, 0))                                  \
+    R(rma_nulld, sk_recvmanyaddr, "NULL d, n 1", 0, SK_EINVAL,            \
+      recvmanyaddr_row(f, f->u4, 1))                                      \
+    R(rma_nullfrom, sk_recvmanyaddr, "NULL from, n 1", 0, SK_EINVAL,      \
+      recvmanyaddr_row(f, f->u4, 2))                                      \
+    R(rma_nulldone, sk_recvmanyaddr, "NULL done", 0, SK_EINVAL,           \
+      sk_recvmanyaddr(f->u4, NULL, NULL, 0, NULL))                        \
+    R(rma_n0, sk_recvmanyaddr, "NULL d and from, n 0 returns at once", 0, \
+      0, sk_recvmanyaddr(f->u4, NULL, NULL, 0, &f->scratch))              \
+    R(rma_nulldata, sk_recvmanyaddr, "NULL data, len 4", 0, SK_EINVAL,    \
+      recvmanyaddr_row(f, f->u4, 3))                                      \
+    R(rma_none, sk_recvmanyaddr, "nothing there, timeout 0", 0,           \
+      SK_ETIMEOUT, recvmanyaddr_row(f, f->u4, 0))                         \
+    R(rma_unbound, sk_recvmanyaddr, "dual-stack, no socket", 0,           \
+      SK_ENOTCONN, recvmanyaddr_row(f, f->ud, 0))                         \
+    R(rma_master, sk_recvmanyaddr, "on a master", 0, SK_EWRONGROLE,       \
+      recvmanyaddr_row(f, f->m4, 0))                                      \
+    R(rma_client, sk_recvmanyaddr, "on a client", 0, SK_EWRONGROLE,       \
+      recvmanyaddr_row(f, f->cli, 0))                                     \
+    R(toaddr_null, sk_toaddr, "NULL object", NUL, SK_EINVAL,              \
+      toaddr_row(NULL, "127.0.0.1", f->uport))                            \
+    R(toaddr_closed, sk_toaddr, "closed", OBJ, SK_ECLOSED,                \
+      toaddr_row(f->closed, "127.0.0.1", f->uport))                       \
+    R(toaddr_nullout, sk_toaddr, "NULL out", 0, SK_EINVAL,                \
+      sk_toaddr(f->u4, "127.0.0.1", f->uport, NULL))                      \
+    R(toaddr_nullhost, sk_toaddr, "NULL host", 0, SK_EINVAL,              \
+      toaddr_row(f->u4, NULL, f->uport))                                  \
+    R(toaddr_empty, sk_toaddr, "empty host", 0, SK_EINVAL,                \
+      toaddr_row(f->u4, "", f->uport))                                    \
+    R(toaddr_any, sk_toaddr, "host \"*\"", 0, SK_EINVAL,                  \
+      toaddr_row(f->u4, "*", f->uport))                                   \
+    R(toaddr_256, sk_toaddr, "256-byte host", 0, SK_EINVAL,               \
+      toaddr_row(f->u4, f->host256, f->uport))                            \
+    R(toaddr_port0, sk_toaddr, "port 0", 0, SK_EINVAL,                    \
+      toaddr_row(f->u4, "127.0.0.1", 0))                                  \
+    R(toaddr_65536, sk_toaddr, "port 65536", 0, SK_EINVAL,                \
+      toaddr_row(f->u4, "127.0.0.1", 65536))                              \
+    R(toaddr_intmin, sk_toaddr, "port INT_MIN", 0, SK_EINVAL,             \
+      toaddr_row(f->u4, "127.0.0.1", INT_MIN))                            \
+    R(toaddr_ok, sk_toaddr, "127.0.0.1 (works)", 0, 0,                    \
+      toaddr_row(f->u4, "127.0.0.1", f->uport))                           \
+    R(toaddr_master, sk_toaddr, "on a master", 0, SK_EWRONGROLE,          \
+      toaddr_row(f->m4, "127.0.0.1", f->uport))                           \
+    R(toaddr_client, sk_toaddr, "on a client", 0, SK_EWRONGROLE,          \
+      toaddr_row(f->cli, "127.0.0.1", f->uport))                          \
+    R(addrname_nulla, sk_addrname, "NULL address", 0, SK_EINVAL,          \
+      addrname_row(f, 0))                                                 \
+    R(addrname_nullout, sk_addrname, "NULL out", 0, SK_EINVAL,            \
+      addrname_row(f, 1))                                                 \
+    R(addrname_zero, sk_addrname, "zeroed address", 0, SK_EINVAL,         \
+      addrname_row(f, 2))                                                 \
+    R(addrname_ff, sk_addrname, "address of 0xff bytes", 0, SK_EINVAL,    \
+      addrname_row(f, 3))                                                 \
+    R(addrname_family, sk_addrname, "family not the native one", 0,       \
+      SK_EINVAL, addrname_row(f, 4))                                      \
+    R(addrname_ok, sk_addrname, "from sk_toaddr (works)", 0, 0,           \
+      addrname_row(f, 5))                                                 \
     R(join_null, sk_joingroup, "NULL object", NUL, SK_EINVAL,             \
       sk_joingroup(NULL, "239.255.77.1", 0))                              \
     R(join_closed, sk_joingroup, "closed", OBJ, SK_ECLOSED,               \
@@ -2094,6 +2226,146 @@ static int recvfrom_nobuf(fx *f)
     size_t got = 77, size = 77;
     int r = sk_recvfrom(f->u4, NULL, 0, &got, &size, NULL);
     if (got != 0 || size != 0)
+        return 12345;
+    return r;
+}
+
+/* datagrams in binary form: sk_recvfromaddr into f->dst; *got must be 0
+ * and from zeroed on error. */
+static int recvfromaddr_into(fx *f, sk_sock *s, size_t cap, int want_from)
+{
+    sk_addr from;
+    size_t got = 77, size = 77;
+    int r;
+    memset(&from, 'x', sizeof from);
+    r = sk_recvfromaddr(s, f->dst, cap,
+                        &got, &size, want_from ? &from : NULL);
+    if (r != 0 && (got != 0 || size != 0 ||
+                   (want_from && (from.len != 0 || from.family != 0))))
+        return 12345;
+    return r;
+}
+
+/* sk_sendtoaddr to u4's address (which 0), or a bad one: 1 zeroed, 2 0xff
+ * bytes, 3 len 0, 4 len UINT_MAX; or bad data: 5 NULL with len 3, 6 NULL
+ * with len 0 (allowed), 7 len SIZE_MAX. */
+static int sendtoaddr_row(fx *f, sk_sock *s, int which)
+{
+    sk_addr a;
+    const void *data = "a";
+    size_t len = 1;
+    if (sk_toaddr(f->u4, "127.0.0.1", f->uport, &a) != 0)
+        return 12345;
+    if (which == 1)
+        memset(&a, 0, sizeof a);
+    else if (which == 2)
+        memset(&a, 0xff, sizeof a);
+    else if (which == 3)
+        a.len = 0;
+    else if (which == 4)
+        a.len = UINT_MAX;
+    else if (which == 5)
+        data = NULL, len = 3;
+    else if (which == 6)
+        data = NULL, len = 0;
+    else if (which == 7)
+        len = SIZE_MAX;
+    return sk_sendtoaddr(s, data, len, &a);
+}
+
+/* sk_sendmanyaddr of two datagrams to u4: which 0 good, 1 d NULL, 2 to
+ * NULL, 3 the second address zeroed, 4 the second datagram NULL data with
+ * len 1, 5 the first len SIZE_MAX, 6 good (both checked received); *done
+ * must say how many went. */
+static int sendmanyaddr_row(fx *f, sk_sock *s, int which)
+{
+    sk_dgram d[2];
+    sk_addr a[2];
+    size_t done = 77;
+    int r;
+    memset(d, 0, sizeof d);
+    if (sk_toaddr(f->u4, "127.0.0.1", f->uport, &a[0]) != 0)
+        return 12345;
+    a[1] = a[0];
+    d[0].data = d[1].data = (void *)"ab";
+    d[0].len = d[1].len = 2;
+    if (which == 3)
+        memset(&a[1], 0, sizeof a[1]);
+    else if (which == 4)
+        d[1].data = NULL, d[1].len = 1;
+    else if (which == 5)
+        d[0].len = SIZE_MAX;
+    r = sk_sendmanyaddr(s, which == 1 ? NULL : d, which == 2 ? NULL : a, 2,
+                        &done);
+    if (r == 0 && which == 6) {
+        char b[4];
+        size_t got = 0;
+        if (done != 2 ||
+            sk_recvfromaddr(f->u4, b, sizeof b, &got, NULL, &a[1]) != 0 ||
+            got != 2 ||
+            sk_recvfromaddr(f->u4, b, sizeof b, &got, NULL, &a[1]) != 0 ||
+            got != 2)
+            return 12345;
+        return 0;
+    }
+    if (r == 0)
+        return done == 2 ? 0 : 12345;
+    return done == (which == 3 || which == 4 ? 1u : 0u) ? r : 12345;
+}
+
+/* sk_recvmanyaddr into one 4-byte buffer: which 0 good, 1 d NULL, 2 from
+ * NULL, 3 data NULL with len 4; *done must be 0 on error. */
+static int recvmanyaddr_row(fx *f, sk_sock *s, int which)
+{
+    char b[4];
+    sk_dgram d[1];
+    sk_addr a[1];
+    size_t done = 77;
+    int r;
+    (void)f;
+    memset(d, 0, sizeof d);
+    d[0].data = which == 3 ? NULL : b;
+    d[0].len = sizeof b;
+    r = sk_recvmanyaddr(s, which == 1 ? NULL : d, which == 2 ? NULL : a, 1,
+                        &done);
+    return r != 0 && done != 0 ? 12345 : r;
+}
+
+/* sk_toaddr: *out zeroed on error. */
+static int toaddr_row(sk_sock *s, const char *host, int port)
+{
+    sk_addr a;
+    int r;
+    memset(&a, 'x', sizeof a);
+    r = sk_toaddr(s, host, port, &a);
+    if (r != 0 && (a.len != 0 || a.family != 0))
+        return 12345;
+    return r;
+}
+
+/* sk_addrname: 0 NULL address, 1 NULL out, 2 zeroed, 3 0xff bytes, 4 a
+ * family that is not the native one, 5 a good one; *out zeroed on
+ * error. */
+static int addrname_row(fx *f, int which)
+{
+    sk_addr a;
+    sk_name n;
+    int r;
+    if (sk_toaddr(f->u4, "127.0.0.1", f->uport, &a) != 0)
+        return 12345;
+    if (which == 2)
+        memset(&a, 0, sizeof a);
+    else if (which == 3)
+        memset(&a, 0xff, sizeof a);
+    else if (which == 4)
+        a.family = SK_AF_INET6;
+    memset(&n, 'x', sizeof n);
+    r = sk_addrname(which == 0 ? NULL : &a, which == 1 ? NULL : &n);
+    if (which == 1)
+        return r;
+    if (r != 0 && (n.addr[0] != '\0' || n.port != 0))
+        return 12345;
+    if (r == 0 && (strcmp(n.addr, "127.0.0.1") != 0 || n.port != f->uport))
         return 12345;
     return r;
 }

@@ -266,6 +266,29 @@ ptrdiff_t sk__plat_recvfrom1(sk_fd_t fd, void *buf, size_t len,
 }
 #endif
 
+/* An IPv4 sender (the common case) is completed without udp_from's
+ * table. */
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+#if defined(__linux__) && defined(MSG_TRUNC)
+    ptrdiff_t n;
+    from->len = (unsigned)sizeof from->sa.bytes;
+    n = recvfrom(fd, buf, len, MSG_TRUNC, (struct sockaddr *)from->sa.bytes,
+                 (socklen_t *)&from->len);
+#else
+    ptrdiff_t n = sk__plat_recvfrom1(fd, buf, len, from);
+#endif
+    if (n < 0)
+        return -1;
+    if (from->len == sizeof(struct sockaddr_in) &&
+        ((const struct sockaddr *)from->sa.bytes)->sa_family == AF_INET)
+        from->family = SK__AF_INET;
+    else
+        udp_from(from, (socklen_t)from->len);
+    return n;
+}
+
 int sk__plat_dgram_ready(sk_fd_t fd)
 {
     struct pollfd p;
@@ -294,6 +317,16 @@ static void udp_mmsg_init(struct mmsghdr *m, struct iovec *iov)
     m->msg_hdr.msg_controllen = 0;
     m->msg_hdr.msg_flags = 0;
     m->msg_len = 0;
+}
+
+/* One message of a receive batch: d's buffer (its room at most
+ * SSIZE_MAX), no name yet. */
+static void udp_mmsg_recv_init(struct mmsghdr *m, struct iovec *iov,
+                               const sk_dgram *d)
+{
+    iov->iov_base = d->data;
+    iov->iov_len = d->len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : d->len;
+    udp_mmsg_init(m, iov);
 }
 
 #if defined(UDP_SEGMENT) && defined(SOL_UDP)
@@ -468,19 +501,26 @@ int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
 }
 
 int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                      int wait, size_t *done, int *sys)
+                      int all, int wait, size_t *done, int *sys)
 {
     struct mmsghdr mm[SK__BATCH];
     struct iovec iov[SK__BATCH];
     size_t i;
     int r;
     *done = 0;
-    for (i = 0; i < n; i++) {
-        iov[i].iov_base = d[i].data;
-        iov[i].iov_len = d[i].len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX
-                                                      : d[i].len;
-        udp_mmsg_init(&mm[i], &iov[i]);
-        if (d[i].from != NULL) {
+    /* (two loops: no test of all per slot) */
+    if (!all) {
+        for (i = 0; i < n; i++) {
+            udp_mmsg_recv_init(&mm[i], &iov[i], &d[i]);
+            if (d[i].from != NULL) {
+                mm[i].msg_hdr.msg_name = from[i].sa.bytes;
+                mm[i].msg_hdr.msg_namelen =
+                    (socklen_t)sizeof from[i].sa.bytes;
+            }
+        }
+    } else {
+        for (i = 0; i < n; i++) {
+            udp_mmsg_recv_init(&mm[i], &iov[i], &d[i]);
             mm[i].msg_hdr.msg_name = from[i].sa.bytes;
             mm[i].msg_hdr.msg_namelen = (socklen_t)sizeof from[i].sa.bytes;
         }
@@ -504,6 +544,9 @@ int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
         }
         from[i].len = (unsigned)mm[i].msg_hdr.msg_namelen;
     }
+    if (all)
+        for (i = 0; i < (size_t)r; i++)
+            udp_from(&from[i], mm[i].msg_hdr.msg_namelen);
     *done = (size_t)r;
     return r > 0 ? 0 : SK_EWOULDBLOCK;
 }
@@ -519,9 +562,9 @@ int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
 }
 
 int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                      int wait, size_t *done, int *sys)
+                      int all, int wait, size_t *done, int *sys)
 {
-    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
+    return sk__udp_recveach(fd, d, from, n, all, wait, done, sys);
 }
 #endif
 

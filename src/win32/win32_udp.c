@@ -167,6 +167,14 @@ void sk__plat_from_family(sk__addr *from) {
                                   : SK__AF_UNSPEC;
 }
 
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from) {
+    ptrdiff_t n = sk__plat_recvfrom1(fd, buf, len, from);
+    if (n >= 0)
+        sk__plat_from_family(from);
+    return n;
+}
+
 int sk__plat_dgram_fail(int *sys) {
     int err = WSAGetLastError();
     if (err == WSAEINTR)
@@ -196,8 +204,8 @@ int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
 }
 
 int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                      int wait, size_t *done, int *sys) {
-    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
+                      int all, int wait, size_t *done, int *sys) {
+    return sk__udp_recveach(fd, d, from, n, all, wait, done, sys);
 }
 
 int sk__plat_disconnect(sk_fd_t fd, int *sys) {

@@ -728,6 +728,17 @@ void sk__plat_from_family(sk__addr *from)
         from->family = SK__AF_UNSPEC;
 }
 
+ptrdiff_t sk__plat_recvfroma(sk_fd_t fd, void *buf, size_t len,
+                             sk__addr *from)
+{
+    ptrdiff_t n;
+    FAKE_CHECK(from != NULL);
+    n = sk__plat_recvfrom1(fd, buf, len, from);
+    if (n >= 0)
+        sk__plat_from_family(from);
+    return n;
+}
+
 int sk__plat_dgram_fail(int *sys)
 {
     return sk__plat_send_fail(sys);
@@ -754,12 +765,13 @@ int sk__plat_sendmany(sk_fd_t fd, const sk_dgram *d,
 }
 
 int sk__plat_recvmany(sk_fd_t fd, sk_dgram *d, sk__addr *from, size_t n,
-                      int wait, size_t *done, int *sys)
+                      int all, int wait, size_t *done, int *sys)
 {
     FAKE_CHECK(d != NULL && from != NULL && n >= 1 && n <= SK__BATCH &&
                done != NULL);
     FAKE_CHECK(wait == 0 || wait == 1);
-    return sk__udp_recveach(fd, d, from, n, wait, done, sys);
+    FAKE_CHECK(all == 0 || all == 1);
+    return sk__udp_recveach(fd, d, from, n, all, wait, done, sys);
 }
 
 int sk__plat_membership4(sk_fd_t fd, int join, const sk__addr *group,
