@@ -31,7 +31,7 @@ static void conn_h_release(sk_conn *c)
     sk__hset **pp, *hs;
     if (c->h == &conn_no_handlers)
         return;
-    for (pp = &c->loop->hsets; (hs = *pp) != NULL; pp = &hs->next) {
+    for (pp = &c->w.loop->hsets; (hs = *pp) != NULL; pp = &hs->next) {
         if (&hs->h == c->h) {
             if (--hs->refs == 0) {
                 *pp = hs->next;
@@ -44,12 +44,95 @@ static void conn_h_release(sk_conn *c)
     c->bw = 0;
 }
 
+static void conn_q_free(sk__connq *q)
+{
+    sk_buf_free(&q->rb);
+    sk_buf_free(&q->wb);
+    sk__free(q);
+}
+
 static void conn_destroy(sk_conn *c)
 {
-    sk_buf_free(&c->rb);
-    sk_buf_free(&c->wb);
+    if (c->q != NULL)
+        conn_q_free(c->q);
     sk__free(c->cfg);
-    sk__free(c);
+    sk__watch_embed_free(&c->w); /* the block (at the dispatch's end) */
+}
+
+/* c's queues, made when it has none (the loop's spare first), or NULL
+ * when there is no memory. */
+static sk__connq *conn_q_need(sk_conn *c)
+{
+    sk__connq *q = c->q;
+    if (q == NULL) {
+        q = c->w.loop->conn_spare;
+        if (q != NULL)
+            c->w.loop->conn_spare = NULL;
+        else if ((q = (sk__connq *)sk__calloc(1, sizeof *q)) == NULL)
+            return NULL;
+        c->q = q;
+    }
+    return q;
+}
+
+/* When c's queues hold nothing (no byte unread, queued or unreported),
+ * hand them to the loop as the spare that the next connection to read or
+ * queue starts with, their buffers kept (one spare per loop: the one with
+ * the larger read buffer stays), so that an idle connection holds no
+ * queues and a busy one allocates none per round trip.  c->q is not
+ * NULL. */
+static SK__NOINLINE void conn_q_spare(sk_loop *loop, sk__connq *q)
+{
+    if (loop->conn_spare->rb.cap < q->rb.cap) {
+        conn_q_free(loop->conn_spare);
+        loop->conn_spare = q;
+    } else {
+        conn_q_free(q);
+    }
+}
+
+/* conn_q_idle once the read buffer was emptied (q is c->q).  Nothing is
+ * queued exactly when wb.len is 0 (wfirst is then 0 too: whoever empties
+ * the write queue sets both). */
+SK__INLINE void conn_q_drained(sk_conn *c, sk__connq *q)
+{
+    q->rb.len = q->rfirst = 0;
+    if ((q->wb.len | q->unreported) != 0)
+        return;
+    c->q = NULL;
+    if (c->w.loop->conn_spare == NULL)
+        c->w.loop->conn_spare = q;
+    else
+        conn_q_spare(c->w.loop, q);
+}
+
+static void conn_q_idle(sk_conn *c)
+{
+    sk__connq *q = c->q;
+    if (q->rfirst == q->rb.len)
+        conn_q_drained(c, q);
+}
+
+/* Bytes unread, bytes queued (not sent yet). */
+SK__INLINE size_t conn_avail(const sk_conn *c)
+{
+    return c->q != NULL ? c->q->rb.len - c->q->rfirst : 0;
+}
+
+SK__INLINE size_t conn_queued(const sk_conn *c)
+{
+    return c->q != NULL ? c->q->wb.len - c->q->wfirst : 0;
+}
+
+void sk__conn_q_clear(sk_conn *c, int unread)
+{
+    if (c->q != NULL) {
+        if (unread)
+            c->q->rb.len = c->q->rfirst = 0;
+        c->q->wb.len = c->q->wfirst = 0;
+        c->q->unreported = 0;
+        conn_q_idle(c);
+    }
 }
 
 void sk__conn_hold(sk_conn *c)
@@ -77,7 +160,7 @@ static int conn_after(sk_conn *c, uint16_t epoch)
 
 void sk__conn_record(sk_conn *c, int code)
 {
-    c->code = (int16_t)code;
+    c->code = (int8_t)code;
 }
 
 int sk__conn_set_state(sk_conn *c, int state)
@@ -87,7 +170,7 @@ int sk__conn_set_state(sk_conn *c, int state)
     if (c->h->state_changed == NULL)
         return 0;
     sk__conn_hold(c);
-    c->h->state_changed(c, state, c->ud);
+    c->h->state_changed(c, state, c->w.ud);
     return conn_after(c, epoch);
 }
 
@@ -98,7 +181,7 @@ int sk__conn_emit_error(sk_conn *c, int code)
     if (c->h->error == NULL)
         return 0;
     sk__conn_hold(c);
-    c->h->error(c, sk_conn_errcode(code), c->ud);
+    c->h->error(c, sk_conn_errcode(code), c->w.ud);
     return conn_after(c, epoch);
 }
 
@@ -108,7 +191,7 @@ int sk__conn_emit_simple(sk_conn *c, void (*fn)(sk_conn *c, void *ud))
     if (fn == NULL)
         return 0;
     sk__conn_hold(c);
-    fn(c, c->ud);
+    fn(c, c->w.ud);
     return conn_after(c, epoch);
 }
 
@@ -120,14 +203,14 @@ static int conn_emit_count(sk_conn *c,
     if (fn == NULL)
         return 0;
     sk__conn_hold(c);
-    fn(c, n, c->ud);
+    fn(c, n, c->w.ud);
     return conn_after(c, epoch);
 }
 
 int sk__conn_timer(sk_conn *c, sk_timer **t, double after, sk_timer_cb cb)
 {
     if (*t == NULL) {
-        int r = sk_timer_new(c->loop, t);
+        int r = sk_timer_new(c->w.loop, t);
         if (r != 0)
             return r;
     }
@@ -140,13 +223,14 @@ static void conn_timer_stop(sk_timer *t)
         (void)sk_timer_stop(t);
 }
 
+static void conn_io(sk_watch *w, int events, void *ud);
+
 static sk_conn *conn_alloc(sk_loop *loop, sk_sock *s)
 {
     sk_conn *c = (sk_conn *)sk__calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
-    c->loop = loop;
-    c->s = s;
+    sk__watch_embed_init(&c->w, loop, s, conn_io);
     c->h = &conn_no_handlers;
     c->state = SK_CONN_UNCONNECTED;
     (void)sk_setblocking(s, 0);
@@ -174,11 +258,8 @@ SK_API int sk_conn_new(sk_loop *loop, sk_conn **out)
 
 void sk__conn_drop_socket(sk_conn *c, int abortive)
 {
-    sk_sock *s = c->s;
-    if (c->w != NULL) {
-        sk_watch_free(c->w);
-        c->w = NULL;
-    }
+    sk_sock *s = c->w.sock;
+    sk__watch_embed_stop(&c->w);
     c->interest = 0;
     if (s->extra != NULL) { /* TLS: close_notify unless aborting */
         if (abortive)
@@ -217,8 +298,8 @@ SK_API void sk_conn_free(sk_conn *c)
         c->cfg->tm_close = NULL;
     }
     sk__conn_drop_socket(c, live);
-    sk_free(c->s);
-    c->s = NULL;
+    sk_free(c->w.sock);
+    c->w.sock = NULL;
     conn_h_release(c); /* no handler runs from now on */
     if (c->depth == 0)
         conn_destroy(c);
@@ -232,7 +313,7 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
         return SK_EINVAL;
     if (h != NULL && memcmp(h, &conn_no_handlers, sizeof *h) != 0) {
         /* The loop's copy of this set, made when it has none yet. */
-        for (hs = c->loop->hsets; hs != NULL; hs = hs->next)
+        for (hs = c->w.loop->hsets; hs != NULL; hs = hs->next)
             if (memcmp(&hs->h, h, sizeof *h) == 0)
                 break;
         if (hs == NULL) {
@@ -241,16 +322,16 @@ SK_API int sk_conn_sethandlers(sk_conn *c, const sk_conn_handlers *h,
                 return SK_ENORESOURCES;
             hs->h = *h;
             hs->refs = 0;
-            hs->next = c->loop->hsets;
-            c->loop->hsets = hs;
+            hs->next = c->w.loop->hsets;
+            c->w.loop->hsets = hs;
         }
         hs->refs++; /* before the old set goes: it may be this one */
     }
     conn_h_release(c);
     if (hs != NULL)
         c->h = &hs->h;
-    c->bw = c->h->bytes_written != NULL;
-    c->ud = ud;
+    c->bw = c->h->bytes_written != NULL ? 1u : 0u;
+    c->w.ud = ud;
     return 0;
 }
 
@@ -327,11 +408,6 @@ SK_API int sk_conn_gettimeout(const sk_conn *c, char mode, double *seconds)
 
 /* ---- I/O on the loop ------------------------------------------------------ */
 
-static size_t conn_avail(const sk_conn *c)
-{
-    return c->rb.len - c->rfirst;
-}
-
 /* Whether bytes may still arrive. */
 static int conn_may_receive(const sk_conn *c)
 {
@@ -352,8 +428,9 @@ static int conn_may_receive(const sk_conn *c)
  * a write that went out whole with nothing queued). */
 static void conn_update(sk_conn *c)
 {
+    sk_watch *w = SK__CONN_W(c);
     int want = 0;
-    if (c->w == NULL)
+    if (w == NULL)
         return;
     if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING) {
         if (!c->eof && !c->rerr &&
@@ -362,15 +439,16 @@ static void conn_update(sk_conn *c)
         /* Writable also stands for "come back next iteration": to report
          * bytes_written, to handle an error or end of stream seen while a
          * handler changed things, to end the flush of CLOSING. */
-        if (c->wfirst < c->wb.len || c->unreported != 0 || c->rerr ||
+        if (conn_queued(c) != 0 || (c->q != NULL && c->q->unreported) ||
+            c->rerr ||
             (c->eof && !c->eof_done) ||
             (c->state == SK_CONN_CLOSING && !c->shut))
             want |= SK_WRITABLE;
     } else if (c->state == SK_CONN_ENCRYPTING) {
-        want = sk__tls_want(c->s); /* what the handshake waits for */
+        want = sk__tls_want(c->w.sock); /* what the handshake waits for */
     }
-    if (want != c->interest && sk_watch_set(c->w, want) == 0)
-        c->interest = (unsigned char)want;
+    if (want != (int)c->interest && sk_watch_set(w, want) == 0)
+        c->interest = (unsigned)want & 3u;
 }
 
 /* The connection is over: close its socket (gracefully), then
@@ -380,8 +458,7 @@ static int conn_finish(sk_conn *c, int abortive)
     int was = c->state;
     if (c->cfg != NULL)
         conn_timer_stop(c->cfg->tm_close);
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 0);
     sk__conn_drop_socket(c, abortive);
     if (sk__conn_set_state(c, SK_CONN_UNCONNECTED))
         return 1;
@@ -407,7 +484,7 @@ static int conn_peer_closed(sk_conn *c)
         /* TcpSocket: the error while still CONNECTED, then the close. */
         if (sk__conn_emit_error(c, SK_ECLOSED))
             return 1;
-        if (c->wfirst < c->wb.len) {
+        if (conn_queued(c) != 0) {
             /* The peer may only have shut its sending side: flush. */
             if (sk__conn_set_state(c, SK_CONN_CLOSING))
                 return 1;
@@ -434,28 +511,6 @@ static void conn_compact(sk_buf *b, size_t *first)
     }
 }
 
-/* The read buffer holds nothing: hand its memory to the loop as the spare
- * that the next read of any of its connections starts with, so that a
- * connection with nothing unread holds no buffer and a busy one allocates
- * none per read (one spare per loop: a second idle buffer is freed). */
-SK__INLINE void conn_rb_idle(sk_conn *c)
-{
-    sk_buf *spare = &c->loop->conn_spare;
-    c->rb.len = c->rfirst = 0;
-    if (c->rb.data == NULL)
-        return;
-    if (spare->data == NULL) {
-        *spare = c->rb;
-    } else if (spare->cap < c->rb.cap) {
-        sk_buf_free(spare);
-        *spare = c->rb;
-    } else {
-        sk_buf_free(&c->rb);
-    }
-    c->rb.data = NULL;
-    c->rb.cap = 0;
-}
-
 /* Whether the connection's socket is a plain established stream that the
  * loop writes with the system's calls directly (as sk_send does, without
  * its slicing and timeouts: the socket is non-blocking): no TLS, no
@@ -476,7 +531,7 @@ SK__INLINE int conn_plain(const sk_sock *s)
  * object's statistics. */
 static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
 {
-    sk_sock *s = c->s;
+    sk_sock *s = c->w.sock;
     ptrdiff_t k;
     int sys = 0, r;
     if (!conn_plain(s))
@@ -498,7 +553,7 @@ static int conn_recv(sk_conn *c, char *dst, size_t room, size_t *n)
  * writability anyway. */
 static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
 {
-    sk_sock *s = c->s;
+    sk_sock *s = c->w.sock;
     ptrdiff_t k;
     int sys = 0, r;
     if (!conn_plain_send(s)) {
@@ -519,47 +574,46 @@ static int conn_send(sk_conn *c, const char *p, size_t len, size_t *n)
     return r;
 }
 
-/* Make the read buffer ready for the reads of one readiness: empty, it
- * starts over (with the loop's spare when it has no memory); else what
- * was taken from its front goes. */
-static void conn_rb_prepare(sk_conn *c)
+/* Make the read buffer ready for the reads of one readiness: the queues
+ * made if needed (the loop's spare first); empty, it starts over; else
+ * what was taken from its front goes.  Returns 0 or SK_ENORESOURCES. */
+static int conn_rb_prepare(sk_conn *c)
 {
-    if (c->rfirst == c->rb.len) {
-        sk_buf *spare = &c->loop->conn_spare;
-        c->rb.len = c->rfirst = 0;
-        if (c->rb.data == NULL && spare->data != NULL) {
-            c->rb = *spare; /* take the loop's spare */
-            spare->data = NULL;
-            spare->len = spare->cap = 0;
-        }
-    } else {
-        conn_compact(&c->rb, &c->rfirst);
-    }
+    sk__connq *q = conn_q_need(c);
+    if (q == NULL)
+        return SK_ENORESOURCES;
+    if (q->rfirst == q->rb.len)
+        q->rb.len = q->rfirst = 0;
+    else
+        conn_compact(&q->rb, &q->rfirst);
+    return 0;
 }
 
 /* Read what the socket has (within a round and the read limit) into the
- * read buffer, got bytes of this readiness being there already.  Returns
- * the last read's code; *got: the bytes of this readiness. */
+ * read buffer (c->q made), got bytes of this readiness being there
+ * already.  Returns the last read's code; *got: the bytes of this
+ * readiness. */
 static int conn_fill(sk_conn *c, size_t *got)
 {
+    sk__connq *q = c->q;
     int r = 0;
     while (*got < SK__CONN_ROUND) {
-        size_t room, len0 = c->rb.len, n;
+        size_t room, len0 = q->rb.len, n;
         if (c->limited) {
             if (conn_avail(c) >= c->cfg->readlimit)
                 break;
         }
-        if (c->rb.cap - c->rb.len < SK__CONN_CHUNK) {
-            r = sk_buf_reserve(&c->rb, SK__CONN_CHUNK);
+        if (q->rb.cap - q->rb.len < SK__CONN_CHUNK) {
+            r = sk_buf_reserve(&q->rb, SK__CONN_CHUNK);
             if (r != 0)
                 break;
         }
-        room = c->rb.cap - c->rb.len;
+        room = q->rb.cap - q->rb.len;
         if (c->limited && room > c->cfg->readlimit - conn_avail(c))
             room = c->cfg->readlimit - conn_avail(c);
         n = 0;
-        r = conn_recv(c, c->rb.data + len0, room, &n);
-        c->rb.len = len0 + n;
+        r = conn_recv(c, q->rb.data + len0, room, &n);
+        q->rb.len = len0 + n;
         *got += n;
         if (r != 0 || n < room)
             break; /* the system had no more for now */
@@ -574,11 +628,11 @@ static int conn_read_end(sk_conn *c, int r, size_t got)
     if (r == SK_ECLOSED)
         c->eof = 1;
     else if (r != 0 && r != SK_EWOULDBLOCK)
-        c->rerr = (int16_t)r;
+        c->rerr = (int8_t)r;
     if (got > 0)
         return conn_emit_count(c, c->h->ready_read, conn_avail(c));
-    if (c->rfirst == c->rb.len)
-        conn_rb_idle(c);
+    if (c->q != NULL)
+        conn_q_idle(c);
     return 0;
 }
 
@@ -594,29 +648,35 @@ static void conn_linger(sk_timer *t, void *ud)
 /* Send what is queued; report progress; end the flush of CLOSING. */
 static int conn_on_write(sk_conn *c)
 {
+    sk__connq *q = c->q;
+    size_t n = 0;
     int r = 0;
-    if (c->wfirst < c->wb.len) {
-        size_t last = 0;
-        r = conn_send(c, c->wb.data + c->wfirst, c->wb.len - c->wfirst,
-                      &last);
-        c->wfirst += last;
-        c->unreported += last;
-        if (c->wfirst == c->wb.len)
-            c->wb.len = c->wfirst = 0;
+    if (q != NULL) {
+        if (q->wfirst < q->wb.len) {
+            size_t last = 0;
+            r = conn_send(c, q->wb.data + q->wfirst, q->wb.len - q->wfirst,
+                          &last);
+            q->wfirst += last;
+            q->unreported += last;
+            if (q->wfirst == q->wb.len) {
+                q->wb.len = q->wfirst = 0;
+                if (q->wb.cap > SK__CONN_CHUNK) /* a large queue drained: */
+                    sk_buf_free(&q->wb); /* not kept while idle */
+            }
+        }
+        n = q->unreported;
+        q->unreported = 0;
+        conn_q_idle(c); /* (q may be gone) */
     }
-    if (c->unreported != 0) {
-        size_t n = c->unreported;
-        c->unreported = 0;
-        if (conn_emit_count(c, c->h->bytes_written, n))
-            return 1;
-    }
+    if (n != 0 && conn_emit_count(c, c->h->bytes_written, n))
+        return 1;
     if (r != 0 && r != SK_EWOULDBLOCK)
         return conn_broken(c, r);
-    if (c->state == SK_CONN_CLOSING && !c->shut && c->wfirst == c->wb.len) {
+    if (c->state == SK_CONN_CLOSING && !c->shut && conn_queued(c) == 0) {
         /* Every byte is with the system: the peer reads our end of stream
          * after them.  Then wait for its close (bytes it still sends are
          * delivered), within the linger time. */
-        (void)sk_shutdown(c->s, SK_SHUT_SEND);
+        (void)sk_shutdown(c->w.sock, SK_SHUT_SEND);
         c->shut = 1;
         if (c->eof)
             return conn_finish(c, 0);
@@ -645,7 +705,7 @@ static void conn_connect_over(sk_conn *c)
  * handler hears why and the connection ends. */
 static int conn_handshake(sk_conn *c)
 {
-    int r = sk_tls_handshake(c->s);
+    int r = sk_tls_handshake(c->w.sock);
     if (r == SK_EWOULDBLOCK) {
         conn_update(c);
         return 0;
@@ -679,8 +739,9 @@ static void conn_io_rest(sk_conn *c, int events)
             return;
     }
     if (c->interest == SK_READABLE && c->state == SK_CONN_CONNECTED &&
-        c->wfirst == c->wb.len && c->unreported == 0 && !c->eof &&
-        !c->rerr && !c->limited)
+        (c->q == NULL || (c->q->wfirst == c->q->wb.len &&
+                          c->q->unreported == 0)) &&
+        !c->eof && !c->rerr && !c->limited)
         return; /* reading on, and nothing else to do */
     conn_update(c);
 }
@@ -697,9 +758,9 @@ static SK__NOINLINE void conn_io_any(sk_conn *c, int events)
     if ((events & (SK_READABLE | SK_ERRORED)) &&
         (c->interest & SK_READABLE)) {
         size_t got = 0;
-        int r;
-        conn_rb_prepare(c);
-        r = conn_fill(c, &got);
+        int r = conn_rb_prepare(c);
+        if (r == 0)
+            r = conn_fill(c, &got);
         if (conn_read_end(c, r, got))
             return;
     }
@@ -714,13 +775,13 @@ static SK__NOINLINE void conn_io_odd(sk_conn *c, int events, ptrdiff_t k)
     size_t got = 0;
     int r;
     if (k > 0) {
-        c->rb.len = got = (size_t)k;
-        c->s->nrecv += (size_t)k;
+        c->q->rb.len = got = (size_t)k;
+        c->w.sock->nrecv += (size_t)k;
         r = conn_fill(c, &got);
     } else {
         int sys = 0;
         r = k == 0 ? SK_ECLOSED : sk__plat_recv_fail(&sys);
-        sk__sys_set(c->s, sys);
+        sk__sys_set(c->w.sock, sys);
     }
     if (conn_read_end(c, r, got))
         return;
@@ -734,35 +795,34 @@ static SK__NOINLINE void conn_io_odd(sk_conn *c, int events, ptrdiff_t k)
  * interest (reading) stands, and whatever the handler did set its own. */
 static void conn_io(sk_watch *w, int events, void *ud)
 {
-    sk_conn *c = (sk_conn *)ud;
-    sk_sock *s = c->s;
+    sk_conn *c = (sk_conn *)(void *)w; /* (its first member) */
+    sk_sock *s = c->w.sock;
+    sk__connq *q;
     ptrdiff_t k;
-    (void)w;
+    (void)ud; /* (the user's: c->w.ud) */
     if (events != SK_READABLE || c->state != SK_CONN_CONNECTED ||
-        c->rb.len != 0 || c->limited || !conn_plain(s)) {
+        c->q != NULL || c->limited || !conn_plain(s)) {
         conn_io_any(c, events);
         return;
     }
-    if (c->rb.data == NULL) {
-        sk_buf *spare = &c->loop->conn_spare;
-        if (spare->data == NULL) { /* the first read: conn_fill's reserve */
-            conn_io_any(c, events);
-            return;
-        }
-        c->rb = *spare; /* take the loop's spare (it holds nothing) */
-        spare->data = NULL;
-        spare->cap = 0;
+    q = c->w.loop->conn_spare;
+    if (q == NULL || q->rb.data == NULL) {
+        /* the first read: conn_rb_prepare and conn_fill make them */
+        conn_io_any(c, events);
+        return;
     }
-    k = sk__plat_recv1(s->fd, c->rb.data, c->rb.cap);
-    if (k <= 0 || (size_t)k == c->rb.cap) {
+    c->q = q; /* take the loop's spare (it holds nothing) */
+    c->w.loop->conn_spare = NULL;
+    k = sk__plat_recv1(s->fd, q->rb.data, q->rb.cap);
+    if (k <= 0 || (size_t)k == q->rb.cap) {
         conn_io_odd(c, events, k);
         return;
     }
-    c->rb.len = (size_t)k;
+    q->rb.len = (size_t)k;
     s->nrecv += (size_t)k;
     if (c->h->ready_read != NULL) { /* conn_emit_count, nothing after it */
         c->depth++;
-        c->h->ready_read(c, (size_t)k, c->ud);
+        c->h->ready_read(c, (size_t)k, c->w.ud);
         if (--c->depth == 0 && c->freed)
             conn_destroy(c);
     }
@@ -770,24 +830,22 @@ static void conn_io(sk_watch *w, int events, void *ud)
 
 int sk__conn_established(sk_conn *c)
 {
-    int r = sk_watch_new(c->loop, c->s, conn_io, c, &c->w);
+    int r = sk__watch_embed_start(&c->w);
     c->interest = 0;
     if (r != 0) {
         conn_connect_over(c);
-        c->w = NULL;
         sk__conn_drop_socket(c, 0);
-        c->wb.len = c->wfirst = 0;
+        sk__conn_q_clear(c, 0);
         if (sk__conn_emit_error(c, r))
             return 1;
-        c->wb.len = c->wfirst = 0; /* written by the error handler */
-        c->unreported = 0;
+        sk__conn_q_clear(c, 0); /* written by the error handler */
         return sk__conn_set_state(c, SK_CONN_UNCONNECTED);
     }
     c->eof = c->eof_done = c->shut = 0;
     c->rerr = 0;
-    if (c->s->extra != NULL && c->s->extra->conntls != NULL) {
-        r = sk_tls_start(c->s, c->s->extra->conntls,
-                         c->s->extra->conntlshost);
+    if (c->w.sock->extra != NULL && c->w.sock->extra->conntls != NULL) {
+        r = sk_tls_start(c->w.sock, c->w.sock->extra->conntls,
+                         c->w.sock->extra->conntlshost);
         if (r == SK_EWOULDBLOCK) { /* the usual case: on the loop */
             if (sk__conn_set_state(c, SK_CONN_ENCRYPTING))
                 return 1;
@@ -814,7 +872,7 @@ int sk__conn_accepted(sk_loop *loop, sk_sock *s, sk_conn **out)
     *out = NULL;
     if (c == NULL)
         return SK_ENORESOURCES;
-    r = sk_watch_new(loop, s, conn_io, c, &c->w);
+    r = sk__watch_embed_start(&c->w);
     if (r != 0) {
         sk__free(c);
         return r;
@@ -868,6 +926,7 @@ SK_API int sk_conn_abort(sk_conn *c)
  * bytes_written to tell. */
 static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
 {
+    sk__connq *q;
     int r;
     if (c == NULL || (p == NULL && len > 0))
         return SK_EINVAL;
@@ -876,15 +935,20 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
         return SK_EWRONGROLE;
     if (len == 0)
         return 0;
-    if (c->wfirst != 0)
-        conn_compact(&c->wb, &c->wfirst);
     /* Room first: when there is none, nothing at all is sent. */
-    if (c->wb.cap - c->wb.len < len) {
-        r = sk_buf_reserve(&c->wb, len);
-        if (r != 0)
+    q = conn_q_need(c);
+    if (q == NULL)
+        return SK_ENORESOURCES;
+    if (q->wfirst != 0)
+        conn_compact(&q->wb, &q->wfirst);
+    if (q->wb.cap - q->wb.len < len) {
+        r = sk_buf_reserve(&q->wb, len);
+        if (r != 0) {
+            conn_q_idle(c);
             return r;
+        }
     }
-    if (c->state == SK_CONN_CONNECTED && c->wfirst == c->wb.len &&
+    if (c->state == SK_CONN_CONNECTED && q->wfirst == q->wb.len &&
         !c->rerr && !c->eof) {
         /* Nothing queued: offer the bytes to the system now.  Whatever
          * goes wrong is met again by the queue's next send, from the
@@ -894,13 +958,15 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
         p += last;
         len -= last;
         if (c->h->bytes_written != NULL)
-            c->unreported += last;
-        if (len == 0 && c->unreported == 0)
+            q->unreported += last;
+        if (len == 0 && q->unreported == 0) {
+            conn_q_idle(c);
             return 0; /* all gone, nothing to tell: the interest stands */
+        }
     }
     if (len > 0) {
-        memcpy(c->wb.data + c->wb.len, p, len);
-        c->wb.len += len;
+        memcpy(q->wb.data + q->wb.len, p, len);
+        q->wb.len += len;
     }
     conn_update(c);
     return 0;
@@ -909,38 +975,45 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
 /* The rest of sk_conn_write's common case after a send that moved k bytes
  * (fewer than len) or failed (k -1: sk__plat_send_fail says why; whatever
  * went wrong is met again by the queue's next send, from the loop): queue
- * what is left (the queue was empty, with room for all of it). */
+ * what is left in the loop's spare queues, which c takes (they were
+ * empty, with room for all of it). */
 static SK__NOINLINE int conn_write_rest(sk_conn *c, const char *p,
                                         size_t len, ptrdiff_t k)
 {
+    sk__connq *q = c->q = c->w.loop->conn_spare; /* (sk_conn_write saw it) */
+    c->w.loop->conn_spare = NULL;
     if (k < 0) {
         int sys = 0;
         (void)sk__plat_send_fail(&sys);
-        sk__sys_set(c->s, sys);
+        sk__sys_set(c->w.sock, sys);
         k = 0;
     }
-    c->s->nsent += (size_t)k;
-    memcpy(c->wb.data, p + k, len - (size_t)k);
-    c->wb.len = len - (size_t)k;
+    c->w.sock->nsent += (size_t)k;
+    memcpy(q->wb.data, p + k, len - (size_t)k);
+    q->wb.len = len - (size_t)k;
     conn_update(c);
     return 0;
 }
 
-/* The common case first, one test of each condition: CONNECTED, nothing
- * queued and room to queue what the system may not take, no bytes_written
- * to tell, no error or end of stream pending, a plain socket; one send
- * that takes it all.  Else conn_write_any (the checks, a queue, TLS) or
- * conn_write_rest (a part left). */
+/* The common case first, one test of each condition: CONNECTED, no
+ * queues (nothing unread, queued or unreported) and room in the loop's
+ * spare to queue what the system may not take, no bytes_written to tell, no
+ * error or end of stream pending, a plain socket; one send that takes it
+ * all.  Else conn_write_any (the checks, a queue, TLS) or conn_write_rest
+ * (a part left). */
 SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
 {
+    const sk__connq *q;
     sk_sock *s;
     ptrdiff_t k;
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
-        c->wb.len != 0 || len - 1 >= c->wb.cap /* len 0 too */ ||
-        c->bw || (c->rerr | c->eof) ||
-        !conn_plain_send(c->s))
+        c->q != NULL || c->bw || c->eof || c->rerr != 0)
         return conn_write_any(c, (const char *)data, len);
-    s = c->s;
+    q = c->w.loop->conn_spare; /* (it holds nothing) */
+    if (q == NULL || len - 1 >= q->wb.cap /* len 0 too */ ||
+        !conn_plain_send(c->w.sock))
+        return conn_write_any(c, (const char *)data, len);
+    s = c->w.sock;
     k = sk__plat_send1(s->fd, data, len);
     if (k != (ptrdiff_t)len)
         return conn_write_rest(c, (const char *)data, len, k);
@@ -962,18 +1035,19 @@ static SK__NOINLINE int conn_read_any(sk_conn *c, void *dst, size_t cap,
 /* The common case first: the checks, then bytes to copy. */
 SK_API int sk_conn_read(sk_conn *c, void *dst, size_t cap, size_t *got)
 {
+    sk__connq *q;
     size_t n;
     if (c == NULL || dst == NULL || cap == 0 || got == NULL ||
-        c->rb.len == c->rfirst)
+        (q = c->q) == NULL || q->rb.len == q->rfirst)
         return conn_read_any(c, dst, cap, got);
-    n = c->rb.len - c->rfirst;
+    n = q->rb.len - q->rfirst;
     if (n > cap)
         n = cap;
-    memcpy(dst, c->rb.data + c->rfirst, n);
-    c->rfirst += n;
+    memcpy(dst, q->rb.data + q->rfirst, n);
+    q->rfirst += n;
     *got = n;
-    if (c->rfirst == c->rb.len)
-        conn_rb_idle(c);
+    if (q->rfirst == q->rb.len)
+        conn_q_drained(c, q);
     if (c->limited)
         conn_update(c); /* reading may go on below the read limit */
     return 0;
@@ -986,14 +1060,15 @@ static int conn_bad_buf(const sk_buf *b)
 
 static int conn_read_line(sk_conn *c, sk_buf *line)
 {
+    sk__connq *q = c->q;
     const char *p, *lf;
     size_t avail, max, count = 0, used = 0;
     int r;
     avail = conn_avail(c);
     if (avail == 0)
         return conn_may_receive(c) ? SK_EWOULDBLOCK : SK_ECLOSED;
-    p = c->rb.data + c->rfirst;
-    max = c->s->linemax;
+    p = q->rb.data + q->rfirst; /* (q is there: bytes are) */
+    max = c->w.sock->linemax;
     lf = (const char *)memchr(p, '\n', avail);
     if (lf == NULL && conn_may_receive(c)) {
         /* Incomplete: wait, unless the line is over the limit already. */
@@ -1007,9 +1082,9 @@ static int conn_read_line(sk_conn *c, sk_buf *line)
         return r;
     r = sk__line_take(p, lf != NULL ? (size_t)(lf - p) + 1 : avail, line,
                       &count, max, &used);
-    c->rfirst += used;
-    if (c->rfirst == c->rb.len)
-        conn_rb_idle(c);
+    q->rfirst += used;
+    if (q->rfirst == q->rb.len)
+        conn_q_drained(c, q);
     conn_update(c);
     if (r == 1)
         return 0;
@@ -1036,9 +1111,10 @@ static int conn_read_all(sk_conn *c, sk_buf *out)
     r = sk_buf_reserve(out, n + 1); /* and the NUL */
     if (r != 0)
         return r;
-    memcpy(out->data + out->len, c->rb.data + c->rfirst, n);
+    memcpy(out->data + out->len, c->q->rb.data + c->q->rfirst, n);
     out->len += n;
-    conn_rb_idle(c);
+    c->q->rfirst = c->q->rb.len;
+    conn_q_idle(c);
     conn_update(c);
     return 0;
 }
@@ -1058,7 +1134,7 @@ SK_API int sk_conn_setreadlimit(sk_conn *c, size_t max)
         return SK_ENORESOURCES;
     if (c->cfg != NULL)
         c->cfg->readlimit = max;
-    c->limited = max != 0;
+    c->limited = max != 0 ? 1u : 0u;
     conn_update(c);
     return 0;
 }
@@ -1096,7 +1172,7 @@ SK_API int sk_conn_bytes_to_write(const sk_conn *c, size_t *n)
 {
     if (c == NULL || n == NULL)
         return SK_EINVAL;
-    *n = c->wb.len - c->wfirst;
+    *n = conn_queued(c);
     return 0;
 }
 
@@ -1106,7 +1182,7 @@ SK_API int sk_conn_local(const sk_conn *c, sk_name *out)
         return SK_EINVAL;
     if (c->state == SK_CONN_BOUND || c->state == SK_CONN_CONNECTED ||
         c->state == SK_CONN_ENCRYPTING || c->state == SK_CONN_CLOSING)
-        return sk_getsockname(c->s, out);
+        return sk_getsockname(c->w.sock, out);
     memset(out, 0, sizeof *out);
     return SK_ENOTCONN;
 }
@@ -1117,7 +1193,7 @@ SK_API int sk_conn_remote(const sk_conn *c, sk_name *out)
         return SK_EINVAL;
     if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_ENCRYPTING ||
         c->state == SK_CONN_CLOSING)
-        return sk_getpeername(c->s, out);
+        return sk_getpeername(c->w.sock, out);
     memset(out, 0, sizeof *out);
     return SK_ENOTCONN;
 }
@@ -1126,7 +1202,7 @@ SK_API int sk_conn_sock(sk_conn *c, sk_sock **out)
 {
     if (c == NULL || out == NULL)
         return SK_EINVAL;
-    *out = c->s;
+    *out = c->w.sock;
     return 0;
 }
 
@@ -1139,12 +1215,12 @@ SK_API int sk_conn_settls(sk_conn *c, sk_tls_ctx *ctx, const char *host)
         return SK_EINVAL;
     if (c->state != SK_CONN_UNCONNECTED && c->state != SK_CONN_BOUND)
         return SK_EWRONGROLE;
-    if (ctx == NULL && c->s->extra == NULL)
+    if (ctx == NULL && c->w.sock->extra == NULL)
         return 0;
-    r = sk__need_extra(c->s);
+    r = sk__need_extra(c->w.sock);
     if (r != 0)
         return r;
-    x = c->s->extra;
+    x = c->w.sock->extra;
     if (ctx != NULL) {
         r = sk__tls_ctx_take(ctx, host);
         if (r != 0)

@@ -20,14 +20,14 @@ static void attempt_close(sk_conn *c, sk__attempt *at)
     if (at->w != NULL)
         sk_watch_free(at->w);
     at->w = NULL;
-    if (at->s == c->s) {
+    if (at->s == c->w.sock) {
         /* a bound connection's own socket: its next attempt makes a new
          * one on the same local address */
-        if (c->s->fd != SK_FD_INVALID)
-            sk__plat_close(c->s->fd);
-        c->s->fd = SK_FD_INVALID;
-        c->s->role = SK_ROLE_MASTER;
-        c->s->connecting = 0;
+        if (c->w.sock->fd != SK_FD_INVALID)
+            sk__plat_close(c->w.sock->fd);
+        c->w.sock->fd = SK_FD_INVALID;
+        c->w.sock->role = SK_ROLE_MASTER;
+        c->w.sock->connecting = 0;
     } else {
         sk_free(at->s);
     }
@@ -114,21 +114,19 @@ static void conn_fail(sk_conn *c, int code)
     sk__conn_stop_connect(c);
     sk__conn_cx_done(c);
     sk__conn_drop_socket(c, 0); /* a bound connection's socket too */
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 0);
     if (sk__conn_emit_error(c, code))
         return;
     /* What the error handler wrote (the state still allowed it) goes the
      * same way: nothing stays queued on an UNCONNECTED connection. */
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 0);
     (void)sk__conn_set_state(c, SK_CONN_UNCONNECTED);
 }
 
 /* Attempt at won: it becomes the connection, the others are closed. */
 static void conn_win(sk_conn *c, sk__attempt *at)
 {
-    sk_sock *s = at->s, *cs = c->s;
+    sk_sock *s = at->s, *cs = c->w.sock;
     if (at->w != NULL)
         sk_watch_free(at->w);
     at->w = NULL;
@@ -174,7 +172,7 @@ static int attempt_start(sk_conn *c, size_t i)
     sk_fd_t fd = SK_FD_INVALID;
     int r;
     if (SK__CX(c)->bound) {
-        s = c->s;
+        s = c->w.sock;
         if (s->family == SK__AF_INET6 && a->family == SK__AF_INET)
             r = sk__plat_v4mapped(a, &dst);
         else
@@ -197,7 +195,7 @@ static int attempt_start(sk_conn *c, size_t i)
         if (r != 0)
             return r;
         /* the connection's remembered options go on every attempt */
-        r = sk__make_socket(c->s, a->family, &fd);
+        r = sk__make_socket(c->w.sock, a->family, &fd);
         if (r != 0) {
             sk_free(s);
             return r;
@@ -217,14 +215,14 @@ static int attempt_start(sk_conn *c, size_t i)
         SK__CX(c)->natt++;
         if (r == 0)
             return 1;
-        r = sk_watch_new(c->loop, s, attempt_ready, at, &at->w);
+        r = sk_watch_new(c->w.loop, s, attempt_ready, at, &at->w);
         if (r == 0)
             r = sk_watch_set(at->w, SK_WRITABLE);
         if (r != 0)
             attempt_close(c, at);
         return r;
     }
-    if (s == c->s) {
+    if (s == c->w.sock) {
         sk__plat_close(s->fd); /* a failed socket is not reused */
         s->fd = SK_FD_INVALID;
     } else {
@@ -440,7 +438,7 @@ static int conn_connect(sk_conn *c, const char *host, int port)
     x->bound = c->state == SK_CONN_BOUND;
     x->last_fail = SK_EHOSTNOTFOUND;
     if (x->bound) {
-        r = sk__plat_sockname(c->s->fd, &x->local, &c->s->sys);
+        r = sk__plat_sockname(c->w.sock->fd, &x->local, &c->w.sock->sys);
         if (r != 0)
             return r;
     }
@@ -457,7 +455,7 @@ static int conn_connect(sk_conn *c, const char *host, int port)
         x->addrs = list;
         x->naddrs = count;
     } else {
-        r = sk__lookup_start(c->loop, host, port, cfg->resolver,
+        r = sk__lookup_start(c->w.loop, host, port, cfg->resolver,
                              cfg->resolver_ud, conn_lookup_done, c,
                              &x->lookup);
         if (r != 0)
@@ -490,9 +488,7 @@ SK_API int sk_conn_connect(sk_conn *c, const char *host, int port)
         sk__conn_cx_done(c); /* nothing under way */
         return r;
     }
-    c->rb.len = c->rfirst = 0; /* a new connection, a new stream */
-    c->wb.len = c->wfirst = 0;
-    c->unreported = 0;
+    sk__conn_q_clear(c, 1); /* a new connection, a new stream */
     (void)sk__conn_set_state(c, SK_CONN_HOST_LOOKUP);
     return 0;
 }
@@ -508,7 +504,7 @@ int sk__conn_bind(sk_conn *c, int port)
     }
     /* "*" on the socket-less dual-stack object: IPv6 with v6only off
      * where the host has IPv6, else IPv4. */
-    r = sk_bind(c->s, "*", port);
+    r = sk_bind(c->w.sock, "*", port);
     if (r != 0) {
         sk__conn_record(c, r);
         sk__conn_drop_socket(c, 0);

@@ -95,7 +95,11 @@ SK_API void sk_loop_free(sk_loop *loop)
         sk__free(p);
     }
     sk__free(loop->evs);
-    sk_buf_free(&loop->conn_spare);
+    if (loop->conn_spare != NULL) { /* (sk__connq: its buffers, then it) */
+        sk_buf_free(&loop->conn_spare->rb);
+        sk_buf_free(&loop->conn_spare->wb);
+        sk__free(loop->conn_spare);
+    }
     while (loop->hsets != NULL) { /* (left by connections not freed) */
         sk__hset *hs = loop->hsets;
         loop->hsets = hs->next;

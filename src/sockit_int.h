@@ -540,7 +540,8 @@ struct sk_watch {
                                 backend that reports a watch in several
                                 entries); a selector member's while it is
                                 queued (selector.c) */
-    unsigned char dead;      /* freed during dispatch (memory kept) */
+    unsigned char dead;      /* SK__WCH_* bits: freed during dispatch
+                                (memory kept); embedded; started */
     unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
     /* the rest */
@@ -558,6 +559,33 @@ typedef char sk__watch_fits_104[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
                                         sizeof(struct sk_watch) <= 104
                                     ? 1
                                     : -1];
+
+/* In w->dead: the watch was freed during a dispatch (its memory is kept
+ * until the dispatch ends, and it gets no callback); it is embedded at
+ * the start of a larger block (sk__watch_embed_init); an embedded watch
+ * is started (on its loop's list, its note on its object). */
+#define SK__WCH_DEAD 1
+#define SK__WCH_EMBEDDED 2
+#define SK__WCH_STARTED 4
+
+/* watch.c: a watch embedded as the first member of a larger block (an
+ * sk_conn: issue 17, one block instead of two), so that it costs no
+ * allocation, no header and none of the fields its owner has already:
+ * - sk__watch_embed_init sets up w (zeroed) for loop, s and cb, stopped
+ *   (its ud is the owner's to use: the callback receives it);
+ * - sk__watch_embed_start: as sk_watch_new (0, SK_ECLOSED, SK_EINVAL when
+ *   s has a watch, SK_ENORESOURCES), no interest yet; 0 when started;
+ * - sk__watch_embed_stop: as sk_watch_free, but w's memory, loop, object
+ *   and ud stay (it can start again); sk_watch_free(w) does this too;
+ * - sk__watch_embed_free: stop, then free the block w starts, at once or,
+ *   during a dispatch, when it ends (the block may be among its entries).
+ * An object closed under a started embedded watch stops its events but
+ * keeps w->sock (the owner's). */
+void sk__watch_embed_init(sk_watch *w, sk_loop *loop, sk_sock *s,
+                          sk_watch_cb cb);
+int sk__watch_embed_start(sk_watch *w);
+void sk__watch_embed_stop(sk_watch *w);
+void sk__watch_embed_free(sk_watch *w);
 
 /* watch.c: sk_watch_new with extra bytes after the watch in the same
  * block (aligned for pointers; zeroed; freed with the watch). */
@@ -620,8 +648,10 @@ struct sk_loop {
                              the watches' callbacks */
     sk__post *taken;      /* the posts it took (this iteration's) */
     struct sk__hset *hsets; /* conn.c: the connections' handler sets */
-    sk_buf conn_spare;    /* conn.c: an idle read buffer, handed to the next
-                             connection that reads (see conn_rb_idle) */
+    struct sk__connq *conn_spare; /* conn.c: an idle connection's queues
+                             (their buffers kept), handed to the next
+                             connection that reads or queues (see
+                             conn_q_idle) */
     sk_selector *selector; /* the selector this hidden loop serves, or
                               NULL (selector.c) */
 };
@@ -712,22 +742,23 @@ typedef struct sk__conn_cfg {
 } sk__conn_cfg;
 
 struct sk_conn {
-    /* What every read and write touches first, together (a few cache
-     * lines per connection when thousands are busy). */
-    sk_loop *loop;
-    sk_sock *s;          /* kept for the connection's whole life: options,
-                            line limit, stats; its socket is the current
-                            connection's (or the bound one) */
-    sk_watch *w;         /* on s while CONNECTED / CLOSING */
+    /* Its watch first (one block: the watch is freed with the
+     * connection), which also holds the connection's loop (w.loop), its
+     * sk_sock object (w.sock: kept for the connection's whole life:
+     * options, line limit, stats; its socket is the current connection's,
+     * or the bound one) and the user's pointer (w.ud, which conn_io, the
+     * watch's callback, does not need: the connection is the block).
+     * The watch is started while CONNECTED, ENCRYPTING or CLOSING (a
+     * bound connection's object has an attempt's watch while it
+     * connects). */
+    sk_watch w;
     const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
-    void *ud;
-    sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
-    size_t rfirst;
-    sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
-    size_t wfirst;
-    size_t unreported;   /* sent, not yet told to bytes_written */
-    int16_t rerr;        /* a receive or send error still to handle */
-    int16_t code;        /* last error (SK_E*; its enum sk_conn_error is
+    struct sk__connq *q; /* the read and write queues: NULL while nothing
+                            is unread, queued or unreported (see
+                            sk__connq) */
+    int8_t rerr;         /* a receive or send error still to handle (SK_E*
+                            codes are -1..-34) */
+    int8_t code;         /* last error (SK_E*; its enum sk_conn_error is
                             sk_conn_errcode(code)) */
     uint16_t epoch;      /* +1 at every state change (a handler would have
                             to make 65,536 of them for one to go unseen) */
@@ -735,28 +766,48 @@ struct sk_conn {
                             (nested handler calls: the stack ends far
                             below 65,536) */
     unsigned char state; /* enum sk_conn_state */
-    unsigned char interest; /* what w is set to */
-    unsigned char freed; /* ... and sk_conn_free was called */
-    unsigned char eof;   /* the peer's end of stream was read */
-    unsigned char eof_done; /* ... and handled */
-    unsigned char shut;  /* our sending side is shut (CLOSING, flushed) */
-    unsigned char limited; /* a read limit is set (cfg->readlimit) */
-    unsigned char bw;    /* h->bytes_written is set (sk_conn_write's
-                            common case tests this byte) */
-    /* the rest */
+    unsigned freed : 1;  /* ... and sk_conn_free was called */
+    unsigned eof : 1;    /* the peer's end of stream was read */
+    unsigned eof_done : 1; /* ... and handled */
+    unsigned shut : 1;   /* our sending side is shut (CLOSING, flushed) */
+    unsigned bw : 1;     /* h->bytes_written is set (sk_conn_write's common
+                            case tests this bit) */
+    unsigned limited : 1; /* a read limit is set (cfg->readlimit) */
+    unsigned interest : 2; /* what the watch is set to */
     sk__conn_cfg *cfg;   /* NULL: every setting is its default, and
                             nothing else was needed (see sk__conn_cfg) */
 };
 
-/* An established connection in 136 bytes on 64-bit systems (issue 17:
- * with glibc's header a 144-byte block; it was 256): the handlers are
- * shared; the settings, the read limit, the close timer and the
- * connect-time state are a separate block that an idle accepted
- * connection does not have.  A field more needs a reason. */
-typedef char sk__conn_fits_136[sizeof(void *) != 8 ||
+/* The connection's watch while started, or NULL. */
+#define SK__CONN_W(c)                                                       \
+    (((c)->w.dead & SK__WCH_STARTED) ? &(c)->w : (sk_watch *)NULL)
+
+/* A connection with its watch in 136 bytes on 64-bit POSIX systems (issue
+ * 17: with glibc's header a 144-byte block; the connection was 256, then
+ * 136, 72 and 56 bytes beside a 104-byte watch): the handlers are shared;
+ * the settings, the read limit, the close timer and the connect-time
+ * state are a separate block that an idle accepted connection does not
+ * have, and so are the queues (sk__connq); the watch holds the loop, the
+ * object and the user's pointer; the flags are bits.  A field more needs
+ * a reason.  (Windows' compilers start the bits in a word of their own.) */
+typedef char sk__conn_fits_136[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
                                        sizeof(struct sk_conn) <= 136
                                    ? 1
                                    : -1];
+
+/* A connection's read and write queues, made (or taken from the loop's
+ * spare, loop->conn_spare) when bytes arrive or must wait to be sent,
+ * handed back to the spare once nothing is unread, queued or unreported
+ * (conn_q_idle in conn.c): an idle connection holds none, and a busy
+ * one allocates none per round trip.  Freed with its buffers by conn.c
+ * (conn_q_free) and by sk_loop_free (the spare). */
+typedef struct sk__connq {
+    sk_buf rb;           /* received: unread bytes are rb.data[rfirst..] */
+    size_t rfirst;
+    sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
+    size_t wfirst;
+    size_t unreported;   /* sent, not yet told to bytes_written */
+} sk__connq;
 
 /* conn.c: c's settings (the defaults when none was changed); c->cfg,
  * made if needed (from the defaults), or NULL when there is no memory. */
@@ -807,6 +858,9 @@ int sk__conn_release(sk_conn *c);
 /* Start (making it first when needed) one of c's timers: cb(t, c) after
  * `after` seconds.  Returns 0 or the loop's error. */
 int sk__conn_timer(sk_conn *c, sk_timer **t, double after, sk_timer_cb cb);
+/* Forget what c queued and did not report yet (and with unread, what it
+ * did not read): the connection ended or a new one begins. */
+void sk__conn_q_clear(sk_conn *c, int unread);
 /* Record code (SK_E*) as the connection's last error. */
 void sk__conn_record(sk_conn *c, int code);
 /* Install c->s's socket (connected) as the connection: watch it and go

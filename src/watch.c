@@ -4,7 +4,9 @@
  * loop's poller while it has interest.  Dispatch gathers the poller's
  * entries and the objects holding buffered bytes into one ready list,
  * then calls each watch once; watches freed meanwhile are kept (dead)
- * until the dispatch ends, so no callback reaches freed memory.
+ * until the dispatch ends, so no callback reaches freed memory.  A
+ * connection's watch is embedded in the connection's block
+ * (sk__watch_embed_*): started and stopped in place, freed with it.
  */
 #include "sockit_int.h"
 
@@ -21,6 +23,7 @@ typedef char sk__wch_same_bits[(SK_READABLE == SK__WAIT_READ &&
     ((sk_watch *)(void *)((char *)(n) - offsetof(sk_watch, note)))
 
 static void sk__wch_note(sk__note *note, sk_sock *s, int what, sk_fd_t fd);
+static void sk__wch_attach(sk_loop *loop, sk_sock *s, sk_watch *w);
 
 sk_watch *sk__watch_of(const sk_sock *s)
 {
@@ -119,20 +122,100 @@ int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
     w = (sk_watch *)sk__calloc(1, sizeof *w + extra);
     if (w == NULL)
         return SK_ENORESOURCES;
+    w->cb = cb;
+    w->ud = ud;
+    sk__wch_attach(loop, s, w);
+    *out = w;
+    return 0;
+}
+
+/* w (cb and ud set) joins loop's watches, watching s (no interest yet). */
+static void sk__wch_attach(sk_loop *loop, sk_sock *s, sk_watch *w)
+{
     loop->nwatch++;
     w->loop = loop;
     w->sock = s;
-    w->cb = cb;
-    w->ud = ud;
     w->reg.fd = SK_FD_INVALID;
     w->note.fn = sk__wch_note;
+    w->prev = NULL;
     w->next = loop->watches;
     if (w->next != NULL)
         w->next->prev = w;
     loop->watches = w;
     s->note = &w->note;
-    *out = w;
+}
+
+/* w leaves its loop's watches and its object (no callback from now on). */
+static void sk__wch_detach(sk_watch *w)
+{
+    sk_loop *loop = w->loop;
+    sk__wch_unregister(w);
+    sk__wch_dirty_del(w);
+    if (w->sock != NULL && w->sock->note == &w->note)
+        w->sock->note = NULL;
+    w->events = 0;
+    if (w->prev != NULL)
+        w->prev->next = w->next;
+    else
+        loop->watches = w->next;
+    if (w->next != NULL)
+        w->next->prev = w->prev;
+    w->prev = w->next = NULL;
+    loop->nwatch--;
+}
+
+/* ---- embedded watches (sockit_int.h: sk__watch_embed_init) ------------ */
+
+void sk__watch_embed_init(sk_watch *w, sk_loop *loop, sk_sock *s,
+                          sk_watch_cb cb)
+{
+    w->cb = cb;
+    w->loop = loop;
+    w->sock = s;
+    w->reg.fd = SK_FD_INVALID;
+    w->note.fn = sk__wch_note;
+    w->dead = SK__WCH_EMBEDDED;
+}
+
+int sk__watch_embed_start(sk_watch *w)
+{
+    sk_loop *loop = w->loop;
+    sk_sock *s = w->sock;
+    if (w->dead & SK__WCH_STARTED)
+        return 0;
+    if (s == NULL || s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED;
+    if (s->note != NULL)
+        return SK_EINVAL; /* one watch per object */
+    if (loop->poller->ops->reserve != NULL &&
+        loop->poller->ops->reserve(loop->poller, loop->nwatch + 2) != 0)
+        return SK_ENORESOURCES;
+    sk__wch_attach(loop, s, w);
+    w->dead = (unsigned char)(w->dead | SK__WCH_STARTED);
     return 0;
+}
+
+void sk__watch_embed_stop(sk_watch *w)
+{
+    if (!(w->dead & SK__WCH_STARTED))
+        return;
+    sk__wch_detach(w);
+    w->dead = (unsigned char)(w->dead & ~SK__WCH_STARTED);
+}
+
+void sk__watch_embed_free(sk_watch *w)
+{
+    sk_loop *loop = w->loop;
+    sk__watch_embed_stop(w);
+    if (loop->dispatching) {
+        /* It may be in the wait's entries: the block stays until the
+         * dispatch is over (as a freed watch does). */
+        w->dead = (unsigned char)(w->dead | SK__WCH_DEAD);
+        w->next = loop->graveyard;
+        loop->graveyard = w;
+        return;
+    }
+    sk__free(w); /* the block it starts */
 }
 
 SK_API int sk_watch_set(sk_watch *w, int events)
@@ -165,26 +248,19 @@ SK_API int sk_watch_set(sk_watch *w, int events)
 SK_API void sk_watch_free(sk_watch *w)
 {
     sk_loop *loop;
-    if (w == NULL || w->dead)
+    if (w == NULL || (w->dead & SK__WCH_DEAD))
         return;
+    if (w->dead & SK__WCH_EMBEDDED) { /* its block's owner frees it */
+        sk__watch_embed_stop(w);
+        return;
+    }
     loop = w->loop;
-    sk__wch_unregister(w);
-    sk__wch_dirty_del(w);
-    if (w->sock != NULL)
-        w->sock->note = NULL;
+    sk__wch_detach(w);
     w->sock = NULL;
-    w->events = 0;
-    if (w->prev != NULL)
-        w->prev->next = w->next;
-    else
-        loop->watches = w->next;
-    if (w->next != NULL)
-        w->next->prev = w->prev;
-    loop->nwatch--;
     if (loop->dispatching) {
         /* It may be on the ready list: keep the memory until the
          * dispatch is over, marked so that it gets no callback. */
-        w->dead = 1;
+        w->dead = SK__WCH_DEAD;
         w->next = loop->graveyard;
         loop->graveyard = w;
         return;
@@ -199,7 +275,8 @@ static void sk__wch_closing(sk_watch *w, sk_sock *s)
     sk__wch_unregister(w); /* while the socket is still open */
     sk__wch_dirty_del(w);
     w->events = 0;
-    w->sock = NULL;
+    if (!(w->dead & SK__WCH_EMBEDDED)) /* (its owner's object stays) */
+        w->sock = NULL;
     s->note = NULL;
     if (w->cb == sk__selector_ready)
         sk__selector_closing(w); /* a selector member: dropped and freed */
@@ -310,7 +387,7 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
         }
         for (i = 0; i < m; i++) {
             w = (sk_watch *)loop->evs[i].ptr;
-            if (!w->dead && (w->events & SK_READABLE))
+            if (!(w->dead & SK__WCH_DEAD) && (w->events & SK_READABLE))
                 w->cb(w, SK_READABLE, w->ud);
         }
     } while (m == loop->evcap && m > 0); /* (the array was full: more) */
@@ -327,8 +404,14 @@ void sk__watches_release(sk_loop *loop)
     while (loop->watches != NULL) {
         sk_watch *w = loop->watches;
         loop->watches = w->next;
-        if (w->sock != NULL)
+        if (w->sock != NULL && w->sock->note == &w->note)
             w->sock->note = NULL; /* the object stays usable */
+        if (w->dead & SK__WCH_EMBEDDED) {
+            /* (its owner was not freed before the loop: leave it be) */
+            w->dead = (unsigned char)(w->dead & ~SK__WCH_STARTED);
+            w->prev = w->next = NULL;
+            continue;
+        }
         sk__free(w);
     }
     loop->dirty = NULL;
