@@ -46,6 +46,7 @@ static void conn_h_release(sk_conn *c)
 
 static void conn_q_free(sk__connq *q)
 {
+    sk__free(q->held);
     sk_buf_free(&q->rb);
     sk_buf_free(&q->wb);
     sk__free(q);
@@ -131,6 +132,9 @@ void sk__conn_q_clear(sk_conn *c, int unread)
             c->q->rb.len = c->q->rfirst = 0;
         c->q->wb.len = c->q->wfirst = 0;
         c->q->unreported = 0;
+        /* (a send in flight: its socket is being closed, which cancels
+         * it, with no system call between) */
+        sk__conn_ring_sent(c->q);
         conn_q_idle(c);
     }
 }
@@ -426,6 +430,8 @@ static int conn_may_receive(const sk_conn *c)
 /* Set the watch's interest from what the connection needs now.  Callers
  * skip it where nothing it looks at changed (a read without a read limit,
  * a write that went out whole with nothing queued). */
+static int conn_ring(const sk_conn *c);
+
 static void conn_update(sk_conn *c)
 {
     sk_watch *w = SK__CONN_W(c);
@@ -433,21 +439,28 @@ static void conn_update(sk_conn *c)
     if (w == NULL)
         return;
     if (c->state == SK_CONN_CONNECTED || c->state == SK_CONN_CLOSING) {
+        int inflight = c->q != NULL && c->q->inflight != 0;
         if (!c->eof && !c->rerr &&
             (!c->limited || conn_avail(c) < c->cfg->readlimit))
             want |= SK_READABLE;
         /* Writable also stands for "come back next iteration": to report
          * bytes_written, to handle an error or end of stream seen while a
-         * handler changed things, to end the flush of CLOSING. */
-        if (conn_queued(c) != 0 || (c->q != NULL && c->q->unreported) ||
-            c->rerr ||
+         * handler changed things, to end the flush of CLOSING.  (A send
+         * in flight comes back by its completion.) */
+        if ((conn_queued(c) != 0 && !inflight) ||
+            (c->q != NULL && c->q->unreported) || c->rerr ||
             (c->eof && !c->eof_done) ||
-            (c->state == SK_CONN_CLOSING && !c->shut))
+            (c->state == SK_CONN_CLOSING && !c->shut && !inflight))
             want |= SK_WRITABLE;
+        if (conn_ring(c))
+            want |= SK__WAIT_RECV; /* completion mode */
+        else if (want == 0 && inflight)
+            want = SK_WRITABLE; /* (registered until its completion) */
     } else if (c->state == SK_CONN_ENCRYPTING) {
         want = sk__tls_want(c->w.sock); /* what the handshake waits for */
     }
-    if (want != (int)c->interest && sk_watch_set(w, want) == 0)
+    if (want != (int)(c->interest | (w->events & SK__WAIT_RECV)) &&
+        sk__watch_set(w, want) == 0)
         c->interest = (unsigned)want & 3u;
 }
 
@@ -525,6 +538,16 @@ SK__INLINE int conn_plain_send(const sk_sock *s)
 SK__INLINE int conn_plain(const sk_sock *s)
 {
     return conn_plain_send(s) && s->rfirst == s->rlast;
+}
+
+/* Whether c reads and writes in completion mode (conn_ring.c): its loop's
+ * poller has completions, its socket is plain, no read limit (which the
+ * poller's receives would overrun).  TLS and everything else stay with
+ * readiness. */
+static int conn_ring(const sk_conn *c)
+{
+    return c->w.loop->poller->io != NULL && !c->limited &&
+           conn_plain(c->w.sock);
 }
 
 /* One read of the connection's socket into dst (room > 0), counted in the
@@ -652,7 +675,8 @@ static int conn_on_write(sk_conn *c)
     size_t n = 0;
     int r = 0;
     if (q != NULL) {
-        if (q->wfirst < q->wb.len) {
+        if (q->wfirst < q->wb.len && q->inflight == 0 &&
+            (!(c->w.events & SK__WAIT_RECV) || sk__conn_ring_send(c) != 0)) {
             size_t last = 0;
             r = conn_send(c, q->wb.data + q->wfirst, q->wb.len - q->wfirst,
                           &last);
@@ -756,7 +780,9 @@ static SK__NOINLINE void conn_io_any(sk_conn *c, int events)
         return;
     }
     if ((events & (SK_READABLE | SK_ERRORED)) &&
-        (c->interest & SK_READABLE)) {
+        (c->interest & SK_READABLE) &&
+        ((events & SK_READABLE) || !(c->w.events & SK__WAIT_RECV))) {
+        /* (in completion mode the receive says what went wrong) */
         size_t got = 0;
         int r = conn_rb_prepare(c);
         if (r == 0)
@@ -788,6 +814,64 @@ static SK__NOINLINE void conn_io_odd(sk_conn *c, int events, ptrdiff_t k)
     conn_io_rest(c, events);
 }
 
+/* A completion (plat.h's sk__poller_io) of c's in completion mode: bytes
+ * received (copied into the read buffer: the poller takes its buffer back
+ * at its next wait), the end of the stream or a receive's error; a send
+ * that is over (the rest of the queue goes next).  Then on as after a
+ * readiness.  A connection that ended meanwhile lets them go. */
+static SK__NOINLINE void conn_ring_event(sk_conn *c, int events,
+                                         const sk__pollout *e)
+{
+    sk__poller *p = c->w.loop->poller;
+    size_t got = 0;
+    int r = 0;
+    if (c->state != SK_CONN_CONNECTED && c->state != SK_CONN_CLOSING)
+        return;
+    if (events & SK__WAIT_SENT) {
+        sk__connq *q = c->q;
+        if (q == NULL || q->inflight == 0)
+            return; /* (its queue was dropped) */
+        sk__conn_ring_sent(q);
+        if (events & SK__WAIT_ERROR) {
+            sk__sys_set(c->w.sock, (int)e->n);
+            (void)conn_broken(c, p->io->code((int)e->n));
+            return;
+        }
+        q->wfirst += e->n;
+        q->unreported += e->n;
+        c->w.sock->nsent += e->n;
+        if (q->wfirst == q->wb.len) {
+            q->wb.len = q->wfirst = 0;
+            if (q->wb.cap > SK__CONN_CHUNK) /* a large queue drained: */
+                sk_buf_free(&q->wb);        /* not kept while idle */
+        }
+        /* the rest, bytes_written, the end of CLOSING's flush */
+        if (conn_on_write(c))
+            return;
+        conn_update(c);
+        return;
+    }
+    if (events & SK__WAIT_ERROR) {
+        sk__sys_set(c->w.sock, (int)e->n);
+        r = p->io->code((int)e->n);
+    } else if (e->n == 0) {
+        r = SK_ECLOSED;
+    } else {
+        r = conn_rb_prepare(c);
+        if (r == 0)
+            r = sk_buf_reserve(&c->q->rb, e->n);
+        if (r == 0) {
+            memcpy(c->q->rb.data + c->q->rb.len, p->io->data(p, e), e->n);
+            c->q->rb.len += e->n;
+            c->w.sock->nrecv += e->n;
+            got = e->n;
+        }
+    }
+    if (conn_read_end(c, r, got))
+        return;
+    conn_io_rest(c, 0);
+}
+
 /* The watch's callback.  The common case first, one test of each
  * condition: only readable, CONNECTED, nothing unread and no read limit,
  * a plain socket; one read into the (spare) buffer that brings bytes
@@ -799,10 +883,12 @@ static void conn_io(sk_watch *w, int events, void *ud)
     sk_sock *s = c->w.sock;
     sk__connq *q;
     ptrdiff_t k;
-    (void)ud; /* (the user's: c->w.ud) */
     if (events != SK_READABLE || c->state != SK_CONN_CONNECTED ||
         c->q != NULL || c->limited || !conn_plain(s)) {
-        conn_io_any(c, events);
+        if (events & SK__WAIT_IO)
+            conn_ring_event(c, events, (const sk__pollout *)ud);
+        else
+            conn_io_any(c, events);
         return;
     }
     q = c->w.loop->conn_spare;
@@ -939,14 +1025,25 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
     q = conn_q_need(c);
     if (q == NULL)
         return SK_ENORESOURCES;
-    if (q->wfirst != 0)
+    if (q->wfirst != 0 && q->inflight == 0)
         conn_compact(&q->wb, &q->wfirst);
     if (q->wb.cap - q->wb.len < len) {
-        r = sk_buf_reserve(&q->wb, len);
+        r = sk__conn_ring_room(q, len); /* (sk_buf_reserve, unless a send
+                                           is in flight) */
         if (r != 0) {
             conn_q_idle(c);
             return r;
         }
+    }
+    if (c->w.events & SK__WAIT_RECV) {
+        /* Completion mode: queued, and sent with the loop's next wait
+         * (unless a send is in flight: then after it). */
+        memcpy(q->wb.data + q->wb.len, p, len);
+        q->wb.len += len;
+        if (c->state == SK_CONN_CONNECTED && !c->rerr)
+            (void)sk__conn_ring_send(c); /* (else writable: conn_update) */
+        conn_update(c);
+        return 0;
     }
     if (c->state == SK_CONN_CONNECTED && q->wfirst == q->wb.len &&
         !c->rerr && !c->eof) {
@@ -1007,7 +1104,8 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     sk_sock *s;
     ptrdiff_t k;
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
-        c->q != NULL || c->bw || c->eof || c->rerr != 0)
+        c->q != NULL || c->bw || c->eof || c->rerr != 0 ||
+        (c->w.events & SK__WAIT_RECV))
         return conn_write_any(c, (const char *)data, len);
     q = c->w.loop->conn_spare; /* (it holds nothing) */
     if (q == NULL || len - 1 >= q->wb.cap /* len 0 too */ ||

@@ -129,6 +129,14 @@ int sk__test_sendfile_local(void);
  * sk__test_uring_refusal: the current setting. */
 void sk__test_uring_refuse(int e);
 int sk__test_uring_refusal(void);
+
+/* sk__test_uring_bufs: the receive buffers of io_uring pollers made from
+ * now on: count (a power of two) buffers of size bytes, received into
+ * whole (no incremental use), and with oneshot 1 single-shot receives (each
+ * re-armed by the poller); count 0 restores the defaults.
+ * sk__test_uring_bufs_get: the current setting (count 0: the defaults). */
+void sk__test_uring_bufs(unsigned count, unsigned size, int oneshot);
+void sk__test_uring_bufs_get(unsigned *count, unsigned *size, int *oneshot);
 #else
 #  include <stdlib.h>
 #  define sk__malloc(n) malloc(n)
@@ -586,9 +594,48 @@ typedef struct sk__pollreg {
 typedef struct sk__pollout {
     void *ptr;
     int events;
+    uint32_t n; /* a completion's (SK__WAIT_RECV, SK__WAIT_SENT) */
 } sk__pollout;
 
 typedef struct sk__poller sk__poller;
+
+/* Completions: what a poller with io (not NULL: io_uring's) does besides
+ * readiness, for the connections (conn_ring.c).  A registration whose
+ * events hold SK__WAIT_RECV is in completion mode: with SK__WAIT_READ too,
+ * the poller receives for it into buffers of its own (no read readiness is
+ * reported for it, and none while a receive it stopped is still in the
+ * kernel); without, nothing is received (the registration holds its
+ * sends).  Its wait then reports, besides readiness:
+ * - SK__WAIT_RECV entries: n bytes received (0: the end of the stream),
+ *   at io->data(p, entry), valid until the poller's next wait (the
+ *   poller takes its buffers back then: the caller copies them); with
+ *   SK__WAIT_ERROR the receive failed, n is the system's error code
+ *   (io->code translates it).  In the order received; several per
+ *   registration and wait.  The end of the stream and an error end the
+ *   receiving (what a poller runs short of buffers for, it receives again
+ *   once they are back, unreported);
+ * - SK__WAIT_SENT entries: the send that io->send queued is over, n bytes
+ *   of it sent (fewer than asked: send the rest again; 0 without
+ *   SK__WAIT_ERROR: nothing went, send it again); with SK__WAIT_ERROR it
+ *   failed, n the system's code.
+ * io->send(p, r, buf, len, sys) queues one send of buf[0..len) (len > 0)
+ * for r (registered in completion mode, no other send of it in flight),
+ * submitted with the next wait (or sooner): the caller keeps buf's bytes
+ * unchanged until its SK__WAIT_SENT entry.  Returns 0, or SK_ENORESOURCES
+ * (not queued: send otherwise).  Removing a registration (del) cancels
+ * its receive and send: their entries are not reported, the send may or
+ * may not have gone (the connection is being closed or reset).
+ * Entries of a registration removed during the dispatch of a wait are
+ * still in that wait's array: the caller skips them. */
+#define SK__WAIT_RECV 8
+#define SK__WAIT_SENT 16
+#define SK__WAIT_IO (SK__WAIT_RECV | SK__WAIT_SENT)
+typedef struct sk__poller_io {
+    const char *(*data)(sk__poller *p, const sk__pollout *e);
+    int (*send)(sk__poller *p, sk__pollreg *r, const void *buf, size_t len,
+                int *sys);
+    int (*code)(int sys); /* the SK_E* code of a system error code */
+} sk__poller_io;
 
 /* A backend's methods.  add registers r (Returns 0, SK_EINVAL for a handle
  * the backend refuses or one registered twice, SK_ENORESOURCES, or another
@@ -629,6 +676,7 @@ struct sk__poller {
                     (epoll: its batch), so that the caller's array need be
                     no larger; 0: no such limit (a wait reports what cap
                     allows) */
+    const sk__poller_io *io; /* completions (see sk__poller_io), or NULL */
 };
 
 /* sk__plat_poller_new: a poller of the named backend, or the best one of

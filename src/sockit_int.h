@@ -583,6 +583,12 @@ typedef char sk__watch_fits_104[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
  * keeps w->sock (the owner's). */
 void sk__watch_embed_init(sk_watch *w, sk_loop *loop, sk_sock *s,
                           sk_watch_cb cb);
+/* watch.c: sk_watch_set without its check of events, which may also hold
+ * SK__WAIT_RECV (completion mode: plat.h, sk__poller_io; only where the
+ * loop's poller has io).  Its callback then also receives the poller's
+ * SK__WAIT_RECV and SK__WAIT_SENT entries: events is the entry's, ud the
+ * entry (const sk__pollout *), not the watch's ud. */
+int sk__watch_set(sk_watch *w, int events);
 int sk__watch_embed_start(sk_watch *w);
 void sk__watch_embed_stop(sk_watch *w);
 void sk__watch_embed_free(sk_watch *w);
@@ -807,7 +813,22 @@ typedef struct sk__connq {
     sk_buf wb;           /* queued: unsent bytes are wb.data[wfirst..] */
     size_t wfirst;
     size_t unreported;   /* sent, not yet told to bytes_written */
+    size_t inflight;     /* completion mode: bytes wb.data[wfirst..] of the
+                            send in flight (0: none); they stay in place */
+    char *held;          /* ... and, when wb grew meanwhile, the block they
+                            are in (freed when the send is over) */
 } sk__connq;
+
+/* conn_ring.c: a connection's sends in completion mode (the loop's poller
+ * has io, plat.h).  sk__conn_ring_send hands c's queued bytes to the
+ * poller as one send unless one is in flight: 0, or SK_ENORESOURCES (not
+ * handed: send otherwise).  sk__conn_ring_room makes room for len more
+ * bytes in q's write queue without moving the bytes of a send in flight:
+ * 0 or SK_ENORESOURCES.  sk__conn_ring_sent: the send in flight is over
+ * (its held block goes). */
+int sk__conn_ring_send(sk_conn *c);
+int sk__conn_ring_room(sk__connq *q, size_t len);
+void sk__conn_ring_sent(sk__connq *q);
 
 /* conn.c: c's settings (the defaults when none was changed); c->cfg,
  * made if needed (from the defaults), or NULL when there is no memory. */

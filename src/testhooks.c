@@ -21,6 +21,8 @@ static int alloc_failed;
 static int lookup_inline;
 static int sendfile_local = -1;
 static int uring_refusal;
+static unsigned uring_nbuf, uring_bsize;
+static int uring_oneshot;
 
 /* One more allocation: 1 when it is the one to fail. */
 static int alloc_fails(void)
@@ -79,6 +81,20 @@ void sk__test_uring_refuse(int e)
 int sk__test_uring_refusal(void)
 {
     return uring_refusal;
+}
+
+void sk__test_uring_bufs(unsigned count, unsigned size, int oneshot)
+{
+    uring_nbuf = count;
+    uring_bsize = size;
+    uring_oneshot = oneshot;
+}
+
+void sk__test_uring_bufs_get(unsigned *count, unsigned *size, int *oneshot)
+{
+    *count = uring_nbuf;
+    *size = uring_bsize;
+    *oneshot = uring_oneshot;
 }
 
 void *sk__malloc(size_t n)

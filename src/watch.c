@@ -220,9 +220,14 @@ void sk__watch_embed_free(sk_watch *w)
 
 SK_API int sk_watch_set(sk_watch *w, int events)
 {
-    int r, sys = 0;
     if (w == NULL || (events & ~(SK_READABLE | SK_WRITABLE)) != 0)
         return SK_EINVAL;
+    return sk__watch_set(w, events);
+}
+
+int sk__watch_set(sk_watch *w, int events)
+{
+    int r, sys = 0;
     if (w->sock == NULL) /* closed: nothing to watch any more */
         return events == 0 ? 0 : SK_ECLOSED;
     if (events == 0) {
@@ -348,11 +353,24 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
     unsigned seq = ++loop->dispatch_seq;
 
     loop->dispatching = 1;
-    if (loop->poller->unique) {
+    if (loop->poller->unique && loop->poller->io == NULL) {
         /* Each watch comes at most once: call it straight from the
          * poller's entry (its memory is touched once). */
         for (i = 0; i < n; i++)
             sk__wch_call((sk_watch *)evs[i].ptr, evs[i].events, seq);
+    } else if (loop->poller->unique) {
+        /* ... and the completions of watches in completion mode (the
+         * connections': conn.c), which may come several times: each is
+         * handed to the watch's callback (with the entry as its last
+         * argument) unless the watch was freed meanwhile, whatever its
+         * interest now (the bytes they carry must not be lost). */
+        for (i = 0; i < n; i++) {
+            w = (sk_watch *)evs[i].ptr;
+            if (!(evs[i].events & SK__WAIT_IO))
+                sk__wch_call(w, evs[i].events, seq);
+            else if (!(w->dead & SK__WCH_DEAD))
+                w->cb(w, evs[i].events, &evs[i]);
+        }
     } else {
         /* A watch may come in several entries (kqueue: one per filter):
          * its readiness is gathered first, and it is called at its first

@@ -112,12 +112,43 @@ typedef struct sk__ur_probe {
     } ops[64];
 } sk__ur_probe;
 
+/* A provided buffer (the first one's resv is the ring's tail), and the
+ * registration of their ring. */
+typedef struct sk__ur_buf {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t bid;
+    uint16_t resv;
+} sk__ur_buf;
+
+typedef struct sk__ur_buf_reg {
+    uint64_t ring_addr;
+    uint32_t ring_entries;
+    uint16_t bgid;
+    uint16_t flags;
+    uint64_t resv[3];
+} sk__ur_buf_reg;
+
 typedef char sk__ur_sqe_size[sizeof(sk__ur_sqe) == 64 ? 1 : -1];
 typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
+typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
+                                     sizeof(sk__ur_buf_reg) == 40
+                                 ? 1
+                                 : -1];
 
 #define SK__UR_OP_POLL_ADD 6
 #define SK__UR_OP_POLL_REMOVE 7
 #define SK__UR_OP_ASYNC_CANCEL 14
+#define SK__UR_OP_SEND 26
+#define SK__UR_OP_RECV 27
+#define SK__UR_SQE_BUFFER_SELECT (1U << 5)
+#define SK__UR_RECV_MULTISHOT (1U << 1) /* in ioprio */
+#define SK__UR_CQE_F_BUFFER (1U << 0)
+#define SK__UR_CQE_F_MORE (1U << 1)
+#define SK__UR_CQE_F_BUF_MORE (1U << 4) /* incremental: not done with it */
+#define SK__UR_CQE_BUFFER_SHIFT 16
+#define SK__UR_REGISTER_PBUF_RING 22
+#define SK__UR_PBUF_RING_INC 2U
 #define SK__UR_SETUP_CQSIZE (1U << 3)
 #define SK__UR_SETUP_CLAMP (1U << 4)
 #define SK__UR_SETUP_SUBMIT_ALL (1U << 7)
@@ -173,8 +204,38 @@ typedef char sk__ur_params_size[sizeof(sk__ur_params) == 120 ? 1 : -1];
  * was full): reported by the next wait, before it arms anything. */
 #define SK__UR_PEND_SHIFT 4
 #define SK__UR_PEND (7U << SK__UR_PEND_SHIFT)
-#define SK__UR_GEN1 128U /* the generation is st >> 7: +1 whenever a
-                            request of the slot is given up */
+/* Completions (sk__poller_io): a slot has at most one receive and one
+ * send in the kernel, besides its poll request.  Their completions name
+ * the slot (and their kind, in user_data's top bits) without its
+ * generation: a removed slot whose receive or send is still in the kernel
+ * is not used again until their last completions came (ZOMBIE), so that
+ * none of them can match a later registration. */
+#define SK__UR_RECV 128U   /* a receive is in the kernel */
+#define SK__UR_SEND 256U   /* a send is queued or in the kernel */
+#define SK__UR_ZOMBIE 512U /* removed; waits for those last completions */
+#define SK__UR_SLOST 1024U /* its send went with a ring given up (hand-
+                              over): reported by the next wait, as unsent */
+#define SK__UR_REND 2048U  /* its receive ended (end of stream, error): not
+                              armed again until mod */
+#define SK__UR_GEN1 4096U  /* the generation is st >> 12: +1 whenever a
+                              poll request of the slot is given up */
+#define SK__UR_KRECV ((uint64_t)1 << 62) /* user_data kinds */
+#define SK__UR_KSEND ((uint64_t)2 << 62)
+#define SK__UR_KIND(d) ((d) >> 62)
+
+/* The receive buffers: one ring of them per poller, registered with its
+ * ring (group 0).  Where the kernel can (6.12) each is used incrementally,
+ * many receives after another: a few large buffers then serve thousands of
+ * small messages.  Else each receive takes a whole one.  A buffer whose
+ * bytes a wait reported goes back at the next wait (the caller copied
+ * them).  At most SK__UR_AREA bytes in all (their offsets fit the
+ * entries' events, bits 8 to 30). */
+#define SK__UR_NBUF_INC 16U
+#define SK__UR_BSIZE_INC 65536U
+#define SK__UR_NBUF 256U
+#define SK__UR_BSIZE 4096U
+#define SK__UR_AREA ((size_t)1 << 23)
+#define SK__UR_BHELD 0x80000000U /* boff: in a carried completion */
 /* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
  * slots stay below 2^30, so that this fits 32 bits). */
 #define SK__UR_FREE(next) ((((uintptr_t)(next) + 1U) << 1) | 1U)
@@ -197,6 +258,22 @@ typedef struct sk__uring {
     uint32_t *st;       /* per slot: generation and SK__UR_* flags */
     uint32_t *arm;      /* slots to (re-)arm at the next wait */
     size_t narm;
+    /* completions: the receive buffers (nbuf 0: none, io is NULL) */
+    char *bufs;         /* nbuf buffers of bsize bytes (one mapping) */
+    sk__ur_buf *br;     /* their ring (a mapping of its own) */
+    size_t br_len;
+    uint32_t *boff;     /* per buffer: bytes used (incremental) */
+    uint16_t *lent;     /* buffers reported by the last wait */
+    uint32_t nlent;
+    uint32_t nbuf, bsize;
+    uint16_t btail;     /* the buffer ring's tail */
+    unsigned char bufs_ok; /* the buffer ring is registered (else a
+                              receiving registration is polled) */
+    unsigned char inc;  /* ... for incremental use */
+    unsigned char oneshot; /* (test hook) single-shot receives */
+    sk__ur_cqe *carry;  /* completions of a ring given up (hand-over),
+                           reported before the new ring's */
+    size_t ncarry, carried;
     size_t cap;         /* regs, st and arm hold cap entries (< SK__UR_NONE) */
     size_t used;        /* slots in use */
     uint32_t free_head; /* first free slot, SK__UR_NONE when none */
@@ -421,7 +498,8 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
         u->free_head = SK__UR_NEXT(u->regs[s]);
         /* (the generation stays, and the to-do list's mark) */
         u->st[s] &= ~(SK__UR_ARMED | SK__UR_FREED | SK__UR_FAILED |
-                      SK__UR_PEND);
+                      SK__UR_PEND | SK__UR_RECV | SK__UR_SEND |
+                      SK__UR_ZOMBIE | SK__UR_SLOST | SK__UR_REND);
     } else {
         s = u->top++;
         u->st[s] = 0;
@@ -433,38 +511,92 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
     return 0;
 }
 
+/* Cancel the request whose user_data is data (its own completion skipped;
+ * the cancelled request's says it).  0, or -1 when nothing could be
+ * queued. */
+static int sk__ur_cancel(sk__uring *u, uint64_t data)
+{
+    sk__ur_sqe *e = sk__ur_sqe_get(u);
+    if (e == NULL)
+        return -1;
+    sk__ur_prep(e, SK__UR_OP_ASYNC_CANCEL, SK__UR_SQE_CQE_SKIP_SUCCESS, -1,
+                data, 0, SK__UR_IGNORE);
+    return 0;
+}
+
+/* Whether registration events ev ask for receiving (completion mode). */
+#define SK__UR_WANTS_RECV(ev)                                               \
+    (((ev) & (SK__WAIT_READ | SK__WAIT_RECV)) ==                            \
+     (SK__WAIT_READ | SK__WAIT_RECV))
+
 static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
 {
     sk__uring *u = (sk__uring *)base;
+    size_t s = r->slot;
     int e = sk__ur_own(u, sys);
     if (e != 0)
         return e;
     /* (the caller changed r's fd or events: the request goes, a new one
      * is armed at the next wait) */
-    if (sk__ur_disarm(u, r->slot) != 0)
+    if (sk__ur_disarm(u, s) != 0)
+        return SK_ENORESOURCES;
+    /* A receive no longer wanted is cancelled; what it received until
+     * its last completion is still reported, and no read poll is armed
+     * before that (bytes would be read out of order). */
+    if ((u->st[s] & SK__UR_RECV) && !SK__UR_WANTS_RECV(r->events) &&
+        sk__ur_cancel(u, SK__UR_KRECV | (uint64_t)(s + 1)) != 0)
         return SK_ENORESOURCES;
     /* (what was reaped for the old request is not reported: the new one
      * says what is ready) */
-    u->st[r->slot] &= ~(SK__UR_FAILED | SK__UR_PEND);
-    sk__ur_queue(u, r->slot); /* (also after a refusal: tried again) */
+    u->st[s] &= ~(SK__UR_FAILED | SK__UR_PEND | SK__UR_REND);
+    sk__ur_queue(u, s); /* (also after a refusal: tried again) */
     return 0;
+}
+
+/* Slot s (removed: FREED) goes to the free list. */
+static void sk__ur_release(sk__uring *u, size_t s)
+{
+    u->st[s] &= ~(SK__UR_ZOMBIE | SK__UR_RECV | SK__UR_SEND);
+    u->regs[s] = SK__UR_FREE(u->free_head);
+    u->free_head = (uint32_t)s;
+    u->used--;
 }
 
 static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
 {
     sk__uring *u = (sk__uring *)base;
-    size_t s = r->slot;
-    (void)stale; /* the request is found by its user_data, not the fd */
-    if ((u->st[s] & SK__UR_ARMED) && sk__ur_own(u, NULL) == 0 &&
-        sk__ur_disarm(u, s) == 0)
-        sk__ur_run(u); /* it lets go of the file now */
+    size_t s = r->slot, i;
+    uint32_t st;
+    int run = 0;
+    (void)stale; /* the requests are found by their user_data, not the fd */
+    if ((u->st[s] & (SK__UR_ARMED | SK__UR_RECV | SK__UR_SEND)) &&
+        sk__ur_own(u, NULL) == 0) {
+        if (u->st[s] & SK__UR_ARMED)
+            run = sk__ur_disarm(u, s) == 0;
+        if (u->st[s] & SK__UR_RECV)
+            run |= sk__ur_cancel(u, SK__UR_KRECV | (uint64_t)(s + 1)) == 0;
+        if (u->st[s] & SK__UR_SEND)
+            run |= sk__ur_cancel(u, SK__UR_KSEND | (uint64_t)(s + 1)) == 0;
+    }
+    if (run)
+        sk__ur_run(u); /* they let go of the file now */
+    /* Completions carried from a ring given up are the slot's no more. */
+    for (i = u->carried; i < u->ncarry; i++)
+        if ((size_t)(uint32_t)u->carry[i].user_data == s + 1)
+            u->carry[i].user_data = SK__UR_IGNORE; /* (buffer kept) */
     /* (a new generation, and not armed: were the removal not submitted,
      * its completion would be passed over all the same) */
-    u->st[s] = ((u->st[s] & ~(SK__UR_ARMED | SK__UR_FAILED | SK__UR_PEND)) |
-                SK__UR_FREED) + SK__UR_GEN1;
-    u->regs[s] = SK__UR_FREE(u->free_head);
-    u->free_head = (uint32_t)s;
-    u->used--;
+    st = ((u->st[s] & ~(SK__UR_ARMED | SK__UR_FAILED | SK__UR_PEND |
+                        SK__UR_SLOST | SK__UR_REND)) |
+          SK__UR_FREED) + SK__UR_GEN1;
+    if (st & (SK__UR_RECV | SK__UR_SEND)) {
+        u->st[s] = st | SK__UR_ZOMBIE; /* released by their last
+                                          completions (sk__ur_io_cqe) */
+        u->regs[s] = 0;
+        return;
+    }
+    u->st[s] = st;
+    sk__ur_release(u, s);
 }
 
 /* Report a slot: SK__WAIT_* masked by what its registration asks for
@@ -475,28 +607,65 @@ static int sk__ur_put(const sk__uring *u, size_t s, int ev, sk__pollout *out)
     ev &= r->events | SK__WAIT_ERROR;
     out->ptr = r->ptr;
     out->events = ev;
+    out->n = 0;
     return ev != 0;
 }
 
+/* The poll mask a registration in slot s needs now (SK__WAIT_READ |
+ * SK__WAIT_WRITE): reading is the receive's, in completion mode (and
+ * while a stopped receive is still in the kernel). */
+static int sk__ur_pollev(const sk__uring *u, const sk__pollreg *r,
+                         uint32_t st)
+{
+    int ev = r->events & (SK__WAIT_READ | SK__WAIT_WRITE);
+    if ((st & SK__UR_RECV) || ((r->events & SK__WAIT_RECV) && u->bufs_ok))
+        ev &= ~SK__WAIT_READ;
+    return ev;
+}
+
+/* Arm slot s's receive: multishot into the buffer ring. */
+static void sk__ur_arm_recv(sk__uring *u, sk__ur_sqe *e, size_t s, int fd)
+{
+    sk__ur_prep(e, SK__UR_OP_RECV, (uint8_t)SK__UR_SQE_BUFFER_SELECT, fd, 0,
+                0, SK__UR_KRECV | (uint64_t)(s + 1));
+    e->ioprio = u->oneshot ? 0 : (uint16_t)SK__UR_RECV_MULTISHOT;
+    e->buf_index = 0; /* the buffer group */
+}
+
 /* The to-do list, at the start of a wait: report (up to cap, into out)
- * what earlier waits reaped and could not report, then arm every other
- * slot queued and still in use.  A slot reported here stays on the list:
- * it is armed by the next wait, after its owner has read or written.
- * Returns the entries reported. */
+ * what earlier waits reaped and could not report, and the sends a ring
+ * given up took along, then arm every other slot queued and still in
+ * use (its poll request, its receive).  A slot reported here stays on the
+ * list: it is armed by the next wait, after its owner has read or
+ * written.  Returns the entries reported. */
 static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
 {
     size_t i, k = 0, got = 0;
     uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
-        uint32_t st = u->st[s];
+        uint32_t st = u->st[s], need;
         const sk__pollreg *r;
-        if (st & (SK__UR_ARMED | SK__UR_FREED)) {
-            u->st[s] = st & ~SK__UR_QUEUED; /* armed already, or freed */
+        int pev, rwant;
+        if (st & SK__UR_FREED) {
+            u->st[s] = st & ~SK__UR_QUEUED; /* freed */
             continue;
+        }
+        r = sk__ur_reg(u, s);
+        if (st & SK__UR_SLOST) {
+            if (got >= cap) {
+                u->arm[k++] = (uint32_t)s; /* the next wait reports it */
+                continue;
+            }
+            out[got].ptr = r->ptr;
+            out[got].events = SK__WAIT_SENT;
+            out[got].n = 0; /* not sent: sent again */
+            got++;
+            st &= ~SK__UR_SLOST;
         }
         if (st & SK__UR_PEND) {
             if (got >= cap) {
+                u->st[s] = st;
                 u->arm[k++] = (uint32_t)s; /* the next wait reports it */
                 continue;
             }
@@ -516,17 +685,168 @@ static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
             u->st[s] = st & ~SK__UR_QUEUED;
             continue;
         }
-        if (room == 0 && (room = sk__ur_room(u)) == 0) {
+        pev = (st & SK__UR_ARMED) ? 0 : sk__ur_pollev(u, r, st);
+        rwant = SK__UR_WANTS_RECV(r->events) && u->bufs_ok &&
+                !(st & (SK__UR_RECV | SK__UR_REND));
+        need = (pev != 0 ? 1U : 0U) + (rwant ? 1U : 0U);
+        if (need == 0) {
+            u->st[s] = st & ~SK__UR_QUEUED; /* armed already, or nothing */
+            continue;
+        }
+        if (room < need && (room = sk__ur_room(u)) < need) {
+            u->st[s] = st;
             u->arm[k++] = (uint32_t)s; /* next time */
             continue;
         }
-        room--;
-        r = sk__ur_reg(u, s);
-        sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD, 0,
-                    r->fd, 0, sk__ur_mask(r->events), sk__ur_data(s, st));
-        u->st[s] = (st & ~SK__UR_QUEUED) | SK__UR_ARMED;
+        room -= need;
+        if (pev != 0) {
+            sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD,
+                        0, r->fd, 0, sk__ur_mask(pev), sk__ur_data(s, st));
+            st |= SK__UR_ARMED;
+        }
+        if (rwant) {
+            sk__ur_arm_recv(u, &u->sqes[u->tail++ & u->sq_mask], s, r->fd);
+            st |= SK__UR_RECV;
+        }
+        u->st[s] = st & ~SK__UR_QUEUED;
     }
     u->narm = k;
+    return got;
+}
+
+/* Buffer b of the ring is done with: back at the next wait. */
+static void sk__ur_lend(sk__uring *u, uint32_t b)
+{
+    u->boff[b] &= ~SK__UR_BHELD;
+    u->lent[u->nlent++] = (uint16_t)b;
+}
+
+/* The buffers reported by the last wait go back to the ring. */
+static void sk__ur_bufs_return(sk__uring *u)
+{
+    uint32_t i, mask = u->nbuf - 1;
+    for (i = 0; i < u->nlent; i++) {
+        uint32_t b = u->lent[i];
+        sk__ur_buf *e = &u->br[u->btail & mask];
+        e->addr = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
+        e->len = u->bsize;
+        e->bid = (uint16_t)b;
+        u->btail++;
+        u->boff[b] = 0;
+    }
+    u->nlent = 0;
+    __atomic_store_n(&u->br[0].resv, u->btail, __ATOMIC_RELEASE);
+}
+
+/* A receive's or send's completion c (carried: from a ring given up),
+ * reported into out (room for one) unless its slot was removed.  The
+ * buffer it used is accounted for whatever becomes of it.  Returns the
+ * entries reported (0 or 1). */
+static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
+                            sk__pollout *out)
+{
+    uint64_t data = c->user_data;
+    size_t s = (size_t)(uint32_t)data - 1U, pos = 0;
+    uint32_t st;
+    int more = (c->flags & SK__UR_CQE_F_MORE) != 0 && !carried;
+    if (c->flags & SK__UR_CQE_F_BUFFER) {
+        uint32_t b = c->flags >> SK__UR_CQE_BUFFER_SHIFT;
+        if (b < u->nbuf) {
+            pos = (size_t)b * u->bsize + (u->boff[b] & ~SK__UR_BHELD);
+            if (c->res > 0)
+                u->boff[b] += (uint32_t)c->res;
+            if (carried) {
+                /* (its last carried completion lends it) */
+                size_t i;
+                for (i = u->carried; i < u->ncarry; i++)
+                    if ((u->carry[i].flags & SK__UR_CQE_F_BUFFER) &&
+                        u->carry[i].flags >> SK__UR_CQE_BUFFER_SHIFT == b)
+                        break;
+                if (i == u->ncarry)
+                    sk__ur_lend(u, b);
+            } else if (!(c->flags & SK__UR_CQE_F_BUF_MORE)) {
+                sk__ur_lend(u, b);
+            }
+        }
+    }
+    if (data == SK__UR_IGNORE || s >= u->top)
+        return 0;
+    st = u->st[s];
+    if (SK__UR_KIND(data) == SK__UR_KRECV >> 62) {
+        if (carried) {
+            if (st & SK__UR_FREED)
+                return 0;
+        } else {
+            if (!(st & SK__UR_RECV))
+                return 0; /* (not this slot's any more) */
+            if (!more) {
+                st &= ~SK__UR_RECV;
+                if (c->res == 0 || (c->res < 0 && c->res != -ENOBUFS &&
+                                    c->res != -ECANCELED))
+                    st |= SK__UR_REND; /* over: not armed again */
+                u->st[s] = st;
+                if (st & SK__UR_ZOMBIE) {
+                    if (!(st & SK__UR_SEND))
+                        sk__ur_release(u, s);
+                    return 0;
+                }
+                /* armed again at the next wait if still wanted (its
+                 * buffers back by then), or the read poll after it */
+                sk__ur_queue(u, s);
+            }
+            if (st & SK__UR_ZOMBIE)
+                return 0;
+        }
+        if (c->res == -ENOBUFS || c->res == -ECANCELED)
+            return 0;
+        out->ptr = sk__ur_reg(u, s)->ptr;
+        if (c->res < 0) {
+            out->events = SK__WAIT_RECV | SK__WAIT_ERROR;
+            out->n = (uint32_t)-c->res;
+        } else {
+            out->events = SK__WAIT_RECV | (int)(pos << 8);
+            out->n = (uint32_t)c->res;
+        }
+        return 1;
+    }
+    /* a send's */
+    if (carried) {
+        if ((st & (SK__UR_FREED | SK__UR_SEND)) != SK__UR_SEND)
+            return 0;
+    } else if (!(st & SK__UR_SEND)) {
+        return 0;
+    }
+    st &= ~SK__UR_SEND;
+    u->st[s] = st;
+    if (st & SK__UR_ZOMBIE) {
+        if (!(st & SK__UR_RECV))
+            sk__ur_release(u, s);
+        return 0;
+    }
+    out->ptr = sk__ur_reg(u, s)->ptr;
+    if (c->res < 0 && c->res != -ECANCELED) {
+        out->events = SK__WAIT_SENT | SK__WAIT_ERROR;
+        out->n = (uint32_t)-c->res;
+    } else {
+        out->events = SK__WAIT_SENT;
+        out->n = c->res < 0 ? 0 : (uint32_t)c->res;
+    }
+    return 1;
+}
+
+/* The completions carried from a ring given up, first (up to cap). */
+static size_t sk__ur_carried(sk__uring *u, sk__pollout *out, size_t cap)
+{
+    size_t got = 0;
+    while (u->carried < u->ncarry && got < cap) {
+        sk__ur_cqe c = u->carry[u->carried++];
+        got += sk__ur_io_cqe(u, &c, 1, &out[got]);
+    }
+    if (u->carried == u->ncarry) {
+        sk__free(u->carry);
+        u->carry = NULL;
+        u->ncarry = u->carried = 0;
+    }
     return got;
 }
 
@@ -539,14 +859,18 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
     uint32_t head, tail, flags = SK__UR_ENTER_GETEVENTS, min = 0, submit,
                           ring;
     const void *argp = NULL;
-    size_t argsz = 0, got;
+    size_t argsz = 0, got = 0, back = 0, i;
     int r, runs = 0;
 
     *n = 0;
     r = sk__ur_own(u, sys);
     if (r != 0)
         return r;
-    got = sk__ur_todo(u, out, cap);
+    if (u->nlent > 0)
+        sk__ur_bufs_return(u); /* (the last wait's entries are done) */
+    if (u->ncarry > 0)
+        got = sk__ur_carried(u, out, cap);
+    got += sk__ur_todo(u, out + got, cap - got);
     sk__ur_store(u->sq_tail, u->tail);
     submit = u->tail - sk__ur_load(u->sq_head);
     head = *u->cq_head;
@@ -593,7 +917,7 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
              * what is due: more while out has room. */
             uint32_t f = sk__ur_load(u->sq_flags);
             if (!(f & SK__UR_SQ_CQ_OVERFLOW) &&
-                !((f & SK__UR_SQ_TASKRUN) && got < cap &&
+                !((f & SK__UR_SQ_TASKRUN) && got + back < cap &&
                   ++runs < SK__UR_RUNS))
                 break;
             sk__ur_store(u->cq_head, head);
@@ -607,10 +931,27 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
          * ready, at most SK__UR_MOST): a full out leaves a quarter of the
          * ring there for the next wait, rather than taking it into the
          * slots (each kept slot costs a pass over the to-do list). */
-        if (got >= cap && u->defer && tail - head <= u->cq_entries / 4)
+        if (got + back >= cap && u->defer &&
+            tail - head <= u->cq_entries / 4)
             break;
         c = &u->cqes[head & u->cq_mask];
         data = c->user_data;
+        if (SK__UR_KIND(data) != 0) {
+            /* A receive's or send's: reported now, or left in the ring
+             * for the next wait (it has nowhere else to wait). */
+            if (got + back >= cap)
+                break;
+            head++;
+            /* Sends' at the end of out, receives' and readiness first:
+             * a connection hears what it received before what it sent,
+             * as with readiness (its end of stream before the
+             * bytes_written of a send that raced it). */
+            if (SK__UR_KIND(data) == SK__UR_KSEND >> 62)
+                back += sk__ur_io_cqe(u, c, 0, &out[cap - 1 - back]);
+            else
+                got += sk__ur_io_cqe(u, c, 0, &out[got]);
+            continue;
+        }
         /* slot + 1 in the low half (0: SK__UR_IGNORE, which wraps) */
         s = (size_t)(uint32_t)data - 1U;
         gen = (uint32_t)(data >> 32);
@@ -639,7 +980,7 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             if (m & (POLLERR | POLLHUP))
                 ev |= SK__WAIT_ERROR;
         }
-        if (got < cap) {
+        if (got + back < cap) {
             got += (size_t)sk__ur_put(u, s, ev, &out[got]);
             if (st & SK__UR_FAILED) {
                 u->st[s] = st;
@@ -654,7 +995,15 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         u->st[s] = st | SK__UR_QUEUED;
     }
     sk__ur_store(u->cq_head, head);
-    *n = got;
+    /* (the sends' entries, back in their order, after the others) */
+    for (i = 0; i < back / 2; i++) {
+        sk__pollout t = out[cap - back + i];
+        out[cap - back + i] = out[cap - 1 - i];
+        out[cap - 1 - i] = t;
+    }
+    if (back > 0 && got + back < cap)
+        memmove(&out[got], &out[cap - back], back * sizeof *out);
+    *n = got + back;
     return 0;
 }
 
@@ -666,6 +1015,141 @@ static void sk__ur_unmap(sk__uring *u)
         munmap(u->ring, u->ring_len);
 }
 
+/* ---- completions: the receive buffers, sends --------------------------- */
+
+static void sk__ur_bufs_free(sk__uring *u)
+{
+    if (u->bufs != NULL)
+        munmap(u->bufs, (size_t)u->nbuf * u->bsize);
+    if (u->br != NULL)
+        munmap(u->br, u->br_len);
+    sk__free(u->boff);
+    sk__free(u->lent);
+    sk__free(u->carry);
+    u->bufs = NULL;
+    u->br = NULL;
+    u->boff = NULL;
+    u->lent = NULL;
+    u->carry = NULL;
+    u->nbuf = 0;
+}
+
+/* Register the buffer ring with u's ring (a new registration: its head
+ * starts at 0), every buffer in it but those held by carried
+ * completions.  0, or -1 (errno set). */
+static int sk__ur_bufs_reg(sk__uring *u)
+{
+    sk__ur_buf_reg reg;
+    uint32_t b, k = 0;
+    for (b = 0; b < u->nbuf; b++) {
+        sk__ur_buf *e;
+        if (u->boff[b] & SK__UR_BHELD)
+            continue;
+        u->boff[b] = 0;
+        e = &u->br[k++];
+        e->addr = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
+        e->len = u->bsize;
+        e->bid = (uint16_t)b;
+    }
+    u->btail = (uint16_t)k;
+    u->nlent = 0;
+    __atomic_store_n(&u->br[0].resv, u->btail, __ATOMIC_RELEASE);
+    memset(&reg, 0, sizeof reg);
+    reg.ring_addr = (uint64_t)(uintptr_t)u->br;
+    reg.ring_entries = u->nbuf;
+    reg.bgid = 0;
+    reg.flags = u->inc ? (uint16_t)SK__UR_PBUF_RING_INC : 0;
+    return sk__ur_register(u->fd, SK__UR_REGISTER_PBUF_RING, &reg, 1);
+}
+
+/* Make nbuf buffers of bsize bytes and their ring, and register it.
+ * 0, or -1 (nothing kept). */
+static int sk__ur_bufs_make(sk__uring *u, uint32_t nbuf, uint32_t bsize,
+                            int inc)
+{
+    size_t area = (size_t)nbuf * bsize;
+    void *m;
+    u->nbuf = nbuf;
+    u->bsize = bsize;
+    u->inc = (unsigned char)inc;
+    /* (untouched pages cost no memory: a buffer costs once used) */
+    m = mmap(NULL, area, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+             -1, 0);
+    if (m == MAP_FAILED) {
+        u->nbuf = 0;
+        return -1;
+    }
+    u->bufs = (char *)m;
+    u->br_len = ((size_t)nbuf * sizeof(sk__ur_buf) + 4095U) & ~(size_t)4095U;
+    m = mmap(NULL, u->br_len, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    u->br = m == MAP_FAILED ? NULL : (sk__ur_buf *)m;
+    u->boff = (uint32_t *)sk__calloc(nbuf, sizeof *u->boff);
+    u->lent = (uint16_t *)sk__malloc(nbuf * sizeof *u->lent);
+    if (u->br == NULL || u->boff == NULL || u->lent == NULL ||
+        sk__ur_bufs_reg(u) != 0) {
+        sk__ur_bufs_free(u);
+        return -1;
+    }
+    u->bufs_ok = 1;
+    return 0;
+}
+
+/* The receive buffers of a new poller: large ones used incrementally
+ * where the kernel can, else page-sized ones (or the test hook's).  0, or
+ * -1 (then no completions: io stays NULL). */
+static int sk__ur_bufs_new(sk__uring *u)
+{
+    unsigned nbuf = 0, bsize = 0;
+    int oneshot = 0;
+#if defined(SOCKIT_TEST_HOOKS)
+    sk__test_uring_bufs_get(&nbuf, &bsize, &oneshot);
+#endif
+    if (nbuf != 0) {
+        if ((nbuf & (nbuf - 1)) != 0 || nbuf > 32768 || bsize == 0 ||
+            (size_t)nbuf * bsize > SK__UR_AREA)
+            return -1;
+        u->oneshot = (unsigned char)(oneshot != 0);
+        return sk__ur_bufs_make(u, nbuf, bsize, 0);
+    }
+    if (sk__ur_bufs_make(u, SK__UR_NBUF_INC, SK__UR_BSIZE_INC, 1) == 0)
+        return 0;
+    return sk__ur_bufs_make(u, SK__UR_NBUF, SK__UR_BSIZE, 0);
+}
+
+static const char *sk__ur_io_data(sk__poller *base, const sk__pollout *e)
+{
+    const sk__uring *u = (const sk__uring *)base;
+    return u->bufs + ((unsigned)e->events >> 8);
+}
+
+static int sk__ur_io_send(sk__poller *base, sk__pollreg *r, const void *buf,
+                          size_t len, int *sys)
+{
+    sk__uring *u = (sk__uring *)base;
+    size_t s = r->slot;
+    sk__ur_sqe *e;
+    if (sk__ur_own(u, sys) != 0 || (u->st[s] & SK__UR_SEND))
+        return SK_ENORESOURCES;
+    e = sk__ur_sqe_get(u);
+    if (e == NULL)
+        return SK_ENORESOURCES;
+    sk__ur_prep(e, SK__UR_OP_SEND, 0, r->fd, (uint64_t)(uintptr_t)buf,
+                (uint32_t)MSG_NOSIGNAL, SK__UR_KSEND | (uint64_t)(s + 1));
+    /* (more than 4 GiB: the rest goes with the next send) */
+    e->len = len > (size_t)UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    u->st[s] |= SK__UR_SEND;
+    return 0;
+}
+
+static int sk__ur_io_code(int sys)
+{
+    return sk__posix_err(sys);
+}
+
+static const sk__poller_io sk__uring_io = {sk__ur_io_data, sk__ur_io_send,
+                                           sk__ur_io_code};
+
 static void sk__ur_free(sk__poller *base)
 {
     sk__uring *u = (sk__uring *)base;
@@ -673,7 +1157,7 @@ static void sk__ur_free(sk__poller *base)
     int armed = 0;
     /* (only the flags: the registrations may be gone already) */
     for (s = 0; s < u->top && !armed; s++)
-        armed = (u->st[s] & SK__UR_ARMED) != 0;
+        armed = (u->st[s] & (SK__UR_ARMED | SK__UR_RECV | SK__UR_SEND)) != 0;
     /* (a thread other than the ring's owner cannot enter it: the
      * teardown lets go of the files, in the kernel's time) */
     if (armed && (!u->defer || pthread_equal(u->owner, pthread_self()))) {
@@ -690,6 +1174,7 @@ static void sk__ur_free(sk__poller *base)
     }
     sk__ur_unmap(u);
     close(u->fd);
+    sk__ur_bufs_free(u);
     sk__free(u->regs);
     sk__free(u->st);
     sk__free(u->arm);
@@ -700,17 +1185,15 @@ static const sk__poller_ops sk__uring_ops = {
     "uring", sk__ur_add, sk__ur_mod, sk__ur_del, sk__ur_wait, sk__ur_free,
     sk__ur_reserve};
 
-/* 1 when the kernel has every opcode this file submits. */
-static int sk__ur_probe_ok(int fd)
+/* 1 when the kernel has every opcode of need[0..n). */
+static int sk__ur_probe_ok(int fd, const uint8_t *need, size_t n)
 {
-    static const uint8_t need[] = {SK__UR_OP_POLL_ADD, SK__UR_OP_POLL_REMOVE,
-                                   SK__UR_OP_ASYNC_CANCEL};
     sk__ur_probe probe;
     size_t i;
     memset(&probe, 0, sizeof probe);
     if (sk__ur_register(fd, SK__UR_REGISTER_PROBE, &probe, 64) != 0)
         return 0;
-    for (i = 0; i < sizeof need; i++)
+    for (i = 0; i < n; i++)
         if (need[i] > probe.last_op || need[i] >= probe.ops_len ||
             !(probe.ops[need[i]].flags & SK__UR_OP_SUPPORTED))
             return 0;
@@ -812,6 +1295,46 @@ static int sk__ur_open(sk__uring *u, int defer, sk__ur_params *p)
  * that ring down (in its own time, soon: its sockets' files too).  What
  * was reaped and not reported yet stays to be reported.  0, or an error
  * code (the old ring is kept). */
+/* Take the receives' and sends' completions that old's ring holds and
+ * were not reaped into u->carry, after those carried already (those of
+ * removed slots are left: their connection is gone); their buffers are
+ * held.  When there is no memory for them they are lost (their bytes
+ * with them): the loop's wait leaves completions in the ring only when
+ * its array is full. */
+static void sk__ur_carry(sk__uring *u, const sk__uring *old)
+{
+    uint32_t head = *old->cq_head, tail = sk__ur_load(old->cq_tail);
+    size_t want = u->ncarry + (tail - head);
+    sk__ur_cqe *c;
+    if (head == tail)
+        return;
+    c = (sk__ur_cqe *)sk__realloc(u->carry, want * sizeof *c);
+    if (c == NULL)
+        return;
+    u->carry = c;
+    for (; head != tail; head++) {
+        const sk__ur_cqe *e = &old->cqes[head & old->cq_mask];
+        size_t s = (size_t)(uint32_t)e->user_data - 1U;
+        if (SK__UR_KIND(e->user_data) == 0 || s >= u->top ||
+            (u->st[s] & SK__UR_FREED))
+            continue;
+        if ((e->flags & SK__UR_CQE_F_BUFFER) &&
+            e->flags >> SK__UR_CQE_BUFFER_SHIFT < u->nbuf)
+            u->boff[e->flags >> SK__UR_CQE_BUFFER_SHIFT] |= SK__UR_BHELD;
+        c[u->ncarry++] = *e;
+    }
+}
+
+/* 1 when a send's completion of slot s is carried. */
+static int sk__ur_carries_send(const sk__uring *u, size_t s)
+{
+    size_t i;
+    for (i = u->carried; i < u->ncarry; i++)
+        if (u->carry[i].user_data == (SK__UR_KSEND | (uint64_t)(s + 1)))
+            return 1;
+    return 0;
+}
+
 static int sk__ur_rebuild(sk__uring *u, int *sys)
 {
     sk__uring old = *u;
@@ -825,17 +1348,32 @@ static int sk__ur_rebuild(sk__uring *u, int *sys)
         return e == EMFILE || e == ENFILE || e == ENOMEM ? SK_ENORESOURCES
                                                           : SK_ESYSTEM;
     }
+    sk__ur_carry(u, &old);
     sk__ur_unmap(&old);
     close(old.fd);
     for (s = 0; s < u->top; s++) {
         uint32_t st = u->st[s];
-        if (st & SK__UR_FREED)
+        if (st & SK__UR_FREED) {
+            if (st & SK__UR_ZOMBIE)
+                sk__ur_release(u, s); /* its requests went with the ring */
             continue;
+        }
         if (st & SK__UR_ARMED)
             st = (st & ~SK__UR_ARMED) + SK__UR_GEN1;
-        u->st[s] = st & ~SK__UR_FAILED;
+        /* Its receive went with the old ring (what it had received is
+         * carried): armed again.  Its send, unless its completion was
+         * carried, went unsent (a send that sent part completes at once,
+         * and what the old ring had left to run is cancelled, not run,
+         * as it is torn down): reported so, to be sent again. */
+        if ((st & SK__UR_SEND) && !sk__ur_carries_send(u, s))
+            st = (st & ~SK__UR_SEND) | SK__UR_SLOST;
+        u->st[s] = st & ~(SK__UR_FAILED | SK__UR_RECV);
         sk__ur_queue(u, s);
     }
+    /* The buffer ring, on the new ring (the buffers the carried
+     * completions used are lent until they are reported). */
+    if (u->nbuf != 0)
+        u->bufs_ok = sk__ur_bufs_reg(u) == 0;
     return 0;
 }
 
@@ -843,6 +1381,9 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
 {
     const uint32_t need = SK__UR_FEAT_SINGLE_MMAP | SK__UR_FEAT_NODROP |
                           SK__UR_FEAT_EXT_ARG | SK__UR_FEAT_CQE_SKIP;
+    static const uint8_t ops[] = {SK__UR_OP_POLL_ADD, SK__UR_OP_POLL_REMOVE,
+                                  SK__UR_OP_ASYNC_CANCEL};
+    static const uint8_t io_ops[] = {SK__UR_OP_SEND, SK__UR_OP_RECV};
     sk__ur_params p;
     sk__uring *u;
     int refuse = 0;
@@ -861,7 +1402,8 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
     /* (-1: "the kernel lacks a feature") */
     refuse = sk__test_uring_refusal() == -1;
 #endif
-    if (refuse || (p.features & need) != need || !sk__ur_probe_ok(u->fd)) {
+    if (refuse || (p.features & need) != need ||
+        !sk__ur_probe_ok(u->fd, ops, sizeof ops)) {
         sk__ur_unmap(u);
         close(u->fd);
         sk__free(u);
@@ -876,6 +1418,12 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
      * the next): the loop's array for them does not grow with the
      * connections (issue 18: idle memory). */
     u->base.most = SK__UR_MOST;
+    /* Completions (receives into the buffer ring, sends) where the kernel
+     * has them (5.19, buffer rings and multishot receives: 6.0); else
+     * readiness only. */
+    if (sk__ur_probe_ok(u->fd, io_ops, sizeof io_ops) &&
+        sk__ur_bufs_new(u) == 0)
+        u->base.io = &sk__uring_io;
     *out = &u->base;
     return 0;
 }

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conn_ring.c - a connection's write queue in completion mode: on a loop
+ * whose poller has completions (io_uring's, plat.h's sk__poller_io) the
+ * queued bytes go out as sends the poller submits with its next wait (one
+ * system call per loop iteration for every connection), rather than one
+ * send call each.  The bytes of a send in flight must stay where they are
+ * until its completion: the queue grows into a new block meanwhile, and
+ * the old one is held until then.  (Receiving in completion mode and the
+ * completions themselves are conn.c's: conn_ring_event.)
+ */
+#include "sockit_int.h"
+
+#include <string.h>
+
+int sk__conn_ring_send(sk_conn *c)
+{
+    sk__connq *q = c->q;
+    sk__poller *p = c->w.loop->poller;
+    size_t len;
+    int sys = 0, r;
+    if (q == NULL || q->inflight != 0 || q->wfirst == q->wb.len)
+        return 0;
+    if (p->io == NULL || c->w.reg.ptr == NULL)
+        return SK_ENORESOURCES; /* (not registered: sent otherwise) */
+    len = q->wb.len - q->wfirst;
+    r = p->io->send(p, &c->w.reg, q->wb.data + q->wfirst, len, &sys);
+    if (r != 0)
+        return r;
+    q->inflight = len;
+    return 0;
+}
+
+int sk__conn_ring_room(sk__connq *q, size_t len)
+{
+    size_t need, cap;
+    char *d;
+    if (q->wb.cap - q->wb.len >= len)
+        return 0;
+    /* Without a send in flight, or with its block held already (wb's is
+     * then not the kernel's), the block may move. */
+    if (q->inflight == 0 || q->held != NULL)
+        return sk_buf_reserve(&q->wb, len);
+    if (len > (size_t)PTRDIFF_MAX - q->wb.len)
+        return SK_ENORESOURCES;
+    need = q->wb.len + len;
+    cap = q->wb.cap < 64 ? 64 : q->wb.cap;
+    while (cap < need)
+        cap = cap > (size_t)PTRDIFF_MAX / 2 ? need : cap * 2;
+    d = (char *)sk__malloc(cap);
+    if (d == NULL)
+        return SK_ENORESOURCES;
+    memcpy(d, q->wb.data, q->wb.len);
+    q->held = q->wb.data;
+    q->wb.data = d;
+    q->wb.cap = cap;
+    return 0;
+}
+
+void sk__conn_ring_sent(sk__connq *q)
+{
+    sk__free(q->held);
+    q->held = NULL;
+    q->inflight = 0;
+}
