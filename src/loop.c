@@ -328,5 +328,7 @@ SK_API int sk_loop_run(sk_loop *loop, int mode)
     }
     loop->stop = 0;
     loop->running = 0;
+    if (loop->poller->io != NULL) /* (completion mode: plat.h) */
+        loop->poller->io->flush(loop->poller);
     return r;
 }

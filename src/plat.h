@@ -622,7 +622,10 @@ typedef struct sk__poller sk__poller;
  * for r (registered in completion mode, no other send of it in flight),
  * submitted with the next wait (or sooner): the caller keeps buf's bytes
  * unchanged until its SK__WAIT_SENT entry.  Returns 0, or SK_ENORESOURCES
- * (not queued: send otherwise).  Removing a registration (del) cancels
+ * (not queued: send otherwise).  io->flush submits what is queued now
+ * (the loop calls it when sk_loop_run returns, so that what its handlers
+ * wrote is on its way even when it does not run again soon).  Removing a
+ * registration (del) cancels
  * its receive and send: their entries are not reported, the send may or
  * may not have gone (the connection is being closed or reset).
  * Entries of a registration removed during the dispatch of a wait are
@@ -635,6 +638,7 @@ typedef struct sk__poller_io {
     int (*send)(sk__poller *p, sk__pollreg *r, const void *buf, size_t len,
                 int *sys);
     int (*code)(int sys); /* the SK_E* code of a system error code */
+    void (*flush)(sk__poller *p);
 } sk__poller_io;
 
 /* A backend's methods.  add registers r (Returns 0, SK_EINVAL for a handle

@@ -162,22 +162,39 @@ static const char *sup_test_backend(void)
 void sup_loop_new(sk_loop **out)
 {
     const char *b = sup_test_backend();
+    int r;
     if (b == NULL) {
         sup_assert_rc(sk_loop_new(out), 0);
         return;
     }
-    sup_assert_rc(sk_loop_new_backend(out, b), 0);
+    r = sk_loop_new_backend(out, b);
+    if (r == SK_EUNSUPPORTED && strcmp(b, "uring") == 0) {
+        static int said;
+        if (!said++)
+            print_message("uring: not available here (io_uring refused or "
+                          "too old, or built without it, as valgrind's "
+                          "lane is): the default loop runs\n");
+        sup_assert_rc(sk_loop_new(out), 0);
+        return;
+    }
+    sup_assert_rc(r, 0);
     assert_string_equal(sk_loop_backend(*out), b);
 }
 
 void sup_selector_new(sk_selector **out)
 {
     const char *b = sup_test_backend();
+    int r;
     if (b == NULL) {
         sup_assert_rc(sk_selector_new(out), 0);
         return;
     }
-    sup_assert_rc(sk_selector_new_backend(out, b), 0);
+    r = sk_selector_new_backend(out, b);
+    if (r == SK_EUNSUPPORTED && strcmp(b, "uring") == 0) {
+        sup_assert_rc(sk_selector_new(out), 0); /* (as sup_loop_new) */
+        return;
+    }
+    sup_assert_rc(r, 0);
     assert_string_equal(sk_selector_backend(*out), b);
 }
 

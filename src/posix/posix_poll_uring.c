@@ -1147,8 +1147,16 @@ static int sk__ur_io_code(int sys)
     return sk__posix_err(sys);
 }
 
+static void sk__ur_io_flush(sk__poller *base)
+{
+    sk__uring *u = (sk__uring *)base;
+    if (u->tail != sk__ur_load(u->sq_tail) &&
+        (!u->defer || pthread_equal(u->owner, pthread_self())))
+        (void)sk__ur_flush(u);
+}
+
 static const sk__poller_io sk__uring_io = {sk__ur_io_data, sk__ur_io_send,
-                                           sk__ur_io_code};
+                                           sk__ur_io_code, sk__ur_io_flush};
 
 static void sk__ur_free(sk__poller *base)
 {
