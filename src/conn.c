@@ -13,6 +13,8 @@
 
 #define SK__CONN_ROUND ((size_t)1 << 18) /* bytes read per readiness */
 #define SK__CONN_CHUNK ((size_t)65536)   /* room offered to each read */
+#define SK__CONN_POOL 1024       /* spare queues a loop keeps, at most */
+#define SK__CONN_POOLED 4096     /* ... each with at most this much room */
 
 /* ---- lifetime, handlers, states ----------------------------------------- */
 
@@ -66,11 +68,16 @@ static sk__connq *conn_q_need(sk_conn *c)
 {
     sk__connq *q = c->q;
     if (q == NULL) {
-        q = c->w.loop->conn_spare;
-        if (q != NULL)
-            c->w.loop->conn_spare = NULL;
-        else if ((q = (sk__connq *)sk__calloc(1, sizeof *q)) == NULL)
+        sk_loop *loop = c->w.loop;
+        q = loop->conn_spare;
+        if (q != NULL) {
+            loop->conn_spare = NULL;
+        } else if ((q = loop->conn_pool) != NULL) {
+            loop->conn_pool = q->next;
+            loop->npool--;
+        } else if ((q = (sk__connq *)sk__calloc(1, sizeof *q)) == NULL) {
             return NULL;
+        }
         c->q = q;
     }
     return q;
@@ -85,11 +92,21 @@ static sk__connq *conn_q_need(sk_conn *c)
 static SK__NOINLINE void conn_q_spare(sk_loop *loop, sk__connq *q)
 {
     if (loop->conn_spare->rb.cap < q->rb.cap) {
-        conn_q_free(loop->conn_spare);
+        sk__connq *t = loop->conn_spare;
         loop->conn_spare = q;
-    } else {
-        conn_q_free(q);
+        q = t;
     }
+    /* The other one joins the loop's pool while it is small and the pool
+     * short (completion mode: each connection holds its queues until its
+     * send's completion, so that many are in use at once), else goes. */
+    if (q->rb.cap + q->wb.cap <= SK__CONN_POOLED &&
+        loop->npool < SK__CONN_POOL) {
+        q->next = loop->conn_pool;
+        loop->conn_pool = q;
+        loop->npool++;
+        return;
+    }
+    conn_q_free(q);
 }
 
 /* conn_q_idle once the read buffer was emptied (q is c->q).  Nothing is
@@ -848,7 +865,9 @@ static SK__NOINLINE void conn_ring_event(sk_conn *c, int events,
         /* the rest, bytes_written, the end of CLOSING's flush */
         if (conn_on_write(c))
             return;
-        conn_update(c);
+        if (c->state != SK_CONN_CONNECTED ||
+            (conn_queued(c) != 0 && c->q->inflight == 0))
+            conn_update(c); /* (else the interest stands) */
         return;
     }
     if (events & SK__WAIT_ERROR) {
@@ -869,6 +888,8 @@ static SK__NOINLINE void conn_ring_event(sk_conn *c, int events,
     }
     if (conn_read_end(c, r, got))
         return;
+    if (r == 0 && !c->rerr && !c->eof && c->state == SK_CONN_CONNECTED)
+        return; /* receiving on; what the handler did set its interest */
     conn_io_rest(c, 0);
 }
 
@@ -1040,9 +1061,10 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
          * (unless a send is in flight: then after it). */
         memcpy(q->wb.data + q->wb.len, p, len);
         q->wb.len += len;
-        if (c->state == SK_CONN_CONNECTED && !c->rerr)
-            (void)sk__conn_ring_send(c); /* (else writable: conn_update) */
-        conn_update(c);
+        if (c->state == SK_CONN_CONNECTED && !c->rerr &&
+            sk__conn_ring_send(c) == 0)
+            return 0; /* its completion comes back: the interest stands */
+        conn_update(c); /* (else writable: sent from there) */
         return 0;
     }
     if (c->state == SK_CONN_CONNECTED && q->wfirst == q->wb.len &&

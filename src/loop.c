@@ -100,6 +100,13 @@ SK_API void sk_loop_free(sk_loop *loop)
         sk_buf_free(&loop->conn_spare->wb);
         sk__free(loop->conn_spare);
     }
+    while (loop->conn_pool != NULL) {
+        sk__connq *q = loop->conn_pool;
+        loop->conn_pool = q->next;
+        sk_buf_free(&q->rb);
+        sk_buf_free(&q->wb);
+        sk__free(q);
+    }
     while (loop->hsets != NULL) { /* (left by connections not freed) */
         sk__hset *hs = loop->hsets;
         loop->hsets = hs->next;

@@ -658,6 +658,9 @@ struct sk_loop {
                              (their buffers kept), handed to the next
                              connection that reads or queues (see
                              conn_q_idle) */
+    struct sk__connq *conn_pool; /* conn.c: more such spares, small ones
+                             (conn_q_spare), npool of them */
+    size_t npool;
     sk_selector *selector; /* the selector this hidden loop serves, or
                               NULL (selector.c) */
 };
@@ -817,6 +820,7 @@ typedef struct sk__connq {
                             send in flight (0: none); they stay in place */
     char *held;          /* ... and, when wb grew meanwhile, the block they
                             are in (freed when the send is over) */
+    struct sk__connq *next; /* in the loop's pool (loop->conn_pool) */
 } sk__connq;
 
 /* conn_ring.c: a connection's sends in completion mode (the loop's poller

@@ -647,42 +647,62 @@ static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
         uint32_t st = u->st[s], need;
         const sk__pollreg *r;
         int pev, rwant;
-        if (st & SK__UR_FREED) {
-            u->st[s] = st & ~SK__UR_QUEUED; /* freed */
-            continue;
+        if (st & (SK__UR_FREED | SK__UR_SLOST | SK__UR_PEND | SK__UR_FAILED)) {
+            if (st & SK__UR_FREED) {
+                u->st[s] = st & ~SK__UR_QUEUED; /* freed */
+                continue;
+            }
+            if (got >= cap) {
+                u->arm[k++] = (uint32_t)s; /* the next wait reports it */
+                continue;
+            }
+            if (st & SK__UR_SLOST) {
+                out[got].ptr = sk__ur_reg(u, s)->ptr;
+                out[got].events = SK__WAIT_SENT;
+                out[got].n = 0; /* not sent: sent again */
+                got++;
+                st &= ~SK__UR_SLOST;
+            }
+            if (st & SK__UR_PEND) {
+                if (got >= cap) {
+                    u->st[s] = st;
+                    u->arm[k++] = (uint32_t)s; /* the next wait's */
+                    continue;
+                }
+                got += (size_t)sk__ur_put(
+                    u, s, (int)((st & SK__UR_PEND) >> SK__UR_PEND_SHIFT),
+                    &out[got]);
+                st &= ~SK__UR_PEND;
+                if (st & SK__UR_FAILED) {
+                    u->st[s] = st & ~SK__UR_QUEUED; /* said once */
+                    continue;
+                }
+                u->st[s] = st;
+                u->arm[k++] = (uint32_t)s; /* armed by the next wait */
+                continue;
+            }
+            if (st & SK__UR_FAILED) {
+                u->st[s] = st & ~SK__UR_QUEUED;
+                continue;
+            }
         }
         r = sk__ur_reg(u, s);
-        if (st & SK__UR_SLOST) {
-            if (got >= cap) {
-                u->arm[k++] = (uint32_t)s; /* the next wait reports it */
+        if (!(r->events & SK__WAIT_RECV) && !(st & SK__UR_RECV)) {
+            /* readiness only (the common case) */
+            if (st & SK__UR_ARMED) {
+                u->st[s] = st & ~SK__UR_QUEUED; /* armed already */
                 continue;
             }
-            out[got].ptr = r->ptr;
-            out[got].events = SK__WAIT_SENT;
-            out[got].n = 0; /* not sent: sent again */
-            got++;
-            st &= ~SK__UR_SLOST;
-        }
-        if (st & SK__UR_PEND) {
-            if (got >= cap) {
+            if (room == 0 && (room = sk__ur_room(u)) == 0) {
                 u->st[s] = st;
-                u->arm[k++] = (uint32_t)s; /* the next wait reports it */
+                u->arm[k++] = (uint32_t)s; /* next time */
                 continue;
             }
-            got += (size_t)sk__ur_put(
-                u, s, (int)((st & SK__UR_PEND) >> SK__UR_PEND_SHIFT),
-                &out[got]);
-            st &= ~SK__UR_PEND;
-            if (st & SK__UR_FAILED) {
-                u->st[s] = st & ~SK__UR_QUEUED; /* said once */
-                continue;
-            }
-            u->st[s] = st;
-            u->arm[k++] = (uint32_t)s; /* armed by the next wait */
-            continue;
-        }
-        if (st & SK__UR_FAILED) {
-            u->st[s] = st & ~SK__UR_QUEUED;
+            room--;
+            sk__ur_prep(&u->sqes[u->tail++ & u->sq_mask], SK__UR_OP_POLL_ADD,
+                        0, r->fd, 0, sk__ur_mask(r->events),
+                        sk__ur_data(s, st));
+            u->st[s] = (st & ~SK__UR_QUEUED) | SK__UR_ARMED;
             continue;
         }
         pev = (st & SK__UR_ARMED) ? 0 : sk__ur_pollev(u, r, st);
