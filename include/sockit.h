@@ -1912,7 +1912,12 @@ SK_API int sk_loop_new(sk_loop **out);
  * re-arming of every watch go to the kernel with the wait, one system
  * call per iteration; before 6.1 every completion interrupts the loop's
  * thread, and it is slower than "epoll" with thousands of busy
- * connections; "epoll" only on Linux,
+ * connections.  On it (6.0 and later) a plain TCP sk_conn (not TLS, no
+ * read limit) works by completions: the kernel receives into the loop's
+ * own buffers (none per connection) and the loop's wait hands over what
+ * arrived, and sk_conn_write's bytes go out as sends submitted with the
+ * next wait (or as sk_loop_run returns), so that a busy connection costs
+ * no system call of its own; "epoll" only on Linux,
  * "kqueue" only on macOS and the BSDs, "poll" only on POSIX systems,
  * "select" only on Windows).
  * @param[out] out receives the new loop, owned by the caller
@@ -2464,8 +2469,10 @@ SK_API int sk_conn_abort(sk_conn *c);
 /** sk_conn_write: queue len bytes of data (copied) to be sent; never waits
  * and calls no handler.  Allowed in HOST_LOOKUP and CONNECTING (sent once
  * connected; discarded if the connect fails) and CONNECTED; in CONNECTED
- * with nothing queued the bytes are offered to the system at once.
- * bytes_written reports the progress from the loop.  len 0 returns 0.
+ * with nothing queued the bytes are offered to the system at once (on a
+ * "uring" loop a plain connection's go with the loop's next wait, or as
+ * sk_loop_run returns: see sk_loop_new_backend).  bytes_written reports
+ * the progress from the loop.  len 0 returns 0.
  * @return 0; SK_EINVAL (c NULL, data NULL with len > 0); SK_EWRONGROLE
  * (UNCONNECTED, BOUND or CLOSING); SK_ENORESOURCES (no memory: nothing was
  * queued).
