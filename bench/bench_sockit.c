@@ -439,6 +439,31 @@ static void udpbulk_client(int argc, char **argv)
  * of what came back to each sender (addr=1: sk_recvmanyaddr and
  * sk_sendmanyaddr, the senders in binary form) ---------------------------- */
 #define BATCH_MAX 256
+
+/* The echoes of the got datagrams in[] in out[] (the same buffers), up to
+ * the client's empty datagram, the end (*end set then); their count.
+ * from[]: the senders by name, out[k] going back to from[k]'s; NULL: the
+ * caller sends them back by address. */
+static size_t udpbatch_echoes(const sk_dgram *in, size_t got, sk_dgram *out,
+                              const sk_name *from, int *end)
+{
+    size_t k;
+    for (k = 0; k < got; k++) {
+        if (in[k].got == 0) { /* the client's empty datagram: the end */
+            *end = 1;
+            break;
+        }
+        memset(&out[k], 0, sizeof out[k]);
+        out[k].data = in[k].data;
+        out[k].len = in[k].got;
+        if (from != NULL) {
+            out[k].host = from[k].addr;
+            out[k].port = from[k].port;
+        }
+    }
+    return k;
+}
+
 static void udpbatch_server_addr(sk_sock *s, char (*buf)[2048])
 {
     static sk_addr fa[BATCH_MAX];
@@ -452,17 +477,9 @@ static void udpbatch_server_addr(sk_sock *s, char (*buf)[2048])
         in[i].len = 2048;
     }
     while (!end) {
-        size_t k = 0;
+        size_t k;
         check(sk_recvmanyaddr(s, in, fa, BATCH_MAX, &got), "sk_recvmanyaddr");
-        for (i = 0; i < got; i++, k++) { /* out[k] goes back to fa[k] */
-            if (in[i].got == 0) { /* the client's empty datagram: the end */
-                end = 1;
-                break;
-            }
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].data = buf[i];
-            out[k].len = in[i].got;
-        }
+        k = udpbatch_echoes(in, got, out, NULL, &end); /* out[k] to fa[k] */
         check(sk_sendmanyaddr(s, out, fa, k, &sent), "sk_sendmanyaddr");
         n += k;
     }
@@ -490,20 +507,9 @@ static void udpbatch_server(int argc, char **argv)
         in[i].from = &from[i];
     }
     while (!end) {
-        size_t k = 0;
+        size_t k;
         check(sk_recvmany(s, in, BATCH_MAX, &got), "sk_recvmany");
-        for (i = 0; i < got; i++) {
-            if (in[i].got == 0) { /* the client's empty datagram: the end */
-                end = 1;
-                break;
-            }
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].data = buf[i];
-            out[k].len = in[i].got;
-            out[k].host = from[i].addr;
-            out[k].port = from[i].port;
-            k++;
-        }
+        k = udpbatch_echoes(in, got, out, from, &end);
         check(sk_sendmany(s, out, k, &sent), "sk_sendmany");
         n += k;
     }

@@ -137,6 +137,24 @@ static void udp_undo_socket(sk_sock *s, int made)
     s->family = SK__AF_UNSPEC; /* no socket, no family yet */
 }
 
+/* What host:port names for s (*list, *count; the caller frees *list),
+ * and s's socket made if it had none: a dual-stack object makes it before
+ * the lookup (udp_dual_socket) and drops it again if the lookup fails. */
+static int udp_resolve_dest(sk_sock *s, const char *host, int port,
+                            sk__addr **list, size_t *count)
+{
+    int made = 0, family = udp_family(s);
+    int r = udp_dual_socket(s, family, &made);
+    if (r == 0) {
+        r = udp_dests(s, family, host, port, list, count);
+        if (r != 0)
+            udp_undo_socket(s, made);
+    }
+    if (r == 0)
+        r = udp_ensure_socket(s, family);
+    return r;
+}
+
 /* The local name of s's socket (IP families only). */
 static int udp_local(sk_sock *s, sk_name *n)
 {
@@ -364,20 +382,12 @@ int sk__udp_sendto_lookup(sk_sock *s, const void *data, size_t len,
     sk__addr *list = NULL;
     size_t count = 0, i;
     sk__tm mine;
-    int family, made = 0, r;
+    int r;
     if ((r = udp_check_dest(s, host, port)) != 0)
         return r;
     if (s->role == SK_ROLE_CONNECTED)
         return SK_EISCONN;
-    family = udp_family(s);
-    r = udp_dual_socket(s, family, &made);
-    if (r == 0) {
-        r = udp_dests(s, family, host, port, &list, &count);
-        if (r != 0)
-            udp_undo_socket(s, made);
-    }
-    if (r == 0)
-        r = udp_ensure_socket(s, family);
+    r = udp_resolve_dest(s, host, port, &list, &count);
     if (r == 0) {
         if (count == 1)
             udp_remember_dest(s, host, port, &list[0]);
@@ -698,7 +708,7 @@ SK_API int sk_toaddr(sk_sock *s, const char *host, int port, sk_addr *out)
 {
     sk__addr *list = NULL;
     size_t count = 0;
-    int family, made = 0, r;
+    int r;
     if (out != NULL)
         memset(out, 0, sizeof *out);
     if ((r = sk__udp_check(s)) != 0)
@@ -707,15 +717,7 @@ SK_API int sk_toaddr(sk_sock *s, const char *host, int port, sk_addr *out)
         return SK_EINVAL;
     if ((r = udp_check_dest(s, host, port)) != 0)
         return r;
-    family = udp_family(s);
-    r = udp_dual_socket(s, family, &made);
-    if (r == 0) {
-        r = udp_dests(s, family, host, port, &list, &count);
-        if (r != 0)
-            udp_undo_socket(s, made);
-    }
-    if (r == 0)
-        r = udp_ensure_socket(s, family);
+    r = udp_resolve_dest(s, host, port, &list, &count);
     if (r == 0 && count == 0)
         r = SK_EHOSTNOTFOUND;
     if (r == 0)

@@ -96,6 +96,22 @@ static int sk__wch_register(sk_watch *w, sk_fd_t fd, int events, int *sys)
     return r;
 }
 
+/* Whether s may take a watch of loop: SK_ECLOSED (closed), SK_EINVAL
+ * (watched already: one watch per object), SK_ENORESOURCES (no room in
+ * the poller for one more watch and the waker: made here, so that
+ * registering it later never needs memory), else 0. */
+static int sk__wch_admit(sk_loop *loop, const sk_sock *s)
+{
+    if (s->role == SK_ROLE_CLOSED)
+        return SK_ECLOSED;
+    if (s->note != NULL)
+        return SK_EINVAL;
+    if (loop->poller->ops->reserve != NULL &&
+        loop->poller->ops->reserve(loop->poller, loop->nwatch + 2) != 0)
+        return SK_ENORESOURCES;
+    return 0;
+}
+
 SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
                         sk_watch **out)
 {
@@ -106,19 +122,13 @@ int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
                    size_t extra, sk_watch **out)
 {
     sk_watch *w;
+    int r;
     if (out != NULL)
         *out = NULL;
     if (loop == NULL || s == NULL || cb == NULL || out == NULL)
         return SK_EINVAL;
-    if (s->role == SK_ROLE_CLOSED)
-        return SK_ECLOSED;
-    if (s->note != NULL)
-        return SK_EINVAL; /* one watch per object */
-    /* Room in the poller for this watch too (and the waker): registering
-     * it later never needs memory. */
-    if (loop->poller->ops->reserve != NULL &&
-        loop->poller->ops->reserve(loop->poller, loop->nwatch + 2) != 0)
-        return SK_ENORESOURCES;
+    if ((r = sk__wch_admit(loop, s)) != 0)
+        return r;
     w = (sk_watch *)sk__calloc(1, sizeof *w + extra);
     if (w == NULL)
         return SK_ENORESOURCES;
@@ -181,15 +191,13 @@ int sk__watch_embed_start(sk_watch *w)
 {
     sk_loop *loop = w->loop;
     sk_sock *s = w->sock;
+    int r;
     if (w->dead & SK__WCH_STARTED)
         return 0;
-    if (s == NULL || s->role == SK_ROLE_CLOSED)
+    if (s == NULL)
         return SK_ECLOSED;
-    if (s->note != NULL)
-        return SK_EINVAL; /* one watch per object */
-    if (loop->poller->ops->reserve != NULL &&
-        loop->poller->ops->reserve(loop->poller, loop->nwatch + 2) != 0)
-        return SK_ENORESOURCES;
+    if ((r = sk__wch_admit(loop, s)) != 0)
+        return r;
     sk__wch_attach(loop, s, w);
     w->dead = (unsigned char)(w->dead | SK__WCH_STARTED);
     return 0;

@@ -181,6 +181,27 @@ void sup_selector_new(sk_selector **out)
     assert_string_equal(sk_selector_backend(*out), b);
 }
 
+int sup_port(const sk_sock *s)
+{
+    sk_name n;
+    sup_assert_rc(sk_getsockname(s, &n), 0);
+    assert_true(n.port > 0 && n.port <= 65535);
+    return n.port;
+}
+
+sk_sock *sup_udp_bound(int (*ctor)(sk_sock **), const char *host, int *port)
+{
+    sk_sock *s = NULL;
+    sup_assert_rc(ctor(&s), 0);
+    assert_int_equal(sk_role(s), SK_ROLE_UNCONNECTED);
+    sup_assert_rc(sk_settimeout(s, SUP_SAFETY_TIMEOUT, 'b'), 0);
+    sup_assert_rc(sk_bind(s, host, 0), 0);
+    assert_int_equal(sk_role(s), SK_ROLE_UNCONNECTED);
+    if (port != NULL)
+        *port = sup_port(s);
+    return s;
+}
+
 int sup_ipv6_loopback(void)
 {
     sk_sock *s = NULL;

@@ -85,6 +85,15 @@ void sup_each_backend(sup_backend_test fn);
 void sup_loop_new(sk_loop **out);
 void sup_selector_new(sk_selector **out);
 
+/* sup_port: the port of s's local name (sk_getsockname), asserted to be
+ * 1..65535. */
+int sup_port(const sk_sock *s);
+
+/* sup_udp_bound: a datagram object of ctor bound to host port 0, with the
+ * safety timeout, unconnected before and after the bind (asserted); its
+ * port in *port when port is not NULL. */
+sk_sock *sup_udp_bound(int (*ctor)(sk_sock **), const char *host, int *port);
+
 /* sup_ipv6_loopback: 1 when sk_tcp6 can bind "::1"; 0 when the host has no
  * ::1 (SK_EFAMILY / SK_EADDRNOTAVAIL).  Any other result fails the test. */
 int sup_ipv6_loopback(void);

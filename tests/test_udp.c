@@ -35,30 +35,6 @@ static int loopback_ifindex(void)
 #endif
 }
 
-static int port_of(const sk_sock *s)
-{
-    sk_name n;
-    sup_assert_rc(sk_getsockname(s, &n), 0);
-    assert_true(n.port > 0 && n.port <= 65535);
-    return n.port;
-}
-
-/* A datagram object of ctor bound to host port 0, with the safety
- * timeout; its port in *port. */
-static sk_sock *bound_udp(int (*ctor)(sk_sock **), const char *host,
-                          int *port)
-{
-    sk_sock *s = NULL;
-    sup_assert_rc(ctor(&s), 0);
-    assert_int_equal(sk_role(s), SK_ROLE_UNCONNECTED);
-    sup_assert_rc(sk_settimeout(s, SUP_SAFETY_TIMEOUT, 'b'), 0);
-    sup_assert_rc(sk_bind(s, host, 0), 0);
-    assert_int_equal(sk_role(s), SK_ROLE_UNCONNECTED);
-    if (port != NULL)
-        *port = port_of(s);
-    return s;
-}
-
 /* Receive one datagram on s and check its bytes and, when from_addr is
  * not NULL, its sender (address, port and family). */
 static void expect_dgram(sk_sock *s, const void *want, size_t len,
@@ -102,7 +78,7 @@ static void expect_no_dgram(sk_sock *s)
 static int closed_port(void)
 {
     int port = 0;
-    sk_sock *s = bound_udp(sk_udp4, "127.0.0.1", &port);
+    sk_sock *s = sup_udp_bound(sk_udp4, "127.0.0.1", &port);
     sk_free(s);
     return port;
 }
@@ -155,7 +131,7 @@ static void t_bind(void **state)
     sk_name n;
     int port = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &port);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &port);
     sup_assert_rc(sk_getsockname(a, &n), 0);
     assert_string_equal(n.addr, "127.0.0.1");
     assert_string_equal(n.family, "inet");
@@ -196,8 +172,8 @@ static void t_roundtrip_v4(void **state)
     sk_sock *a, *b;
     int pa = 0, pb = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     send_str(b, "hello", "127.0.0.1", pa);
     expect_dgram(a, "hello", 5, "127.0.0.1", pb, "inet");
     send_str(a, "world!", "127.0.0.1", pb);
@@ -223,8 +199,8 @@ static void t_roundtrip_v6(void **state)
         print_message("no ::1 here: IPv6 round trip skipped\n");
         return;
     }
-    a = bound_udp(sk_udp6, "::1", &pa);
-    b = bound_udp(sk_udp6, "::1", &pb);
+    a = sup_udp_bound(sk_udp6, "::1", &pa);
+    b = sup_udp_bound(sk_udp6, "::1", &pb);
     send_str(b, "hello6", "::1", pa);
     expect_dgram(a, "hello6", 6, "::1", pb, "inet6");
     send_str(a, "back6", "::1", pb);
@@ -249,14 +225,14 @@ static void t_dualstack(void **state)
     v6 = sup_ipv6_loopback();
     if (!v6)
         print_message("no ::1 here: the IPv6 half is skipped\n");
-    d = bound_udp(sk_udp, "*", &pd);
-    s4 = bound_udp(sk_udp4, "127.0.0.1", &p4);
+    d = sup_udp_bound(sk_udp, "*", &pd);
+    s4 = sup_udp_bound(sk_udp4, "127.0.0.1", &p4);
     send_str(s4, "from4", "127.0.0.1", pd);
     expect_dgram(d, "from4", 5, "127.0.0.1", p4, "inet");
     send_str(d, "to4", "127.0.0.1", p4);
     expect_dgram(s4, "to4", 3, "127.0.0.1", pd, "inet");
     if (v6) {
-        s6 = bound_udp(sk_udp6, "::1", &p6);
+        s6 = sup_udp_bound(sk_udp6, "::1", &p6);
         send_str(s6, "from6", "::1", pd);
         expect_dgram(d, "from6", 5, "::1", p6, "inet6");
         send_str(d, "to6", "::1", p6);
@@ -274,14 +250,14 @@ static void t_dualstack(void **state)
     sup_assert_rc(sk_recvfrom(d, n.addr, 4, &got, NULL, NULL), SK_ENOTCONN);
     send_str(d, "lazy", "127.0.0.1", p4);
     assert_true(sk_getfd(d) != SK_FD_INVALID);
-    pd = port_of(d);
+    pd = sup_port(d);
     expect_dgram(s4, "lazy", 4, "127.0.0.1", pd, "inet");
     send_str(s4, "reply", "127.0.0.1", pd);
     expect_dgram(d, "reply", 5, "127.0.0.1", p4, "inet");
     if (v6) {
         sup_assert_rc(sk_getsockname(d, &n), 0);
         assert_string_equal(n.family, "inet6");
-        s6 = bound_udp(sk_udp6, "::1", &p6);
+        s6 = sup_udp_bound(sk_udp6, "::1", &p6);
         send_str(d, "lazy6", "::1", p6);
         expect_dgram(s6, "lazy6", 5, "::1", pd, "inet6");
         sk_free(s6);
@@ -298,9 +274,9 @@ static void t_connected(void **state)
     sk_name n;
     int pa = 0, pb = 0, pc = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
-    c = bound_udp(sk_udp4, "127.0.0.1", &pc);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
+    c = sup_udp_bound(sk_udp4, "127.0.0.1", &pc);
 
     sup_assert_rc(sk_setpeername(b, "127.0.0.1", pa), 0);
     assert_int_equal(sk_role(b), SK_ROLE_CONNECTED);
@@ -308,7 +284,7 @@ static void t_connected(void **state)
     assert_string_equal(n.addr, "127.0.0.1");
     assert_int_equal(n.port, pa);
     assert_string_equal(n.family, "inet");
-    assert_int_equal(port_of(b), pb); /* the explicit binding stays */
+    assert_int_equal(sup_port(b), pb); /* the explicit binding stays */
 
     /* To the peer with host NULL (port ignored); a host is refused. */
     sup_assert_rc(sk_sendto(b, "via-peer", 8, NULL, 0), 0);
@@ -337,7 +313,7 @@ static void t_connected(void **state)
     assert_int_equal(sk_role(b), SK_ROLE_UNCONNECTED);
     sup_assert_rc(sk_getpeername(b, &n), SK_ENOTCONN);
     sup_assert_rc(sk_sendto(b, "x", 1, NULL, 0), SK_ENOTCONN);
-    assert_int_equal(port_of(b), pb);
+    assert_int_equal(sup_port(b), pb);
     send_str(a, "any-a", "127.0.0.1", pb);
     expect_dgram(b, "any-a", 5, "127.0.0.1", pa, "inet");
     send_str(c, "any-c", "127.0.0.1", pb);
@@ -366,13 +342,13 @@ static void t_implicit_bind(void **state)
     sk_name n;
     int pa = 0, pb;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
 
     sup_assert_rc(sk_udp4(&b), 0);
     sup_assert_rc(sk_settimeout(b, SUP_SAFETY_TIMEOUT, 'b'), 0);
     sup_assert_rc(sk_getsockname(b, &n), SK_ENOTCONN);
     send_str(b, "first", "127.0.0.1", pa);
-    pb = port_of(b);
+    pb = sup_port(b);
     expect_dgram(a, "first", 5, "127.0.0.1", pb, "inet");
     sup_assert_rc(sk_bind(b, "127.0.0.1", 0), SK_EWRONGROLE);
     send_str(a, "answer", "127.0.0.1", pb);
@@ -390,17 +366,17 @@ static void t_implicit_bind(void **state)
     /* Dropping the peer keeps the port the system picked (Linux would
      * release it: sockit binds it again). */
     sup_assert_rc(sk_setpeername(c, "*", 0), 0);
-    assert_int_equal(port_of(c), pb);
+    assert_int_equal(sup_port(c), pb);
     send_str(c, "again", "127.0.0.1", pa);
     expect_dgram(a, "again", 5, "127.0.0.1", pb, "inet");
     send_str(a, "back", "127.0.0.1", pb);
     expect_dgram(c, "back", 4, "127.0.0.1", pa, "inet");
     /* So does a new peer. */
     sup_assert_rc(sk_setpeername(c, "127.0.0.1", pa), 0);
-    assert_int_equal(port_of(c), pb);
+    assert_int_equal(sup_port(c), pb);
     sup_assert_rc(sk_setpeername(c, "*", 0), 0);
     sup_assert_rc(sk_setpeername(c, "*", 0), 0);
-    assert_int_equal(port_of(c), pb);
+    assert_int_equal(sup_port(c), pb);
     sk_free(a);
     sk_free(b);
     sk_free(c);
@@ -414,7 +390,7 @@ static void t_dual_peer(void **state)
     sk_name n;
     int p4 = 0, p6 = 0, pd, rc;
     (void)state;
-    s4 = bound_udp(sk_udp4, "127.0.0.1", &p4);
+    s4 = sup_udp_bound(sk_udp4, "127.0.0.1", &p4);
     sup_assert_rc(sk_udp(&d), 0);
     sup_assert_rc(sk_settimeout(d, SUP_SAFETY_TIMEOUT, 'b'), 0);
     sup_assert_rc(sk_setpeername(d, "127.0.0.1", p4), 0);
@@ -424,12 +400,12 @@ static void t_dual_peer(void **state)
     assert_string_equal(n.family, "inet");
     assert_int_equal(n.port, p4);
     sup_assert_rc(sk_sendto(d, "d4", 2, NULL, 0), 0);
-    pd = port_of(d);
+    pd = sup_port(d);
     expect_dgram(s4, "d4", 2, "127.0.0.1", pd, "inet");
     send_str(s4, "r4", "127.0.0.1", pd);
     expect_dgram(d, "r4", 2, "127.0.0.1", p4, "inet");
     if (sup_ipv6_loopback()) {
-        s6 = bound_udp(sk_udp6, "::1", &p6);
+        s6 = sup_udp_bound(sk_udp6, "::1", &p6);
         rc = sk_setpeername(d, "::1", p6);
 #if defined(_WIN32)
         if (rc != 0) {
@@ -452,14 +428,14 @@ static void t_dual_peer(void **state)
         assert_string_equal(n.addr, "::1");
         assert_string_equal(n.family, "inet6");
         sup_assert_rc(sk_sendto(d, "d6", 2, NULL, 0), 0);
-        pd = port_of(d);
+        pd = sup_port(d);
         expect_dgram(s6, "d6", 2, "::1", pd, "inet6");
         send_str(s6, "r6", "::1", pd);
         expect_dgram(d, "r6", 2, "::1", p6, "inet6");
         /* And back to IPv4. */
         sup_assert_rc(sk_setpeername(d, "127.0.0.1", p4), 0);
         sup_assert_rc(sk_sendto(d, "d4b", 3, NULL, 0), 0);
-        pd = port_of(d);
+        pd = sup_port(d);
         expect_dgram(s4, "d4b", 3, "127.0.0.1", pd, "inet");
         sk_free(s6);
     } else {
@@ -482,8 +458,8 @@ static void t_truncation(void **state)
     (void)state;
     for (i = 0; i < sizeof big; i++)
         big[i] = (char)('A' + i % 26);
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_sendto(b, big, sizeof big, "127.0.0.1", pa), 0);
     send_str(b, "next", "127.0.0.1", pa);
     sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, NULL, &from),
@@ -514,8 +490,8 @@ static void t_too_large(void **state)
     uint64_t tx = 7;
     (void)state;
     assert_non_null(big);
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_sendto(b, big, 70000, "127.0.0.1", pa), SK_EMSGSIZE);
     sup_assert_rc(sk_getstats(b, NULL, &tx, NULL), 0);
     assert_int_equal(tx, 0);
@@ -539,8 +515,8 @@ static void t_empty_datagram(void **state)
     size_t got = 77;
     int pa = 0, pb = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_sendto(b, NULL, 0, "127.0.0.1", pa), 0);
     sup_assert_rc(sk_sendto(b, "", 0, "127.0.0.1", pa), 0);
     send_str(b, "after", "127.0.0.1", pa);
@@ -564,7 +540,7 @@ static void t_timeout(void **state)
     size_t got = 5;
     int pa = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
     sup_assert_rc(sk_settimeout(a, 0, 'b'), 0);
     sup_assert_rc(sk_recvfrom(a, buf, sizeof buf, &got, NULL, &from),
                   SK_ETIMEOUT);
@@ -590,8 +566,8 @@ static void t_icmp_unconnected(void **state)
     sk_sock *u, *other;
     int pu = 0, po = 0, dead = closed_port();
     (void)state;
-    u = bound_udp(sk_udp4, "127.0.0.1", &pu);
-    other = bound_udp(sk_udp4, "127.0.0.1", &po);
+    u = sup_udp_bound(sk_udp4, "127.0.0.1", &pu);
+    other = sup_udp_bound(sk_udp4, "127.0.0.1", &po);
     send_str(u, "void1", "127.0.0.1", dead);
     send_str(u, "void2", "127.0.0.1", dead);
     send_str(other, "alive", "127.0.0.1", pu);
@@ -648,8 +624,8 @@ static void t_select(void **state)
     size_t nr = 9, nw = 9;
     int pa = 0, pb = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_udp(&d), 0); /* no socket: skipped */
     set[0] = a;
     set[1] = b;
@@ -684,7 +660,7 @@ static void t_wrong_roles(void **state)
     size_t got = 3, k;
     int pa = 0, port = 0;
     (void)state;
-    objs[0] = bound_udp(sk_udp4, "127.0.0.1", &pa);
+    objs[0] = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
     sup_assert_rc(sk_udp4(&objs[1]), 0);
     sup_assert_rc(sk_setpeername(objs[1], "127.0.0.1", pa), 0);
     sup_assert_rc(sk_udp(&objs[2]), 0);
@@ -738,7 +714,7 @@ static void t_bad_input(void **state)
     (void)state;
     memset(host256, 'a', 256);
     host256[256] = '\0';
-    u = bound_udp(sk_udp4, "127.0.0.1", &pu);
+    u = sup_udp_bound(sk_udp4, "127.0.0.1", &pu);
     sup_assert_rc(sk_udp4(&c), 0);
     sup_assert_rc(sk_setpeername(c, "127.0.0.1", pu), 0);
     sup_assert_rc(sk_udp(&d), 0);
@@ -837,8 +813,8 @@ static void t_stats(void **state)
     uint64_t rx = 1, tx = 1;
     int pa = 0, pb = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_getstats(b, &rx, &tx, NULL), 0);
     assert_int_equal(rx, 0);
     assert_int_equal(tx, 0);
@@ -871,7 +847,7 @@ static void t_close_free(void **state)
     size_t got = 3, k;
     int pa = 0;
     (void)state;
-    objs[0] = bound_udp(sk_udp4, "127.0.0.1", &pa); /* bound */
+    objs[0] = sup_udp_bound(sk_udp4, "127.0.0.1", &pa); /* bound */
     sup_assert_rc(sk_udp4(&objs[1]), 0);             /* fresh */
     sup_assert_rc(sk_udp4(&objs[2]), 0);             /* connected */
     sup_assert_rc(sk_setpeername(objs[2], "127.0.0.1", pa), 0);
@@ -900,7 +876,7 @@ static void t_close_free(void **state)
         sk_free(s);
     }
     /* sk_free without sk_close, in every state. */
-    objs[0] = bound_udp(sk_udp4, "127.0.0.1", &pa);
+    objs[0] = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
     sup_assert_rc(sk_udp4(&objs[1]), 0);
     sup_assert_rc(sk_udp4(&objs[2]), 0);
     sup_assert_rc(sk_setpeername(objs[2], "127.0.0.1", pa), 0);
@@ -1030,8 +1006,8 @@ static void t_broadcast_option(void **state)
     sk_sock *a, *b;
     int pa = 0, pb = 0, v = -1;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_setoptname(b, "broadcast", 1), 0);
     sup_assert_rc(sk_getoptname(b, "broadcast", &v), 0);
     assert_int_equal(v, 1);
@@ -1079,7 +1055,7 @@ static void t_multicast_v4(void **state)
     assert_true(lo > 0);
     /* The receiver binds any address (a bound 127.0.0.1 would not take
      * the group's datagrams). */
-    r = bound_udp(sk_udp4, "*", &pr);
+    r = sup_udp_bound(sk_udp4, "*", &pr);
     if (!join_lo(r, GROUP4, "IPv4")) {
         print_message("IPv4 multicast: no datagram sent\n");
         sk_free(r);
@@ -1112,7 +1088,7 @@ static void t_multicast_v4(void **state)
     }
     if (ready) {
         sup_assert_rc(sk_bind(s, "127.0.0.1", 0), 0);
-        ps = port_of(s);
+        ps = sup_port(s);
         send_str(s, "mcast", GROUP4, pr);
         expect_dgram(r, "mcast", 5, "127.0.0.1", ps, "inet");
         sup_assert_rc(sk_getsockname(r, &n), 0);

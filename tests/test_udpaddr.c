@@ -19,28 +19,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int port_of(const sk_sock *s)
-{
-    sk_name n;
-    sup_assert_rc(sk_getsockname(s, &n), 0);
-    assert_true(n.port > 0 && n.port <= 65535);
-    return n.port;
-}
-
-/* A datagram object of ctor bound to host port 0, with the safety
- * timeout; its port in *port. */
-static sk_sock *bound_udp(int (*ctor)(sk_sock **), const char *host,
-                          int *port)
-{
-    sk_sock *s = NULL;
-    sup_assert_rc(ctor(&s), 0);
-    sup_assert_rc(sk_settimeout(s, SUP_SAFETY_TIMEOUT, 'b'), 0);
-    sup_assert_rc(sk_bind(s, host, 0), 0);
-    if (port != NULL)
-        *port = port_of(s);
-    return s;
-}
-
 static void assert_name(const sk_name *n, const char *addr, int port,
                         const char *family)
 {
@@ -98,6 +76,21 @@ static void send_addr(sk_sock *s, const char *str, const sk_addr *to)
     sup_assert_rc(sk_sendtoaddr(s, str, strlen(str), to), 0);
 }
 
+/* b (port pb) names a (port pa) at addr by text once (sk_toaddr: *to),
+ * then sends to it by address; a answers the sender it was given (*from).
+ * Both addresses are checked to be addr's, of family. */
+static void exchange(sk_sock *a, int pa, sk_sock *b, int pb, const char *addr,
+                     const char *family, sk_addr *to, sk_addr *from)
+{
+    sup_assert_rc(sk_toaddr(b, addr, pa, to), 0);
+    assert_addr(to, addr, pa, family);
+    send_addr(b, "hello", to);
+    recv_addr(a, "hello", from);
+    assert_addr(from, addr, pb, family);
+    send_addr(a, "back", from);
+    recv_name(b, "back", addr, pa, family);
+}
+
 /* ---- the binary calls ---------------------------------------------------- */
 
 static void t_roundtrip_v4(void **state)
@@ -109,17 +102,10 @@ static void t_roundtrip_v4(void **state)
     int pa = 0, pb = 0;
     uint64_t rx = 0, tx = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
-    /* b names a by text once, then sends by address */
-    sup_assert_rc(sk_toaddr(b, "127.0.0.1", pa, &to), 0);
-    assert_addr(&to, "127.0.0.1", pa, "inet");
-    send_addr(b, "hello", &to);
-    recv_addr(a, "hello", &from);
-    assert_addr(&from, "127.0.0.1", pb, "inet");
-    /* a answers the sender it was given; a copy works as well */
-    send_addr(a, "back", &from);
-    recv_name(b, "back", "127.0.0.1", pa, "inet");
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
+    exchange(a, pa, b, pb, "127.0.0.1", "inet", &to, &from);
+    /* a copy of the sender works as well */
     copy = from;
     send_addr(a, "again", &copy);
     recv_name(b, "again", "127.0.0.1", pa, "inet");
@@ -159,18 +145,12 @@ static void t_roundtrip_v6(void **state)
         print_message("no ::1 here: IPv6 round trip skipped\n");
         return;
     }
-    a = bound_udp(sk_udp6, "::1", &pa);
-    b = bound_udp(sk_udp6, "::1", &pb);
-    sup_assert_rc(sk_toaddr(b, "::1", pa, &to), 0);
-    assert_addr(&to, "::1", pa, "inet6");
-    send_addr(b, "hello6", &to);
-    recv_addr(a, "hello6", &from);
-    assert_addr(&from, "::1", pb, "inet6");
-    send_addr(a, "back6", &from);
-    recv_name(b, "back6", "::1", pa, "inet6");
+    a = sup_udp_bound(sk_udp6, "::1", &pa);
+    b = sup_udp_bound(sk_udp6, "::1", &pb);
+    exchange(a, pa, b, pb, "::1", "inet6", &to, &from);
     /* an IPv6 address on an IPv4 object, an IPv4 one on IPv6-only */
     {
-        sk_sock *c = bound_udp(sk_udp4, "127.0.0.1", NULL);
+        sk_sock *c = sup_udp_bound(sk_udp4, "127.0.0.1", NULL);
         sk_addr v4;
         sup_assert_rc(sk_sendtoaddr(c, "x", 1, &from), SK_EFAMILY);
         sup_assert_rc(sk_toaddr(c, "127.0.0.1", pa, &v4), 0);
@@ -192,8 +172,8 @@ static void t_dualstack(void **state)
     (void)state;
     if (!v6)
         print_message("no ::1 here: the IPv6 half is skipped\n");
-    d = bound_udp(sk_udp, "*", &pd);
-    s4 = bound_udp(sk_udp4, "127.0.0.1", &p4);
+    d = sup_udp_bound(sk_udp, "*", &pd);
+    s4 = sup_udp_bound(sk_udp4, "127.0.0.1", &p4);
     sup_assert_rc(sk_toaddr(s4, "127.0.0.1", pd, &to4), 0);
     send_addr(s4, "from4", &to4);
     recv_addr(d, "from4", &from);
@@ -225,7 +205,7 @@ static void t_dualstack(void **state)
         recv_name(s4, "m2", "127.0.0.1", pd, "inet");
     }
     if (v6) {
-        s6 = bound_udp(sk_udp6, "::1", &p6);
+        s6 = sup_udp_bound(sk_udp6, "::1", &p6);
         sup_assert_rc(sk_toaddr(s6, "::1", pd, &to6), 0);
         send_addr(s6, "from6", &to6);
         recv_addr(d, "from6", &from);
@@ -241,14 +221,14 @@ static void t_dualstack(void **state)
     assert_true(sk_getfd(lazy) != SK_FD_INVALID);
     assert_addr(&to4, "127.0.0.1", p4, "inet");
     send_addr(lazy, "lazy", &to4);
-    recv_name(s4, "lazy", "127.0.0.1", port_of(lazy), "inet");
+    recv_name(s4, "lazy", "127.0.0.1", sup_port(lazy), "inet");
     sk_free(lazy);
     /* no socket yet and an address from elsewhere: sk_sendtoaddr makes it */
     sup_assert_rc(sk_udp(&lazy), 0);
     sup_assert_rc(sk_toaddr(s4, "127.0.0.1", p4, &to4), 0);
     send_addr(lazy, "lazy2", &to4);
     assert_true(sk_getfd(lazy) != SK_FD_INVALID);
-    recv_name(s4, "lazy2", "127.0.0.1", port_of(lazy), "inet");
+    recv_name(s4, "lazy2", "127.0.0.1", sup_port(lazy), "inet");
     sk_free(lazy);
     if (s6 != NULL)
         sk_free(s6);
@@ -266,8 +246,8 @@ static void t_truncation_timeout(void **state)
     (void)state;
     for (i = 0; i < sizeof big; i++)
         big[i] = (char)('a' + i % 26);
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
     sup_assert_rc(sk_toaddr(b, "127.0.0.1", pa, &to), 0);
     sup_assert_rc(sk_sendtoaddr(b, big, sizeof big, &to), 0);
     send_addr(b, "next", &to);
@@ -312,8 +292,8 @@ static void t_errors(void **state)
     size_t got = 3;
     int pa = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    c = bound_udp(sk_udp4, "127.0.0.1", NULL);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    c = sup_udp_bound(sk_udp4, "127.0.0.1", NULL);
     sup_assert_rc(sk_toaddr(c, "127.0.0.1", pa, &to), 0);
     memset(&zero, 0, sizeof zero);
     sup_assert_rc(sk_sendtoaddr(c, "x", 1, &zero), SK_EINVAL);
@@ -338,7 +318,7 @@ static void t_errors(void **state)
     sup_assert_rc(sk_sendtoaddr(c, "x", 1, &to), SK_EISCONN);
     sup_assert_rc(sk_setpeername(c, "*", 0), 0);
     send_addr(c, "ok", &to);
-    recv_name(a, "ok", "127.0.0.1", port_of(c), "inet");
+    recv_name(a, "ok", "127.0.0.1", sup_port(c), "inet");
     /* wrong roles, closed, not bound */
     sup_assert_rc(sk_tcp4(&t), 0);
     sup_assert_rc(sk_sendtoaddr(t, "x", 1, &to), SK_EWRONGROLE);
@@ -402,7 +382,7 @@ static void t_unix(void **state)
     sup_assert_rc(sk_toaddr(b, p1, 1, &to), SK_EINVAL);
     /* an IP address on a UNIX-domain object */
     {
-        sk_sock *u = bound_udp(sk_udp4, "127.0.0.1", NULL);
+        sk_sock *u = sup_udp_bound(sk_udp4, "127.0.0.1", NULL);
         sk_addr ip;
         sup_assert_rc(sk_toaddr(u, "127.0.0.1", 9, &ip), 0);
         sup_assert_rc(sk_sendtoaddr(a, "x", 1, &ip), SK_EFAMILY);
@@ -445,9 +425,9 @@ static void t_batch(void **state)
     size_t i, done = 0;
     int pa = 0, pb = 0, pc = 0;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
-    c = bound_udp(sk_udp4, "127.0.0.1", &pc);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
+    c = sup_udp_bound(sk_udp4, "127.0.0.1", &pc);
     memset(d, 0, sizeof d);
     for (i = 0; i < 8; i++) {
         d[i].data = buf[i];
@@ -556,9 +536,9 @@ static void t_sender_changes(void **state)
     sk_sock *a, *b, *c;
     int pa = 0, pb = 0, pc = 0, i;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
-    c = bound_udp(sk_udp4, "127.0.0.1", &pc);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
+    c = sup_udp_bound(sk_udp4, "127.0.0.1", &pc);
     for (i = 0; i < 3; i++) {
         send_str(b, "b", "127.0.0.1", pa);
         recv_name(a, "b", "127.0.0.1", pb, "inet");
@@ -571,8 +551,8 @@ static void t_sender_changes(void **state)
      * sends from 127.0.0.1 whatever 127.x address the socket has) */
 #if !defined(_WIN32)
     {
-        sk_sock *d = bound_udp(sk_udp4, "127.0.0.2", NULL);
-        int pd = port_of(d);
+        sk_sock *d = sup_udp_bound(sk_udp4, "127.0.0.2", NULL);
+        int pd = sup_port(d);
         send_str(d, "d", "127.0.0.1", pa);
         recv_name(a, "d", "127.0.0.2", pd, "inet");
         send_str(b, "b", "127.0.0.1", pa);
@@ -594,9 +574,9 @@ static void t_dest_changes(void **state)
     int pa = 0, pb = 0, pc = 0, pd = 0, p6 = 0, i;
     char host[16];
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
-    c = bound_udp(sk_udp4, "127.0.0.1", &pc);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
+    c = sup_udp_bound(sk_udp4, "127.0.0.1", &pc);
     for (i = 0; i < 3; i++) {
         send_str(a, "b", "127.0.0.1", pb);
         recv_name(b, "b", "127.0.0.1", pa, "inet");
@@ -609,16 +589,16 @@ static void t_dest_changes(void **state)
     recv_name(b, "one", "127.0.0.1", pa, "inet");
     strcpy(host, "127.0.0.2");
     {
-        sk_sock *e = bound_udp(sk_udp4, "127.0.0.2", NULL);
-        int pe = port_of(e);
+        sk_sock *e = sup_udp_bound(sk_udp4, "127.0.0.2", NULL);
+        int pe = sup_port(e);
         send_str(a, "two", host, pe);
         recv_name(e, "two", "127.0.0.1", pa, "inet");
         sk_free(e);
     }
     /* a dual-stack object answering IPv4 and IPv6 senders in turn */
-    d = bound_udp(sk_udp, "*", &pd);
+    d = sup_udp_bound(sk_udp, "*", &pd);
     if (sup_ipv6_loopback())
-        s6 = bound_udp(sk_udp6, "::1", &p6);
+        s6 = sup_udp_bound(sk_udp6, "::1", &p6);
     for (i = 0; i < 3; i++) {
         char buf[32];
         size_t got = 0;
@@ -651,9 +631,9 @@ static void t_forget(void **state)
     int pa = 0, pb = 0, pc = 0;
     sk_fd_t fd;
     (void)state;
-    a = bound_udp(sk_udp4, "127.0.0.1", &pa);
-    b = bound_udp(sk_udp4, "127.0.0.1", &pb);
-    c = bound_udp(sk_udp4, "127.0.0.1", &pc);
+    a = sup_udp_bound(sk_udp4, "127.0.0.1", &pa);
+    b = sup_udp_bound(sk_udp4, "127.0.0.1", &pb);
+    c = sup_udp_bound(sk_udp4, "127.0.0.1", &pc);
     send_str(a, "1", "127.0.0.1", pb); /* remembered */
     recv_name(b, "1", "127.0.0.1", pa, "inet");
     send_str(b, "s", "127.0.0.1", pa); /* a's last sender: b */
@@ -677,7 +657,7 @@ static void t_forget(void **state)
     sup_assert_rc(sk_setfd(a, fd), 0);
     sk_free(x);
     sup_assert_rc(sk_settimeout(a, SUP_SAFETY_TIMEOUT, 'b'), 0);
-    pa = port_of(a);
+    pa = sup_port(a);
     send_str(a, "3", "127.0.0.1", pb);
     recv_name(b, "3", "127.0.0.1", pa, "inet");
     send_str(b, "s", "127.0.0.1", pa);

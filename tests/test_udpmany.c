@@ -16,21 +16,10 @@
 
 #define MANY 150 /* more than one backend batch (64) takes */
 
-static int port_of(const sk_sock *s)
-{
-    sk_name n;
-    sup_assert_rc(sk_getsockname(s, &n), 0);
-    return n.port;
-}
-
 /* A UDP object of ctor bound to host port 0, with the safety timeout. */
 static sk_sock *bound(int (*ctor)(sk_sock **), const char *host)
 {
-    sk_sock *s = NULL;
-    sup_assert_rc(ctor(&s), 0);
-    sup_assert_rc(sk_settimeout(s, SUP_SAFETY_TIMEOUT, 'b'), 0);
-    sup_assert_rc(sk_bind(s, host, 0), 0);
-    return s;
+    return sup_udp_bound(ctor, host, NULL);
 }
 
 /* Datagram i's text: "dgram <i>" padded to i % 40 + 10 bytes. */
@@ -109,9 +98,9 @@ static void t_peer_batch(void **state)
 {
     sk_sock *a = bound(sk_udp4, "127.0.0.1"), *b = bound(sk_udp4, "127.0.0.1");
     (void)state;
-    sup_assert_rc(sk_setpeername(a, "127.0.0.1", port_of(b)), 0);
+    sup_assert_rc(sk_setpeername(a, "127.0.0.1", sup_port(b)), 0);
     send_many(a, 0, MANY, NULL, 0);
-    expect_many(b, 0, MANY, "127.0.0.1", port_of(a));
+    expect_many(b, 0, MANY, "127.0.0.1", sup_port(a));
     sk_free(a);
     sk_free(b);
 }
@@ -120,11 +109,11 @@ static void t_host_batch(void **state)
 {
     sk_sock *a = bound(sk_udp4, "127.0.0.1"), *b = bound(sk_udp4, "127.0.0.1");
     (void)state;
-    send_many(a, 0, 70, "127.0.0.1", port_of(b));
-    expect_many(b, 0, 70, "127.0.0.1", port_of(a));
+    send_many(a, 0, 70, "127.0.0.1", sup_port(b));
+    expect_many(b, 0, 70, "127.0.0.1", sup_port(a));
     /* and back, to the sender a named */
-    send_many(b, 100, 5, "127.0.0.1", port_of(a));
-    expect_many(a, 100, 5, "127.0.0.1", port_of(b));
+    send_many(b, 100, 5, "127.0.0.1", sup_port(a));
+    expect_many(a, 100, 5, "127.0.0.1", sup_port(b));
     sk_free(a);
     sk_free(b);
 }
@@ -139,8 +128,8 @@ static void t_ipv6_batch(void **state)
     }
     sup_assert_rc(sk_settimeout(a, SUP_SAFETY_TIMEOUT, 'b'), 0);
     b = bound(sk_udp6, "::1");
-    send_many(a, 0, 40, "::1", port_of(b));
-    expect_many(b, 0, 40, "::1", port_of(a));
+    send_many(a, 0, 40, "::1", sup_port(b));
+    expect_many(b, 0, 40, "::1", sup_port(a));
     sk_free(a);
     sk_free(b);
 }
@@ -159,7 +148,7 @@ static void equal_runs(int (*ctor)(sk_sock **), const char *host, int peer)
     sk_sock *c = bound(ctor, host);
     size_t i, done = 0, k, calls, nb = 0, nc = 0;
     if (peer)
-        sup_assert_rc(sk_setpeername(a, host, port_of(b)), 0);
+        sup_assert_rc(sk_setpeername(a, host, sup_port(b)), 0);
     memset(d, 0, sizeof d);
     for (i = 0; i < MANY; i++) {
         /* 100 bytes but for i 70 (30), 71 (empty), 72 (200); the ten from
@@ -173,7 +162,7 @@ static void equal_runs(int (*ctor)(sk_sock **), const char *host, int peer)
         d[i].data = out[i];
         d[i].len = len;
         d[i].host = peer ? NULL : host;
-        d[i].port = peer ? 0 : port_of(!peer && i >= 120 && i < 130 ? c : b);
+        d[i].port = peer ? 0 : sup_port(!peer && i >= 120 && i < 130 ? c : b);
     }
     sup_assert_rc(sk_sendmany(a, d, MANY, &done), 0);
     assert_int_equal(done, MANY);
@@ -194,7 +183,7 @@ static void equal_runs(int (*ctor)(sk_sock **), const char *host, int peer)
             assert_int_equal(r[i].got, d[k + i].len);
             assert_int_equal(r[i].size, d[k + i].len);
             assert_memory_equal(in[i], out[k + i], d[k + i].len);
-            assert_int_equal(from[i].port, port_of(a));
+            assert_int_equal(from[i].port, sup_port(a));
         }
         if (to_c)
             nc += done;
@@ -233,7 +222,7 @@ static void t_mixed_destinations(void **state)
     static char buf[20][64];
     sk_dgram d[20];
     size_t i, done = 0, nb = 0, nc = 0;
-    int pb = port_of(b), pc = port_of(c);
+    int pb = sup_port(b), pc = sup_port(c);
     (void)state;
     memset(d, 0, sizeof d);
     for (i = 0; i < 20; i++) {
@@ -255,7 +244,7 @@ static void t_mixed_destinations(void **state)
         assert_int_equal(got, len);
         assert_memory_equal(in, text, len);
         assert_string_equal(from.addr, "127.0.0.1");
-        assert_int_equal(from.port, port_of(a));
+        assert_int_equal(from.port, sup_port(a));
         if (i % 2)
             nc++;
         else
@@ -281,15 +270,15 @@ static void t_senders_alternate(void **state)
         char in[8];
         size_t got = 0;
         sk_name from;
-        sup_assert_rc(sk_sendto(w, "hi", 2, "127.0.0.1", port_of(r)), 0);
+        sup_assert_rc(sk_sendto(w, "hi", 2, "127.0.0.1", sup_port(r)), 0);
         sup_assert_rc(sk_recvfrom(r, in, sizeof in, &got, NULL, &from), 0);
         assert_int_equal(got, 2);
-        assert_int_equal(from.port, port_of(w));
+        assert_int_equal(from.port, sup_port(w));
         assert_string_equal(from.family, "inet");
     }
     /* the same with sk_recvmany, both in one batch */
-    sup_assert_rc(sk_sendto(x, "x", 1, "127.0.0.1", port_of(r)), 0);
-    sup_assert_rc(sk_sendto(y, "y", 1, "127.0.0.1", port_of(r)), 0);
+    sup_assert_rc(sk_sendto(x, "x", 1, "127.0.0.1", sup_port(r)), 0);
+    sup_assert_rc(sk_sendto(y, "y", 1, "127.0.0.1", sup_port(r)), 0);
     {
         char b0[4], b1[4];
         sk_name f0, f1;
@@ -306,8 +295,8 @@ static void t_senders_alternate(void **state)
             sup_assert_rc(sk_recvmany(r, d + k, 2 - k, &done), 0);
             k += done;
         }
-        assert_int_equal(f0.port, b0[0] == 'x' ? port_of(x) : port_of(y));
-        assert_int_equal(f1.port, b1[0] == 'x' ? port_of(x) : port_of(y));
+        assert_int_equal(f0.port, b0[0] == 'x' ? sup_port(x) : sup_port(y));
+        assert_int_equal(f1.port, b1[0] == 'x' ? sup_port(x) : sup_port(y));
         assert_true(f0.port != f1.port);
     }
     sk_free(r);
@@ -322,8 +311,8 @@ static void t_truncation(void **state)
     sk_dgram d[2];
     size_t done = 0, k = 0;
     (void)state;
-    sup_assert_rc(sk_sendto(a, "0123456789", 10, "127.0.0.1", port_of(b)), 0);
-    sup_assert_rc(sk_sendto(a, "abc", 3, "127.0.0.1", port_of(b)), 0);
+    sup_assert_rc(sk_sendto(a, "0123456789", 10, "127.0.0.1", sup_port(b)), 0);
+    sup_assert_rc(sk_sendto(a, "abc", 3, "127.0.0.1", sup_port(b)), 0);
     memset(d, 0, sizeof d);
     d[0].data = small;
     d[0].len = sizeof small;
@@ -356,11 +345,11 @@ static void t_empty(void **state)
     (void)state;
     memset(d, 0, sizeof d);
     d[0].host = "127.0.0.1"; /* data NULL, len 0: an empty datagram */
-    d[0].port = port_of(b);
+    d[0].port = sup_port(b);
     d[1].data = "z";
     d[1].len = 1;
     d[1].host = "127.0.0.1";
-    d[1].port = port_of(b);
+    d[1].port = sup_port(b);
     sup_assert_rc(sk_sendmany(a, d, 2, &done), 0);
     assert_int_equal(done, 2);
     memset(d, 0, sizeof d);
@@ -389,7 +378,7 @@ static void t_errors(void **state)
     sk_dgram d[4];
     char buf[8];
     size_t done = 99;
-    int pb = port_of(b);
+    int pb = sup_port(b);
     (void)state;
     /* NULL object, NULL array */
     sup_assert_rc(sk_sendmany(NULL, d, 1, &done), SK_EINVAL);
@@ -505,10 +494,10 @@ static void t_remembered_and_setfd(void **state)
     sk_sock *a = bound(sk_udp4, "127.0.0.1"), *b = bound(sk_udp4, "127.0.0.1");
     sk_sock *other = bound(sk_udp4, "127.0.0.1");
     sk_fd_t fd;
-    int pb = port_of(b);
+    int pb = sup_port(b);
     (void)state;
     send_many(a, 0, 3, "127.0.0.1", pb);
-    expect_many(b, 0, 3, "127.0.0.1", port_of(a));
+    expect_many(b, 0, 3, "127.0.0.1", sup_port(a));
     /* swap a's socket for other's */
     fd = sk_getfd(other);
     sup_assert_rc(sk_setfd(other, SK_FD_INVALID), 0);
@@ -527,7 +516,7 @@ static void t_remembered_and_setfd(void **state)
         }
     }
     send_many(a, 3, 3, "127.0.0.1", pb);
-    expect_many(b, 3, 3, "127.0.0.1", port_of(a));
+    expect_many(b, 3, 3, "127.0.0.1", sup_port(a));
     sk_free(a);
     sk_free(b);
 }
@@ -540,7 +529,7 @@ static void t_stats(void **state)
     size_t i, total = 0;
     char text[64];
     (void)state;
-    send_many(a, 0, 10, "127.0.0.1", port_of(b));
+    send_many(a, 0, 10, "127.0.0.1", sup_port(b));
     expect_many(b, 0, 10, NULL, 0);
     for (i = 0; i < 10; i++)
         total += dgram_text(text, i);

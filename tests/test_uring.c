@@ -69,6 +69,22 @@ static void loop_works(sk_loop *loop)
     sk_free(b);
 }
 
+/* The defaults (sk_loop_new, sk_selector_new) are epoll; the loop works
+ * when work is set. */
+static void defaults_epoll(int work)
+{
+    sk_loop *loop = NULL;
+    sk_selector *sel = NULL;
+    sup_assert_rc(sk_loop_new(&loop), 0);
+    assert_string_equal(sk_loop_backend(loop), "epoll");
+    if (work)
+        loop_works(loop);
+    sk_loop_free(loop);
+    sup_assert_rc(sk_selector_new(&sel), 0);
+    assert_string_equal(sk_selector_backend(sel), "epoll");
+    sk_selector_free(sel);
+}
+
 /* ---- the fallback ------------------------------------------------------- */
 
 static void t_fallback(void **state)
@@ -82,19 +98,12 @@ static void t_fallback(void **state)
     (void)state;
     for (i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
         sk_loop *loop = NULL;
-        sk_selector *sel = NULL;
         print_message("setup refused: %s\n", why[i]);
         sk__test_uring_refuse(refusals[i]);
         loop = (sk_loop *)&loop; /* must be overwritten */
         sup_assert_rc(sk_loop_new_backend(&loop, "uring"), SK_EUNSUPPORTED);
         assert_null(loop);
-        sup_assert_rc(sk_loop_new(&loop), 0);
-        assert_string_equal(sk_loop_backend(loop), "epoll");
-        loop_works(loop);
-        sk_loop_free(loop);
-        sup_assert_rc(sk_selector_new(&sel), 0);
-        assert_string_equal(sk_selector_backend(sel), "epoll");
-        sk_selector_free(sel);
+        defaults_epoll(1);
     }
     /* A kernel without deferred task work (before 6.1): "uring" by name
      * works (every completion interrupts the loop's thread); the default
@@ -102,33 +111,21 @@ static void t_fallback(void **state)
     sk__test_uring_refuse(-2);
     if (uring_here()) {
         sk_loop *loop = NULL;
-        sk_selector *sel = NULL;
         sup_assert_rc(sk_loop_new_backend(&loop, "uring"), 0);
         loop_works(loop);
         sk_loop_free(loop);
-        sup_assert_rc(sk_loop_new(&loop), 0);
-        assert_string_equal(sk_loop_backend(loop), "epoll");
-        sk_loop_free(loop);
-        sup_assert_rc(sk_selector_new(&sel), 0);
-        assert_string_equal(sk_selector_backend(sel), "epoll");
-        sk_selector_free(sel);
+        defaults_epoll(0);
     }
     sk__test_uring_refuse(0);
     if (uring_here()) {
         sk_loop *loop = NULL;
-        sk_selector *sel = NULL;
         /* uring by name; the default is epoll all the same (io_uring is
          * not faster for readiness: bench/RESULTS.md) */
         sup_assert_rc(sk_loop_new_backend(&loop, "uring"), 0);
         assert_string_equal(sk_loop_backend(loop), "uring");
         loop_works(loop);
         sk_loop_free(loop);
-        sup_assert_rc(sk_loop_new(&loop), 0);
-        assert_string_equal(sk_loop_backend(loop), "epoll");
-        sk_loop_free(loop);
-        sup_assert_rc(sk_selector_new(&sel), 0);
-        assert_string_equal(sk_selector_backend(sel), "epoll");
-        sk_selector_free(sel);
+        defaults_epoll(0);
     }
 }
 
