@@ -533,11 +533,12 @@ struct sk_timer {
 };
 
 struct sk_watch {
-    /* What only registering, the lists and the object's note use, first */
-    sk_watch *prev, *next;   /* the loop's list of every watch */
+    /* What only registering, the dirty list and the object's note use,
+     * first */
     sk__pollreg reg;         /* registered with the poller while reg.ptr
                                 is not NULL (it is then the watch) */
-    sk_watch *dprev, *dnext; /* the dirty list */
+    sk_watch *dprev, *dnext; /* the dirty list; dnext: the loop's graveyard
+                                while dead */
     sk__note note;           /* installed on sock (sock->note) */
     /* What a dispatch reads, last (SK__WCH_HOT): its owner's own hot
      * fields follow in the same block (an sk_conn's, a selector member's),
@@ -564,17 +565,20 @@ struct sk_watch {
  * there ahead of the callback: the watch's and its owner's). */
 #define SK__WCH_HOT(w) ((const char *)&(w)->cb)
 
-/* 104 bytes on 64-bit POSIX (a 112-byte block with glibc's header; it was
- * 112, a 128-byte block): a field more needs a reason (issue 17). */
-typedef char sk__watch_fits_104[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
-                                        sizeof(struct sk_watch) <= 104
-                                    ? 1
-                                    : -1];
+/* 88 bytes on 64-bit POSIX (it was 104 and 112): a field more needs a
+ * reason (issue 17).  A watch of its own (sk_watch_new, a selector's
+ * member) has its links in the loop's list of such watches, which
+ * sk_loop_free frees, before it in its block (watch.c: sk__wlinks); an
+ * embedded watch has none (its owner frees it before the loop). */
+typedef char sk__watch_fits_88[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
+                                       sizeof(struct sk_watch) <= 88
+                                   ? 1
+                                   : -1];
 
 /* In w->dead: the watch was freed during a dispatch (its memory is kept
  * until the dispatch ends, and it gets no callback); it is embedded at
  * the start of a larger block (sk__watch_embed_init); an embedded watch
- * is started (on its loop's list, its note on its object). */
+ * is started (counted in its loop's watches, its note on its object). */
 #define SK__WCH_DEAD 1
 #define SK__WCH_EMBEDDED 2
 #define SK__WCH_STARTED 4
@@ -637,13 +641,14 @@ struct sk_loop {
     sk_timer *timers;
     size_t ntimers;
     /* watches (watch.c) */
-    sk_watch *watches;
+    sk_watch *watches;    /* the watches of their own (not embedded), in a
+                             list whose links precede each (watch.c) */
     size_t nwatch;        /* watches made (the poller has room for them
                              all and the waker: ops->reserve) */
     size_t nlive;         /* watches registered with the poller */
     sk_watch *dirty;      /* may hold buffered bytes */
     sk_watch *ready;      /* gathered for this iteration's dispatch */
-    sk_watch *graveyard;  /* freed while dispatching */
+    sk_watch *graveyard;  /* freed while dispatching (linked by dnext) */
     int dispatching;
     unsigned dispatch_seq; /* +1 at every dispatch (sk_watch.seen) */
     sk__pollout *evs;
@@ -798,16 +803,17 @@ struct sk_conn {
 #define SK__CONN_W(c)                                                       \
     (((c)->w.dead & SK__WCH_STARTED) ? &(c)->w : (sk_watch *)NULL)
 
-/* A connection with its watch in 136 bytes on 64-bit POSIX systems (issue
- * 17: with glibc's header a 144-byte block; the connection was 256, then
- * 136, 72 and 56 bytes beside a 104-byte watch): the handlers are shared;
+/* A connection with its watch in 120 bytes on 64-bit POSIX systems (issue
+ * 17: with glibc's header a 128-byte block; the connection was 256, then
+ * 136, 72 and 56 bytes beside a 104-byte watch, then 136 with its watch,
+ * which lost the loop's list links since): the handlers are shared;
  * the settings, the read limit, the close timer and the connect-time
  * state are a separate block that an idle accepted connection does not
  * have, and so are the queues (sk__connq); the watch holds the loop, the
  * object and the user's pointer; the flags are bits.  A field more needs
  * a reason.  (Windows' compilers start the bits in a word of their own.) */
-typedef char sk__conn_fits_136[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
-                                       sizeof(struct sk_conn) <= 136
+typedef char sk__conn_fits_120[sizeof(void *) != 8 || sizeof(sk_fd_t) != 4 ||
+                                       sizeof(struct sk_conn) <= 120
                                    ? 1
                                    : -1];
 

@@ -18,6 +18,19 @@ typedef char sk__wch_same_bits[(SK_READABLE == SK__WAIT_READ &&
                                  SK_WRITABLE == SK__WAIT_WRITE &&
                                  SK_ERRORED == SK__WAIT_ERROR) ? 1 : -1];
 
+/* A watch of its own (sk_watch_new, a selector's member) has its links in
+ * the loop's list of such watches (loop->watches, which sk_loop_free
+ * frees) just before it in its block; an embedded watch has none, as its
+ * owner frees it before the loop (issue 17: 16 bytes per connection). */
+typedef struct sk__wlinks {
+    sk_watch *prev, *next;
+} sk__wlinks;
+#define SK__WCH_LINKS(w) ((sk__wlinks *)(void *)(w) - 1)
+
+/* The block a watch's memory is: its links' for a watch of its own. */
+#define SK__WCH_BLOCK(w)                                                    \
+    (((w)->dead & SK__WCH_EMBEDDED) ? (void *)(w) : (void *)SK__WCH_LINKS(w))
+
 /* The watch around its note (sk__note is a member of sk_watch). */
 #define SK__WCH_OF_NOTE(n)                                                  \
     ((sk_watch *)(void *)((char *)(n) - offsetof(sk_watch, note)))
@@ -121,6 +134,7 @@ SK_API int sk_watch_new(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
 int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
                    size_t extra, sk_watch **out)
 {
+    sk__wlinks *links;
     sk_watch *w;
     int r;
     if (out != NULL)
@@ -129,9 +143,10 @@ int sk__watch_make(sk_loop *loop, sk_sock *s, sk_watch_cb cb, void *ud,
         return SK_EINVAL;
     if ((r = sk__wch_admit(loop, s)) != 0)
         return r;
-    w = (sk_watch *)sk__calloc(1, sizeof *w + extra);
-    if (w == NULL)
+    links = (sk__wlinks *)sk__calloc(1, sizeof *links + sizeof *w + extra);
+    if (links == NULL)
         return SK_ENORESOURCES;
+    w = (sk_watch *)(void *)(links + 1);
     w->cb = cb;
     w->ud = ud;
     sk__wch_attach(loop, s, w);
@@ -147,11 +162,14 @@ static void sk__wch_attach(sk_loop *loop, sk_sock *s, sk_watch *w)
     w->sock = s;
     w->reg.fd = SK_FD_INVALID;
     w->note.fn = sk__wch_note;
-    w->prev = NULL;
-    w->next = loop->watches;
-    if (w->next != NULL)
-        w->next->prev = w;
-    loop->watches = w;
+    if (!(w->dead & SK__WCH_EMBEDDED)) {
+        sk__wlinks *l = SK__WCH_LINKS(w);
+        l->prev = NULL;
+        l->next = loop->watches;
+        if (l->next != NULL)
+            SK__WCH_LINKS(l->next)->prev = w;
+        loop->watches = w;
+    }
     s->note = &w->note;
 }
 
@@ -164,13 +182,16 @@ static void sk__wch_detach(sk_watch *w)
     if (w->sock != NULL && w->sock->note == &w->note)
         w->sock->note = NULL;
     w->events = 0;
-    if (w->prev != NULL)
-        w->prev->next = w->next;
-    else
-        loop->watches = w->next;
-    if (w->next != NULL)
-        w->next->prev = w->prev;
-    w->prev = w->next = NULL;
+    if (!(w->dead & SK__WCH_EMBEDDED)) {
+        sk__wlinks *l = SK__WCH_LINKS(w);
+        if (l->prev != NULL)
+            SK__WCH_LINKS(l->prev)->next = l->next;
+        else
+            loop->watches = l->next;
+        if (l->next != NULL)
+            SK__WCH_LINKS(l->next)->prev = l->prev;
+        l->prev = l->next = NULL;
+    }
     loop->nwatch--;
 }
 
@@ -219,7 +240,7 @@ void sk__watch_embed_free(sk_watch *w)
         /* It may be in the wait's entries: the block stays until the
          * dispatch is over (as a freed watch does). */
         w->dead = (unsigned char)(w->dead | SK__WCH_DEAD);
-        w->next = loop->graveyard;
+        w->dnext = loop->graveyard; /* (off the dirty list: detached) */
         loop->graveyard = w;
         return;
     }
@@ -269,11 +290,11 @@ SK_API void sk_watch_free(sk_watch *w)
         /* It may be on the ready list: keep the memory until the
          * dispatch is over, marked so that it gets no callback. */
         w->dead = SK__WCH_DEAD;
-        w->next = loop->graveyard;
+        w->dnext = loop->graveyard; /* (off the dirty list: detached) */
         loop->graveyard = w;
         return;
     }
-    sk__free(w);
+    sk__free(SK__WCH_LINKS(w)); /* the block its links start */
 }
 
 /* ---- the object's note (see sk__note in sockit_int.h) ----------------- */
@@ -422,25 +443,21 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
     loop->dispatching = 0;
     while (loop->graveyard != NULL) {
         w = loop->graveyard;
-        loop->graveyard = w->next;
-        sk__free(w);
+        loop->graveyard = w->dnext;
+        sk__free(SK__WCH_BLOCK(w));
     }
 }
 
 void sk__watches_release(sk_loop *loop)
 {
+    /* (The embedded watches are not on this list: their owners, the
+     * connections, are freed before the loop.) */
     while (loop->watches != NULL) {
         sk_watch *w = loop->watches;
-        loop->watches = w->next;
+        loop->watches = SK__WCH_LINKS(w)->next;
         if (w->sock != NULL && w->sock->note == &w->note)
             w->sock->note = NULL; /* the object stays usable */
-        if (w->dead & SK__WCH_EMBEDDED) {
-            /* (its owner was not freed before the loop: leave it be) */
-            w->dead = (unsigned char)(w->dead & ~SK__WCH_STARTED);
-            w->prev = w->next = NULL;
-            continue;
-        }
-        sk__free(w);
+        sk__free(SK__WCH_LINKS(w));
     }
     loop->dirty = NULL;
     loop->nlive = 0;
