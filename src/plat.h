@@ -62,6 +62,17 @@
 #  define SK__ALWAYS_INLINE static inline
 #endif
 
+/* SK__PREFETCH(p): ask the CPU to bring the cache line holding address p
+ * closer (a hint: no fault, whatever p is, even NULL or freed memory).
+ * The loop's dispatch uses it so that the next connections' blocks arrive
+ * while this one's system calls run (with 10,000 connections they are far
+ * out of the cache).  A no-op where the compiler has no portable way. */
+#if defined(__GNUC__) || defined(__clang__)
+#  define SK__PREFETCH(p) __builtin_prefetch((const void *)(p))
+#else
+#  define SK__PREFETCH(p) ((void)(p))
+#endif
+
 /* An address: room for any sockaddr the backends use (sockaddr_storage is
  * 128 bytes everywhere sockit runs).  It is the public sk_addr (sockit.h),
  * whose members are private to sockit: family is SK__AF_INET, SK__AF_INET6 or SK__AF_UNIX (SK__AF_UNSPEC:

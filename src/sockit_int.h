@@ -81,12 +81,10 @@ typedef char sk__rbuf_fits_16_bits[SK__RBUF_SIZE <= 65535 ? 1 : -1];
  * bytes).  A field more needs a reason. */
 
 struct sk_sock {
+    /* What a transfer on a loop's connection reads and writes, first
+     * (40 bytes: with thousands of busy connections each round trip
+     * fetches one or two cache lines of the object) */
     sk_fd_t fd;
-    int sys;                 /* raw OS code of the last failure; written
-                                with sk__sys_set where one thread may send
-                                while another receives (see below) */
-    int64_t block_ms;        /* settimeout 'b', -1 none (sk__timeout_ms) */
-    int64_t total_ms;        /* settimeout 't', -1 none */
     unsigned char role;      /* enum sk_role */
     unsigned char family;    /* SK__AF_* of fd, or the constructor's (0:
                                 dual) */
@@ -114,9 +112,15 @@ struct sk_sock {
     uint16_t rfirst;         /* first unread byte in rbuf */
     uint16_t rlast;          /* one past the last unread byte */
     uint16_t rscan;          /* rbuf holds no CR from rfirst up to here */
-    size_t linemax;          /* SK_LINE limit */
+    int sys;                 /* raw OS code of the last failure; written
+                                with sk__sys_set where one thread may send
+                                while another receives (see below) */
     uint64_t nrecv;          /* bytes received from the OS */
     uint64_t nsent;          /* bytes sent to the OS */
+    /* the rest */
+    int64_t block_ms;        /* settimeout 'b', -1 none (sk__timeout_ms) */
+    int64_t total_ms;        /* settimeout 't', -1 none */
+    size_t linemax;          /* SK_LINE limit */
     int64_t birth_us;        /* for the age in getstats */
     char *rbuf;              /* SK__RBUF_SIZE bytes while bytes are
                                 buffered */
@@ -529,9 +533,19 @@ struct sk_timer {
 };
 
 struct sk_watch {
-    /* What a dispatch reads, first (one cache line when thousands of
-     * watches are busy).  Small on purpose: every watched object has one
-     * (a selector's member lives in the same block, selector.c). */
+    /* What only registering, the dirty list and the object's note use,
+     * first */
+    sk__pollreg reg;         /* registered with the poller while reg.ptr
+                                is not NULL (it is then the watch) */
+    sk_watch *dprev, *dnext; /* the dirty list; dnext: the loop's graveyard
+                                while dead */
+    sk__note note;           /* installed on sock (sock->note) */
+    /* What a dispatch reads, last (SK__WCH_HOT): its owner's own hot
+     * fields follow in the same block (an sk_conn's, a selector member's),
+     * so that with thousands of busy watches a callback touches one or
+     * two cache lines of the block, which the dispatch fetches ahead
+     * (issue 17: fan-in at 10,000 clients).  Small on purpose: every
+     * watched object has one. */
     sk_watch_cb cb;
     void *ud;
     unsigned seen;           /* loop->dispatch_seq of its last callback */
@@ -544,14 +558,12 @@ struct sk_watch {
                                 (memory kept); embedded; started */
     unsigned char on_dirty;  /* on the loop's dirty list */
     sk_sock *sock;           /* NULL once the object was closed */
-    /* the rest */
     sk_loop *loop;
-    sk__pollreg reg;         /* registered with the poller while reg.ptr
-                                is not NULL (it is then the watch) */
-    sk_watch *dprev, *dnext; /* the dirty list; dnext: the loop's graveyard
-                                while dead */
-    sk__note note;           /* installed on sock (sock->note) */
 };
+
+/* Where a watch's hot fields start (the dispatch fetches the 64 bytes from
+ * there ahead of the callback: the watch's and its owner's). */
+#define SK__WCH_HOT(w) ((const char *)&(w)->cb)
 
 /* 88 bytes on 64-bit POSIX (it was 104 and 112): a field more needs a
  * reason (issue 17).  A watch of its own (sk_watch_new, a selector's
@@ -765,19 +777,19 @@ struct sk_conn {
      * bound connection's object has an attempt's watch while it
      * connects). */
     sk_watch w;
+    /* What every round trip reads (conn_io, sk_conn_read, sk_conn_write)
+     * right after the watch's own hot fields, which end the watch: one
+     * 64-byte span of the block (SK__WCH_HOT), fetched ahead by the
+     * dispatch. */
     const sk_conn_handlers *h; /* a shared sk__hset's, or all NULL */
     struct sk__connq *q; /* the read and write queues: NULL while nothing
                             is unread, queued or unreported (see
                             sk__connq) */
-    int8_t rerr;         /* a receive or send error still to handle (SK_E*
-                            codes are -1..-34) */
-    int8_t code;         /* last error (SK_E*; its enum sk_conn_error is
-                            sk_conn_errcode(code)) */
-    uint16_t epoch;      /* +1 at every state change (a handler would have
-                            to make 65,536 of them for one to go unseen) */
     uint16_t depth;      /* lifetime: handlers may free the connection
                             (nested handler calls: the stack ends far
                             below 65,536) */
+    int8_t rerr;         /* a receive or send error still to handle (SK_E*
+                            codes are -1..-34) */
     unsigned char state; /* enum sk_conn_state */
     unsigned freed : 1;  /* ... and sk_conn_free was called */
     unsigned eof : 1;    /* the peer's end of stream was read */
@@ -787,6 +799,11 @@ struct sk_conn {
                             case tests this bit) */
     unsigned limited : 1; /* a read limit is set (cfg->readlimit) */
     unsigned interest : 2; /* what the watch is set to */
+    /* the rest */
+    int8_t code;         /* last error (SK_E*; its enum sk_conn_error is
+                            sk_conn_errcode(code)) */
+    uint16_t epoch;      /* +1 at every state change (a handler would have
+                            to make 65,536 of them for one to go unseen) */
     sk__conn_cfg *cfg;   /* NULL: every setting is its default, and
                             nothing else was needed (see sk__conn_cfg) */
 };
