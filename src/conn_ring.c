@@ -33,27 +33,25 @@ int sk__conn_ring_send(sk_conn *c)
 
 int sk__conn_ring_room(sk__connq *q, size_t len)
 {
-    size_t need, cap;
-    char *d;
+    sk_buf nb;
+    int r;
     if (q->wb.cap - q->wb.len >= len)
         return 0;
     /* Without a send in flight, or with its block held already (wb's is
      * then not the kernel's), the block may move. */
     if (q->inflight == 0 || q->held != NULL)
         return sk_buf_reserve(&q->wb, len);
-    if (len > (size_t)PTRDIFF_MAX - q->wb.len)
-        return SK_ENORESOURCES;
-    need = q->wb.len + len;
-    cap = q->wb.cap < 64 ? 64 : q->wb.cap;
-    while (cap < need)
-        cap = cap > (size_t)PTRDIFF_MAX / 2 ? need : cap * 2;
-    d = (char *)sk__malloc(cap);
-    if (d == NULL)
-        return SK_ENORESOURCES;
-    memcpy(d, q->wb.data, q->wb.len);
+    /* Else a new block, grown by sk_buf_reserve's rule from wb's size (no
+     * data: its realloc of NULL is a fresh block), the bytes copied. */
+    nb.data = NULL;
+    nb.len = q->wb.len;
+    nb.cap = q->wb.cap;
+    r = sk_buf_reserve(&nb, len);
+    if (r != 0)
+        return r;
+    memcpy(nb.data, q->wb.data, q->wb.len);
     q->held = q->wb.data;
-    q->wb.data = d;
-    q->wb.cap = cap;
+    q->wb = nb;
     return 0;
 }
 
