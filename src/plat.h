@@ -611,7 +611,7 @@ typedef struct sk__pollout {
 typedef struct sk__poller sk__poller;
 
 /* Completions: what a poller with io (not NULL: io_uring's) does besides
- * readiness, for the connections (conn_ring.c).  A registration whose
+ * readiness, for the connections (conn_ring.c) and servers (server.c).  A registration whose
  * events hold SK__WAIT_RECV is in completion mode: with SK__WAIT_READ too,
  * the poller receives for it into buffers of its own (no read readiness is
  * reported for it, and none while a receive it stopped is still in the
@@ -640,10 +640,26 @@ typedef struct sk__poller sk__poller;
  * its receive and send: their entries are not reported, the send may or
  * may not have gone (the connection is being closed or reset).
  * Entries of a registration removed during the dispatch of a wait are
- * still in that wait's array: the caller skips them. */
+ * still in that wait's array: the caller skips them (but closes the
+ * descriptor of an SK__WAIT_ACCEPT entry, see below).
+ * Accepting: a registration of a listening stream socket whose events
+ * hold SK__WAIT_ACCEPT (never with SK__WAIT_RECV) has the poller accept
+ * for it while SK__WAIT_READ is set too (one multishot accept; no read
+ * readiness is reported for it); without SK__WAIT_READ nothing is
+ * accepted (an accept in the kernel is cancelled; what it accepted until
+ * then is still reported).  Its wait then reports SK__WAIT_ACCEPT
+ * entries: n is a new connection's descriptor, non-blocking and
+ * close-on-exec as sk__plat_accept makes them; the caller owns it from
+ * the wait on (and closes it where it skips the entry).  With
+ * SK__WAIT_ERROR the accept failed, n the system's error code: then
+ * nothing more is accepted for it until mod (a client that left before
+ * it was accepted, a signal: not reported, the poller accepts on).
+ * Removing the registration closes what was accepted for it and not
+ * reported yet. */
 #define SK__WAIT_RECV 8
 #define SK__WAIT_SENT 16
-#define SK__WAIT_IO (SK__WAIT_RECV | SK__WAIT_SENT)
+#define SK__WAIT_ACCEPT 32
+#define SK__WAIT_IO (SK__WAIT_RECV | SK__WAIT_SENT | SK__WAIT_ACCEPT)
 typedef struct sk__poller_io {
     const char *(*data)(sk__poller *p, const sk__pollout *e);
     int (*send)(sk__poller *p, sk__pollreg *r, const void *buf, size_t len,

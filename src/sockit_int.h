@@ -381,6 +381,17 @@ SK__INLINE int sk__check_role(const sk_sock *s, int role)
 /* A new object of family and type (SK__STREAM starts as a master,
  * SK__DGRAM as unconnected); dual: no socket until one is needed. */
 int sk__new(sk_sock **out, int family, int type, int dual);
+/* tcp.c: sk_accept in two steps, for a descriptor accepted elsewhere (the
+ * loop's poller: sk_server in completion mode).  sk__accept_object: a
+ * new object for a client of listener s in *out (no socket yet): 0 or
+ * SK_ENORESOURCES (the descriptor, not handed over yet, stays the
+ * caller's).  sk__accept_adopt: c (from sk__accept_object) takes fd,
+ * accepted from s, and s's timeouts, mode, line limit and TLS, as
+ * sk_accept's clients do; nonblocking 1: fd was accepted non-blocking
+ * (made blocking when c's mode wants it).  0, or an error: then c is
+ * freed and fd closed with it. */
+int sk__accept_object(const sk_sock *s, sk_sock **out);
+int sk__accept_adopt(sk_sock *s, sk_sock *c, sk_fd_t fd, int nonblocking);
 /* A socket of family and s's type with sockit's defaults and s's
  * remembered options, in *fd (s->fd untouched). */
 int sk__make_socket(sk_sock *s, int family, sk_fd_t *fd);

@@ -381,7 +381,7 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
         return SK_EINVAL;
     /* The object first: a connection taken from the system is never
      * dropped for want of memory (it stays queued for the next try). */
-    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
+    r = sk__accept_object(s, &c);
     if (r != 0)
         return r;
     sk__tm_start(&tm, s);
@@ -399,6 +399,23 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
             return r;
         }
     }
+    r = sk__accept_adopt(s, c, fd, 0);
+    if (r != 0)
+        return r;
+    if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
+        memset(peer, 0, sizeof *peer);
+    *client = c;
+    return 0;
+}
+
+int sk__accept_object(const sk_sock *s, sk_sock **out)
+{
+    return object_new(out, s->family, s->type, 0, 0); /* the listener's */
+}
+
+int sk__accept_adopt(sk_sock *s, sk_sock *c, sk_fd_t fd, int nonblocking)
+{
+    int r;
     c->fd = fd;
     c->role = SK_ROLE_CLIENT;
     c->bound = 1;
@@ -406,6 +423,13 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
     c->total_ms = s->total_ms;
     sk__set_nonblock(c, sk__nonblock(s));
     c->linemax = s->linemax;
+    /* (a descriptor accepted without waiting, for a listener whose
+     * clients the OS blocks on: made so, as sk_accept would have) */
+    if (nonblocking && sk__os_blocking(c, c->family) &&
+        (r = sk__plat_set_blocking(fd, 1, 1, &c->sys)) != 0) {
+        sk_free(c);
+        return r;
+    }
     if (s->extra != NULL && s->extra->tlslisten != NULL) {
         r = sk__tls_accepted(s, c); /* a TLS listener's client */
         if (r != 0) {
@@ -413,8 +437,5 @@ SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
             return r;
         }
     }
-    if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
-        memset(peer, 0, sizeof *peer);
-    *client = c;
     return 0;
 }

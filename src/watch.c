@@ -412,13 +412,18 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
          * connections': conn.c), which may come several times: each is
          * handed to the watch's callback (with the entry as its last
          * argument) unless the watch was freed meanwhile, whatever its
-         * interest now (the bytes they carry must not be lost). */
+         * interest now (the bytes they carry must not be lost); a
+         * connection accepted for a watch freed meanwhile (a server's)
+         * is closed: nobody takes it. */
         for (i = 0; i < n; i++) {
             w = (sk_watch *)evs[i].ptr;
             if (!(evs[i].events & SK__WAIT_IO))
                 sk__wch_call(w, evs[i].events, seq);
             else if (!(w->dead & SK__WCH_DEAD))
                 w->cb(w, evs[i].events, &evs[i]);
+            else if ((evs[i].events & (SK__WAIT_ACCEPT | SK__WAIT_ERROR)) ==
+                     SK__WAIT_ACCEPT)
+                sk__plat_close((sk_fd_t)evs[i].n);
         }
     } else {
         /* A watch may come in several entries (kqueue: one per filter):

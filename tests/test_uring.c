@@ -7,7 +7,9 @@
  * loops and selectors; and that a socket whose poll request is in the
  * kernel (it holds the file) is really closed when sockit closes it, or
  * when the loop is freed before the socket is; and that a selector armed
- * by one thread can be waited on by another.  The behaviours every
+ * by one thread can be waited on by another; completion mode's receives
+ * and sends (sk_conn) and multishot accepts (sk_server: bursts, a server
+ * gone with connections pending, a hand-over, descriptors exhausted).  The behaviours every
  * backend shares are checked on uring by test_loop, test_selector,
  * test_conn and test_alloc (sup_each_backend).  Linux only; on a machine
  * without io_uring the checks that need a ring say so and skip.
@@ -858,6 +860,384 @@ static void t_ring_peer_closes(void **state)
     rp_close(&x);
 }
 
+/* ---- multishot accept (sk_server on a uring loop) ------------------------ */
+
+/* A line-echo sk_server on a uring loop, its connections kept to be freed
+ * at the end; clients are plain blocking sockets of the test's thread. */
+#define ACC_MAX 400
+typedef struct acc_rig {
+    sk_loop *loop;
+    sk_server *srv;
+    sk_timer *guard;
+    int port, guard_fired, free_in_cb;
+    long accepted;
+    size_t echoed;
+    sk_conn *conns[ACC_MAX];
+} acc_rig;
+
+static void acc_read(sk_conn *c, size_t available, void *ud)
+{
+    acc_rig *g = (acc_rig *)ud;
+    char buf[512];
+    size_t n = 0;
+    (void)available;
+    while (sk_conn_read(c, buf, sizeof buf, &n) == 0) {
+        sup_assert_rc(sk_conn_write(c, buf, n), 0);
+        g->echoed += n;
+    }
+}
+
+static void acc_cb(sk_server *srv, sk_conn *c, void *ud)
+{
+    static const sk_conn_handlers h = {NULL, NULL, NULL, NULL,
+                                       NULL, acc_read, NULL};
+    acc_rig *g = (acc_rig *)ud;
+    if (g->free_in_cb) {
+        /* the rest of the burst (in this wait's entries, in the ring)
+         * reaches a server that is gone */
+        g->accepted++;
+        sk_conn_free(c);
+        sk_server_free(srv);
+        g->srv = NULL;
+        return;
+    }
+    assert_true(g->accepted < ACC_MAX);
+    sup_assert_rc(sk_conn_sethandlers(c, &h, g), 0);
+    g->conns[g->accepted++] = c;
+}
+
+static void acc_guard(sk_timer *t, void *ud)
+{
+    (void)t;
+    ((acc_rig *)ud)->guard_fired = 1;
+}
+
+/* Whether the server accepts in completion mode (its listener's watch
+ * asks the poller to accept). */
+static int acc_ring_mode(sk_server *srv)
+{
+    sk_sock *ls = NULL;
+    sk_watch *w;
+    sup_assert_rc(sk_server_sock(srv, &ls), 0);
+    w = sk__watch_of(ls);
+    return w != NULL && (w->events & SK__WAIT_ACCEPT) != 0;
+}
+
+static void acc_open(acc_rig *g, int backlog)
+{
+    sk_sock *ls = NULL;
+    memset(g, 0, sizeof *g);
+    sup_assert_rc(sk_loop_new_backend(&g->loop, "uring"), 0);
+    sup_assert_rc(sk_timer_new(g->loop, &g->guard), 0);
+    sup_assert_rc(sk_timer_start(g->guard, SUP_SAFETY_TIMEOUT, 0, acc_guard,
+                                 g),
+                  0);
+    sup_assert_rc(sk_server_new(g->loop, &g->srv), 0);
+    sup_assert_rc(sk_server_listen(g->srv, "127.0.0.1", 0, backlog, acc_cb,
+                                   g),
+                  0);
+    sup_assert_rc(sk_server_sock(g->srv, &ls), 0);
+    g->port = sup_port(ls);
+    assert_true(acc_ring_mode(g->srv));
+}
+
+static void acc_close(acc_rig *g)
+{
+    long i;
+    for (i = 0; i < g->accepted && !g->free_in_cb; i++)
+        sk_conn_free(g->conns[i]);
+    sk_server_free(g->srv);
+    sk_timer_free(g->guard);
+    sk_loop_free(g->loop);
+}
+
+/* Run g's loop until accepted reaches n and echoed bytes (bounded by the
+ * guard timer). */
+static void acc_run(acc_rig *g, long n, size_t bytes)
+{
+    long i;
+    for (i = 0; i < 1000000L && !g->guard_fired &&
+                (g->accepted < n || g->echoed < bytes);
+         i++)
+        sup_assert_rc(sk_loop_run(g->loop, SK_RUN_ONCE), 0);
+    assert_false(g->guard_fired);
+    assert_int_equal(g->accepted, n);
+    assert_int_equal(g->echoed, bytes);
+}
+
+static void acc_connect(sk_sock **cl, int n, int port)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        sup_connect4(&cl[i], port);
+}
+
+static size_t acc_send_lines(sk_sock **cl, int n)
+{
+    size_t bytes = 0;
+    int i;
+    for (i = 0; i < n; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "client %d\n", i);
+        sup_send_str(cl[i], line);
+        bytes += strlen(line);
+    }
+    return bytes;
+}
+
+static void acc_expect_lines(sk_sock **cl, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "client %d\n", i);
+        sup_expect_str(cl[i], line);
+    }
+}
+
+static void acc_free_clients(sk_sock **cl, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        sk_free(cl[i]);
+}
+
+/* Many connections at once: all accepted (one multishot accept, several
+ * completions a wait), each line echoed; the server's counts say so; no
+ * descriptor is left behind.  With single-shot accepts (the test hook:
+ * no IORING_CQE_F_MORE, so the poller arms the accept again after each)
+ * the same. */
+#define ACC_BURST 300
+static sk_sock *acc_cl[ACC_BURST];
+
+static void accept_burst(int oneshot)
+{
+    acc_rig g;
+    sk_server_stats st;
+    size_t fds0, bytes;
+    print_message("burst of %d: %s accepts\n", ACC_BURST,
+                  oneshot ? "single-shot" : "multishot");
+    fds0 = sup_open_fds();
+    if (oneshot)
+        sk__test_uring_bufs(256, 4096, 1);
+    acc_open(&g, ACC_BURST + 16);
+    sk__test_uring_bufs(0, 0, 0);
+    sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0); /* armed */
+    acc_connect(acc_cl, ACC_BURST, g.port); /* (in the backlog) */
+    bytes = acc_send_lines(acc_cl, ACC_BURST);
+    acc_run(&g, ACC_BURST, bytes);
+    acc_expect_lines(acc_cl, ACC_BURST);
+    sup_assert_rc(sk_server_getstats(g.srv, &st), 0);
+    assert_int_equal((long)st.accepted, ACC_BURST);
+    assert_int_equal((long)st.failed, 0);
+    assert_int_equal(st.paused, 0);
+    assert_true(acc_ring_mode(g.srv));
+    /* and one more, later, on the same accept */
+    {
+        sk_sock *one = NULL;
+        sup_connect4(&one, g.port);
+        sup_send_str(one, "late\n");
+        acc_run(&g, ACC_BURST + 1, bytes + 5);
+        sup_expect_str(one, "late\n");
+        sk_free(one);
+    }
+    acc_close(&g);
+    acc_free_clients(acc_cl, ACC_BURST);
+    assert_int_equal(sup_open_fds(), fds0);
+}
+
+static void t_accept_burst(void **state)
+{
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    if (sup_fd_capacity() < 2 * ACC_BURST + 64) {
+        print_message("skipped: fewer than %d descriptors allowed\n",
+                      2 * ACC_BURST + 64);
+        skip();
+    }
+    accept_burst(0);
+    accept_burst(1);
+}
+
+/* A server closed or freed with connections pending: in its backlog (not
+ * accepted yet), accepted by the kernel and waiting in the ring, or in
+ * the wait's entries still to be dispatched (the callback frees the
+ * server at the first of a burst larger than one wait reports).  Every
+ * descriptor is closed (none left open), the clients see their end. */
+static void accept_gone(int how)
+{
+    static const char *const what[] = {
+        "freed before any accept", "closed, then the loop freed at once",
+        "freed in its callback, the loop run on",
+        "freed in its callback, the loop freed at once"};
+    acc_rig g;
+    size_t fds0;
+    int i;
+    print_message("server %s\n", what[how]);
+    fds0 = sup_open_fds();
+    acc_open(&g, ACC_BURST + 16);
+    sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0); /* armed */
+    acc_connect(acc_cl, 150, g.port);
+    if (how == 0) {
+        sk_server_free(g.srv);
+        g.srv = NULL;
+        for (i = 0; i < 3; i++)
+            sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0);
+    } else if (how == 1) {
+        sup_assert_rc(sk_server_close(g.srv), 0);
+    } else {
+        g.free_in_cb = 1;
+        for (i = 0; i < 1000 && g.accepted == 0 && !g.guard_fired; i++)
+            sup_assert_rc(sk_loop_run(g.loop, SK_RUN_ONCE), 0);
+        assert_int_equal(g.accepted, 1);
+        assert_null(g.srv);
+        if (how == 2)
+            for (i = 0; i < 3; i++)
+                sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0);
+    }
+    acc_close(&g);
+    /* each client sees the end: a reset or a close, never a hang */
+    for (i = 0; i < 150; i++) {
+        sk_buf b = {NULL, 0, 0};
+        int rc = sk_receive(acc_cl[i], &b, SK_ALL, 0);
+        assert_true(rc == SK_ECLOSED || rc == SK_ECONNRESET);
+        sk_buf_free(&b);
+    }
+    acc_free_clients(acc_cl, 150);
+    assert_int_equal(sup_open_fds(), fds0);
+}
+
+static void t_accept_server_gone(void **state)
+{
+    int how;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    if (sup_fd_capacity() < 2 * ACC_BURST + 64)
+        skip();
+    for (how = 0; how < 4; how++)
+        accept_gone(how);
+}
+
+/* The server's loop run by another thread (its ring replaced, the accept
+ * armed again there) while clients connect, then back on this one. */
+typedef struct acc_runner {
+    acc_rig *g;
+    long n;
+    size_t bytes;
+} acc_runner;
+
+static void acc_runner_run(void *arg)
+{
+    acc_runner *r = (acc_runner *)arg;
+    long i;
+    for (i = 0; i < 1000000L && !r->g->guard_fired &&
+                (r->g->accepted < r->n || r->g->echoed < r->bytes);
+         i++)
+        if (sk_loop_run(r->g->loop, SK_RUN_ONCE) != 0)
+            break;
+}
+
+static void t_accept_handover(void **state)
+{
+    acc_rig g;
+    acc_runner r;
+    sup_thread *t;
+    size_t fds0, bytes;
+    int round;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    fds0 = sup_open_fds();
+    acc_open(&g, 64);
+    sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0); /* armed here */
+    r.g = &g;
+    r.n = 0;
+    r.bytes = 0;
+    for (round = 0; round < 3; round++) {
+        /* connected while the accept is armed by the other ring */
+        acc_connect(acc_cl + 10 * round, 5, g.port);
+        bytes = acc_send_lines(acc_cl + 10 * round, 5);
+        r.n += 5;
+        r.bytes += bytes;
+        t = sup_thread_start(acc_runner_run, &r);
+        sup_thread_join(t);
+        assert_false(g.guard_fired);
+        assert_int_equal(g.accepted, r.n);
+        assert_int_equal(g.echoed, r.bytes);
+        acc_expect_lines(acc_cl + 10 * round, 5);
+        /* and back on this thread */
+        acc_connect(acc_cl + 10 * round + 5, 5, g.port);
+        r.bytes += acc_send_lines(acc_cl + 10 * round + 5, 5);
+        r.n += 5;
+        acc_run(&g, r.n, r.bytes);
+        acc_expect_lines(acc_cl + 10 * round + 5, 5);
+    }
+    assert_true(acc_ring_mode(g.srv));
+    acc_close(&g);
+    acc_free_clients(acc_cl, 30);
+    assert_int_equal(sup_open_fds(), fds0);
+}
+
+/* Out of descriptors: the accept fails (EMFILE), the server counts it
+ * and pauses (one failure per pause, no spinning); with descriptors back
+ * it accepts again and every waiting client is served. */
+#define ACC_FULL 8
+static void t_accept_emfile(void **state)
+{
+    acc_rig g;
+    sk_server_stats st;
+    sk_sock **fill;
+    size_t room, fds0, bytes;
+    int nfill = 0, i, paused = 0;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    if (sup_under_valgrind())
+        skip();
+    fds0 = sup_open_fds();
+    acc_open(&g, 16); /* (not armed yet: the limit counts from the arming) */
+    acc_connect(acc_cl, ACC_FULL, g.port);
+    bytes = acc_send_lines(acc_cl, ACC_FULL);
+    room = sup_fd_limit_lower(1);
+    if (room == 0) {
+        acc_close(&g);
+        acc_free_clients(acc_cl, ACC_FULL);
+        skip();
+    }
+    fill = (sk_sock **)calloc(room + 1, sizeof *fill);
+    assert_non_null(fill);
+    while ((size_t)nfill <= room && sk_tcp4(&fill[nfill]) == 0)
+        nfill++;
+    for (i = 0; i < 12; i++) {
+        sup_assert_rc(sk_loop_run(g.loop, SK_RUN_ONCE), 0);
+        sup_assert_rc(sk_server_getstats(g.srv, &st), 0);
+        paused |= st.paused;
+        assert_int_equal((long)st.accepted, 0);
+    }
+    for (i = 0; i < nfill; i++)
+        sk_free(fill[i]);
+    free(fill);
+    sup_fd_limit_restore();
+    sup_assert_rc(sk_server_getstats(g.srv, &st), 0);
+    print_message("descriptors exhausted: %ld failed accepts in 12 "
+                  "iterations, paused %s\n",
+                  (long)st.failed, paused ? "yes" : "no");
+    assert_true(st.failed >= 1 && st.failed <= 12);
+    assert_true(paused);
+    acc_run(&g, ACC_FULL, bytes);
+    acc_expect_lines(acc_cl, ACC_FULL);
+    assert_true(acc_ring_mode(g.srv));
+    acc_close(&g);
+    acc_free_clients(acc_cl, ACC_FULL);
+    assert_int_equal(sup_open_fds(), fds0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -874,6 +1254,10 @@ int main(void)
         cmocka_unit_test(t_ring_close_in_flight),
         cmocka_unit_test(t_ring_handover),
         cmocka_unit_test(t_ring_peer_closes),
+        cmocka_unit_test(t_accept_burst),
+        cmocka_unit_test(t_accept_server_gone),
+        cmocka_unit_test(t_accept_handover),
+        cmocka_unit_test(t_accept_emfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,8 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
 
 #define SK__UR_OP_POLL_ADD 6
 #define SK__UR_OP_POLL_REMOVE 7
+#define SK__UR_OP_ACCEPT 13
+#define SK__UR_ACCEPT_MULTISHOT (1U << 0) /* in ioprio */
 #define SK__UR_OP_ASYNC_CANCEL 14
 #define SK__UR_OP_SEND 26
 #define SK__UR_OP_RECV 27
@@ -217,10 +219,15 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
                               over): reported by the next wait, as unsent */
 #define SK__UR_REND 2048U  /* its receive ended (end of stream, error): not
                               armed again until mod */
-#define SK__UR_GEN1 4096U  /* the generation is st >> 12: +1 whenever a
+#define SK__UR_ACC 4096U   /* an accept is in the kernel (a listener's) */
+#define SK__UR_AEND 8192U  /* its accept failed: not armed again until mod */
+#define SK__UR_GEN1 16384U /* the generation is st >> 14: +1 whenever a
                               poll request of the slot is given up */
 #define SK__UR_KRECV ((uint64_t)1 << 62) /* user_data kinds */
 #define SK__UR_KSEND ((uint64_t)2 << 62)
+#define SK__UR_KACC ((uint64_t)3 << 62)
+/* Requests whose completions name the slot without its generation. */
+#define SK__UR_INK (SK__UR_RECV | SK__UR_SEND | SK__UR_ACC)
 #define SK__UR_KIND(d) ((d) >> 62)
 
 /* The receive buffers: one ring of them per poller, registered with its
@@ -498,7 +505,7 @@ static int sk__ur_add(sk__poller *base, sk__pollreg *r, int *sys)
         u->free_head = SK__UR_NEXT(u->regs[s]);
         /* (the generation stays, and the to-do list's mark) */
         u->st[s] &= ~(SK__UR_ARMED | SK__UR_FREED | SK__UR_FAILED |
-                      SK__UR_PEND | SK__UR_RECV | SK__UR_SEND |
+                      SK__UR_PEND | SK__UR_INK | SK__UR_AEND |
                       SK__UR_ZOMBIE | SK__UR_SLOST | SK__UR_REND);
     } else {
         s = u->top++;
@@ -528,6 +535,12 @@ static int sk__ur_cancel(sk__uring *u, uint64_t data)
 #define SK__UR_WANTS_RECV(ev)                                               \
     (((ev) & (SK__WAIT_READ | SK__WAIT_RECV)) ==                            \
      (SK__WAIT_READ | SK__WAIT_RECV))
+/* ... for accepting (a listener's, plat.h). */
+#define SK__UR_WANTS_ACC(ev)                                                \
+    (((ev) & (SK__WAIT_READ | SK__WAIT_ACCEPT)) ==                          \
+     (SK__WAIT_READ | SK__WAIT_ACCEPT))
+
+static int sk__ur_acc_mod(sk__uring *u, const sk__pollreg *r, size_t s);
 
 static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
 {
@@ -546,6 +559,8 @@ static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
     if ((u->st[s] & SK__UR_RECV) && !SK__UR_WANTS_RECV(r->events) &&
         sk__ur_cancel(u, SK__UR_KRECV | (uint64_t)(s + 1)) != 0)
         return SK_ENORESOURCES;
+    if (sk__ur_acc_mod(u, r, s) != 0)
+        return SK_ENORESOURCES;
     /* (what was reaped for the old request is not reported: the new one
      * says what is ready) */
     u->st[s] &= ~(SK__UR_FAILED | SK__UR_PEND | SK__UR_REND);
@@ -556,11 +571,13 @@ static int sk__ur_mod(sk__poller *base, sk__pollreg *r, int *sys)
 /* Slot s (removed: FREED) goes to the free list. */
 static void sk__ur_release(sk__uring *u, size_t s)
 {
-    u->st[s] &= ~(SK__UR_ZOMBIE | SK__UR_RECV | SK__UR_SEND);
+    u->st[s] &= ~(SK__UR_ZOMBIE | SK__UR_INK);
     u->regs[s] = SK__UR_FREE(u->free_head);
     u->free_head = (uint32_t)s;
     u->used--;
 }
+
+static void sk__ur_acc_drop(const sk__ur_cqe *c);
 
 static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
 {
@@ -569,7 +586,7 @@ static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
     uint32_t st;
     int run = 0;
     (void)stale; /* the requests are found by their user_data, not the fd */
-    if ((u->st[s] & (SK__UR_ARMED | SK__UR_RECV | SK__UR_SEND)) &&
+    if ((u->st[s] & (SK__UR_ARMED | SK__UR_INK)) &&
         sk__ur_own(u, NULL) == 0) {
         if (u->st[s] & SK__UR_ARMED)
             run = sk__ur_disarm(u, s) == 0;
@@ -577,19 +594,23 @@ static void sk__ur_del(sk__poller *base, sk__pollreg *r, int stale)
             run |= sk__ur_cancel(u, SK__UR_KRECV | (uint64_t)(s + 1)) == 0;
         if (u->st[s] & SK__UR_SEND)
             run |= sk__ur_cancel(u, SK__UR_KSEND | (uint64_t)(s + 1)) == 0;
+        if (u->st[s] & SK__UR_ACC)
+            run |= sk__ur_cancel(u, SK__UR_KACC | (uint64_t)(s + 1)) == 0;
     }
     if (run)
         sk__ur_run(u); /* they let go of the file now */
     /* Completions carried from a ring given up are the slot's no more. */
     for (i = u->carried; i < u->ncarry; i++)
-        if ((size_t)(uint32_t)u->carry[i].user_data == s + 1)
+        if ((size_t)(uint32_t)u->carry[i].user_data == s + 1) {
+            sk__ur_acc_drop(&u->carry[i]);
             u->carry[i].user_data = SK__UR_IGNORE; /* (buffer kept) */
+        }
     /* (a new generation, and not armed: were the removal not submitted,
      * its completion would be passed over all the same) */
     st = ((u->st[s] & ~(SK__UR_ARMED | SK__UR_FAILED | SK__UR_PEND |
-                        SK__UR_SLOST | SK__UR_REND)) |
+                        SK__UR_SLOST | SK__UR_REND | SK__UR_AEND)) |
           SK__UR_FREED) + SK__UR_GEN1;
-    if (st & (SK__UR_RECV | SK__UR_SEND)) {
+    if (st & SK__UR_INK) {
         u->st[s] = st | SK__UR_ZOMBIE; /* released by their last
                                           completions (sk__ur_io_cqe) */
         u->regs[s] = 0;
@@ -618,8 +639,9 @@ static int sk__ur_pollev(const sk__uring *u, const sk__pollreg *r,
                          uint32_t st)
 {
     int ev = r->events & (SK__WAIT_READ | SK__WAIT_WRITE);
-    if ((st & SK__UR_RECV) || ((r->events & SK__WAIT_RECV) && u->bufs_ok))
-        ev &= ~SK__WAIT_READ;
+    if ((st & SK__UR_RECV) || ((r->events & SK__WAIT_RECV) && u->bufs_ok) ||
+        (r->events & SK__WAIT_ACCEPT))
+        ev &= ~SK__WAIT_READ; /* (a listener's: its accept's) */
     return ev;
 }
 
@@ -630,6 +652,18 @@ static void sk__ur_arm_recv(sk__uring *u, sk__ur_sqe *e, size_t s, int fd)
                 0, SK__UR_KRECV | (uint64_t)(s + 1));
     e->ioprio = u->oneshot ? 0 : (uint16_t)SK__UR_RECV_MULTISHOT;
     e->buf_index = 0; /* the buffer group */
+}
+
+/* Arm slot s's accept: multishot (5.19), each new descriptor non-blocking
+ * and close-on-exec, as sk__plat_accept makes them (no peer address:
+ * sk_server asks for none). */
+static void sk__ur_arm_acc(const sk__uring *u, sk__ur_sqe *e, size_t s,
+                           int fd)
+{
+    sk__ur_prep(e, SK__UR_OP_ACCEPT, 0, fd, 0,
+                (uint32_t)(SOCK_NONBLOCK | SOCK_CLOEXEC),
+                SK__UR_KACC | (uint64_t)(s + 1));
+    e->ioprio = u->oneshot ? 0 : (uint16_t)SK__UR_ACCEPT_MULTISHOT;
 }
 
 /* The to-do list, at the start of a wait: report (up to cap, into out)
@@ -646,7 +680,7 @@ static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
         size_t s = u->arm[i];
         uint32_t st = u->st[s], need;
         const sk__pollreg *r;
-        int pev, rwant;
+        int pev, rwant, awant;
         if (st & (SK__UR_FREED | SK__UR_SLOST | SK__UR_PEND | SK__UR_FAILED)) {
             if (st & SK__UR_FREED) {
                 u->st[s] = st & ~SK__UR_QUEUED; /* freed */
@@ -687,7 +721,8 @@ static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
             }
         }
         r = sk__ur_reg(u, s);
-        if (!(r->events & SK__WAIT_RECV) && !(st & SK__UR_RECV)) {
+        if (!(r->events & (SK__WAIT_RECV | SK__WAIT_ACCEPT)) &&
+            !(st & (SK__UR_RECV | SK__UR_ACC))) {
             /* readiness only (the common case) */
             if (st & SK__UR_ARMED) {
                 u->st[s] = st & ~SK__UR_QUEUED; /* armed already */
@@ -708,7 +743,9 @@ static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
         pev = (st & SK__UR_ARMED) ? 0 : sk__ur_pollev(u, r, st);
         rwant = SK__UR_WANTS_RECV(r->events) && u->bufs_ok &&
                 !(st & (SK__UR_RECV | SK__UR_REND));
-        need = (pev != 0 ? 1U : 0U) + (rwant ? 1U : 0U);
+        awant = SK__UR_WANTS_ACC(r->events) &&
+                !(st & (SK__UR_ACC | SK__UR_AEND));
+        need = (pev != 0 ? 1U : 0U) + (rwant ? 1U : 0U) + (awant ? 1U : 0U);
         if (need == 0) {
             u->st[s] = st & ~SK__UR_QUEUED; /* armed already, or nothing */
             continue;
@@ -727,6 +764,10 @@ static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
         if (rwant) {
             sk__ur_arm_recv(u, &u->sqes[u->tail++ & u->sq_mask], s, r->fd);
             st |= SK__UR_RECV;
+        }
+        if (awant) {
+            sk__ur_arm_acc(u, &u->sqes[u->tail++ & u->sq_mask], s, r->fd);
+            st |= SK__UR_ACC;
         }
         u->st[s] = st & ~SK__UR_QUEUED;
     }
@@ -762,6 +803,9 @@ static void sk__ur_bufs_return(sk__uring *u)
  * reported into out (room for one) unless its slot was removed.  The
  * buffer it used is accounted for whatever becomes of it.  Returns the
  * entries reported (0 or 1). */
+static size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
+                             sk__pollout *out);
+
 static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
                             sk__pollout *out)
 {
@@ -769,6 +813,8 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
     size_t s = (size_t)(uint32_t)data - 1U, pos = 0;
     uint32_t st;
     int more = (c->flags & SK__UR_CQE_F_MORE) != 0 && !carried;
+    if (SK__UR_KIND(data) == SK__UR_KACC >> 62)
+        return sk__ur_acc_cqe(u, c, carried, out);
     if (c->flags & SK__UR_CQE_F_BUFFER) {
         uint32_t b = c->flags >> SK__UR_CQE_BUFFER_SHIFT;
         if (b < u->nbuf) {
@@ -1178,6 +1224,100 @@ static void sk__ur_io_flush(sk__poller *base)
 static const sk__poller_io sk__uring_io = {sk__ur_io_data, sk__ur_io_send,
                                            sk__ur_io_code, sk__ur_io_flush};
 
+/* ---- completions: accepts ---------------------------------------------- */
+
+/* A registration's accept at mod: cancelled when no longer wanted (what
+ * it accepted until its last completion is still reported); one that
+ * failed may be armed again.  0, or -1 when nothing could be queued. */
+static int sk__ur_acc_mod(sk__uring *u, const sk__pollreg *r, size_t s)
+{
+    if ((u->st[s] & SK__UR_ACC) && !SK__UR_WANTS_ACC(r->events) &&
+        sk__ur_cancel(u, SK__UR_KACC | (uint64_t)(s + 1)) != 0)
+        return -1;
+    u->st[s] &= ~SK__UR_AEND;
+    return 0;
+}
+
+/* An accept's completion c that no registration takes: the descriptor it
+ * brought (if any) is closed.  Any other completion: nothing. */
+static void sk__ur_acc_drop(const sk__ur_cqe *c)
+{
+    if (SK__UR_KIND(c->user_data) == SK__UR_KACC >> 62 && c->res >= 0)
+        close(c->res);
+}
+
+/* Errors that end a multishot accept but not accepting: a client that
+ * left before it was taken, a signal, a cancellation (mod's, or the
+ * kernel's): armed again, unreported. */
+static int sk__ur_acc_quiet(int res)
+{
+    return res == -ECANCELED || res == -ECONNABORTED || res == -EPROTO ||
+           res == -EINTR || res == -EAGAIN || res == -EWOULDBLOCK;
+}
+
+/* An accept's completion c (carried: from a ring given up): the new
+ * descriptor, or the accept's error, reported into out (room for one);
+ * for a removed slot the descriptor is closed.  Without
+ * IORING_CQE_F_MORE the accept is over: armed again by the next wait
+ * while wanted, unless it failed (then not until mod).  Returns the
+ * entries reported (0 or 1). */
+static size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
+                             sk__pollout *out)
+{
+    size_t s = (size_t)(uint32_t)c->user_data - 1U;
+    uint32_t st;
+    if (c->user_data == SK__UR_IGNORE || s >= u->top) {
+        sk__ur_acc_drop(c);
+        return 0;
+    }
+    st = u->st[s];
+    if (carried ? (st & SK__UR_FREED) != 0 : !(st & SK__UR_ACC)) {
+        sk__ur_acc_drop(c); /* (not this slot's any more) */
+        return 0;
+    }
+    if (!carried && !(c->flags & SK__UR_CQE_F_MORE)) {
+        st &= ~SK__UR_ACC;
+        if (c->res < 0 && !sk__ur_acc_quiet(c->res))
+            st |= SK__UR_AEND;
+        u->st[s] = st;
+        if (st & SK__UR_ZOMBIE) {
+            if (!(st & SK__UR_INK))
+                sk__ur_release(u, s);
+        } else {
+            sk__ur_queue(u, s);
+        }
+    }
+    if (st & SK__UR_ZOMBIE) {
+        sk__ur_acc_drop(c);
+        return 0;
+    }
+    if (c->res < 0 && sk__ur_acc_quiet(c->res))
+        return 0;
+    out->ptr = sk__ur_reg(u, s)->ptr;
+    if (c->res < 0) {
+        out->events = SK__WAIT_ACCEPT | SK__WAIT_ERROR;
+        out->n = (uint32_t)-c->res;
+    } else {
+        out->events = SK__WAIT_ACCEPT;
+        out->n = (uint32_t)c->res;
+    }
+    return 1;
+}
+
+/* The poller goes: what its accepts brought and nobody was told of (in
+ * the ring, carried from a ring given up) is closed. */
+static void sk__ur_acc_close_all(sk__uring *u)
+{
+    uint32_t head = *u->cq_head, tail = sk__ur_load(u->cq_tail);
+    size_t i;
+    for (; head != tail; head++)
+        sk__ur_acc_drop(&u->cqes[head & u->cq_mask]);
+    sk__ur_store(u->cq_head, head);
+    for (i = u->carried; i < u->ncarry; i++)
+        sk__ur_acc_drop(&u->carry[i]);
+    u->carried = u->ncarry;
+}
+
 static void sk__ur_free(sk__poller *base)
 {
     sk__uring *u = (sk__uring *)base;
@@ -1185,7 +1325,7 @@ static void sk__ur_free(sk__poller *base)
     int armed = 0;
     /* (only the flags: the registrations may be gone already) */
     for (s = 0; s < u->top && !armed; s++)
-        armed = (u->st[s] & (SK__UR_ARMED | SK__UR_RECV | SK__UR_SEND)) != 0;
+        armed = (u->st[s] & (SK__UR_ARMED | SK__UR_INK)) != 0;
     /* (a thread other than the ring's owner cannot enter it: the
      * teardown lets go of the files, in the kernel's time) */
     if (armed && (!u->defer || pthread_equal(u->owner, pthread_self()))) {
@@ -1200,6 +1340,7 @@ static void sk__ur_free(sk__poller *base)
             sk__ur_run(u);
         }
     }
+    sk__ur_acc_close_all(u);
     sk__ur_unmap(u);
     close(u->fd);
     sk__ur_bufs_free(u);
@@ -1337,15 +1478,20 @@ static void sk__ur_carry(sk__uring *u, const sk__uring *old)
     if (head == tail)
         return;
     c = (sk__ur_cqe *)sk__realloc(u->carry, want * sizeof *c);
-    if (c == NULL)
+    if (c == NULL) {
+        for (; head != tail; head++) /* (what was accepted: closed) */
+            sk__ur_acc_drop(&old->cqes[head & old->cq_mask]);
         return;
+    }
     u->carry = c;
     for (; head != tail; head++) {
         const sk__ur_cqe *e = &old->cqes[head & old->cq_mask];
         size_t s = (size_t)(uint32_t)e->user_data - 1U;
         if (SK__UR_KIND(e->user_data) == 0 || s >= u->top ||
-            (u->st[s] & SK__UR_FREED))
+            (u->st[s] & SK__UR_FREED)) {
+            sk__ur_acc_drop(e);
             continue;
+        }
         if ((e->flags & SK__UR_CQE_F_BUFFER) &&
             e->flags >> SK__UR_CQE_BUFFER_SHIFT < u->nbuf)
             u->boff[e->flags >> SK__UR_CQE_BUFFER_SHIFT] |= SK__UR_BHELD;
@@ -1395,7 +1541,7 @@ static int sk__ur_rebuild(sk__uring *u, int *sys)
          * as it is torn down): reported so, to be sent again. */
         if ((st & SK__UR_SEND) && !sk__ur_carries_send(u, s))
             st = (st & ~SK__UR_SEND) | SK__UR_SLOST;
-        u->st[s] = st & ~(SK__UR_FAILED | SK__UR_RECV);
+        u->st[s] = st & ~(SK__UR_FAILED | SK__UR_RECV | SK__UR_ACC);
         sk__ur_queue(u, s);
     }
     /* The buffer ring, on the new ring (the buffers the carried
@@ -1411,7 +1557,8 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
                           SK__UR_FEAT_EXT_ARG | SK__UR_FEAT_CQE_SKIP;
     static const uint8_t ops[] = {SK__UR_OP_POLL_ADD, SK__UR_OP_POLL_REMOVE,
                                   SK__UR_OP_ASYNC_CANCEL};
-    static const uint8_t io_ops[] = {SK__UR_OP_SEND, SK__UR_OP_RECV};
+    static const uint8_t io_ops[] = {SK__UR_OP_SEND, SK__UR_OP_RECV,
+                                     SK__UR_OP_ACCEPT};
     sk__ur_params p;
     sk__uring *u;
     int refuse = 0;
