@@ -365,55 +365,11 @@ SK_API int sk_connect(sk_sock *s, const char *host, int port)
     return r;
 }
 
-SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
-{
-    sk__tm tm;
-    sk__addr a;
-    sk_fd_t fd;
-    sk_sock *c = NULL;
-    int r;
-    if (client != NULL)
-        *client = NULL;
-    r = sk__check_role(s, SK_ROLE_SERVER); /* the object first */
-    if (r != 0)
-        return r;
-    if (client == NULL)
-        return SK_EINVAL;
-    /* The object first: a connection taken from the system is never
-     * dropped for want of memory (it stays queued for the next try). */
-    r = sk__accept_object(s, &c);
-    if (r != 0)
-        return r;
-    sk__tm_start(&tm, s);
-    for (;;) {
-        /* The client inherits s's timeouts and mode, so the same kind of
-         * socket (and s's own waits here only without limit). */
-        r = sk__plat_accept_ex(s->fd, sk__os_blocking(s, s->family), &fd, &a,
-                               &s->sys);
-        if (r == 0)
-            break;
-        if (r == SK_EWOULDBLOCK)
-            r = sk__wait(s, SK__WAIT_READ, &tm);
-        if (r != 0) {
-            sk_free(c);
-            return r;
-        }
-    }
-    r = sk__accept_adopt(s, c, fd, 0);
-    if (r != 0)
-        return r;
-    if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
-        memset(peer, 0, sizeof *peer);
-    *client = c;
-    return 0;
-}
-
-int sk__accept_object(const sk_sock *s, sk_sock **out)
-{
-    return object_new(out, s->family, s->type, 0, 0); /* the listener's */
-}
-
-int sk__accept_adopt(sk_sock *s, sk_sock *c, sk_fd_t fd, int nonblocking)
+/* c takes fd, accepted from listener s, and s's timeouts, mode, line
+ * limit and TLS (sk_accept's clients; sk__accept_adopt's, each with its
+ * own copy: nonblocking folded in).  0, or an error: c freed, fd with it. */
+SK__ALWAYS_INLINE int tcp_accept_adopt(sk_sock *s, sk_sock *c, sk_fd_t fd,
+                                       int nonblocking)
 {
     int r;
     c->fd = fd;
@@ -438,4 +394,57 @@ int sk__accept_adopt(sk_sock *s, sk_sock *c, sk_fd_t fd, int nonblocking)
         }
     }
     return 0;
+}
+
+SK_API int sk_accept(sk_sock *s, sk_sock **client, sk_name *peer)
+{
+    sk__tm tm;
+    sk__addr a;
+    sk_fd_t fd;
+    sk_sock *c = NULL;
+    int r;
+    if (client != NULL)
+        *client = NULL;
+    r = sk__check_role(s, SK_ROLE_SERVER); /* the object first */
+    if (r != 0)
+        return r;
+    if (client == NULL)
+        return SK_EINVAL;
+    /* The object first: a connection taken from the system is never
+     * dropped for want of memory (it stays queued for the next try). */
+    r = object_new(&c, s->family, s->type, 0, 0); /* the listener's */
+    if (r != 0)
+        return r;
+    sk__tm_start(&tm, s);
+    for (;;) {
+        /* The client inherits s's timeouts and mode, so the same kind of
+         * socket (and s's own waits here only without limit). */
+        r = sk__plat_accept_ex(s->fd, sk__os_blocking(s, s->family), &fd, &a,
+                               &s->sys);
+        if (r == 0)
+            break;
+        if (r == SK_EWOULDBLOCK)
+            r = sk__wait(s, SK__WAIT_READ, &tm);
+        if (r != 0) {
+            sk_free(c);
+            return r;
+        }
+    }
+    r = tcp_accept_adopt(s, c, fd, 0);
+    if (r != 0)
+        return r;
+    if (peer != NULL && sk__plat_addrname(&a, peer) != 0)
+        memset(peer, 0, sizeof *peer);
+    *client = c;
+    return 0;
+}
+
+int sk__accept_object(const sk_sock *s, sk_sock **out)
+{
+    return object_new(out, s->family, s->type, 0, 0); /* the listener's */
+}
+
+int sk__accept_adopt(sk_sock *s, sk_sock *c, sk_fd_t fd, int nonblocking)
+{
+    return tcp_accept_adopt(s, c, fd, nonblocking);
 }

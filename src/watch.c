@@ -374,6 +374,14 @@ SK__INLINE void sk__wch_call(sk_watch *w, int ev, unsigned seq)
         w->cb(w, ev, w->ud);
 }
 
+/* A completion for a watch freed during the dispatch: a connection
+ * accepted for it is closed (nobody takes it); the rest is let go. */
+static SK__NOINLINE void sk__wch_io_dropped(const sk__pollout *e)
+{
+    if ((e->events & (SK__WAIT_ACCEPT | SK__WAIT_ERROR)) == SK__WAIT_ACCEPT)
+        sk__plat_close((sk_fd_t)e->n);
+}
+
 void sk__watches_dispatch(sk_loop *loop, size_t n)
 {
     sk__pollout *evs = loop->evs;
@@ -421,9 +429,8 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
                 sk__wch_call(w, evs[i].events, seq);
             else if (!(w->dead & SK__WCH_DEAD))
                 w->cb(w, evs[i].events, &evs[i]);
-            else if ((evs[i].events & (SK__WAIT_ACCEPT | SK__WAIT_ERROR)) ==
-                     SK__WAIT_ACCEPT)
-                sk__plat_close((sk_fd_t)evs[i].n);
+            else
+                sk__wch_io_dropped(&evs[i]);
         }
     } else {
         /* A watch may come in several entries (kqueue: one per filter):

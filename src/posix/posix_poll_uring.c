@@ -803,8 +803,8 @@ static void sk__ur_bufs_return(sk__uring *u)
  * reported into out (room for one) unless its slot was removed.  The
  * buffer it used is accounted for whatever becomes of it.  Returns the
  * entries reported (0 or 1). */
-static size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
-                             sk__pollout *out);
+static SK__NOINLINE size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c,
+                                          int carried, sk__pollout *out);
 
 static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
                             sk__pollout *out)
@@ -1261,8 +1261,8 @@ static int sk__ur_acc_quiet(int res)
  * IORING_CQE_F_MORE the accept is over: armed again by the next wait
  * while wanted, unless it failed (then not until mod).  Returns the
  * entries reported (0 or 1). */
-static size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
-                             sk__pollout *out)
+static SK__NOINLINE size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c,
+                                          int carried, sk__pollout *out)
 {
     size_t s = (size_t)(uint32_t)c->user_data - 1U;
     uint32_t st;
