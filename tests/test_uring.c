@@ -1238,6 +1238,44 @@ static void t_accept_emfile(void **state)
     assert_int_equal(sup_open_fds(), fds0);
 }
 
+/* No memory for the first connection's object (the test hook fails the
+ * first allocation after the burst came): the server counts the failure,
+ * holds that descriptor and those that come after it (more than the 16 it
+ * reserved: the list grows), pauses, and when accepting resumes hands them
+ * all over in order; every client is served. */
+#define ACC_HELD 40
+static void t_accept_no_memory(void **state)
+{
+    acc_rig g;
+    sk_server_stats st;
+    size_t fds0, bytes;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    fds0 = sup_open_fds();
+    acc_open(&g, ACC_HELD + 16);
+    sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0); /* armed */
+    acc_connect(acc_cl, ACC_HELD, g.port);
+    bytes = acc_send_lines(acc_cl, ACC_HELD);
+    sk__test_alloc_fail_at(1);
+    sup_assert_rc(sk_loop_run(g.loop, SK_RUN_NOWAIT), 0);
+    assert_true(sk__test_alloc_failed());
+    sk__test_alloc_fail_at(0);
+    sup_assert_rc(sk_server_getstats(g.srv, &st), 0);
+    assert_int_equal((long)st.failed, 1);
+    assert_int_equal(st.paused, 1);
+    assert_int_equal(g.accepted, 0);
+    acc_run(&g, ACC_HELD, bytes); /* (after the pause) */
+    acc_expect_lines(acc_cl, ACC_HELD);
+    sup_assert_rc(sk_server_getstats(g.srv, &st), 0);
+    assert_int_equal((long)st.accepted, ACC_HELD);
+    assert_int_equal((long)st.failed, 1);
+    acc_close(&g);
+    acc_free_clients(acc_cl, ACC_HELD);
+    assert_int_equal(sup_open_fds(), fds0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1258,6 +1296,7 @@ int main(void)
         cmocka_unit_test(t_accept_server_gone),
         cmocka_unit_test(t_accept_handover),
         cmocka_unit_test(t_accept_emfile),
+        cmocka_unit_test(t_accept_no_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
