@@ -237,6 +237,7 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
 #define SK__UR_BSIZE 4096U
 #define SK__UR_AREA ((size_t)1 << 23)
 #define SK__UR_BHELD 0x80000000U /* boff: in a carried completion */
+#define SK__UR_REWIND 4096U /* bytes of a buffer used before it is rewound */
 /* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
  * slots stay below 2^30, so that this fits 32 bits). */
 #define SK__UR_FREE(next) ((((uintptr_t)(next) + 1U) << 1) | 1U)
@@ -268,7 +269,8 @@ typedef struct sk__uring {
     uint16_t *bpos;     /* per buffer: its entry in the ring */
     uint32_t nlent;
     uint32_t bcur;      /* with defer and incremental use: the buffer the
-                           last receive left partly used, or SK__UR_NONE */
+                           last receive left partly used, SK__UR_REWIND
+                           bytes or more, or SK__UR_NONE */
     uint32_t nbuf, bsize;
     uint16_t btail;     /* the buffer ring's tail */
     unsigned char bufs_ok; /* the buffer ring is registered (else a
@@ -769,7 +771,9 @@ static void sk__ur_bufs_return(sk__uring *u)
  * kernel's overflow list, nothing carried.  The next receives then land
  * in the same pages instead of the next ones: a quiet loop touches a page
  * or two of the area rather than all of it as bytes trickle in (issue 18:
- * idle memory), and a busy one keeps them in the cache.  Only with defer:
+ * idle memory), and a busy one keeps them in the cache.  (Once a page of
+ * it is used, SK__UR_REWIND: not after every receive, which would cost
+ * each round trip of a ping-pong a pass here.)  Only with defer:
  * the kernel then receives only inside this thread's io_uring_enter, so
  * that nothing moves the entry while it is rewritten here. */
 static void sk__ur_rewind(sk__uring *u)
@@ -820,7 +824,7 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
                 sk__ur_lend(u, b);
                 if (u->bcur == b)
                     u->bcur = SK__UR_NONE;
-            } else if (u->defer) {
+            } else if (u->defer && u->boff[b] >= SK__UR_REWIND) {
                 u->bcur = b; /* (rewound by a wait: sk__ur_rewind) */
             }
         }
