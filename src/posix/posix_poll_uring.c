@@ -182,6 +182,7 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
 #define SK__UR_CQ 2048U
 
 #define SK__UR_NONE ((uint32_t)-1) /* the end of the free list */
+#define SK__UR_ARM0 64U /* the to-do list's first room */
 #define SK__UR_MOST 1024U /* entries one wait reports (as epoll's batch) */
 #define SK__UR_RUNS 64      /* calls that run due completions, at most */
 
@@ -235,14 +236,16 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
  * many receives after another: a few large buffers then serve thousands of
  * small messages.  Else each receive takes a whole one.  A buffer whose
  * bytes a wait reported goes back at the next wait (the caller copied
- * them).  At most SK__UR_AREA bytes in all (their offsets fit the
- * entries' events, bits 8 to 30). */
+ * them); the one in incremental use starts over then when all it took
+ * was reported (sk__ur_rewind).  At most SK__UR_AREA bytes in all (their
+ * offsets fit the entries' events, bits 8 to 30). */
 #define SK__UR_NBUF_INC 16U
 #define SK__UR_BSIZE_INC 65536U
 #define SK__UR_NBUF 256U
 #define SK__UR_BSIZE 4096U
 #define SK__UR_AREA ((size_t)1 << 23)
 #define SK__UR_BHELD 0x80000000U /* boff: in a carried completion */
+#define SK__UR_REWIND 4096U /* bytes of a buffer used before it is rewound */
 /* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
  * slots stay below 2^30, so that this fits 32 bits). */
 #define SK__UR_FREE(next) ((((uintptr_t)(next) + 1U) << 1) | 1U)
@@ -263,15 +266,23 @@ typedef struct sk__uring {
     uint32_t tail;      /* our SQ tail (published before each enter) */
     uintptr_t *regs;    /* per slot: its sk__pollreg *, or SK__UR_FREE */
     uint32_t *st;       /* per slot: generation and SK__UR_* flags */
-    uint32_t *arm;      /* slots to (re-)arm at the next wait */
-    size_t narm;
+    uint32_t *arm;      /* slots to (re-)arm at the next wait: room for
+                           armcap (>= SK__UR_ARM0), grown by use, not with
+                           the slots (issue 18: idle memory) */
+    size_t narm, armcap;
+    int scan;           /* queued slots missed the list (no memory to
+                           grow it): the next wait lists them by a scan */
     /* completions: the receive buffers (nbuf 0: none, io is NULL) */
     char *bufs;         /* nbuf buffers of bsize bytes (one mapping) */
     sk__ur_buf *br;     /* their ring (a mapping of its own) */
     size_t br_len;
     uint32_t *boff;     /* per buffer: bytes used (incremental) */
     uint16_t *lent;     /* buffers reported by the last wait */
+    uint16_t *bpos;     /* per buffer: its entry in the ring */
     uint32_t nlent;
+    uint32_t bcur;      /* with defer and incremental use: the buffer the
+                           last receive left partly used, SK__UR_REWIND
+                           bytes or more, or SK__UR_NONE */
     uint32_t nbuf, bsize;
     uint16_t btail;     /* the buffer ring's tail */
     unsigned char bufs_ok; /* the buffer ring is registered (else a
@@ -281,7 +292,7 @@ typedef struct sk__uring {
     sk__ur_cqe *carry;  /* completions of a ring given up (hand-over),
                            reported before the new ring's */
     size_t ncarry, carried;
-    size_t cap;         /* regs, st and arm hold cap entries (< SK__UR_NONE) */
+    size_t cap;         /* regs and st hold cap entries (< SK__UR_NONE) */
     size_t used;        /* slots in use */
     uint32_t free_head; /* first free slot, SK__UR_NONE when none */
     size_t top;         /* slots [0, top) have been handed out once */
@@ -452,11 +463,53 @@ static int sk__ur_disarm(sk__uring *u, size_t s)
     return 0;
 }
 
+/* Slot s (marked QUEUED) onto the to-do list, which has no room left:
+ * grown by half.  When it cannot grow, the next wait finds s by a scan
+ * of the slots (sk__ur_rescan), so that queueing never fails. */
+static void sk__ur_listed(sk__uring *u, size_t s)
+{
+    /* (narm < top <= cap: a slot is on the list at most once) */
+    size_t n = u->armcap + u->armcap / 2;
+    uint32_t *a = NULL;
+    if (n > u->cap)
+        n = u->cap;
+    if (n > u->narm)
+        a = (uint32_t *)sk__realloc(u->arm, n * sizeof *a);
+    if (a == NULL) {
+        u->scan = 1;
+        return;
+    }
+    u->arm = a;
+    u->armcap = n;
+    u->arm[u->narm++] = (uint32_t)s;
+}
+
 static void sk__ur_queue(sk__uring *u, size_t s)
 {
     if (!(u->st[s] & SK__UR_QUEUED)) {
         u->st[s] |= SK__UR_QUEUED;
-        u->arm[u->narm++] = (uint32_t)s;
+        if (u->narm < u->armcap)
+            u->arm[u->narm++] = (uint32_t)s;
+        else
+            sk__ur_listed(u, s);
+    }
+}
+
+/* The list, made again from the slots marked QUEUED (some missed it), as
+ * far as it can grow: at least SK__UR_ARM0 of them, the rest by the next
+ * wait's scan. */
+static void sk__ur_rescan(sk__uring *u)
+{
+    size_t s;
+    u->scan = 0;
+    u->narm = 0;
+    for (s = 0; s < u->top && !u->scan; s++) {
+        if (!(u->st[s] & SK__UR_QUEUED))
+            continue;
+        if (u->narm < u->armcap)
+            u->arm[u->narm++] = (uint32_t)s;
+        else
+            sk__ur_listed(u, s);
     }
 }
 
@@ -464,7 +517,7 @@ static int sk__ur_reserve(sk__poller *base, size_t n)
 {
     sk__uring *u = (sk__uring *)base;
     uintptr_t *regs;
-    uint32_t *st, *arm;
+    uint32_t *st;
     size_t cap;
     if (n <= u->cap)
         return 0;
@@ -485,10 +538,6 @@ static int sk__ur_reserve(sk__poller *base, size_t n)
     if (st == NULL)
         return SK_ENORESOURCES;
     u->st = st;
-    arm = (uint32_t *)sk__realloc(u->arm, cap * sizeof *arm);
-    if (arm == NULL)
-        return SK_ENORESOURCES;
-    u->arm = arm;
     u->cap = cap;
     return 0;
 }
@@ -675,7 +724,10 @@ static void sk__ur_arm_acc(const sk__uring *u, sk__ur_sqe *e, size_t s,
 static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
 {
     size_t i, k = 0, got = 0;
-    uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
+    uint32_t room;
+    if (u->scan)
+        sk__ur_rescan(u);
+    room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
         uint32_t st = u->st[s], need;
@@ -792,11 +844,41 @@ static void sk__ur_bufs_return(sk__uring *u)
         e->addr = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
         e->len = u->bsize;
         e->bid = (uint16_t)b;
+        u->bpos[b] = (uint16_t)(u->btail & mask);
         u->btail++;
         u->boff[b] = 0;
     }
     u->nlent = 0;
     __atomic_store_n(&u->br[0].resv, u->btail, __ATOMIC_RELEASE);
+}
+
+/* The buffer the kernel receives into now (incremental use: the ring's
+ * head, partly used), back to its start once every byte it took has been
+ * reported and copied: nothing in the completion ring, nothing in the
+ * kernel's overflow list, nothing carried.  The next receives then land
+ * in the same pages instead of the next ones: a quiet loop touches a page
+ * or two of the area rather than all of it as bytes trickle in (issue 18:
+ * idle memory), and a busy one keeps them in the cache.  (Once a page of
+ * it is used, SK__UR_REWIND: not after every receive, which would cost
+ * each round trip of a ping-pong a pass here.)  Only with defer:
+ * the kernel then receives only inside this thread's io_uring_enter, so
+ * that nothing moves the entry while it is rewritten here. */
+static void sk__ur_rewind(sk__uring *u)
+{
+    uint32_t b = u->bcur;
+    sk__ur_buf *e = &u->br[u->bpos[b]];
+    uint64_t base = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
+    if (*u->cq_head != sk__ur_load(u->cq_tail) || u->ncarry != 0 ||
+        (sk__ur_load(u->sq_flags) & SK__UR_SQ_CQ_OVERFLOW))
+        return; /* (bytes it took may be unreported yet: the next wait) */
+    u->bcur = SK__UR_NONE;
+    /* (the entry as the kernel leaves it: moved on by the bytes used) */
+    if (e->bid != b || e->addr != base + u->boff[b] ||
+        e->len != u->bsize - u->boff[b])
+        return;
+    e->addr = base;
+    e->len = u->bsize;
+    u->boff[b] = 0;
 }
 
 /* A receive's or send's completion c (carried: from a ring given up),
@@ -832,6 +914,10 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
                     sk__ur_lend(u, b);
             } else if (!(c->flags & SK__UR_CQE_F_BUF_MORE)) {
                 sk__ur_lend(u, b);
+                if (u->bcur == b)
+                    u->bcur = SK__UR_NONE;
+            } else if (u->defer && u->boff[b] >= SK__UR_REWIND) {
+                u->bcur = b; /* (rewound by a wait: sk__ur_rewind) */
             }
         }
     }
@@ -934,6 +1020,8 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         return r;
     if (u->nlent > 0)
         sk__ur_bufs_return(u); /* (the last wait's entries are done) */
+    if (u->bcur != SK__UR_NONE)
+        sk__ur_rewind(u); /* (... and so are the bytes of this one) */
     if (u->ncarry > 0)
         got = sk__ur_carried(u, out, cap);
     got += sk__ur_todo(u, out + got, cap - got);
@@ -1056,8 +1144,12 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             st |= (uint32_t)ev << SK__UR_PEND_SHIFT; /* the next wait's */
         }
         /* level-triggered: asked again by the next wait (or reported) */
-        if (!(st & SK__UR_QUEUED))
+        if (st & SK__UR_QUEUED)
+            ; /* (on the list already) */
+        else if (u->narm < u->armcap)
             u->arm[u->narm++] = (uint32_t)s;
+        else
+            sk__ur_listed(u, s);
         u->st[s] = st | SK__UR_QUEUED;
     }
     sk__ur_store(u->cq_head, head);
@@ -1096,8 +1188,10 @@ static void sk__ur_bufs_free(sk__uring *u)
     u->br = NULL;
     u->boff = NULL;
     u->lent = NULL;
+    u->bpos = NULL;
     u->carry = NULL;
     u->nbuf = 0;
+    u->bcur = SK__UR_NONE;
 }
 
 /* Register the buffer ring with u's ring (a new registration: its head
@@ -1112,6 +1206,7 @@ static int sk__ur_bufs_reg(sk__uring *u)
         if (u->boff[b] & SK__UR_BHELD)
             continue;
         u->boff[b] = 0;
+        u->bpos[b] = (uint16_t)k;
         e = &u->br[k++];
         e->addr = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
         e->len = u->bsize;
@@ -1119,6 +1214,7 @@ static int sk__ur_bufs_reg(sk__uring *u)
     }
     u->btail = (uint16_t)k;
     u->nlent = 0;
+    u->bcur = SK__UR_NONE;
     __atomic_store_n(&u->br[0].resv, u->btail, __ATOMIC_RELEASE);
     memset(&reg, 0, sizeof reg);
     reg.ring_addr = (uint64_t)(uintptr_t)u->br;
@@ -1151,7 +1247,9 @@ static int sk__ur_bufs_make(sk__uring *u, uint32_t nbuf, uint32_t bsize,
              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     u->br = m == MAP_FAILED ? NULL : (sk__ur_buf *)m;
     u->boff = (uint32_t *)sk__calloc(nbuf, sizeof *u->boff);
-    u->lent = (uint16_t *)sk__malloc(nbuf * sizeof *u->lent);
+    /* (lent and bpos: one block) */
+    u->lent = (uint16_t *)sk__malloc(2 * (size_t)nbuf * sizeof *u->lent);
+    u->bpos = u->lent != NULL ? u->lent + nbuf : NULL;
     if (u->br == NULL || u->boff == NULL || u->lent == NULL ||
         sk__ur_bufs_reg(u) != 0) {
         sk__ur_bufs_free(u);
@@ -1566,10 +1664,17 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
     u = (sk__uring *)sk__calloc(1, sizeof *u);
     if (u == NULL)
         return SK_ENORESOURCES;
+    u->arm = (uint32_t *)sk__malloc(SK__UR_ARM0 * sizeof *u->arm);
+    if (u->arm == NULL) {
+        sk__free(u);
+        return SK_ENORESOURCES;
+    }
+    u->armcap = SK__UR_ARM0;
     /* DEFER_TASKRUN where the kernel has it (6.1), else without. */
     if (sk__ur_open(u, 1, &p) != 0 &&
         (errno != EINVAL || sk__ur_open(u, 0, &p) != 0)) {
         int e = errno;
+        sk__free(u->arm);
         sk__free(u);
         return sk__ur_refused(e, sys);
     }
@@ -1581,12 +1686,14 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
         !sk__ur_probe_ok(u->fd, ops, sizeof ops)) {
         sk__ur_unmap(u);
         close(u->fd);
+        sk__free(u->arm);
         sk__free(u);
         if (sys != NULL)
             *sys = EINVAL;
         return SK_EUNSUPPORTED;
     }
     u->free_head = SK__UR_NONE;
+    u->bcur = SK__UR_NONE;
     u->base.ops = &sk__uring_ops;
     u->base.unique = 1;
     /* A wait hands back at most this many entries (the rest are kept for
