@@ -895,8 +895,6 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
     size_t s = (size_t)(uint32_t)data - 1U, pos = 0;
     uint32_t st;
     int more = (c->flags & SK__UR_CQE_F_MORE) != 0 && !carried;
-    if (SK__UR_KIND(data) == SK__UR_KACC >> 62)
-        return sk__ur_acc_cqe(u, c, carried, out);
     if (c->flags & SK__UR_CQE_F_BUFFER) {
         uint32_t b = c->flags >> SK__UR_CQE_BUFFER_SHIFT;
         if (b < u->nbuf) {
@@ -961,6 +959,8 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
         }
         return 1;
     }
+    if (SK__UR_KIND(data) == SK__UR_KACC >> 62) /* (no buffer: above) */
+        return sk__ur_acc_cqe(u, c, carried, out);
     /* a send's */
     if (carried) {
         if ((st & (SK__UR_FREED | SK__UR_SEND)) != SK__UR_SEND)
