@@ -149,8 +149,8 @@ void sk__conn_q_clear(sk_conn *c, int unread)
             c->q->rb.len = c->q->rfirst = 0;
         c->q->wb.len = c->q->wfirst = 0;
         c->q->unreported = 0;
-        /* (a send in flight: its socket is being closed, which cancels
-         * it, with no system call between) */
+        /* (a send in flight: its registration is gone, which cancelled
+         * it or let it go at once: the callers drop the socket first) */
         sk__conn_ring_sent(c->q);
         conn_q_idle(c);
     }
@@ -488,8 +488,12 @@ static int conn_finish(sk_conn *c, int abortive)
     int was = c->state;
     if (c->cfg != NULL)
         conn_timer_stop(c->cfg->tm_close);
-    sk__conn_q_clear(c, 0);
+    /* The socket before the queues: in completion mode, removing its
+     * registration submits a send still queued for the next wait before
+     * it cancels it (plat.h, sk__poller_io), and that send reads the
+     * queue's bytes (wb's, or the held block's) as it goes. */
     sk__conn_drop_socket(c, abortive);
+    sk__conn_q_clear(c, 0);
     if (sk__conn_set_state(c, SK_CONN_UNCONNECTED))
         return 1;
     if (was == SK_CONN_CONNECTED || was == SK_CONN_CLOSING)

@@ -228,14 +228,16 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
  * many receives after another: a few large buffers then serve thousands of
  * small messages.  Else each receive takes a whole one.  A buffer whose
  * bytes a wait reported goes back at the next wait (the caller copied
- * them).  At most SK__UR_AREA bytes in all (their offsets fit the
- * entries' events, bits 8 to 30). */
+ * them); the one in incremental use starts over then when all it took
+ * was reported (sk__ur_rewind).  At most SK__UR_AREA bytes in all (their
+ * offsets fit the entries' events, bits 8 to 30). */
 #define SK__UR_NBUF_INC 16U
 #define SK__UR_BSIZE_INC 65536U
 #define SK__UR_NBUF 256U
 #define SK__UR_BSIZE 4096U
 #define SK__UR_AREA ((size_t)1 << 23)
 #define SK__UR_BHELD 0x80000000U /* boff: in a carried completion */
+#define SK__UR_REWIND 4096U /* bytes of a buffer used before it is rewound */
 /* A free slot's regs entry, naming the next free slot (SK__UR_NONE: none;
  * slots stay below 2^30, so that this fits 32 bits). */
 #define SK__UR_FREE(next) ((((uintptr_t)(next) + 1U) << 1) | 1U)
@@ -264,7 +266,11 @@ typedef struct sk__uring {
     size_t br_len;
     uint32_t *boff;     /* per buffer: bytes used (incremental) */
     uint16_t *lent;     /* buffers reported by the last wait */
+    uint16_t *bpos;     /* per buffer: its entry in the ring */
     uint32_t nlent;
+    uint32_t bcur;      /* with defer and incremental use: the buffer the
+                           last receive left partly used, SK__UR_REWIND
+                           bytes or more, or SK__UR_NONE */
     uint32_t nbuf, bsize;
     uint16_t btail;     /* the buffer ring's tail */
     unsigned char bufs_ok; /* the buffer ring is registered (else a
@@ -751,11 +757,41 @@ static void sk__ur_bufs_return(sk__uring *u)
         e->addr = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
         e->len = u->bsize;
         e->bid = (uint16_t)b;
+        u->bpos[b] = (uint16_t)(u->btail & mask);
         u->btail++;
         u->boff[b] = 0;
     }
     u->nlent = 0;
     __atomic_store_n(&u->br[0].resv, u->btail, __ATOMIC_RELEASE);
+}
+
+/* The buffer the kernel receives into now (incremental use: the ring's
+ * head, partly used), back to its start once every byte it took has been
+ * reported and copied: nothing in the completion ring, nothing in the
+ * kernel's overflow list, nothing carried.  The next receives then land
+ * in the same pages instead of the next ones: a quiet loop touches a page
+ * or two of the area rather than all of it as bytes trickle in (issue 18:
+ * idle memory), and a busy one keeps them in the cache.  (Once a page of
+ * it is used, SK__UR_REWIND: not after every receive, which would cost
+ * each round trip of a ping-pong a pass here.)  Only with defer:
+ * the kernel then receives only inside this thread's io_uring_enter, so
+ * that nothing moves the entry while it is rewritten here. */
+static void sk__ur_rewind(sk__uring *u)
+{
+    uint32_t b = u->bcur;
+    sk__ur_buf *e = &u->br[u->bpos[b]];
+    uint64_t base = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
+    if (*u->cq_head != sk__ur_load(u->cq_tail) || u->ncarry != 0 ||
+        (sk__ur_load(u->sq_flags) & SK__UR_SQ_CQ_OVERFLOW))
+        return; /* (bytes it took may be unreported yet: the next wait) */
+    u->bcur = SK__UR_NONE;
+    /* (the entry as the kernel leaves it: moved on by the bytes used) */
+    if (e->bid != b || e->addr != base + u->boff[b] ||
+        e->len != u->bsize - u->boff[b])
+        return;
+    e->addr = base;
+    e->len = u->bsize;
+    u->boff[b] = 0;
 }
 
 /* A receive's or send's completion c (carried: from a ring given up),
@@ -786,6 +822,10 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
                     sk__ur_lend(u, b);
             } else if (!(c->flags & SK__UR_CQE_F_BUF_MORE)) {
                 sk__ur_lend(u, b);
+                if (u->bcur == b)
+                    u->bcur = SK__UR_NONE;
+            } else if (u->defer && u->boff[b] >= SK__UR_REWIND) {
+                u->bcur = b; /* (rewound by a wait: sk__ur_rewind) */
             }
         }
     }
@@ -888,6 +928,8 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         return r;
     if (u->nlent > 0)
         sk__ur_bufs_return(u); /* (the last wait's entries are done) */
+    if (u->bcur != SK__UR_NONE)
+        sk__ur_rewind(u); /* (... and so are the bytes of this one) */
     if (u->ncarry > 0)
         got = sk__ur_carried(u, out, cap);
     got += sk__ur_todo(u, out + got, cap - got);
@@ -1052,8 +1094,10 @@ static void sk__ur_bufs_free(sk__uring *u)
     u->br = NULL;
     u->boff = NULL;
     u->lent = NULL;
+    u->bpos = NULL;
     u->carry = NULL;
     u->nbuf = 0;
+    u->bcur = SK__UR_NONE;
 }
 
 /* Register the buffer ring with u's ring (a new registration: its head
@@ -1068,6 +1112,7 @@ static int sk__ur_bufs_reg(sk__uring *u)
         if (u->boff[b] & SK__UR_BHELD)
             continue;
         u->boff[b] = 0;
+        u->bpos[b] = (uint16_t)k;
         e = &u->br[k++];
         e->addr = (uint64_t)(uintptr_t)(u->bufs + (size_t)b * u->bsize);
         e->len = u->bsize;
@@ -1075,6 +1120,7 @@ static int sk__ur_bufs_reg(sk__uring *u)
     }
     u->btail = (uint16_t)k;
     u->nlent = 0;
+    u->bcur = SK__UR_NONE;
     __atomic_store_n(&u->br[0].resv, u->btail, __ATOMIC_RELEASE);
     memset(&reg, 0, sizeof reg);
     reg.ring_addr = (uint64_t)(uintptr_t)u->br;
@@ -1107,7 +1153,9 @@ static int sk__ur_bufs_make(sk__uring *u, uint32_t nbuf, uint32_t bsize,
              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     u->br = m == MAP_FAILED ? NULL : (sk__ur_buf *)m;
     u->boff = (uint32_t *)sk__calloc(nbuf, sizeof *u->boff);
-    u->lent = (uint16_t *)sk__malloc(nbuf * sizeof *u->lent);
+    /* (lent and bpos: one block) */
+    u->lent = (uint16_t *)sk__malloc(2 * (size_t)nbuf * sizeof *u->lent);
+    u->bpos = u->lent != NULL ? u->lent + nbuf : NULL;
     if (u->br == NULL || u->boff == NULL || u->lent == NULL ||
         sk__ur_bufs_reg(u) != 0) {
         sk__ur_bufs_free(u);
@@ -1442,6 +1490,7 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
         return SK_EUNSUPPORTED;
     }
     u->free_head = SK__UR_NONE;
+    u->bcur = SK__UR_NONE;
     u->base.ops = &sk__uring_ops;
     u->base.unique = 1;
     /* A wait hands back at most this many entries (the rest are kept for
