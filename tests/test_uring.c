@@ -889,6 +889,63 @@ static void t_ring_rewind(void **state)
     sk_free(b);
 }
 
+/* Issue 18 (idle memory): the poller's to-do list grows by use, and when
+ * it cannot grow, a registration queued meanwhile is found by a scan of
+ * the slots at the next wait: it is armed all the same and reports what
+ * is ready.  (The 65th registration's queueing fails: the list's first
+ * growth, from its 64 entries.) */
+#define SCAN_N 70
+static void t_uring_todo_scan(void **state)
+{
+    sk__poller *p = NULL;
+    sk__pollreg reg[SCAN_N];
+    sk_sock *a[SCAN_N], *b[SCAN_N];
+    int seen[SCAN_N], tag[SCAN_N];
+    int sys = 0, i, turn, nseen = 0;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    sup_assert_rc(sk__plat_poller_new("uring", &p, &sys), 0);
+    sup_assert_rc(p->ops->reserve(p, SCAN_N), 0);
+    for (i = 0; i < SCAN_N; i++) {
+        sup_pair(&a[i], &b[i]);
+        seen[i] = 0;
+        tag[i] = i;
+        reg[i].fd = sk_getfd(a[i]);
+        reg[i].events = SK__WAIT_READ;
+        reg[i].ptr = &tag[i];
+    }
+    sk__test_alloc_fail_at(1); /* the list's first growth */
+    for (i = 0; i < SCAN_N; i++)
+        sup_assert_rc(p->ops->add(p, &reg[i], &sys), 0);
+    assert_true(sk__test_alloc_failed());
+    sk__test_alloc_fail_at(0);
+    for (i = 0; i < SCAN_N; i++)
+        sup_send_str(b[i], "x");
+    /* (level-triggered: what was reported is reported again, so that no
+     * wait sleeps once the first have come) */
+    for (turn = 0; turn < 50 && nseen < SCAN_N; turn++) {
+        sk__pollout out[2 * SCAN_N];
+        size_t n = 0, k;
+        sup_assert_rc(p->ops->wait(p, 1000, out, 2 * SCAN_N, &n, &sys), 0);
+        for (k = 0; k < n; k++) {
+            int t = *(const int *)out[k].ptr;
+            if ((out[k].events & SK__WAIT_READ) && !seen[t]) {
+                seen[t] = 1;
+                nseen++;
+            }
+        }
+    }
+    assert_int_equal(nseen, SCAN_N);
+    for (i = 0; i < SCAN_N; i++) {
+        p->ops->del(p, &reg[i], 0);
+        sk_free(a[i]);
+        sk_free(b[i]);
+    }
+    p->ops->free(p);
+}
+
 /* A loop handed to another thread (its ring is replaced: the buffer ring
  * registered again, the receive armed again) while bytes arrive. */
 typedef struct ring_run {
@@ -987,6 +1044,7 @@ int main(void)
         cmocka_unit_test(t_ring_close_in_flight),
         cmocka_unit_test(t_ring_abort_queued_send),
         cmocka_unit_test(t_ring_rewind),
+        cmocka_unit_test(t_uring_todo_scan),
         cmocka_unit_test(t_ring_handover),
         cmocka_unit_test(t_ring_peer_closes),
     };

@@ -180,6 +180,7 @@ typedef char sk__ur_buf_size[sizeof(sk__ur_buf) == 16 &&
 #define SK__UR_CQ 2048U
 
 #define SK__UR_NONE ((uint32_t)-1) /* the end of the free list */
+#define SK__UR_ARM0 64U /* the to-do list's first room */
 #define SK__UR_MOST 1024U /* entries one wait reports (as epoll's batch) */
 #define SK__UR_RUNS 64      /* calls that run due completions, at most */
 
@@ -258,8 +259,12 @@ typedef struct sk__uring {
     uint32_t tail;      /* our SQ tail (published before each enter) */
     uintptr_t *regs;    /* per slot: its sk__pollreg *, or SK__UR_FREE */
     uint32_t *st;       /* per slot: generation and SK__UR_* flags */
-    uint32_t *arm;      /* slots to (re-)arm at the next wait */
-    size_t narm;
+    uint32_t *arm;      /* slots to (re-)arm at the next wait: room for
+                           armcap (>= SK__UR_ARM0), grown by use, not with
+                           the slots (issue 18: idle memory) */
+    size_t narm, armcap;
+    int scan;           /* queued slots missed the list (no memory to
+                           grow it): the next wait lists them by a scan */
     /* completions: the receive buffers (nbuf 0: none, io is NULL) */
     char *bufs;         /* nbuf buffers of bsize bytes (one mapping) */
     sk__ur_buf *br;     /* their ring (a mapping of its own) */
@@ -280,7 +285,7 @@ typedef struct sk__uring {
     sk__ur_cqe *carry;  /* completions of a ring given up (hand-over),
                            reported before the new ring's */
     size_t ncarry, carried;
-    size_t cap;         /* regs, st and arm hold cap entries (< SK__UR_NONE) */
+    size_t cap;         /* regs and st hold cap entries (< SK__UR_NONE) */
     size_t used;        /* slots in use */
     uint32_t free_head; /* first free slot, SK__UR_NONE when none */
     size_t top;         /* slots [0, top) have been handed out once */
@@ -451,11 +456,53 @@ static int sk__ur_disarm(sk__uring *u, size_t s)
     return 0;
 }
 
+/* Slot s (marked QUEUED) onto the to-do list, which has no room left:
+ * grown by half.  When it cannot grow, the next wait finds s by a scan
+ * of the slots (sk__ur_rescan), so that queueing never fails. */
+static void sk__ur_listed(sk__uring *u, size_t s)
+{
+    /* (narm < top <= cap: a slot is on the list at most once) */
+    size_t n = u->armcap + u->armcap / 2;
+    uint32_t *a = NULL;
+    if (n > u->cap)
+        n = u->cap;
+    if (n > u->narm)
+        a = (uint32_t *)sk__realloc(u->arm, n * sizeof *a);
+    if (a == NULL) {
+        u->scan = 1;
+        return;
+    }
+    u->arm = a;
+    u->armcap = n;
+    u->arm[u->narm++] = (uint32_t)s;
+}
+
 static void sk__ur_queue(sk__uring *u, size_t s)
 {
     if (!(u->st[s] & SK__UR_QUEUED)) {
         u->st[s] |= SK__UR_QUEUED;
-        u->arm[u->narm++] = (uint32_t)s;
+        if (u->narm < u->armcap)
+            u->arm[u->narm++] = (uint32_t)s;
+        else
+            sk__ur_listed(u, s);
+    }
+}
+
+/* The list, made again from the slots marked QUEUED (some missed it), as
+ * far as it can grow: at least SK__UR_ARM0 of them, the rest by the next
+ * wait's scan. */
+static void sk__ur_rescan(sk__uring *u)
+{
+    size_t s;
+    u->scan = 0;
+    u->narm = 0;
+    for (s = 0; s < u->top && !u->scan; s++) {
+        if (!(u->st[s] & SK__UR_QUEUED))
+            continue;
+        if (u->narm < u->armcap)
+            u->arm[u->narm++] = (uint32_t)s;
+        else
+            sk__ur_listed(u, s);
     }
 }
 
@@ -463,7 +510,7 @@ static int sk__ur_reserve(sk__poller *base, size_t n)
 {
     sk__uring *u = (sk__uring *)base;
     uintptr_t *regs;
-    uint32_t *st, *arm;
+    uint32_t *st;
     size_t cap;
     if (n <= u->cap)
         return 0;
@@ -484,10 +531,6 @@ static int sk__ur_reserve(sk__poller *base, size_t n)
     if (st == NULL)
         return SK_ENORESOURCES;
     u->st = st;
-    arm = (uint32_t *)sk__realloc(u->arm, cap * sizeof *arm);
-    if (arm == NULL)
-        return SK_ENORESOURCES;
-    u->arm = arm;
     u->cap = cap;
     return 0;
 }
@@ -647,7 +690,10 @@ static void sk__ur_arm_recv(sk__uring *u, sk__ur_sqe *e, size_t s, int fd)
 static size_t sk__ur_todo(sk__uring *u, sk__pollout *out, size_t cap)
 {
     size_t i, k = 0, got = 0;
-    uint32_t room = u->narm > 0 ? sk__ur_room(u) : 0;
+    uint32_t room;
+    if (u->scan)
+        sk__ur_rescan(u);
+    room = u->narm > 0 ? sk__ur_room(u) : 0;
     for (i = 0; i < u->narm; i++) {
         size_t s = u->arm[i];
         uint32_t st = u->st[s], need;
@@ -1052,8 +1098,12 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             st |= (uint32_t)ev << SK__UR_PEND_SHIFT; /* the next wait's */
         }
         /* level-triggered: asked again by the next wait (or reported) */
-        if (!(st & SK__UR_QUEUED))
+        if (st & SK__UR_QUEUED)
+            ; /* (on the list already) */
+        else if (u->narm < u->armcap)
             u->arm[u->narm++] = (uint32_t)s;
+        else
+            sk__ur_listed(u, s);
         u->st[s] = st | SK__UR_QUEUED;
     }
     sk__ur_store(u->cq_head, head);
@@ -1469,10 +1519,17 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
     u = (sk__uring *)sk__calloc(1, sizeof *u);
     if (u == NULL)
         return SK_ENORESOURCES;
+    u->arm = (uint32_t *)sk__malloc(SK__UR_ARM0 * sizeof *u->arm);
+    if (u->arm == NULL) {
+        sk__free(u);
+        return SK_ENORESOURCES;
+    }
+    u->armcap = SK__UR_ARM0;
     /* DEFER_TASKRUN where the kernel has it (6.1), else without. */
     if (sk__ur_open(u, 1, &p) != 0 &&
         (errno != EINVAL || sk__ur_open(u, 0, &p) != 0)) {
         int e = errno;
+        sk__free(u->arm);
         sk__free(u);
         return sk__ur_refused(e, sys);
     }
@@ -1484,6 +1541,7 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
         !sk__ur_probe_ok(u->fd, ops, sizeof ops)) {
         sk__ur_unmap(u);
         close(u->fd);
+        sk__free(u->arm);
         sk__free(u);
         if (sys != NULL)
             *sys = EINVAL;
