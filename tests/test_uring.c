@@ -946,6 +946,57 @@ static void t_uring_todo_scan(void **state)
     p->ops->free(p);
 }
 
+/* A registration that leaves completion mode for reading and writing
+ * (a read limit, say) while its receive is still in the kernel: the poll
+ * request armed then leaves reading to that receive, and once the
+ * receive's last completion came, reading must be polled again, not wait
+ * for writability (here never: the peer does not read). */
+static void t_ring_leave_recv(void **state)
+{
+    sk__poller *p = NULL;
+    sk__pollreg reg;
+    sk__pollout out[8];
+    sk_sock *a = NULL, *b = NULL;
+    static char fill[65536];
+    size_t n = 0, i, k = 0;
+    int sys = 0, tag = 0, turn, got = 0;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    sup_assert_rc(sk__plat_poller_new("uring", &p, &sys), 0);
+    if (p->io == NULL) {
+        print_message("leave: no completions on this kernel\n");
+        p->ops->free(p);
+        skip();
+    }
+    sup_nb_pair(&a, &b);
+    /* a's sending side full: never writable while b does not read */
+    for (i = 0; i < 4096; i++)
+        if (sk_send(a, fill, sizeof fill, 1, -1, NULL) != 0)
+            break;
+    reg.fd = sk_getfd(a);
+    reg.events = SK__WAIT_READ | SK__WAIT_RECV;
+    reg.ptr = &tag;
+    sup_assert_rc(p->ops->add(p, &reg, &sys), 0);
+    sup_assert_rc(p->ops->wait(p, 0, out, 8, &n, &sys), 0); /* armed */
+    reg.events = SK__WAIT_READ | SK__WAIT_WRITE;
+    sup_assert_rc(p->ops->mod(p, &reg, &sys), 0); /* the receive goes */
+    sup_assert_rc(p->ops->wait(p, 0, out, 8, &n, &sys), 0);
+    sup_assert_rc(p->ops->wait(p, 0, out, 8, &n, &sys), 0);
+    sup_assert_rc(sk_send(b, "x", 1, 1, -1, NULL), 0);
+    for (turn = 0; turn < 5 && !got; turn++) {
+        sup_assert_rc(p->ops->wait(p, 1000, out, 8, &n, &sys), 0);
+        for (k = 0; k < n; k++)
+            got |= (out[k].events & SK__WAIT_READ) != 0;
+    }
+    assert_true(got);
+    p->ops->del(p, &reg, 0);
+    p->ops->free(p);
+    sk_free(a);
+    sk_free(b);
+}
+
 /* A loop handed to another thread (its ring is replaced: the buffer ring
  * registered again, the receive armed again) while bytes arrive. */
 typedef struct ring_run {
@@ -1045,6 +1096,7 @@ int main(void)
         cmocka_unit_test(t_ring_abort_queued_send),
         cmocka_unit_test(t_ring_rewind),
         cmocka_unit_test(t_uring_todo_scan),
+        cmocka_unit_test(t_ring_leave_recv),
         cmocka_unit_test(t_ring_handover),
         cmocka_unit_test(t_ring_peer_closes),
     };

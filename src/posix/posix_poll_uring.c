@@ -896,6 +896,15 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
                         sk__ur_release(u, s);
                     return 0;
                 }
+                /* A poll request armed while the receive was in the
+                 * kernel leaves reading out: when reading is polled now
+                 * (the registration left completion mode), it goes, so
+                 * that the next wait arms one that reads too. */
+                if ((st & SK__UR_ARMED) &&
+                    (sk__ur_pollev(u, sk__ur_reg(u, s), st) &
+                     SK__WAIT_READ) &&
+                    sk__ur_disarm(u, s) == 0)
+                    st = u->st[s];
                 /* armed again at the next wait if still wanted (its
                  * buffers back by then), or the read poll after it */
                 sk__ur_queue(u, s);
