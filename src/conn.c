@@ -881,7 +881,7 @@ static SK__NOINLINE void conn_ring_event(sk_conn *c, int events,
         r = SK_ECLOSED;
     } else {
         r = conn_rb_prepare(c);
-        if (r == 0)
+        if (r == 0 && c->q->rb.cap - c->q->rb.len < e->n) /* (no room) */
             r = sk_buf_reserve(&c->q->rb, e->n);
         if (r == 0) {
             memcpy(c->q->rb.data + c->q->rb.len, p->io->data(p, e), e->n);

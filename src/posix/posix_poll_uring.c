@@ -1168,7 +1168,9 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
         out[cap - back + i] = out[cap - 1 - i];
         out[cap - 1 - i] = t;
     }
-    if (back > 0 && got + back < cap)
+    if (back == 1 && got + 1 < cap)
+        out[got] = out[cap - 1]; /* (one send: the common case) */
+    else if (back > 0 && got + back < cap)
         memmove(&out[got], &out[cap - back], back * sizeof *out);
     *n = got + back;
     return 0;
