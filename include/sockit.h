@@ -169,10 +169,10 @@ extern "C" {
 #endif
 
 #define SOCKIT_VERSION_MAJOR 0 /**< incompatible changes (from 1.0) */
-#define SOCKIT_VERSION_MINOR 8 /**< additions; while 0.x also incompatible
+#define SOCKIT_VERSION_MINOR 9 /**< additions; while 0.x also incompatible
                                   changes */
 #define SOCKIT_VERSION_PATCH 0 /**< fixes only, never incompatible */
-#define SOCKIT_VERSION "0.8.0" /**< the three as a string */
+#define SOCKIT_VERSION "0.9.0" /**< the three as a string */
 
 /** @} */
 
