@@ -37,10 +37,17 @@ shopt -u nullglob
 # object defined in FILE (a definition starts in column 0 with "static").
 static_names() {
     awk '
+        fn != "" {   # a function header over several lines: its body or ;
+            if (/\{/) { print fn, FILENAME; fn = ""; next }
+            if (/;[[:space:]]*$/) { fn = ""; next }   # a prototype
+            next
+        }
         /^static[^;]*\(/ && !/;[[:space:]]*$/ {   # function definition
             s = $0; sub(/\(.*/, "", s); n = split(s, w, /[^A-Za-z0-9_]+/)
             while (n > 0 && w[n] == "") n--
-            if (n) print w[n], FILENAME
+            if (n == 0) next
+            if (/\{/) print w[n], FILENAME
+            else fn = w[n]   # (decided by the lines that follow)
             next
         }
         /^static/ && /[=;]/ && !/\(/ {            # object on one line
