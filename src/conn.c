@@ -1035,6 +1035,16 @@ SK_API int sk_conn_abort(sk_conn *c)
 
 /* sk_conn_write but for its common case: the checks, a queue, TLS,
  * bytes_written to tell. */
+/* In completion mode, what a write queued after offering its bytes to
+ * the system goes as a send on the ring (the socket had no room: the
+ * send completes once it has). */
+static void conn_ring_rest(sk_conn *c)
+{
+    if ((c->w.events & SK__WAIT_RECV) && c->state == SK_CONN_CONNECTED &&
+        !c->rerr)
+        (void)sk__conn_ring_send(c);
+}
+
 static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
 {
     sk__connq *q;
@@ -1060,9 +1070,13 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
             return r;
         }
     }
-    if (c->w.events & SK__WAIT_RECV) {
-        /* Completion mode: queued, and sent with the loop's next wait
-         * (unless a send is in flight: then after it). */
+    if ((c->w.events & SK__WAIT_RECV) && c->w.loop->batched) {
+        /* Completion mode amid a batch of completions: queued, and sent
+         * with the loop's next wait (unless a send is in flight: then
+         * after it), together with the other connections' sends.  (Any
+         * other time the bytes are offered to the system now, as below:
+         * a lone send on the ring would cost its own io_uring_enter and
+         * completion, and leave the bytes waiting for the next wait.) */
         memcpy(q->wb.data + q->wb.len, p, len);
         q->wb.len += len;
         if (c->state == SK_CONN_CONNECTED && !c->rerr &&
@@ -1091,6 +1105,7 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
         memcpy(q->wb.data + q->wb.len, p, len);
         q->wb.len += len;
     }
+    conn_ring_rest(c);
     conn_update(c);
     return 0;
 }
@@ -1114,6 +1129,7 @@ static SK__NOINLINE int conn_write_rest(sk_conn *c, const char *p,
     c->w.sock->nsent += (size_t)k;
     memcpy(q->wb.data, p + k, len - (size_t)k);
     q->wb.len = len - (size_t)k;
+    conn_ring_rest(c);
     conn_update(c);
     return 0;
 }
@@ -1131,7 +1147,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     ptrdiff_t k;
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
         c->q != NULL || c->bw || c->eof || c->rerr != 0 ||
-        (c->w.events & SK__WAIT_RECV))
+        ((c->w.events & SK__WAIT_RECV) && c->w.loop->batched))
         return conn_write_any(c, (const char *)data, len);
     q = c->w.loop->conn_spare; /* (it holds nothing) */
     if (q == NULL || len - 1 >= q->wb.cap /* len 0 too */ ||

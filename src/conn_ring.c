@@ -4,9 +4,13 @@
  * whose poller has completions (io_uring's, plat.h's sk__poller_io) the
  * queued bytes go out as sends the poller submits with its next wait (one
  * system call per loop iteration for every connection), rather than one
- * send call each.  The bytes of a send in flight must stay where they are
- * until its completion: the queue grows into a new block meanwhile, and
- * the old one is held until then.  (Receiving in completion mode and the
+ * send call each.  What is queued so: the writes made while the loop
+ * dispatches a wait of several completions (sk_loop.batched), and what
+ * the system did not take of any other write, which conn.c offers it at
+ * once (a lone send on the ring would cost an io_uring_enter and a
+ * completion of its own).  The bytes of a send in flight must stay where
+ * they are until its completion: the queue grows into a new block
+ * meanwhile, and the old one is held until then.  (Receiving in completion mode and the
  * completions themselves are conn.c's: conn_ring_event.)
  */
 #include "sockit_int.h"

@@ -667,6 +667,9 @@ struct sk_loop {
     sk_watch *ready;      /* gathered for this iteration's dispatch */
     sk_watch *graveyard;  /* freed while dispatching (linked by dnext) */
     int dispatching;
+    int batched; /* dispatching a wait of several completions: the writes
+                    of connections in completion mode queue, to go out
+                    together with the next wait (conn.c) */
     unsigned dispatch_seq; /* +1 at every dispatch (sk_watch.seen) */
     sk__pollout *evs;
     size_t evcap;

@@ -416,6 +416,7 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
             sk__wch_call((sk_watch *)evs[i].ptr, evs[i].events, seq);
         }
     } else if (loop->poller->unique) {
+        loop->batched = n > 1;
         /* ... and the completions of watches in completion mode (the
          * connections': conn.c), which may come several times: each is
          * handed to the watch's callback (with the entry as its last
@@ -471,6 +472,7 @@ void sk__watches_dispatch(sk_loop *loop, size_t n)
         }
     } while (m == loop->evcap && m > 0); /* (the array was full: more) */
     loop->dispatching = 0;
+    loop->batched = 0;
     while (loop->graveyard != NULL) {
         w = loop->graveyard;
         loop->graveyard = w->dnext;

@@ -732,8 +732,13 @@ static void t_ring_close_in_flight(void **state)
         rp_open(&x, 65536);
         sup_assert_rc(sk_conn_write(x.c, big, len), 0);
         sup_send_str(x.p, "in flight");
-        for (i = 0; i < 3; i++)
-            rp_turn(&x); /* the send is in the kernel, waiting for room */
+        /* the bytes the socket took went at once, the rest as a send on
+         * the ring with the first wait: in the kernel, waiting for room,
+         * once the peer's bytes are read */
+        for (i = 0; i < (int)RP_TURNS && x.got < 9; i++)
+            rp_turn(&x);
+        assert_int_equal(x.got, 9);
+        assert_true(x.c->q != NULL && x.c->q->inflight != 0);
         if (how == 0) {
             sup_assert_rc(sk_conn_abort(x.c), 0);
             assert_int_equal(sk_conn_state(x.c), SK_CONN_UNCONNECTED);
@@ -778,6 +783,47 @@ static void t_ring_close_in_flight(void **state)
     free(big);
 }
 
+/* A write in completion mode goes to the system at once (as on epoll),
+ * unless the loop is dispatching a batch of completions: then it waits
+ * for the loop's next wait, with the other connections' sends.  Bytes
+ * written that way and at once arrive in order. */
+static void t_ring_write_at_once(void **state)
+{
+    ring_pair x;
+    sk_buf buf = {NULL, 0, 0};
+    long i;
+    (void)state;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        skip();
+    rp_open(&x, 0);
+    assert_true(in_ring_mode(x.c));
+    sup_assert_rc(sk_conn_write(x.c, "first ", 6), 0);
+    assert_true(x.c->q == NULL || /* (bytes_written to tell) */
+                (x.c->q->inflight == 0 && x.c->q->wb.len == 0));
+    sup_assert_rc(sk_receive(x.p, &buf, SK_BYTES, 6), 0); /* (no turn) */
+    assert_memory_equal(buf.data, "first ", 6);
+    x.loop->batched = 1; /* as in a handler amid a batch of completions */
+    sup_assert_rc(sk_conn_write(x.c, "second ", 7), 0);
+    assert_true(x.c->q != NULL && x.c->q->inflight == 7);
+    x.loop->batched = 0;
+    sup_assert_rc(sk_conn_write(x.c, "third", 5), 0); /* behind it */
+    assert_int_equal(x.c->q->wb.len - x.c->q->wfirst, 12);
+    for (i = 0; i < RP_TURNS && x.c->q != NULL &&
+                x.c->q->wb.len != x.c->q->wfirst;
+         i++)
+        rp_turn(&x);
+    buf.len = 0;
+    sup_assert_rc(sk_receive(x.p, &buf, SK_BYTES, 12), 0);
+    assert_memory_equal(buf.data, "second third", 12);
+    for (i = 0; i < RP_TURNS && x.written < 18; i++)
+        rp_turn(&x);
+    assert_int_equal(x.written, 18); /* bytes_written told them all */
+    assert_int_equal(sk_conn_state(x.c), SK_CONN_CONNECTED);
+    sk_buf_free(&buf);
+    rp_close(&x);
+}
+
 /* An abort while a send is queued for the next wait and the queue grew
  * into a new block meanwhile (the send's bytes stay in the old one): the
  * removal of the registration submits the send before it cancels it, so
@@ -797,10 +843,12 @@ static void t_ring_abort_queued_send(void **state)
     rp_open(&x, 0);
     memset(a, 'a', sizeof a);
     memset(b, 'b', sizeof b);
+    x.loop->batched = 1; /* as in a handler amid a batch of completions */
     sup_assert_rc(sk_conn_write(x.c, a, sizeof a), 0); /* queued */
     assert_true(x.c->q != NULL && x.c->q->inflight == sizeof a);
     sup_assert_rc(sk_conn_write(x.c, b, sizeof b), 0); /* a new block */
     assert_non_null(x.c->q->held);
+    x.loop->batched = 0;
     sup_assert_rc(sk_conn_abort(x.c), 0);
     for (turns = 0; turns < 100; turns++) {
         size_t n = 0;
@@ -1511,6 +1559,7 @@ int main(void)
         cmocka_unit_test(t_ring_echo),
         cmocka_unit_test(t_ring_large_write),
         cmocka_unit_test(t_ring_close_in_flight),
+        cmocka_unit_test(t_ring_write_at_once),
         cmocka_unit_test(t_ring_abort_queued_send),
         cmocka_unit_test(t_ring_rewind),
         cmocka_unit_test(t_uring_todo_scan),
