@@ -1884,10 +1884,12 @@ typedef void (*sk_watch_cb)(sk_watch *w, int events, void *ud);
 typedef void (*sk_post_cb)(void *ud);
 
 /** sk_loop_new: a new event loop in *out with the best backend for this
- * system: "epoll" on Linux ("uring", io_uring, only by name with
- * sk_loop_new_backend: for readiness it is level with epoll at best);
- * "kqueue" on macOS and the BSDs, "poll" on other POSIX systems,
- * "select" on Windows (sets sized to need, no limit of 64).
+ * system: on Linux "uring" (io_uring; plain TCP sk_conns then work by
+ * completions, see sk_loop_new_backend) where io_uring is allowed and the
+ * kernel has everything that needs (6.12 or later), else "epoll",
+ * silently (containers often forbid io_uring); "kqueue" on macOS and the
+ * BSDs, "poll" on other POSIX systems, "select" on Windows (sets sized
+ * to need, no limit of 64).
  * sk_loop_backend says which runs.  There
  * is no fixed limit on watches.  Everything about a loop
  * (its objects, timers, watches and callbacks) belongs to one thread, the
@@ -2687,9 +2689,10 @@ typedef struct sk_selector sk_selector; /**< opaque persistent readiness set:
                                            waits for, kept between calls */
 
 /** sk_selector_new: a new, empty selector in *out, on the best backend of
- * this system, as sk_loop_new chooses it ("epoll" on Linux, "uring" by
- * name only; "kqueue" on macOS and the BSDs, "poll" on other POSIX
- * systems, "select" on Windows, its sets sized to need: no limit of 64).
+ * this system for readiness ("epoll" on Linux, "uring" by name only: it
+ * is not faster at readiness; "kqueue" on macOS and the BSDs, "poll" on
+ * other POSIX systems, "select" on Windows, its sets sized to need: no
+ * limit of 64).
  * A selector is sk_select with the set kept
  * between calls: with uring, epoll and kqueue a wait costs what is ready,
  * not what is watched; with poll (its array kept between waits)

@@ -12,7 +12,7 @@
 
 static void sk__lp_woken(sk_watch *w, int events, void *ud);
 
-static int sk__lp_new(sk_loop **out, const char *backend)
+static int sk__lp_new(sk_loop **out, const char *backend, int ready)
 {
     sk_loop *loop;
     sk_fd_t wfd = SK_FD_INVALID;
@@ -29,7 +29,7 @@ static int sk__lp_new(sk_loop **out, const char *backend)
         return r;
     }
     loop->started = 1;
-    r = sk__plat_poller_new(backend, &loop->poller, &sys);
+    r = sk__plat_poller_new(backend, ready, &loop->poller, &sys);
     if (r == 0)
         r = sk__plat_mutex_new(&loop->mu);
     if (r == 0)
@@ -57,7 +57,12 @@ static int sk__lp_new(sk_loop **out, const char *backend)
 
 SK_API int sk_loop_new(sk_loop **out)
 {
-    return sk__lp_new(out, NULL);
+    return sk__lp_new(out, NULL, 0);
+}
+
+int sk__loop_new_ready(sk_loop **out)
+{
+    return sk__lp_new(out, NULL, 1);
 }
 
 SK_API int sk_loop_new_backend(sk_loop **out, const char *backend)
@@ -71,7 +76,8 @@ SK_API int sk_loop_new_backend(sk_loop **out, const char *backend)
         return SK_EINVAL;
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(backend, names[i]) == 0)
-            return sk__lp_new(out, backend); /* SK_EUNSUPPORTED if not here */
+            return sk__lp_new(out, backend, 0); /* SK_EUNSUPPORTED if
+                                                   not here */
     return SK_EINVAL;
 }
 

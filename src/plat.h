@@ -710,11 +710,16 @@ struct sk__poller {
     const sk__poller_io *io; /* completions (see sk__poller_io), or NULL */
 };
 
-/* sk__plat_poller_new: a poller of the named backend, or the best one of
- * this system for NULL, in *out.  Its descriptors are close-on-exec.
- * Returns 0, SK_EUNSUPPORTED (not a backend of this build), SK_EINVAL
- * (not a backend name at all), SK_ENORESOURCES, or another error. */
-int sk__plat_poller_new(const char *name, sk__poller **out, int *sys);
+/* sk__plat_poller_new: a poller of the named backend, or for NULL the
+ * best one of this system, in *out: with ready 0 for a loop (io_uring on
+ * Linux where the kernel has everything its completions need; else
+ * epoll), with ready 1 for readiness alone (sk_selector: epoll on Linux;
+ * io_uring is not faster at that).  ready is ignored with a name.  Its
+ * descriptors are close-on-exec.  Returns 0, SK_EUNSUPPORTED (not a
+ * backend of this build), SK_EINVAL (not a backend name at all),
+ * SK_ENORESOURCES, or another error. */
+int sk__plat_poller_new(const char *name, int ready, sk__poller **out,
+                        int *sys);
 
 /* The wake-up channel: a descriptor that reads as ready while the channel
  * is signalled (POSIX: an eventfd or a pipe; Windows: a pair of connected

@@ -92,7 +92,7 @@ static int sk__sel_new(sk_selector **out, const char *backend)
     sel = (sk_selector *)sk__calloc(1, sizeof *sel);
     if (sel == NULL)
         return SK_ENORESOURCES;
-    r = backend == NULL ? sk_loop_new(&sel->loop)
+    r = backend == NULL ? sk__loop_new_ready(&sel->loop)
                         : sk_loop_new_backend(&sel->loop, backend);
     if (r != 0) {
         sk__free(sel);

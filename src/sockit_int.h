@@ -644,6 +644,10 @@ int sk__loop_post_entry(sk_loop *loop, sk__post *p, sk_post_cb fn,
  * holds).  Returns as sk_loop_post. */
 int sk__loop_post_drop(sk_loop *loop, sk_post_cb fn, sk_post_cb drop,
                        void *ud);
+/* loop.c: sk_loop_new on the best backend for readiness alone (what
+ * sk_selector_new takes: epoll on Linux, where a loop's default is
+ * io_uring; plat.h's sk__plat_poller_new).  Returns as sk_loop_new. */
+int sk__loop_new_ready(sk_loop **out);
 
 struct sk_loop {
     sk__poller *poller;

@@ -30,6 +30,9 @@
 #  include <signal.h>
 #  include <sys/resource.h>
 #  include <sys/stat.h>
+#  if defined(__linux__)
+#    include <sys/utsname.h>
+#  endif
 #  include <time.h>
 #  include <unistd.h>
 #endif
@@ -129,6 +132,34 @@ void sup_nb_pair(sk_sock **a, sk_sock **b)
 const char *const sup_backends[SUP_NBACKENDS] = {"uring", "epoll", "kqueue",
                                                  "poll", "select"};
 
+const char *sup_loop_default(void)
+{
+#if defined(_WIN32)
+    return "select";
+#elif defined(__linux__)
+    static const char *known; /* (the answer does not change) */
+    struct utsname u;
+    int major = 0, minor = 0;
+    sk_loop *loop = NULL;
+    int r;
+    if (known != NULL)
+        return known;
+    r = sk_loop_new_backend(&loop, "uring");
+    sk_loop_free(loop);
+    if (r != 0 || uname(&u) != 0 ||
+        sscanf(u.release, "%d.%d", &major, &minor) != 2)
+        known = "epoll";
+    else
+        known = major > 6 || (major == 6 && minor >= 12) ? "uring" : "epoll";
+    return known;
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+    return "kqueue";
+#else
+    return "poll";
+#endif
+}
+
 void sup_each_backend(sup_backend_test fn)
 {
     size_t i, ran = 0;
@@ -153,15 +184,24 @@ void sup_each_backend(sup_backend_test fn)
     assert_true(ran > 0);
 }
 
-static const char *sup_test_backend(void)
+/* SOCKIT_TEST_BACKEND's backend, or NULL: the default.  "other" names
+ * the Linux backend that is not the default: for a loop epoll where
+ * sk_loop_new takes io_uring, else io_uring (as for a selector, whose
+ * default is epoll). */
+static const char *sup_test_backend(int loop)
 {
     const char *b = getenv("SOCKIT_TEST_BACKEND");
-    return b != NULL && b[0] != '\0' ? b : NULL;
+    if (b == NULL || b[0] == '\0')
+        return NULL;
+    if (strcmp(b, "other") == 0)
+        return loop && strcmp(sup_loop_default(), "uring") == 0 ? "epoll"
+                                                                : "uring";
+    return b;
 }
 
 void sup_loop_new(sk_loop **out)
 {
-    const char *b = sup_test_backend();
+    const char *b = sup_test_backend(1);
     int r;
     if (b == NULL) {
         sup_assert_rc(sk_loop_new(out), 0);
@@ -183,7 +223,7 @@ void sup_loop_new(sk_loop **out)
 
 void sup_selector_new(sk_selector **out)
 {
-    const char *b = sup_test_backend();
+    const char *b = sup_test_backend(0);
     int r;
     if (b == NULL) {
         sup_assert_rc(sk_selector_new(out), 0);

@@ -71,6 +71,12 @@ void sup_nb_pair(sk_sock **a, sk_sock **b);
 extern const char *const sup_backends[];
 #define SUP_NBACKENDS 5
 
+/* sup_loop_default: the backend sk_loop_new should take here: "uring" on
+ * Linux where the uring loop can be made and the kernel is 6.12 or later
+ * (incremental buffer rings, as measured), else "epoll"; "kqueue",
+ * "poll" or "select" elsewhere. */
+const char *sup_loop_default(void);
+
 /* sup_each_backend: run fn(name) once per backend this build has (those
  * sk_loop_new_backend does not refuse with SK_EUNSUPPORTED); fails the
  * test when there is none. */
@@ -80,7 +86,8 @@ void sup_each_backend(sup_backend_test fn);
 /* sup_loop_new / sup_selector_new: sk_loop_new / sk_selector_new, or
  * the backend named by the environment variable SOCKIT_TEST_BACKEND when
  * it is set (ctest runs test_conn and test_hostile_load once on the
- * default backend and once more on "epoll" where that is another one).
+ * default backend and once more with "other": on Linux, the one of uring
+ * and epoll the default is not; a selector's, uring).
  * Fail the test when the loop cannot be made. */
 void sup_loop_new(sk_loop **out);
 void sup_selector_new(sk_selector **out);

@@ -2,9 +2,11 @@
 /*
  * test_uring.c - what is particular to the io_uring backend ("uring"), on
  * the test build of the library (sockit_hooked, whose hook can make the
- * ring's setup fail): the fallback to epoll when the kernel refuses
- * io_uring (as seccomp, kernel.io_uring_disabled or an old kernel do), for
- * loops and selectors; and that a socket whose poll request is in the
+ * ring's setup fail): the default loop on io_uring where the kernel has
+ * what it needs, the fallback to epoll when the kernel refuses io_uring
+ * (as seccomp, kernel.io_uring_disabled or an old kernel do), for loops
+ * and selectors; quiet sends (the wait that submits them sleeps on, but
+ * holds nothing back); and that a socket whose poll request is in the
  * kernel (it holds the file) is really closed when sockit closes it, or
  * when the loop is freed before the socket is; and that a selector armed
  * by one thread can be waited on by another; completion mode's receives
@@ -73,8 +75,8 @@ static void loop_works(sk_loop *loop)
     sk_free(b);
 }
 
-/* The defaults (sk_loop_new, sk_selector_new) are epoll; the loop works
- * when work is set. */
+/* The defaults (sk_loop_new, sk_selector_new) are epoll (io_uring refused
+ * or incomplete: the fallback, silent); the loop works when work is set. */
 static void defaults_epoll(int work)
 {
     sk_loop *loop = NULL;
@@ -123,13 +125,22 @@ static void t_fallback(void **state)
     sk__test_uring_refuse(0);
     if (uring_here()) {
         sk_loop *loop = NULL;
-        /* uring by name; the default is epoll all the same (io_uring is
-         * not faster for readiness: bench/RESULTS.md) */
+        sk_selector *sel = NULL;
+        /* uring by name; the default loop too where the kernel has the
+         * incremental buffer rings (6.12); the default selector is epoll
+         * (io_uring is not faster for readiness: bench/RESULTS.md) */
         sup_assert_rc(sk_loop_new_backend(&loop, "uring"), 0);
         assert_string_equal(sk_loop_backend(loop), "uring");
         loop_works(loop);
         sk_loop_free(loop);
-        defaults_epoll(0);
+        sup_assert_rc(sk_loop_new(&loop), 0);
+        print_message("default loop: %s\n", sk_loop_backend(loop));
+        assert_string_equal(sk_loop_backend(loop), sup_loop_default());
+        loop_works(loop);
+        sk_loop_free(loop);
+        sup_assert_rc(sk_selector_new(&sel), 0);
+        assert_string_equal(sk_selector_backend(sel), "epoll");
+        sk_selector_free(sel);
     }
 }
 

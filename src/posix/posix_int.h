@@ -122,6 +122,10 @@ int sk__posix_dgram_getopt(int fd, int option, int *value, int *sys);
 #  error "SOCKIT_IO_URING=ON, but this system's headers have no io_uring system calls"
 #endif
 int sk__posix_uring_new(sk__poller **out, int *sys);
+/* A uring poller only when it has what the loop's default needs
+ * (completions, deferred task work, incremental buffer rings: 6.12), else
+ * SK_EUNSUPPORTED (nothing kept). */
+int sk__posix_uring_best(sk__poller **out, int *sys);
 int sk__posix_epoll_new(sk__poller **out, int *sys);
 int sk__posix_kqueue_new(sk__poller **out, int *sys);
 int sk__posix_poll_new(sk__poller **out, int *sys);

@@ -21,9 +21,12 @@
  * Where the kernel has it (6.1), the ring defers the last step of each
  * completion to its owner's wait (DEFER_TASKRUN): otherwise that step
  * interrupts the loop's thread as each request completes, which at
- * thousands of busy connections cost a third of its time.  This backend
- * is had by name only ("uring"): for readiness it is level with epoll at
- * best (bench/RESULTS.md, "io_uring round 2"), so the default is epoll.
+ * thousands of busy connections cost a third of its time.  For readiness
+ * alone this backend is level with epoll at best (bench/RESULTS.md,
+ * "io_uring round 2"): sk_selector's default stays epoll.  With its
+ * completions (sk_conn's receives and sends on the ring, quiet sends) and
+ * incremental buffer rings (6.12) it is the loop's default
+ * (sk__posix_uring_best; "io_uring round 4"); on older kernels, by name.
  *
  * The kernel must have what this file uses (5.19 and later: a single
  * mmap, no dropped completions, IORING_ENTER_EXT_ARG, SUBMIT_ALL,
@@ -1719,5 +1722,20 @@ int sk__posix_uring_new(sk__poller **out, int *sys)
         u->base.io = &sk__uring_io;
     *out = &u->base;
     return 0;
+}
+
+int sk__posix_uring_best(sk__poller **out, int *sys)
+{
+    int r = sk__posix_uring_new(out, sys);
+    const sk__uring *u = (const sk__uring *)*out;
+    if (r != 0 || (u->base.io != NULL && u->defer && u->inc))
+        return r;
+    /* (a kernel before 6.12, without incremental buffer rings: not what
+     * was measured against epoll, bench/RESULTS.md "io_uring round 4") */
+    sk__ur_free(*out);
+    *out = NULL;
+    if (sys != NULL)
+        *sys = EINVAL;
+    return SK_EUNSUPPORTED;
 }
 #endif

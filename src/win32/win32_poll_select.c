@@ -253,8 +253,10 @@ static const sk__poller_ops sk__wsel_ops = {
     "select", sk__wsel_add, sk__wsel_mod, sk__wsel_del, sk__wsel_wait,
     sk__wsel_free, sk__wsel_room};
 
-int sk__plat_poller_new(const char *name, sk__poller **out, int *sys) {
+int sk__plat_poller_new(const char *name, int ready, sk__poller **out,
+                        int *sys) {
     sk__wsel *p;
+    (void)ready; /* (one backend: the default for everything) */
     (void)sys;
     *out = NULL;
     if (name != NULL && strcmp(name, "select") != 0)
