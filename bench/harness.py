@@ -110,7 +110,8 @@ def impls(build):
              skip=dict({"udp-batch": "libuv sends one datagram per call"}, **other)),
         # issue 5's event loop: sk_loop + sk_server/sk_conn; only the
         # event-driven workloads (the others measure the synchronous API),
-        # on epoll (the default loop on Linux)...
+        # on epoll (by name: the default loop on Linux is io_uring's where
+        # the kernel has all it needs, epoll's otherwise)...
         Impl("sockit-loop", [b("bench_sockit_loop")], extra={"backend": "epoll"},
              skip=dict(loop_skip)),
         # ... and on io_uring (issue 18; by name only, where the kernel

@@ -1060,9 +1060,11 @@ static const sk__poller_ops fake_poller_ops = {
     "fake", fp_add, fp_mod, fp_del, fp_wait, fp_free,
     NULL /* reserve: fp_add needs no memory */};
 
-int sk__plat_poller_new(const char *name, sk__poller **out, int *sys)
+int sk__plat_poller_new(const char *name, int ready, sk__poller **out,
+                        int *sys)
 {
     fake_poller *p;
+    (void)ready;
     (void)sys;
     FAKE_CHECK(out != NULL);
     *out = NULL;
