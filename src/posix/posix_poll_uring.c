@@ -24,7 +24,7 @@
  * thousands of busy connections cost a third of its time.  For readiness
  * alone this backend is level with epoll at best (bench/RESULTS.md,
  * "io_uring round 2"): sk_selector's default stays epoll.  With its
- * completions (sk_conn's receives and sends on the ring, quiet sends) and
+ * completions (sk_conn's receives and sends on the ring) and
  * incremental buffer rings (6.12) it is the loop's default
  * (sk__posix_uring_best; "io_uring round 4"); on older kernels, by name.
  *
