@@ -39,6 +39,25 @@ static int uring_here(void)
     return r == 0;
 }
 
+/* A uring poller of its own (io_uring allowed again first), or NULL when
+ * this machine gives none (uring_here says why) or, with io, none with
+ * completions (what names the test in the message): the caller skips. */
+static sk__poller *uring_poller(int io, const char *what)
+{
+    sk__poller *p = NULL;
+    int sys = 0;
+    sk__test_uring_refuse(0);
+    if (!uring_here())
+        return NULL;
+    sup_assert_rc(sk__plat_poller_new("uring", 0, &p, &sys), 0);
+    if (io && p->io == NULL) {
+        print_message("%s: no completions on this kernel\n", what);
+        p->ops->free(p);
+        return NULL;
+    }
+    return p;
+}
+
 static void fired(sk_timer *t, void *ud)
 {
     (void)t;
@@ -922,15 +941,9 @@ static void t_ring_rewind(void **state)
     uint64_t seed = 7;
     int sys = 0, tag = 0;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    p = uring_poller(1, "rewind");
+    if (p == NULL)
         skip();
-    sup_assert_rc(sk__plat_poller_new("uring", &p, &sys), 0);
-    if (p->io == NULL) {
-        print_message("rewind: no completions on this kernel\n");
-        p->ops->free(p);
-        skip();
-    }
     sup_pair(&a, &b);
     reg.fd = sk_getfd(a);
     reg.events = SK__WAIT_READ | SK__WAIT_RECV;
@@ -964,10 +977,9 @@ static void t_uring_todo_scan(void **state)
     int seen[SCAN_N], tag[SCAN_N];
     int sys = 0, i, turn, nseen = 0;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    p = uring_poller(0, "scan");
+    if (p == NULL)
         skip();
-    sup_assert_rc(sk__plat_poller_new("uring", &p, &sys), 0);
     sup_assert_rc(p->ops->reserve(p, SCAN_N), 0);
     for (i = 0; i < SCAN_N; i++) {
         sup_pair(&a[i], &b[i]);
@@ -1022,15 +1034,9 @@ static void t_ring_leave_recv(void **state)
     size_t n = 0, i, k = 0;
     int sys = 0, tag = 0, turn, got = 0;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    p = uring_poller(1, "leave");
+    if (p == NULL)
         skip();
-    sup_assert_rc(sk__plat_poller_new("uring", &p, &sys), 0);
-    if (p->io == NULL) {
-        print_message("leave: no completions on this kernel\n");
-        p->ops->free(p);
-        skip();
-    }
     sup_nb_pair(&a, &b);
     /* a's sending side full: never writable while b does not read */
     for (i = 0; i < 4096; i++)
