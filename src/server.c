@@ -128,6 +128,11 @@ static int server_hand(sk_server *srv, sk_sock *cs)
     return srv->freed || srv->closed;
 }
 
+/* The listening watch's callback, in two roles: readiness (ud is the
+ * server: accept up to a burst), and on the uring loop the multishot
+ * accept's completions (events hold SK__WAIT_ACCEPT; ud is then the
+ * wait's entry, plat.h's sk__pollout, and the server is the watch's ud),
+ * as the dispatch hands completions to a watch (watch.c). */
 static void server_ready(sk_watch *w, int events, void *ud)
 {
     sk_server *srv = (sk_server *)ud;

@@ -349,6 +349,23 @@ static sk__pollreg *sk__ur_reg(const sk__uring *u, size_t s)
     return (sk__pollreg *)u->regs[s];
 }
 
+/* The entry of slot s's completion of kind (SK__WAIT_RECV, _SENT or
+ * _ACCEPT) whose result is res: a failure (res < 0) with SK__WAIT_ERROR
+ * and the system's code, else the value (bytes, a descriptor).  1. */
+SK__INLINE size_t sk__ur_out(const sk__uring *u, size_t s, int kind,
+                             int32_t res, sk__pollout *out)
+{
+    out->ptr = sk__ur_reg(u, s)->ptr;
+    if (res < 0) {
+        out->events = kind | SK__WAIT_ERROR;
+        out->n = (uint32_t)-res;
+    } else {
+        out->events = kind;
+        out->n = (uint32_t)res;
+    }
+    return 1;
+}
+
 static int sk__ur_rebuild(sk__uring *u, int *sys);
 
 /* With defer, only the thread that owns the ring may enter it: another
@@ -961,15 +978,9 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
         }
         if (c->res == -ENOBUFS || c->res == -ECANCELED)
             return 0;
-        out->ptr = sk__ur_reg(u, s)->ptr;
-        if (c->res < 0) {
-            out->events = SK__WAIT_RECV | SK__WAIT_ERROR;
-            out->n = (uint32_t)-c->res;
-        } else {
-            out->events = SK__WAIT_RECV | (int)(pos << 8);
-            out->n = (uint32_t)c->res;
-        }
-        return 1;
+        return sk__ur_out(u, s,
+                          SK__WAIT_RECV | (c->res < 0 ? 0 : (int)(pos << 8)),
+                          c->res, out);
     }
     if (SK__UR_KIND(data) == SK__UR_KACC >> 62) /* (no buffer: above) */
         return sk__ur_acc_cqe(u, c, carried, out);
@@ -987,15 +998,9 @@ static size_t sk__ur_io_cqe(sk__uring *u, const sk__ur_cqe *c, int carried,
             sk__ur_release(u, s);
         return 0;
     }
-    out->ptr = sk__ur_reg(u, s)->ptr;
-    if (c->res < 0 && c->res != -ECANCELED) {
-        out->events = SK__WAIT_SENT | SK__WAIT_ERROR;
-        out->n = (uint32_t)-c->res;
-    } else {
-        out->events = SK__WAIT_SENT;
-        out->n = c->res < 0 ? 0 : (uint32_t)c->res;
-    }
-    return 1;
+    /* (cancelled: nothing went, no error) */
+    return sk__ur_out(u, s, SK__WAIT_SENT, c->res == -ECANCELED ? 0 : c->res,
+                      out);
 }
 
 /* The completions carried from a ring given up, first (up to cap). */
@@ -1405,15 +1410,7 @@ static SK__NOINLINE size_t sk__ur_acc_cqe(sk__uring *u, const sk__ur_cqe *c,
     }
     if (c->res < 0 && sk__ur_acc_quiet(c->res))
         return 0;
-    out->ptr = sk__ur_reg(u, s)->ptr;
-    if (c->res < 0) {
-        out->events = SK__WAIT_ACCEPT | SK__WAIT_ERROR;
-        out->n = (uint32_t)-c->res;
-    } else {
-        out->events = SK__WAIT_ACCEPT;
-        out->n = (uint32_t)c->res;
-    }
-    return 1;
+    return sk__ur_out(u, s, SK__WAIT_ACCEPT, c->res, out);
 }
 
 /* The poller goes: what its accepts brought and nobody was told of (in
