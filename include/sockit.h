@@ -169,10 +169,10 @@ extern "C" {
 #endif
 
 #define SOCKIT_VERSION_MAJOR 0 /**< incompatible changes (from 1.0) */
-#define SOCKIT_VERSION_MINOR 9 /**< additions; while 0.x also incompatible
+#define SOCKIT_VERSION_MINOR 10 /**< additions; while 0.x also incompatible
                                   changes */
 #define SOCKIT_VERSION_PATCH 0 /**< fixes only, never incompatible */
-#define SOCKIT_VERSION "0.9.0" /**< the three as a string */
+#define SOCKIT_VERSION "0.10.0" /**< the three as a string */
 
 /** @} */
 
@@ -1917,9 +1917,11 @@ SK_API int sk_loop_new(sk_loop **out);
  * connections.  On it (6.0 and later) a plain TCP sk_conn (not TLS, no
  * read limit) works by completions: the kernel receives into the loop's
  * own buffers (none per connection) and the loop's wait hands over what
- * arrived, and sk_conn_write's bytes go out as sends submitted with the
- * next wait (or as sk_loop_run returns), so that a busy connection costs
- * no system call of its own; "epoll" only on Linux,
+ * arrived, and what sk_conn_write is given while the loop dispatches a
+ * wait of several completions goes out as sends submitted with the next
+ * wait (or as sk_loop_run returns), so that busy connections cost no
+ * system call of their own (other writes are offered to the system at
+ * once, as on "epoll"); "epoll" only on Linux,
  * "kqueue" only on macOS and the BSDs, "poll" only on POSIX systems,
  * "select" only on Windows).
  * @param[out] out receives the new loop, owned by the caller
@@ -2472,7 +2474,8 @@ SK_API int sk_conn_abort(sk_conn *c);
  * and calls no handler.  Allowed in HOST_LOOKUP and CONNECTING (sent once
  * connected; discarded if the connect fails) and CONNECTED; in CONNECTED
  * with nothing queued the bytes are offered to the system at once (on a
- * "uring" loop a plain connection's go with the loop's next wait, or as
+ * "uring" loop, in a handler called for a wait of several completions, a
+ * plain connection's go with the loop's next wait instead, or as
  * sk_loop_run returns: see sk_loop_new_backend).  bytes_written reports
  * the progress from the loop.  len 0 returns 0.
  * @return 0; SK_EINVAL (c NULL, data NULL with len > 0); SK_EWRONGROLE
