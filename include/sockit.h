@@ -1895,7 +1895,11 @@ typedef void (*sk_post_cb)(void *ud);
  * (its objects, timers, watches and callbacks) belongs to one thread, the
  * one that runs it, except sk_loop_post and sk_loop_wake, which any thread
  * may call.  A loop has no process-wide state and uses no signals: any
- * number of loops may run, one per thread.  The caller owns *out and
+ * number of loops may run, one per thread.  A loop belongs to the process
+ * that made it: after fork the child neither runs nor frees the parent's
+ * loops (an epoll set and an io_uring's rings are shared with the parent:
+ * what the child changes there, the parent's loop sees) but makes its
+ * own.  The caller owns *out and
  * releases it with sk_loop_free.  @return 0; SK_EINVAL (out NULL);
  * SK_ENORESOURCES (no memory or descriptors: a loop uses a descriptor for
  * its backend where it has one and one or two for its wake-up channel);
