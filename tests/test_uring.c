@@ -39,6 +39,15 @@ static int uring_here(void)
     return r == 0;
 }
 
+/* io_uring allowed again (a test before may have refused it: a failed
+ * t_fallback leaves it so), and whether this machine gives a loop one
+ * (uring_here). */
+static int uring_ready(void)
+{
+    sk__test_uring_refuse(0);
+    return uring_here();
+}
+
 /* A uring poller of its own (io_uring allowed again first), or NULL when
  * this machine gives none (uring_here says why) or, with io, none with
  * completions (what names the test in the message): the caller skips. */
@@ -46,8 +55,7 @@ static sk__poller *uring_poller(int io, const char *what)
 {
     sk__poller *p = NULL;
     int sys = 0;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         return NULL;
     sup_assert_rc(sk__plat_poller_new("uring", 0, &p, &sys), 0);
     if (io && p->io == NULL) {
@@ -194,8 +202,7 @@ static void t_close_while_armed(void **state)
     sk_loop *loop;
     int ev = 0;
     (void)state;
-    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     sup_pair(&a, &b);
     loop = armed_loop(a, &w, &ev);
@@ -214,8 +221,7 @@ static void t_watch_free_while_armed(void **state)
     sk_loop *loop;
     int ev = 0;
     (void)state;
-    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     sup_pair(&a, &b);
     loop = armed_loop(a, &w, &ev);
@@ -234,8 +240,7 @@ static void t_loop_free_while_armed(void **state)
     sk_loop *loop;
     int ev = 0;
     (void)state;
-    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     sup_pair(&a, &b);
     loop = armed_loop(a, &w, &ev);
@@ -262,8 +267,7 @@ static void t_listener_port_freed(void **state)
     sk_name name;
     int ev = 0;
     (void)state;
-    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     sup_assert_rc(sk_tcp4(&srv), 0);
     sup_assert_rc(sk_bind(srv, "127.0.0.1", 0), 0);
@@ -311,8 +315,7 @@ static void t_selector_handover(void **state)
     size_t n = 0;
     sk_sock *ready = NULL;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     memset(&h, 0, sizeof h);
     sup_pair(&h.a, &h.b);
@@ -364,8 +367,7 @@ static void t_loop_other_thread(void **state)
     runner r;
     int ev = 0, ticks = 0, i;
     (void)state;
-    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     sup_pair(&a, &b);
     sup_assert_rc(sk_loop_new_backend(&loop, "uring"), 0);
@@ -444,8 +446,7 @@ static void t_more_ready_than_a_wait(void **state)
     size_t i, j, n = 0, total = 0;
     int round;
     (void)state;
-    sk__test_uring_refuse(0); /* (a failed t_fallback may have left it) */
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     if (sup_fd_capacity() < 2 * MANY + 64) {
         print_message("skipped: fewer than %d descriptors allowed\n",
@@ -690,8 +691,7 @@ static void echo_many(unsigned nbuf, unsigned bsize, int oneshot)
 static void t_ring_echo(void **state)
 {
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     echo_many(0, 0, 0);
     echo_many(2, 64, 0);
@@ -711,8 +711,7 @@ static void t_ring_large_write(void **state)
     char *big;
     long i;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     rp_open(&x, 65536);
     big = (char *)malloc(len);
@@ -750,8 +749,7 @@ static void t_ring_close_in_flight(void **state)
     char *big;
     int how;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     big = (char *)calloc(1, len);
     assert_non_null(big);
@@ -823,8 +821,7 @@ static void t_ring_write_at_once(void **state)
     sk_buf buf = {NULL, 0, 0};
     long i;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     rp_open(&x, 0);
     assert_true(in_ring_mode(x.c));
@@ -867,8 +864,7 @@ static void t_ring_abort_queued_send(void **state)
     size_t got = 0, i;
     int rc = 0, turns, odd = 0;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     rp_open(&x, 0);
     memset(a, 'a', sizeof a);
@@ -1086,8 +1082,7 @@ static void t_ring_handover(void **state)
     sup_thread *t;
     int round;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     rp_open(&x, 0);
     x.echo = 1;
@@ -1122,8 +1117,7 @@ static void t_ring_peer_closes(void **state)
     char *data;
     long i;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     rp_open(&x, 0);
     data = (char *)malloc(len);
@@ -1335,8 +1329,7 @@ static void accept_burst(int oneshot)
 static void t_accept_burst(void **state)
 {
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     if (sup_fd_capacity() < 2 * ACC_BURST + 64) {
         print_message("skipped: fewer than %d descriptors allowed\n",
@@ -1399,8 +1392,7 @@ static void t_accept_server_gone(void **state)
 {
     int how;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     if (sup_fd_capacity() < 2 * ACC_BURST + 64)
         skip();
@@ -1435,8 +1427,7 @@ static void t_accept_handover(void **state)
     size_t fds0, bytes;
     int round;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     fds0 = sup_open_fds();
     acc_open(&g, 64);
@@ -1481,8 +1472,7 @@ static void t_accept_emfile(void **state)
     size_t room, fds0, bytes;
     int nfill = 0, i, paused = 0;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     if (sup_under_valgrind())
         skip();
@@ -1536,8 +1526,7 @@ static void t_accept_no_memory(void **state)
     sk_server_stats st;
     size_t fds0, bytes;
     (void)state;
-    sk__test_uring_refuse(0);
-    if (!uring_here())
+    if (!uring_ready())
         skip();
     fds0 = sup_open_fds();
     acc_open(&g, ACC_HELD + 16);
