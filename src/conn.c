@@ -1033,8 +1033,14 @@ SK_API int sk_conn_abort(sk_conn *c)
     return 0;
 }
 
-/* sk_conn_write but for its common case: the checks, a queue, TLS,
- * bytes_written to tell. */
+/* Whether c's writes queue for the loop's next wait: c is in completion
+ * mode and the loop dispatches a wait of several completions (else they
+ * are offered to the system at once). */
+SK__INLINE int conn_ring_batched(const sk_conn *c)
+{
+    return (c->w.events & SK__WAIT_RECV) && c->w.loop->batched;
+}
+
 /* In completion mode, what a write queued after offering its bytes to
  * the system goes as a send on the ring (the socket had no room: the
  * send completes once it has). */
@@ -1045,6 +1051,8 @@ static void conn_ring_rest(sk_conn *c)
         (void)sk__conn_ring_send(c);
 }
 
+/* sk_conn_write but for its common case: the checks, a queue, TLS,
+ * bytes_written to tell. */
 static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
 {
     sk__connq *q;
@@ -1070,7 +1078,7 @@ static SK__NOINLINE int conn_write_any(sk_conn *c, const char *p, size_t len)
             return r;
         }
     }
-    if ((c->w.events & SK__WAIT_RECV) && c->w.loop->batched) {
+    if (conn_ring_batched(c)) {
         /* Completion mode amid a batch of completions: queued, and sent
          * with the loop's next wait (unless a send is in flight: then
          * after it), together with the other connections' sends.  (Any
@@ -1147,7 +1155,7 @@ SK_API int sk_conn_write(sk_conn *c, const void *data, size_t len)
     ptrdiff_t k;
     if (c == NULL || data == NULL || c->state != SK_CONN_CONNECTED ||
         c->q != NULL || c->bw || c->eof || c->rerr != 0 ||
-        ((c->w.events & SK__WAIT_RECV) && c->w.loop->batched))
+        conn_ring_batched(c))
         return conn_write_any(c, (const char *)data, len);
     q = c->w.loop->conn_spare; /* (it holds nothing) */
     if (q == NULL || len - 1 >= q->wb.cap /* len 0 too */ ||

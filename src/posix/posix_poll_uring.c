@@ -504,14 +504,20 @@ static void sk__ur_listed(sk__uring *u, size_t s)
     u->arm[u->narm++] = (uint32_t)s;
 }
 
+/* Slot s (marked QUEUED) onto the to-do list. */
+SK__INLINE void sk__ur_list(sk__uring *u, size_t s)
+{
+    if (u->narm < u->armcap)
+        u->arm[u->narm++] = (uint32_t)s;
+    else
+        sk__ur_listed(u, s);
+}
+
 static void sk__ur_queue(sk__uring *u, size_t s)
 {
     if (!(u->st[s] & SK__UR_QUEUED)) {
         u->st[s] |= SK__UR_QUEUED;
-        if (u->narm < u->armcap)
-            u->arm[u->narm++] = (uint32_t)s;
-        else
-            sk__ur_listed(u, s);
+        sk__ur_list(u, s);
     }
 }
 
@@ -524,12 +530,8 @@ static void sk__ur_rescan(sk__uring *u)
     u->scan = 0;
     u->narm = 0;
     for (s = 0; s < u->top && !u->scan; s++) {
-        if (!(u->st[s] & SK__UR_QUEUED))
-            continue;
-        if (u->narm < u->armcap)
-            u->arm[u->narm++] = (uint32_t)s;
-        else
-            sk__ur_listed(u, s);
+        if (u->st[s] & SK__UR_QUEUED)
+            sk__ur_list(u, s);
     }
 }
 
@@ -1161,13 +1163,9 @@ static int sk__ur_wait(sk__poller *base, int64_t ms, sk__pollout *out,
             st |= (uint32_t)ev << SK__UR_PEND_SHIFT; /* the next wait's */
         }
         /* level-triggered: asked again by the next wait (or reported) */
-        if (st & SK__UR_QUEUED)
-            ; /* (on the list already) */
-        else if (u->narm < u->armcap)
-            u->arm[u->narm++] = (uint32_t)s;
-        else
-            sk__ur_listed(u, s);
         u->st[s] = st | SK__UR_QUEUED;
+        if (!(st & SK__UR_QUEUED))
+            sk__ur_list(u, s);
     }
     sk__ur_store(u->cq_head, head);
     /* (the sends' entries, back in their order, after the others) */
